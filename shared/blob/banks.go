@@ -1,0 +1,116 @@
+// Package blob is HoiThi's S3 store: question banks (private, under banks/)
+// and, later, published results and clips.
+package blob
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// MaxBankBytes bounds a bank object (a 2,000-question bank is about 1 MB).
+const MaxBankBytes = 16 << 20
+
+// BankKey is where a contest's bank lives in the data bucket.
+func BankKey(contestID, bankID string) string {
+	return platform.PrefixBanks + contestID + "/" + bankID + ".json"
+}
+
+type objectGetter interface {
+	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+}
+
+type objectPutter interface {
+	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+// Banks loads question banks from S3 once per warm container: the bank with
+// its answers stays in the function's memory and never reaches a client.
+type Banks struct {
+	s3     objectGetter
+	bucket string
+
+	mu    sync.Mutex
+	cache map[string]*bankEntry
+}
+
+type bankEntry struct {
+	once sync.Once
+	bank *contest.Bank
+	err  error
+}
+
+// NewBanks returns a bank loader on the bucket.
+func NewBanks(client objectGetter, bucket string) *Banks {
+	return &Banks{s3: client, bucket: bucket, cache: map[string]*bankEntry{}}
+}
+
+// Load returns the bank, from memory after the first successful load.
+// Concurrent first loads share one read; a failed load is retried next time.
+func (b *Banks) Load(ctx context.Context, contestID, bankID string) (*contest.Bank, error) {
+	k := BankKey(contestID, bankID)
+	b.mu.Lock()
+	e, ok := b.cache[k]
+	if !ok {
+		e = &bankEntry{}
+		b.cache[k] = e
+	}
+	b.mu.Unlock()
+	e.once.Do(func() { e.bank, e.err = b.fetch(ctx, k) })
+	if e.err != nil {
+		b.mu.Lock()
+		if b.cache[k] == e {
+			delete(b.cache, k)
+		}
+		b.mu.Unlock()
+		return nil, e.err
+	}
+	return e.bank, nil
+}
+
+func (b *Banks) fetch(ctx context.Context, k string) (*contest.Bank, error) {
+	out, err := b.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.bucket), Key: aws.String(k)})
+	if err != nil {
+		return nil, fmt.Errorf("get bank %s: %w", k, err)
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(out.Body, MaxBankBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read bank %s: %w", k, err)
+	}
+	if len(data) > MaxBankBytes {
+		return nil, fmt.Errorf("bank %s is larger than %d bytes", k, MaxBankBytes)
+	}
+	bank, err := contest.ParseBank(data)
+	if err != nil {
+		return nil, fmt.Errorf("bank %s: %w", k, err)
+	}
+	return bank, nil
+}
+
+// PutBank checks and uploads a bank.
+func PutBank(ctx context.Context, client objectPutter, bucket, contestID string, data []byte) (*contest.Bank, error) {
+	bank, err := contest.ParseBank(data)
+	if err != nil {
+		return nil, err
+	}
+	if !contest.ValidID(bank.ID) {
+		return nil, fmt.Errorf("bank id %q is not a valid id", bank.ID)
+	}
+	_, err = client.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(bucket), Key: aws.String(BankKey(contestID, bank.ID)),
+		Body: bytes.NewReader(data), ContentType: aws.String("application/json"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("put bank %s: %w", bank.ID, err)
+	}
+	return bank, nil
+}

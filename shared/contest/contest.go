@@ -1,0 +1,123 @@
+// Package contest holds HoiThi's own types and rules: rounds, question banks,
+// papers and grading. It has no AWS imports; adapters in shared/ store and
+// serve what it defines.
+package contest
+
+import (
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/fault"
+)
+
+// ICT is the contests' time zone (Asia/Ho_Chi_Minh, UTC+7, no DST). A fixed
+// zone is used so binaries need no tzdata.
+var ICT = time.FixedZone("ICT", 7*60*60)
+
+// Audience is who a round is for: civil servants or citizens, each with its own bank.
+type Audience string
+
+const (
+	AudienceStaff   Audience = "staff"
+	AudienceCitizen Audience = "citizen"
+)
+
+// Valid reports whether a is a known audience.
+func (a Audience) Valid() bool { return a == AudienceStaff || a == AudienceCitizen }
+
+// Role is what a signed-in person may do.
+type Role string
+
+const (
+	RoleParticipant Role = "participant"
+	RoleUnitAdmin   Role = "unitAdmin"
+	RoleOrganiser   Role = "organiser"
+	RoleJury        Role = "jury"
+)
+
+// Block groups units for collective prizes.
+type Block string
+
+const (
+	BlockAgency  Block = "co-quan-hanh-chinh" // administrative agencies
+	BlockService Block = "don-vi-su-nghiep"   // public-service units
+	BlockCommune Block = "xa-phuong"          // wards and communes
+)
+
+// Contest is one contest (a province's or city's, one year): its settings.
+type Contest struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// AllowedDomains lists official e-mail domains whose holders may sign in
+	// as staff even when not (yet) on the roster.
+	AllowedDomains []string `json:"allowedDomains"`
+	// OpenSignUp lists audiences anyone may join by declaring name and ward.
+	OpenSignUp []Audience `json:"openSignUp"`
+}
+
+// AllowsOpenSignUp reports whether anyone may sign up for audience a.
+func (c Contest) AllowsOpenSignUp(a Audience) bool { return slices.Contains(c.OpenSignUp, a) }
+
+// InAllowedDomain reports whether email's domain is an official domain of the contest.
+func (c Contest) InAllowedDomain(email string) bool {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return false
+	}
+	domain := email[at+1:]
+	for _, d := range c.AllowedDomains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if domain == d || strings.HasSuffix(domain, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Unit is an agency, public-service unit or ward/commune on the roster.
+type Unit struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Block     Block  `json:"block"`
+	Headcount int    `json:"headcount"`
+}
+
+// Member is a person known to the contest: a roster entry, or a citizen who signed up.
+type Member struct {
+	Email    string   `json:"email"`
+	Name     string   `json:"name"`
+	UnitID   string   `json:"unitId,omitempty"`
+	Ward     string   `json:"ward,omitempty"`
+	Audience Audience `json:"audience"`
+	Roles    []Role   `json:"roles"`
+}
+
+// Has reports whether m holds role r.
+func (m Member) Has(r Role) bool { return slices.Contains(m.Roles, r) }
+
+// MayCompete reports whether m may take papers: organisers and their support
+// staff may not.
+func MayCompete(roles []Role) bool {
+	return slices.Contains(roles, RoleParticipant) && !slices.Contains(roles, RoleOrganiser)
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// ValidID reports whether s is usable as a contest, round, unit or bank id.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+// NormalizeEmail lower-cases and checks an e-mail address.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) > 254 || s == "" {
+		return "", fault.Invalid("invalid_email", "Địa chỉ email không hợp lệ.")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+		return "", fault.Invalid("invalid_email", "Địa chỉ email không hợp lệ.")
+	}
+	return s, nil
+}

@@ -1,0 +1,89 @@
+package contest
+
+import (
+	"time"
+
+	"github.com/hoithi/hoithi/shared/fault"
+)
+
+// Status is where a round is in its week.
+type Status string
+
+const (
+	StatusUpcoming Status = "upcoming"
+	StatusOpen     Status = "open"
+	StatusClosed   Status = "closed"
+)
+
+// Round is one weekly round (tuần thi) for one audience.
+type Round struct {
+	ContestID     string        `json:"contestId"`
+	ID            string        `json:"id"`
+	Title         string        `json:"title"`
+	Audience      Audience      `json:"audience"`
+	OpensAt       time.Time     `json:"opensAt"`
+	ClosesAt      time.Time     `json:"closesAt"`
+	QuestionCount int           `json:"questionCount"`
+	TimeLimit     time.Duration `json:"timeLimit"`
+	// Attempts is how many papers one person may submit (the best counts).
+	Attempts int    `json:"attempts"`
+	BankID   string `json:"bankId"`
+}
+
+// Status reports the round's status at now (opens inclusive, closes exclusive).
+func (r Round) Status(now time.Time) Status {
+	switch {
+	case now.Before(r.OpensAt):
+		return StatusUpcoming
+	case now.Before(r.ClosesAt):
+		return StatusOpen
+	default:
+		return StatusClosed
+	}
+}
+
+// CheckOpen returns a Closed error unless the round is open at now.
+func (r Round) CheckOpen(now time.Time) error {
+	switch r.Status(now) {
+	case StatusUpcoming:
+		return fault.Closed("round_not_open", "Tuần thi chưa bắt đầu. Vui lòng quay lại lúc "+r.OpensAt.In(ICT).Format("15:04 02/01/2006")+".")
+	case StatusClosed:
+		return fault.Closed("round_closed", "Tuần thi đã kết thúc.")
+	}
+	return nil
+}
+
+// Deadline is when a paper started at startedAt must be submitted: the time
+// limit from the start, but never after the round closes.
+func (r Round) Deadline(startedAt time.Time) time.Time {
+	d := r.ClosesAt
+	if r.TimeLimit > 0 {
+		if byLimit := startedAt.Add(r.TimeLimit); byLimit.Before(d) {
+			d = byLimit
+		}
+	}
+	return d
+}
+
+// Validate checks an organiser's round definition.
+func (r Round) Validate() error {
+	switch {
+	case !ValidID(r.ID):
+		return fault.Invalid("invalid_round", "Mã tuần thi không hợp lệ (chỉ chữ thường, số và dấu gạch ngang).")
+	case r.Title == "":
+		return fault.Invalid("invalid_round", "Tuần thi cần có tên.")
+	case !r.Audience.Valid():
+		return fault.Invalid("invalid_round", "Đối tượng dự thi không hợp lệ.")
+	case !r.OpensAt.Before(r.ClosesAt):
+		return fault.Invalid("invalid_round", "Thời điểm mở phải trước thời điểm đóng.")
+	case r.QuestionCount < 1 || r.QuestionCount > MaxQuestions:
+		return fault.Invalid("invalid_round", "Số câu hỏi mỗi đề phải từ 1 đến 50.")
+	case r.TimeLimit < 0:
+		return fault.Invalid("invalid_round", "Thời gian làm bài không hợp lệ.")
+	case r.Attempts < 1 || r.Attempts > 10:
+		return fault.Invalid("invalid_round", "Số lượt dự thi phải từ 1 đến 10.")
+	case !ValidID(r.BankID):
+		return fault.Invalid("invalid_round", "Mã ngân hàng câu hỏi không hợp lệ.")
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/signin"
+)
+
+type codeItem struct {
+	PK          string `dynamodbav:"PK"`
+	SK          string `dynamodbav:"SK"`
+	Hash        string `dynamodbav:"hash"`
+	ExpiresAt   int64  `dynamodbav:"expiresAt"`
+	Tries       int    `dynamodbav:"tries"`
+	Used        bool   `dynamodbav:"used"`
+	WindowStart int64  `dynamodbav:"windowStart"`
+	Sends       int    `dynamodbav:"sends"`
+	LastSentAt  int64  `dynamodbav:"lastSentAt"`
+	TTL         int64  `dynamodbav:"ttl"`
+}
+
+// GetCode reads a person's code state; nil when there is none or its item has
+// expired (local servers do not sweep TTL, so expiry is checked here).
+func (s *Store) GetCode(ctx context.Context, contestID, email string, now time.Time) (*signin.CodeState, error) {
+	var it codeItem
+	ok, err := s.get(ctx, memberPK(contestID, email), skCode, true, &it)
+	if err != nil {
+		return nil, fmt.Errorf("get code: %w", err)
+	}
+	if !ok || now.Unix() >= it.TTL {
+		return nil, nil
+	}
+	return &signin.CodeState{
+		Hash: it.Hash, ExpiresAt: time.UnixMilli(it.ExpiresAt), Tries: it.Tries, Used: it.Used,
+		WindowStart: time.UnixMilli(it.WindowStart), Sends: it.Sends, LastSentAt: time.UnixMilli(it.LastSentAt),
+	}, nil
+}
+
+// PutCode stores a new code state, provided the state read before (prev, nil
+// for none) is still current: two concurrent requests cannot both send.
+// A lost race is a fault.RateLimited.
+func (s *Store) PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error {
+	item := codeItem{
+		PK: memberPK(contestID, email), SK: skCode, Hash: st.Hash, ExpiresAt: st.ExpiresAt.UnixMilli(),
+		WindowStart: st.WindowStart.UnixMilli(), Sends: st.Sends, LastSentAt: st.LastSentAt.UnixMilli(),
+		TTL: st.WindowStart.Add(signin.SendWindow).Unix() + 1,
+	}
+	var cond expression.ConditionBuilder
+	if prev == nil {
+		cond = expression.AttributeNotExists(expression.Name("PK")).Or(expression.Name("ttl").LessThanEqual(expression.Value(now.Unix())))
+	} else {
+		cond = expression.Name("lastSentAt").Equal(expression.Value(prev.LastSentAt.UnixMilli()))
+	}
+	expr, err := expression.NewBuilder().WithCondition(cond).Build()
+	if err != nil {
+		return err
+	}
+	av, err := marshal(item)
+	if err != nil {
+		return err
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.table), Item: av, ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(), ReturnConsumedCapacity: s.capacity(),
+	})
+	if _, failed := isConditionFailed(err); failed {
+		return fault.RateLimited("code_rate_limited", "Mã vừa được gửi. Vui lòng đợi giây lát rồi yêu cầu lại.")
+	}
+	if err != nil {
+		return fmt.Errorf("put code: %w", err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	return nil
+}
+
+// AddCodeTry counts a wrong try against the code with the given hash.
+func (s *Store) AddCodeTry(ctx context.Context, contestID, email, hash string) error {
+	expr, err := expression.NewBuilder().
+		WithUpdate(expression.Add(expression.Name("tries"), expression.Value(1))).
+		WithCondition(expression.Name("hash").Equal(expression.Value(hash))).Build()
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, memberPK(contestID, email), skCode, expr, "count wrong code")
+}
+
+// UseCode marks the code used, if it is still the code with that hash, unused
+// and not locked. It reports false when someone else used or locked it first.
+func (s *Store) UseCode(ctx context.Context, contestID, email, hash string) (bool, error) {
+	expr, err := expression.NewBuilder().
+		WithUpdate(expression.Set(expression.Name("used"), expression.Value(true))).
+		WithCondition(expression.Name("hash").Equal(expression.Value(hash)).
+			And(expression.Name("used").Equal(expression.Value(false))).
+			And(expression.Name("tries").LessThan(expression.Value(signin.MaxTries)))).Build()
+	if err != nil {
+		return false, err
+	}
+	err = s.update(ctx, memberPK(contestID, email), skCode, expr, "use code")
+	if _, failed := isConditionFailed(err); failed {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (s *Store) update(ctx context.Context, pk, sk string, expr expression.Expression, what string) error {
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		ReturnConsumedCapacity: s.capacity(),
+	})
+	if err != nil {
+		if _, failed := isConditionFailed(err); failed {
+			return err
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	return nil
+}

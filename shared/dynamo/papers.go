@@ -1,0 +1,240 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+)
+
+// paperItem is a paper as stored. Items are encoded compactly ("s042:2031 …")
+// so a 15-question paper stays under 1 KB (1 WCU per write).
+type paperItem struct {
+	PK            string            `dynamodbav:"PK"`
+	SK            string            `dynamodbav:"SK"`
+	RoundID       string            `dynamodbav:"roundId"`
+	ParticipantID string            `dynamodbav:"participantId"`
+	Attempt       int               `dynamodbav:"attempt"`
+	Email         string            `dynamodbav:"email"`
+	Name          string            `dynamodbav:"name"`
+	UnitID        string            `dynamodbav:"unitId,omitempty"`
+	Audience      string            `dynamodbav:"audience"`
+	BankID        string            `dynamodbav:"bankId"`
+	Items         string            `dynamodbav:"items"`
+	Key           string            `dynamodbav:"key"`
+	StartedAt     int64             `dynamodbav:"startedAt"`
+	Deadline      int64             `dynamodbav:"deadline"`
+	Answers       map[string]string `dynamodbav:"answers"`
+	Status        string            `dynamodbav:"status"`
+	Correct       *int              `dynamodbav:"correct,omitempty"`
+	Total         *int              `dynamodbav:"total,omitempty"`
+	TimeTakenMs   *int64            `dynamodbav:"timeTakenMs,omitempty"`
+	SubmittedAt   *int64            `dynamodbav:"submittedAt,omitempty"`
+	Prediction    *int              `dynamodbav:"prediction,omitempty"`
+}
+
+func marshal(item any) (map[string]types.AttributeValue, error) {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return nil, fmt.Errorf("marshal item: %w", err)
+	}
+	return av, nil
+}
+
+func toPaperItem(p *contest.Paper) paperItem {
+	enc := make([]string, len(p.Items))
+	for i, it := range p.Items {
+		enc[i] = it.String()
+	}
+	answers := p.Answers
+	if answers == nil {
+		answers = map[string]string{}
+	}
+	return paperItem{
+		PK: paperPK(p.ContestID, p.RoundID, p.ParticipantID), SK: paperSK(p.Attempt),
+		RoundID: p.RoundID, ParticipantID: p.ParticipantID, Attempt: p.Attempt,
+		Email: p.Email, Name: p.Name, UnitID: p.UnitID, Audience: string(p.Audience), BankID: p.BankID,
+		Items: strings.Join(enc, " "), Key: p.Key,
+		StartedAt: p.StartedAt.UnixMilli(), Deadline: p.Deadline.UnixMilli(),
+		Answers: answers, Status: string(p.Status),
+	}
+}
+
+func fromPaperItem(contestID string, av map[string]types.AttributeValue) (*contest.Paper, error) {
+	var it paperItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return nil, fmt.Errorf("unmarshal paper: %w", err)
+	}
+	p := &contest.Paper{
+		ContestID: contestID, RoundID: it.RoundID, ParticipantID: it.ParticipantID, Attempt: it.Attempt,
+		Email: it.Email, Name: it.Name, UnitID: it.UnitID, Audience: contest.Audience(it.Audience), BankID: it.BankID,
+		Key: it.Key, StartedAt: time.UnixMilli(it.StartedAt), Deadline: time.UnixMilli(it.Deadline),
+		Answers: it.Answers, Status: contest.PaperStatus(it.Status),
+	}
+	for _, s := range strings.Fields(it.Items) {
+		item, err := contest.ParseItem(s)
+		if err != nil {
+			return nil, err
+		}
+		p.Items = append(p.Items, item)
+	}
+	if it.Correct != nil && it.Total != nil && it.TimeTakenMs != nil && it.SubmittedAt != nil {
+		p.Result = &contest.Result{Correct: *it.Correct, Total: *it.Total, TimeTakenMs: *it.TimeTakenMs, SubmittedAt: time.UnixMilli(*it.SubmittedAt)}
+		if it.Prediction != nil {
+			p.Result.Prediction = *it.Prediction
+		}
+	}
+	return p, nil
+}
+
+// CreatePaper stores a new paper unless one with the same round, participant
+// and attempt exists. It returns the stored paper and whether it is p: under
+// concurrent starts exactly one caller creates, the others get the winner's.
+func (s *Store) CreatePaper(ctx context.Context, p *contest.Paper) (*contest.Paper, bool, error) {
+	av, err := marshal(toPaperItem(p))
+	if err != nil {
+		return nil, false, err
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.table), Item: av,
+		ConditionExpression:                 aws.String("attribute_not_exists(PK)"),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ReturnConsumedCapacity:              s.capacity(),
+	})
+	if old, failed := isConditionFailed(err); failed {
+		if old == nil {
+			existing, err := s.GetPaper(ctx, p.ContestID, p.Ref(), true)
+			return existing, false, err
+		}
+		existing, err := fromPaperItem(p.ContestID, old)
+		return existing, false, err
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("create paper %s: %w", p.ID(), err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	return p, true, nil
+}
+
+// GetPaper reads a paper; unknown papers are fault.NotFound.
+func (s *Store) GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table), Key: key(paperPK(contestID, ref.RoundID, ref.ParticipantID), paperSK(ref.Attempt)),
+		ConsistentRead: aws.Bool(consistent), ReturnConsumedCapacity: s.capacity(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get paper %s: %w", ref.ID(), err)
+	}
+	s.meter.add(out.ConsumedCapacity, false)
+	if out.Item == nil {
+		return nil, fault.NotFound("paper_not_found", "Không tìm thấy bài thi.")
+	}
+	return fromPaperItem(contestID, out.Item)
+}
+
+// ListPapers returns a participant's papers in a round, by attempt (strongly
+// consistent: used to decide whether another attempt may start).
+func (s *Store) ListPapers(ctx context.Context, contestID, roundID, participantID string) ([]*contest.Paper, error) {
+	expr, err := beginsWith(paperPK(contestID, roundID, participantID), prePaper)
+	if err != nil {
+		return nil, err
+	}
+	var papers []*contest.Paper
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		ConsistentRead: aws.Bool(true),
+	}, func(items []map[string]types.AttributeValue) error {
+		for _, av := range items {
+			p, err := fromPaperItem(contestID, av)
+			if err != nil {
+				return err
+			}
+			papers = append(papers, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list papers: %w", err)
+	}
+	return papers, nil
+}
+
+// SaveAnswers replaces the paper's saved answers while it is in progress; a
+// submitted paper is a fault.Conflict.
+func (s *Store) SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string) error {
+	expr, err := expression.NewBuilder().
+		WithUpdate(expression.Set(expression.Name("answers"), expression.Value(answers))).
+		WithCondition(expression.Name("status").Equal(expression.Value(string(contest.PaperInProgress)))).Build()
+	if err != nil {
+		return err
+	}
+	err = s.update(ctx, paperPK(p.ContestID, p.RoundID, p.ParticipantID), paperSK(p.Attempt), expr, "save answers")
+	if _, failed := isConditionFailed(err); failed {
+		return fault.Conflict("paper_submitted", "Bài thi đã được nộp.")
+	}
+	return err
+}
+
+// SubmitPaper stores the graded result once. If the paper was already
+// submitted (a retry, or a concurrent submit that won), it returns the stored
+// paper with its result and false; otherwise the submitted paper and true.
+// The submission also enters the ranking and unit indexes (sparse GSIs).
+func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error) {
+	ref := p.Ref()
+	upd := expression.Set(expression.Name("status"), expression.Value(string(contest.PaperSubmitted))).
+		Set(expression.Name("answers"), expression.Value(answers)).
+		Set(expression.Name("correct"), expression.Value(r.Correct)).
+		Set(expression.Name("total"), expression.Value(r.Total)).
+		Set(expression.Name("timeTakenMs"), expression.Value(r.TimeTakenMs)).
+		Set(expression.Name("submittedAt"), expression.Value(r.SubmittedAt.UnixMilli())).
+		Set(expression.Name("prediction"), expression.Value(r.Prediction)).
+		Set(expression.Name("GSI1PK"), expression.Value(rankingPK(p.ContestID, p.RoundID, RankingShard(p.ParticipantID)))).
+		Set(expression.Name("GSI1SK"), expression.Value(RankingSortKey(r, ref)))
+	if p.UnitID != "" {
+		upd = upd.Set(expression.Name("GSI2PK"), expression.Value(unitPK(p.ContestID, p.RoundID, p.UnitID))).
+			Set(expression.Name("GSI2SK"), expression.Value(ref.ID()))
+	}
+	expr, err := expression.NewBuilder().WithUpdate(upd).
+		WithCondition(expression.Name("status").Equal(expression.Value(string(contest.PaperInProgress)))).Build()
+	if err != nil {
+		return nil, false, err
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(paperPK(p.ContestID, p.RoundID, p.ParticipantID), paperSK(p.Attempt)),
+		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ReturnConsumedCapacity:              s.capacity(),
+	})
+	if old, failed := isConditionFailed(err); failed {
+		var stored *contest.Paper
+		if old != nil {
+			stored, err = fromPaperItem(p.ContestID, old)
+		} else {
+			stored, err = s.GetPaper(ctx, p.ContestID, ref, true)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if stored.Result == nil {
+			return nil, false, fmt.Errorf("submit paper %s: condition failed but no stored result", ref.ID())
+		}
+		return stored, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("submit paper %s: %w", ref.ID(), err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	done := *p
+	done.Status, done.Answers, done.Result = contest.PaperSubmitted, answers, &r
+	return &done, true, nil
+}

@@ -1,0 +1,271 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+)
+
+type contestItem struct {
+	PK             string   `dynamodbav:"PK"`
+	SK             string   `dynamodbav:"SK"`
+	Title          string   `dynamodbav:"title"`
+	AllowedDomains []string `dynamodbav:"allowedDomains"`
+	OpenSignUp     []string `dynamodbav:"openSignUp"`
+}
+
+type roundItem struct {
+	PK            string `dynamodbav:"PK"`
+	SK            string `dynamodbav:"SK"`
+	ID            string `dynamodbav:"id"`
+	Title         string `dynamodbav:"title"`
+	Audience      string `dynamodbav:"audience"`
+	OpensAt       int64  `dynamodbav:"opensAt"`
+	ClosesAt      int64  `dynamodbav:"closesAt"`
+	QuestionCount int    `dynamodbav:"questionCount"`
+	TimeLimitSec  int64  `dynamodbav:"timeLimitSec"`
+	Attempts      int    `dynamodbav:"attempts"`
+	BankID        string `dynamodbav:"bankId"`
+}
+
+type unitItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	ID        string `dynamodbav:"id"`
+	Name      string `dynamodbav:"name"`
+	Block     string `dynamodbav:"block"`
+	Headcount int    `dynamodbav:"headcount"`
+}
+
+type memberItem struct {
+	PK       string   `dynamodbav:"PK"`
+	SK       string   `dynamodbav:"SK"`
+	Email    string   `dynamodbav:"email"`
+	Name     string   `dynamodbav:"name"`
+	UnitID   string   `dynamodbav:"unitId,omitempty"`
+	Ward     string   `dynamodbav:"ward,omitempty"`
+	Audience string   `dynamodbav:"audience"`
+	Roles    []string `dynamodbav:"roles"`
+}
+
+func (s *Store) put(ctx context.Context, item any) error {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return fmt.Errorf("marshal item: %w", err)
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: av, ReturnConsumedCapacity: s.capacity()})
+	if err != nil {
+		return err
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	return nil
+}
+
+func (s *Store) get(ctx context.Context, pk, sk string, consistent bool, dst any) (bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:              aws.String(s.table),
+		Key:                    key(pk, sk),
+		ConsistentRead:         aws.Bool(consistent),
+		ReturnConsumedCapacity: s.capacity(),
+	})
+	if err != nil {
+		return false, err
+	}
+	s.meter.add(out.ConsumedCapacity, false)
+	if out.Item == nil {
+		return false, nil
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, dst); err != nil {
+		return false, fmt.Errorf("unmarshal %s/%s: %w", pk, sk, err)
+	}
+	return true, nil
+}
+
+// queryAll runs a query to the end, calling each for every page's items.
+func (s *Store) queryAll(ctx context.Context, in *dynamodb.QueryInput, each func([]map[string]types.AttributeValue) error) error {
+	in.TableName = aws.String(s.table)
+	in.ReturnConsumedCapacity = s.capacity()
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		s.meter.add(out.ConsumedCapacity, false)
+		if err := each(out.Items); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: pk},
+		"SK": &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+func beginsWith(pk, prefix string) (expression.Expression, error) {
+	return expression.NewBuilder().WithKeyCondition(
+		expression.Key("PK").Equal(expression.Value(pk)).And(expression.Key("SK").BeginsWith(prefix)),
+	).Build()
+}
+
+// PutContest writes a contest's settings.
+func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
+	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains}
+	for _, a := range c.OpenSignUp {
+		item.OpenSignUp = append(item.OpenSignUp, string(a))
+	}
+	if err := s.put(ctx, item); err != nil {
+		return fmt.Errorf("put contest %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// GetContest reads a contest's settings; unknown contests are fault.NotFound.
+func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, error) {
+	var it contestItem
+	ok, err := s.get(ctx, contestPK(id), skContest, false, &it)
+	if err != nil {
+		return contest.Contest{}, fmt.Errorf("get contest %s: %w", id, err)
+	}
+	if !ok {
+		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
+	}
+	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains}
+	for _, a := range it.OpenSignUp {
+		c.OpenSignUp = append(c.OpenSignUp, contest.Audience(a))
+	}
+	return c, nil
+}
+
+// PutRound writes a round.
+func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
+	if err := s.put(ctx, roundItem{
+		PK: contestPK(r.ContestID), SK: preRound + r.ID, ID: r.ID, Title: r.Title, Audience: string(r.Audience),
+		OpensAt: r.OpensAt.Unix(), ClosesAt: r.ClosesAt.Unix(), QuestionCount: r.QuestionCount,
+		TimeLimitSec: int64(r.TimeLimit / time.Second), Attempts: r.Attempts, BankID: r.BankID,
+	}); err != nil {
+		return fmt.Errorf("put round %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func (it roundItem) round(contestID string) contest.Round {
+	return contest.Round{
+		ContestID: contestID, ID: it.ID, Title: it.Title, Audience: contest.Audience(it.Audience),
+		OpensAt: time.Unix(it.OpensAt, 0), ClosesAt: time.Unix(it.ClosesAt, 0), QuestionCount: it.QuestionCount,
+		TimeLimit: time.Duration(it.TimeLimitSec) * time.Second, Attempts: max(it.Attempts, 1), BankID: it.BankID,
+	}
+}
+
+// GetRound reads a round; unknown rounds are fault.NotFound.
+func (s *Store) GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error) {
+	var it roundItem
+	ok, err := s.get(ctx, contestPK(contestID), preRound+roundID, false, &it)
+	if err != nil {
+		return contest.Round{}, fmt.Errorf("get round %s: %w", roundID, err)
+	}
+	if !ok {
+		return contest.Round{}, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
+	}
+	return it.round(contestID), nil
+}
+
+// ListRounds returns a contest's rounds in id order.
+func (s *Store) ListRounds(ctx context.Context, contestID string) ([]contest.Round, error) {
+	expr, err := beginsWith(contestPK(contestID), preRound)
+	if err != nil {
+		return nil, err
+	}
+	var rounds []contest.Round
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}, func(items []map[string]types.AttributeValue) error {
+		var page []roundItem
+		if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
+			return err
+		}
+		for _, it := range page {
+			rounds = append(rounds, it.round(contestID))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list rounds of %s: %w", contestID, err)
+	}
+	return rounds, nil
+}
+
+// PutUnit writes a unit.
+func (s *Store) PutUnit(ctx context.Context, contestID string, u contest.Unit) error {
+	if err := s.put(ctx, unitItem{PK: contestPK(contestID), SK: preUnit + u.ID, ID: u.ID, Name: u.Name, Block: string(u.Block), Headcount: u.Headcount}); err != nil {
+		return fmt.Errorf("put unit %s: %w", u.ID, err)
+	}
+	return nil
+}
+
+// ListUnits returns a contest's units in id order.
+func (s *Store) ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error) {
+	expr, err := beginsWith(contestPK(contestID), preUnit)
+	if err != nil {
+		return nil, err
+	}
+	var units []contest.Unit
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}, func(items []map[string]types.AttributeValue) error {
+		var page []unitItem
+		if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
+			return err
+		}
+		for _, it := range page {
+			units = append(units, contest.Unit{ID: it.ID, Name: it.Name, Block: contest.Block(it.Block), Headcount: it.Headcount})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list units of %s: %w", contestID, err)
+	}
+	return units, nil
+}
+
+// PutMember writes a roster entry (or a citizen's sign-up).
+func (s *Store) PutMember(ctx context.Context, contestID string, m contest.Member) error {
+	item := memberItem{PK: memberPK(contestID, m.Email), SK: skMember, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Ward: m.Ward, Audience: string(m.Audience)}
+	for _, r := range m.Roles {
+		item.Roles = append(item.Roles, string(r))
+	}
+	if err := s.put(ctx, item); err != nil {
+		return fmt.Errorf("put member: %w", err)
+	}
+	return nil
+}
+
+// GetMember reads a person by e-mail; found is false when unknown.
+func (s *Store) GetMember(ctx context.Context, contestID, email string) (m contest.Member, found bool, err error) {
+	var it memberItem
+	ok, err := s.get(ctx, memberPK(contestID, email), skMember, false, &it)
+	if err != nil || !ok {
+		if err != nil {
+			err = fmt.Errorf("get member: %w", err)
+		}
+		return contest.Member{}, false, err
+	}
+	m = contest.Member{Email: it.Email, Name: it.Name, UnitID: it.UnitID, Ward: it.Ward, Audience: contest.Audience(it.Audience)}
+	for _, r := range it.Roles {
+		m.Roles = append(m.Roles, contest.Role(r))
+	}
+	return m, true, nil
+}

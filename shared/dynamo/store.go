@@ -1,0 +1,148 @@
+// Package dynamo is HoiThi's DynamoDB store: one table (shared/platform.Table),
+// every key scoped by contest. docs/data-model.md describes keys, indexes and
+// item shapes; this file is the code of that design.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// Client is the part of the DynamoDB API the store uses.
+type Client interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+}
+
+var _ Client = (*dynamodb.Client)(nil)
+
+// Store reads and writes contest data in one table.
+type Store struct {
+	db    Client
+	table string
+	meter *Meter
+}
+
+// New returns a store on the named table. meter may be nil.
+func New(db Client, table string, meter *Meter) *Store {
+	return &Store{db: db, table: table, meter: meter}
+}
+
+// Meter adds up the capacity DynamoDB reports as consumed (figures for the
+// capacity-per-paper benchmark and the cost estimate).
+type Meter struct {
+	mu          sync.Mutex
+	read, write float64
+}
+
+// Totals returns the read and write capacity units consumed so far.
+func (m *Meter) Totals() (rcu, wcu float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.read, m.write
+}
+
+// Reset zeroes the totals.
+func (m *Meter) Reset() {
+	m.mu.Lock()
+	m.read, m.write = 0, 0
+	m.mu.Unlock()
+}
+
+func (m *Meter) add(cc *types.ConsumedCapacity, write bool) {
+	if m == nil || cc == nil || cc.CapacityUnits == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case cc.ReadCapacityUnits != nil || cc.WriteCapacityUnits != nil:
+		if cc.ReadCapacityUnits != nil {
+			m.read += *cc.ReadCapacityUnits
+		}
+		if cc.WriteCapacityUnits != nil {
+			m.write += *cc.WriteCapacityUnits
+		}
+	case write:
+		m.write += *cc.CapacityUnits
+	default:
+		m.read += *cc.CapacityUnits
+	}
+}
+
+func (s *Store) capacity() types.ReturnConsumedCapacity {
+	if s.meter == nil {
+		return types.ReturnConsumedCapacityNone
+	}
+	return types.ReturnConsumedCapacityTotal
+}
+
+// isConditionFailed reports a failed condition and returns the item DynamoDB
+// sent back with it (ReturnValuesOnConditionCheckFailure), if any.
+func isConditionFailed(err error) (map[string]types.AttributeValue, bool) {
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return ccf.Item, true
+	}
+	return nil, false
+}
+
+// CreateTable creates the table from platform.Table (on-demand), as the CDK
+// stack does, and waits until it is active. Local platform and tests only.
+func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
+	spec := platform.Table
+	attrs := map[string]bool{spec.PartitionKey: true, spec.SortKey: true}
+	in := &dynamodb.CreateTableInput{
+		TableName:   aws.String(name),
+		BillingMode: types.BillingModePayPerRequest,
+		KeySchema: []types.KeySchemaElement{
+			{AttributeName: aws.String(spec.PartitionKey), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(spec.SortKey), KeyType: types.KeyTypeRange},
+		},
+	}
+	for _, ix := range spec.Indexes {
+		attrs[ix.PartitionKey], attrs[ix.SortKey] = true, true
+		proj := &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}
+		if len(ix.Projected) > 0 {
+			proj = &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: ix.Projected}
+		}
+		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{
+			IndexName: aws.String(ix.Name),
+			KeySchema: []types.KeySchemaElement{
+				{AttributeName: aws.String(ix.PartitionKey), KeyType: types.KeyTypeHash},
+				{AttributeName: aws.String(ix.SortKey), KeyType: types.KeyTypeRange},
+			},
+			Projection: proj,
+		})
+	}
+	for a := range attrs {
+		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String(a), AttributeType: types.ScalarAttributeTypeS})
+	}
+	if _, err := db.CreateTable(ctx, in); err != nil {
+		var inUse *types.ResourceInUseException
+		if !errors.As(err, &inUse) {
+			return fmt.Errorf("create table %s: %w", name, err)
+		}
+	}
+	if err := dynamodb.NewTableExistsWaiter(db).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 30e9); err != nil {
+		return fmt.Errorf("wait for table %s: %w", name, err)
+	}
+	// TTL is declared as on AWS; local servers may accept it without sweeping,
+	// which is why reads treat expired items as gone.
+	_, _ = db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+		TableName:               aws.String(name),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(spec.TTLAttribute), Enabled: aws.Bool(true)},
+	})
+	return nil
+}

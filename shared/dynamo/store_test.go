@@ -1,0 +1,171 @@
+package dynamo_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/signin"
+	"github.com/hoithi/hoithi/shared/testenv"
+)
+
+func newStore(t *testing.T) (*dynamo.Store, *dynamo.Meter) {
+	db, table := testenv.Table(t)
+	m := &dynamo.Meter{}
+	return dynamo.New(db, table, m), m
+}
+
+func samplePaper(contestID string) *contest.Paper {
+	now := time.Now().Truncate(time.Millisecond)
+	return &contest.Paper{
+		ContestID: contestID, RoundID: "tuan-1", ParticipantID: contest.ParticipantID(contestID, "a@hue.gov.vn"), Attempt: 1,
+		Email: "a@hue.gov.vn", Name: "Nguyễn Văn A", UnitID: "so-noi-vu", Audience: contest.AudienceStaff, BankID: "demo-staff",
+		Items:     []contest.Item{{QuestionID: "s001", Order: []uint8{2, 0, 3, 1}}, {QuestionID: "s002", Order: []uint8{0, 1, 2, 3}}},
+		Key:       "BA",
+		StartedAt: now, Deadline: now.Add(10 * time.Minute), Status: contest.PaperInProgress,
+		Answers: map[string]string{},
+	}
+}
+
+func TestConcurrentCreatesStoreOnePaper(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	const n = 50
+	var wg sync.WaitGroup
+	created := make(chan bool, n)
+	ids := make(chan string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := samplePaper("c1")
+			p.Key = string("ABCD"[i%4]) + "A"
+			got, ok, err := s.CreatePaper(ctx, p)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			created <- ok
+			ids <- got.Key
+		}()
+	}
+	wg.Wait()
+	close(created)
+	close(ids)
+	wins := 0
+	for ok := range created {
+		if ok {
+			wins++
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("created %d papers, want 1", wins)
+	}
+	keys := map[string]bool{}
+	for k := range ids {
+		keys[k] = true
+	}
+	if len(keys) != 1 {
+		t.Fatalf("callers saw %d different papers, want 1: %v", len(keys), keys)
+	}
+}
+
+func TestSubmitStoresOneResultAndRetriesGetIt(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	p := samplePaper("c1")
+	if _, _, err := s.CreatePaper(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAnswers(ctx, p, map[string]string{"s001": "C"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetPaper(ctx, "c1", p.Ref(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Answers["s001"] != "C" || len(got.Items) != 2 || got.Items[0].String() != "s001:2031" {
+		t.Fatalf("paper after autosave = %+v", got)
+	}
+	first := contest.Result{Correct: 2, Total: 2, TimeTakenMs: 1234, SubmittedAt: time.Now().Truncate(time.Millisecond), Prediction: 7}
+	stored, ok, err := s.SubmitPaper(ctx, p, map[string]string{"s001": "B", "s002": "A"}, first)
+	if err != nil || !ok {
+		t.Fatalf("first submit: ok=%v err=%v", ok, err)
+	}
+	if *stored.Result != first {
+		t.Fatalf("stored %+v, want %+v", stored.Result, first)
+	}
+	second := first
+	second.Correct, second.SubmittedAt = 0, first.SubmittedAt.Add(time.Second)
+	again, ok, err := s.SubmitPaper(ctx, p, map[string]string{}, second)
+	if err != nil || ok {
+		t.Fatalf("second submit: ok=%v err=%v, want the stored result", ok, err)
+	}
+	if *again.Result != first {
+		t.Fatalf("second submit returned %+v, want the first %+v", again.Result, first)
+	}
+	if err := s.SaveAnswers(ctx, p, map[string]string{"s001": "A"}); fault.CodeOf(err) != "paper_submitted" {
+		t.Fatalf("autosave after submit: %v, want paper_submitted", err)
+	}
+}
+
+func TestCapacityPerPaper(t *testing.T) {
+	s, m := newStore(t)
+	ctx := context.Background()
+	p := samplePaper("c1")
+	for i := range 15 {
+		p.Items = append(p.Items, contest.Item{QuestionID: "s1" + string(rune('a'+i)), Order: []uint8{3, 2, 1, 0}})
+	}
+	m.Reset()
+	if _, _, err := s.CreatePaper(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetPaper(ctx, "c1", p.Ref(), false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SubmitPaper(ctx, p, map[string]string{"s001": "B"}, contest.Result{Correct: 1, Total: 17, SubmittedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	rcu, wcu := m.Totals()
+	t.Logf("capacity for start + submit: %.1f RCU, %.1f WCU", rcu, wcu)
+	if rcu == 0 || wcu == 0 {
+		t.Fatalf("the server reported no consumed capacity (rcu=%v wcu=%v)", rcu, wcu)
+	}
+}
+
+func TestCodes(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	if st, err := s.GetCode(ctx, "c1", "a@hue.gov.vn", now); err != nil || st != nil {
+		t.Fatalf("no code yet: %v %v", st, err)
+	}
+	st, _ := signin.Issue(nil, "h1", now)
+	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); !errors.Is(err, err) || fault.CodeOf(err) != "code_rate_limited" {
+		t.Fatalf("second put with stale state: %v, want code_rate_limited", err)
+	}
+	if err := s.AddCodeTry(ctx, "c1", "a@hue.gov.vn", "h1"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetCode(ctx, "c1", "a@hue.gov.vn", now)
+	if err != nil || got.Tries != 1 || got.Hash != "h1" {
+		t.Fatalf("after a wrong try: %+v %v", got, err)
+	}
+	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1"); !ok || err != nil {
+		t.Fatalf("use code: %v %v", ok, err)
+	}
+	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1"); ok || err != nil {
+		t.Fatalf("reuse code: %v %v, want false", ok, err)
+	}
+	if got, _ := s.GetCode(ctx, "c1", "a@hue.gov.vn", now.Add(2*time.Hour)); got != nil {
+		t.Fatalf("expired item must read as gone, got %+v", got)
+	}
+}

@@ -1,0 +1,112 @@
+// Package platform is the single description of HoiThi's deployment: the
+// DynamoDB table and its indexes, the S3 bucket prefixes, the functions and the
+// CORS rules of their URLs. The CDK stack (infra/) and the local platform
+// (infra/localdev) both build from it, so they cannot drift apart.
+package platform
+
+import "time"
+
+// Attribute names of the single table (see docs/data-model.md).
+const (
+	AttrPK     = "PK"
+	AttrSK     = "SK"
+	AttrGSI1PK = "GSI1PK"
+	AttrGSI1SK = "GSI1SK"
+	AttrGSI2PK = "GSI2PK"
+	AttrGSI2SK = "GSI2SK"
+	AttrTTL    = "ttl"
+)
+
+// Index names.
+const (
+	// IndexRanking holds submitted papers of a round, write-sharded, sorted by score.
+	IndexRanking = "GSI1"
+	// IndexUnit holds submitted papers of a round per unit (participation).
+	IndexUnit = "GSI2"
+)
+
+// RankingShards is how many partitions the ranking index spreads one round's
+// papers over, so a whole week's submissions in minutes do not hit one partition.
+const RankingShards = 16
+
+// Index describes a global secondary index.
+type Index struct {
+	Name, PartitionKey, SortKey string
+	// Projected lists non-key attributes copied into the index (INCLUDE);
+	// empty means KEYS_ONLY.
+	Projected []string
+}
+
+// TableSpec describes the one DynamoDB table.
+type TableSpec struct {
+	PartitionKey, SortKey string
+	TTLAttribute          string
+	Indexes               []Index
+}
+
+// Table is HoiThi's table. All attributes used as keys are strings.
+var Table = TableSpec{
+	PartitionKey: AttrPK,
+	SortKey:      AttrSK,
+	TTLAttribute: AttrTTL,
+	Indexes: []Index{
+		{Name: IndexRanking, PartitionKey: AttrGSI1PK, SortKey: AttrGSI1SK,
+			Projected: []string{"email", "name", "unitId", "audience", "correct", "total", "prediction", "timeTakenMs", "submittedAt", "attempt", "participantId"}},
+		{Name: IndexUnit, PartitionKey: AttrGSI2PK, SortKey: AttrGSI2SK,
+			Projected: []string{"email", "name", "correct", "total", "submittedAt"}},
+	},
+}
+
+// Bucket prefixes in the data bucket.
+const (
+	PrefixBanks   = "banks/"
+	PrefixResults = "results/"
+	PrefixClips   = "clips/"
+)
+
+// Environment variable names through which CDK (and the local platform) hand
+// resource names to the functions.
+const (
+	EnvTable          = "TABLE_NAME"
+	EnvBucket         = "DATA_BUCKET"
+	EnvContest        = "CONTEST_ID"
+	EnvTokenKey       = "TOKEN_KEY"
+	EnvTokenSecretARN = "TOKEN_SECRET_ARN"
+	EnvMailFrom       = "MAIL_FROM"
+	EnvMailOutbox     = "MAIL_OUTBOX_DIR"
+	EnvGraceSeconds   = "SUBMIT_GRACE_SECONDS"
+	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
+	EnvListen         = "LISTEN_ADDR"
+)
+
+// Function describes one Lambda function.
+type Function struct {
+	Name      string
+	MemoryMB  int
+	Timeout   time.Duration
+	HasURL    bool
+	Reserved  int // reserved concurrency cap
+	Describes string
+}
+
+// Functions lists every function, in the order they are started locally.
+var Functions = []Function{
+	{Name: "auth", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 50, Describes: "sign-in with one-time codes"},
+	{Name: "quiz", MemoryMB: 512, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "rounds and papers"},
+	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
+}
+
+// CORS is the function URLs' CORS configuration; the origin is the site's.
+type CORS struct {
+	AllowMethods []string
+	AllowHeaders []string
+	MaxAge       time.Duration
+}
+
+// FunctionURLCORS applies to every function URL (the allowed origin is the
+// site origin, given at deploy time).
+var FunctionURLCORS = CORS{
+	AllowMethods: []string{"GET", "POST", "PUT", "DELETE"},
+	AllowHeaders: []string{"authorization", "content-type", "idempotency-key"},
+	MaxAge:       10 * time.Minute,
+}
