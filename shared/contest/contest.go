@@ -67,9 +67,12 @@ func (c Contest) InAllowedDomain(email string) bool {
 	if at < 0 {
 		return false
 	}
-	domain := email[at+1:]
+	domain := strings.ToLower(email[at+1:])
 	for _, d := range c.AllowedDomains {
 		d = strings.ToLower(strings.TrimSpace(d))
+		if d == "" || domain == "" {
+			continue
+		}
 		if domain == d || strings.HasSuffix(domain, "."+d) {
 			return true
 		}

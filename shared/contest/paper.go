@@ -48,11 +48,14 @@ func ParseItem(s string) (Item, error) {
 	if i <= 0 || len(s)-i-1 < 2 || len(s)-i-1 > MaxOptions {
 		return Item{}, fmt.Errorf("bad paper item %q", s)
 	}
-	it := Item{QuestionID: s[:i], Order: make([]uint8, 0, len(s)-i-1)}
+	n := len(s) - i - 1
+	it := Item{QuestionID: s[:i], Order: make([]uint8, 0, n)}
+	var seen [MaxOptions]bool
 	for _, c := range []byte(s[i+1:]) {
-		if c < '0' || c >= '0'+MaxOptions {
-			return Item{}, fmt.Errorf("bad paper item %q", s)
+		if c < '0' || int(c-'0') >= n || seen[c-'0'] {
+			return Item{}, fmt.Errorf("bad paper item %q: order is not a permutation", s)
 		}
+		seen[c-'0'] = true
 		it.Order = append(it.Order, c-'0')
 	}
 	return it, nil
@@ -304,6 +307,9 @@ func (p *Paper) View(b *Bank) (PaperView, error) {
 		}
 		opts := make([]OptionView, len(it.Order))
 		for k, o := range it.Order {
+			if int(o) >= len(q.Options) {
+				return PaperView{}, fmt.Errorf("paper %s: question %q has no option %d", p.ID(), it.QuestionID, o)
+			}
 			opts[k] = OptionView{ID: labels[k : k+1], Text: q.Options[o]}
 		}
 		v.Questions[i] = QuestionView{ID: q.ID, Text: q.Text, Options: opts}
@@ -312,8 +318,9 @@ func (p *Paper) View(b *Bank) (PaperView, error) {
 }
 
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	r := []rune(strings.ToValidUTF8(s, "?"))
+	if len(r) <= n {
+		return string(r)
 	}
-	return s[:n] + "…"
+	return string(r[:n]) + "…"
 }
