@@ -190,6 +190,12 @@ func (p *Paper) CheckAnswers(answers map[string]string) error {
 	return nil
 }
 
+// HasQuestion reports whether the question is on the paper.
+func (p *Paper) HasQuestion(questionID string) bool {
+	_, ok := p.item(questionID)
+	return ok
+}
+
 func (p *Paper) item(questionID string) (Item, bool) {
 	for _, it := range p.Items {
 		if it.QuestionID == questionID {

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/signin"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+// SessionTTL is how long a session token lives: a working day.
+const SessionTTL = 12 * time.Hour
+
+type store interface {
+	GetContest(ctx context.Context, id string) (contest.Contest, error)
+	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
+	PutMember(ctx context.Context, contestID string, m contest.Member) error
+	GetCode(ctx context.Context, contestID, email string, now time.Time) (*signin.CodeState, error)
+	PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error
+	AddCodeTry(ctx context.Context, contestID, email, hash string) error
+	UseCode(ctx context.Context, contestID, email, hash string) (bool, error)
+}
+
+// Handler serves sign-in: one-time codes by e-mail, then session tokens.
+type Handler struct {
+	store   store
+	mail    mail.Sender
+	signer  *token.Signer
+	codeKey []byte
+	contest string
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// NewHandler builds the handler; tokenKey also keys the code hashes.
+func NewHandler(s store, m mail.Sender, signer *token.Signer, tokenKey []byte, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
+	k := sha256.Sum256(append([]byte("hoithi one-time codes\x00"), tokenKey...))
+	if now == nil {
+		now = time.Now
+	}
+	return &Handler{store: s, mail: m, signer: signer, codeKey: k[:], contest: defaultContest, now: now, log: log}
+}
+
+// Routes is the function's HTTP API.
+func (h *Handler) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /codes", h.requestCode)
+	mux.HandleFunc("POST /sessions", h.createSession)
+	mux.HandleFunc("/", httpapi.NotFound(h.log))
+	return httpapi.Wrap(mux, h.log)
+}
+
+type codeRequest struct {
+	Contest  string           `json:"contest"`
+	Email    string           `json:"email"`
+	Name     string           `json:"name"`
+	Ward     string           `json:"ward"`
+	Audience contest.Audience `json:"audience"`
+}
+
+type codeResponse struct {
+	SentTo             string    `json:"sentTo"`
+	ExpiresAt          time.Time `json:"expiresAt"`
+	ResendAfterSeconds int       `json:"resendAfterSeconds"`
+}
+
+func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) {
+	var req codeRequest
+	if err := httpapi.DecodeJSON(w, r, &req, 4<<10); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	res, err := h.sendCode(r.Context(), req)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusAccepted, res)
+}
+
+func (h *Handler) sendCode(ctx context.Context, req codeRequest) (codeResponse, error) {
+	email, err := contest.NormalizeEmail(req.Email)
+	if err != nil {
+		return codeResponse{}, err
+	}
+	c, err := h.contestOf(ctx, req.Contest)
+	if err != nil {
+		return codeResponse{}, err
+	}
+	if _, err := h.eligible(ctx, c, email, &req); err != nil {
+		return codeResponse{}, err
+	}
+	now := h.now()
+	prev, err := h.store.GetCode(ctx, c.ID, email, now)
+	if err != nil {
+		return codeResponse{}, err
+	}
+	code, err := signin.NewCode()
+	if err != nil {
+		return codeResponse{}, err
+	}
+	next, err := signin.Issue(prev, signin.Hash(h.codeKey, c.ID, email, code), now)
+	if err != nil {
+		return codeResponse{}, err
+	}
+	if err := h.store.PutCode(ctx, c.ID, email, prev, next, now); err != nil {
+		return codeResponse{}, err
+	}
+	msg := mail.Message{
+		To:      email,
+		Subject: fmt.Sprintf("Mã đăng nhập Hội thi trực tuyến CCHC: %s", code),
+		Text: fmt.Sprintf("Mã đăng nhập của bạn là: %s\n\nMã có hiệu lực trong %d phút, chỉ dùng được một lần. "+
+			"Không chia sẻ mã này cho bất kỳ ai.\n\nNếu bạn không yêu cầu mã, hãy bỏ qua thư này.\n\n%s",
+			code, int(signin.CodeTTL.Minutes()), c.Title),
+		Code:   code,
+		SentAt: now,
+	}
+	if err := h.mail.Send(ctx, msg); err != nil {
+		return codeResponse{}, fmt.Errorf("send code: %w", err)
+	}
+	h.log.Info("code sent", "contest", c.ID, "participant", contest.ParticipantID(c.ID, email))
+	return codeResponse{SentTo: maskEmail(email), ExpiresAt: next.ExpiresAt.In(contest.ICT).Truncate(time.Second), ResendAfterSeconds: int(signin.ResendAfter.Seconds())}, nil
+}
+
+// eligible decides who may sign in: roster members, holders of an official
+// e-mail in an allowed domain, and (where the contest opens sign-up for an
+// audience) anyone who declares a name and ward; signUp may be nil when only
+// checking.
+func (h *Handler) eligible(ctx context.Context, c contest.Contest, email string, signUp *codeRequest) (contest.Member, error) {
+	m, found, err := h.store.GetMember(ctx, c.ID, email)
+	if err != nil {
+		return contest.Member{}, err
+	}
+	if found {
+		return m, nil
+	}
+	if c.InAllowedDomain(email) {
+		return contest.Member{Email: email, Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleParticipant}}, nil
+	}
+	if signUp != nil && signUp.Audience != "" && signUp.Audience != contest.AudienceStaff && c.AllowsOpenSignUp(signUp.Audience) {
+		name, ward := clean(signUp.Name), clean(signUp.Ward)
+		if name == "" || ward == "" || utf8.RuneCountInString(name) > 100 || utf8.RuneCountInString(ward) > 100 {
+			return contest.Member{}, fault.Invalid("signup_incomplete", "Vui lòng nhập họ tên và phường/xã nơi cư trú (mỗi mục tối đa 100 ký tự).")
+		}
+		m := contest.Member{Email: email, Name: name, Ward: ward, Audience: signUp.Audience, Roles: []contest.Role{contest.RoleParticipant}}
+		if err := h.store.PutMember(ctx, c.ID, m); err != nil {
+			return contest.Member{}, err
+		}
+		return m, nil
+	}
+	return contest.Member{}, fault.Forbidden("not_eligible",
+		"Email này không có trong danh sách dự thi. Cán bộ, công chức vui lòng dùng email công vụ; nếu vẫn lỗi, liên hệ quản trị viên của đơn vị.")
+}
+
+type sessionRequest struct {
+	Contest string `json:"contest"`
+	Email   string `json:"email"`
+	Code    string `json:"code"`
+}
+
+type participantView struct {
+	Email      string           `json:"email"`
+	Name       string           `json:"name"`
+	UnitID     string           `json:"unitId,omitempty"`
+	Ward       string           `json:"ward,omitempty"`
+	Audience   contest.Audience `json:"audience"`
+	Roles      []contest.Role   `json:"roles"`
+	MayCompete bool             `json:"mayCompete"`
+	Contest    string           `json:"contest"`
+}
+
+type sessionResponse struct {
+	Token       string          `json:"token"`
+	ExpiresAt   time.Time       `json:"expiresAt"`
+	Participant participantView `json:"participant"`
+}
+
+func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
+	var req sessionRequest
+	if err := httpapi.DecodeJSON(w, r, &req, 4<<10); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	res, err := h.openSession(r.Context(), req)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusCreated, res)
+}
+
+func (h *Handler) openSession(ctx context.Context, req sessionRequest) (sessionResponse, error) {
+	email, err := contest.NormalizeEmail(req.Email)
+	if err != nil {
+		return sessionResponse{}, err
+	}
+	code := strings.TrimSpace(req.Code)
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		return sessionResponse{}, fault.Invalid("invalid_code_format", "Mã xác thực gồm 6 chữ số.")
+	}
+	c, err := h.contestOf(ctx, req.Contest)
+	if err != nil {
+		return sessionResponse{}, err
+	}
+	now := h.now()
+	st, err := h.store.GetCode(ctx, c.ID, email, now)
+	if err != nil {
+		return sessionResponse{}, err
+	}
+	hash := signin.Hash(h.codeKey, c.ID, email, code)
+	if err := signin.Check(st, hash, now); err != nil {
+		if code := fault.CodeOf(err); code == "code_wrong" || (code == "code_locked" && st.Tries < signin.MaxTries) {
+			if err := h.store.AddCodeTry(ctx, c.ID, email, st.Hash); err != nil {
+				h.log.Warn("count wrong code", "err", err)
+			}
+		}
+		return sessionResponse{}, err
+	}
+	used, err := h.store.UseCode(ctx, c.ID, email, hash)
+	if err != nil {
+		return sessionResponse{}, err
+	}
+	if !used {
+		return sessionResponse{}, fault.Unauthorized("code_invalid", "Mã xác thực không đúng hoặc đã được dùng. Vui lòng yêu cầu mã mới.")
+	}
+	m, err := h.eligible(ctx, c, email, nil)
+	if err != nil {
+		return sessionResponse{}, err
+	}
+	claims := token.Claims{Contest: c.ID, Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
+	claims.Subject = contest.ParticipantID(c.ID, email)
+	tok, exp, err := h.signer.Issue(claims)
+	if err != nil {
+		return sessionResponse{}, err
+	}
+	h.log.Info("session opened", "contest", c.ID, "participant", claims.Subject)
+	return sessionResponse{Token: tok, ExpiresAt: exp.In(contest.ICT), Participant: participantView{
+		Email: email, Name: m.Name, UnitID: m.UnitID, Ward: m.Ward, Audience: m.Audience, Roles: m.Roles,
+		MayCompete: contest.MayCompete(m.Roles), Contest: c.ID,
+	}}, nil
+}
+
+func (h *Handler) contestOf(ctx context.Context, id string) (contest.Contest, error) {
+	if id == "" {
+		id = h.contest
+	}
+	if !contest.ValidID(id) {
+		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
+	}
+	return h.store.GetContest(ctx, id)
+}
+
+func clean(s string) string {
+	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
+}
+
+// maskEmail shows enough of an address to recognise it: "ng***@hue.gov.vn".
+func maskEmail(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	local := email[:at]
+	keep := min(2, len(local))
+	return local[:keep] + "***" + email[at:]
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+// answersBodyLimit bounds autosave and submission bodies: 50 answers with long
+// ids fit many times over.
+const answersBodyLimit = 8 << 10
+
+type store interface {
+	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
+	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string) error
+	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
+}
+
+// Handler serves autosave and submission; grading happens here, on the
+// server's clock, against the key stored with the paper.
+type Handler struct {
+	store  store
+	signer *token.Signer
+	grace  time.Duration
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// NewHandler builds the handler; grace is how late after the deadline a
+// submission is still taken (network blips at the last second).
+func NewHandler(s store, signer *token.Signer, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
+	if now == nil {
+		now = time.Now
+	}
+	return &Handler{store: s, signer: signer, grace: grace, now: now, log: log}
+}
+
+// Routes is the function's HTTP API.
+func (h *Handler) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("PUT /papers/{paperId}/answers", h.saveAnswers)
+	mux.HandleFunc("POST /papers/{paperId}/submission", h.submit)
+	mux.HandleFunc("/", httpapi.NotFound(h.log))
+	return httpapi.Wrap(mux, h.log)
+}
+
+// ownPaper authenticates the caller and loads their paper named in the path.
+func (h *Handler) ownPaper(r *http.Request, consistent bool) (*contest.Paper, error) {
+	claims, err := h.signer.FromRequest(r)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := contest.ParsePaperID(r.PathValue("paperId"))
+	if err != nil {
+		return nil, err
+	}
+	if ref.ParticipantID != claims.ParticipantID() {
+		return nil, fault.Forbidden("not_your_paper", "Bạn không có quyền với bài thi này.")
+	}
+	return h.store.GetPaper(r.Context(), claims.Contest, ref, consistent)
+}
+
+type answersRequest struct {
+	Answers map[string]string `json:"answers"`
+}
+
+type answersResponse struct {
+	Answers map[string]string `json:"answers"`
+	SavedAt time.Time         `json:"savedAt"`
+}
+
+func (h *Handler) saveAnswers(w http.ResponseWriter, r *http.Request) {
+	var req answersRequest
+	if err := httpapi.DecodeJSON(w, r, &req, answersBodyLimit); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	p, err := h.ownPaper(r, true)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	now := h.now()
+	if err := p.CheckOpenForAnswers(now, h.grace); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if err := checkAnswers(p, req.Answers); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	merged := merge(p.Answers, req.Answers)
+	if err := h.store.SaveAnswers(r.Context(), p, merged); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, answersResponse{Answers: merged, SavedAt: now.In(contest.ICT)})
+}
+
+type submitRequest struct {
+	Answers    map[string]string `json:"answers"`
+	Prediction *int              `json:"prediction"`
+}
+
+type submitResponse struct {
+	Result contest.Result `json:"result"`
+}
+
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
+	var req submitRequest
+	if err := httpapi.DecodeJSON(w, r, &req, answersBodyLimit); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	p, err := h.ownPaper(r, false)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	res, err := h.grade(r.Context(), p, req)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	res.SubmittedAt = res.SubmittedAt.In(contest.ICT)
+	httpapi.WriteJSON(w, http.StatusOK, submitResponse{Result: res})
+}
+
+// grade submits once: a paper already submitted answers with its stored
+// result (a retry after a lost response), whatever this request carries.
+func (h *Handler) grade(ctx context.Context, p *contest.Paper, req submitRequest) (contest.Result, error) {
+	if p.Status == contest.PaperSubmitted && p.Result != nil {
+		return *p.Result, nil
+	}
+	now := h.now().Truncate(time.Millisecond)
+	if err := p.CheckOpenForAnswers(now, h.grace); err != nil {
+		return contest.Result{}, err
+	}
+	if err := contest.CheckPrediction(req.Prediction); err != nil {
+		return contest.Result{}, err
+	}
+	if err := checkAnswers(p, req.Answers); err != nil {
+		return contest.Result{}, err
+	}
+	answers := merge(p.Answers, req.Answers)
+	stored, _, err := h.store.SubmitPaper(ctx, p, answers, contest.Grade(p, answers, *req.Prediction, now))
+	if err != nil {
+		return contest.Result{}, err
+	}
+	return *stored.Result, nil
+}
+
+// merge overlays the sent answers on the saved ones; an empty answer clears
+// a question.
+func merge(saved, sent map[string]string) map[string]string {
+	out := contest.Merge(saved, sent)
+	for q, a := range out {
+		if a == "" {
+			delete(out, q)
+		}
+	}
+	return out
+}
+
+// checkAnswers validates sent answers: an empty answer (clearing a question)
+// must still name a question on the paper.
+func checkAnswers(p *contest.Paper, sent map[string]string) error {
+	picked := make(map[string]string, len(sent))
+	for q, a := range sent {
+		if a == "" {
+			if !p.HasQuestion(q) {
+				return fault.Invalid("unknown_question", "Câu hỏi không có trong bài thi này.")
+			}
+			continue
+		}
+		picked[q] = a
+	}
+	if len(sent) > len(p.Items) {
+		return fault.Invalid("too_many_answers", "Số câu trả lời nhiều hơn số câu hỏi của bài thi.")
+	}
+	return p.CheckAnswers(picked)
+}

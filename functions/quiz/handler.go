@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+type store interface {
+	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
+	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
+	CreatePaper(ctx context.Context, p *contest.Paper) (*contest.Paper, bool, error)
+	ListPapers(ctx context.Context, contestID, roundID, participantID string) ([]*contest.Paper, error)
+	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
+}
+
+type bankLoader interface {
+	Load(ctx context.Context, contestID, bankID string) (*contest.Bank, error)
+}
+
+// Handler serves rounds and papers.
+type Handler struct {
+	store   store
+	banks   bankLoader
+	signer  *token.Signer
+	contest string
+	grace   time.Duration
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// NewHandler builds the handler. grace is how long after a deadline a paper
+// still counts as in progress (the grade function's submit grace).
+func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest string, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
+	if now == nil {
+		now = time.Now
+	}
+	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log}
+}
+
+// Routes is the function's HTTP API.
+func (h *Handler) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /rounds", h.listRounds)
+	mux.HandleFunc("POST /rounds/{roundId}/papers", h.startPaper)
+	mux.HandleFunc("GET /papers/{paperId}", h.getPaper)
+	mux.HandleFunc("/", httpapi.NotFound(h.log))
+	return httpapi.Wrap(mux, h.log)
+}
+
+type roundView struct {
+	ID               string           `json:"id"`
+	Title            string           `json:"title"`
+	Audience         contest.Audience `json:"audience"`
+	OpensAt          time.Time        `json:"opensAt"`
+	ClosesAt         time.Time        `json:"closesAt"`
+	Status           contest.Status   `json:"status"`
+	QuestionCount    int              `json:"questionCount"`
+	TimeLimitSeconds int              `json:"timeLimitSeconds"`
+	Attempts         int              `json:"attempts"`
+}
+
+func (h *Handler) listRounds(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("contest")
+	if id == "" {
+		id = h.contest
+	}
+	if !contest.ValidID(id) {
+		httpapi.WriteError(w, r, h.log, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi."))
+		return
+	}
+	rounds, err := h.store.ListRounds(r.Context(), id)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	slices.SortFunc(rounds, func(a, b contest.Round) int { return a.OpensAt.Compare(b.OpensAt) })
+	now := h.now()
+	views := make([]roundView, 0, len(rounds))
+	for _, rd := range rounds {
+		views = append(views, roundView{
+			ID: rd.ID, Title: rd.Title, Audience: rd.Audience, OpensAt: rd.OpensAt.In(contest.ICT), ClosesAt: rd.ClosesAt.In(contest.ICT),
+			Status: rd.Status(now), QuestionCount: rd.QuestionCount, TimeLimitSeconds: int(rd.TimeLimit / time.Second), Attempts: rd.Attempts,
+		})
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"contest": id, "serverTime": now.In(contest.ICT), "rounds": views})
+}
+
+type paperResponse struct {
+	Paper      contest.PaperView `json:"paper"`
+	ServerTime time.Time         `json:"serverTime"`
+}
+
+func (h *Handler) startPaper(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.signer.FromRequest(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	p, created, err := h.start(r.Context(), claims, r.PathValue("roundId"))
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	h.respondPaper(w, r, p, map[bool]int{true: http.StatusCreated, false: http.StatusOK}[created])
+}
+
+// start returns the participant's paper in progress for the round, or starts
+// the next attempt if one is left. Concurrent starts agree on one paper: its
+// key is (round, participant, attempt) and only one conditional put wins.
+func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*contest.Paper, bool, error) {
+	if !contest.MayCompete(c.Roles) {
+		return nil, false, fault.Forbidden("not_allowed_to_compete", "Thành viên Ban tổ chức và tổ giúp việc không được tham gia dự thi.")
+	}
+	if !contest.ValidID(roundID) {
+		return nil, false, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
+	}
+	round, err := h.store.GetRound(ctx, c.Contest, roundID)
+	if err != nil {
+		return nil, false, err
+	}
+	now := h.now()
+	if err := round.CheckOpen(now); err != nil {
+		return nil, false, err
+	}
+	if round.Audience != c.Audience {
+		return nil, false, fault.Forbidden("wrong_audience", "Tuần thi này dành cho đối tượng khác; vui lòng chọn đúng phần thi của mình.")
+	}
+	bank, err := h.banks.Load(ctx, c.Contest, round.BankID)
+	if err != nil {
+		return nil, false, err
+	}
+	next := 1
+	if round.Attempts > 1 {
+		papers, err := h.store.ListPapers(ctx, c.Contest, round.ID, c.ParticipantID())
+		if err != nil {
+			return nil, false, err
+		}
+		for _, p := range papers {
+			if h.active(p, now) {
+				return p, false, nil
+			}
+		}
+		next = len(papers) + 1
+	}
+	for range 3 {
+		if next > round.Attempts {
+			return nil, false, attemptsUsed(round)
+		}
+		p, err := h.newPaper(c, round, bank, next, now)
+		if err != nil {
+			return nil, false, err
+		}
+		stored, created, err := h.store.CreatePaper(ctx, p)
+		if err != nil {
+			return nil, false, err
+		}
+		if created || h.active(stored, now) {
+			return stored, created, nil
+		}
+		next = stored.Attempt + 1
+	}
+	return nil, false, fault.Conflict("start_conflict", "Không thể bắt đầu bài thi lúc này; vui lòng thử lại.")
+}
+
+func attemptsUsed(r contest.Round) error {
+	if r.Attempts == 1 {
+		return fault.Conflict("attempts_used", "Bạn đã dự thi tuần này. Mỗi người chỉ được dự thi một lần mỗi tuần.")
+	}
+	return fault.Conflict("attempts_used", "Bạn đã dùng hết số lượt dự thi của tuần này.")
+}
+
+func (h *Handler) active(p *contest.Paper, now time.Time) bool {
+	return p.Status == contest.PaperInProgress && !now.After(p.Deadline.Add(h.grace))
+}
+
+func (h *Handler) newPaper(c *token.Claims, round contest.Round, bank *contest.Bank, attempt int, now time.Time) (*contest.Paper, error) {
+	var seed [16]byte
+	if _, err := crand.Read(seed[:]); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
+	items, key, err := contest.Draw(bank, round.QuestionCount, rng)
+	if err != nil {
+		return nil, err
+	}
+	now = now.Truncate(time.Millisecond)
+	return &contest.Paper{
+		ContestID: c.Contest, RoundID: round.ID, ParticipantID: c.ParticipantID(), Attempt: attempt,
+		Email: c.Email, Name: c.Name, UnitID: c.UnitID, Audience: c.Audience, BankID: round.BankID,
+		Items: items, Key: key, StartedAt: now, Deadline: round.Deadline(now),
+		Answers: map[string]string{}, Status: contest.PaperInProgress,
+	}, nil
+}
+
+func (h *Handler) getPaper(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.signer.FromRequest(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	ref, err := contest.ParsePaperID(r.PathValue("paperId"))
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if ref.ParticipantID != claims.ParticipantID() {
+		httpapi.WriteError(w, r, h.log, fault.Forbidden("not_your_paper", "Bạn không có quyền xem bài thi này."))
+		return
+	}
+	p, err := h.store.GetPaper(r.Context(), claims.Contest, ref, true)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	h.respondPaper(w, r, p, http.StatusOK)
+}
+
+func (h *Handler) respondPaper(w http.ResponseWriter, r *http.Request, p *contest.Paper, status int) {
+	bank, err := h.banks.Load(r.Context(), p.ContestID, p.BankID)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	view, err := p.View(bank)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, status, paperResponse{Paper: view, ServerTime: h.now().In(contest.ICT)})
+}

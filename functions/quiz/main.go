@@ -1,0 +1,50 @@
+// Command quiz serves rounds and papers: it draws each participant's paper
+// from the round's bank, which it loads once per warm container and never
+// sends. Wiring only; the API is in handler.go.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/config"
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+func main() {
+	log := lambdacontext.NewLogger()
+	if err := run(log); err != nil {
+		log.Error("quiz stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	ctx := context.Background()
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	awsCfg, err := config.AWS(ctx)
+	if err != nil {
+		return err
+	}
+	key, err := config.TokenKey(ctx, awsCfg)
+	if err != nil {
+		return err
+	}
+	signer, err := token.NewSigner(key, 0, nil)
+	if err != nil {
+		return err
+	}
+	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
+	banks := blob.NewBanks(config.S3(awsCfg, cfg.S3PathStyle), cfg.Bucket)
+	return funcurl.Start(NewHandler(store, banks, signer, cfg.Contest, cfg.Grace, nil, log).Routes(), log)
+}

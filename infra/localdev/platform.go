@@ -1,0 +1,347 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// Local credentials of the S3-compatible server (local only, never secret).
+const (
+	localAccess = "hoithi-local"
+	localSecret = "hoithi-local-secret"
+	localRegion = "ap-southeast-1"
+)
+
+// Platform is the local stand-in for AWS: a DynamoDB-compatible server
+// (dynoxide), an S3-compatible server (versitygw), each function's real binary
+// behind its own "function URL" (a CORS layer configured like the stack's),
+// and the static site.
+type Platform struct {
+	Root      string // repository root
+	StateDir  string // where state, logs and binaries live (.local or a temp dir)
+	Persist   bool   // keep DynamoDB and S3 state in StateDir across restarts
+	Table     string
+	Bucket    string
+	Contest   string
+	TokenKey  string
+	DynamoURL string // set by StartServers, or given to reuse a running server
+	S3URL     string
+
+	SiteURL      string
+	FunctionURLs map[string]string
+
+	procs   []*exec.Cmd
+	servers []*http.Server
+}
+
+func (p *Platform) path(parts ...string) string {
+	return filepath.Join(append([]string{p.StateDir}, parts...)...)
+}
+
+// Outbox is where e-mails are delivered locally.
+func (p *Platform) Outbox() string { return p.path("outbox") }
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// portOr returns want if it is non-zero, else a free port.
+func portOr(want int) (int, error) {
+	if want != 0 {
+		return want, nil
+	}
+	return freePort()
+}
+
+func (p *Platform) start(name string, env []string, bin string, args ...string) error {
+	if err := os.MkdirAll(p.path("logs"), 0o755); err != nil {
+		return err
+	}
+	logf, err := os.Create(p.path("logs", name+".log"))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return fmt.Errorf("start %s: %w", name, err)
+	}
+	p.procs = append(p.procs, cmd)
+	return nil
+}
+
+// waitHTTP waits until something answers HTTP at u.
+func waitHTTP(ctx context.Context, u, name, logPath string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tail, _ := os.ReadFile(logPath)
+	if len(tail) > 2000 {
+		tail = tail[len(tail)-2000:]
+	}
+	return fmt.Errorf("%s did not come up at %s; its log (%s) ends:\n%s", name, u, logPath, tail)
+}
+
+// Ports chooses fixed ports (make dev) or free ones (0, tests).
+type Ports struct {
+	Dynamo, S3, Site int
+	Functions        map[string]int
+}
+
+// StartServers starts dynoxide and versitygw unless DynamoURL/S3URL are set.
+func (p *Platform) StartServers(ctx context.Context, ports Ports) error {
+	if p.DynamoURL == "" {
+		port, err := portOr(ports.Dynamo)
+		if err != nil {
+			return err
+		}
+		args := []string{"serve", "--host", "127.0.0.1", "--port", strconv.Itoa(port)}
+		if p.Persist {
+			if err := os.MkdirAll(p.path("dynamodb"), 0o755); err != nil {
+				return err
+			}
+			args = append(args, "--db-path", p.path("dynamodb", "hoithi.sqlite"))
+		}
+		if err := p.start("dynamodb", nil, filepath.Join(p.Root, "node_modules/@dynoxide/linux-x64/dynoxide"), args...); err != nil {
+			return err
+		}
+		p.DynamoURL = fmt.Sprintf("http://127.0.0.1:%d", port)
+		if err := waitHTTP(ctx, p.DynamoURL, "dynamodb (dynoxide)", p.path("logs", "dynamodb.log")); err != nil {
+			return err
+		}
+	}
+	if p.S3URL == "" {
+		port, err := portOr(ports.S3)
+		if err != nil {
+			return err
+		}
+		dir := p.path("s3")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := p.start("s3", nil, filepath.Join(p.Root, ".local/bin/versitygw"),
+			"--access", localAccess, "--secret", localSecret, "--region", localRegion, "--port", fmt.Sprintf("127.0.0.1:%d", port), "posix", dir); err != nil {
+			return err
+		}
+		p.S3URL = fmt.Sprintf("http://127.0.0.1:%d", port)
+		if err := waitHTTP(ctx, p.S3URL, "s3 (versitygw)", p.path("logs", "s3.log")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AWSEnv is the environment that points SDK clients at the local servers.
+func (p *Platform) AWSEnv() []string {
+	return []string{
+		"AWS_ENDPOINT_URL_DYNAMODB=" + p.DynamoURL,
+		"AWS_ENDPOINT_URL_S3=" + p.S3URL,
+		"AWS_REGION=" + localRegion,
+		"AWS_ACCESS_KEY_ID=" + localAccess,
+		"AWS_SECRET_ACCESS_KEY=" + localSecret,
+		"AWS_EC2_METADATA_DISABLED=true",
+	}
+}
+
+func (p *Platform) awsConfig() aws.Config {
+	return aws.Config{
+		Region:      localRegion,
+		Credentials: credentials.NewStaticCredentialsProvider(localAccess, localSecret, ""),
+	}
+}
+
+// Clients returns SDK clients for the local servers.
+func (p *Platform) Clients() (*dynamodb.Client, *s3.Client) {
+	cfg := p.awsConfig()
+	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(p.DynamoURL) })
+	obj := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(p.S3URL); o.UsePathStyle = true })
+	return db, obj
+}
+
+// CreateResources creates the table (from platform.Table) and the bucket if missing.
+func (p *Platform) CreateResources(ctx context.Context) error {
+	db, obj := p.Clients()
+	if err := dynamo.CreateTable(ctx, db, p.Table); err != nil {
+		return err
+	}
+	_, err := obj.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(p.Bucket)})
+	if err != nil && !strings.Contains(err.Error(), "BucketAlreadyOwnedByYou") && !strings.Contains(err.Error(), "BucketAlreadyExists") {
+		return fmt.Errorf("create bucket %s: %w", p.Bucket, err)
+	}
+	return nil
+}
+
+// BuildFunctions compiles every function for this machine into StateDir/bin.
+func (p *Platform) BuildFunctions(ctx context.Context) error {
+	args := []string{"build", "-o", p.path("bin") + "/"}
+	for _, f := range platform.Functions {
+		args = append(args, "./functions/"+f.Name)
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = p.Root, os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("build functions: %w", err)
+	}
+	return nil
+}
+
+// StartFunctions runs each function's binary (the code that runs on Lambda,
+// in its local HTTP mode) and puts its own CORS-configured origin in front.
+func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
+	sitePort, err := portOr(ports.Site)
+	if err != nil {
+		return err
+	}
+	p.SiteURL = fmt.Sprintf("http://127.0.0.1:%d", sitePort)
+	p.FunctionURLs = map[string]string{}
+	env := append(p.AWSEnv(),
+		platform.EnvTable+"="+p.Table,
+		platform.EnvBucket+"="+p.Bucket,
+		platform.EnvContest+"="+p.Contest,
+		platform.EnvTokenKey+"="+p.TokenKey,
+		platform.EnvMailOutbox+"="+p.Outbox(),
+		platform.EnvS3PathStyle+"=true",
+		"AWS_LAMBDA_LOG_FORMAT=JSON",
+	)
+	for _, f := range platform.Functions {
+		inner, err := freePort()
+		if err != nil {
+			return err
+		}
+		innerAddr := fmt.Sprintf("127.0.0.1:%d", inner)
+		if err := p.start(f.Name, append(env, platform.EnvListen+"="+innerAddr), p.path("bin", f.Name)); err != nil {
+			return err
+		}
+		public, err := portOr(ports.Functions[f.Name])
+		if err != nil {
+			return err
+		}
+		target, _ := url.Parse("http://" + innerAddr)
+		if err := p.serve(fmt.Sprintf("127.0.0.1:%d", public), cors(httputil.NewSingleHostReverseProxy(target), p.SiteURL, platform.FunctionURLCORS)); err != nil {
+			return fmt.Errorf("function URL of %s: %w", f.Name, err)
+		}
+		p.FunctionURLs[f.Name] = fmt.Sprintf("http://127.0.0.1:%d", public)
+		if err := waitHTTP(ctx, "http://"+innerAddr+"/", f.Name, p.path("logs", f.Name+".log")); err != nil {
+			return err
+		}
+	}
+	return p.serve(fmt.Sprintf("127.0.0.1:%d", sitePort), p.siteHandler())
+}
+
+func (p *Platform) serve(addr string, h http.Handler) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	p.servers = append(p.servers, srv)
+	go func() { _ = srv.Serve(l) }()
+	return nil
+}
+
+// siteHandler serves web/ and the generated config.js naming the function URLs.
+func (p *Platform) siteHandler() http.Handler {
+	files := http.FileServer(http.Dir(filepath.Join(p.Root, "web")))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/config.js" {
+			cfg := map[string]string{"contest": p.Contest}
+			for k, v := range p.FunctionURLs {
+				cfg[k] = v
+			}
+			data, _ := json.Marshal(cfg)
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			fmt.Fprintf(w, "window.HOITHI_CONFIG = %s;\n", data)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// Stop ends every process and server the platform started.
+func (p *Platform) Stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	for _, s := range p.servers {
+		_ = s.Shutdown(ctx)
+	}
+	for i := len(p.procs) - 1; i >= 0; i-- {
+		c := p.procs[i]
+		if c.Process == nil {
+			continue
+		}
+		_ = syscall.Kill(-c.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = c.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+	}
+	p.procs, p.servers = nil, nil
+}
+
+// randomHex returns n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// findRoot walks up from the working directory to the repository root.
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(data), "module github.com/hoithi/hoithi\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("not inside the HoiThi repository")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,126 @@
+// HTTP client for the three function URLs (auth, quiz, grade). Each is a
+// separate origin; requests and responses are JSON; errors are
+// {"error":{"code","message","requestId"?}} and surface as ApiError.
+
+const MSG_NETWORK = 'Không kết nối được tới máy chủ. Vui lòng kiểm tra kết nối mạng rồi thử lại.';
+const MSG_TIMEOUT = 'Máy chủ phản hồi quá lâu. Vui lòng thử lại.';
+const MSG_BAD_RESPONSE = 'Máy chủ trả về dữ liệu không đọc được. Vui lòng thử lại sau giây lát.';
+
+/** Reads window.HOITHI_CONFIG (set by /config.js). Returns null when missing or unusable. */
+export function readConfig() {
+  const c = window.HOITHI_CONFIG;
+  if (!c || typeof c !== 'object') return null;
+  const trim = (u) => (typeof u === 'string' ? u.replace(/\/+$/, '') : '');
+  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), contest: typeof c.contest === 'string' ? c.contest : '' };
+  if (!cfg.auth || !cfg.quiz || !cfg.grade || !cfg.contest) return null;
+  return cfg;
+}
+
+export class ApiError extends Error {
+  constructor({ status = 0, code = 'unknown', message = '', requestId = '', network = false }) {
+    super(message || code);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.network = network;
+  }
+
+  /** Worth retrying the very same request: connection trouble, timeouts, 5xx. */
+  get retryable() {
+    return this.network || this.status >= 500 || this.status === 408;
+  }
+}
+
+function fallbackMessage(status) {
+  if (status === 401) return 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.';
+  if (status === 403) return 'Bạn không có quyền thực hiện thao tác này.';
+  if (status === 404) return 'Không tìm thấy dữ liệu yêu cầu.';
+  if (status === 429) return 'Bạn thao tác quá nhanh. Vui lòng đợi giây lát rồi thử lại.';
+  if (status >= 500) return 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau giây lát.';
+  return 'Yêu cầu không thực hiện được (mã ' + status + ').';
+}
+
+let unauthorizedHandler = null;
+/** Called with the ApiError whenever an authenticated request gets 401. */
+export function onUnauthorized(fn) {
+  unauthorizedHandler = fn;
+}
+
+/**
+ * Sends one JSON request. Resolves {status, data, receivedAt} where
+ * receivedAt is Date.now() when the response arrived (for the server-clock
+ * offset). Rejects with ApiError.
+ */
+export async function request(base, path, { method = 'GET', body, token, timeoutMs = 20000 } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // token === undefined: public endpoint; '' or a string: authenticated one.
+  if (token) headers.Authorization = 'Bearer ' + token;
+
+  const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+  let timedOut = false;
+  const timer = ctrl ? setTimeout(() => { timedOut = true; ctrl.abort(); }, timeoutMs) : null;
+  let res;
+  let text;
+  try {
+    res = await fetch(base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      mode: 'cors',
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: ctrl ? ctrl.signal : undefined,
+    });
+    text = await res.text();
+  } catch (e) {
+    throw new ApiError({ status: 0, code: timedOut ? 'timeout' : 'network', message: timedOut ? MSG_TIMEOUT : MSG_NETWORK, network: true });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  const receivedAt = Date.now();
+
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      data = null;
+    }
+  }
+
+  if (!res.ok) {
+    const e = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? data.error : {};
+    const err = new ApiError({
+      status: res.status,
+      code: typeof e.code === 'string' && e.code ? e.code : 'http_' + res.status,
+      message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage(res.status),
+      requestId: typeof e.requestId === 'string' ? e.requestId : '',
+    });
+    if (res.status === 401 && token !== undefined && unauthorizedHandler) {
+      try { unauthorizedHandler(err); } catch (x) { /* never let the hook hide the error */ }
+    }
+    throw err;
+  }
+  if (data === null || typeof data !== 'object') {
+    throw new ApiError({ status: res.status, code: 'bad_response', message: MSG_BAD_RESPONSE, network: true });
+  }
+  return { status: res.status, data, receivedAt };
+}
+
+const enc = encodeURIComponent;
+
+/** The endpoints, bound to a config and a token getter. */
+export function makeApi(cfg, getToken) {
+  const auth = () => getToken() || '';
+  return {
+    requestCode: (body) => request(cfg.auth, '/codes', { method: 'POST', body }),
+    openSession: (body) => request(cfg.auth, '/sessions', { method: 'POST', body }),
+    rounds: () => request(cfg.quiz, '/rounds?contest=' + enc(cfg.contest)),
+    startPaper: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { method: 'POST', token: auth() }),
+    getPaper: (paperId) => request(cfg.quiz, '/papers/' + enc(paperId), { token: auth() }),
+    saveAnswers: (paperId, answers) => request(cfg.grade, '/papers/' + enc(paperId) + '/answers', { method: 'PUT', body: { answers }, token: auth() }),
+    submit: (paperId, body) => request(cfg.grade, '/papers/' + enc(paperId) + '/submission', { method: 'POST', body, token: auth(), timeoutMs: 30000 }),
+  };
+}
