@@ -49,6 +49,7 @@ type Platform struct {
 	TokenKey  string
 	DynamoURL string // set by StartServers, or given to reuse a running server
 	S3URL     string
+	ExtraEnv  []string // more environment for the functions (tests)
 
 	SiteURL      string
 	FunctionURLs map[string]string
@@ -240,6 +241,7 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 		platform.EnvS3PathStyle+"=true",
 		"AWS_LAMBDA_LOG_FORMAT=JSON",
 	)
+	env = append(env, p.ExtraEnv...)
 	for _, f := range platform.Functions {
 		inner, err := freePort()
 		if err != nil {
