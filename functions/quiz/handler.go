@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -37,6 +38,19 @@ type Handler struct {
 	grace   time.Duration
 	now     func() time.Time
 	log     *slog.Logger
+
+	mu     sync.Mutex
+	rounds map[string]cachedRound
+}
+
+// roundTTL is how long a warm container trusts a round it read: at the peak
+// every start would otherwise read the same item; organisers' edits show
+// within this time.
+const roundTTL = 30 * time.Second
+
+type cachedRound struct {
+	round contest.Round
+	at    time.Time
 }
 
 // NewHandler builds the handler. grace is how long after a deadline a paper
@@ -45,7 +59,27 @@ func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest 
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log}
+	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log, rounds: map[string]cachedRound{}}
+}
+
+// round reads a round through the container's short-lived cache.
+func (h *Handler) round(ctx context.Context, contestID, roundID string) (contest.Round, error) {
+	k := contestID + "/" + roundID
+	now := time.Now()
+	h.mu.Lock()
+	c, ok := h.rounds[k]
+	h.mu.Unlock()
+	if ok && now.Sub(c.at) < roundTTL {
+		return c.round, nil
+	}
+	r, err := h.store.GetRound(ctx, contestID, roundID)
+	if err != nil {
+		return contest.Round{}, err
+	}
+	h.mu.Lock()
+	h.rounds[k] = cachedRound{round: r, at: now}
+	h.mu.Unlock()
+	return r, nil
 }
 
 // Routes is the function's HTTP API.
@@ -125,7 +159,7 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*
 	if !contest.ValidID(roundID) {
 		return nil, false, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
 	}
-	round, err := h.store.GetRound(ctx, c.Contest, roundID)
+	round, err := h.round(ctx, c.Contest, roundID)
 	if err != nil {
 		return nil, false, err
 	}
