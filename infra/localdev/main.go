@@ -57,6 +57,7 @@ type Endpoints struct {
 	Auth     string        `json:"auth"`
 	Quiz     string        `json:"quiz"`
 	Grade    string        `json:"grade"`
+	Tally    string        `json:"tally"`
 	Contest  string        `json:"contest"`
 	Outbox   string        `json:"outbox"`
 	DynamoDB string        `json:"dynamodb"`
@@ -111,13 +112,14 @@ func dev(args []string) error {
 		return err
 	}
 	ep := Endpoints{
-		Site: p.SiteURL, Auth: p.FunctionURLs["auth"], Quiz: p.FunctionURLs["quiz"], Grade: p.FunctionURLs["grade"],
+		Site: p.SiteURL, Auth: p.FunctionURLs["auth"], Quiz: p.FunctionURLs["quiz"], Grade: p.FunctionURLs["grade"], Tally: p.FunctionURLs["tally"],
 		Contest: p.Contest, Outbox: p.Outbox(), DynamoDB: p.DynamoURL, S3: p.S3URL, Accounts: accounts,
 	}
 	if err := writeEndpoints(filepath.Join(state, "endpoints.json"), ep, p.FunctionURLs); err != nil {
 		return err
 	}
 	printSummary(ep, p)
+	p.PlaySchedules(ctx, func(format string, args ...any) { fmt.Printf("HoiThi: "+format+"\n", args...) })
 	<-ctx.Done()
 	fmt.Println("\nHoiThi: stopping…")
 	return nil

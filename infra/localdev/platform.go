@@ -56,6 +56,7 @@ type Platform struct {
 
 	procs   []*exec.Cmd
 	servers []*http.Server
+	fnEnv   []string
 }
 
 func (p *Platform) path(parts ...string) string {
@@ -242,6 +243,7 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 		"AWS_LAMBDA_LOG_FORMAT=JSON",
 	)
 	env = append(env, p.ExtraEnv...)
+	p.fnEnv = env
 	for _, f := range platform.Functions {
 		inner, err := freePort()
 		if err != nil {
@@ -345,5 +347,71 @@ func findRoot() (string, error) {
 			return "", errors.New("not inside the HoiThi repository")
 		}
 		dir = parent
+	}
+}
+
+// ScheduledEvent is the event EventBridge Scheduler sends for a schedule.
+func ScheduledEvent(s platform.Schedule, contestID string, at time.Time) []byte {
+	ev := map[string]any{
+		"version": "0", "id": randomHex(16), "detail-type": "Scheduled Event", "source": "aws.scheduler",
+		"account": "000000000000", "time": at.UTC().Format(time.RFC3339), "region": localRegion,
+		"resources": []string{"arn:aws:scheduler:" + localRegion + ":000000000000:schedule/default/" + s.Name},
+		"detail":    map[string]string{"contest": contestID, "action": s.Action},
+	}
+	data, _ := json.Marshal(ev)
+	return data
+}
+
+// RunEvent invokes a function's binary once with an event, as Lambda would
+// for a schedule, and returns what it printed as its result.
+func (p *Platform) RunEvent(ctx context.Context, fn string, event []byte) ([]byte, error) {
+	f, err := os.CreateTemp(p.StateDir, "event-*.json")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(event); err != nil {
+		return nil, err
+	}
+	f.Close()
+	cmd := exec.CommandContext(ctx, p.path("bin", fn))
+	cmd.Env = append(append(os.Environ(), p.fnEnv...), "LOCAL_EVENT_FILE="+f.Name())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("%s event: %w; %s", fn, err, stderr.String())
+	}
+	return out, nil
+}
+
+// PlaySchedules runs every function schedule locally: once now (catching up,
+// as a missed week would be), then at each weekly time, until ctx ends.
+func (p *Platform) PlaySchedules(ctx context.Context, logf func(string, ...any)) {
+	loc, err := time.LoadLocation(platform.TimeZoneICT)
+	if err != nil {
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	for _, f := range platform.Functions {
+		for _, s := range f.Schedules {
+			go func() {
+				next := time.Now()
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case <-time.After(time.Until(next)):
+					}
+					out, err := p.RunEvent(ctx, f.Name, ScheduledEvent(s, p.Contest, time.Now()))
+					if err != nil {
+						logf("schedule %s: %v", s.Name, err)
+					} else {
+						logf("schedule %s ran: %s", s.Name, strings.TrimSpace(string(out)))
+					}
+					next = s.Next(time.Now(), loc)
+					logf("schedule %s: next run %s", s.Name, next.Format("Mon 02/01/2006 15:04 MST"))
+				}
+			}()
+		}
 	}
 }

@@ -56,6 +56,19 @@ type Contest struct {
 	AllowedDomains []string `json:"allowedDomains"`
 	// OpenSignUp lists audiences anyone may join by declaring name and ward.
 	OpenSignUp []Audience `json:"openSignUp"`
+	// TieBreak is the ranking order (empty: the usual one, see shared/tally).
+	TieBreak []string `json:"tieBreak,omitempty"`
+	// Prizes per audience and week (empty: 1 first, 2 second, 3 third).
+	Prizes []Prize `json:"prizes,omitempty"`
+	// ReportThreshold is the participation rate under which the home-affairs
+	// report highlights a unit (0: 0.8).
+	ReportThreshold float64 `json:"reportThreshold,omitempty"`
+}
+
+// Prize is a prize level and how many are given.
+type Prize struct {
+	Name  string `json:"name" dynamodbav:"name"`
+	Count int    `json:"count" dynamodbav:"count"`
 }
 
 // AllowsOpenSignUp reports whether anyone may sign up for audience a.

@@ -28,6 +28,8 @@ type Round struct {
 	// Attempts is how many papers one person may submit (the best counts).
 	Attempts int    `json:"attempts"`
 	BankID   string `json:"bankId"`
+	// PublishedAt is when the round's final results were published (zero: not yet).
+	PublishedAt time.Time `json:"publishedAt,omitzero"`
 }
 
 // Status reports the round's status at now (opens inclusive, closes exclusive).

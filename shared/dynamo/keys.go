@@ -17,6 +17,7 @@ func rankingPK(c, round string, shard int) string {
 	return fmt.Sprintf("C#%s#R#%s#S#%02d", c, round, shard)
 }
 func unitPK(c, round, unit string) string { return "C#" + c + "#R#" + round + "#U#" + unit }
+func rosterPK(c, unit string) string      { return "C#" + c + "#ROSTER#" + unit }
 
 const (
 	skContest = "CONTEST"

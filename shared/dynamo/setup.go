@@ -16,11 +16,14 @@ import (
 )
 
 type contestItem struct {
-	PK             string   `dynamodbav:"PK"`
-	SK             string   `dynamodbav:"SK"`
-	Title          string   `dynamodbav:"title"`
-	AllowedDomains []string `dynamodbav:"allowedDomains"`
-	OpenSignUp     []string `dynamodbav:"openSignUp"`
+	PK              string          `dynamodbav:"PK"`
+	SK              string          `dynamodbav:"SK"`
+	Title           string          `dynamodbav:"title"`
+	AllowedDomains  []string        `dynamodbav:"allowedDomains"`
+	OpenSignUp      []string        `dynamodbav:"openSignUp"`
+	TieBreak        []string        `dynamodbav:"tieBreak,omitempty"`
+	Prizes          []contest.Prize `dynamodbav:"prizes,omitempty"`
+	ReportThreshold float64         `dynamodbav:"reportThreshold,omitempty"`
 }
 
 type roundItem struct {
@@ -35,6 +38,7 @@ type roundItem struct {
 	TimeLimitSec  int64  `dynamodbav:"timeLimitSec"`
 	Attempts      int    `dynamodbav:"attempts"`
 	BankID        string `dynamodbav:"bankId"`
+	PublishedAt   int64  `dynamodbav:"publishedAt,omitempty"`
 }
 
 type unitItem struct {
@@ -49,6 +53,8 @@ type unitItem struct {
 type memberItem struct {
 	PK       string   `dynamodbav:"PK"`
 	SK       string   `dynamodbav:"SK"`
+	GSI2PK   string   `dynamodbav:"GSI2PK,omitempty"`
+	GSI2SK   string   `dynamodbav:"GSI2SK,omitempty"`
 	Email    string   `dynamodbav:"email"`
 	Name     string   `dynamodbav:"name"`
 	UnitID   string   `dynamodbav:"unitId,omitempty"`
@@ -123,7 +129,8 @@ func beginsWith(pk, prefix string) (expression.Expression, error) {
 
 // PutContest writes a contest's settings.
 func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
-	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains}
+	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains,
+		TieBreak: c.TieBreak, Prizes: c.Prizes, ReportThreshold: c.ReportThreshold}
 	for _, a := range c.OpenSignUp {
 		item.OpenSignUp = append(item.OpenSignUp, string(a))
 	}
@@ -143,7 +150,8 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 	if !ok {
 		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
 	}
-	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains}
+	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains,
+		TieBreak: it.TieBreak, Prizes: it.Prizes, ReportThreshold: it.ReportThreshold}
 	for _, a := range it.OpenSignUp {
 		c.OpenSignUp = append(c.OpenSignUp, contest.Audience(a))
 	}
@@ -155,7 +163,7 @@ func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
 	if err := s.put(ctx, roundItem{
 		PK: contestPK(r.ContestID), SK: preRound + r.ID, ID: r.ID, Title: r.Title, Audience: string(r.Audience),
 		OpensAt: r.OpensAt.Unix(), ClosesAt: r.ClosesAt.Unix(), QuestionCount: r.QuestionCount,
-		TimeLimitSec: int64(r.TimeLimit / time.Second), Attempts: r.Attempts, BankID: r.BankID,
+		TimeLimitSec: int64(r.TimeLimit / time.Second), Attempts: r.Attempts, BankID: r.BankID, PublishedAt: unixMilliOrZero(r.PublishedAt),
 	}); err != nil {
 		return fmt.Errorf("put round %s: %w", r.ID, err)
 	}
@@ -163,11 +171,15 @@ func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
 }
 
 func (it roundItem) round(contestID string) contest.Round {
-	return contest.Round{
+	r := contest.Round{
 		ContestID: contestID, ID: it.ID, Title: it.Title, Audience: contest.Audience(it.Audience),
 		OpensAt: time.Unix(it.OpensAt, 0), ClosesAt: time.Unix(it.ClosesAt, 0), QuestionCount: it.QuestionCount,
 		TimeLimit: time.Duration(it.TimeLimitSec) * time.Second, Attempts: max(it.Attempts, 1), BankID: it.BankID,
 	}
+	if it.PublishedAt != 0 {
+		r.PublishedAt = time.UnixMilli(it.PublishedAt)
+	}
+	return r
 }
 
 // GetRound reads a round; unknown rounds are fault.NotFound.
@@ -244,6 +256,10 @@ func (s *Store) ListUnits(ctx context.Context, contestID string) ([]contest.Unit
 // PutMember writes a roster entry (or a citizen's sign-up).
 func (s *Store) PutMember(ctx context.Context, contestID string, m contest.Member) error {
 	item := memberItem{PK: memberPK(contestID, m.Email), SK: skMember, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Ward: m.Ward, Audience: string(m.Audience)}
+	if m.UnitID != "" {
+		// the unit's roster, listed through the unit index
+		item.GSI2PK, item.GSI2SK = rosterPK(contestID, m.UnitID), m.Email
+	}
 	for _, r := range m.Roles {
 		item.Roles = append(item.Roles, string(r))
 	}
@@ -268,4 +284,11 @@ func (s *Store) GetMember(ctx context.Context, contestID, email string) (m conte
 		m.Roles = append(m.Roles, contest.Role(r))
 	}
 	return m, true, nil
+}
+
+func unixMilliOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
 }

@@ -5,6 +5,7 @@ package funcurl
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/hoithi/hoithi/shared/platform"
@@ -21,9 +24,36 @@ import (
 // Start serves h until the process ends. It returns an error only when it
 // cannot serve at all.
 func Start(h http.Handler, log *slog.Logger) error {
+	return StartWithEvents(h, nil, log)
+}
+
+// EventHandler handles a non-HTTP invocation (a scheduled event, an S3
+// notification); its result is the invocation's JSON result.
+type EventHandler func(ctx context.Context, event json.RawMessage) (any, error)
+
+// StartWithEvents is Start for a function that also takes other events: on
+// Lambda, function URL requests go to h and everything else to events;
+// locally, LOCAL_EVENT_FILE names one event to handle before exiting (how the
+// local platform plays schedules and notifications).
+func StartWithEvents(h http.Handler, events EventHandler, log *slog.Logger) error {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		lambdaurl.Start(h)
+		if events == nil {
+			lambdaurl.Start(h)
+			return nil
+		}
+		lambda.Start(Dispatch(h, events))
 		return nil
+	}
+	if file := os.Getenv(EnvLocalEvent); file != "" && events != nil {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		out, err := events(context.Background(), data)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(os.Stdout).Encode(out)
 	}
 	addr := os.Getenv(platform.EnvListen)
 	if addr == "" {
@@ -48,5 +78,32 @@ func Start(h http.Handler, log *slog.Logger) error {
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		return srv.Shutdown(shutdown)
+	}
+}
+
+// EnvLocalEvent names a file holding one event for a local run.
+const EnvLocalEvent = "LOCAL_EVENT_FILE"
+
+// Dispatch routes an invocation: a function URL request (it has a
+// requestContext with an http method) to the HTTP handler, anything else to
+// the event handler.
+func Dispatch(h http.Handler, handle EventHandler) func(ctx context.Context, raw json.RawMessage) (any, error) {
+	url := lambdaurl.Wrap(h)
+	return func(ctx context.Context, raw json.RawMessage) (any, error) {
+		var probe struct {
+			RequestContext struct {
+				HTTP struct {
+					Method string `json:"method"`
+				} `json:"http"`
+			} `json:"requestContext"`
+		}
+		if json.Unmarshal(raw, &probe) == nil && probe.RequestContext.HTTP.Method != "" {
+			var req events.LambdaFunctionURLRequest
+			if err := json.Unmarshal(raw, &req); err != nil {
+				return nil, err
+			}
+			return url(ctx, &req)
+		}
+		return handle(ctx, raw)
 	}
 }

@@ -4,7 +4,10 @@
 // (infra/localdev) both build from it, so they cannot drift apart.
 package platform
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Attribute names of the single table (see docs/data-model.md).
 const (
@@ -87,13 +90,50 @@ type Function struct {
 	HasURL    bool
 	Reserved  int // reserved concurrency cap
 	Describes string
+	Schedules []Schedule
 }
+
+// Schedule invokes a function with a scheduled event (EventBridge Scheduler
+// on AWS; the local platform plays it).
+type Schedule struct {
+	Name string
+	// Weekday, Hour and Minute of the weekly run in TimeZone.
+	Weekday      time.Weekday
+	Hour, Minute int
+	TimeZone     string
+	// Detail is the event's detail (JSON), e.g. {"contest":"demo","action":"tally"};
+	// the contest is filled in at deploy time.
+	Action string
+}
+
+// Expression is the schedule as an EventBridge Scheduler cron expression.
+func (s Schedule) Expression() string {
+	days := [...]string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
+	return fmt.Sprintf("cron(%d %d ? * %s *)", s.Minute, s.Hour, days[s.Weekday])
+}
+
+// Next returns the first run strictly after t.
+func (s Schedule) Next(t time.Time, loc *time.Location) time.Time {
+	lt := t.In(loc)
+	d := time.Date(lt.Year(), lt.Month(), lt.Day(), s.Hour, s.Minute, 0, 0, loc)
+	d = d.AddDate(0, 0, (int(s.Weekday)-int(d.Weekday())+7)%7)
+	if !d.After(t) {
+		d = d.AddDate(0, 0, 7)
+	}
+	return d
+}
+
+// TimeZoneICT is the contests' time zone name.
+const TimeZoneICT = "Asia/Ho_Chi_Minh"
 
 // Functions lists every function, in the order they are started locally.
 var Functions = []Function{
 	{Name: "auth", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 50, Describes: "sign-in with one-time codes"},
 	{Name: "quiz", MemoryMB: 512, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "rounds and papers"},
 	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
+	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
+		// Rounds close Sunday 24:00 ICT; publish half an hour later.
+		Schedules: []Schedule{{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"}}},
 }
 
 // CORS is the function URLs' CORS configuration; the origin is the site's.

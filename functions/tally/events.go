@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/hoithi/hoithi/shared/contest"
+)
+
+// ScheduleDetail is what the weekly schedule sends (EventBridge Scheduler
+// target input, or a rule's constant input, as the detail of the event).
+type ScheduleDetail struct {
+	Contest string `json:"contest"`
+	Action  string `json:"action"` // "tally"
+}
+
+// Scheduled sources we accept.
+const (
+	sourceEvents    = "aws.events"
+	sourceScheduler = "aws.scheduler"
+	detailScheduled = "Scheduled Event"
+)
+
+// RoundOutcome says what the scheduled run did with one round.
+type RoundOutcome struct {
+	Round   string `json:"round"`
+	Outcome string `json:"outcome"` // published, open, upcoming, already-published
+	Papers  int    `json:"papers,omitempty"`
+}
+
+// ScheduleResult is the invocation's result.
+type ScheduleResult struct {
+	Contest string         `json:"contest"`
+	Rounds  []RoundOutcome `json:"rounds"`
+}
+
+// HandleEvent takes the weekly schedule's event: it tallies and publishes
+// every round of the contest that has closed and is not yet published, and
+// leaves open rounds alone. Anything else is rejected with the reason logged.
+func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, error) {
+	var ev events.EventBridgeEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		h.log.Warn("event rejected", "reason", "not an EventBridge event", "err", err)
+		return nil, fmt.Errorf("reject event: not an EventBridge event: %w", err)
+	}
+	if ev.DetailType != detailScheduled || (ev.Source != sourceEvents && ev.Source != sourceScheduler) {
+		h.log.Warn("event rejected", "reason", "not a scheduled event", "source", ev.Source, "detailType", ev.DetailType)
+		return nil, fmt.Errorf("reject event: source %q detail-type %q is not a schedule", ev.Source, ev.DetailType)
+	}
+	var d ScheduleDetail
+	if err := json.Unmarshal(ev.Detail, &d); err != nil || !contest.ValidID(d.Contest) || (d.Action != "" && d.Action != "tally") {
+		h.log.Warn("event rejected", "reason", "bad detail", "detail", string(ev.Detail))
+		return nil, fmt.Errorf("reject event: detail %s must name a contest and action \"tally\"", ev.Detail)
+	}
+	c, err := h.store.GetContest(ctx, d.Contest)
+	if err != nil {
+		h.log.Warn("event rejected", "reason", "unknown contest", "contest", d.Contest)
+		return nil, fmt.Errorf("reject event: %w", err)
+	}
+	rounds, err := h.store.ListRounds(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	res := ScheduleResult{Contest: c.ID, Rounds: []RoundOutcome{}}
+	now := h.svc.now()
+	for _, r := range rounds {
+		switch {
+		case r.Status(now) == contest.StatusOpen:
+			h.log.Info("round still open; left alone", "contest", c.ID, "round", r.ID)
+			res.Rounds = append(res.Rounds, RoundOutcome{Round: r.ID, Outcome: "open"})
+		case r.Status(now) == contest.StatusUpcoming:
+			res.Rounds = append(res.Rounds, RoundOutcome{Round: r.ID, Outcome: "upcoming"})
+		case !r.PublishedAt.IsZero():
+			res.Rounds = append(res.Rounds, RoundOutcome{Round: r.ID, Outcome: "already-published"})
+		default:
+			t, err := h.svc.Run(ctx, c, r, true)
+			if err != nil {
+				return nil, fmt.Errorf("tally %s: %w", r.ID, err)
+			}
+			res.Rounds = append(res.Rounds, RoundOutcome{Round: r.ID, Outcome: "published", Papers: t.Result.Papers})
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/tally"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+// Handler serves the tally's function URL (organisers' on-demand runs, unit
+// participation) and its scheduled events.
+type Handler struct {
+	store  store
+	svc    *Service
+	signer *token.Signer
+	log    *slog.Logger
+}
+
+// NewHandler builds the handler.
+func NewHandler(s store, objects objectPutter, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
+	if now == nil {
+		now = time.Now
+	}
+	return &Handler{store: s, signer: signer, log: log, svc: &Service{store: s, s3: objects, bucket: bucket, now: now, log: log}}
+}
+
+// Routes is the function's HTTP API.
+func (h *Handler) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /rounds/{roundId}/tally", h.runTally)
+	mux.HandleFunc("GET /rounds/{roundId}/units/{unitId}/participation", h.participation)
+	mux.HandleFunc("/", httpapi.NotFound(h.log))
+	return httpapi.Wrap(mux, h.log)
+}
+
+type tallyResponse struct {
+	Published bool             `json:"published"`
+	Prefix    string           `json:"prefix,omitempty"`
+	Artefacts []tally.Artefact `json:"artefacts,omitempty"`
+	Result    tally.Result     `json:"result"`
+}
+
+// runTally: an organiser previews an open round or recomputes and publishes a
+// closed one.
+func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.signer.FromRequest(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if !claims.Has(contest.RoleOrganiser) {
+		httpapi.WriteError(w, r, h.log, fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được tổng hợp kết quả."))
+		return
+	}
+	ctx := r.Context()
+	round, err := h.round(r, claims)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	c, err := h.store.GetContest(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	switch round.Status(h.svc.now()) {
+	case contest.StatusUpcoming:
+		httpapi.WriteError(w, r, h.log, fault.Closed("round_not_open", "Tuần thi chưa bắt đầu; chưa có gì để tổng hợp."))
+		return
+	case contest.StatusOpen:
+		t, err := h.svc.Run(ctx, c, round, false)
+		if err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, tallyResponse{Result: t.Result})
+	default:
+		t, err := h.svc.Run(ctx, c, round, true)
+		if err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, tallyResponse{Published: true, Prefix: blob.ResultsPrefix(c.ID, round.ID), Artefacts: t.Artefacts, Result: t.Result})
+	}
+}
+
+func (h *Handler) round(r *http.Request, claims *token.Claims) (contest.Round, error) {
+	id := r.PathValue("roundId")
+	if !contest.ValidID(id) {
+		return contest.Round{}, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
+	}
+	return h.store.GetRound(r.Context(), claims.Contest, id)
+}
+
+type person struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+type participationResponse struct {
+	Round        string         `json:"round"`
+	Unit         contest.Unit   `json:"unit"`
+	Participants int            `json:"participants"`
+	Rate         float64        `json:"rate"`
+	TakenPart    []person       `json:"takenPart"`
+	NotTakenPart []person       `json:"notTakenPart"`
+	AsOf         time.Time      `json:"asOf"`
+	Status       contest.Status `json:"status"`
+}
+
+// participation: a unit admin (own unit only) or an organiser sees who of the
+// unit's roster has taken part in the round so far, and who has not.
+func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.signer.FromRequest(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	unitID := r.PathValue("unitId")
+	organiser := claims.Has(contest.RoleOrganiser)
+	if !organiser && !(claims.Has(contest.RoleUnitAdmin) && claims.UnitID == unitID) {
+		httpapi.WriteError(w, r, h.log, fault.Forbidden("not_your_unit", "Bạn chỉ được xem danh sách của đơn vị mình."))
+		return
+	}
+	ctx := r.Context()
+	round, err := h.round(r, claims)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	units, err := h.store.ListUnits(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	i := slices.IndexFunc(units, func(u contest.Unit) bool { return u.ID == unitID })
+	if i < 0 {
+		httpapi.WriteError(w, r, h.log, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị."))
+		return
+	}
+	roster, err := h.store.ListRoster(ctx, claims.Contest, unitID)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	papers, err := h.store.ListUnitPapers(ctx, claims.Contest, round.ID, unitID)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	took := map[string]bool{}
+	res := participationResponse{Round: round.ID, Unit: units[i], TakenPart: []person{}, NotTakenPart: []person{}, AsOf: h.svc.now().In(contest.ICT), Status: round.Status(h.svc.now())}
+	for _, p := range papers {
+		if !took[p.Email] {
+			took[p.Email] = true
+			res.TakenPart = append(res.TakenPart, person{Email: p.Email, Name: p.Name})
+		}
+	}
+	for _, m := range roster {
+		if !took[m.Email] {
+			res.NotTakenPart = append(res.NotTakenPart, person{Email: m.Email, Name: m.Name})
+		}
+	}
+	slices.SortFunc(res.TakenPart, func(a, b person) int { return strings.Compare(a.Email, b.Email) })
+	res.Participants = len(res.TakenPart)
+	if units[i].Headcount > 0 {
+		res.Rate = min(1, float64(res.Participants)/float64(units[i].Headcount))
+	}
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}

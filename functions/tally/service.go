@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/tally"
+)
+
+type store interface {
+	GetContest(ctx context.Context, id string) (contest.Contest, error)
+	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
+	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
+	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
+	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
+	ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error)
+	ListRoster(ctx context.Context, contestID, unitID string) ([]dynamo.RosterEntry, error)
+	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]dynamo.UnitPaper, error)
+	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
+}
+
+type objectPutter interface {
+	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+// Service tallies rounds and publishes their results.
+type Service struct {
+	store  store
+	s3     objectPutter
+	bucket string
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// Tallied is a tally with its artefacts and whether they were published.
+type Tallied struct {
+	Result    tally.Result
+	Artefacts []tally.Artefact
+	Published bool
+}
+
+// Run tallies a round; with publish, it uploads the artefacts and marks the
+// round published. Organisers and their staff are kept out of the prizes.
+func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (Tallied, error) {
+	order, err := tally.ParseOrder(c.TieBreak)
+	if err != nil {
+		return Tallied{}, err
+	}
+	prizes := c.Prizes
+	if len(prizes) == 0 {
+		prizes = tally.DefaultPrizes
+	}
+	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
+	if err != nil {
+		return Tallied{}, err
+	}
+	units, err := s.store.ListUnits(ctx, c.ID)
+	if err != nil {
+		return Tallied{}, err
+	}
+	rules := tally.Rules{Order: order, Prizes: prizes, Excluded: map[string]bool{}}
+	if err := s.excludeOrganisers(ctx, c, papers, &rules); err != nil {
+		return Tallied{}, err
+	}
+	now := s.now()
+	res := tally.Compute(c.ID, r, units, papers, rules, now)
+	threshold := c.ReportThreshold
+	if threshold == 0 {
+		threshold = 0.8
+	}
+	arts, err := tally.Artefacts(res, tally.ReportOptions{Threshold: threshold})
+	if err != nil {
+		return Tallied{}, err
+	}
+	out := Tallied{Result: res, Artefacts: arts}
+	if publish {
+		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, arts); err != nil {
+			return Tallied{}, err
+		}
+		if err := s.store.MarkPublished(ctx, c.ID, r.ID, now); err != nil {
+			return Tallied{}, err
+		}
+		out.Published = true
+		s.log.Info("round published", "contest", c.ID, "round", r.ID, "papers", res.Papers, "allCorrect", res.AllCorrect)
+	}
+	return out, nil
+}
+
+// excludeOrganisers checks the people who could win a prize (the prize zone
+// plus a margin) against the roster's roles, until the prize zone has only
+// eligible people: a few reads, not one per paper.
+func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, papers []tally.Paper, rules *tally.Rules) error {
+	email := map[string]string{}
+	for _, p := range papers {
+		email[p.ParticipantID] = p.Email
+	}
+	need := 0
+	for _, p := range rules.Prizes {
+		need += p.Count
+	}
+	checked := map[string]bool{}
+	for {
+		ranking := tally.Ranking(papers, tally.CountAllCorrect(papers), *rules)
+		eligible, changed := 0, false
+		for _, e := range ranking {
+			if eligible >= need+5 {
+				break
+			}
+			if checked[e.ParticipantID] {
+				if !rules.Excluded[e.ParticipantID] {
+					eligible++
+				}
+				continue
+			}
+			checked[e.ParticipantID] = true
+			m, found, err := s.store.GetMember(ctx, c.ID, email[e.ParticipantID])
+			if err != nil {
+				return fmt.Errorf("check prize winner: %w", err)
+			}
+			if found && !contest.MayCompete(m.Roles) {
+				rules.Excluded[e.ParticipantID] = true
+				changed = true
+				continue
+			}
+			eligible++
+		}
+		if !changed {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,34 @@
+package blob
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/tally"
+)
+
+// ResultsPrefix is where a round's published artefacts live.
+func ResultsPrefix(contestID, roundID string) string {
+	return platform.PrefixResults + contestID + "/" + roundID + "/"
+}
+
+// PutResults uploads a round's artefacts; the manifest goes last, so a reader
+// who finds it finds every file it lists.
+func PutResults(ctx context.Context, client objectPutter, bucket, contestID, roundID string, arts []tally.Artefact) error {
+	for _, a := range arts {
+		_, err := client.PutObject(ctx, &s3.PutObjectInput{
+			Bucket: aws.String(bucket), Key: aws.String(ResultsPrefix(contestID, roundID) + a.Name),
+			Body: bytes.NewReader(a.Data), ContentType: aws.String(a.ContentType),
+			CacheControl: aws.String("public, max-age=60"),
+		})
+		if err != nil {
+			return fmt.Errorf("publish %s of %s: %w", a.Name, roundID, err)
+		}
+	}
+	return nil
+}

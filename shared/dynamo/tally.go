@@ -1,0 +1,142 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/tally"
+)
+
+// rankedItem is a paper as projected into the ranking index.
+type rankedItem struct {
+	PK            string `dynamodbav:"PK"`
+	SK            string `dynamodbav:"SK"`
+	Email         string `dynamodbav:"email"`
+	Name          string `dynamodbav:"name"`
+	UnitID        string `dynamodbav:"unitId"`
+	Audience      string `dynamodbav:"audience"`
+	Correct       int    `dynamodbav:"correct"`
+	Total         int    `dynamodbav:"total"`
+	Prediction    int    `dynamodbav:"prediction"`
+	TimeTakenMs   int64  `dynamodbav:"timeTakenMs"`
+	SubmittedAt   int64  `dynamodbav:"submittedAt"`
+	Attempt       int    `dynamodbav:"attempt"`
+	ParticipantID string `dynamodbav:"participantId"`
+}
+
+func (it rankedItem) paper(roundID string) tally.Paper {
+	return tally.Paper{
+		PaperID: contest.PaperRef{RoundID: roundID, ParticipantID: it.ParticipantID, Attempt: it.Attempt}.ID(),
+		ParticipantID: it.ParticipantID, Email: it.Email, Name: it.Name, UnitID: it.UnitID, Audience: contest.Audience(it.Audience),
+		Attempt: it.Attempt, Correct: it.Correct, Total: it.Total, Prediction: it.Prediction, TimeTakenMs: it.TimeTakenMs,
+		SubmittedAt: time.UnixMilli(it.SubmittedAt),
+	}
+}
+
+// ListSubmitted reads every submitted paper of a round from the ranking
+// index, its shards in parallel.
+func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error) {
+	shards := make([][]tally.Paper, platform.RankingShards)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for shard := range platform.RankingShards {
+		g.Go(func() error {
+			expr, err := expression.NewBuilder().WithKeyCondition(
+				expression.Key(platform.AttrGSI1PK).Equal(expression.Value(rankingPK(contestID, roundID, shard)))).Build()
+			if err != nil {
+				return err
+			}
+			return s.queryAll(gctx, &dynamodb.QueryInput{
+				IndexName: aws.String(platform.IndexRanking), KeyConditionExpression: expr.KeyCondition(),
+				ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+			}, func(items []map[string]types.AttributeValue) error {
+				var page []rankedItem
+				if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
+					return err
+				}
+				for _, it := range page {
+					shards[shard] = append(shards[shard], it.paper(roundID))
+				}
+				return nil
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("list submitted papers of %s: %w", roundID, err)
+	}
+	var out []tally.Paper
+	for _, s := range shards {
+		out = append(out, s...)
+	}
+	return out, nil
+}
+
+// RosterEntry is a roster member as listed for a unit.
+type RosterEntry struct {
+	Email string `dynamodbav:"email" json:"email"`
+	Name  string `dynamodbav:"name" json:"name"`
+}
+
+// ListRoster returns a unit's roster members, by e-mail.
+func (s *Store) ListRoster(ctx context.Context, contestID, unitID string) ([]RosterEntry, error) {
+	return queryIndex[RosterEntry](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, rosterPK(contestID, unitID))
+}
+
+// UnitPaper is a unit's submitted paper as listed in the unit index.
+type UnitPaper struct {
+	Email       string `dynamodbav:"email" json:"email"`
+	Name        string `dynamodbav:"name" json:"name"`
+	Correct     int    `dynamodbav:"correct" json:"correct"`
+	Total       int    `dynamodbav:"total" json:"total"`
+	SubmittedAt int64  `dynamodbav:"submittedAt" json:"-"`
+}
+
+// ListUnitPapers returns a unit's submitted papers in a round.
+func (s *Store) ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]UnitPaper, error) {
+	return queryIndex[UnitPaper](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, unitPK(contestID, roundID, unitID))
+}
+
+func queryIndex[T any](ctx context.Context, s *Store, index, attr, pk string) ([]T, error) {
+	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(attr).Equal(expression.Value(pk))).Build()
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		IndexName: aws.String(index), KeyConditionExpression: expr.KeyCondition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}, func(items []map[string]types.AttributeValue) error {
+		var page []T
+		if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
+			return err
+		}
+		out = append(out, page...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query %s %s: %w", index, strings.SplitN(pk, "#", 3)[1], err)
+	}
+	return out, nil
+}
+
+// MarkPublished records that a round's final results were published.
+func (s *Store) MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error {
+	expr, err := expression.NewBuilder().
+		WithUpdate(expression.Set(expression.Name("publishedAt"), expression.Value(at.UnixMilli()))).
+		WithCondition(expression.AttributeExists(expression.Name("PK"))).Build()
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, contestPK(contestID), preRound+roundID, expr, "mark round published")
+}

@@ -1,0 +1,272 @@
+package tally
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/hoithi/hoithi/shared/contest"
+)
+
+// RoundInfo names the round a result is for.
+type RoundInfo struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Audience contest.Audience `json:"audience"`
+	OpensAt  time.Time        `json:"opensAt"`
+	ClosesAt time.Time        `json:"closesAt"`
+}
+
+// PublicEntry is a ranking line as published: name and unit, never an e-mail
+// or an id that could be linked to one.
+type PublicEntry struct {
+	Rank        int       `json:"rank"`
+	Name        string    `json:"name"`
+	Unit        string    `json:"unit"`
+	Correct     int       `json:"correct"`
+	Total       int       `json:"total"`
+	Prediction  int       `json:"prediction"`
+	Distance    int       `json:"distance"`
+	TimeTakenMs int64     `json:"timeTakenMs"`
+	SubmittedAt time.Time `json:"submittedAt"`
+	Prize       string    `json:"prize,omitempty"`
+	Excluded    bool      `json:"excluded,omitempty"`
+}
+
+// Result is a round's tally as published.
+type Result struct {
+	Contest      string        `json:"contest"`
+	Round        RoundInfo     `json:"round"`
+	Final        bool          `json:"final"`
+	Papers       int           `json:"papers"`
+	Participants int           `json:"participants"`
+	AllCorrect   int           `json:"allCorrect"`
+	TieBreak     []Key         `json:"tieBreak"`
+	Prizes       []PublicEntry `json:"prizes"`
+	Ranking      []PublicEntry `json:"ranking"`
+	Units        []UnitStats   `json:"units"`
+}
+
+// Compute tallies a round from its submitted papers.
+func Compute(contestID string, r contest.Round, units []contest.Unit, papers []Paper, rules Rules, now time.Time) Result {
+	order := rules.Order
+	if len(order) == 0 {
+		order = DefaultOrder
+	}
+	rules.Order = order
+	all := CountAllCorrect(papers)
+	ranking := Ranking(papers, all, rules)
+	unitName := map[string]string{}
+	for _, u := range units {
+		unitName[u.ID] = u.Name
+	}
+	res := Result{
+		Contest: contestID,
+		Round:   RoundInfo{ID: r.ID, Title: r.Title, Audience: r.Audience, OpensAt: r.OpensAt.In(contest.ICT), ClosesAt: r.ClosesAt.In(contest.ICT)},
+		Final:   r.Status(now) == contest.StatusClosed,
+		Papers:  len(papers), Participants: len(ranking), AllCorrect: all, TieBreak: order,
+		Prizes: []PublicEntry{}, Ranking: make([]PublicEntry, len(ranking)),
+		Units: Units(units, ranking, papers),
+	}
+	for i, e := range ranking {
+		pe := PublicEntry{Rank: e.Rank, Name: e.Name, Unit: unitName[e.UnitID], Correct: e.Correct, Total: e.Total,
+			Prediction: e.Prediction, Distance: e.Distance, TimeTakenMs: e.TimeTakenMs, SubmittedAt: e.SubmittedAt,
+			Prize: e.Prize, Excluded: e.Excluded}
+		res.Ranking[i] = pe
+		if e.Prize != "" {
+			res.Prizes = append(res.Prizes, pe)
+		}
+	}
+	return res
+}
+
+// Artefact is one published file.
+type Artefact struct {
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Bytes       int    `json:"bytes"`
+	SHA256      string `json:"sha256"`
+	Data        []byte `json:"-"`
+}
+
+// ReportOptions shape the home-affairs report.
+type ReportOptions struct {
+	// Threshold: units below this participation rate are highlighted.
+	Threshold float64
+}
+
+// Artefacts renders the result: results.json, ranking.csv, units.csv,
+// report.xlsx and manifest.json (each file's SHA-256). The same result
+// renders to the same bytes.
+func Artefacts(res Result, opts ReportOptions) ([]Artefact, error) {
+	var out []Artefact
+	add := func(name, ctype string, data []byte) {
+		sum := sha256.Sum256(data)
+		out = append(out, Artefact{Name: name, ContentType: ctype, Bytes: len(data), SHA256: hex.EncodeToString(sum[:]), Data: data})
+	}
+	js, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	add("results.json", "application/json", append(js, '\n'))
+	add("ranking.csv", "text/csv; charset=utf-8", rankingCSV(res))
+	add("units.csv", "text/csv; charset=utf-8", unitsCSV(res))
+	x, err := report(res, opts)
+	if err != nil {
+		return nil, err
+	}
+	add("report.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", x)
+	manifest := struct {
+		Contest   string     `json:"contest"`
+		Round     string     `json:"round"`
+		Final     bool       `json:"final"`
+		Artefacts []Artefact `json:"artefacts"`
+	}{res.Contest, res.Round.ID, res.Final, slices.Clone(out)}
+	mj, err := json.MarshalIndent(manifest, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	add("manifest.json", "application/json", append(mj, '\n'))
+	return out, nil
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF} // so spreadsheet programs read UTF-8 Vietnamese
+
+func writeCSV(rows [][]string) []byte {
+	var b bytes.Buffer
+	b.Write(bom)
+	w := csv.NewWriter(&b)
+	_ = w.WriteAll(rows)
+	return b.Bytes()
+}
+
+func rankingCSV(res Result) []byte {
+	rows := [][]string{{"Hạng", "Họ và tên", "Đơn vị", "Số câu đúng", "Tổng số câu", "Dự đoán", "Chênh lệch dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp", "Giải"}}
+	for _, e := range res.Ranking {
+		prize := e.Prize
+		if e.Excluded {
+			prize = "Không xét giải (Ban tổ chức)"
+		}
+		rows = append(rows, []string{strconv.Itoa(e.Rank), e.Name, e.Unit, strconv.Itoa(e.Correct), strconv.Itoa(e.Total),
+			strconv.Itoa(e.Prediction), strconv.Itoa(e.Distance), strconv.FormatFloat(float64(e.TimeTakenMs)/1000, 'f', 3, 64),
+			e.SubmittedAt.Format("2006-01-02 15:04:05.000"), prize})
+	}
+	return writeCSV(rows)
+}
+
+func unitsCSV(res Result) []byte {
+	rows := [][]string{{"Khối", "Hạng trong khối", "Đơn vị", "Số CBCCVC", "Số người dự thi", "Số bài thi", "Tỷ lệ tham gia (%)", "Điểm trung bình (thang 10)", "Số bài đúng hoàn toàn", "Tỷ lệ bài đúng hoàn toàn (%)"}}
+	for _, u := range res.Units {
+		rows = append(rows, []string{BlockName(u.Block), strconv.Itoa(u.RankInBlock), u.Name, strconv.Itoa(u.Headcount), strconv.Itoa(u.Participants),
+			strconv.Itoa(u.Papers), pct(u.Rate), strconv.FormatFloat(u.AverageScore, 'f', 2, 64), strconv.Itoa(u.AllCorrect), pct(u.AllCorrectShare)})
+	}
+	return writeCSV(rows)
+}
+
+func pct(x float64) string { return strconv.FormatFloat(x*100, 'f', 2, 64) }
+
+// BlockName is a block's Vietnamese name.
+func BlockName(b contest.Block) string {
+	switch b {
+	case contest.BlockAgency:
+		return "Khối cơ quan hành chính"
+	case contest.BlockService:
+		return "Khối đơn vị sự nghiệp"
+	case contest.BlockCommune:
+		return "Khối xã, phường"
+	}
+	return string(b)
+}
+
+// report renders the home-affairs workbook: one sheet per block, one row per
+// unit, a totals row, units under the threshold highlighted.
+func report(res Result, opts ReportOptions) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	stamp := res.Round.ClosesAt.UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title: "Báo cáo tham gia " + res.Round.Title, Creator: "HoiThi", Created: stamp, Modified: stamp, Language: "vi-VN",
+	}); err != nil {
+		return nil, err
+	}
+	low, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
+	if err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	header := []any{"Hạng trong khối", "Đơn vị", "Số CBCCVC", "Số người dự thi", "Số bài thi", "Tỷ lệ tham gia (%)", "Điểm trung bình (thang 10)", "Số bài đúng hoàn toàn", "Tỷ lệ đúng hoàn toàn (%)"}
+	first := true
+	for _, block := range blocksOf(res.Units) {
+		sheet := BlockName(block)
+		if first {
+			if err := f.SetSheetName("Sheet1", sheet); err != nil {
+				return nil, err
+			}
+			first = false
+		} else if _, err := f.NewSheet(sheet); err != nil {
+			return nil, err
+		}
+		_ = f.SetCellValue(sheet, "A1", res.Round.Title)
+		_ = f.SetCellValue(sheet, "A2", fmt.Sprintf("Ngưỡng tỷ lệ tham gia: %s%% (đơn vị dưới ngưỡng được tô đỏ)", pct(opts.Threshold)))
+		if err := f.SetSheetRow(sheet, "A4", &header); err != nil {
+			return nil, err
+		}
+		_ = f.SetRowStyle(sheet, 4, 4, bold)
+		row := 5
+		var head, part, papers, all int
+		for _, u := range res.Units {
+			if u.Block != block {
+				continue
+			}
+			cells := []any{u.RankInBlock, u.Name, u.Headcount, u.Participants, u.Papers, round2(u.Rate * 100), round2(u.AverageScore), u.AllCorrect, round2(u.AllCorrectShare * 100)}
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
+				return nil, err
+			}
+			if u.Rate < opts.Threshold {
+				_ = f.SetRowStyle(sheet, row, row, low)
+			}
+			head, part, papers, all = head+u.Headcount, part+u.Participants, papers+u.Papers, all+u.AllCorrect
+			row++
+		}
+		rate := 0.0
+		if head > 0 {
+			rate = min(1, float64(part)/float64(head))
+		}
+		totals := []any{"", "Tổng cộng", head, part, papers, round2(rate * 100), "", all, ""}
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		if err := f.SetSheetRow(sheet, cell, &totals); err != nil {
+			return nil, err
+		}
+		_ = f.SetRowStyle(sheet, row, row, bold)
+		_ = f.SetColWidth(sheet, "B", "B", 42)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+
+func blocksOf(units []UnitStats) []contest.Block {
+	var out []contest.Block
+	for _, u := range units {
+		if !slices.Contains(out, u.Block) {
+			out = append(out, u.Block)
+		}
+	}
+	return out
+}

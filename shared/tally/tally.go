@@ -1,0 +1,304 @@
+// Package tally computes a round's results: the number of all-correct papers
+// (the answer to the prediction question), the ranking with a configurable
+// tie-break order, the prize list, and each unit's participation. It has no
+// AWS imports; functions/tally reads the papers and publishes what it returns.
+package tally
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+)
+
+// Key is one tie-break criterion.
+type Key string
+
+const (
+	KeyCorrect    Key = "correct"    // most correct answers first
+	KeyPrediction Key = "prediction" // prediction closest to the real all-correct count first
+	KeyTime       Key = "time"       // shortest time taken first
+	KeySubmitted  Key = "submitted"  // earliest submission first
+)
+
+// DefaultOrder is the usual rule: most correct → closest prediction →
+// shortest time → earliest submission.
+var DefaultOrder = []Key{KeyCorrect, KeyPrediction, KeyTime, KeySubmitted}
+
+// ParseOrder checks an organiser's tie-break order: each key once, all keys.
+func ParseOrder(keys []string) ([]Key, error) {
+	if len(keys) == 0 {
+		return DefaultOrder, nil
+	}
+	seen := map[Key]bool{}
+	out := make([]Key, 0, len(keys))
+	for _, k := range keys {
+		key := Key(k)
+		if !slices.Contains(DefaultOrder, key) || seen[key] {
+			return nil, fmt.Errorf("tie-break order %v: unknown or repeated key %q", keys, k)
+		}
+		seen[key] = true
+		out = append(out, key)
+	}
+	if len(out) != len(DefaultOrder) {
+		return nil, fmt.Errorf("tie-break order %v must name each of %v once", keys, DefaultOrder)
+	}
+	return out, nil
+}
+
+// Paper is a submitted paper as the tally sees it.
+type Paper struct {
+	PaperID       string
+	ParticipantID string
+	Email         string
+	Name          string
+	UnitID        string
+	Audience      contest.Audience
+	Attempt       int
+	Correct       int
+	Total         int
+	Prediction    int
+	TimeTakenMs   int64
+	SubmittedAt   time.Time
+}
+
+// AllCorrect reports whether every answer was right.
+func (p Paper) AllCorrect() bool { return p.Total > 0 && p.Correct == p.Total }
+
+// PrizeLevel is a prize and how many are given (per audience).
+type PrizeLevel = contest.Prize
+
+// DefaultPrizes: one first, two second, three third prizes a week.
+var DefaultPrizes = []PrizeLevel{{"Giải Nhất", 1}, {"Giải Nhì", 2}, {"Giải Ba", 3}}
+
+// Rules configure a tally.
+type Rules struct {
+	Order  []Key
+	Prizes []PrizeLevel
+	// Excluded participants (organisers and their staff) are ranked for the
+	// record but get no prize.
+	Excluded map[string]bool
+}
+
+// Entry is one participant's place in the ranking with the numbers that
+// decided it, so anyone can check the order.
+type Entry struct {
+	Rank          int              `json:"rank"`
+	ParticipantID string           `json:"participantId"`
+	Name          string           `json:"name"`
+	UnitID        string           `json:"unitId,omitempty"`
+	Audience      contest.Audience `json:"audience"`
+	PaperID       string           `json:"paperId"`
+	Correct       int              `json:"correct"`
+	Total         int              `json:"total"`
+	Prediction    int              `json:"prediction"`
+	Distance      int              `json:"distance"`
+	TimeTakenMs   int64            `json:"timeTakenMs"`
+	SubmittedAt   time.Time        `json:"submittedAt"`
+	Prize         string           `json:"prize,omitempty"`
+	Excluded      bool             `json:"excluded,omitempty"`
+}
+
+// Ranking orders each participant's best paper (several attempts: the best
+// counts, by the same order) given the round's all-correct count. Entries tie
+// (share a rank) only if every key is equal.
+func Ranking(papers []Paper, allCorrect int, rules Rules) []Entry {
+	order := rules.Order
+	if len(order) == 0 {
+		order = DefaultOrder
+	}
+	best := map[string]Paper{}
+	for _, p := range papers {
+		if cur, ok := best[p.ParticipantID]; !ok || compare(p, cur, allCorrect, order) < 0 {
+			best[p.ParticipantID] = p
+		}
+	}
+	list := make([]Paper, 0, len(best))
+	for _, p := range best {
+		list = append(list, p)
+	}
+	slices.SortFunc(list, func(a, b Paper) int {
+		if c := compare(a, b, allCorrect, order); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PaperID, b.PaperID) // stable output for equal entries
+	})
+	out := make([]Entry, len(list))
+	for i, p := range list {
+		rank := i + 1
+		if i > 0 && compare(p, list[i-1], allCorrect, order) == 0 {
+			rank = out[i-1].Rank
+		}
+		out[i] = Entry{
+			Rank: rank, ParticipantID: p.ParticipantID, Name: p.Name, UnitID: p.UnitID, Audience: p.Audience, PaperID: p.PaperID,
+			Correct: p.Correct, Total: p.Total, Prediction: p.Prediction, Distance: distance(p.Prediction, allCorrect),
+			TimeTakenMs: p.TimeTakenMs, SubmittedAt: p.SubmittedAt.In(contest.ICT), Excluded: rules.Excluded[p.ParticipantID],
+		}
+	}
+	awardPrizes(out, rules.Prizes)
+	return out
+}
+
+// awardPrizes gives prizes down the ranking, skipping excluded people. A tie
+// at a prize boundary is not split: the tied entries all get the prize (the
+// organisers see it in the published numbers).
+func awardPrizes(entries []Entry, levels []PrizeLevel) {
+	i := 0
+	for _, lv := range levels {
+		given := 0
+		for i < len(entries) && given < lv.Count {
+			if entries[i].Excluded {
+				i++
+				continue
+			}
+			entries[i].Prize = lv.Name
+			given++
+			i++
+			for i < len(entries) && !entries[i].Excluded && entries[i].Rank == entries[i-1].Rank {
+				entries[i].Prize = lv.Name
+				given++
+				i++
+			}
+		}
+	}
+}
+
+func distance(prediction, actual int) int {
+	d := prediction - actual
+	if d < 0 {
+		d = -d
+	}
+	return d
+}
+
+// compare orders a before b (negative) by the keys in order.
+func compare(a, b Paper, allCorrect int, order []Key) int {
+	for _, k := range order {
+		var c int
+		switch k {
+		case KeyCorrect:
+			c = cmp.Compare(b.Correct, a.Correct)
+		case KeyPrediction:
+			c = cmp.Compare(distance(a.Prediction, allCorrect), distance(b.Prediction, allCorrect))
+		case KeyTime:
+			c = cmp.Compare(a.TimeTakenMs, b.TimeTakenMs)
+		case KeySubmitted:
+			c = a.SubmittedAt.Compare(b.SubmittedAt)
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// CountAllCorrect counts papers with every answer right (all attempts).
+func CountAllCorrect(papers []Paper) int {
+	n := 0
+	for _, p := range papers {
+		if p.AllCorrect() {
+			n++
+		}
+	}
+	return n
+}
+
+// UnitStats is one unit's participation and quality in a round.
+//
+// Rate is participants / headcount, capped at 1: the roster headcount is
+// fixed at import and people who joined the unit later still take part, so
+// a unit can have more participants than its headcount; OverRoster flags it
+// and Participants keeps the real number.
+type UnitStats struct {
+	UnitID          string        `json:"unitId"`
+	Name            string        `json:"name"`
+	Block           contest.Block `json:"block"`
+	Headcount       int           `json:"headcount"`
+	Participants    int           `json:"participants"`
+	Papers          int           `json:"papers"`
+	Rate            float64       `json:"rate"`
+	OverRoster      bool          `json:"overRoster,omitempty"`
+	AverageScore    float64       `json:"averageScore"`
+	AllCorrect      int           `json:"allCorrect"`
+	AllCorrectShare float64       `json:"allCorrectShare"`
+	RankInBlock     int           `json:"rankInBlock"`
+}
+
+// Units computes per-unit figures from all submitted papers. The average
+// score is over each participant's best paper (correct answers out of 10);
+// the all-correct share is over those best papers too. Units are returned by
+// block, then by rank within the block: rate, then average score, then
+// all-correct share (higher first).
+func Units(units []contest.Unit, ranking []Entry, papers []Paper) []UnitStats {
+	byUnit := map[string]*UnitStats{}
+	out := make([]UnitStats, len(units))
+	for i, u := range units {
+		out[i] = UnitStats{UnitID: u.ID, Name: u.Name, Block: u.Block, Headcount: u.Headcount}
+		byUnit[u.ID] = &out[i]
+	}
+	for _, p := range papers {
+		if s, ok := byUnit[p.UnitID]; ok {
+			s.Papers++
+		}
+	}
+	sums := map[string]float64{}
+	for _, e := range ranking {
+		s, ok := byUnit[e.UnitID]
+		if !ok {
+			continue
+		}
+		s.Participants++
+		if e.Total > 0 {
+			sums[e.UnitID] += 10 * float64(e.Correct) / float64(e.Total)
+		}
+		if e.Total > 0 && e.Correct == e.Total {
+			s.AllCorrect++
+		}
+	}
+	for i := range out {
+		s := &out[i]
+		if s.Headcount > 0 {
+			s.Rate = round4(math.Min(1, float64(s.Participants)/float64(s.Headcount)))
+			s.OverRoster = s.Participants > s.Headcount
+		}
+		if s.Participants > 0 {
+			s.AverageScore = round4(sums[s.UnitID] / float64(s.Participants))
+			s.AllCorrectShare = round4(float64(s.AllCorrect) / float64(s.Participants))
+		}
+	}
+	blockOrder := map[contest.Block]int{contest.BlockAgency: 0, contest.BlockService: 1, contest.BlockCommune: 2}
+	slices.SortFunc(out, func(a, b UnitStats) int {
+		return cmp.Or(
+			cmp.Compare(blockOrder[a.Block], blockOrder[b.Block]),
+			cmp.Compare(string(a.Block), string(b.Block)),
+			cmp.Compare(b.Rate, a.Rate),
+			cmp.Compare(b.AverageScore, a.AverageScore),
+			cmp.Compare(b.AllCorrectShare, a.AllCorrectShare),
+			cmp.Compare(a.UnitID, b.UnitID),
+		)
+	})
+	for i := range out {
+		switch {
+		case i > 0 && out[i].Block == out[i-1].Block && out[i].Rate == out[i-1].Rate &&
+			out[i].AverageScore == out[i-1].AverageScore && out[i].AllCorrectShare == out[i-1].AllCorrectShare:
+			out[i].RankInBlock = out[i-1].RankInBlock
+		case i > 0 && out[i].Block == out[i-1].Block:
+			out[i].RankInBlock = i + 1 - firstOfBlock(out, i)
+		default:
+			out[i].RankInBlock = 1
+		}
+	}
+	return out
+}
+
+func firstOfBlock(s []UnitStats, i int) int {
+	for i > 0 && s[i-1].Block == s[i].Block {
+		i--
+	}
+	return i
+}
+
+func round4(x float64) float64 { return math.Round(x*10000) / 10000 }
