@@ -37,7 +37,7 @@ type rankedItem struct {
 
 func (it rankedItem) paper(roundID string) tally.Paper {
 	return tally.Paper{
-		PaperID: contest.PaperRef{RoundID: roundID, ParticipantID: it.ParticipantID, Attempt: it.Attempt}.ID(),
+		PaperID:       contest.PaperRef{RoundID: roundID, ParticipantID: it.ParticipantID, Attempt: it.Attempt}.ID(),
 		ParticipantID: it.ParticipantID, Email: it.Email, Name: it.Name, UnitID: it.UnitID, Audience: contest.Audience(it.Audience),
 		Attempt: it.Attempt, Correct: it.Correct, Total: it.Total, Prediction: it.Prediction, TimeTakenMs: it.TimeTakenMs,
 		SubmittedAt: time.UnixMilli(it.SubmittedAt),
