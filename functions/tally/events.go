@@ -65,7 +65,7 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 		return nil, err
 	}
 	res := ScheduleResult{Contest: c.ID, Rounds: []RoundOutcome{}}
-	now := h.svc.now()
+	now := h.svc.Now()
 	for _, r := range rounds {
 		switch {
 		case r.Status(now) == contest.StatusOpen:

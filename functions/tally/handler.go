@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -9,27 +10,32 @@ import (
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/tally"
 	"github.com/hoithi/hoithi/shared/token"
 )
+
+type store interface {
+	results.Store
+	ListRoster(ctx context.Context, contestID, unitID string) ([]dynamo.RosterEntry, error)
+	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]dynamo.UnitPaper, error)
+}
 
 // Handler serves the tally's function URL (organisers' on-demand runs, unit
 // participation) and its scheduled events.
 type Handler struct {
 	store  store
-	svc    *Service
+	svc    *results.Service
 	signer *token.Signer
 	log    *slog.Logger
 }
 
 // NewHandler builds the handler.
-func NewHandler(s store, objects objectPutter, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
-	if now == nil {
-		now = time.Now
-	}
-	return &Handler{store: s, signer: signer, log: log, svc: &Service{store: s, s3: objects, bucket: bucket, now: now, log: log}}
+func NewHandler(s store, objects results.ObjectPutter, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
+	return &Handler{store: s, signer: signer, log: log, svc: results.NewService(s, objects, bucket, now, log)}
 }
 
 // Routes is the function's HTTP API.
@@ -71,7 +77,7 @@ func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	switch round.Status(h.svc.now()) {
+	switch round.Status(h.svc.Now()) {
 	case contest.StatusUpcoming:
 		httpapi.WriteError(w, r, h.log, fault.Closed("round_not_open", "Tuần thi chưa bắt đầu; chưa có gì để tổng hợp."))
 		return
@@ -157,7 +163,7 @@ func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	took := map[string]bool{}
-	res := participationResponse{Round: round.ID, Unit: units[i], TakenPart: []person{}, NotTakenPart: []person{}, AsOf: h.svc.now().In(contest.ICT), Status: round.Status(h.svc.now())}
+	res := participationResponse{Round: round.ID, Unit: units[i], TakenPart: []person{}, NotTakenPart: []person{}, AsOf: h.svc.Now().In(contest.ICT), Status: round.Status(h.svc.Now())}
 	for _, p := range papers {
 		if !took[p.Email] {
 			took[p.Email] = true
