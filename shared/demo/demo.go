@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -126,7 +127,7 @@ func WeekStart(t time.Time) time.Time {
 }
 
 func weekRound(start time.Time, audience contest.Audience) contest.Round {
-	_, wk := start.ISOWeek()
+	year, wk := start.ISOWeek()
 	end := start.AddDate(0, 0, 7)
 	r := contest.Round{
 		ContestID: ContestID, Audience: audience, OpensAt: start, ClosesAt: end,
@@ -135,11 +136,11 @@ func weekRound(start time.Time, audience contest.Audience) contest.Round {
 	span := fmt.Sprintf("%s – %s", start.Format("02/01"), end.Add(-time.Second).Format("02/01/2006"))
 	switch audience {
 	case contest.AudienceCitizen:
-		r.ID = fmt.Sprintf("%d-w%02d-nguoi-dan", start.Year(), wk)
+		r.ID = fmt.Sprintf("%d-w%02d-nguoi-dan", year, wk)
 		r.Title = fmt.Sprintf("Tuần %d (%s) — dành cho người dân", wk, span)
 		r.BankID, r.QuestionCount = "demo-citizen", 10
 	default:
-		r.ID = fmt.Sprintf("%d-w%02d", start.Year(), wk)
+		r.ID = fmt.Sprintf("%d-w%02d", year, wk)
 		r.Title = fmt.Sprintf("Tuần %d (%s) — cán bộ, công chức, viên chức", wk, span)
 		r.BankID = "demo-staff"
 	}
@@ -213,13 +214,17 @@ func Seed(ctx context.Context, st Store, objects *s3.Client, bucket string, now 
 // seedPapers fills last week's staff round: from 55% of a unit's roster to all
 // of it took part, about 54% of papers all correct, 2–10 minutes each.
 func seedPapers(ctx context.Context, st Store, r contest.Round, bank *contest.Bank, roster []contest.Member) error {
-	rng := rand.New(rand.NewPCG(48, 2026))
 	units := Units()
 	turnout := map[string]float64{}
 	for i, u := range units {
 		turnout[u.ID] = 0.55 + 0.45*float64(i%4)/3 // from 55% to every one, varying by unit
 	}
 	for _, m := range roster {
+		// each person's own random stream: reseeding decides the same way
+		// whatever already exists
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(r.ID + "\x00" + m.Email))
+		rng := rand.New(rand.NewPCG(h.Sum64(), 2026))
 		if rng.Float64() > turnout[m.UnitID] {
 			continue
 		}

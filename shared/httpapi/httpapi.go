@@ -170,15 +170,20 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any, limit int64) er
 			return &fault.Error{Kind: fault.KindInvalid, Code: "invalid_json", Message: "Dữ liệu JSON không hợp lệ.", Err: err}
 		}
 	}
-	if dec.More() {
+	// Only whitespace may follow the object: a second value, a stray "}" or
+	// garbage is a malformed body.
+	var extra json.RawMessage
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+	case err == nil:
 		return fault.Invalid("invalid_json", "Dữ liệu JSON không hợp lệ (thừa dữ liệu sau đối tượng JSON).")
-	}
-	if _, err := io.Copy(io.Discard, body); err != nil {
+	default:
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return fault.New(fault.KindTooLarge, "body_too_large", fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d KB).", limit>>10))
+			return &fault.Error{Kind: fault.KindTooLarge, Code: "body_too_large",
+				Message: fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d KB).", limit>>10), Err: err}
 		}
-		return fault.Invalid("invalid_json", "Không đọc được dữ liệu gửi lên.")
+		return &fault.Error{Kind: fault.KindInvalid, Code: "invalid_json", Message: "Dữ liệu JSON không hợp lệ (thừa dữ liệu sau đối tượng JSON).", Err: err}
 	}
 	return nil
 }

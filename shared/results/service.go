@@ -1,4 +1,7 @@
-package main
+// Package results tallies rounds and publishes their results: it reads the
+// submitted papers and the units, applies shared/tally and uploads the
+// artefacts. functions/tally and the tally benchmark use it.
+package results
 
 import (
 	"context"
@@ -10,34 +13,45 @@ import (
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/tally"
 )
 
-type store interface {
+// Store is what a tally reads and marks.
+type Store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
 	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error)
-	ListRoster(ctx context.Context, contestID, unitID string) ([]dynamo.RosterEntry, error)
-	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]dynamo.UnitPaper, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
 }
 
-type objectPutter interface {
+// ObjectPutter uploads artefacts.
+type ObjectPutter interface {
 	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
 }
 
 // Service tallies rounds and publishes their results.
 type Service struct {
-	store  store
-	s3     objectPutter
+	store  Store
+	s3     ObjectPutter
 	bucket string
 	now    func() time.Time
 	log    *slog.Logger
 }
+
+// NewService builds the service; now is the clock that decides whether a
+// round has closed.
+func NewService(s Store, objects ObjectPutter, bucket string, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: s, s3: objects, bucket: bucket, now: now, log: log}
+}
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
 
 // Tallied is a tally with its artefacts and whether they were published.
 type Tallied struct {

@@ -1,0 +1,112 @@
+package config_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/hoithi/hoithi/shared/config"
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// setEnv sets every variable FromEnv reads: the given values, the others empty.
+func setEnv(t *testing.T, env map[string]string) {
+	t.Helper()
+	for _, k := range []string{platform.EnvTable, platform.EnvBucket, platform.EnvContest, platform.EnvGraceSeconds,
+		platform.EnvMailFrom, platform.EnvMailOutbox, platform.EnvS3PathStyle, platform.EnvTokenKey, platform.EnvTokenSecretARN} {
+		t.Setenv(k, env[k])
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	base := func(extra map[string]string) map[string]string {
+		env := map[string]string{"TABLE_NAME": "hoithi-table", "CONTEST_ID": "hue-2025"}
+		for k, v := range extra {
+			env[k] = v
+		}
+		return env
+	}
+	tests := []struct {
+		name      string
+		env       map[string]string
+		want      config.Config
+		wantErrIn string // substring of the error; "" for success
+	}{
+		{name: "the two required variables are enough, with a 60 second grace",
+			env:  base(nil),
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second}},
+		{name: "every variable is read",
+			env: base(map[string]string{"DATA_BUCKET": "hoithi-data", "MAIL_FROM": "no-reply@hue.gov.vn", "MAIL_OUTBOX_DIR": "/tmp/outbox",
+				"S3_FORCE_PATH_STYLE": "true", "SUBMIT_GRACE_SECONDS": "90"}),
+			want: config.Config{Table: "hoithi-table", Bucket: "hoithi-data", Contest: "hue-2025", Grace: 90 * time.Second,
+				MailFrom: "no-reply@hue.gov.vn", Outbox: "/tmp/outbox", S3PathStyle: true}},
+		{name: "path-style S3 is off unless the variable is true",
+			env:  base(map[string]string{"S3_FORCE_PATH_STYLE": "yes"}),
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second}},
+		{name: "a grace of 0 seconds is allowed",
+			env:  base(map[string]string{"SUBMIT_GRACE_SECONDS": "0"}),
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 0}},
+		{name: "a grace of 3600 seconds is allowed",
+			env:  base(map[string]string{"SUBMIT_GRACE_SECONDS": "3600"}),
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: time.Hour}},
+		{name: "a grace of 3601 seconds is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "3601"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
+		{name: "a negative grace is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "-1"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
+		{name: "a grace that is not a number is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "sixty"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
+		{name: "a grace with a unit is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "60s"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
+		{name: "a fractional grace is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "1.5"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
+		{name: "a missing table is refused", env: map[string]string{"CONTEST_ID": "hue-2025"}, wantErrIn: "TABLE_NAME"},
+		{name: "a missing contest is refused", env: map[string]string{"TABLE_NAME": "hoithi-table"}, wantErrIn: "CONTEST_ID"},
+		{name: "an empty environment is refused", env: map[string]string{}, wantErrIn: "is not set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setEnv(t, tt.env)
+			got, err := config.FromEnv()
+			if tt.wantErrIn != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErrIn) {
+					t.Fatalf("FromEnv error = %v, want one naming %q", err, tt.wantErrIn)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("FromEnv error = %v, want nil", err)
+			}
+			if got != tt.want {
+				t.Errorf("FromEnv =\n %+v\nwant\n %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTokenKey(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    string
+		wantErr bool
+	}{
+		{name: "the local key comes from TOKEN_KEY", env: map[string]string{"TOKEN_KEY": "local-key-0123456789abcdef012345"}, want: "local-key-0123456789abcdef012345"},
+		{name: "no key at all is an error", env: map[string]string{}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setEnv(t, tt.env)
+			got, err := config.TokenKey(context.Background(), aws.Config{})
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("TokenKey = %q, want an error", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("TokenKey error = %v", err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("TokenKey = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
