@@ -12,7 +12,7 @@ LOCALDEV  := $(BIN)/localdev
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: dev test deps check bench bench-grade bench-capacity clean help
+.PHONY: dev test deps check bench bench-grade bench-capacity bench-tally clean help
 
 help:
 	@echo "make dev    run the contest locally (demo data, site, function URLs)"
@@ -55,3 +55,11 @@ bench-capacity: deps $(LOCALDEV)
 
 clean:
 	rm -rf $(LOCAL)/bin cdk.out
+
+## bench-tally: generate a Huế-2024-sized closed round (107,737 papers, 209
+## units) in a throwaway local DynamoDB, then tally and publish it; prints the
+## time taken and the read capacity consumed. PAPERS= and UNITS= override.
+PAPERS ?= 107737
+UNITS  ?= 209
+bench-tally: deps $(LOCALDEV)
+	$(LOCALDEV) exec -- $(GO) run ./infra/benchtally -papers $(PAPERS) -units $(UNITS)

@@ -58,7 +58,7 @@ onUnauthorized((err) => {
     if (!session) return;
     clearSession();
     if (quiz) {
-      quiz.destroy();
+      quiz.destroy({ flush: false }); // unsaved answers stay in localStorage and are saved after signing in
       quiz = null;
     }
     const r = currentRoute();
@@ -343,8 +343,6 @@ function renderRounds() {
 $('#rounds').addEventListener('click', (e) => {
   const btn = e.target.closest && e.target.closest('button[data-round-id]');
   if (btn) startRound(btn.dataset.roundId, btn);
-  const signIn = e.target.closest && e.target.closest('[data-sign-in-for]');
-  if (signIn) returnTo = '#/';
 });
 
 async function startRound(roundId, btn) {
@@ -415,7 +413,6 @@ $('#is-citizen').addEventListener('change', (e) => {
     : 'Cán bộ, công chức, viên chức dùng email công vụ do cơ quan cấp.';
   $('#name').required = on;
   $('#ward').required = on;
-  if (on) $('#name').focus();
 });
 
 function fieldError(input, msg) {

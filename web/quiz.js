@@ -176,7 +176,7 @@ export class QuizSession {
 
       navList.append(h('li', {}, h('button', { type: 'button', class: 'nav-chip', dataset: { goto: String(num) }, text: String(num) })));
     });
-    nav.append(h('p', { class: 'nav-title', id: 'nav-title', text: 'Chuyển nhanh đến câu hỏi (ô tô đậm: đã trả lời)' }), navList);
+    nav.append(h('p', { class: 'nav-title', id: 'nav-title', text: 'Chuyển nhanh đến câu hỏi (câu đã trả lời được tô màu đỏ)' }), navList);
 
     const pred = $('#prediction');
     pred.value = typeof draftPrediction === 'string' ? draftPrediction.replace(/\D/g, '').slice(0, 9) : '';
@@ -344,7 +344,7 @@ export class QuizSession {
     el.dataset.state = state;
     let text = '';
     switch (state) {
-      case 'idle': text = 'Câu trả lời được lưu tự động.'; break;
+      case 'idle': text = Object.keys(this.saved).length ? 'Các câu trả lời đã được lưu.' : 'Câu trả lời được lưu tự động.'; break;
       case 'pending':
       case 'saving': text = 'Đang lưu…'; break;
       case 'saved': text = 'Đã lưu lúc ' + this.savedAtText; break;
@@ -635,9 +635,9 @@ export class QuizSession {
   }
 
   /** Leaves the page: stops timers and listeners; unsaved answers stay in localStorage. */
-  destroy() {
+  destroy({ flush = true } = {}) {
     if (this.destroyed) return;
-    const pendingSave = !this.finishedFlag && !this.submission && Object.keys(this.dirty).length;
+    const pendingSave = flush && !this.finishedFlag && !this.submission && Object.keys(this.dirty).length;
     if (pendingSave) this.flushSave(); // best effort, before marking destroyed so it runs
     this.destroyed = true;
     clearInterval(this.tickTimer);

@@ -1,0 +1,233 @@
+// Command benchtally fills the local DynamoDB with a realistic closed round
+// (by default Thừa Thiên Huế 2024's size: 107,737 papers over 209 units,
+// ~54% all correct) and then tallies and publishes it, printing the time
+// taken and the read capacity consumed. Run it through `make bench-tally`,
+// which starts the local servers around it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/config"
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/results"
+)
+
+func main() {
+	papers := flag.Int("papers", 107737, "papers in the round")
+	units := flag.Int("units", 209, "units")
+	allCorrect := flag.Float64("all-correct", 0.54, "share of papers with every answer right")
+	flag.Parse()
+	if err := run(*papers, *units, *allCorrect); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtally:", err)
+		os.Exit(1)
+	}
+}
+
+const contestID = "bench"
+
+func run(nPapers, nUnits int, allCorrect float64) error {
+	ctx := context.Background()
+	awsCfg, err := config.AWS(ctx)
+	if err != nil {
+		return err
+	}
+	db := dynamodb.NewFromConfig(awsCfg)
+	objects := config.S3(awsCfg, true)
+	name := fmt.Sprintf("hoithi-bench-%d", time.Now().UnixNano())
+	if err := dynamo.CreateTable(ctx, db, name); err != nil {
+		return err
+	}
+	defer db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+	if _, err := objects.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		return err
+	}
+	meter := &dynamo.Meter{}
+	store := dynamo.New(db, name, meter)
+
+	now := time.Now()
+	opens := now.AddDate(0, 0, -8).Truncate(24 * time.Hour)
+	round := contest.Round{ContestID: contestID, ID: "tuan-1", Title: "Tuần 1 (dữ liệu sinh tự động)", Audience: contest.AudienceStaff,
+		OpensAt: opens, ClosesAt: opens.AddDate(0, 0, 7), QuestionCount: 15, TimeLimit: 10 * time.Minute, Attempts: 1, BankID: "bench"}
+	if err := store.PutContest(ctx, contest.Contest{ID: contestID, Title: "Benchmark"}); err != nil {
+		return err
+	}
+	if err := store.PutRound(ctx, round); err != nil {
+		return err
+	}
+	unitList, weights := makeUnits(nUnits, nPapers)
+	for _, u := range unitList {
+		if err := store.PutUnit(ctx, contestID, u); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("Generating %d papers over %d units (%.0f%% all correct)…\n", nPapers, nUnits, allCorrect*100)
+	start := time.Now()
+	if err := generate(ctx, store, round, unitList, weights, nPapers, allCorrect); err != nil {
+		return err
+	}
+	fmt.Printf("\rGenerated %d papers in %s.%s\n", nPapers, time.Since(start).Round(time.Millisecond), "                    ")
+
+	svc := results.NewService(store, objects, name, nil, slog.New(slog.DiscardHandler))
+	c, err := store.GetContest(ctx, contestID)
+	if err != nil {
+		return err
+	}
+	meter.Reset()
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	t0 := time.Now()
+	out, err := svc.Run(ctx, c, round, true)
+	if err != nil {
+		return err
+	}
+	took := time.Since(t0)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	rcu, wcu := meter.Totals()
+	fmt.Printf(`
+Tally of %d papers (%d participants, %d all correct) over %d units, published %d artefacts:
+  time taken:               %s   (target <= 10 s on a 2-core machine)
+  read capacity consumed:   %.0f RCU   (%.3f per paper)
+  write capacity consumed:  %.0f WCU
+  memory allocated:         %.0f MB
+`, out.Result.Papers, out.Result.Participants, out.Result.AllCorrect, len(out.Result.Units), len(out.Artefacts),
+		took.Round(time.Millisecond), rcu, rcu/float64(max(1, out.Result.Papers)), wcu, float64(after.TotalAlloc-before.TotalAlloc)/1e6)
+	return nil
+}
+
+var blocks = []contest.Block{contest.BlockAgency, contest.BlockService, contest.BlockCommune}
+
+// makeUnits returns units of very different sizes (a few large ones, many
+// small) and each unit's share of the papers.
+func makeUnits(n, papers int) ([]contest.Unit, []float64) {
+	rng := rand.New(rand.NewPCG(209, 2024))
+	units := make([]contest.Unit, n)
+	weights := make([]float64, n)
+	total := 0.0
+	for i := range n {
+		weights[i] = math.Exp(rng.NormFloat64() * 0.9)
+		total += weights[i]
+	}
+	for i := range n {
+		weights[i] /= total
+		expected := weights[i] * float64(papers)
+		// turnout 70–105% of the roster: some rosters are out of date
+		rate := 0.7 + 0.35*rng.Float64()
+		units[i] = contest.Unit{ID: fmt.Sprintf("don-vi-%03d", i+1), Name: fmt.Sprintf("Đơn vị %03d", i+1),
+			Block: blocks[i%len(blocks)], Headcount: max(1, int(expected/rate))}
+	}
+	return units, weights
+}
+
+func generate(ctx context.Context, store *dynamo.Store, r contest.Round, units []contest.Unit, weights []float64, n int, allCorrect float64) error {
+	cum := make([]float64, len(weights))
+	acc := 0.0
+	for i, w := range weights {
+		acc += w
+		cum[i] = acc
+	}
+	const workers = 4
+	jobs := make(chan []*contest.Paper, workers)
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range jobs {
+				if err := store.ImportSubmitted(ctx, batch); err != nil {
+					errs <- err
+					return
+				}
+				d := done.Add(int64(len(batch)))
+				if prev := d - int64(len(batch)); prev*50/int64(n) != d*50/int64(n) {
+					fmt.Printf("\r  %d/%d papers (%d%%)", d, n, d*100/int64(n))
+				}
+			}
+		}()
+	}
+	rng := rand.New(rand.NewPCG(107737, 54))
+	week := r.ClosesAt.Sub(r.OpensAt)
+	batch := make([]*contest.Paper, 0, 100)
+	for i := range n {
+		u := units[search(cum, rng.Float64())]
+		email := fmt.Sprintf("cb%06d@%s.bench.gov.vn", i, u.ID)
+		pid := contest.ParticipantID(contestID, email)
+		correct := 15
+		if rng.Float64() >= allCorrect {
+			correct = 14 - min(14, int(rng.ExpFloat64()*1.5))
+		}
+		// the peaks: the first day and the last hours of the week
+		var at time.Duration
+		switch x := rng.Float64(); {
+		case x < 0.4:
+			at = time.Duration(rng.Float64() * float64(24*time.Hour))
+		case x < 0.7:
+			at = week - time.Duration(rng.Float64()*float64(6*time.Hour)) - 15*time.Minute
+		default:
+			at = time.Duration(rng.Float64() * float64(week-15*time.Minute))
+		}
+		started := r.OpensAt.Add(at).Truncate(time.Millisecond)
+		taken := time.Duration(60+rng.IntN(540))*time.Second + time.Duration(rng.IntN(1000))*time.Millisecond
+		h := fnv.New32a()
+		_, _ = h.Write([]byte(email))
+		p := &contest.Paper{ContestID: contestID, RoundID: r.ID, ParticipantID: pid, Attempt: 1, Email: email,
+			Name: fmt.Sprintf("Cán bộ %06d", i), UnitID: u.ID, Audience: contest.AudienceStaff, BankID: r.BankID,
+			StartedAt: started, Deadline: r.Deadline(started), Status: contest.PaperSubmitted,
+			Result: &contest.Result{Correct: correct, Total: 15, TimeTakenMs: taken.Milliseconds(), SubmittedAt: started.Add(taken),
+				Prediction: int(h.Sum32() % 120000)}}
+		batch = append(batch, p)
+		if len(batch) == cap(batch) {
+			select {
+			case jobs <- batch:
+			case err := <-errs:
+				close(jobs)
+				return err
+			}
+			batch = make([]*contest.Paper, 0, 100)
+		}
+	}
+	if len(batch) > 0 {
+		jobs <- batch
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+func search(cum []float64, x float64) int {
+	lo, hi := 0, len(cum)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if cum[mid] < x {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
