@@ -18,7 +18,7 @@ const answersBodyLimit = 8 << 10
 
 type store interface {
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
-	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string) error
+	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string, prediction *int) error
 	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
 }
 
@@ -67,12 +67,14 @@ func (h *Handler) ownPaper(r *http.Request, consistent bool) (*contest.Paper, er
 }
 
 type answersRequest struct {
-	Answers map[string]string `json:"answers"`
+	Answers    map[string]string `json:"answers"`
+	Prediction *int              `json:"prediction"`
 }
 
 type answersResponse struct {
-	Answers map[string]string `json:"answers"`
-	SavedAt time.Time         `json:"savedAt"`
+	Answers    map[string]string `json:"answers"`
+	Prediction *int              `json:"prediction,omitempty"`
+	SavedAt    time.Time         `json:"savedAt"`
 }
 
 func (h *Handler) saveAnswers(w http.ResponseWriter, r *http.Request) {
@@ -95,12 +97,22 @@ func (h *Handler) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
+	if req.Prediction != nil {
+		if err := contest.CheckPrediction(req.Prediction); err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+	}
 	merged := merge(p.Answers, req.Answers)
-	if err := h.store.SaveAnswers(r.Context(), p, merged); err != nil {
+	if err := h.store.SaveAnswers(r.Context(), p, merged, req.Prediction); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, answersResponse{Answers: merged, SavedAt: now.In(contest.ICT)})
+	saved := req.Prediction
+	if saved == nil {
+		saved = p.SavedPrediction
+	}
+	httpapi.WriteJSON(w, http.StatusOK, answersResponse{Answers: merged, Prediction: saved, SavedAt: now.In(contest.ICT)})
 }
 
 type submitRequest struct {
@@ -141,6 +153,9 @@ func (h *Handler) grade(ctx context.Context, p *contest.Paper, req submitRequest
 	now := h.now().Truncate(time.Millisecond)
 	if err := p.CheckOpenForAnswers(now, h.grace); err != nil {
 		return contest.Result{}, err
+	}
+	if req.Prediction == nil {
+		req.Prediction = p.SavedPrediction // e.g. the automatic submission at the deadline
 	}
 	if err := contest.CheckPrediction(req.Prediction); err != nil {
 		return contest.Result{}, err

@@ -87,6 +87,7 @@ func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /rounds", h.listRounds)
 	mux.HandleFunc("POST /rounds/{roundId}/papers", h.startPaper)
+	mux.HandleFunc("GET /rounds/{roundId}/papers", h.myPapers)
 	mux.HandleFunc("GET /papers/{paperId}", h.getPaper)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
@@ -235,6 +236,46 @@ func (h *Handler) newPaper(c *token.Claims, round contest.Round, bank *contest.B
 		Items: items, Key: key, StartedAt: now, Deadline: round.Deadline(now),
 		Answers: map[string]string{}, Status: contest.PaperInProgress,
 	}, nil
+}
+
+type paperSummary struct {
+	ID        string              `json:"id"`
+	Attempt   int                 `json:"attempt"`
+	Status    contest.PaperStatus `json:"status"`
+	StartedAt time.Time           `json:"startedAt"`
+	Deadline  time.Time           `json:"deadline"`
+	Result    *contest.Result     `json:"result,omitempty"`
+}
+
+// myPapers lists the caller's own papers in a round (to find a paper again on
+// another device, or last week's result).
+func (h *Handler) myPapers(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.signer.FromRequest(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	roundID := r.PathValue("roundId")
+	if !contest.ValidID(roundID) {
+		httpapi.WriteError(w, r, h.log, fault.NotFound("round_not_found", "Không tìm thấy tuần thi."))
+		return
+	}
+	papers, err := h.store.ListPapers(r.Context(), claims.Contest, roundID, claims.ParticipantID())
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	out := make([]paperSummary, 0, len(papers))
+	for _, p := range papers {
+		s := paperSummary{ID: p.ID(), Attempt: p.Attempt, Status: p.Status, StartedAt: p.StartedAt.In(contest.ICT), Deadline: p.Deadline.In(contest.ICT)}
+		if p.Result != nil {
+			res := *p.Result
+			res.SubmittedAt = res.SubmittedAt.In(contest.ICT)
+			s.Result = &res
+		}
+		out = append(out, s)
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"round": roundID, "papers": out})
 }
 
 func (h *Handler) getPaper(w http.ResponseWriter, r *http.Request) {

@@ -90,8 +90,11 @@ type Paper struct {
 	StartedAt     time.Time
 	Deadline      time.Time
 	Answers       map[string]string
-	Status        PaperStatus
-	Result        *Result
+	// SavedPrediction is the prediction as last autosaved (used when a
+	// submission, e.g. automatic at the deadline, carries none).
+	SavedPrediction *int
+	Status          PaperStatus
+	Result          *Result
 }
 
 // ParticipantID derives a stable, opaque id for a person in a contest.
@@ -284,19 +287,22 @@ type PaperView struct {
 	Deadline  time.Time         `json:"deadline"`
 	Questions []QuestionView    `json:"questions"`
 	Answers   map[string]string `json:"answers"`
-	Result    *Result           `json:"result,omitempty"`
+	// Prediction is the saved prediction, if any.
+	Prediction *int    `json:"prediction,omitempty"`
+	Result     *Result `json:"result,omitempty"`
 }
 
 // View renders the paper for its owner from the bank, in the paper's order.
 func (p *Paper) View(b *Bank) (PaperView, error) {
 	v := PaperView{
-		ID:        p.ID(),
-		RoundID:   p.RoundID,
-		Status:    p.Status,
-		StartedAt: p.StartedAt.In(ICT),
-		Deadline:  p.Deadline.In(ICT),
-		Questions: make([]QuestionView, len(p.Items)),
-		Answers:   p.Answers,
+		ID:         p.ID(),
+		RoundID:    p.RoundID,
+		Status:     p.Status,
+		StartedAt:  p.StartedAt.In(ICT),
+		Deadline:   p.Deadline.In(ICT),
+		Questions:  make([]QuestionView, len(p.Items)),
+		Answers:    p.Answers,
+		Prediction: p.SavedPrediction,
 	}
 	if v.Answers == nil {
 		v.Answers = map[string]string{}

@@ -40,6 +40,7 @@ type paperItem struct {
 	TimeTakenMs   *int64            `dynamodbav:"timeTakenMs,omitempty"`
 	SubmittedAt   *int64            `dynamodbav:"submittedAt,omitempty"`
 	Prediction    *int              `dynamodbav:"prediction,omitempty"`
+	SavedPred     *int              `dynamodbav:"savedPrediction,omitempty"`
 }
 
 func marshal(item any) (map[string]types.AttributeValue, error) {
@@ -65,7 +66,7 @@ func toPaperItem(p *contest.Paper) paperItem {
 		Email: p.Email, Name: p.Name, UnitID: p.UnitID, Audience: string(p.Audience), BankID: p.BankID,
 		Items: strings.Join(enc, " "), Key: p.Key,
 		StartedAt: p.StartedAt.UnixMilli(), Deadline: p.Deadline.UnixMilli(),
-		Answers: answers, Status: string(p.Status),
+		Answers: answers, Status: string(p.Status), SavedPred: p.SavedPrediction,
 	}
 }
 
@@ -78,7 +79,7 @@ func fromPaperItem(contestID string, av map[string]types.AttributeValue) (*conte
 		ContestID: contestID, RoundID: it.RoundID, ParticipantID: it.ParticipantID, Attempt: it.Attempt,
 		Email: it.Email, Name: it.Name, UnitID: it.UnitID, Audience: contest.Audience(it.Audience), BankID: it.BankID,
 		Key: it.Key, StartedAt: time.UnixMilli(it.StartedAt), Deadline: time.UnixMilli(it.Deadline),
-		Answers: it.Answers, Status: contest.PaperStatus(it.Status),
+		Answers: it.Answers, Status: contest.PaperStatus(it.Status), SavedPrediction: it.SavedPred,
 	}
 	for _, s := range strings.Fields(it.Items) {
 		item, err := contest.ParseItem(s)
@@ -168,11 +169,15 @@ func (s *Store) ListPapers(ctx context.Context, contestID, roundID, participantI
 	return papers, nil
 }
 
-// SaveAnswers replaces the paper's saved answers while it is in progress; a
-// submitted paper is a fault.Conflict.
-func (s *Store) SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string) error {
+// SaveAnswers replaces the paper's saved answers (and the saved prediction,
+// when given) while it is in progress; a submitted paper is a fault.Conflict.
+func (s *Store) SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string, prediction *int) error {
+	upd := expression.Set(expression.Name("answers"), expression.Value(answers))
+	if prediction != nil {
+		upd = upd.Set(expression.Name("savedPrediction"), expression.Value(*prediction))
+	}
 	expr, err := expression.NewBuilder().
-		WithUpdate(expression.Set(expression.Name("answers"), expression.Value(answers))).
+		WithUpdate(upd).
 		WithCondition(expression.Name("status").Equal(expression.Value(string(contest.PaperInProgress)))).Build()
 	if err != nil {
 		return err

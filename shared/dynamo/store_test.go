@@ -82,7 +82,7 @@ func TestSubmitStoresOneResultAndRetriesGetIt(t *testing.T) {
 	if _, _, err := s.CreatePaper(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveAnswers(ctx, p, map[string]string{"s001": "C"}); err != nil {
+	if err := s.SaveAnswers(ctx, p, map[string]string{"s001": "C"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.GetPaper(ctx, "c1", p.Ref(), true)
@@ -109,7 +109,7 @@ func TestSubmitStoresOneResultAndRetriesGetIt(t *testing.T) {
 	if *again.Result != first {
 		t.Fatalf("second submit returned %+v, want the first %+v", again.Result, first)
 	}
-	if err := s.SaveAnswers(ctx, p, map[string]string{"s001": "A"}); fault.CodeOf(err) != "paper_submitted" {
+	if err := s.SaveAnswers(ctx, p, map[string]string{"s001": "A"}, nil); fault.CodeOf(err) != "paper_submitted" {
 		t.Fatalf("autosave after submit: %v, want paper_submitted", err)
 	}
 }

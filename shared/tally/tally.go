@@ -72,7 +72,7 @@ func (p Paper) AllCorrect() bool { return p.Total > 0 && p.Correct == p.Total }
 type PrizeLevel = contest.Prize
 
 // DefaultPrizes: one first, two second, three third prizes a week.
-var DefaultPrizes = []PrizeLevel{{"Giải Nhất", 1}, {"Giải Nhì", 2}, {"Giải Ba", 3}}
+var DefaultPrizes = []PrizeLevel{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 2}, {Name: "Giải Ba", Count: 3}}
 
 // Rules configure a tally.
 type Rules struct {
