@@ -18,6 +18,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -595,6 +596,43 @@ func TestSiteGetsTheFunctionURLs(t *testing.T) {
 	for _, fn := range []string{"auth", "quiz", "grade"} {
 		if !strings.Contains(string(body), e.p.FunctionURLs[fn]) {
 			t.Errorf("config.js lacks the %s URL: %s", fn, body)
+		}
+	}
+}
+
+func TestSiteServesPublishedResultsOnly(t *testing.T) {
+	e := need(t)
+	fn, _ := platform.FunctionNamed("tally")
+	out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(fn.Schedules[0], demo.ContestID, time.Now()))
+	if err != nil {
+		t.Fatalf("scheduled tally: %v", err)
+	}
+	if !strings.Contains(string(out), `"outcome":"published"`) {
+		t.Fatalf("the schedule published nothing: %s", out)
+	}
+	closed := demo.Rounds(e.now)[0].ID
+	cases := []struct {
+		path string
+		want int
+	}{
+		{"/results/demo/" + closed + "/results.json", 200},
+		{"/results/demo/" + closed + "/manifest.json", 200},
+		{"/results/demo/" + e.openRound() + "/results.json", 404},
+		{"/results/../banks/demo/demo-staff.json", 404},
+		{"/banks/demo/demo-staff.json", 404},
+	}
+	for _, c := range cases {
+		resp, err := http.Get(e.p.SiteURL + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("GET %s: %d, want %d", c.path, resp.StatusCode, c.want)
+		}
+		if bytes.Contains(body, []byte("@"+demo.Domain)) || bytes.Contains(body, []byte(`"correct": 2,`+"\n"+`      "options"`)) {
+			t.Errorf("GET %s leaks e-mails or the bank", c.path)
 		}
 	}
 }

@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -295,9 +297,35 @@ func (p *Platform) siteHandler() http.Handler {
 			fmt.Fprintf(w, "window.HOITHI_CONFIG = %s;\n", data)
 			return
 		}
+		if strings.HasPrefix(r.URL.Path, "/"+platform.PrefixResults) {
+			p.serveResult(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(w, r)
 	})
+}
+
+// serveResult serves published results from the bucket's results/ prefix, as
+// the CDN does on AWS: nothing else of the bucket is reachable.
+func (p *Platform) serveResult(w http.ResponseWriter, r *http.Request) {
+	key := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+	if !strings.HasPrefix(key, platform.PrefixResults) || strings.Contains(key, "..") || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		http.NotFound(w, r)
+		return
+	}
+	_, obj := p.Clients()
+	out, err := obj.GetObject(r.Context(), &s3.GetObjectInput{Bucket: aws.String(p.Bucket), Key: aws.String(key)})
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer out.Body.Close()
+	if out.ContentType != nil {
+		w.Header().Set("Content-Type", *out.ContentType)
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = io.Copy(w, out.Body)
 }
 
 // Stop ends every process and server the platform started.

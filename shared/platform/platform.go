@@ -150,3 +150,13 @@ var FunctionURLCORS = CORS{
 	AllowHeaders: []string{"authorization", "content-type", "idempotency-key"},
 	MaxAge:       10 * time.Minute,
 }
+
+// FunctionNamed returns the function with the given name.
+func FunctionNamed(name string) (Function, bool) {
+	for _, f := range Functions {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Function{}, false
+}
