@@ -617,6 +617,9 @@ func TestSiteServesPublishedResultsOnly(t *testing.T) {
 	}{
 		{"/results/demo/" + closed + "/results.json", 200},
 		{"/results/demo/" + closed + "/manifest.json", 200},
+		{"/results/demo/" + closed + "/report.xlsx", 200},
+		{"/results/demo/to-date/results.json", 200},
+		{"/results/demo/to-date/units.csv", 200},
 		{"/results/demo/" + e.openRound() + "/results.json", 404},
 		{"/results/../banks/demo/demo-staff.json", 404},
 		{"/banks/demo/demo-staff.json", 404},

@@ -5,11 +5,18 @@ package results
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
@@ -27,9 +34,10 @@ type Store interface {
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
 }
 
-// ObjectPutter uploads artefacts.
+// ObjectPutter uploads artefacts and reads published ones back.
 type ObjectPutter interface {
 	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 }
 
 // Service tallies rounds and publishes their results.
@@ -103,8 +111,60 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		}
 		out.Published = true
 		s.log.Info("round published", "contest", c.ID, "round", r.ID, "papers", res.Papers, "allCorrect", res.AllCorrect)
+		if err := s.PublishToDate(ctx, c); err != nil {
+			return Tallied{}, err
+		}
 	}
 	return out, nil
+}
+
+// ToDateID is the folder of the contest-to-date artefacts under results/<contest>/.
+const ToDateID = "to-date"
+
+// PublishToDate recomputes the contest-to-date table of the staff rounds from
+// their published results and publishes it.
+func (s *Service) PublishToDate(ctx context.Context, c contest.Contest) error {
+	rounds, err := s.store.ListRounds(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(rounds, func(a, b contest.Round) int { return a.OpensAt.Compare(b.OpensAt) })
+	var published []tally.Result
+	for _, r := range rounds {
+		if r.Audience != contest.AudienceStaff || r.Status(s.now()) != contest.StatusClosed {
+			continue
+		}
+		res, found, err := s.published(ctx, c.ID, r.ID)
+		if err != nil {
+			return err
+		}
+		if found {
+			published = append(published, res)
+		}
+	}
+	arts, err := tally.ToDateArtefacts(tally.ContestToDate(c.ID, published))
+	if err != nil {
+		return err
+	}
+	return blob.PutResults(ctx, s.s3, s.bucket, c.ID, ToDateID, arts)
+}
+
+// published reads a round's published results.json, if any.
+func (s *Service) published(ctx context.Context, contestID, roundID string) (tally.Result, bool, error) {
+	out, err := s.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(blob.ResultsPrefix(contestID, roundID) + "results.json")})
+	if err != nil {
+		var nsk *s3types.NoSuchKey
+		if errors.As(err, &nsk) || strings.Contains(err.Error(), "NoSuchKey") || strings.Contains(err.Error(), "StatusCode: 404") {
+			return tally.Result{}, false, nil
+		}
+		return tally.Result{}, false, fmt.Errorf("read results of %s: %w", roundID, err)
+	}
+	defer out.Body.Close()
+	var res tally.Result
+	if err := json.NewDecoder(io.LimitReader(out.Body, 256<<20)).Decode(&res); err != nil {
+		return tally.Result{}, false, fmt.Errorf("decode results of %s: %w", roundID, err)
+	}
+	return res, true, nil
 }
 
 // excludeOrganisers checks the people who could win a prize (the prize zone
