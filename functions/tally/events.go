@@ -14,7 +14,8 @@ import (
 // target input, or a rule's constant input, as the detail of the event).
 type ScheduleDetail struct {
 	Contest string `json:"contest"`
-	Action  string `json:"action"` // "tally"
+	Action  string `json:"action"` // "tally" (default) or "remind"
+	Slot    string `json:"slot"`   // the reminder schedule's name
 }
 
 // Scheduled sources we accept.
@@ -33,8 +34,9 @@ type RoundOutcome struct {
 
 // ScheduleResult is the invocation's result.
 type ScheduleResult struct {
-	Contest string         `json:"contest"`
-	Rounds  []RoundOutcome `json:"rounds"`
+	Contest   string          `json:"contest"`
+	Rounds    []RoundOutcome  `json:"rounds"`
+	Reminders []RemindOutcome `json:"reminders,omitempty"`
 }
 
 // HandleEvent takes the weekly schedule's event: it tallies and publishes
@@ -51,14 +53,22 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 		return nil, fmt.Errorf("reject event: source %q detail-type %q is not a schedule", ev.Source, ev.DetailType)
 	}
 	var d ScheduleDetail
-	if err := json.Unmarshal(ev.Detail, &d); err != nil || !contest.ValidID(d.Contest) || (d.Action != "" && d.Action != "tally") {
+	if err := json.Unmarshal(ev.Detail, &d); err != nil || !contest.ValidID(d.Contest) ||
+		(d.Action != "" && d.Action != "tally" && d.Action != "remind") || (d.Action == "remind" && !contest.ValidID(d.Slot)) {
 		h.log.Warn("event rejected", "reason", "bad detail", "detail", string(ev.Detail))
-		return nil, fmt.Errorf("reject event: detail %s must name a contest and action \"tally\"", ev.Detail)
+		return nil, fmt.Errorf("reject event: detail %s must name a contest and action \"tally\" or \"remind\" with a slot", ev.Detail)
 	}
 	c, err := h.store.GetContest(ctx, d.Contest)
 	if err != nil {
 		h.log.Warn("event rejected", "reason", "unknown contest", "contest", d.Contest)
 		return nil, fmt.Errorf("reject event: %w", err)
+	}
+	if d.Action == "remind" {
+		outcomes, err := h.remind(ctx, c, d.Slot)
+		if err != nil {
+			return nil, err
+		}
+		return ScheduleResult{Contest: c.ID, Rounds: []RoundOutcome{}, Reminders: outcomes}, nil
 	}
 	rounds, err := h.store.ListRounds(ctx, c.ID)
 	if err != nil {

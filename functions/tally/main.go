@@ -10,10 +10,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -44,6 +47,10 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
-	h := NewHandler(store, config.S3(awsCfg, cfg.S3PathStyle), cfg.Bucket, signer, nil, log)
+	var sender mail.Sender = mail.SES{Client: sesv2.NewFromConfig(awsCfg), From: cfg.MailFrom}
+	if cfg.Outbox != "" {
+		sender = mail.Outbox{Dir: cfg.Outbox}
+	}
+	h := NewHandler(store, config.S3(awsCfg, cfg.S3PathStyle), cfg.Bucket, signer, nil, log).WithMail(sender, os.Getenv(platform.EnvSiteURL))
 	return funcurl.StartWithEvents(h.Routes(), h.HandleEvent, log)
 }

@@ -446,7 +446,7 @@ func TestHundredConcurrentSubmitsGradeOnce(t *testing.T) {
 func (e *e2eEnv) shortRound(t *testing.T) string {
 	t.Helper()
 	rd := demo.Rounds(e.now)[2]
-	rd.ID, rd.TimeLimit = "e2e-short", time.Second
+	rd.ID, rd.TimeLimit, rd.Title = "e2e-short", time.Second, "Vòng thử thời gian ngắn"
 	if err := e.store.PutRound(context.Background(), rd); err != nil {
 		t.Fatal(err)
 	}
@@ -636,6 +636,64 @@ func TestSiteServesPublishedResultsOnly(t *testing.T) {
 		}
 		if bytes.Contains(body, []byte("@"+demo.Domain)) || bytes.Contains(body, []byte(`"correct": 2,`+"\n"+`      "options"`)) {
 			t.Errorf("GET %s leaks e-mails or the bank", c.path)
+		}
+	}
+}
+
+func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
+	e := need(t)
+	fn, _ := platform.FunctionNamed("tally")
+	var remind platform.Schedule
+	for _, s := range fn.Schedules {
+		if s.Action == "remind" {
+			remind = s
+		}
+	}
+	if remind.Name == "" {
+		t.Fatal("the tally has no reminder schedule")
+	}
+	// in the last unit, one roster member takes part, a colleague does not
+	roster := demo.Roster()
+	units := demo.Units()
+	last := units[len(units)-1]
+	admin := roster[len(roster)-last.Headcount]
+	took, missed := roster[len(roster)-8], roster[len(roster)-9]
+	if !slices.Contains(admin.Roles, contest.RoleUnitAdmin) || missed.UnitID != last.ID {
+		t.Fatalf("demo roster changed: %+v %+v", admin, missed)
+	}
+	tok := e.mint(t, took.Email, time.Now())
+	r := e.call(t, nil, "POST", "quiz", "/rounds/"+e.openRound()+"/papers", tok, nil)
+	id := r.json["paper"].(map[string]any)["id"].(string)
+	if r := e.call(t, nil, "POST", "grade", "/papers/"+id+"/submission", tok, map[string]any{"answers": map[string]string{}, "prediction": 1}); r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.raw)
+	}
+	count := func(to, subject string) int {
+		files, _ := filepath.Glob(filepath.Join(e.p.Outbox(), "*.json"))
+		n := 0
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			var m struct{ To, Subject string }
+			_ = json.Unmarshal(data, &m)
+			if m.To == to && strings.Contains(m.Subject, subject) {
+				n++
+			}
+		}
+		return n
+	}
+	for run := 1; run <= 2; run++ {
+		out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(remind, demo.ContestID, time.Now()))
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		title := demo.Rounds(e.now)[2].Title
+		if got := count(missed.Email, "Nhắc nhở: bạn chưa tham gia "+title); got != 1 {
+			t.Errorf("after run %d, %s has %d reminders, want 1 (%s)", run, missed.Email, got, out)
+		}
+		if got := count(took.Email, "Nhắc nhở: bạn chưa tham gia "+title); got != 0 {
+			t.Errorf("after run %d, %s who took part has %d reminders, want 0", run, took.Email, got)
+		}
+		if got := count(admin.Email, title+" — "); got != 1 {
+			t.Errorf("after run %d, unit admin %s has %d summaries, want 1", run, admin.Email, got)
 		}
 	}
 }

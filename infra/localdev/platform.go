@@ -242,6 +242,7 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 		platform.EnvTokenKey+"="+p.TokenKey,
 		platform.EnvMailOutbox+"="+p.Outbox(),
 		platform.EnvS3PathStyle+"=true",
+		platform.EnvSiteURL+"="+p.SiteURL,
 		"AWS_LAMBDA_LOG_FORMAT=JSON",
 	)
 	env = append(env, p.ExtraEnv...)
@@ -384,7 +385,7 @@ func ScheduledEvent(s platform.Schedule, contestID string, at time.Time) []byte 
 		"version": "0", "id": randomHex(16), "detail-type": "Scheduled Event", "source": "aws.scheduler",
 		"account": "000000000000", "time": at.UTC().Format(time.RFC3339), "region": localRegion,
 		"resources": []string{"arn:aws:scheduler:" + localRegion + ":000000000000:schedule/default/" + s.Name},
-		"detail":    map[string]string{"contest": contestID, "action": s.Action},
+		"detail":    map[string]string{"contest": contestID, "action": s.Action, "slot": s.Name},
 	}
 	data, _ := json.Marshal(ev)
 	return data
@@ -413,8 +414,9 @@ func (p *Platform) RunEvent(ctx context.Context, fn string, event []byte) ([]byt
 	return out, nil
 }
 
-// PlaySchedules runs every function schedule locally: once now (catching up,
-// as a missed week would be), then at each weekly time, until ctx ends.
+// PlaySchedules runs every function schedule locally at its weekly time until
+// ctx ends; the tally also runs once at start, catching up on rounds that
+// closed while the platform was stopped.
 func (p *Platform) PlaySchedules(ctx context.Context, logf func(string, ...any)) {
 	loc, err := time.LoadLocation(platform.TimeZoneICT)
 	if err != nil {
@@ -423,7 +425,10 @@ func (p *Platform) PlaySchedules(ctx context.Context, logf func(string, ...any))
 	for _, f := range platform.Functions {
 		for _, s := range f.Schedules {
 			go func() {
-				next := time.Now()
+				next := s.Next(time.Now(), loc)
+				if s.Action == "tally" {
+					next = time.Now()
+				}
 				for {
 					select {
 					case <-ctx.Done():

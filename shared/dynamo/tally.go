@@ -84,8 +84,9 @@ func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([
 
 // RosterEntry is a roster member as listed for a unit.
 type RosterEntry struct {
-	Email string `dynamodbav:"email" json:"email"`
-	Name  string `dynamodbav:"name" json:"name"`
+	Email string         `dynamodbav:"email" json:"email"`
+	Name  string         `dynamodbav:"name" json:"name"`
+	Roles []contest.Role `dynamodbav:"roles" json:"-"`
 }
 
 // ListRoster returns a unit's roster members, by e-mail.
@@ -139,4 +140,41 @@ func (s *Store) MarkPublished(ctx context.Context, contestID, roundID string, at
 		return err
 	}
 	return s.update(ctx, contestPK(contestID), preRound+roundID, expr, "mark round published")
+}
+
+func reminderPK(c, round, slot string) string { return "C#" + c + "#R#" + round + "#REMIND#" + slot }
+
+// ClaimReminder records that a reminder of the slot goes to email for the
+// round; it reports false if one already went (a repeated run sends nothing).
+func (s *Store) ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error) {
+	av, err := marshal(struct {
+		PK  string `dynamodbav:"PK"`
+		SK  string `dynamodbav:"SK"`
+		TTL int64  `dynamodbav:"ttl"`
+	}{reminderPK(contestID, roundID, slot), email, expires.Unix()})
+	if err != nil {
+		return false, err
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+		ReturnConsumedCapacity: s.capacity(),
+	})
+	if _, failed := isConditionFailed(err); failed {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim reminder: %w", err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	return true, nil
+}
+
+// ReleaseReminder forgets a claim whose e-mail could not be sent, so the next
+// run of the slot tries again.
+func (s *Store) ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(reminderPK(contestID, roundID, slot), email)})
+	if err != nil {
+		return fmt.Errorf("release reminder: %w", err)
+	}
+	return nil
 }

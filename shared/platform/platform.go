@@ -56,7 +56,7 @@ var Table = TableSpec{
 		{Name: IndexRanking, PartitionKey: AttrGSI1PK, SortKey: AttrGSI1SK,
 			Projected: []string{"email", "name", "unitId", "audience", "correct", "total", "prediction", "timeTakenMs", "submittedAt", "attempt", "participantId"}},
 		{Name: IndexUnit, PartitionKey: AttrGSI2PK, SortKey: AttrGSI2SK,
-			Projected: []string{"email", "name", "correct", "total", "submittedAt"}},
+			Projected: []string{"email", "name", "correct", "total", "submittedAt", "roles"}},
 	},
 }
 
@@ -80,6 +80,7 @@ const (
 	EnvGraceSeconds   = "SUBMIT_GRACE_SECONDS"
 	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
 	EnvListen         = "LISTEN_ADDR"
+	EnvSiteURL        = "SITE_URL"
 )
 
 // Function describes one Lambda function.
@@ -133,7 +134,12 @@ var Functions = []Function{
 	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
 	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
-		Schedules: []Schedule{{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"}}},
+		Schedules: []Schedule{
+			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
+			// Reminders to those who have not taken part yet, and a summary to unit admins.
+			{Name: "reminder-midweek", Weekday: time.Wednesday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind"},
+			{Name: "reminder-last-day", Weekday: time.Saturday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind"},
+		}},
 }
 
 // CORS is the function URLs' CORS configuration; the origin is the site's.
