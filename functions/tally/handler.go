@@ -180,8 +180,11 @@ func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortFunc(res.TakenPart, func(a, b person) int { return strings.Compare(a.Email, b.Email) })
 	res.Participants = len(res.TakenPart)
-	if units[i].Headcount > 0 {
+	switch {
+	case units[i].Headcount > 0:
 		res.Rate = min(1, float64(res.Participants)/float64(units[i].Headcount))
+	case res.Participants > 0: // roster not imported yet
+		res.Rate = 1
 	}
 	httpapi.WriteJSON(w, http.StatusOK, res)
 }

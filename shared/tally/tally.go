@@ -148,19 +148,20 @@ func Ranking(papers []Paper, allCorrect int, rules Rules) []Entry {
 func awardPrizes(entries []Entry, levels []PrizeLevel) {
 	i := 0
 	for _, lv := range levels {
-		given := 0
-		for i < len(entries) && given < lv.Count {
-			if entries[i].Excluded {
+		for given := 0; given < lv.Count; {
+			for i < len(entries) && entries[i].Excluded {
 				i++
-				continue
 			}
-			entries[i].Prize = lv.Name
-			given++
-			i++
-			for i < len(entries) && !entries[i].Excluded && entries[i].Rank == entries[i-1].Rank {
-				entries[i].Prize = lv.Name
-				given++
-				i++
+			if i >= len(entries) {
+				return
+			}
+			// the next eligible entry and every eligible entry tied with it,
+			// excluded people in between skipped
+			for rank := entries[i].Rank; i < len(entries) && entries[i].Rank == rank; i++ {
+				if !entries[i].Excluded {
+					entries[i].Prize = lv.Name
+					given++
+				}
 			}
 		}
 	}
@@ -260,9 +261,12 @@ func Units(units []contest.Unit, ranking []Entry, papers []Paper) []UnitStats {
 	}
 	for i := range out {
 		s := &out[i]
-		if s.Headcount > 0 {
+		switch {
+		case s.Headcount > 0:
 			s.Rate = round4(math.Min(1, float64(s.Participants)/float64(s.Headcount)))
 			s.OverRoster = s.Participants > s.Headcount
+		case s.Participants > 0: // roster not imported yet: everyone who took part is over it
+			s.Rate, s.OverRoster = 1, true
 		}
 		if s.Participants > 0 {
 			s.AverageScore = round4(sums[s.UnitID] / float64(s.Participants))

@@ -1,0 +1,822 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/tally"
+	"github.com/hoithi/hoithi/shared/testenv"
+)
+
+// testClock is the handler's clock, moved by the tests.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// tallyAPI is the tally function on a freshly seeded demo contest.
+type tallyAPI struct {
+	env    *testenv.Contest
+	clock  *testClock
+	h      *Handler
+	routes http.Handler
+}
+
+func newTallyAPI(t *testing.T, log *slog.Logger) *tallyAPI {
+	t.Helper()
+	env := testenv.SeededContest(t)
+	if log == nil {
+		log = testenv.Logger()
+	}
+	a := &tallyAPI{env: env, clock: &testClock{now: env.Now}}
+	a.h = NewHandler(env.Store, env.S3, env.Bucket, env.Signer, a.clock.Now, log)
+	a.routes = a.h.Routes()
+	return a
+}
+
+// The demo's rounds: last week's are closed (the staff one has papers), this
+// week's are open, next week's upcoming.
+func (a *tallyAPI) closedRound() contest.Round        { return demo.Rounds(a.env.Now)[0] }
+func (a *tallyAPI) closedCitizenRound() contest.Round { return demo.Rounds(a.env.Now)[1] }
+func (a *tallyAPI) openRound() contest.Round          { return demo.Rounds(a.env.Now)[2] }
+func (a *tallyAPI) upcomingRound() contest.Round      { return demo.Rounds(a.env.Now)[4] }
+
+// organiser is the board's account (organiser role only).
+func (a *tallyAPI) organiser(t *testing.T) string { return a.env.TokenFor(t, "btc@"+demo.Domain) }
+
+// rosterOf is a unit's roster in the demo.
+func rosterOf(unitID string) []contest.Member {
+	var out []contest.Member
+	for _, m := range demo.Roster() {
+		if m.UnitID == unitID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// unitAdmin is the admin (first roster member) of a unit.
+func unitAdmin(unitID string) contest.Member { return rosterOf(unitID)[0] }
+
+// apiResult is one response of the handler, decoded.
+type apiResult struct {
+	status int
+	raw    []byte
+	json   map[string]any
+}
+
+func (r apiResult) errorCode() string {
+	e, _ := r.json["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+func (r apiResult) expect(t *testing.T, status int, code string) {
+	t.Helper()
+	if r.status != status || r.errorCode() != code {
+		t.Fatalf("got %d %q, want %d %q; body %s", r.status, r.errorCode(), status, code, r.raw)
+	}
+}
+
+// decode reads the body into v.
+func (r apiResult) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.raw, v); err != nil {
+		t.Fatalf("decode %s: %v", r.raw, err)
+	}
+}
+
+func (a *tallyAPI) call(t *testing.T, method, path, tok string) apiResult {
+	t.Helper()
+	req := httptest.NewRequest(method, path, nil)
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	rec := httptest.NewRecorder()
+	a.routes.ServeHTTP(rec, req)
+	res := apiResult{status: rec.Code, raw: rec.Body.Bytes()}
+	_ = json.Unmarshal(res.raw, &res.json)
+	return res
+}
+
+// stored is an object as listed in the bucket.
+type stored struct {
+	ETag         string
+	LastModified time.Time
+	Size         int64
+}
+
+// objects lists the bucket under prefix, by key.
+func (a *tallyAPI) objects(t *testing.T, prefix string) map[string]stored {
+	t.Helper()
+	out := map[string]stored{}
+	p := s3.NewListObjectsV2Paginator(a.env.S3, &s3.ListObjectsV2Input{Bucket: aws.String(a.env.Bucket), Prefix: aws.String(prefix)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("list %s: %v", prefix, err)
+		}
+		for _, o := range page.Contents {
+			out[aws.ToString(o.Key)] = stored{ETag: aws.ToString(o.ETag), LastModified: aws.ToTime(o.LastModified), Size: aws.ToInt64(o.Size)}
+		}
+	}
+	return out
+}
+
+// object reads one object's bytes.
+func (a *tallyAPI) object(t *testing.T, key string) []byte {
+	t.Helper()
+	out, err := a.env.S3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(a.env.Bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("get %s: %v", key, err)
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(out.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// published reads a round's artefacts from the bucket, by file name.
+func (a *tallyAPI) published(t *testing.T, roundID string) map[string][]byte {
+	t.Helper()
+	prefix := blob.ResultsPrefix(demo.ContestID, roundID)
+	out := map[string][]byte{}
+	for key := range a.objects(t, prefix) {
+		out[strings.TrimPrefix(key, prefix)] = a.object(t, key)
+	}
+	return out
+}
+
+func (a *tallyAPI) round(t *testing.T, id string) contest.Round {
+	t.Helper()
+	r, err := a.env.Store.GetRound(context.Background(), demo.ContestID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// artefactNames are the files a published round has.
+var artefactNames = []string{"manifest.json", "ranking.csv", "report.xlsx", "results.json", "units.csv"}
+
+func names(files map[string][]byte) []string {
+	var out []string
+	for n := range files {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// scheduledEvent is the weekly schedule's event for a contest, as EventBridge
+// Scheduler sends it.
+func scheduledEvent(contestID string) json.RawMessage {
+	return json.RawMessage(`{
+		"version": "0", "id": "5f1d3c9e-2a7b-4c8d-9e0f-1a2b3c4d5e6f",
+		"detail-type": "Scheduled Event", "source": "aws.scheduler",
+		"account": "123456789012", "time": "2026-01-11T17:30:00Z", "region": "ap-southeast-1",
+		"resources": ["arn:aws:scheduler:ap-southeast-1:123456789012:schedule/default/hoithi-weekly-tally"],
+		"detail": {"contest": "` + contestID + `", "action": "tally"}
+	}`)
+}
+
+func (a *tallyAPI) schedule(t *testing.T) ScheduleResult {
+	t.Helper()
+	out, err := a.h.HandleEvent(context.Background(), scheduledEvent(demo.ContestID))
+	if err != nil {
+		t.Fatalf("HandleEvent(scheduled): %v", err)
+	}
+	res, ok := out.(ScheduleResult)
+	if !ok {
+		t.Fatalf("HandleEvent returned %T, want ScheduleResult", out)
+	}
+	return res
+}
+
+func outcomes(res ScheduleResult) map[string]string {
+	out := map[string]string{}
+	for _, r := range res.Rounds {
+		out[r.Round] = r.Outcome
+	}
+	return out
+}
+
+// manifestHashes reads a manifest's artefact hashes by name.
+func manifestHashes(t *testing.T, data []byte) map[string]string {
+	t.Helper()
+	var m struct {
+		Artefacts []tally.Artefact `json:"artefacts"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	out := map[string]string{}
+	for _, a := range m.Artefacts {
+		out[a.Name] = a.SHA256
+	}
+	return out
+}
+
+func TestScheduledTally(t *testing.T) {
+	a := newTallyAPI(t, nil)
+	ctx := context.Background()
+	closed, closedCitizen, open := a.closedRound(), a.closedCitizenRound(), a.openRound()
+	papers, err := a.env.Store.ListSubmitted(ctx, demo.ContestID, closed.ID)
+	if err != nil || len(papers) == 0 {
+		t.Fatalf("the demo's closed round has %d papers (err %v), want some", len(papers), err)
+	}
+
+	a.clock.Advance(time.Minute)
+	firstRunAt := a.clock.Now()
+	first := a.schedule(t)
+	t.Run("the first run publishes the closed rounds and leaves the others alone", func(t *testing.T) {
+		got := outcomes(first)
+		want := map[string]string{}
+		for i, r := range demo.Rounds(a.env.Now) {
+			want[r.ID] = []string{"published", "published", "open", "open", "upcoming", "upcoming"}[i]
+		}
+		if len(got) != len(want) {
+			t.Errorf("outcomes %v, want %v", got, want)
+		}
+		for id, w := range want {
+			if got[id] != w {
+				t.Errorf("round %s: outcome %q, want %q", id, got[id], w)
+			}
+		}
+		if first.Contest != demo.ContestID {
+			t.Errorf("contest %q, want %q", first.Contest, demo.ContestID)
+		}
+	})
+	t.Run("the outcome counts the closed round's papers", func(t *testing.T) {
+		for _, r := range first.Rounds {
+			if r.Round == closed.ID && r.Papers != len(papers) {
+				t.Errorf("papers %d, want %d", r.Papers, len(papers))
+			}
+		}
+	})
+	firstFiles := a.published(t, closed.ID)
+	for _, r := range []contest.Round{closed, closedCitizen} {
+		t.Run("every artefact of closed round "+r.ID+" is in the bucket", func(t *testing.T) {
+			if got := names(a.published(t, r.ID)); !slices.Equal(got, artefactNames) {
+				t.Errorf("objects under %s: %v, want %v", blob.ResultsPrefix(demo.ContestID, r.ID), got, artefactNames)
+			}
+		})
+		t.Run("closed round "+r.ID+" is marked published at the run's time", func(t *testing.T) {
+			if got := a.round(t, r.ID).PublishedAt; !got.Equal(firstRunAt.Truncate(time.Millisecond)) {
+				t.Errorf("PublishedAt = %v, want %v", got, firstRunAt)
+			}
+		})
+	}
+	for _, r := range demo.Rounds(a.env.Now)[2:] {
+		t.Run("round "+r.ID+", not closed, has nothing published and is not marked", func(t *testing.T) {
+			if got := a.objects(t, blob.ResultsPrefix(demo.ContestID, r.ID)); len(got) != 0 {
+				t.Errorf("objects %v, want none", got)
+			}
+			if got := a.round(t, r.ID).PublishedAt; !got.IsZero() {
+				t.Errorf("PublishedAt = %v, want zero", got)
+			}
+		})
+	}
+	t.Run("the published results are final and count every paper", func(t *testing.T) {
+		var res tally.Result
+		if err := json.Unmarshal(firstFiles["results.json"], &res); err != nil {
+			t.Fatal(err)
+		}
+		if !res.Final || res.Papers != len(papers) || res.Round.ID != closed.ID || res.Contest != demo.ContestID {
+			t.Errorf("results: final %v papers %d round %s contest %s; want true %d %s %s",
+				res.Final, res.Papers, res.Round.ID, res.Contest, len(papers), closed.ID, demo.ContestID)
+		}
+		if want := tally.CountAllCorrect(papers); res.AllCorrect != want {
+			t.Errorf("allCorrect %d, want %d", res.AllCorrect, want)
+		}
+	})
+	t.Run("the manifest's hashes are the sha256 of the stored files", func(t *testing.T) {
+		for name, sum := range manifestHashes(t, firstFiles["manifest.json"]) {
+			h := sha256.Sum256(firstFiles[name])
+			if got := hex.EncodeToString(h[:]); got != sum {
+				t.Errorf("%s: stored sha256 %s, manifest says %s", name, got, sum)
+			}
+		}
+	})
+	t.Run("no stored public file holds an e-mail address", func(t *testing.T) {
+		for _, name := range []string{"results.json", "ranking.csv", "units.csv", "manifest.json"} {
+			if bytes.Contains(firstFiles[name], []byte("@")) {
+				t.Errorf("%s contains an @", name)
+			}
+		}
+	})
+
+	before := a.objects(t, "")
+	a.clock.Advance(time.Minute)
+	second := a.schedule(t)
+	t.Run("running the schedule again reports the closed rounds already published", func(t *testing.T) {
+		got := outcomes(second)
+		for _, r := range []contest.Round{closed, closedCitizen} {
+			if got[r.ID] != "already-published" {
+				t.Errorf("round %s: outcome %q, want already-published", r.ID, got[r.ID])
+			}
+		}
+		if got[open.ID] != "open" {
+			t.Errorf("round %s: outcome %q, want open", open.ID, got[open.ID])
+		}
+	})
+	t.Run("running the schedule again changes no object", func(t *testing.T) {
+		after := a.objects(t, "")
+		if len(after) != len(before) {
+			t.Errorf("%d objects after, %d before", len(after), len(before))
+		}
+		for k, o := range before {
+			if after[k] != o {
+				t.Errorf("%s: %+v, then %+v", k, o, after[k])
+			}
+		}
+	})
+	t.Run("running the schedule again keeps the publication time", func(t *testing.T) {
+		if got := a.round(t, closed.ID).PublishedAt; !got.Equal(firstRunAt.Truncate(time.Millisecond)) {
+			t.Errorf("PublishedAt = %v, want %v", got, firstRunAt)
+		}
+	})
+
+	a.clock.Advance(time.Hour)
+	rerun := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
+	rerun.expect(t, http.StatusOK, "")
+	var body tallyResponse
+	rerun.decode(t, &body)
+	again := a.published(t, closed.ID)
+	t.Run("an organiser's rerun publishes the closed round again", func(t *testing.T) {
+		if !body.Published || body.Prefix != blob.ResultsPrefix(demo.ContestID, closed.ID) {
+			t.Errorf("published %v prefix %q, want true %q", body.Published, body.Prefix, blob.ResultsPrefix(demo.ContestID, closed.ID))
+		}
+	})
+	for _, name := range artefactNames {
+		t.Run("the rerun's "+name+" is byte-identical to the scheduled run's", func(t *testing.T) {
+			if !bytes.Equal(again[name], firstFiles[name]) {
+				t.Errorf("%s: %d bytes now, %d before, contents differ", name, len(again[name]), len(firstFiles[name]))
+			}
+		})
+	}
+	t.Run("the rerun's manifest hashes are identical, in the bucket and in the response", func(t *testing.T) {
+		was, now := manifestHashes(t, firstFiles["manifest.json"]), manifestHashes(t, again["manifest.json"])
+		if len(was) != 4 || len(now) != len(was) {
+			t.Fatalf("manifest lists %d then %d artefacts, want 4", len(was), len(now))
+		}
+		for name, sum := range was {
+			if now[name] != sum {
+				t.Errorf("%s: sha256 %s, then %s", name, sum, now[name])
+			}
+		}
+		for _, art := range body.Artefacts {
+			if art.Name == "manifest.json" {
+				continue
+			}
+			if was[art.Name] != art.SHA256 {
+				t.Errorf("response %s: sha256 %s, manifest %s", art.Name, art.SHA256, was[art.Name])
+			}
+		}
+	})
+}
+
+// capture is a log handler that keeps records for the test to read.
+type capture struct {
+	mu   sync.Mutex
+	recs []slog.Record
+}
+
+func (c *capture) Enabled(context.Context, slog.Level) bool { return true }
+func (c *capture) Handle(_ context.Context, r slog.Record) error {
+	c.mu.Lock()
+	c.recs = append(c.recs, r.Clone())
+	c.mu.Unlock()
+	return nil
+}
+func (c *capture) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *capture) WithGroup(string) slog.Handler      { return c }
+
+// rejections returns the reasons of "event rejected" records.
+func (c *capture) rejections() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, r := range c.recs {
+		if r.Message != "event rejected" {
+			continue
+		}
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "reason" {
+				out = append(out, a.Value.String())
+			}
+			return true
+		})
+	}
+	return out
+}
+
+func TestMalformedEventsAreRejected(t *testing.T) {
+	event := func(source, detailType, detail string) string {
+		return `{"version":"0","id":"e1","detail-type":"` + detailType + `","source":"` + source +
+			`","account":"123456789012","time":"2026-01-11T17:30:00Z","region":"ap-southeast-1","resources":[],"detail":` + detail + `}`
+	}
+	tests := []struct {
+		name   string
+		raw    string
+		reason string
+	}{
+		{name: "text that is not JSON is rejected", raw: `tally demo please`, reason: "not an EventBridge event"},
+		{name: "a JSON array is rejected", raw: `[1, 2, 3]`, reason: "not an EventBridge event"},
+		{name: "an empty object is rejected", raw: `{}`, reason: "not a scheduled event"},
+		{name: "an S3 notification's source is rejected", raw: event("aws.s3", "Scheduled Event", `{"contest":"demo","action":"tally"}`), reason: "not a scheduled event"},
+		{name: "a custom source is rejected", raw: event("hoithi.admin", "Scheduled Event", `{"contest":"demo","action":"tally"}`), reason: "not a scheduled event"},
+		{name: "another detail-type is rejected", raw: event("aws.scheduler", "Object Created", `{"contest":"demo","action":"tally"}`), reason: "not a scheduled event"},
+		{name: "a detail without a contest is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"action":"tally"}`), reason: "bad detail"},
+		{name: "a detail that is not an object is rejected", raw: event("aws.scheduler", "Scheduled Event", `"demo"`), reason: "bad detail"},
+		{name: "a contest id with forbidden characters is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"Demo/../x","action":"tally"}`), reason: "bad detail"},
+		{name: "an action other than tally is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"delete"}`), reason: "bad detail"},
+		{name: "an unknown contest is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"khong-ton-tai","action":"tally"}`), reason: "unknown contest"},
+	}
+	logs := &capture{}
+	a := newTallyAPI(t, slog.New(logs))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(logs.rejections())
+			out, err := a.h.HandleEvent(context.Background(), json.RawMessage(tt.raw))
+			if err == nil {
+				t.Fatalf("HandleEvent(%s) = %+v, nil; want an error", tt.raw, out)
+			}
+			if out != nil {
+				t.Errorf("HandleEvent result %+v alongside the error, want nil", out)
+			}
+			reasons := logs.rejections()
+			if len(reasons) != before+1 {
+				t.Fatalf("logged %d rejections, want one more than %d", len(reasons), before)
+			}
+			if got := reasons[len(reasons)-1]; got != tt.reason {
+				t.Errorf("logged reason %q, want %q", got, tt.reason)
+			}
+		})
+	}
+	t.Run("rejected events publish nothing and mark no round", func(t *testing.T) {
+		if got := a.objects(t, "results/"); len(got) != 0 {
+			t.Errorf("objects under results/: %v, want none", got)
+		}
+		for _, r := range demo.Rounds(a.env.Now) {
+			if !a.round(t, r.ID).PublishedAt.IsZero() {
+				t.Errorf("round %s marked published", r.ID)
+			}
+		}
+	})
+}
+
+func TestOnDemandTally(t *testing.T) {
+	a := newTallyAPI(t, nil)
+	participant := a.env.Accounts.Participant[0]
+	admin := unitAdmin("so-noi-vu").Email
+	tests := []struct {
+		name   string
+		token  func(t *testing.T) string
+		round  string
+		status int
+		code   string
+	}{
+		{name: "a participant may not run a tally", token: func(t *testing.T) string { return a.env.TokenFor(t, participant) },
+			round: a.closedRound().ID, status: http.StatusForbidden, code: "organiser_only"},
+		{name: "a unit admin may not run a tally", token: func(t *testing.T) string { return a.env.TokenFor(t, admin) },
+			round: a.closedRound().ID, status: http.StatusForbidden, code: "organiser_only"},
+		{name: "a jury member may not run a tally", token: func(t *testing.T) string { return a.env.TokenFor(t, "giamkhao1@"+demo.Domain) },
+			round: a.closedRound().ID, status: http.StatusForbidden, code: "organiser_only"},
+		{name: "nobody signed in may not run a tally", token: func(*testing.T) string { return "" },
+			round: a.closedRound().ID, status: http.StatusUnauthorized, code: "token_missing"},
+		{name: "a forged token may not run a tally", token: func(*testing.T) string { return "eyJhbGciOiJIUzI1NiJ9.e30.x" },
+			round: a.closedRound().ID, status: http.StatusUnauthorized, code: "token_invalid"},
+		{name: "an organiser cannot tally a round that has not started", token: a.organiser,
+			round: a.upcomingRound().ID, status: http.StatusConflict, code: "round_not_open"},
+		{name: "an organiser cannot tally an unknown round", token: a.organiser,
+			round: "2020-w01", status: http.StatusNotFound, code: "round_not_found"},
+		{name: "an organiser cannot tally a round with a malformed id", token: a.organiser,
+			round: "Tuan-1", status: http.StatusNotFound, code: "round_not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a.call(t, http.MethodPost, "/rounds/"+tt.round+"/tally", tt.token(t)).expect(t, tt.status, tt.code)
+		})
+	}
+	t.Run("the refusals published nothing and marked no round", func(t *testing.T) {
+		if got := a.objects(t, "results/"); len(got) != 0 {
+			t.Errorf("objects under results/: %v, want none", got)
+		}
+		if !a.round(t, a.closedRound().ID).PublishedAt.IsZero() {
+			t.Errorf("closed round marked published")
+		}
+	})
+
+	open := a.openRound()
+	// someone takes part this week so the preview has a paper
+	submitPaper(t, a, open, demo.Roster()[0], 15, 12, 3*time.Minute)
+	res := a.call(t, http.MethodPost, "/rounds/"+open.ID+"/tally", a.organiser(t))
+	res.expect(t, http.StatusOK, "")
+	var body tallyResponse
+	res.decode(t, &body)
+	t.Run("an organiser's tally of the open round is a preview, not published", func(t *testing.T) {
+		if body.Published || body.Prefix != "" || len(body.Artefacts) != 0 {
+			t.Errorf("published %v prefix %q artefacts %d; want false, none, none", body.Published, body.Prefix, len(body.Artefacts))
+		}
+	})
+	t.Run("the preview is not final and counts this week's papers so far", func(t *testing.T) {
+		if body.Result.Final || body.Result.Papers != 1 || body.Result.Round.ID != open.ID {
+			t.Errorf("final %v papers %d round %s; want false 1 %s", body.Result.Final, body.Result.Papers, body.Result.Round.ID, open.ID)
+		}
+	})
+	t.Run("the preview writes nothing and leaves the round unmarked", func(t *testing.T) {
+		if got := a.objects(t, "results/"); len(got) != 0 {
+			t.Errorf("objects under results/: %v, want none", got)
+		}
+		if !a.round(t, open.ID).PublishedAt.IsZero() {
+			t.Errorf("open round marked published")
+		}
+	})
+}
+
+// submitPaper stores a submitted paper for m in round r with correct right
+// answers out of the round's questions, taking took; it returns the result.
+func submitPaper(t *testing.T, a *tallyAPI, r contest.Round, m contest.Member, correct, prediction int, took time.Duration) contest.Result {
+	t.Helper()
+	ctx := context.Background()
+	bank, err := a.env.Banks.Load(ctx, demo.ContestID, r.BankID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, key, err := contest.Draw(bank, r.QuestionCount, rand.New(rand.NewPCG(7, 7)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := r.OpensAt.Add(2 * time.Hour)
+	p := &contest.Paper{
+		ContestID: demo.ContestID, RoundID: r.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
+		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: r.BankID,
+		Items: items, Key: key, StartedAt: start, Deadline: r.Deadline(start), Answers: map[string]string{}, Status: contest.PaperInProgress,
+	}
+	if _, created, err := a.env.Store.CreatePaper(ctx, p); err != nil || !created {
+		t.Fatalf("CreatePaper: created %v, err %v", created, err)
+	}
+	answers := map[string]string{}
+	for i, it := range items {
+		ans := key[i]
+		if i >= correct {
+			ans = "ABCD"[(strings.IndexByte("ABCD", ans)+1)%4]
+		}
+		answers[it.QuestionID] = string(ans)
+	}
+	res := contest.Grade(p, answers, prediction, start.Add(took))
+	if res.Correct != correct {
+		t.Fatalf("graded %d correct, want %d", res.Correct, correct)
+	}
+	if _, ok, err := a.env.Store.SubmitPaper(ctx, p, answers, res); err != nil || !ok {
+		t.Fatalf("SubmitPaper: ok %v, err %v", ok, err)
+	}
+	return res
+}
+
+func TestOrganisersPaperIsRankedButGetsNoPrize(t *testing.T) {
+	a := newTallyAPI(t, nil)
+	ctx := context.Background()
+	closed := a.closedRound()
+	i := slices.IndexFunc(demo.Staff(), func(m contest.Member) bool { return m.Email == "to.giup.viec@"+demo.Domain })
+	staff := demo.Staff()[i]
+	if !staff.Has(contest.RoleOrganiser) || !staff.Has(contest.RoleParticipant) {
+		t.Fatalf("%s has roles %v, want organiser and participant", staff.Email, staff.Roles)
+	}
+	papers, err := a.env.Store.ListSubmitted(ctx, demo.ContestID, closed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// every answer right, the exact all-correct count (their own paper
+	// included), one second: nobody can rank above them
+	submitPaper(t, a, closed, staff, closed.QuestionCount, tally.CountAllCorrect(papers)+1, time.Second)
+
+	res := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
+	res.expect(t, http.StatusOK, "")
+	var body tallyResponse
+	res.decode(t, &body)
+	ranking := body.Result.Ranking
+	if len(ranking) < 2 {
+		t.Fatalf("ranking has %d entries, want the seeded participants and the organiser's", len(ranking))
+	}
+	t.Run("the organiser's paper is ranked first, marked excluded, without a prize", func(t *testing.T) {
+		e := ranking[0]
+		if e.Name != staff.Name || e.Rank != 1 || !e.Excluded || e.Prize != "" || e.Distance != 0 {
+			t.Errorf("first entry %+v; want %s at rank 1, excluded, distance 0, no prize", e, staff.Name)
+		}
+	})
+	t.Run("the first prize goes to the next person in the ranking", func(t *testing.T) {
+		if e := ranking[1]; e.Excluded || e.Prize != "Giải Nhất" {
+			t.Errorf("second entry %+v; want Giải Nhất", e)
+		}
+	})
+	t.Run("the prize list leaves the organiser out and holds six prizes", func(t *testing.T) {
+		for _, e := range body.Result.Prizes {
+			if e.Excluded || e.Name == staff.Name {
+				t.Errorf("prize list holds %+v", e)
+			}
+		}
+		if got := len(body.Result.Prizes); got < 6 {
+			t.Errorf("%d prizes, want at least 6", got)
+		}
+	})
+	t.Run("the published ranking.csv says the organiser is not eligible", func(t *testing.T) {
+		csv := string(a.published(t, closed.ID)["ranking.csv"])
+		line := ""
+		for _, l := range strings.Split(csv, "\n") {
+			if strings.Contains(l, staff.Name) {
+				line = l
+			}
+		}
+		if !strings.HasPrefix(line, "1,") || !strings.Contains(line, "Không xét giải (Ban tổ chức)") {
+			t.Errorf("organiser's line %q, want rank 1 and the not-eligible note", line)
+		}
+	})
+}
+
+// participation is the participation endpoint's answer.
+type participation struct {
+	Round        string         `json:"round"`
+	Unit         contest.Unit   `json:"unit"`
+	Participants int            `json:"participants"`
+	Rate         float64        `json:"rate"`
+	TakenPart    []person       `json:"takenPart"`
+	NotTakenPart []person       `json:"notTakenPart"`
+	Status       contest.Status `json:"status"`
+}
+
+func emailsOf(ps []person) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Email)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestParticipation(t *testing.T) {
+	a := newTallyAPI(t, nil)
+	ctx := context.Background()
+	closed, open := a.closedRound(), a.openRound()
+	admin := unitAdmin("so-noi-vu")
+	path := func(round, unit string) string { return "/rounds/" + round + "/units/" + unit + "/participation" }
+
+	denied := []struct {
+		name   string
+		email  string
+		unit   string
+		round  string
+		status int
+		code   string
+	}{
+		{name: "a unit admin cannot read another unit's list", email: admin.Email, unit: "so-tu-phap", round: closed.ID,
+			status: http.StatusForbidden, code: "not_your_unit"},
+		{name: "a unit admin cannot read another block's unit either", email: admin.Email, unit: "phuong-phu-hoi", round: closed.ID,
+			status: http.StatusForbidden, code: "not_your_unit"},
+		{name: "a participant who is not the admin cannot read their own unit's list", email: rosterOf("so-noi-vu")[1].Email, unit: "so-noi-vu",
+			round: closed.ID, status: http.StatusForbidden, code: "not_your_unit"},
+		{name: "an organiser gets 404 for an unknown unit", email: "btc@" + demo.Domain, unit: "so-khong-co", round: closed.ID,
+			status: http.StatusNotFound, code: "unit_not_found"},
+		{name: "a unit admin gets 404 for an unknown round", email: admin.Email, unit: "so-noi-vu", round: "2020-w01",
+			status: http.StatusNotFound, code: "round_not_found"},
+	}
+	for _, tt := range denied {
+		t.Run(tt.name, func(t *testing.T) {
+			a.call(t, http.MethodGet, path(tt.round, tt.unit), a.env.TokenFor(t, tt.email)).expect(t, tt.status, tt.code)
+		})
+	}
+	t.Run("nobody signed in gets 401", func(t *testing.T) {
+		a.call(t, http.MethodGet, path(closed.ID, "so-noi-vu"), "").expect(t, http.StatusUnauthorized, "token_missing")
+	})
+
+	// the tally's view of last week, to check the counts against
+	papers, err := a.env.Store.ListSubmitted(ctx, demo.ContestID, closed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := tally.Compute(demo.ContestID, closed, demo.Units(), papers, tally.Rules{}, a.clock.Now())
+	tallied := map[string]tally.UnitStats{}
+	for _, u := range res.Units {
+		tallied[u.UnitID] = u
+	}
+
+	readers := []struct {
+		name  string
+		email string
+		unit  string
+		round contest.Round
+	}{
+		{name: "a unit admin reads their own unit's list for last week", email: admin.Email, unit: "so-noi-vu", round: closed},
+		{name: "a unit admin reads their own unit's list for this week", email: admin.Email, unit: "so-noi-vu", round: open},
+		{name: "an organiser reads a service unit's list", email: "btc@" + demo.Domain, unit: "trung-tam-y-te", round: closed},
+		{name: "an organiser reads a commune's list", email: "btc@" + demo.Domain, unit: "xa-phu-vang", round: closed},
+		{name: "a commune's admin reads their own list", email: unitAdmin("phuong-kim-long").Email, unit: "phuong-kim-long", round: closed},
+	}
+	for _, tt := range readers {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.call(t, http.MethodGet, path(tt.round.ID, tt.unit), a.env.TokenFor(t, tt.email))
+			r.expect(t, http.StatusOK, "")
+			var got participation
+			r.decode(t, &got)
+			roster := rosterOf(tt.unit)
+			var want []string
+			for _, m := range roster {
+				want = append(want, m.Email)
+			}
+			slices.Sort(want)
+			all := append(emailsOf(got.TakenPart), emailsOf(got.NotTakenPart)...)
+			slices.Sort(all)
+			if !slices.Equal(all, want) {
+				t.Errorf("taken part + not taken part = %v, want the roster %v", all, want)
+			}
+			unitPapers, err := a.env.Store.ListUnitPapers(ctx, demo.ContestID, tt.round.ID, tt.unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var took []string
+			for _, p := range unitPapers {
+				if !slices.Contains(took, p.Email) {
+					took = append(took, p.Email)
+				}
+			}
+			slices.Sort(took)
+			if got := emailsOf(got.TakenPart); !slices.Equal(got, took) {
+				t.Errorf("taken part %v, want the authors of the unit's papers %v", got, took)
+			}
+			if got.Participants != len(took) {
+				t.Errorf("participants %d, want %d", got.Participants, len(took))
+			}
+			if want := float64(len(took)) / float64(len(roster)); got.Rate != want {
+				t.Errorf("rate %v, want %d/%d = %v", got.Rate, len(took), len(roster), want)
+			}
+			if got.Unit.ID != tt.unit || got.Unit.Headcount != len(roster) || got.Round != tt.round.ID {
+				t.Errorf("unit %+v round %s, want %s (headcount %d) %s", got.Unit, got.Round, tt.unit, len(roster), tt.round.ID)
+			}
+			if tt.round.ID == closed.ID {
+				if got.Status != contest.StatusClosed {
+					t.Errorf("status %s, want closed", got.Status)
+				}
+				if s := tallied[tt.unit]; s.Participants != got.Participants {
+					t.Errorf("participants %d, but the tally counts %d for %s", got.Participants, s.Participants, tt.unit)
+				}
+				if len(took) == 0 {
+					t.Errorf("the seeded unit %s has no papers last week: the check proves little", tt.unit)
+				}
+			} else if got.Status != contest.StatusOpen || len(got.TakenPart) != 0 {
+				t.Errorf("this week: status %s, %d taken part; want open, 0", got.Status, len(got.TakenPart))
+			}
+		})
+	}
+
+	t.Run("a paper submitted this week moves its author to the taken-part list", func(t *testing.T) {
+		member := rosterOf("so-noi-vu")[2]
+		submitPaper(t, a, open, member, 10, 5, 4*time.Minute)
+		r := a.call(t, http.MethodGet, path(open.ID, "so-noi-vu"), a.env.TokenFor(t, admin.Email))
+		r.expect(t, http.StatusOK, "")
+		var got participation
+		r.decode(t, &got)
+		if e := emailsOf(got.TakenPart); !slices.Equal(e, []string{member.Email}) {
+			t.Errorf("taken part %v, want [%s]", e, member.Email)
+		}
+		if slices.Contains(emailsOf(got.NotTakenPart), member.Email) {
+			t.Errorf("%s is still on the not-taken-part list", member.Email)
+		}
+		if len(got.NotTakenPart) != len(rosterOf("so-noi-vu"))-1 {
+			t.Errorf("%d not taken part, want %d", len(got.NotTakenPart), len(rosterOf("so-noi-vu"))-1)
+		}
+	})
+}
