@@ -190,7 +190,7 @@ func (a *tallyAPI) round(t *testing.T, id string) contest.Round {
 }
 
 // artefactNames are the files a published round has.
-var artefactNames = []string{"manifest.json", "ranking.csv", "report.xlsx", "results.json", "units.csv"}
+var artefactNames = []string{"manifest.json", "ranking.csv", "report.xlsx", "results.json", "units.csv", "units.json"}
 
 func names(files map[string][]byte) []string {
 	var out []string
@@ -332,7 +332,7 @@ func TestScheduledTally(t *testing.T) {
 		}
 	})
 	t.Run("no stored public file holds an e-mail address", func(t *testing.T) {
-		for _, name := range []string{"results.json", "ranking.csv", "units.csv", "manifest.json"} {
+		for _, name := range []string{"results.json", "units.json", "ranking.csv", "units.csv", "manifest.json"} {
 			if bytes.Contains(firstFiles[name], []byte("@")) {
 				t.Errorf("%s contains an @", name)
 			}
@@ -390,8 +390,8 @@ func TestScheduledTally(t *testing.T) {
 	}
 	t.Run("the rerun's manifest hashes are identical, in the bucket and in the response", func(t *testing.T) {
 		was, now := manifestHashes(t, firstFiles["manifest.json"]), manifestHashes(t, again["manifest.json"])
-		if len(was) != 4 || len(now) != len(was) {
-			t.Fatalf("manifest lists %d then %d artefacts, want 4", len(was), len(now))
+		if len(was) != 5 || len(now) != len(was) {
+			t.Fatalf("manifest lists %d then %d artefacts, want 5", len(was), len(now))
 		}
 		for name, sum := range was {
 			if now[name] != sum {

@@ -108,8 +108,10 @@ Tally of %d papers (%d participants, %d all correct) over %d units, published %d
   read capacity consumed:   %.0f RCU   (%.3f per paper)
   write capacity consumed:  %.0f WCU
   memory allocated:         %.0f MB
+  phases:                   read %s, compute %s, render %s, publish %s
 `, out.Result.Papers, out.Result.Participants, out.Result.AllCorrect, len(out.Result.Units), len(out.Artefacts),
-		took.Round(time.Millisecond), rcu, rcu/float64(max(1, out.Result.Papers)), wcu, float64(after.TotalAlloc-before.TotalAlloc)/1e6)
+		took.Round(time.Millisecond), rcu, rcu/float64(max(1, out.Result.Papers)), wcu, float64(after.TotalAlloc-before.TotalAlloc)/1e6,
+		out.Timings.Read.Round(time.Millisecond), out.Timings.Compute.Round(time.Millisecond), out.Timings.Render.Round(time.Millisecond), out.Timings.Publish.Round(time.Millisecond))
 	return nil
 }
 

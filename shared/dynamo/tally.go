@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,30 +19,51 @@ import (
 	"github.com/hoithi/hoithi/shared/tally"
 )
 
-// rankedItem is a paper as projected into the ranking index.
-type rankedItem struct {
-	PK            string `dynamodbav:"PK"`
-	SK            string `dynamodbav:"SK"`
-	Email         string `dynamodbav:"email"`
-	Name          string `dynamodbav:"name"`
-	UnitID        string `dynamodbav:"unitId"`
-	Audience      string `dynamodbav:"audience"`
-	Correct       int    `dynamodbav:"correct"`
-	Total         int    `dynamodbav:"total"`
-	Prediction    int    `dynamodbav:"prediction"`
-	TimeTakenMs   int64  `dynamodbav:"timeTakenMs"`
-	SubmittedAt   int64  `dynamodbav:"submittedAt"`
-	Attempt       int    `dynamodbav:"attempt"`
-	ParticipantID string `dynamodbav:"participantId"`
+// decodeRanked reads a ranking-index item without reflection: a national
+// round has a million of them and the tally reads them all.
+func decodeRanked(av map[string]types.AttributeValue, roundID string) (tally.Paper, error) {
+	var d avDecoder
+	p := tally.Paper{
+		ParticipantID: d.s(av, "participantId"), Email: d.s(av, "email"), Name: d.s(av, "name"), UnitID: d.s(av, "unitId"),
+		Audience: contest.Audience(d.s(av, "audience")), Attempt: int(d.n(av, "attempt")), Correct: int(d.n(av, "correct")),
+		Total: int(d.n(av, "total")), Prediction: int(d.n(av, "prediction")), TimeTakenMs: d.n(av, "timeTakenMs"),
+		SubmittedAt: time.UnixMilli(d.n(av, "submittedAt")),
+	}
+	if d.err != nil {
+		return tally.Paper{}, d.err
+	}
+	p.PaperID = contest.PaperRef{RoundID: roundID, ParticipantID: p.ParticipantID, Attempt: p.Attempt}.ID()
+	return p, nil
 }
 
-func (it rankedItem) paper(roundID string) tally.Paper {
-	return tally.Paper{
-		PaperID:       contest.PaperRef{RoundID: roundID, ParticipantID: it.ParticipantID, Attempt: it.Attempt}.ID(),
-		ParticipantID: it.ParticipantID, Email: it.Email, Name: it.Name, UnitID: it.UnitID, Audience: contest.Audience(it.Audience),
-		Attempt: it.Attempt, Correct: it.Correct, Total: it.Total, Prediction: it.Prediction, TimeTakenMs: it.TimeTakenMs,
-		SubmittedAt: time.UnixMilli(it.SubmittedAt),
+type avDecoder struct{ err error }
+
+func (d *avDecoder) s(av map[string]types.AttributeValue, name string) string {
+	switch v := av[name].(type) {
+	case *types.AttributeValueMemberS:
+		return v.Value
+	case nil:
+		return ""
 	}
+	if d.err == nil {
+		d.err = fmt.Errorf("attribute %s is not a string", name)
+	}
+	return ""
+}
+
+func (d *avDecoder) n(av map[string]types.AttributeValue, name string) int64 {
+	v, ok := av[name].(*types.AttributeValueMemberN)
+	if !ok {
+		if d.err == nil {
+			d.err = fmt.Errorf("attribute %s is not a number", name)
+		}
+		return 0
+	}
+	n, err := strconv.ParseInt(v.Value, 10, 64)
+	if err != nil && d.err == nil {
+		d.err = fmt.Errorf("attribute %s: %w", name, err)
+	}
+	return n
 }
 
 // ListSubmitted reads every submitted paper of a round from the ranking
@@ -61,12 +83,12 @@ func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([
 				IndexName: aws.String(platform.IndexRanking), KeyConditionExpression: expr.KeyCondition(),
 				ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
 			}, func(items []map[string]types.AttributeValue) error {
-				var page []rankedItem
-				if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
-					return err
-				}
-				for _, it := range page {
-					shards[shard] = append(shards[shard], it.paper(roundID))
+				for _, av := range items {
+					p, err := decodeRanked(av, roundID)
+					if err != nil {
+						return err
+					}
+					shards[shard] = append(shards[shard], p)
 				}
 				return nil
 			})

@@ -66,6 +66,12 @@ type Tallied struct {
 	Result    tally.Result
 	Artefacts []tally.Artefact
 	Published bool
+	Timings   Timings
+}
+
+// Timings break a run down (logged, and printed by the benchmark).
+type Timings struct {
+	Read, Compute, Render, Publish time.Duration
 }
 
 // Run tallies a round; with publish, it uploads the artefacts and marks the
@@ -79,6 +85,8 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	if len(prizes) == 0 {
 		prizes = tally.DefaultPrizes
 	}
+	var tm Timings
+	t0 := time.Now()
 	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
 	if err != nil {
 		return Tallied{}, err
@@ -87,12 +95,16 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	if err != nil {
 		return Tallied{}, err
 	}
+	tm.Read = time.Since(t0)
+	t0 = time.Now()
 	rules := tally.Rules{Order: order, Prizes: prizes, Excluded: map[string]bool{}}
 	if err := s.excludeOrganisers(ctx, c, papers, &rules); err != nil {
 		return Tallied{}, err
 	}
 	now := s.now()
 	res := tally.Compute(c.ID, r, units, papers, rules, now)
+	tm.Compute = time.Since(t0)
+	t0 = time.Now()
 	threshold := c.ReportThreshold
 	if threshold == 0 {
 		threshold = 0.8
@@ -101,8 +113,15 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	if err != nil {
 		return Tallied{}, err
 	}
-	out := Tallied{Result: res, Artefacts: arts}
+	tm.Render = time.Since(t0)
+	out := Tallied{Result: res, Artefacts: arts, Timings: tm}
+	defer func() {
+		s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "readMs", out.Timings.Read.Milliseconds(),
+			"computeMs", out.Timings.Compute.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
+	}()
 	if publish {
+		t0 = time.Now()
+		defer func() { out.Timings.Publish = time.Since(t0) }()
 		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, arts); err != nil {
 			return Tallied{}, err
 		}
@@ -111,7 +130,7 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		}
 		out.Published = true
 		s.log.Info("round published", "contest", c.ID, "round", r.ID, "papers", res.Papers, "allCorrect", res.AllCorrect)
-		if err := s.PublishToDate(ctx, c); err != nil {
+		if err := s.publishToDate(ctx, c, &res); err != nil {
 			return Tallied{}, err
 		}
 	}
@@ -124,6 +143,11 @@ const ToDateID = "to-date"
 // PublishToDate recomputes the contest-to-date table of the staff rounds from
 // their published results and publishes it.
 func (s *Service) PublishToDate(ctx context.Context, c contest.Contest) error {
+	return s.publishToDate(ctx, c, nil)
+}
+
+// publishToDate is PublishToDate with one round's result already in hand.
+func (s *Service) publishToDate(ctx context.Context, c contest.Contest, fresh *tally.Result) error {
 	rounds, err := s.store.ListRounds(ctx, c.ID)
 	if err != nil {
 		return err
@@ -132,6 +156,10 @@ func (s *Service) PublishToDate(ctx context.Context, c contest.Contest) error {
 	var published []tally.Result
 	for _, r := range rounds {
 		if r.Audience != contest.AudienceStaff || r.Status(s.now()) != contest.StatusClosed {
+			continue
+		}
+		if fresh != nil && fresh.Round.ID == r.ID {
+			published = append(published, *fresh)
 			continue
 		}
 		res, found, err := s.published(ctx, c.ID, r.ID)
@@ -151,7 +179,7 @@ func (s *Service) PublishToDate(ctx context.Context, c contest.Contest) error {
 
 // published reads a round's published results.json, if any.
 func (s *Service) published(ctx context.Context, contestID, roundID string) (tally.Result, bool, error) {
-	out, err := s.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(blob.ResultsPrefix(contestID, roundID) + "results.json")})
+	out, err := s.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(blob.ResultsPrefix(contestID, roundID) + "units.json")})
 	if err != nil {
 		var nsk *s3types.NoSuchKey
 		if errors.As(err, &nsk) || strings.Contains(err.Error(), "NoSuchKey") || strings.Contains(err.Error(), "StatusCode: 404") {

@@ -117,6 +117,15 @@ func Artefacts(res Result, opts ReportOptions) ([]Artefact, error) {
 		return nil, err
 	}
 	add("results.json", "application/json", append(js, '\n'))
+	// the same result without the ranking: small, for the contest-to-date
+	// table and for pages that show only units and prizes
+	short := res
+	short.Ranking = []PublicEntry{}
+	us, err := json.MarshalIndent(short, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	add("units.json", "application/json", append(us, '\n'))
 	add("ranking.csv", "text/csv; charset=utf-8", rankingCSV(res))
 	add("units.csv", "text/csv; charset=utf-8", unitsCSV(res))
 	x, err := report(res, opts)

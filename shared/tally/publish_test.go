@@ -134,7 +134,7 @@ func TestManifest(t *testing.T) {
 	for _, a := range arts {
 		names = append(names, a.Name)
 	}
-	if want := []string{"results.json", "ranking.csv", "units.csv", "report.xlsx", "manifest.json"}; !slices.Equal(names, want) {
+	if want := []string{"results.json", "units.json", "ranking.csv", "units.csv", "report.xlsx", "manifest.json"}; !slices.Equal(names, want) {
 		t.Fatalf("artefacts %v, want %v (manifest last)", names, want)
 	}
 	for _, a := range arts {
@@ -199,7 +199,7 @@ func TestManifest(t *testing.T) {
 func TestPublicArtefactsHaveNoEmailAddresses(t *testing.T) {
 	papers := fixturePapers()
 	arts := artefactsOf(t, computeFixture(papers))
-	for _, name := range []string{"results.json", "ranking.csv", "units.csv", "manifest.json"} {
+	for _, name := range []string{"results.json", "units.json", "ranking.csv", "units.csv", "manifest.json"} {
 		t.Run(name+" holds no e-mail address nor participant id", func(t *testing.T) {
 			data := string(arts[name].Data)
 			if data == "" {
