@@ -105,8 +105,8 @@ func (s *Signer) Verify(raw string) (*Claims, error) {
 // FromRequest verifies the request's "Authorization: Bearer" token.
 func (s *Signer) FromRequest(r *http.Request) (*Claims, error) {
 	h := r.Header.Get("Authorization")
-	raw, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(raw) == "" {
+	scheme, raw, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return nil, fault.Unauthorized("token_missing", "Bạn cần đăng nhập để thực hiện thao tác này.")
 	}
 	return s.Verify(strings.TrimSpace(raw))

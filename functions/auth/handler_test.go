@@ -1,0 +1,526 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/testenv"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+// testClock is the handler's clock, moved by the tests.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock(t time.Time) *testClock { return &testClock{now: t} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// apiResult is one response of the handler, decoded.
+type apiResult struct {
+	status int
+	header http.Header
+	raw    []byte
+	json   map[string]any
+}
+
+func (r apiResult) errorCode() string {
+	e, _ := r.json["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+func (r apiResult) errorMessage() string {
+	e, _ := r.json["error"].(map[string]any)
+	s, _ := e["message"].(string)
+	return s
+}
+
+// callAPI serves one request in process. A string body is sent as is, any
+// other body as JSON.
+func callAPI(t *testing.T, h http.Handler, method, path, tok string, body any) apiResult {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := apiResult{status: rec.Code, header: rec.Header(), raw: rec.Body.Bytes()}
+	if err := json.Unmarshal(res.raw, &res.json); err != nil {
+		t.Fatalf("%s %s: body is not a JSON object: %v: %q", method, path, err, res.raw)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("%s %s: Content-Type = %q, want application/json", method, path, ct)
+	}
+	if _, isErr := res.json["error"]; isErr && res.status < 400 {
+		t.Errorf("%s %s: status %d with an error body %s", method, path, res.status, res.raw)
+	}
+	if res.status >= 400 && (res.errorCode() == "" || res.errorMessage() == "") {
+		t.Errorf("%s %s: status %d without an error code and message: %s", method, path, res.status, res.raw)
+	}
+	return res
+}
+
+// expect fails unless the response has the status and, for errors, the code.
+func (r apiResult) expect(t *testing.T, status int, code string) {
+	t.Helper()
+	if r.status != status || r.errorCode() != code {
+		t.Fatalf("got %d %q, want %d %q; body %s", r.status, r.errorCode(), status, code, r.raw)
+	}
+}
+
+// readOutbox returns the messages written to the outbox, oldest first.
+func readOutbox(t *testing.T, o mail.Outbox) []mail.Message {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(o.Dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files) // names start with the send time
+	var out []mail.Message
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m mail.Message
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// signIn is one person's auth handler with its own outbox and clock.
+type signIn struct {
+	env    *testenv.Contest
+	outbox mail.Outbox
+	clock  *testClock
+	routes http.Handler
+}
+
+func newSignIn(t *testing.T, env *testenv.Contest) *signIn {
+	s := &signIn{env: env, outbox: mail.Outbox{Dir: t.TempDir()}, clock: newTestClock(env.Now)}
+	s.routes = NewHandler(env.Store, s.outbox, env.Signer, env.Key, demo.ContestID, s.clock.Now, testenv.Logger()).Routes()
+	return s
+}
+
+func (s *signIn) requestCode(t *testing.T, body map[string]string) apiResult {
+	t.Helper()
+	return callAPI(t, s.routes, http.MethodPost, "/codes", "", body)
+}
+
+func (s *signIn) openSession(t *testing.T, email, code string) apiResult {
+	t.Helper()
+	return callAPI(t, s.routes, http.MethodPost, "/sessions", "", map[string]string{"email": email, "code": code})
+}
+
+// lastCode is the code of the newest message to email.
+func (s *signIn) lastCode(t *testing.T, email string) string {
+	t.Helper()
+	msgs := readOutbox(t, s.outbox)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].To == email {
+			return msgs[i].Code
+		}
+	}
+	t.Fatalf("no code was sent to %s", email)
+	return ""
+}
+
+// otherCode returns a well-formed code different from code.
+func otherCode(code string) string {
+	last := (code[5]-'0'+1)%10 + '0'
+	return code[:5] + string(last)
+}
+
+func TestCodeByEmailOpensASessionWithTheRightClaims(t *testing.T) {
+	env := testenv.SeededContest(t)
+	roster := demo.Roster()
+	admin, participant := roster[0], roster[1]
+	if !admin.Has(contest.RoleUnitAdmin) || participant.Has(contest.RoleUnitAdmin) {
+		t.Fatalf("demo roster changed: %+v %+v", admin, participant)
+	}
+	tests := []struct {
+		name, typed, email string
+		wantName, unit     string
+		ward               string
+		audience           contest.Audience
+		roles              []contest.Role
+		mayCompete         bool
+	}{
+		{name: "a roster participant gets a session for their unit",
+			typed: participant.Email, email: participant.Email, wantName: participant.Name, unit: participant.UnitID,
+			audience: contest.AudienceStaff, roles: []contest.Role{contest.RoleParticipant}, mayCompete: true},
+		{name: "a unit admin's session carries both roles",
+			typed: admin.Email, email: admin.Email, wantName: admin.Name, unit: admin.UnitID,
+			audience: contest.AudienceStaff, roles: []contest.Role{contest.RoleParticipant, contest.RoleUnitAdmin}, mayCompete: true},
+		{name: "an address typed in capitals with spaces is the same roster member",
+			typed: "  " + strings.ToUpper(roster[2].Email) + " ", email: roster[2].Email, wantName: roster[2].Name, unit: roster[2].UnitID,
+			audience: contest.AudienceStaff, roles: roster[2].Roles, mayCompete: true},
+		{name: "an organiser signs in but may not compete",
+			typed: "btc@" + demo.Domain, email: "btc@" + demo.Domain, wantName: "Ban Tổ chức Hội thi",
+			audience: contest.AudienceStaff, roles: []contest.Role{contest.RoleOrganiser}, mayCompete: false},
+		{name: "a citizen on the contest's list signs in with the citizen audience",
+			typed: "nguoidan.demo@example.com", email: "nguoidan.demo@example.com", wantName: "Người dân (minh hoạ)", ward: "Phường Phú Hội",
+			audience: contest.AudienceCitizen, roles: []contest.Role{contest.RoleParticipant}, mayCompete: true},
+		{name: "an official-domain address not on the roster signs in as a staff participant",
+			typed: "moi.tuyen.dung@" + demo.Domain, email: "moi.tuyen.dung@" + demo.Domain,
+			audience: contest.AudienceStaff, roles: []contest.Role{contest.RoleParticipant}, mayCompete: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSignIn(t, env)
+			res := s.requestCode(t, map[string]string{"contest": demo.ContestID, "email": tt.typed})
+			res.expect(t, http.StatusAccepted, "")
+
+			msgs := readOutbox(t, s.outbox)
+			if len(msgs) != 1 {
+				t.Fatalf("outbox has %d messages, want 1", len(msgs))
+			}
+			m := msgs[0]
+			if m.To != tt.email {
+				t.Errorf("mail to %q, want %q", m.To, tt.email)
+			}
+			if len(m.Code) != 6 || strings.Trim(m.Code, "0123456789") != "" {
+				t.Fatalf("code %q, want 6 digits", m.Code)
+			}
+			if !strings.Contains(m.Subject, m.Code) || !strings.Contains(m.Text, m.Code) {
+				t.Errorf("subject %q / text %q should both carry the code %s", m.Subject, m.Text, m.Code)
+			}
+			if bytes.Contains(res.raw, []byte(m.Code)) {
+				t.Errorf("the code request's response contains the code: %s", res.raw)
+			}
+			local := tt.email[:strings.IndexByte(tt.email, '@')]
+			if sentTo := stringOf(res.json["sentTo"]); !strings.HasSuffix(sentTo, tt.email[len(local):]) || strings.Contains(sentTo, local) {
+				t.Errorf("sentTo = %q, want the address masked", sentTo)
+			}
+
+			res = s.openSession(t, tt.email, m.Code)
+			res.expect(t, http.StatusCreated, "")
+			claims, err := env.Signer.Verify(stringOf(res.json["token"]))
+			if err != nil {
+				t.Fatalf("token does not verify: %v", err)
+			}
+			want := token.Claims{Contest: demo.ContestID, Email: tt.email, Name: tt.wantName, UnitID: tt.unit, Audience: tt.audience, Roles: tt.roles}
+			got := token.Claims{Contest: claims.Contest, Email: claims.Email, Name: claims.Name, UnitID: claims.UnitID, Audience: claims.Audience, Roles: claims.Roles}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("claims = %+v, want %+v", got, want)
+			}
+			if got, want := claims.ParticipantID(), contest.ParticipantID(demo.ContestID, tt.email); got != want {
+				t.Errorf("subject = %q, want participant id %q", got, want)
+			}
+			p, _ := res.json["participant"].(map[string]any)
+			if p["email"] != tt.email || p["audience"] != string(tt.audience) || p["mayCompete"] != tt.mayCompete ||
+				p["contest"] != demo.ContestID || stringOf(p["unitId"]) != tt.unit || stringOf(p["ward"]) != tt.ward {
+				t.Errorf("participant = %v, want %s %s unit %q ward %q mayCompete %v", p, tt.email, tt.audience, tt.unit, tt.ward, tt.mayCompete)
+			}
+			exp, err := time.Parse(time.RFC3339, stringOf(res.json["expiresAt"]))
+			if err != nil || !exp.Equal(claims.ExpiresAt.Time) {
+				t.Errorf("expiresAt = %v, want the token's expiry %v", res.json["expiresAt"], claims.ExpiresAt)
+			}
+		})
+	}
+}
+
+func TestWhoMayAskForACode(t *testing.T) {
+	env := testenv.SeededContest(t)
+	tests := []struct {
+		name   string
+		body   map[string]string
+		status int
+		code   string
+	}{
+		{"an e-mail outside the roster and the official domain is not eligible",
+			map[string]string{"email": "khach.ngoai@example.org"}, http.StatusForbidden, "not_eligible"},
+		{"an official-domain e-mail not on the roster gets a code",
+			map[string]string{"email": "chua.co.ten@" + demo.Domain}, http.StatusAccepted, ""},
+		{"an e-mail in a sub-domain of the official domain gets a code",
+			map[string]string{"email": "van.thu@phuong-phu-hoi." + demo.Domain}, http.StatusAccepted, ""},
+		{"a look-alike domain that only ends with the same letters is not eligible",
+			map[string]string{"email": "gia.mao@fake" + demo.Domain}, http.StatusForbidden, "not_eligible"},
+		{"the official domain inside a longer foreign domain is not eligible",
+			map[string]string{"email": "gia.mao@" + demo.Domain + ".example.com"}, http.StatusForbidden, "not_eligible"},
+		{"an outsider cannot open-sign-up as staff",
+			map[string]string{"email": "khach.ngoai@example.org", "audience": "staff", "name": "Khách", "ward": "Phú Hội"}, http.StatusForbidden, "not_eligible"},
+		{"an address that is not an e-mail is invalid",
+			map[string]string{"email": "son.huynhminh"}, http.StatusBadRequest, "invalid_email"},
+		{"an address with a display name is invalid",
+			map[string]string{"email": "Sơn <son.huynhminh@" + demo.Domain + ">"}, http.StatusBadRequest, "invalid_email"},
+		{"an unknown contest is not found",
+			map[string]string{"contest": "khong-co", "email": demo.Roster()[3].Email}, http.StatusNotFound, "contest_not_found"},
+		{"a contest that is not an id is not found",
+			map[string]string{"contest": "../demo", "email": demo.Roster()[3].Email}, http.StatusNotFound, "contest_not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSignIn(t, env)
+			s.requestCode(t, tt.body).expect(t, tt.status, tt.code)
+			sent := len(readOutbox(t, s.outbox))
+			if want := map[bool]int{true: 1, false: 0}[tt.code == ""]; sent != want {
+				t.Errorf("sent %d e-mails, want %d", sent, want)
+			}
+		})
+	}
+}
+
+func TestCitizenOpenSignUpNeedsNameAndWard(t *testing.T) {
+	env := testenv.SeededContest(t)
+	s := newSignIn(t, env)
+	const email = "tran.thi.be@example.net"
+	ctx := context.Background()
+	incomplete := []struct {
+		name string
+		body map[string]string
+	}{
+		{"asking without a name or ward is incomplete", map[string]string{"email": email, "audience": "citizen"}},
+		{"a name without a ward is incomplete", map[string]string{"email": email, "audience": "citizen", "name": "Trần Thị Bé"}},
+		{"a ward without a name is incomplete", map[string]string{"email": email, "audience": "citizen", "ward": "Phường Kim Long"}},
+		{"a name of only spaces is incomplete", map[string]string{"email": email, "audience": "citizen", "name": " \t ", "ward": "Phường Kim Long"}},
+		{"a name over 100 characters is incomplete", map[string]string{"email": email, "audience": "citizen", "name": strings.Repeat("Bé", 51), "ward": "Phường Kim Long"}},
+	}
+	for _, tt := range incomplete {
+		t.Run(tt.name, func(t *testing.T) {
+			s.requestCode(t, tt.body).expect(t, http.StatusBadRequest, "signup_incomplete")
+			if _, found, err := env.Store.GetMember(ctx, demo.ContestID, email); found || err != nil {
+				t.Errorf("an incomplete sign-up was recorded (found=%v, err=%v)", found, err)
+			}
+			if n := len(readOutbox(t, s.outbox)); n != 0 {
+				t.Errorf("sent %d e-mails for an incomplete sign-up", n)
+			}
+		})
+	}
+	t.Run("a name and a ward send a code and record the citizen", func(t *testing.T) {
+		s.requestCode(t, map[string]string{"email": email, "audience": "citizen", "name": "  Trần   Thị Bé ", "ward": "Phường  Kim Long"}).
+			expect(t, http.StatusAccepted, "")
+		m, found, err := env.Store.GetMember(ctx, demo.ContestID, email)
+		if err != nil || !found {
+			t.Fatalf("member not recorded: found=%v err=%v", found, err)
+		}
+		want := contest.Member{Email: email, Name: "Trần Thị Bé", Ward: "Phường Kim Long", Audience: contest.AudienceCitizen, Roles: []contest.Role{contest.RoleParticipant}}
+		if fmt.Sprint(m) != fmt.Sprint(want) {
+			t.Errorf("member = %+v, want %+v", m, want)
+		}
+	})
+	t.Run("the code opens a citizen session", func(t *testing.T) {
+		res := s.openSession(t, email, s.lastCode(t, email))
+		res.expect(t, http.StatusCreated, "")
+		c, err := env.Signer.Verify(stringOf(res.json["token"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Audience != contest.AudienceCitizen || c.Name != "Trần Thị Bé" || c.UnitID != "" || !slices.Equal(c.Roles, []contest.Role{contest.RoleParticipant}) {
+			t.Errorf("claims = %+v, want a citizen participant named Trần Thị Bé", c)
+		}
+	})
+}
+
+func TestCodesAreRateLimited(t *testing.T) {
+	env := testenv.SeededContest(t)
+	s := newSignIn(t, env)
+	email := demo.Roster()[5].Email
+	ask := map[string]string{"email": email}
+	steps := []struct {
+		name    string
+		advance time.Duration
+		status  int
+		code    string
+		sent    int // e-mails sent so far
+	}{
+		{"a first request sends a code", 0, http.StatusAccepted, "", 1},
+		{"a second request within 60 seconds is refused", 59 * time.Second, http.StatusTooManyRequests, "code_rate_limited", 1},
+		{"a request 60 seconds after the first sends a new code", time.Second, http.StatusAccepted, "", 2},
+		{"a third code a minute later is sent", 61 * time.Second, http.StatusAccepted, "", 3},
+		{"a fourth code a minute later is sent", 61 * time.Second, http.StatusAccepted, "", 4},
+		{"a fifth code a minute later is sent", 61 * time.Second, http.StatusAccepted, "", 5},
+		{"a sixth code within the hour is refused", 61 * time.Second, http.StatusTooManyRequests, "code_rate_limited", 5},
+		{"after the hour a code is sent again", time.Hour, http.StatusAccepted, "", 6},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			s.clock.Advance(st.advance)
+			s.requestCode(t, ask).expect(t, st.status, st.code)
+			if n := len(readOutbox(t, s.outbox)); n != st.sent {
+				t.Errorf("%d e-mails sent, want %d", n, st.sent)
+			}
+		})
+	}
+	t.Run("only the newest code opens a session", func(t *testing.T) {
+		msgs := readOutbox(t, s.outbox)
+		older, newest := msgs[len(msgs)-2].Code, msgs[len(msgs)-1].Code
+		if older != newest {
+			s.openSession(t, email, older).expect(t, http.StatusUnauthorized, "code_wrong")
+		}
+		s.openSession(t, email, newest).expect(t, http.StatusCreated, "")
+	})
+}
+
+func TestWrongCodesLockTheCode(t *testing.T) {
+	env := testenv.SeededContest(t)
+	s := newSignIn(t, env)
+	email := demo.Roster()[6].Email
+	s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
+	right := s.lastCode(t, email)
+	wrong := otherCode(right)
+	for try, left := range []int{4, 3, 2, 1} {
+		t.Run(fmt.Sprintf("wrong try %d leaves %d more", try+1, left), func(t *testing.T) {
+			res := s.openSession(t, email, wrong)
+			res.expect(t, http.StatusUnauthorized, "code_wrong")
+			if want := fmt.Sprintf("còn %d lần", left); !strings.Contains(res.errorMessage(), want) {
+				t.Errorf("message %q, want it to say %q", res.errorMessage(), want)
+			}
+		})
+	}
+	t.Run("the fifth wrong try locks the code", func(t *testing.T) {
+		s.openSession(t, email, wrong).expect(t, http.StatusForbidden, "code_locked")
+	})
+	t.Run("then even the right code fails", func(t *testing.T) {
+		s.openSession(t, email, right).expect(t, http.StatusForbidden, "code_locked")
+	})
+	t.Run("and further wrong tries stay locked", func(t *testing.T) {
+		s.openSession(t, email, wrong).expect(t, http.StatusForbidden, "code_locked")
+	})
+	t.Run("a new code a minute later opens a session", func(t *testing.T) {
+		s.clock.Advance(61 * time.Second)
+		s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
+		s.openSession(t, email, s.lastCode(t, email)).expect(t, http.StatusCreated, "")
+	})
+}
+
+func TestCodesAreOneTimeAndBoundToOnePerson(t *testing.T) {
+	env := testenv.SeededContest(t)
+	roster := demo.Roster()
+	tests := []struct {
+		name string
+		run  func(t *testing.T, s *signIn)
+	}{
+		{"a used code cannot be used again", func(t *testing.T, s *signIn) {
+			email := roster[7].Email
+			s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
+			code := s.lastCode(t, email)
+			s.openSession(t, email, code).expect(t, http.StatusCreated, "")
+			s.openSession(t, email, code).expect(t, http.StatusUnauthorized, "code_invalid")
+		}},
+		{"one person's code does not open another person's session", func(t *testing.T, s *signIn) {
+			a, b := roster[8].Email, roster[9].Email
+			s.requestCode(t, map[string]string{"email": a}).expect(t, http.StatusAccepted, "")
+			s.requestCode(t, map[string]string{"email": b}).expect(t, http.StatusAccepted, "")
+			codeA, codeB := s.lastCode(t, a), s.lastCode(t, b)
+			if codeA == codeB {
+				t.Skip("both codes happen to be equal")
+			}
+			s.openSession(t, b, codeA).expect(t, http.StatusUnauthorized, "code_wrong")
+			s.openSession(t, b, codeB).expect(t, http.StatusCreated, "")
+		}},
+		{"a code expires after 10 minutes", func(t *testing.T, s *signIn) {
+			email := roster[10].Email
+			s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
+			s.clock.Advance(10*time.Minute + time.Second)
+			s.openSession(t, email, s.lastCode(t, email)).expect(t, http.StatusUnauthorized, "code_expired")
+		}},
+		{"a code never asked for is invalid", func(t *testing.T, s *signIn) {
+			s.openSession(t, roster[11].Email, "123456").expect(t, http.StatusUnauthorized, "code_invalid")
+		}},
+		{"a code that is not six digits is invalid", func(t *testing.T, s *signIn) {
+			for _, code := range []string{"12345", "1234567", "12a456", ""} {
+				s.openSession(t, roster[11].Email, code).expect(t, http.StatusBadRequest, "invalid_code_format")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, newSignIn(t, env)) })
+	}
+}
+
+func TestMalformedBodiesAreRefused(t *testing.T) {
+	env := testenv.SeededContest(t)
+	s := newSignIn(t, env)
+	email := demo.Roster()[12].Email
+	tests := []struct {
+		name   string
+		body   string
+		status int
+		code   string
+	}{
+		{"a body that is not JSON is invalid", "email=" + email, http.StatusBadRequest, "invalid_json"},
+		{"an empty body is invalid", "", http.StatusBadRequest, "invalid_json"},
+		{"a JSON array is invalid", `["` + email + `"]`, http.StatusBadRequest, "invalid_json"},
+		{"an e-mail that is a number is invalid", `{"email": 5}`, http.StatusBadRequest, "invalid_json"},
+		{"two JSON objects are invalid", `{"email":"` + email + `"} {"email":"` + email + `"}`, http.StatusBadRequest, "invalid_json"},
+		{"a stray closing brace after the object is invalid", `{"email":"` + email + `"}}`, http.StatusBadRequest, "invalid_json"},
+		{"a body over 4 KB is too large", `{"email":"` + email + `","name":"` + strings.Repeat("a", 5000) + `"}`, http.StatusRequestEntityTooLarge, "body_too_large"},
+		{"spaces padding a body over 4 KB are too large", `{"email":"` + email + `"}` + strings.Repeat(" ", 5000), http.StatusRequestEntityTooLarge, "body_too_large"},
+	}
+	for _, path := range []string{"/codes", "/sessions"} {
+		for _, tt := range tests {
+			t.Run("POST "+path+": "+tt.name, func(t *testing.T) {
+				callAPI(t, s.routes, http.MethodPost, path, "", tt.body).expect(t, tt.status, tt.code)
+			})
+		}
+	}
+	if n := len(readOutbox(t, s.outbox)); n != 0 {
+		t.Errorf("malformed requests sent %d e-mails", n)
+	}
+}
+
+func TestUnknownRoutesAreNotFound(t *testing.T) {
+	env := testenv.SeededContest(t)
+	s := newSignIn(t, env)
+	for _, r := range []struct{ method, path string }{
+		{http.MethodGet, "/"},
+		{http.MethodGet, "/codes"},
+		{http.MethodDelete, "/sessions"},
+		{http.MethodPost, "/codes/123456"},
+		{http.MethodGet, "/rounds"},
+	} {
+		t.Run(r.method+" "+r.path+" is route_not_found", func(t *testing.T) {
+			res := callAPI(t, s.routes, r.method, r.path, "", nil)
+			res.expect(t, http.StatusNotFound, "route_not_found")
+			if res.header.Get("X-Request-Id") == "" {
+				t.Error("no X-Request-Id on the answer")
+			}
+		})
+	}
+}

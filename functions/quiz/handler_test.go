@@ -1,0 +1,709 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/testenv"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+// testGrace is the submit grace the quiz handler is built with.
+const testGrace = 60 * time.Second
+
+// testClock is the handler's clock, moved by the tests.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock(t time.Time) *testClock { return &testClock{now: t} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// apiResult is one response of the handler, decoded.
+type apiResult struct {
+	status int
+	header http.Header
+	raw    []byte
+	json   map[string]any
+}
+
+func (r apiResult) errorCode() string {
+	e, _ := r.json["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+// expect fails unless the response has the status and, for errors, the code.
+func (r apiResult) expect(t *testing.T, status int, code string) {
+	t.Helper()
+	if r.status != status || r.errorCode() != code {
+		t.Fatalf("got %d %q, want %d %q; body %s", r.status, r.errorCode(), status, code, r.raw)
+	}
+}
+
+// serve runs one request in process; safe from any goroutine.
+func serve(h http.Handler, method, path, tok string, body string) (int, http.Header, []byte) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Header(), rec.Body.Bytes()
+}
+
+// callAPI serves one request and checks the JSON envelope.
+func callAPI(t *testing.T, h http.Handler, method, path, tok string) apiResult {
+	t.Helper()
+	status, header, raw := serve(h, method, path, tok, "")
+	res := apiResult{status: status, header: header, raw: raw}
+	if err := json.Unmarshal(raw, &res.json); err != nil {
+		t.Fatalf("%s %s: body is not a JSON object: %v: %q", method, path, err, raw)
+	}
+	if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("%s %s: Content-Type = %q, want application/json", method, path, ct)
+	}
+	if status >= 400 {
+		e, _ := res.json["error"].(map[string]any)
+		if e["code"] == nil || e["message"] == "" || e["message"] == nil {
+			t.Errorf("%s %s: status %d without an error code and message: %s", method, path, status, raw)
+		}
+	}
+	return res
+}
+
+// quizAPI is the quiz handler on a seeded contest, with its own clock.
+type quizAPI struct {
+	env    *testenv.Contest
+	clock  *testClock
+	routes http.Handler
+}
+
+func newQuizAPI(t *testing.T, env *testenv.Contest) *quizAPI {
+	q := &quizAPI{env: env, clock: newTestClock(env.Now)}
+	q.routes = NewHandler(env.Store, env.Banks, env.Signer, demo.ContestID, testGrace, q.clock.Now, testenv.Logger()).Routes()
+	return q
+}
+
+func (q *quizAPI) start(t *testing.T, tok, roundID string) apiResult {
+	t.Helper()
+	return callAPI(t, q.routes, http.MethodPost, "/rounds/"+roundID+"/papers", tok)
+}
+
+func (q *quizAPI) get(t *testing.T, tok, paperID string) apiResult {
+	t.Helper()
+	return callAPI(t, q.routes, http.MethodGet, "/papers/"+paperID, tok)
+}
+
+// stored loads a paper straight from the store.
+func (q *quizAPI) stored(t *testing.T, paperID string) *contest.Paper {
+	t.Helper()
+	ref, err := contest.ParsePaperID(paperID)
+	if err != nil {
+		t.Fatalf("paper id %q: %v", paperID, err)
+	}
+	p, err := q.env.Store.GetPaper(context.Background(), demo.ContestID, ref, true)
+	if err != nil {
+		t.Fatalf("load paper %s: %v", paperID, err)
+	}
+	return p
+}
+
+// submit submits a stored paper straight through the store (the grade
+// function's job), answering the first `right` questions correctly.
+func (q *quizAPI) submit(t *testing.T, paperID string, right int) *contest.Paper {
+	t.Helper()
+	p := q.stored(t, paperID)
+	answers := map[string]string{}
+	for i, it := range p.Items {
+		a := p.Key[i]
+		if i >= right {
+			a = "ABCD"[(strings.IndexByte("ABCD", a)+1)%4]
+		}
+		answers[it.QuestionID] = string(a)
+	}
+	res := contest.Grade(p, answers, 42, q.clock.Now().Truncate(time.Millisecond))
+	done, ok, err := q.env.Store.SubmitPaper(context.Background(), p, answers, res)
+	if err != nil || !ok {
+		t.Fatalf("submit %s: ok=%v err=%v", paperID, ok, err)
+	}
+	return done
+}
+
+func paperIDOf(t *testing.T, res apiResult) string {
+	t.Helper()
+	p, _ := res.json["paper"].(map[string]any)
+	id, _ := p["id"].(string)
+	if id == "" {
+		t.Fatalf("response has no paper id: %s", res.raw)
+	}
+	return id
+}
+
+// mint signs a token for a seeded member with the given key and clock.
+func mint(t *testing.T, q *quizAPI, key []byte, email string, now time.Time) string {
+	t.Helper()
+	m, ok, err := q.env.Store.GetMember(context.Background(), demo.ContestID, email)
+	if err != nil || !ok {
+		t.Fatalf("member %s: %v %v", email, ok, err)
+	}
+	s, err := token.NewSigner(key, time.Hour, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := token.Claims{Contest: demo.ContestID, Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
+	c.Subject = contest.ParticipantID(demo.ContestID, email)
+	tok, _, err := s.Issue(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// checkPaperView checks a paper response against the stored paper and its
+// bank: the questions in the paper's order, options shuffled as stored (so
+// the stored key names the bank's correct option), the server's times, and
+// no answer key anywhere.
+func checkPaperView(t *testing.T, q *quizAPI, body map[string]any, round contest.Round) contest.PaperView {
+	t.Helper()
+	data, err := json.Marshal(body["paper"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v contest.PaperView
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("paper %s: %v", data, err)
+	}
+	p := q.stored(t, v.ID)
+	checkNoKeyLeak(t, body, p.Key)
+	bank, err := q.env.Banks.Load(context.Background(), demo.ContestID, round.BankID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.RoundID != round.ID || len(v.Questions) != round.QuestionCount || len(p.Items) != round.QuestionCount {
+		t.Fatalf("paper of round %s with %d questions (stored %d), want round %s with %d",
+			v.RoundID, len(v.Questions), len(p.Items), round.ID, round.QuestionCount)
+	}
+	for i, qv := range v.Questions {
+		it := p.Items[i]
+		bq, ok := bank.Question(it.QuestionID)
+		if qv.ID != it.QuestionID || !ok || qv.Text != bq.Text {
+			t.Fatalf("question %d = %s %q, want stored %s from the bank", i, qv.ID, qv.Text, it.QuestionID)
+		}
+		if len(qv.Options) != len(bq.Options) {
+			t.Fatalf("question %s has %d options, want %d", qv.ID, len(qv.Options), len(bq.Options))
+		}
+		for k, o := range qv.Options {
+			if o.ID != string("ABCDEF"[k]) || o.Text != bq.Options[it.Order[k]] {
+				t.Errorf("question %s option %d = %s %q, want %c %q", qv.ID, k, o.ID, o.Text, "ABCDEF"[k], bq.Options[it.Order[k]])
+			}
+			if (o.ID == p.Key[i:i+1]) != (o.Text == bq.Options[bq.Correct]) {
+				t.Errorf("question %s: the stored key %c does not name the bank's correct option", qv.ID, p.Key[i])
+			}
+		}
+	}
+	if !v.StartedAt.Equal(p.StartedAt) || !v.Deadline.Equal(p.Deadline) || !v.Deadline.Equal(round.Deadline(p.StartedAt)) {
+		t.Errorf("startedAt %v, deadline %v; want stored %v, %v (round deadline %v)", v.StartedAt, v.Deadline, p.StartedAt, p.Deadline, round.Deadline(p.StartedAt))
+	}
+	if _, offset := v.Deadline.Zone(); offset != 7*3600 {
+		t.Errorf("deadline %v is not in ICT", v.Deadline)
+	}
+	return v
+}
+
+// checkNoKeyLeak fails if a response carries the paper's key, a field named
+// like a key, or a field about correctness outside the graded "result".
+func checkNoKeyLeak(t *testing.T, body map[string]any, key string) {
+	t.Helper()
+	data, _ := json.Marshal(body)
+	if key != "" && bytes.Contains(data, []byte(key)) {
+		t.Errorf("response contains the paper's key %s: %s", key, data)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				lk := strings.ToLower(k)
+				if lk == "key" || lk == "answerkey" || (strings.Contains(lk, "correct") && !strings.HasSuffix(path, ".result")) {
+					t.Errorf("response has field %s.%s", path, k)
+				}
+				walk(path+"."+k, c)
+			}
+		case []any:
+			for i, c := range x {
+				walk(fmt.Sprintf("%s[%d]", path, i), c)
+			}
+		}
+	}
+	walk("", body)
+}
+
+// checkRoundStatuses checks a round list against the demo rounds at now.
+func checkRoundStatuses(t *testing.T, body map[string]any, want []contest.Round, now time.Time) {
+	t.Helper()
+	list, _ := body["rounds"].([]any)
+	if len(list) != len(want) {
+		t.Fatalf("%d rounds, want %d: %v", len(list), len(want), body)
+	}
+	byID := map[string]contest.Round{}
+	for _, r := range want {
+		byID[r.ID] = r
+	}
+	var last time.Time
+	for i, x := range list {
+		r, _ := x.(map[string]any)
+		w, ok := byID[fmt.Sprint(r["id"])]
+		if !ok {
+			t.Errorf("round %d = %v, not a demo round", i, r)
+			continue
+		}
+		opens, _ := time.Parse(time.RFC3339, fmt.Sprint(r["opensAt"]))
+		closes, _ := time.Parse(time.RFC3339, fmt.Sprint(r["closesAt"]))
+		if r["status"] != string(w.Status(now)) || r["audience"] != string(w.Audience) || !opens.Equal(w.OpensAt) || !closes.Equal(w.ClosesAt) ||
+			r["questionCount"] != float64(w.QuestionCount) || r["timeLimitSeconds"] != w.TimeLimit.Seconds() || r["attempts"] != float64(w.Attempts) {
+			t.Errorf("round %v, want status %s of %+v", r, w.Status(now), w)
+		}
+		if opens.Before(last) {
+			t.Errorf("round %v opens before the one listed before it", r["id"])
+		}
+		last = opens
+	}
+}
+
+func TestRoundsAreListedWithTheirStatus(t *testing.T) {
+	env := testenv.SeededContest(t)
+	rounds := demo.Rounds(env.Now)
+	if got := []contest.Status{rounds[0].Status(env.Now), rounds[2].Status(env.Now), rounds[4].Status(env.Now)}; fmt.Sprint(got) != "[closed open upcoming]" {
+		t.Fatalf("demo rounds at seeding are %v, want closed, open, upcoming", got)
+	}
+	tests := []struct {
+		name  string
+		path  string
+		clock time.Time
+	}{
+		{"the default contest lists last week closed, this week open and next week upcoming", "/rounds", env.Now},
+		{"asking for the demo contest by id lists the same", "/rounds?contest=demo", env.Now},
+		{"statuses follow the server clock: a week later this week is closed and next week open", "/rounds", env.Now.AddDate(0, 0, 7)},
+		{"a second before a round opens it is still upcoming", "/rounds", rounds[4].OpensAt.Add(-time.Second)},
+		{"the second a round closes it is closed and the next one open", "/rounds", rounds[2].ClosesAt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := newQuizAPI(t, env)
+			q.clock.Set(tt.clock)
+			res := callAPI(t, q.routes, http.MethodGet, tt.path, "")
+			res.expect(t, http.StatusOK, "")
+			if res.json["contest"] != demo.ContestID {
+				t.Errorf("contest = %v, want demo", res.json["contest"])
+			}
+			if st, err := time.Parse(time.RFC3339Nano, fmt.Sprint(res.json["serverTime"])); err != nil || !st.Equal(tt.clock) {
+				t.Errorf("serverTime = %v, want the server clock %v", res.json["serverTime"], tt.clock)
+			}
+			checkRoundStatuses(t, res.json, rounds, tt.clock)
+		})
+	}
+	t.Run("a contest that is not an id is not found", func(t *testing.T) {
+		callAPI(t, newQuizAPI(t, env).routes, http.MethodGet, "/rounds?contest=Demo!", "").expect(t, http.StatusNotFound, "contest_not_found")
+	})
+}
+
+func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
+	env := testenv.SeededContest(t)
+	q := newQuizAPI(t, env)
+	rounds := demo.Rounds(env.Now)
+	closedStaff, openStaff, openCitizen, upcomingStaff := rounds[0], rounds[2], rounds[3], rounds[4]
+	roster := demo.Roster()
+	citizen := "nguoidan.demo@example.com"
+	tests := []struct {
+		name   string
+		email  string
+		tok    func(t *testing.T) string // instead of a token for email
+		round  string
+		status int
+		code   string
+	}{
+		{name: "a roster participant starts this week's staff paper", email: roster[1].Email, round: openStaff.ID, status: http.StatusCreated},
+		{name: "a citizen starts this week's citizen paper", email: citizen, round: openCitizen.ID, status: http.StatusCreated},
+		{name: "the organising board may not compete", email: "btc@" + demo.Domain, round: openStaff.ID, status: http.StatusForbidden, code: "not_allowed_to_compete"},
+		{name: "organiser support staff with a participant role may not compete", email: "to.giup.viec@" + demo.Domain, round: openStaff.ID, status: http.StatusForbidden, code: "not_allowed_to_compete"},
+		{name: "a jury member may not compete", email: "giamkhao1@" + demo.Domain, round: openStaff.ID, status: http.StatusForbidden, code: "not_allowed_to_compete"},
+		{name: "a citizen may not take the staff round", email: citizen, round: openStaff.ID, status: http.StatusForbidden, code: "wrong_audience"},
+		{name: "a civil servant may not take the citizen round", email: roster[2].Email, round: openCitizen.ID, status: http.StatusForbidden, code: "wrong_audience"},
+		{name: "last week's round is closed", email: roster[3].Email, round: closedStaff.ID, status: http.StatusConflict, code: "round_closed"},
+		{name: "next week's round is not open yet", email: roster[3].Email, round: upcomingStaff.ID, status: http.StatusConflict, code: "round_not_open"},
+		{name: "an unknown round is not found", email: roster[3].Email, round: "2099-w01", status: http.StatusNotFound, code: "round_not_found"},
+		{name: "a round id that is not an id is not found", email: roster[3].Email, round: "TUAN_1", status: http.StatusNotFound, code: "round_not_found"},
+		{name: "without a token the caller must sign in", email: roster[3].Email, tok: func(*testing.T) string { return "" }, round: openStaff.ID, status: http.StatusUnauthorized, code: "token_missing"},
+		{name: "a token signed with another key is invalid", email: roster[3].Email, round: openStaff.ID, status: http.StatusUnauthorized, code: "token_invalid",
+			tok: func(t *testing.T) string {
+				return mint(t, q, []byte("another-key-0123456789abcdef0123456789"), roster[3].Email, time.Now())
+			}},
+		{name: "an expired token is refused", email: roster[3].Email, round: openStaff.ID, status: http.StatusUnauthorized, code: "token_expired",
+			tok: func(t *testing.T) string { return mint(t, q, env.Key, roster[3].Email, time.Now().Add(-2*time.Hour)) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := ""
+			if tt.tok != nil {
+				tok = tt.tok(t)
+			} else {
+				tok = env.TokenFor(t, tt.email)
+			}
+			res := q.start(t, tok, tt.round)
+			res.expect(t, tt.status, tt.code)
+			papers, err := env.Store.ListPapers(context.Background(), demo.ContestID, tt.round, contest.ParticipantID(demo.ContestID, tt.email))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.code != "" && tt.round != closedStaff.ID && len(papers) != 0 {
+				t.Errorf("a refused start stored %d papers", len(papers))
+			}
+			if tt.code == "" {
+				if len(papers) != 1 || papers[0].ID() != paperIDOf(t, res) {
+					t.Errorf("stored papers %d, want the one started", len(papers))
+				}
+				for _, r := range rounds {
+					if r.ID == tt.round {
+						checkPaperView(t, q, res.json, r)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestStartingAgainGivesTheSamePaper(t *testing.T) {
+	env := testenv.SeededContest(t)
+	q := newQuizAPI(t, env)
+	round := env.OpenRound()
+	tok := env.TokenFor(t, demo.Roster()[4].Email)
+	var first apiResult
+	t.Run("the first start creates a paper of 15 questions with 4 options each", func(t *testing.T) {
+		first = q.start(t, tok, round.ID)
+		first.expect(t, http.StatusCreated, "")
+		v := checkPaperView(t, q, first.json, round)
+		if v.Status != contest.PaperInProgress || len(v.Answers) != 0 || v.Result != nil {
+			t.Errorf("new paper status %s, answers %v, result %v: want in progress, empty", v.Status, v.Answers, v.Result)
+		}
+		if !strings.HasSuffix(v.ID, ".1") {
+			t.Errorf("paper id %s, want attempt 1", v.ID)
+		}
+		if got, want := v.Deadline.Sub(v.StartedAt), min(round.TimeLimit, round.ClosesAt.Sub(v.StartedAt)); got != want {
+			t.Errorf("deadline is %v after the start, want the time limit %v", got, want)
+		}
+	})
+	t.Run("starting again a minute later returns the same paper with 200", func(t *testing.T) {
+		q.clock.Set(env.Now.Add(time.Minute))
+		again := q.start(t, tok, round.ID)
+		again.expect(t, http.StatusOK, "")
+		a, b := first.json["paper"].(map[string]any), again.json["paper"].(map[string]any)
+		if fmt.Sprint(a["id"], a["questions"], a["deadline"]) != fmt.Sprint(b["id"], b["questions"], b["deadline"]) {
+			t.Errorf("second start gave another paper:\n%v\nwant\n%v", b, a)
+		}
+	})
+	t.Run("concurrent first starts agree on one paper", func(t *testing.T) {
+		tok := env.TokenFor(t, demo.Roster()[5].Email)
+		const n = 8
+		type out struct {
+			status int
+			raw    []byte
+		}
+		outs := make(chan out, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				status, _, raw := serve(q.routes, http.MethodPost, "/rounds/"+round.ID+"/papers", tok, "")
+				outs <- out{status, raw}
+			}()
+		}
+		wg.Wait()
+		close(outs)
+		created, ids := 0, map[string]bool{}
+		for o := range outs {
+			var body struct{ Paper contest.PaperView }
+			if err := json.Unmarshal(o.raw, &body); err != nil || (o.status != http.StatusCreated && o.status != http.StatusOK) {
+				t.Fatalf("start: %d %s", o.status, o.raw)
+			}
+			if o.status == http.StatusCreated {
+				created++
+			}
+			ids[body.Paper.ID+fmt.Sprint(body.Paper.Questions)] = true
+		}
+		if created != 1 || len(ids) != 1 {
+			t.Errorf("%d starts created a paper and %d different papers were returned, want 1 and 1", created, len(ids))
+		}
+	})
+}
+
+func TestAttemptsPerRound(t *testing.T) {
+	env := testenv.SeededContest(t)
+	q := newQuizAPI(t, env)
+	ctx := context.Background()
+	twice := contest.Round{
+		ContestID: demo.ContestID, ID: "thu-nghiem-hai-luot", Title: "Tuần thử nghiệm (hai lượt)", Audience: contest.AudienceStaff,
+		OpensAt: env.Now.Add(-time.Hour).Truncate(time.Second), ClosesAt: env.Now.Add(48 * time.Hour).Truncate(time.Second),
+		QuestionCount: 15, TimeLimit: 10 * time.Minute, Attempts: 2, BankID: "demo-staff",
+	}
+	if err := twice.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.PutRound(ctx, twice); err != nil {
+		t.Fatal(err)
+	}
+	tok := env.TokenFor(t, demo.Roster()[6].Email)
+	pid := contest.ParticipantID(demo.ContestID, demo.Roster()[6].Email)
+	ref := func(attempt int) string {
+		return contest.PaperRef{RoundID: twice.ID, ParticipantID: pid, Attempt: attempt}.ID()
+	}
+	steps := []struct {
+		name   string
+		submit string // paper submitted (through the store) before starting
+		status int
+		code   string
+		want   string // paper id returned
+	}{
+		{name: "the first start creates attempt 1", status: http.StatusCreated, want: ref(1)},
+		{name: "starting again returns attempt 1 in progress", status: http.StatusOK, want: ref(1)},
+		{name: "after attempt 1 is submitted a start creates attempt 2", submit: ref(1), status: http.StatusCreated, want: ref(2)},
+		{name: "starting again returns attempt 2 in progress", status: http.StatusOK, want: ref(2)},
+		{name: "after attempt 2 is submitted a third start is refused", submit: ref(2), status: http.StatusConflict, code: "attempts_used"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if st.submit != "" {
+				q.submit(t, st.submit, 15)
+			}
+			res := q.start(t, tok, twice.ID)
+			res.expect(t, st.status, st.code)
+			if st.want != "" {
+				if got := paperIDOf(t, res); got != st.want {
+					t.Errorf("paper %s, want %s", got, st.want)
+				}
+				checkPaperView(t, q, res.json, twice)
+			}
+		})
+	}
+	t.Run("both submitted attempts are kept with their results", func(t *testing.T) {
+		papers, err := env.Store.ListPapers(ctx, demo.ContestID, twice.ID, pid)
+		if err != nil || len(papers) != 2 || papers[0].Result == nil || papers[1].Result == nil {
+			t.Fatalf("papers %v (%v), want 2 submitted", papers, err)
+		}
+	})
+
+	once := env.OpenRound()
+	tok = env.TokenFor(t, demo.Roster()[7].Email)
+	var started apiResult
+	t.Run("an abandoned paper is still returned until its deadline plus grace", func(t *testing.T) {
+		started = q.start(t, tok, once.ID)
+		started.expect(t, http.StatusCreated, "")
+		p := q.stored(t, paperIDOf(t, started))
+		q.clock.Set(p.Deadline.Add(testGrace))
+		res := q.start(t, tok, once.ID)
+		res.expect(t, http.StatusOK, "")
+		if paperIDOf(t, res) != p.ID() {
+			t.Errorf("got paper %s, want %s", paperIDOf(t, res), p.ID())
+		}
+	})
+	t.Run("after its deadline plus grace an abandoned paper used the week's one attempt", func(t *testing.T) {
+		p := q.stored(t, paperIDOf(t, started))
+		q.clock.Set(p.Deadline.Add(testGrace + time.Second))
+		q.start(t, tok, once.ID).expect(t, http.StatusConflict, "attempts_used")
+	})
+}
+
+func TestReadingAPaper(t *testing.T) {
+	env := testenv.SeededContest(t)
+	q := newQuizAPI(t, env)
+	round := env.OpenRound()
+	owner, other := demo.Roster()[8].Email, demo.Roster()[9].Email
+	ownerTok, otherTok := env.TokenFor(t, owner), env.TokenFor(t, other)
+	started := q.start(t, ownerTok, round.ID)
+	started.expect(t, http.StatusCreated, "")
+	id := paperIDOf(t, started)
+	pid := contest.ParticipantID(demo.ContestID, owner)
+	tests := []struct {
+		name, tok, id string
+		status        int
+		code          string
+	}{
+		{"the owner reads their paper", ownerTok, id, http.StatusOK, ""},
+		{"someone else's paper is not theirs to read", otherTok, id, http.StatusForbidden, "not_your_paper"},
+		{"without a token the caller must sign in", "", id, http.StatusUnauthorized, "token_missing"},
+		{"an attempt that does not exist is not found", ownerTok, round.ID + "." + pid + ".2", http.StatusNotFound, "paper_not_found"},
+		{"an id without an attempt is not found", ownerTok, round.ID + "." + pid, http.StatusNotFound, "paper_not_found"},
+		{"attempt 0 is not found", ownerTok, round.ID + "." + pid + ".0", http.StatusNotFound, "paper_not_found"},
+		{"attempt 01 is not found", ownerTok, round.ID + "." + pid + ".01", http.StatusNotFound, "paper_not_found"},
+		{"attempt 11 is not found", ownerTok, round.ID + "." + pid + ".11", http.StatusNotFound, "paper_not_found"},
+		{"a participant id that is not hex is not found", ownerTok, round.ID + "." + strings.Repeat("z", 20) + ".1", http.StatusNotFound, "paper_not_found"},
+		{"a short participant id is not found", ownerTok, round.ID + "." + pid[:10] + ".1", http.StatusNotFound, "paper_not_found"},
+		{"a round part that is not an id is not found", ownerTok, "TUAN." + pid + ".1", http.StatusNotFound, "paper_not_found"},
+		{"a word is not found", ownerTok, "abc", http.StatusNotFound, "paper_not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := q.get(t, tt.tok, tt.id)
+			res.expect(t, tt.status, tt.code)
+			if tt.code == "" {
+				checkPaperView(t, q, res.json, round)
+				a, b := started.json["paper"].(map[string]any), res.json["paper"].(map[string]any)
+				if fmt.Sprint(a["questions"]) != fmt.Sprint(b["questions"]) {
+					t.Error("the paper read differs from the paper started")
+				}
+			}
+			if res.status != http.StatusOK && bytes.Contains(res.raw, []byte(`"questions"`)) {
+				t.Errorf("a refused read returned questions: %s", res.raw)
+			}
+		})
+	}
+}
+
+func TestPaperResponsesNeverCarryTheKey(t *testing.T) {
+	env := testenv.SeededContest(t)
+	q := newQuizAPI(t, env)
+	round := env.OpenRound()
+	tok := env.TokenFor(t, demo.Roster()[10].Email)
+	started := q.start(t, tok, round.ID)
+	started.expect(t, http.StatusCreated, "")
+	id := paperIDOf(t, started)
+	tests := []struct {
+		name string
+		res  func(t *testing.T) apiResult
+	}{
+		{"the start response has no key", func(t *testing.T) apiResult { return started }},
+		{"the restart response has no key", func(t *testing.T) apiResult { return q.start(t, tok, round.ID) }},
+		{"reading a paper in progress shows no key", func(t *testing.T) apiResult { return q.get(t, tok, id) }},
+		{"reading a submitted paper shows the result but no key", func(t *testing.T) apiResult {
+			q.submit(t, id, 15)
+			res := q.get(t, tok, id)
+			r, _ := res.json["paper"].(map[string]any)["result"].(map[string]any)
+			if r["correct"] != float64(15) || r["total"] != float64(15) {
+				t.Errorf("result = %v, want 15 of 15", r)
+			}
+			return res
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.res(t)
+			if res.status != http.StatusOK && res.status != http.StatusCreated {
+				t.Fatalf("status %d: %s", res.status, res.raw)
+			}
+			checkNoKeyLeak(t, res.json, q.stored(t, id).Key)
+			checkPaperView(t, q, res.json, round)
+		})
+	}
+}
+
+func TestListingMyPapersInARound(t *testing.T) {
+	env := testenv.SeededContest(t)
+	q := newQuizAPI(t, env)
+	ctx := context.Background()
+	rounds := demo.Rounds(env.Now)
+	open, closed := rounds[2], rounds[0]
+	roster := demo.Roster()
+	owner, other := roster[11].Email, roster[12].Email
+	ownerTok := env.TokenFor(t, owner)
+	started := q.start(t, ownerTok, open.ID)
+	started.expect(t, http.StatusCreated, "")
+	id := paperIDOf(t, started)
+
+	// someone who took last week's seeded round
+	var veteran string
+	var veteranPaper *contest.Paper
+	for _, m := range roster {
+		papers, err := env.Store.ListPapers(ctx, demo.ContestID, closed.ID, contest.ParticipantID(demo.ContestID, m.Email))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(papers) == 1 && papers[0].Result != nil {
+			veteran, veteranPaper = m.Email, papers[0]
+			break
+		}
+	}
+	if veteran == "" {
+		t.Fatal("the demo seeded no papers last week")
+	}
+
+	type summary struct {
+		ID, Status string
+		Attempt    int
+		Result     *contest.Result
+	}
+	tests := []struct {
+		name, tok, round string
+		status           int
+		code             string
+		want             []summary
+		key              string // a key that must not appear
+	}{
+		{name: "the owner sees their paper in progress without a result", tok: ownerTok, round: open.ID, status: http.StatusOK,
+			want: []summary{{ID: id, Status: "in_progress", Attempt: 1}}, key: q.stored(t, id).Key},
+		{name: "someone else in the same round sees only their own papers", tok: env.TokenFor(t, other), round: open.ID, status: http.StatusOK,
+			want: []summary{}},
+		{name: "last week's participant finds their result", tok: env.TokenFor(t, veteran), round: closed.ID, status: http.StatusOK,
+			want: []summary{{ID: veteranPaper.ID(), Status: "submitted", Attempt: 1, Result: veteranPaper.Result}}, key: veteranPaper.Key},
+		{name: "a round with no papers lists none", tok: ownerTok, round: rounds[4].ID, status: http.StatusOK, want: []summary{}},
+		{name: "without a token the caller must sign in", round: open.ID, status: http.StatusUnauthorized, code: "token_missing"},
+		{name: "a round id that is not an id is not found", tok: ownerTok, round: "TUAN_1", status: http.StatusNotFound, code: "round_not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := callAPI(t, q.routes, http.MethodGet, "/rounds/"+tt.round+"/papers", tt.tok)
+			res.expect(t, tt.status, tt.code)
+			if tt.code != "" {
+				return
+			}
+			var body struct {
+				Round  string
+				Papers []summary
+			}
+			if err := json.Unmarshal(res.raw, &body); err != nil {
+				t.Fatal(err)
+			}
+			if body.Round != tt.round || len(body.Papers) != len(tt.want) {
+				t.Fatalf("round %s papers %+v, want round %s papers %+v", body.Round, body.Papers, tt.round, tt.want)
+			}
+			for i, w := range tt.want {
+				got := body.Papers[i]
+				if got.ID != w.ID || got.Status != w.Status || got.Attempt != w.Attempt || (got.Result == nil) != (w.Result == nil) ||
+					(w.Result != nil && (got.Result.Correct != w.Result.Correct || got.Result.TimeTakenMs != w.Result.TimeTakenMs || !got.Result.SubmittedAt.Equal(w.Result.SubmittedAt))) {
+					t.Errorf("paper %d = %+v (result %+v), want %+v (result %+v)", i, got, got.Result, w, w.Result)
+				}
+			}
+			checkNoKeyLeak(t, res.json, tt.key)
+			if bytes.Contains(res.raw, []byte(`"questions"`)) {
+				t.Errorf("the list carries questions: %s", res.raw)
+			}
+		})
+	}
+}
