@@ -110,26 +110,36 @@ func Ranking(papers []Paper, allCorrect int, rules Rules) []Entry {
 	if len(order) == 0 {
 		order = DefaultOrder
 	}
-	best := map[string]Paper{}
-	for _, p := range papers {
-		if cur, ok := best[p.ParticipantID]; !ok || compare(p, cur, allCorrect, order) < 0 {
-			best[p.ParticipantID] = p
+	// Each paper's sort key is computed once: a national round has a million.
+	type keyed struct {
+		key [4]int64
+		p   *Paper
+	}
+	best := make(map[string]int, len(papers))
+	list := make([]keyed, 0, len(papers))
+	for i := range papers {
+		p := &papers[i]
+		k := keyed{sortKey(p, allCorrect, order), p}
+		if j, ok := best[p.ParticipantID]; ok {
+			if cmpKeys(k.key, list[j].key) < 0 {
+				list[j] = k
+			}
+			continue
 		}
+		best[p.ParticipantID] = len(list)
+		list = append(list, k)
 	}
-	list := make([]Paper, 0, len(best))
-	for _, p := range best {
-		list = append(list, p)
-	}
-	slices.SortFunc(list, func(a, b Paper) int {
-		if c := compare(a, b, allCorrect, order); c != 0 {
+	slices.SortFunc(list, func(a, b keyed) int {
+		if c := cmpKeys(a.key, b.key); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.PaperID, b.PaperID) // stable output for equal entries
+		return cmp.Compare(a.p.PaperID, b.p.PaperID) // stable output for equal entries
 	})
 	out := make([]Entry, len(list))
-	for i, p := range list {
+	for i, k := range list {
+		p := k.p
 		rank := i + 1
-		if i > 0 && compare(p, list[i-1], allCorrect, order) == 0 {
+		if i > 0 && k.key == list[i-1].key {
 			rank = out[i-1].Rank
 		}
 		out[i] = Entry{
@@ -140,6 +150,33 @@ func Ranking(papers []Paper, allCorrect int, rules Rules) []Entry {
 	}
 	awardPrizes(out, rules.Prizes)
 	return out
+}
+
+// sortKey turns a paper into numbers that sort best first in the given order.
+func sortKey(p *Paper, allCorrect int, order []Key) [4]int64 {
+	var k [4]int64
+	for i, key := range order[:min(4, len(order))] {
+		switch key {
+		case KeyCorrect:
+			k[i] = -int64(p.Correct)
+		case KeyPrediction:
+			k[i] = int64(distance(p.Prediction, allCorrect))
+		case KeyTime:
+			k[i] = p.TimeTakenMs
+		case KeySubmitted:
+			k[i] = p.SubmittedAt.UnixNano()
+		}
+	}
+	return k
+}
+
+func cmpKeys(a, b [4]int64) int {
+	for i := range a {
+		if c := cmp.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
 
 // awardPrizes gives prizes down the ranking, skipping excluded people. A tie
@@ -173,27 +210,6 @@ func distance(prediction, actual int) int {
 		d = -d
 	}
 	return d
-}
-
-// compare orders a before b (negative) by the keys in order.
-func compare(a, b Paper, allCorrect int, order []Key) int {
-	for _, k := range order {
-		var c int
-		switch k {
-		case KeyCorrect:
-			c = cmp.Compare(b.Correct, a.Correct)
-		case KeyPrediction:
-			c = cmp.Compare(distance(a.Prediction, allCorrect), distance(b.Prediction, allCorrect))
-		case KeyTime:
-			c = cmp.Compare(a.TimeTakenMs, b.TimeTakenMs)
-		case KeySubmitted:
-			c = a.SubmittedAt.Compare(b.SubmittedAt)
-		}
-		if c != 0 {
-			return c
-		}
-	}
-	return 0
 }
 
 // CountAllCorrect counts papers with every answer right (all attempts).
