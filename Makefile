@@ -19,9 +19,15 @@ help:
 	@echo "make test   run the whole test suite against local DynamoDB and S3 servers"
 	@echo "make bench  print the grading benchmark and capacity per paper"
 
-## deps: tools pinned in the repo (npm lock file, infra/tools/go.mod).
-deps: $(DYNOXIDE) $(VERSITYGW) $(RIE)
+## deps: tools pinned in the repo (npm lock file, infra/tools/go.mod), and
+## Debian's Chromium for the browser tests.
+deps: $(DYNOXIDE) $(VERSITYGW) $(RIE) chromium
 	@$(GO) mod download
+
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 $(DYNOXIDE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
