@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,7 +34,9 @@ func main() {
 	papers := flag.Int("papers", 107737, "papers in the round")
 	units := flag.Int("units", 209, "units")
 	allCorrect := flag.Float64("all-correct", 0.54, "share of papers with every answer right")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the tally to this file")
 	flag.Parse()
+	profile = *cpuProfile
 	if err := run(*papers, *units, *allCorrect); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtally:", err)
 		os.Exit(1)
@@ -41,6 +44,8 @@ func main() {
 }
 
 const contestID = "bench"
+
+var profile string
 
 func run(nPapers, nUnits int, allCorrect float64) error {
 	ctx := context.Background()
@@ -93,6 +98,16 @@ func run(nPapers, nUnits int, allCorrect float64) error {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	t0 := time.Now()
 	out, err := svc.Run(ctx, c, round, true)
 	if err != nil {

@@ -2,7 +2,9 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -23,16 +25,25 @@ import (
 // round has a million of them and the tally reads them all.
 func decodeRanked(av map[string]types.AttributeValue, roundID string) (tally.Paper, error) {
 	var d avDecoder
-	p := tally.Paper{
-		ParticipantID: d.s(av, "participantId"), Email: d.s(av, "email"), Name: d.s(av, "name"), UnitID: d.s(av, "unitId"),
-		Audience: contest.Audience(d.s(av, "audience")), Attempt: int(d.n(av, "attempt")), Correct: int(d.n(av, "correct")),
-		Total: int(d.n(av, "total")), Prediction: int(d.n(av, "prediction")), TimeTakenMs: d.n(av, "timeTakenMs"),
-		SubmittedAt: time.UnixMilli(d.n(av, "submittedAt")),
-	}
+	p := tally.Paper{Name: d.s(av, "name"), UnitID: d.s(av, "unitId"), Total: int(d.n(av, "total")), Prediction: int(d.n(av, "prediction"))}
 	if d.err != nil {
 		return tally.Paper{}, d.err
 	}
-	p.PaperID = contest.PaperRef{RoundID: roundID, ParticipantID: p.ParticipantID, Attempt: p.Attempt}.ID()
+	// The sort key carries the rest: 999-correct, time taken, submission time, paper id.
+	sk := d.s(av, "GSI1SK")
+	parts := strings.SplitN(sk, "#", 4)
+	if len(parts) != 4 {
+		return tally.Paper{}, fmt.Errorf("ranking key %q", sk)
+	}
+	inv, err1 := strconv.Atoi(parts[0])
+	taken, err2 := strconv.ParseInt(parts[1], 10, 64)
+	at, err3 := strconv.ParseInt(parts[2], 10, 64)
+	ref, err4 := contest.ParsePaperID(parts[3])
+	if err := errors.Join(err1, err2, err3, err4); err != nil || ref.RoundID != roundID {
+		return tally.Paper{}, fmt.Errorf("ranking key %q: %v", sk, err)
+	}
+	p.Correct, p.TimeTakenMs, p.SubmittedAt = 999-inv, taken, time.UnixMilli(at)
+	p.PaperID, p.ParticipantID, p.Attempt = parts[3], ref.ParticipantID, ref.Attempt
 	return p, nil
 }
 
@@ -71,7 +82,7 @@ func (d *avDecoder) n(av map[string]types.AttributeValue, name string) int64 {
 func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error) {
 	shards := make([][]tally.Paper, platform.RankingShards)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
+	g.SetLimit(queryParallelism())
 	for shard := range platform.RankingShards {
 		g.Go(func() error {
 			expr, err := expression.NewBuilder().WithKeyCondition(
@@ -199,4 +210,11 @@ func (s *Store) ReleaseReminder(ctx context.Context, contestID, roundID, slot, e
 		return fmt.Errorf("release reminder: %w", err)
 	}
 	return nil
+}
+
+func queryParallelism() int {
+	if n, err := strconv.Atoi(os.Getenv("HOITHI_QUERY_PARALLELISM")); err == nil && n > 0 {
+		return n
+	}
+	return 8
 }

@@ -54,7 +54,7 @@ var Table = TableSpec{
 	TTLAttribute: AttrTTL,
 	Indexes: []Index{
 		{Name: IndexRanking, PartitionKey: AttrGSI1PK, SortKey: AttrGSI1SK,
-			Projected: []string{"email", "name", "unitId", "audience", "correct", "total", "prediction", "timeTakenMs", "submittedAt", "attempt", "participantId"}},
+			Projected: []string{"name", "unitId", "total", "prediction"}},
 		{Name: IndexUnit, PartitionKey: AttrGSI2PK, SortKey: AttrGSI2SK,
 			Projected: []string{"email", "name", "correct", "total", "submittedAt", "roles"}},
 	},

@@ -31,6 +31,7 @@ type Store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error)
+	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
 }
 
@@ -91,6 +92,9 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	if err != nil {
 		return Tallied{}, err
 	}
+	for i := range papers {
+		papers[i].Audience = r.Audience
+	}
 	units, err := s.store.ListUnits(ctx, c.ID)
 	if err != nil {
 		return Tallied{}, err
@@ -115,13 +119,8 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	}
 	tm.Render = time.Since(t0)
 	out := Tallied{Result: res, Artefacts: arts, Timings: tm}
-	defer func() {
-		s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "readMs", out.Timings.Read.Milliseconds(),
-			"computeMs", out.Timings.Compute.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
-	}()
 	if publish {
 		t0 = time.Now()
-		defer func() { out.Timings.Publish = time.Since(t0) }()
 		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, arts); err != nil {
 			return Tallied{}, err
 		}
@@ -133,7 +132,10 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		if err := s.publishToDate(ctx, c, &res); err != nil {
 			return Tallied{}, err
 		}
+		out.Timings.Publish = time.Since(t0)
 	}
+	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "readMs", out.Timings.Read.Milliseconds(),
+		"computeMs", out.Timings.Compute.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
 	return out, nil
 }
 
@@ -199,10 +201,6 @@ func (s *Service) published(ctx context.Context, contestID, roundID string) (tal
 // plus a margin) against the roster's roles, until the prize zone has only
 // eligible people: a few reads, not one per paper.
 func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, papers []tally.Paper, rules *tally.Rules) error {
-	email := map[string]string{}
-	for _, p := range papers {
-		email[p.ParticipantID] = p.Email
-	}
 	need := 0
 	for _, p := range rules.Prizes {
 		need += p.Count
@@ -222,7 +220,16 @@ func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, pape
 				continue
 			}
 			checked[e.ParticipantID] = true
-			m, found, err := s.store.GetMember(ctx, c.ID, email[e.ParticipantID])
+			ref, err := contest.ParsePaperID(e.PaperID)
+			if err != nil {
+				return fmt.Errorf("check prize winner: %w", err)
+			}
+			// the ranking index holds no e-mail: the paper has it
+			paper, err := s.store.GetPaper(ctx, c.ID, ref, false)
+			if err != nil {
+				return fmt.Errorf("check prize winner: %w", err)
+			}
+			m, found, err := s.store.GetMember(ctx, c.ID, paper.Email)
 			if err != nil {
 				return fmt.Errorf("check prize winner: %w", err)
 			}
