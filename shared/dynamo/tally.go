@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -82,7 +81,7 @@ func (d *avDecoder) n(av map[string]types.AttributeValue, name string) int64 {
 func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error) {
 	shards := make([][]tally.Paper, platform.RankingShards)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(queryParallelism())
+	g.SetLimit(8) // shards read at once
 	for shard := range platform.RankingShards {
 		g.Go(func() error {
 			expr, err := expression.NewBuilder().WithKeyCondition(
@@ -210,11 +209,4 @@ func (s *Store) ReleaseReminder(ctx context.Context, contestID, roundID, slot, e
 		return fmt.Errorf("release reminder: %w", err)
 	}
 	return nil
-}
-
-func queryParallelism() int {
-	if n, err := strconv.Atoi(os.Getenv("HOITHI_QUERY_PARALLELISM")); err == nil && n > 0 {
-		return n
-	}
-	return 8
 }
