@@ -4,50 +4,16 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"os"
+	"net/http"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-
-	"github.com/hoithi/hoithi/shared/config"
-	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/app"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/mail"
-	"github.com/hoithi/hoithi/shared/token"
 )
 
 func main() {
-	log := lambdacontext.NewLogger()
-	if err := run(log); err != nil {
-		log.Error("auth stopped", "err", err)
-		os.Exit(1)
-	}
-}
-
-func run(log *slog.Logger) error {
-	ctx := context.Background()
-	cfg, err := config.FromEnv()
-	if err != nil {
-		return err
-	}
-	awsCfg, err := config.AWS(ctx)
-	if err != nil {
-		return err
-	}
-	key, err := config.TokenKey(ctx, awsCfg)
-	if err != nil {
-		return err
-	}
-	signer, err := token.NewSigner(key, SessionTTL, nil)
-	if err != nil {
-		return err
-	}
-	var sender mail.Sender = mail.SES{Client: sesv2.NewFromConfig(awsCfg), From: cfg.MailFrom}
-	if cfg.Outbox != "" {
-		sender = mail.Outbox{Dir: cfg.Outbox}
-	}
-	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
-	return funcurl.Start(NewHandler(store, sender, signer, key, cfg.Contest, nil, log).Routes(), log)
+	app.Main("auth", SessionTTL, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
+		sender := mail.New(env.AWS, env.Config.MailFrom, env.Config.Outbox)
+		return NewHandler(env.Store, sender, env.Signer, env.TokenKey, env.Config.Contest, nil, env.Log).Routes(), nil, nil
+	})
 }

@@ -4,44 +4,14 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"os"
+	"net/http"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/hoithi/hoithi/shared/config"
-	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/app"
 	"github.com/hoithi/hoithi/shared/funcurl"
-	"github.com/hoithi/hoithi/shared/token"
 )
 
 func main() {
-	log := lambdacontext.NewLogger()
-	if err := run(log); err != nil {
-		log.Error("grade stopped", "err", err)
-		os.Exit(1)
-	}
-}
-
-func run(log *slog.Logger) error {
-	ctx := context.Background()
-	cfg, err := config.FromEnv()
-	if err != nil {
-		return err
-	}
-	awsCfg, err := config.AWS(ctx)
-	if err != nil {
-		return err
-	}
-	key, err := config.TokenKey(ctx, awsCfg)
-	if err != nil {
-		return err
-	}
-	signer, err := token.NewSigner(key, 0, nil)
-	if err != nil {
-		return err
-	}
-	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
-	return funcurl.Start(NewHandler(store, signer, cfg.Grace, nil, log).Routes(), log)
+	app.Main("grade", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
+		return NewHandler(env.Store, env.Signer, env.Config.Grace, nil, env.Log).Routes(), nil, nil
+	})
 }

@@ -5,46 +5,16 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"os"
+	"net/http"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
+	"github.com/hoithi/hoithi/shared/app"
 	"github.com/hoithi/hoithi/shared/blob"
-	"github.com/hoithi/hoithi/shared/config"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
-	"github.com/hoithi/hoithi/shared/token"
 )
 
 func main() {
-	log := lambdacontext.NewLogger()
-	if err := run(log); err != nil {
-		log.Error("quiz stopped", "err", err)
-		os.Exit(1)
-	}
-}
-
-func run(log *slog.Logger) error {
-	ctx := context.Background()
-	cfg, err := config.FromEnv()
-	if err != nil {
-		return err
-	}
-	awsCfg, err := config.AWS(ctx)
-	if err != nil {
-		return err
-	}
-	key, err := config.TokenKey(ctx, awsCfg)
-	if err != nil {
-		return err
-	}
-	signer, err := token.NewSigner(key, 0, nil)
-	if err != nil {
-		return err
-	}
-	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
-	banks := blob.NewBanks(config.S3(awsCfg, cfg.S3PathStyle), cfg.Bucket)
-	return funcurl.Start(NewHandler(store, banks, signer, cfg.Contest, cfg.Grace, nil, log).Routes(), log)
+	app.Main("quiz", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
+		banks := blob.NewBanks(env.S3(), env.Config.Bucket)
+		return NewHandler(env.Store, banks, env.Signer, env.Config.Contest, env.Config.Grace, nil, env.Log).Routes(), nil, nil
+	})
 }

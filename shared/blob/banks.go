@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -64,7 +65,13 @@ func (b *Banks) Load(ctx context.Context, contestID, bankID string) (*contest.Ba
 		b.cache[k] = e
 	}
 	b.mu.Unlock()
-	e.once.Do(func() { e.bank, e.err = b.fetch(ctx, k) })
+	e.once.Do(func() {
+		// shared by every request waiting on it: one caller's cancellation
+		// must not fail the others, so the load has its own deadline
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		e.bank, e.err = b.fetch(lctx, k)
+	})
 	if e.err != nil {
 		b.mu.Lock()
 		if b.cache[k] == e {

@@ -89,3 +89,12 @@ func (s SES) Send(ctx context.Context, m Message) error {
 	}
 	return nil
 }
+
+// New returns the outbox sender when outboxDir is set (local runs), else SES
+// from the verified identity from.
+func New(cfg aws.Config, from, outboxDir string) Sender {
+	if outboxDir != "" {
+		return Outbox{Dir: outboxDir}
+	}
+	return SES{Client: sesv2.NewFromConfig(cfg), From: from}
+}

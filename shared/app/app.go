@@ -1,0 +1,87 @@
+// Package app is the wiring every function's main shares: configuration from
+// the environment, the AWS clients built once per container, the token
+// signer, the store, and the choice between Lambda and a local HTTP server.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/config"
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+// Env is what a function is built from.
+type Env struct {
+	Config config.Config
+	AWS    aws.Config
+	// TokenKey signs sessions (and keys the one-time code hashes).
+	TokenKey []byte
+	Signer   *token.Signer
+	Store    *dynamo.Store
+	Log      *slog.Logger
+}
+
+// S3 returns an S3 client for the configured addressing style.
+func (e *Env) S3() *s3.Client { return config.S3(e.AWS, e.Config.S3PathStyle) }
+
+// Load reads the configuration and builds the clients; sessionTTL is how long
+// tokens the function issues live (0 for functions that only verify).
+func Load(ctx context.Context, sessionTTL time.Duration, log *slog.Logger) (*Env, error) {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	awsCfg, err := config.AWS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := config.TokenKey(ctx, awsCfg)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := token.NewSigner(key, sessionTTL, nil)
+	if err != nil {
+		return nil, err
+	}
+	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
+	return &Env{Config: cfg, AWS: awsCfg, TokenKey: key, Signer: signer, Store: store, Log: log}, nil
+}
+
+// Build makes a function's HTTP API and, for functions that also take other
+// events (schedules, S3 notifications), its event handler.
+type Build func(ctx context.Context, env *Env) (http.Handler, funcurl.EventHandler, error)
+
+// Main runs a function: it builds it once per container and serves it until
+// the process ends. A function that cannot start logs why and exits non-zero.
+func Main(name string, sessionTTL time.Duration, build Build) {
+	log := lambdacontext.NewLogger()
+	if err := run(sessionTTL, build, log); err != nil {
+		log.Error(name+" stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(sessionTTL time.Duration, build Build, log *slog.Logger) error {
+	ctx := context.Background()
+	env, err := Load(ctx, sessionTTL, log)
+	if err != nil {
+		return err
+	}
+	h, events, err := build(ctx, env)
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	return funcurl.StartWithEvents(h, events, log)
+}
