@@ -56,9 +56,10 @@ type Platform struct {
 	SiteURL      string
 	FunctionURLs map[string]string
 
-	procs   []*exec.Cmd
-	servers []*http.Server
-	fnEnv   []string
+	procs    []*exec.Cmd
+	servers  []*http.Server
+	fnEnv    []string
+	notifier *s3Notifier // the bucket's event notifications (notify.go)
 }
 
 func (p *Platform) path(parts ...string) string {
@@ -160,8 +161,14 @@ func (p *Platform) StartServers(ctx context.Context, ports Ports) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
+		// The webhook first: versitygw exits if it cannot reach it.
+		hook, err := p.startNotifier()
+		if err != nil {
+			return err
+		}
 		if err := p.start("s3", nil, filepath.Join(p.Root, ".local/bin/versitygw"),
-			"--access", localAccess, "--secret", localSecret, "--region", localRegion, "--port", fmt.Sprintf("127.0.0.1:%d", port), "posix", dir); err != nil {
+			"--access", localAccess, "--secret", localSecret, "--region", localRegion, "--port", fmt.Sprintf("127.0.0.1:%d", port),
+			"--event-webhook-url", hook, "posix", dir); err != nil {
 			return err
 		}
 		p.S3URL = fmt.Sprintf("http://127.0.0.1:%d", port)
@@ -269,6 +276,9 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 			return err
 		}
 	}
+	if err := p.connectClipUploads(ctx); err != nil {
+		return err
+	}
 	return p.serve(fmt.Sprintf("127.0.0.1:%d", sitePort), p.siteHandler())
 }
 
@@ -335,6 +345,10 @@ func (p *Platform) Stop() {
 	defer cancel()
 	for _, s := range p.servers {
 		_ = s.Shutdown(ctx)
+	}
+	if p.notifier != nil {
+		p.notifier.stop()
+		p.notifier = nil
 	}
 	for i := len(p.procs) - 1; i >= 0; i-- {
 		c := p.procs[i]

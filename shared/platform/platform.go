@@ -81,6 +81,13 @@ const (
 	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
 	EnvListen         = "LISTEN_ADDR"
 	EnvSiteURL        = "SITE_URL"
+
+	// Clip contest limits (functions/clips; defaults in docs/clips.md).
+	EnvClipMaxBytes     = "CLIP_MAX_BYTES"             // largest clip accepted (default 1 GiB)
+	EnvClipQuota        = "CLIP_QUOTA_PER_UNIT"        // clips a unit may have (default 3)
+	EnvClipMaxSeconds   = "CLIP_MAX_SECONDS"           // longest clip accepted (default 300)
+	EnvClipUploadExpiry = "CLIP_UPLOAD_EXPIRY_SECONDS" // life of a presigned upload (default and cap 900)
+	EnvClipCriteria     = "CLIP_CRITERIA"              // jury criteria, "id:Name,id:Name" (default content, creativity, technique)
 )
 
 // Function describes one Lambda function.
@@ -140,13 +147,18 @@ var Functions = []Function{
 			{Name: "reminder-midweek", Weekday: time.Wednesday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind"},
 			{Name: "reminder-last-day", Weekday: time.Saturday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind"},
 		}},
+	// Validates clips on S3 ObjectCreated events under PrefixClips (and on
+	// request); presigns uploads; jury scores.
+	{Name: "clips", MemoryMB: 256, Timeout: time.Minute, HasURL: true, Reserved: 20, Describes: "clip uploads, validation and jury scores"},
 }
 
 // CORS is the function URLs' CORS configuration; the origin is the site's.
 type CORS struct {
 	AllowMethods []string
 	AllowHeaders []string
-	MaxAge       time.Duration
+	// ExposeHeaders lists response headers scripts may read.
+	ExposeHeaders []string
+	MaxAge        time.Duration
 }
 
 // FunctionURLCORS applies to every function URL (the allowed origin is the
@@ -155,6 +167,16 @@ var FunctionURLCORS = CORS{
 	AllowMethods: []string{"GET", "POST", "PUT", "DELETE"},
 	AllowHeaders: []string{"authorization", "content-type", "idempotency-key"},
 	MaxAge:       10 * time.Minute,
+}
+
+// BucketCORS is the data bucket's CORS rule (the allowed origin is the site
+// origin): browsers upload clips straight to S3 with presigned POSTs and
+// presigned multipart part PUTs, and read each part's ETag.
+var BucketCORS = CORS{
+	AllowMethods:  []string{"POST", "PUT"},
+	AllowHeaders:  []string{"content-type", "content-md5", "x-amz-*"},
+	ExposeHeaders: []string{"ETag"},
+	MaxAge:        10 * time.Minute,
 }
 
 // FunctionNamed returns the function with the given name.

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/dynamo"
+)
+
+func TestRankingPerBlockWithSharedPlaces(t *testing.T) {
+	criteria := []Criterion{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}
+	clip := func(id, block, status string) dynamo.Clip {
+		return dynamo.Clip{ID: id, Block: block, Status: status, UnitID: id, Title: "T " + id}
+	}
+	clips := []dynamo.Clip{
+		clip("u1.1", "xa-phuong", dynamo.ClipAccepted),
+		clip("u2.1", "xa-phuong", dynamo.ClipAccepted),
+		clip("u3.1", "xa-phuong", dynamo.ClipAccepted),
+		clip("u4.1", "xa-phuong", dynamo.ClipAccepted), // nobody scored it yet
+		clip("u5.1", "co-quan-hanh-chinh", dynamo.ClipAccepted),
+		clip("u6.1", "khoi-khac", dynamo.ClipAccepted),
+		clip("u7.1", "xa-phuong", dynamo.ClipRejected),
+	}
+	sc := func(clipID, juror string, a, b int) dynamo.ClipScores {
+		return dynamo.ClipScores{ClipID: clipID, JurorID: juror, Scores: map[string]int{"a": a, "b": b}}
+	}
+	scores := []dynamo.ClipScores{
+		sc("u1.1", "j1", 7, 8), sc("u1.1", "j2", 8, 8), // 7.5 + 8 = 15.5
+		sc("u2.1", "j1", 9, 7), sc("u2.1", "j2", 6, 9), // 7.5 + 8 = 15.5
+		sc("u3.1", "j1", 10, 10), // 20
+		{ClipID: "u5.1", JurorID: "j1", Scores: map[string]int{"a": 5, "retired-criterion": 10}},
+		sc("u7.1", "j1", 10, 10),
+	}
+	got := rank("demo", clips, scores, criteria, time.Now())
+	var blocks []string
+	for _, b := range got.Blocks {
+		line := b.Block + ":"
+		for _, c := range b.Clips {
+			line += fmt.Sprintf(" %d.%s=%.2f/%d", c.Rank, c.ClipID, c.Total, c.Jurors)
+		}
+		blocks = append(blocks, line)
+	}
+	want := []string{
+		"co-quan-hanh-chinh: 1.u5.1=5.00/1",
+		"xa-phuong: 1.u3.1=20.00/1 2.u1.1=15.50/2 2.u2.1=15.50/2 4.u4.1=0.00/0",
+		"khoi-khac: 1.u6.1=0.00/0",
+	}
+	if fmt.Sprint(blocks) != fmt.Sprint(want) {
+		t.Errorf("ranking\n got %v\nwant %v", blocks, want)
+	}
+	if csv := string(rankingCSV(got)); len(csv) == 0 || csv[:3] != "\ufeff" {
+		t.Errorf("CSV lacks its BOM: %q", csv)
+	}
+}
+
+func TestClockShowsTenthsOverTheLimit(t *testing.T) {
+	for ms, want := range map[int64]string{300_000: "5:00", 300_501: "5:00,6", 299_999: "5:00", 61_000: "1:01", 59_050: "0:59,1"} {
+		if got := clock(ms); got != want {
+			t.Errorf("clock(%d) = %q, want %q", ms, got, want)
+		}
+	}
+}
+
+func TestObjectKeysRoundTrip(t *testing.T) {
+	id := newClipID("phuong-phu-hoi")
+	c, u, got, ok := parseObjectKey(ObjectKey("demo", "phuong-phu-hoi", id))
+	if !ok || c != "demo" || u != "phuong-phu-hoi" || got != id {
+		t.Fatalf("parse(%s) = %s %s %s %v", ObjectKey("demo", "phuong-phu-hoi", id), c, u, got, ok)
+	}
+	for _, key := range []string{
+		"clips/demo/phuong-phu-hoi/" + id,           // no .mp4
+		"clips/demo/phuong-kim-long/" + id + ".mp4", // unit differs from the id's
+		"clips/demo/phuong-phu-hoi/x/" + id + ".mp4",
+		"clips/Demo/phuong-phu-hoi/" + id + ".mp4",
+		"results/demo/phuong-phu-hoi/" + id + ".mp4",
+		"clips/demo/phuong-phu-hoi/phuong-phu-hoi.XYZ.mp4",
+	} {
+		if _, _, _, ok := parseObjectKey(key); ok {
+			t.Errorf("parseObjectKey(%q) accepted", key)
+		}
+	}
+}
+
+func TestPartPlan(t *testing.T) {
+	s := DefaultSettings("b")
+	for _, tt := range []struct {
+		size     int64
+		partSize int64
+		parts    int
+	}{
+		{1, 8 << 20, 1},
+		{8 << 20, 8 << 20, 1},
+		{8<<20 + 1, 8 << 20, 2},
+		{1 << 30, 8 << 20, 128},
+		{200 << 30, 21 << 20, 9753}, // more than 10,000 parts of 8 MiB: larger parts
+	} {
+		ps, n := s.partPlan(tt.size)
+		if ps != tt.partSize || n != tt.parts || n > MaxParts {
+			t.Errorf("partPlan(%d) = %d × %d, want %d × %d", tt.size, n, ps, tt.parts, tt.partSize)
+		}
+	}
+}
