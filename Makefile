@@ -45,7 +45,7 @@ dev: deps $(LOCALDEV)
 
 ## check: formatting and vet, no servers needed.
 check:
-	@out=$$(gofmt -l functions infra/localdev shared); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l functions infra shared); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
 test: deps check $(LOCALDEV)
@@ -69,3 +69,71 @@ PAPERS ?= 107737
 UNITS  ?= 209
 bench-tally: deps $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) run ./infra/benchtally -papers $(PAPERS) -units $(UNITS)
+
+## ---------------------------------------------------------------------------
+## Deployment (infra/, docs/deploy.md): build, synth, deploy, invoke,
+## bench-coldstart.
+
+.PHONY: build synth deploy invoke bench-coldstart
+
+# Every function folder with a main.go; each becomes <dir>/<name>/bootstrap.
+FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
+# The Lambda build: no cgo, no RPC mode (provided.al2023 speaks the Runtime API), stripped.
+LAMBDA_GO := CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w"
+# The aws-cdk CLI pinned in package-lock.json (npm ci installs it with dynoxide).
+CDK       := node_modules/.bin/cdk
+CDK_APP   := --app "$(GO) run ./infra" --output cdk.out --no-notices
+# Deploy-time settings (all optional for synth; MAIL_FROM required to deploy).
+CDK_CONTEXT = $(if $(CONTEST),-c contestId=$(CONTEST)) $(if $(SITE_ORIGIN),-c siteOrigin=$(SITE_ORIGIN)) \
+	$(if $(SITE_DOMAIN),-c siteDomain=$(SITE_DOMAIN)) $(if $(SITE_CERTIFICATE_ARN),-c siteCertificateArn=$(SITE_CERTIFICATE_ARN)) \
+	$(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM)) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL)) \
+	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS))
+
+# jsii (the CDK's Go bindings run on Node) warns loudly about Node 20; the CDK
+# CLI sends no telemetry and looks for no newer version.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+export CDK_DISABLE_VERSION_CHECK := true
+
+## build: every function's bootstrap for Lambda (linux/arm64) in
+## .local/build/<name>/, and for this machine in .local/build-host/<name>/.
+build:
+	@rm -rf $(LOCAL)/build/.out $(LOCAL)/build-host/.out
+	GOOS=linux GOARCH=arm64 $(LAMBDA_GO) -o $(LOCAL)/build/.out/ $(FUNCTIONS:%=./functions/%)
+	$(LAMBDA_GO) -o $(LOCAL)/build-host/.out/ $(FUNCTIONS:%=./functions/%)
+	@for d in build build-host; do for fn in $(FUNCTIONS); do \
+		mkdir -p $(LOCAL)/$$d/$$fn && mv $(LOCAL)/$$d/.out/$$fn $(LOCAL)/$$d/$$fn/bootstrap; done; \
+		rmdir $(LOCAL)/$$d/.out; done
+	@ls -l $(LOCAL)/build/*/bootstrap | awk '{printf "  %-32s %5.1f MB\n", $$9, $$5/1048576}'
+
+## synth: the CloudFormation template and assets in cdk.out/ (offline, no account).
+synth: build $(DYNOXIDE)
+	$(CDK) synth $(CDK_APP) --quiet $(CDK_CONTEXT)
+	@echo "cdk.out/HoiThi.template.json"
+
+## deploy: synth and deploy with the account's credentials (docs/deploy.md).
+deploy: build $(DYNOXIDE)
+	@test -n "$(MAIL_FROM)" || { echo "make deploy needs MAIL_FROM=<verified SES address>, see docs/deploy.md"; exit 2; }
+	$(CDK) deploy $(CDK_APP) --require-approval broadening $(CDK_CONTEXT)
+
+## invoke: one event through the real bootstrap under the runtime interface
+## emulator, against a running `make dev`: make invoke FN=quiz EVENT=events/quiz/list-rounds.json
+invoke: $(RIE)
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<function>/<file>.json [EMAIL=<whose token>]"; exit 2; }
+	@$(LAMBDA_GO) -o $(LOCAL)/build-host/$(FN)/bootstrap ./functions/$(FN)
+	@$(GO) run ./infra/invoke -fn $(FN) -event $(EVENT) $(if $(EMAIL),-as $(EMAIL))
+
+## bench-coldstart: init duration of each function under the emulator against
+## a hello-world bootstrap (median of RUNS, default 7), and arm64 sizes.
+bench-coldstart: build $(RIE)
+	@GOOS=linux GOARCH=arm64 $(LAMBDA_GO) -o $(LOCAL)/bench/hello/arm64/bootstrap ./infra/coldstart/hello
+	@$(LAMBDA_GO) -o $(LOCAL)/bench/hello/host/bootstrap ./infra/coldstart/hello
+	@$(GO) run ./infra/coldstart $(if $(RUNS),-runs $(RUNS))
+
+## fuzz: the MP4 reader's fuzz target (shared/mp4 FuzzReader, seeded with the
+## committed fixtures) for FUZZTIME (default 20s). make test runs the seeds.
+FUZZTIME ?= 20s
+.PHONY: fuzz
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./shared/mp4/

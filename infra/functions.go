@@ -1,0 +1,264 @@
+package main
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsschedulertargets"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// tableAccess is how much of the table a function may touch.
+type tableAccess int
+
+const (
+	noTable tableAccess = iota
+	// readTable: GetItem, Query, Scan… on the table and its indexes.
+	readTable
+	// readTablePutPapers: readTable, plus PutItem on paper items only (their
+	// partition keys, C#<contest>#R#<round>#P#<participant>).
+	readTablePutPapers
+	// readWriteTable: readTable plus PutItem, UpdateItem, DeleteItem, BatchWriteItem.
+	readWriteTable
+)
+
+// Access is what one function may do; nothing else is granted.
+type Access struct {
+	Table tableAccess
+	// ReadPrefixes, WritePrefixes and DeletePrefixes are data-bucket
+	// prefixes (platform.Prefix*) the function may get objects from (and
+	// presign downloads for), put objects under (and presign uploads for), or
+	// delete objects under.
+	ReadPrefixes, WritePrefixes, DeletePrefixes []string
+	// Multipart: also abort and list the parts of multipart uploads under
+	// WritePrefixes.
+	Multipart bool
+	// ListBucket lets the function list the data bucket's keys, so that S3
+	// answers 404 rather than 403 for a missing object it may read.
+	ListBucket bool
+	// TokenKey: reads the signing key (TOKEN_SECRET_ARN is set).
+	TokenKey bool
+	// SendMail: sends as Settings.MailFrom through SES (MAIL_FROM is set).
+	SendMail bool
+	// ObjectCreated, if set, is a data-bucket prefix whose ObjectCreated
+	// notifications invoke the function.
+	ObjectCreated string
+}
+
+// Grants says, per function name, what each function may touch: the one place
+// to read to review the stack's permissions. A function of platform.Functions
+// without an entry gets nothing but its logs (and the stack test fails).
+var Grants = map[string]Access{
+	"auth":  {Table: readWriteTable, TokenKey: true, SendMail: true},
+	"quiz":  {Table: readTablePutPapers, ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
+	"grade": {Table: readWriteTable, TokenKey: true},
+	// The tally reads papers and rosters, marks rounds published and claims
+	// reminders; it reads and writes published results only (it reads the
+	// previous units.json, which may be missing); it sends reminders.
+	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults}, WritePrefixes: []string{platform.PrefixResults},
+		ListBucket: true, TokenKey: true, SendMail: true},
+	// Clips presigns uploads (POST and multipart) and downloads under clips/,
+	// checks each upload on its ObjectCreated notification (reads it, deletes
+	// what fails) and keeps clips and jury scores in the table.
+	"clips": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixClips}, WritePrefixes: []string{platform.PrefixClips},
+		DeletePrefixes: []string{platform.PrefixClips}, Multipart: true, ListBucket: true, TokenKey: true,
+		ObjectCreated: platform.PrefixClips},
+}
+
+// paperPartitions matches the partition keys of paper items (see
+// docs/data-model.md), the only items the quiz function writes.
+const paperPartitions = "C#*#R#*#P#*"
+
+// constructID is a function's name as a construct id: "auth" → "Auth"
+// (AuthFunction is what `sam local invoke` is given).
+func constructID(name string) string {
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// addFunction is the one helper every function goes through: provided.al2023
+// on arm64, the `bootstrap` that make build puts in <assetRoot>/<name>/,
+// memory, timeout and reserved concurrency (a cap against denial of wallet)
+// from shared/platform, JSON logs kept a month, resource names by environment,
+// its grants, and its function URL (streaming, CORS for the site only).
+func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
+	id := constructID(f.Name)
+	access, known := Grants[f.Name]
+	if !known {
+		awscdk.Annotations_Of(h.Stack).AddWarningV2(jsii.String("hoithi:no-grants"),
+			jsii.String("function "+f.Name+" has no entry in Grants (infra/functions.go): it can reach nothing but its logs"), nil)
+	}
+
+	env := map[string]*string{
+		platform.EnvTable:        h.Table.TableName(),
+		platform.EnvBucket:       h.DataBucket.BucketName(),
+		platform.EnvContest:      jsii.String(h.Settings.ContestID),
+		platform.EnvGraceSeconds: jsii.String(strconv.Itoa(h.Settings.GraceSeconds)),
+		platform.EnvSiteURL:      jsii.String(h.SiteOrigin),
+	}
+	if access.TokenKey {
+		// The ARN, never the value: the function reads the secret once per container.
+		env[platform.EnvTokenSecretARN] = h.TokenSecret.SecretArn()
+	}
+	if access.SendMail {
+		env[platform.EnvMailFrom] = jsii.String(h.Settings.MailFrom)
+	}
+
+	logs := awslogs.NewLogGroup(h.Stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	fn := awslambda.NewFunction(h.Stack, jsii.String(id+"Function"), &awslambda.FunctionProps{
+		Description:                  jsii.String("HoiThi " + f.Name + ": " + f.Describes),
+		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:                 awslambda.Architecture_ARM_64(),
+		Handler:                      jsii.String("bootstrap"),
+		Code:                         awslambda.Code_FromAsset(jsii.String(filepath.Join(h.Settings.AssetRoot, f.Name)), nil),
+		MemorySize:                   jsii.Number(f.MemoryMB),
+		Timeout:                      awscdk.Duration_Seconds(jsii.Number(f.Timeout.Seconds())),
+		ReservedConcurrentExecutions: jsii.Number(f.Reserved),
+		LoggingFormat:                awslambda.LoggingFormat_JSON,
+		LogGroup:                     logs,
+		Environment:                  &env,
+	})
+	h.Functions[f.Name] = fn
+	h.grant(fn, access)
+	if access.ObjectCreated != "" {
+		h.DataBucket.AddEventNotification(awss3.EventType_OBJECT_CREATED, awss3notifications.NewLambdaDestination(fn),
+			&awss3.NotificationKeyFilter{Prefix: jsii.String(access.ObjectCreated)})
+	}
+
+	if f.HasURL {
+		cors := platform.FunctionURLCORS
+		exposed := cors.ExposeHeaders
+		if len(exposed) == 0 {
+			exposed = []string{"x-request-id"} // as infra/localdev's CORS layer
+		}
+		methods := make([]awslambda.HttpMethod, len(cors.AllowMethods))
+		for i, m := range cors.AllowMethods {
+			methods[i] = awslambda.HttpMethod(m)
+		}
+		h.URLs[f.Name] = fn.AddFunctionUrl(&awslambda.FunctionUrlOptions{
+			AuthType:   awslambda.FunctionUrlAuthType_NONE, // the functions check tokens themselves
+			InvokeMode: awslambda.InvokeMode_RESPONSE_STREAM,
+			Cors: &awslambda.FunctionUrlCorsOptions{
+				AllowedOrigins: jsii.Strings(h.SiteOrigin),
+				AllowedMethods: &methods,
+				AllowedHeaders: jsii.Strings(cors.AllowHeaders...),
+				ExposedHeaders: jsii.Strings(exposed...),
+				MaxAge:         awscdk.Duration_Seconds(jsii.Number(cors.MaxAge.Seconds())),
+			},
+		})
+	}
+	return fn
+}
+
+// grant turns an Access into policy statements on the function's role, with
+// named actions only (no wildcards) on the narrowest resources.
+func (h *HoiThi) grant(fn awslambda.Function, a Access) {
+	switch a.Table {
+	case readTable:
+		h.Table.GrantReadData(fn)
+	case readTablePutPapers:
+		h.Table.GrantReadData(fn)
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("PutPapersOnly"),
+			Actions:    jsii.Strings("dynamodb:PutItem"),
+			Resources:  jsii.Strings(*h.Table.TableArn()),
+			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{paperPartitions}}},
+		}))
+	case readWriteTable:
+		h.Table.GrantReadWriteData(fn)
+	}
+	for _, p := range a.ReadPrefixes {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("s3:GetObject"),
+			Resources: jsii.Strings(*h.DataBucket.ArnForObjects(jsii.String(p + "*"))),
+		}))
+	}
+	for _, p := range a.WritePrefixes {
+		actions := []string{"s3:PutObject"}
+		if a.Multipart {
+			actions = append(actions, "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")
+		}
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings(actions...),
+			Resources: jsii.Strings(*h.DataBucket.ArnForObjects(jsii.String(p + "*"))),
+		}))
+	}
+	for _, p := range a.DeletePrefixes {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("s3:DeleteObject"),
+			Resources: jsii.Strings(*h.DataBucket.ArnForObjects(jsii.String(p + "*"))),
+		}))
+	}
+	if a.ListBucket {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("s3:ListBucket"),
+			Resources: jsii.Strings(*h.DataBucket.BucketArn()),
+		}))
+	}
+	if a.TokenKey {
+		h.TokenSecret.GrantRead(fn, nil)
+	}
+	if a.SendMail {
+		identity := func(name string) string {
+			return *awscdk.Arn_Format(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(name)}, h.Stack)
+		}
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("SendSignInCodes"),
+			Actions:    jsii.Strings("ses:SendEmail"),
+			Resources:  jsii.Strings(identity(h.Settings.MailFrom), identity(h.Settings.mailDomain())),
+			Conditions: &map[string]any{"StringEquals": map[string]any{"ses:FromAddress": h.Settings.MailFrom}},
+		}))
+	}
+}
+
+// schedule gives a function its weekly EventBridge Scheduler schedules
+// (platform.Function.Schedules, in their time zone). Each sends the event the
+// function takes and the local platform plays: a "Scheduled Event" from
+// aws.scheduler whose detail names the contest, the action and the slot.
+func (h *HoiThi) schedule(f platform.Function, fn awslambda.Function) {
+	for _, s := range f.Schedules {
+		event := map[string]any{
+			"version":     "0",
+			"id":          awsscheduler.ContextAttribute_ExecutionId(),
+			"detail-type": "Scheduled Event",
+			"source":      "aws.scheduler",
+			"account":     h.Stack.Account(),
+			"time":        awsscheduler.ContextAttribute_ScheduledTime(),
+			"region":      h.Stack.Region(),
+			"resources":   []*string{awsscheduler.ContextAttribute_ScheduleArn()},
+			"detail":      map[string]string{"contest": h.Settings.ContestID, "action": s.Action, "slot": s.Name},
+		}
+		awsscheduler.NewSchedule(h.Stack, jsii.String(constructID(f.Name)+scheduleID(s.Name)), &awsscheduler.ScheduleProps{
+			Description: jsii.String(f.Name + " " + s.Action + " (" + s.Name + ")"),
+			Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(s.Expression()), awscdk.TimeZone_Of(jsii.String(s.TimeZone))),
+			Target: awsschedulertargets.NewLambdaInvoke(fn, &awsschedulertargets.ScheduleTargetBaseProps{
+				Input:         awsscheduler.ScheduleTargetInput_FromObject(event),
+				RetryAttempts: jsii.Number(3),
+				MaxEventAge:   awscdk.Duration_Hours(jsii.Number(2)),
+			}),
+		})
+	}
+}
+
+// scheduleID is a schedule's name as a construct id: "weekly-tally" → "WeeklyTally".
+func scheduleID(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		if part != "" {
+			b.WriteString(constructID(part))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// Settings are the deployment's choices; everything else comes from
+// shared/platform.
+type Settings struct {
+	// AssetRoot holds <function>/bootstrap for every platform function (make build).
+	AssetRoot string
+	// WebDir is the static site; empty deploys no site content.
+	WebDir string
+	// ContestID is the contest served when a request names none.
+	ContestID string
+	// SiteOrigin is the only origin the function URLs and the data bucket
+	// accept (scheme://host[:port]); empty means the CloudFront URL.
+	SiteOrigin string
+	// SiteDomain and SiteCertificateARN put the site on a custom domain.
+	SiteDomain, SiteCertificateARN string
+	// MailFrom is the SES identity that sends sign-in codes.
+	MailFrom string
+	// GraceSeconds is how late after the deadline a submission is taken.
+	GraceSeconds int
+	// AlarmEmail, when set, is subscribed to the alarm topic.
+	AlarmEmail string
+}
+
+// DefaultMailFrom is a placeholder that synthesizes but cannot send: a real
+// deployment sets -c mailFrom (make deploy requires it).
+const DefaultMailFrom = "no-reply@hoithi.invalid"
+
+// SettingsFromContext reads the settings from CDK context (see the package
+// documentation) and checks them.
+func SettingsFromContext(node constructs.Node) (Settings, error) {
+	str := func(key, def string) string {
+		if v, ok := node.TryGetContext(&key).(string); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	s := Settings{
+		AssetRoot:          str("assetRoot", filepath.Join(".local", "build")),
+		ContestID:          str("contestId", "demo"),
+		SiteOrigin:         str("siteOrigin", ""),
+		SiteDomain:         str("siteDomain", ""),
+		SiteCertificateARN: str("siteCertificateArn", ""),
+		MailFrom:           str("mailFrom", DefaultMailFrom),
+		AlarmEmail:         str("alarmEmail", ""),
+		GraceSeconds:       60,
+	}
+	if v := str("submitGraceSeconds", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return s, fmt.Errorf("context submitGraceSeconds=%q: want a number of seconds", v)
+		}
+		s.GraceSeconds = n
+	}
+	s.WebDir = str("webDir", "web")
+	if st, err := os.Stat(s.WebDir); err != nil || !st.IsDir() {
+		s.WebDir = ""
+	}
+	return s, s.Check()
+}
+
+// Check validates the settings before anything is built from them.
+func (s Settings) Check() error {
+	for _, f := range platform.Functions {
+		p := filepath.Join(s.AssetRoot, f.Name, "bootstrap")
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			return fmt.Errorf("function %s: no %s: run `make build` first (or set -c assetRoot)", f.Name, p)
+		}
+	}
+	if s.ContestID == "" || strings.ContainsAny(s.ContestID, "# /") {
+		return fmt.Errorf("contestId %q: want a plain identifier", s.ContestID)
+	}
+	if s.SiteOrigin != "" {
+		u, err := url.Parse(s.SiteOrigin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("siteOrigin %q: want an origin such as https://hoithi.example.gov.vn (scheme and host, no path)", s.SiteOrigin)
+		}
+	}
+	if (s.SiteDomain == "") != (s.SiteCertificateARN == "") {
+		return fmt.Errorf("siteDomain and siteCertificateArn go together (the certificate must be in us-east-1)")
+	}
+	if a, err := mail.ParseAddress(s.MailFrom); err != nil || a.Address != s.MailFrom {
+		return fmt.Errorf("mailFrom %q: want a bare e-mail address such as no-reply@example.gov.vn", s.MailFrom)
+	}
+	if s.GraceSeconds < 0 || s.GraceSeconds > 3600 {
+		return fmt.Errorf("submitGraceSeconds %d: want 0 to 3600 (as the functions accept)", s.GraceSeconds)
+	}
+	return nil
+}
+
+// siteOrigin is the origin the function URLs accept, once the distribution's
+// domain is known (a deploy-time token when the site has no custom domain).
+func (s Settings) siteOrigin(distributionDomain string) string {
+	switch {
+	case s.SiteOrigin != "":
+		return strings.TrimSuffix(s.SiteOrigin, "/")
+	case s.SiteDomain != "":
+		return "https://" + s.SiteDomain
+	default:
+		return "https://" + distributionDomain
+	}
+}
+
+// mailDomain is the domain part of MailFrom (SES may verify either).
+func (s Settings) mailDomain() string {
+	return s.MailFrom[strings.LastIndexByte(s.MailFrom, '@')+1:]
+}

@@ -1,0 +1,863 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// The stack is synthesized once for all tests (jsii starts Node and loads the
+// CDK library: seconds, not milliseconds), in one app with two stacks:
+//   - configured: a site origin, a web/ folder and a mail identity given;
+//   - defaults: nothing given, so the site origin is the CloudFront URL.
+const (
+	testOrigin   = "https://hoithi.example.gov.vn"
+	testMailFrom = "no-reply@hoithi.example.gov.vn"
+	testContest  = "hue-2026"
+)
+
+type synthesized struct {
+	configured, defaults *stackUnderTest
+	outdir               string
+}
+
+type stackUnderTest struct {
+	h   *HoiThi
+	tpl assertions.Template
+	// doc is the template as JSON, for walks the assertion library cannot express.
+	doc map[string]any
+}
+
+var (
+	synthOnce sync.Once
+	synthed   *synthesized
+	synthErr  error
+	tempRoot  string
+)
+
+func TestMain(m *testing.M) {
+	// jsii prints a banner on Node 20 (end of life); the Makefile sets the same.
+	os.Setenv("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	var err error
+	if tempRoot, err = os.MkdirTemp("", "hoithi-infra-test-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if synthed != nil {
+		jsii.Close()
+	}
+	os.RemoveAll(tempRoot)
+	os.Exit(code)
+}
+
+// synth builds both stacks the first time a test needs them.
+func synth(t *testing.T) *synthesized {
+	t.Helper()
+	synthOnce.Do(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				synthErr = fmt.Errorf("synthesis panicked: %v", r)
+			}
+		}()
+		synthed, synthErr = build()
+	})
+	if synthErr != nil {
+		t.Fatal(synthErr)
+	}
+	return synthed
+}
+
+func build() (*synthesized, error) {
+	// GIVEN a dummy bootstrap per function, and a small site folder.
+	assets := filepath.Join(tempRoot, "build")
+	for _, f := range platform.Functions {
+		dir := filepath.Join(assets, f.Name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte("#!/bin/sh\n# "+f.Name+"\n"), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	web := filepath.Join(tempRoot, "web")
+	if err := os.MkdirAll(web, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html><title>HoiThi</title>"), 0o644); err != nil {
+		return nil, err
+	}
+	s := &synthesized{outdir: filepath.Join(tempRoot, "cdk.out")}
+	app := NewApp(s.outdir, nil)
+	configured := Settings{AssetRoot: assets, WebDir: web, ContestID: testContest, SiteOrigin: testOrigin,
+		MailFrom: testMailFrom, GraceSeconds: 90, AlarmEmail: "ops@example.gov.vn"}
+	defaults := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60}
+	for _, set := range []Settings{configured, defaults} {
+		if err := set.Check(); err != nil {
+			return nil, err
+		}
+	}
+	// WHEN the app is synthesized
+	s.configured = &stackUnderTest{h: NewHoiThi(app, "HoiThi", nil, configured)}
+	s.defaults = &stackUnderTest{h: NewHoiThi(app, "HoiThiDefaults", nil, defaults)}
+	for _, st := range []*stackUnderTest{s.configured, s.defaults} {
+		st.tpl = assertions.Template_FromStack(st.h.Stack, nil)
+		raw, err := json.Marshal(st.tpl.ToJSON())
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(raw, &st.doc); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// assert runs an assertion of the CDK library, whose failures are panics,
+// and turns a failure into a test failure.
+func assert(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%s: %v", what, r)
+		}
+	}()
+	f()
+}
+
+// resources returns the template's resources of one type by logical id.
+func (s *stackUnderTest) resources(typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range s.doc["Resources"].(map[string]any) {
+		r := r.(map[string]any)
+		if r["Type"] == typ {
+			out[id] = r
+		}
+	}
+	return out
+}
+
+// byPath finds the resource a construct path names (HoiThi/AuthFunction/Resource).
+func (s *stackUnderTest) byPath(t *testing.T, path string) (string, map[string]any) {
+	t.Helper()
+	for id, r := range s.doc["Resources"].(map[string]any) {
+		r := r.(map[string]any)
+		if md, _ := r["Metadata"].(map[string]any); md != nil && md["aws:cdk:path"] == *s.h.Stack.StackName()+"/"+path {
+			return id, r
+		}
+	}
+	t.Fatalf("no resource at %s", path)
+	return "", nil
+}
+
+// function is a platform function's AWS::Lambda::Function (logical id, properties).
+func (s *stackUnderTest) function(t *testing.T, name string) (string, map[string]any) {
+	t.Helper()
+	id, r := s.byPath(t, constructID(name)+"Function/Resource")
+	return id, r["Properties"].(map[string]any)
+}
+
+func props(r map[string]any) map[string]any { p, _ := r["Properties"].(map[string]any); return p }
+
+func jsonOf(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func strs(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			out = append(out, fmt.Sprint(x))
+		}
+		return out
+	}
+	return nil
+}
+
+func TestEveryFunctionIsAGoBootstrapOnArm64(t *testing.T) {
+	s := synth(t).configured
+	for _, f := range platform.Functions {
+		t.Run(f.Name+" runs bootstrap on provided.al2023 arm64 with its platform settings", func(t *testing.T) {
+			// GIVEN the function as shared/platform describes it
+			// WHEN the stack is synthesized
+			// THEN the assertion library finds it with runtime, architecture, handler, memory, timeout, cap and JSON logs
+			assert(t, "function "+f.Name, func() {
+				s.tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), &map[string]any{
+					"Description":                  jsii.String("HoiThi " + f.Name + ": " + f.Describes),
+					"Runtime":                      jsii.String("provided.al2023"),
+					"Architectures":                jsii.Strings("arm64"),
+					"Handler":                      jsii.String("bootstrap"),
+					"MemorySize":                   jsii.Number(f.MemoryMB),
+					"Timeout":                      jsii.Number(f.Timeout.Seconds()),
+					"ReservedConcurrentExecutions": jsii.Number(f.Reserved),
+					"LoggingConfig":                assertions.Match_ObjectLike(&map[string]any{"LogFormat": jsii.String("JSON")}),
+				})
+			})
+			_, p := s.function(t, f.Name)
+			logGroup := p["LoggingConfig"].(map[string]any)["LogGroup"].(map[string]any)["Ref"].(string)
+			lg := s.resources("AWS::Logs::LogGroup")[logGroup]
+			if lg == nil || props(lg)["RetentionInDays"] != float64(30) {
+				t.Errorf("log group %s = %v, want retention 30 days", logGroup, lg)
+			}
+		})
+	}
+	t.Run("no other function runs a custom runtime", func(t *testing.T) {
+		// GIVEN the stack WHEN synthesized THEN the only provided.al2023 functions are the platform's
+		// (the other one is the library's site-deployment handler, in Python)
+		n := 0
+		for _, r := range s.resources("AWS::Lambda::Function") {
+			if props(r)["Runtime"] == "provided.al2023" {
+				n++
+			}
+		}
+		if n != len(platform.Functions) {
+			t.Errorf("%d provided.al2023 functions, want %d", n, len(platform.Functions))
+		}
+	})
+}
+
+func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
+	s := synth(t).configured
+	secretID, _ := s.byPath(t, "TokenKey/Resource")
+	tableID, _ := s.byPath(t, "Table/Resource")
+	for _, f := range platform.Functions {
+		t.Run(f.Name+" reads resource names from its environment", func(t *testing.T) {
+			// GIVEN the function's grants WHEN synthesized
+			_, p := s.function(t, f.Name)
+			env := p["Environment"].(map[string]any)["Variables"].(map[string]any)
+			// THEN the names come from the stack and context
+			if got := jsonOf(env[platform.EnvTable]); got != jsonOf(map[string]any{"Ref": tableID}) {
+				t.Errorf("%s = %s, want the table's Ref", platform.EnvTable, got)
+			}
+			if env[platform.EnvContest] != testContest || env[platform.EnvGraceSeconds] != "90" || env[platform.EnvSiteURL] != testOrigin {
+				t.Errorf("contest %v, grace %v, site %v: want %s, 90, %s from the settings", env[platform.EnvContest], env[platform.EnvGraceSeconds], env[platform.EnvSiteURL], testContest, testOrigin)
+			}
+			if env[platform.EnvBucket] == nil {
+				t.Errorf("%s is not set", platform.EnvBucket)
+			}
+			// AND the signing key is passed by ARN, to those granted it only
+			wantARN := Grants[f.Name].TokenKey
+			if got := jsonOf(env[platform.EnvTokenSecretARN]); wantARN && got != jsonOf(map[string]any{"Ref": secretID}) {
+				t.Errorf("%s = %s, want the secret's Ref", platform.EnvTokenSecretARN, got)
+			} else if !wantARN && env[platform.EnvTokenSecretARN] != nil {
+				t.Errorf("%s is set for a function not granted the key", platform.EnvTokenSecretARN)
+			}
+			if _, ok := env[platform.EnvTokenKey]; ok {
+				t.Errorf("%s is set: the key must come from Secrets Manager", platform.EnvTokenKey)
+			}
+			// AND no variable resolves the secret's value
+			for k, v := range env {
+				if j := jsonOf(v); strings.Contains(j, "resolve:secretsmanager") || strings.Contains(j, "SecretString") ||
+					(k != platform.EnvTokenSecretARN && strings.Contains(j, secretID)) {
+					t.Errorf("%s = %s refers to the secret's value", k, j)
+				}
+			}
+			if got, want := env[platform.EnvMailFrom] != nil, Grants[f.Name].SendMail; got != want {
+				t.Errorf("%s set = %v, want %v (only mail senders)", platform.EnvMailFrom, got, want)
+			}
+		})
+	}
+	t.Run("the key is generated by Secrets Manager", func(t *testing.T) {
+		// GIVEN the stack WHEN synthesized THEN the secret's value is generated by AWS, never in the template
+		assert(t, "secret", func() {
+			s.tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), &map[string]any{
+				"GenerateSecretString": assertions.Match_ObjectLike(&map[string]any{"PasswordLength": jsii.Number(64), "ExcludePunctuation": jsii.Bool(true)}),
+				"SecretString":         assertions.Match_Absent(),
+			})
+		})
+	})
+}
+
+func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
+	all := synth(t)
+	var withURL []platform.Function
+	for _, f := range platform.Functions {
+		if f.HasURL {
+			withURL = append(withURL, f)
+		}
+	}
+	methods := make([]any, len(platform.FunctionURLCORS.AllowMethods))
+	for i, m := range platform.FunctionURLCORS.AllowMethods {
+		methods[i] = m
+	}
+	headers := make([]any, len(platform.FunctionURLCORS.AllowHeaders))
+	for i, h := range platform.FunctionURLCORS.AllowHeaders {
+		headers[i] = h
+	}
+	check := func(t *testing.T, s *stackUnderTest, wantOrigin any) {
+		t.Helper()
+		if n := len(s.resources("AWS::Lambda::Url")); n != len(withURL) {
+			t.Fatalf("%d function URLs, want %d", n, len(withURL))
+		}
+		for _, f := range withURL {
+			fnID, _ := s.function(t, f.Name)
+			_, u := s.byPath(t, constructID(f.Name)+"Function/FunctionUrl/Resource")
+			p := props(u)
+			if jsonOf(p["TargetFunctionArn"]) != jsonOf(map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}) {
+				t.Errorf("%s URL targets %s", f.Name, jsonOf(p["TargetFunctionArn"]))
+			}
+			if p["AuthType"] != "NONE" || p["InvokeMode"] != "RESPONSE_STREAM" {
+				t.Errorf("%s URL: auth %v, invoke mode %v; want NONE, RESPONSE_STREAM", f.Name, p["AuthType"], p["InvokeMode"])
+			}
+			cors := p["Cors"].(map[string]any)
+			if got := jsonOf(cors["AllowOrigins"]); got != jsonOf([]any{wantOrigin}) {
+				t.Errorf("%s URL allows origins %s, want only %s", f.Name, got, jsonOf(wantOrigin))
+			}
+			if jsonOf(cors["AllowMethods"]) != jsonOf(methods) || jsonOf(cors["AllowHeaders"]) != jsonOf(headers) ||
+				cors["MaxAge"] != platform.FunctionURLCORS.MaxAge.Seconds() || cors["AllowCredentials"] == true {
+				t.Errorf("%s URL CORS %s differs from platform.FunctionURLCORS", f.Name, jsonOf(cors))
+			}
+		}
+	}
+	t.Run("with siteOrigin given, every URL allows that origin only", func(t *testing.T) {
+		// GIVEN -c siteOrigin WHEN synthesized THEN each URL's CORS names exactly it
+		check(t, all.configured, testOrigin)
+	})
+	t.Run("without siteOrigin, every URL allows the CloudFront site only", func(t *testing.T) {
+		// GIVEN no origin WHEN synthesized THEN each URL's CORS names the distribution's domain
+		distID, _ := all.defaults.byPath(t, "Site/Resource")
+		check(t, all.defaults, map[string]any{"Fn::Join": []any{"", []any{"https://", map[string]any{"Fn::GetAtt": []any{distID, "DomainName"}}}}})
+	})
+}
+
+func TestBucketsArePrivateEncryptedAndTLSOnly(t *testing.T) {
+	s := synth(t).configured
+	buckets := s.resources("AWS::S3::Bucket")
+	if len(buckets) != 2 {
+		t.Fatalf("%d buckets, want 2 (data, site)", len(buckets))
+	}
+	policies := s.resources("AWS::S3::BucketPolicy")
+	for id, b := range buckets {
+		t.Run(id+" blocks public access, is encrypted and refuses plain HTTP", func(t *testing.T) {
+			// GIVEN a bucket of the stack WHEN synthesized THEN
+			p := props(b)
+			if got := jsonOf(p["PublicAccessBlockConfiguration"]); got != `{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}` {
+				t.Errorf("public access block %s, want all four on", got)
+			}
+			if got := jsonOf(p["BucketEncryption"]); !strings.Contains(got, `"SSEAlgorithm":"AES256"`) {
+				t.Errorf("encryption %s, want S3-managed", got)
+			}
+			denies := false
+			for _, pol := range policies {
+				pp := props(pol)
+				if jsonOf(pp["Bucket"]) != jsonOf(map[string]any{"Ref": id}) {
+					continue
+				}
+				for _, st := range pp["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+					st := st.(map[string]any)
+					if st["Effect"] == "Deny" && strings.Contains(jsonOf(st["Condition"]), `"aws:SecureTransport":"false"`) {
+						denies = true
+					}
+				}
+			}
+			if !denies {
+				t.Error("no policy statement denies requests without TLS")
+			}
+		})
+	}
+	t.Run("the data bucket takes browser uploads from the site origin only and aborts stale multipart uploads", func(t *testing.T) {
+		// GIVEN -c siteOrigin WHEN synthesized THEN CORS and lifecycle are as below
+		assert(t, "data bucket", func() {
+			s.tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), &map[string]any{
+				"CorsConfiguration": map[string]any{"CorsRules": []any{map[string]any{
+					"AllowedOrigins": jsii.Strings(testOrigin),
+					"AllowedMethods": jsii.Strings(platform.BucketCORS.AllowMethods...),
+					"AllowedHeaders": jsii.Strings(platform.BucketCORS.AllowHeaders...),
+					"ExposedHeaders": jsii.Strings(platform.BucketCORS.ExposeHeaders...),
+					"MaxAge":         jsii.Number(platform.BucketCORS.MaxAge.Seconds()),
+				}}},
+				"LifecycleConfiguration": map[string]any{"Rules": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+					"AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": jsii.Number(1)},
+					"Status":                         jsii.String("Enabled"),
+				})})},
+			})
+		})
+	})
+}
+
+// statement is one IAM policy statement with where it was found.
+type statement struct {
+	where string
+	st    map[string]any
+}
+
+// policyStatements walks every policy document of the template: identity
+// policies (all statements) and resource policies (their Allow statements).
+func (s *stackUnderTest) policyStatements() []statement {
+	var out []statement
+	add := func(where string, doc any, allowOnly bool) {
+		d, _ := doc.(map[string]any)
+		list, _ := d["Statement"].([]any)
+		for _, x := range list {
+			st := x.(map[string]any)
+			if allowOnly && st["Effect"] != "Allow" {
+				continue
+			}
+			out = append(out, statement{where, st})
+		}
+	}
+	for id, r := range s.resources("AWS::IAM::Policy") {
+		add(id, props(r)["PolicyDocument"], false)
+	}
+	for id, r := range s.resources("AWS::IAM::ManagedPolicy") {
+		add(id, props(r)["PolicyDocument"], false)
+	}
+	for id, r := range s.resources("AWS::IAM::Role") {
+		ps, _ := props(r)["Policies"].([]any)
+		for _, p := range ps {
+			add(id, p.(map[string]any)["PolicyDocument"], false)
+		}
+	}
+	for _, typ := range []string{"AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SecretsManager::ResourcePolicy"} {
+		for id, r := range s.resources(typ) {
+			add(id, props(r)["PolicyDocument"], true)
+		}
+	}
+	return out
+}
+
+// actionsOf lists the actions a function's role policy allows.
+func (s *stackUnderTest) actionsOf(t *testing.T, fn string) map[string][]statement {
+	t.Helper()
+	id, _ := s.byPath(t, constructID(fn)+"Function/ServiceRole/DefaultPolicy/Resource")
+	out := map[string][]statement{}
+	for _, st := range s.policyStatements() {
+		if st.where == id {
+			for _, a := range strs(st.st["Action"]) {
+				out[a] = append(out[a], st)
+			}
+		}
+	}
+	return out
+}
+
+func TestLeastPrivilege(t *testing.T) {
+	s := synth(t).configured
+	t.Run("no policy statement allows an action with a wildcard", func(t *testing.T) {
+		// GIVEN every IAM policy and every resource policy's Allow statements
+		// WHEN their actions are read THEN none contains *
+		sts := s.policyStatements()
+		if len(sts) == 0 {
+			t.Fatal("found no policy statements")
+		}
+		for _, st := range sts {
+			if st.st["NotAction"] != nil {
+				t.Errorf("%s uses NotAction: %s", st.where, jsonOf(st.st))
+			}
+			for _, a := range strs(st.st["Action"]) {
+				if strings.Contains(a, "*") {
+					t.Errorf("%s allows %q", st.where, a)
+				}
+			}
+		}
+	})
+	t.Run("every platform function has its grants declared", func(t *testing.T) {
+		// GIVEN shared/platform's functions THEN each has an entry in Grants
+		for _, f := range platform.Functions {
+			if _, ok := Grants[f.Name]; !ok {
+				t.Errorf("function %s has no entry in Grants (infra/functions.go)", f.Name)
+			}
+		}
+	})
+	for _, f := range platform.Functions {
+		a := Grants[f.Name]
+		t.Run(f.Name+" may do what its grants say and no more", func(t *testing.T) {
+			// GIVEN the function's Grants entry WHEN synthesized THEN its role allows:
+			got := s.actionsOf(t, f.Name)
+			has := func(action string) bool { return len(got[action]) > 0 }
+			if has("dynamodb:PutItem") != (a.Table == readWriteTable || a.Table == readTablePutPapers) ||
+				has("dynamodb:UpdateItem") != (a.Table == readWriteTable) || has("dynamodb:DeleteItem") != (a.Table == readWriteTable) ||
+				has("dynamodb:GetItem") != (a.Table != noTable) {
+				t.Errorf("table actions %v do not match access %d", keys(got, "dynamodb:"), a.Table)
+			}
+			if a.Table == readTablePutPapers {
+				for _, st := range got["dynamodb:PutItem"] {
+					if !strings.Contains(jsonOf(st.st["Condition"]), `"dynamodb:LeadingKeys":["`+paperPartitions+`"]`) {
+						t.Errorf("PutItem without the papers-only condition: %s", jsonOf(st.st))
+					}
+				}
+			}
+			checkPrefixes(t, got["s3:GetObject"], a.ReadPrefixes)
+			checkPrefixes(t, got["s3:PutObject"], a.WritePrefixes)
+			if has("s3:ListBucket") != a.ListBucket {
+				t.Errorf("s3:ListBucket granted = %v, want %v", has("s3:ListBucket"), a.ListBucket)
+			}
+			checkPrefixes(t, got["s3:DeleteObject"], a.DeletePrefixes)
+			if a.Multipart {
+				checkPrefixes(t, got["s3:AbortMultipartUpload"], a.WritePrefixes)
+			} else if has("s3:AbortMultipartUpload") {
+				t.Error("may abort multipart uploads")
+			}
+			if has("secretsmanager:GetSecretValue") != a.TokenKey {
+				t.Errorf("reads the token key = %v, want %v", has("secretsmanager:GetSecretValue"), a.TokenKey)
+			}
+			if has("ses:SendEmail") != a.SendMail {
+				t.Errorf("sends e-mail = %v, want %v", has("ses:SendEmail"), a.SendMail)
+			}
+			for _, st := range got["ses:SendEmail"] {
+				if !strings.Contains(jsonOf(st.st), `"ses:FromAddress":"`+testMailFrom+`"`) || !strings.Contains(jsonOf(st.st["Resource"]), ":identity/"+testMailFrom) {
+					t.Errorf("ses:SendEmail not limited to the mailFrom identity: %s", jsonOf(st.st))
+				}
+			}
+		})
+	}
+	t.Run("CloudFront reads published results, nothing else of the data bucket", func(t *testing.T) {
+		// GIVEN the data bucket's policy WHEN CloudFront is its principal THEN only results/* is readable
+		dataID, _ := s.byPath(t, "DataBucket/Resource")
+		for _, st := range s.policyStatements() {
+			if !strings.Contains(jsonOf(st.st["Principal"]), "cloudfront.amazonaws.com") || !strings.Contains(jsonOf(st.st["Resource"]), dataID) {
+				continue
+			}
+			if got := jsonOf(st.st["Resource"]); !strings.Contains(got, `"/`+platform.PrefixResults+`*"`) {
+				t.Errorf("CloudFront may read %s of the data bucket, want %s* only", got, platform.PrefixResults)
+			}
+		}
+	})
+}
+
+func keys(m map[string][]statement, prefix string) []string {
+	var out []string
+	for k := range m {
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkPrefixes checks that S3 object statements cover exactly the prefixes.
+func checkPrefixes(t *testing.T, sts []statement, prefixes []string) {
+	t.Helper()
+	var got []string
+	for _, st := range sts {
+		j := jsonOf(st.st["Resource"])
+		for _, p := range []string{platform.PrefixBanks, platform.PrefixResults, platform.PrefixClips} {
+			if strings.Contains(j, `"/`+p+`*"`) {
+				got = append(got, p)
+			}
+		}
+		if !strings.Contains(j, `/`+platform.PrefixBanks) && !strings.Contains(j, `/`+platform.PrefixResults) && !strings.Contains(j, `/`+platform.PrefixClips) {
+			t.Errorf("object access beyond the data bucket's prefixes: %s", j)
+		}
+	}
+	sort.Strings(got)
+	want := slices.Clone(prefixes)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("object prefixes %v, want %v", got, want)
+	}
+}
+
+func TestTableIsThePlatformTable(t *testing.T) {
+	s := synth(t).configured
+	// GIVEN platform.Table WHEN synthesized THEN the one table matches it
+	assert(t, "one table", func() { s.tpl.ResourceCountIs(jsii.String("AWS::DynamoDB::Table"), jsii.Number(1)) })
+	_, r := s.byPath(t, "Table/Resource")
+	p := props(r)
+	if p["BillingMode"] != "PAY_PER_REQUEST" || jsonOf(p["PointInTimeRecoverySpecification"]) != `{"PointInTimeRecoveryEnabled":true}` {
+		t.Errorf("billing %v, PITR %s: want on demand with point-in-time recovery", p["BillingMode"], jsonOf(p["PointInTimeRecoverySpecification"]))
+	}
+	if jsonOf(p["TimeToLiveSpecification"]) != jsonOf(map[string]any{"AttributeName": platform.Table.TTLAttribute, "Enabled": true}) {
+		t.Errorf("TTL %s, want %s", jsonOf(p["TimeToLiveSpecification"]), platform.Table.TTLAttribute)
+	}
+	if p["StreamSpecification"] != nil {
+		t.Errorf("stream %s: nothing reads one", jsonOf(p["StreamSpecification"]))
+	}
+	keySchema := func(pk, sk string) string {
+		return jsonOf([]any{map[string]any{"AttributeName": pk, "KeyType": "HASH"}, map[string]any{"AttributeName": sk, "KeyType": "RANGE"}})
+	}
+	if jsonOf(p["KeySchema"]) != keySchema(platform.Table.PartitionKey, platform.Table.SortKey) {
+		t.Errorf("key schema %s", jsonOf(p["KeySchema"]))
+	}
+	gsis, _ := p["GlobalSecondaryIndexes"].([]any)
+	if len(gsis) != len(platform.Table.Indexes) {
+		t.Fatalf("%d indexes, want %d", len(gsis), len(platform.Table.Indexes))
+	}
+	for i, ix := range platform.Table.Indexes {
+		g := gsis[i].(map[string]any)
+		proj := map[string]any{"ProjectionType": "KEYS_ONLY"}
+		if len(ix.Projected) > 0 {
+			proj = map[string]any{"ProjectionType": "INCLUDE", "NonKeyAttributes": ix.Projected}
+		}
+		if g["IndexName"] != ix.Name || jsonOf(g["KeySchema"]) != keySchema(ix.PartitionKey, ix.SortKey) || jsonOf(g["Projection"]) != jsonOf(proj) {
+			t.Errorf("index %d = %s, want %+v", i, jsonOf(g), ix)
+		}
+	}
+}
+
+func TestSchedulesRunInHoChiMinhTime(t *testing.T) {
+	s := synth(t).configured
+	scheds := s.resources("AWS::Scheduler::Schedule")
+	n := 0
+	for _, f := range platform.Functions {
+		fnID, _ := s.function(t, f.Name)
+		for _, sc := range f.Schedules {
+			n++
+			t.Run(f.Name+" "+sc.Name+" runs at "+sc.Expression()+" "+sc.TimeZone, func(t *testing.T) {
+				// GIVEN the platform schedule WHEN synthesized THEN one schedule invokes the function with its event
+				_, r := s.byPath(t, constructID(f.Name)+scheduleID(sc.Name)+"/Resource")
+				p := props(r)
+				if p["ScheduleExpression"] != sc.Expression() || p["ScheduleExpressionTimezone"] != sc.TimeZone || sc.TimeZone != "Asia/Ho_Chi_Minh" {
+					t.Errorf("expression %v in %v, want %s in Asia/Ho_Chi_Minh", p["ScheduleExpression"], p["ScheduleExpressionTimezone"], sc.Expression())
+				}
+				target := p["Target"].(map[string]any)
+				if jsonOf(target["Arn"]) != jsonOf(map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}) {
+					t.Errorf("target %s, want %s", jsonOf(target["Arn"]), fnID)
+				}
+				var ev struct {
+					Source     string            `json:"source"`
+					DetailType string            `json:"detail-type"`
+					Detail     map[string]string `json:"detail"`
+				}
+				if err := json.Unmarshal([]byte(joined(target["Input"])), &ev); err != nil {
+					t.Fatalf("input %s: %v", jsonOf(target["Input"]), err)
+				}
+				want := map[string]string{"contest": testContest, "action": sc.Action, "slot": sc.Name}
+				if ev.Source != "aws.scheduler" || ev.DetailType != "Scheduled Event" || jsonOf(ev.Detail) != jsonOf(want) {
+					t.Errorf("event %+v, want a Scheduled Event from aws.scheduler with detail %v", ev, want)
+				}
+			})
+		}
+	}
+	if len(scheds) != n {
+		t.Errorf("%d schedules, want %d", len(scheds), n)
+	}
+}
+
+// joined renders an Fn::Join of strings and references as text (references
+// become "REF"), to read JSON the template builds at deploy time.
+func joined(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case map[string]any:
+		if j, ok := v["Fn::Join"].([]any); ok {
+			var parts []string
+			for _, p := range j[1].([]any) {
+				parts = append(parts, joined(p))
+			}
+			return strings.Join(parts, j[0].(string))
+		}
+	}
+	return "REF"
+}
+
+func TestObjectNotificationsReachTheirFunction(t *testing.T) {
+	s := synth(t).configured
+	configs := ""
+	for _, r := range s.resources("Custom::S3BucketNotifications") {
+		configs += jsonOf(props(r)["NotificationConfiguration"])
+	}
+	n := 0
+	for _, f := range platform.Functions {
+		prefix := Grants[f.Name].ObjectCreated
+		if prefix == "" {
+			continue
+		}
+		n++
+		t.Run(f.Name+" is notified of objects created under "+prefix, func(t *testing.T) {
+			// GIVEN the function's ObjectCreated prefix WHEN synthesized
+			// THEN the data bucket notifies it, for that prefix only
+			fnID, _ := s.function(t, f.Name)
+			want := jsonOf(map[string]any{
+				"Events":            []any{"s3:ObjectCreated:*"},
+				"Filter":            map[string]any{"Key": map[string]any{"FilterRules": []any{map[string]any{"Name": "prefix", "Value": prefix}}}},
+				"LambdaFunctionArn": map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}},
+			})
+			if !strings.Contains(configs, want) {
+				t.Errorf("notifications %s lack %s", configs, want)
+			}
+		})
+	}
+	if got := strings.Count(configs, "LambdaFunctionArn"); got != n {
+		t.Errorf("%d notification targets, want %d", got, n)
+	}
+}
+
+func TestAlarmsGoToTheTopic(t *testing.T) {
+	s := synth(t).configured
+	topicID, _ := s.byPath(t, "Alarms/Resource")
+	alarms := s.resources("AWS::CloudWatch::Alarm")
+	find := func(metric string, dims map[string]any) bool {
+		for _, a := range alarms {
+			p := props(a)
+			if !strings.Contains(jsonOf(p["AlarmActions"]), topicID) {
+				continue
+			}
+			if p["MetricName"] == metric && strings.Contains(jsonOf(p["Dimensions"]), jsonOf(dims)[1:len(jsonOf(dims))-1]) {
+				return true
+			}
+			if strings.Contains(jsonOf(p["Metrics"]), `"MetricName":"`+metric+`"`) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range platform.Functions {
+		fnID, _ := s.function(t, f.Name)
+		for _, metric := range []string{"Errors", "Throttles"} {
+			t.Run(f.Name+" "+metric+" alarm", func(t *testing.T) {
+				// GIVEN the function WHEN synthesized THEN an alarm on its metric notifies the topic
+				if !find(metric, map[string]any{"Name": "FunctionName", "Value": map[string]any{"Ref": fnID}}) {
+					t.Errorf("no %s alarm for %s to the topic", metric, f.Name)
+				}
+			})
+		}
+	}
+	t.Run("DynamoDB throttling alarm", func(t *testing.T) {
+		// GIVEN the table WHEN synthesized THEN an alarm on its throttled requests notifies the topic
+		if !find("ThrottledRequests", nil) {
+			t.Error("no alarm on the table's ThrottledRequests")
+		}
+	})
+	t.Run("the alarm e-mail is subscribed", func(t *testing.T) {
+		// GIVEN -c alarmEmail WHEN synthesized THEN the topic has that e-mail subscription
+		assert(t, "subscription", func() {
+			s.tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), &map[string]any{
+				"Protocol": jsii.String("email"), "Endpoint": jsii.String("ops@example.gov.vn"),
+			})
+		})
+	})
+}
+
+func TestSAMFindsEachFunctionsCode(t *testing.T) {
+	all := synth(t)
+	s := all.configured
+	for _, f := range platform.Functions {
+		t.Run(f.Name+" keeps aws:asset:path and aws:asset:property", func(t *testing.T) {
+			// GIVEN a function from a bootstrap folder WHEN synthesized
+			_, r := s.byPath(t, constructID(f.Name)+"Function/Resource")
+			md := r["Metadata"].(map[string]any)
+			// THEN the metadata names the staged folder and the property it fills
+			if md["aws:asset:property"] != "Code" {
+				t.Errorf("aws:asset:property = %v, want Code", md["aws:asset:property"])
+			}
+			p, _ := md["aws:asset:path"].(string)
+			if p == "" {
+				t.Fatalf("no aws:asset:path in %v", md)
+			}
+			if _, err := os.Stat(filepath.Join(all.outdir, p, "bootstrap")); err != nil {
+				t.Errorf("the staged asset has no bootstrap: %v", err)
+			}
+		})
+	}
+}
+
+func TestSiteServesWebAndTheGeneratedConfig(t *testing.T) {
+	all := synth(t)
+	s := all.configured
+	t.Run("CloudFront reaches both buckets through origin access control only", func(t *testing.T) {
+		// GIVEN the site WHEN synthesized THEN every origin uses OAC, viewers are sent to HTTPS
+		_, d := s.byPath(t, "Site/Resource")
+		cfg := props(d)["DistributionConfig"].(map[string]any)
+		for _, o := range cfg["Origins"].([]any) {
+			o := o.(map[string]any)
+			if o["OriginAccessControlId"] == nil || strings.Contains(jsonOf(o), "OriginAccessIdentity\":\"origin-access-identity") {
+				t.Errorf("origin %s without OAC", jsonOf(o))
+			}
+		}
+		if got := jsonOf(cfg["DefaultCacheBehavior"]); !strings.Contains(got, `"ViewerProtocolPolicy":"redirect-to-https"`) {
+			t.Errorf("default behavior %s", got)
+		}
+		if got := jsonOf(cfg["CacheBehaviors"]); !strings.Contains(got, `"PathPattern":"/`+platform.PrefixResults+`*"`) {
+			t.Errorf("no /%s* behavior: %s", platform.PrefixResults, got)
+		}
+	})
+	t.Run("config.js names every function URL and the contest", func(t *testing.T) {
+		// GIVEN a web folder WHEN synthesized THEN the deployment writes config.js with the URLs
+		deps := s.resources("Custom::CDKBucketDeployment")
+		if len(deps) != 1 {
+			t.Fatalf("%d site deployments, want 1", len(deps))
+		}
+		for _, d := range deps {
+			markers := jsonOf(props(d)["SourceMarkers"])
+			for _, f := range platform.Functions {
+				if !f.HasURL {
+					continue
+				}
+				urlID, _ := s.byPath(t, constructID(f.Name)+"Function/FunctionUrl/Resource")
+				if !strings.Contains(markers, `\"`+f.Name+`\":\"`) || !strings.Contains(markers, `"Fn::GetAtt":["`+urlID+`","FunctionUrl"]`) {
+					t.Errorf("config.js lacks the %s URL: %s", f.Name, markers)
+				}
+			}
+			if !strings.Contains(markers, `\"contest\":\"`+testContest+`\"`) {
+				t.Errorf("config.js lacks the contest: %s", markers)
+			}
+		}
+	})
+	t.Run("without a web folder nothing is deployed", func(t *testing.T) {
+		// GIVEN no web folder WHEN synthesized THEN there is no site deployment
+		if n := len(all.defaults.resources("Custom::CDKBucketDeployment")); n != 0 {
+			t.Errorf("%d site deployments without a web folder", n)
+		}
+	})
+}
+
+func TestOutputsNameEveryURLAndResource(t *testing.T) {
+	// GIVEN the configured stack WHEN synthesized THEN the outputs name every URL and resource
+	s := synth(t).configured
+	outs := s.doc["Outputs"].(map[string]any)
+	want := []string{"SiteURL", "SiteOrigin", "TableName", "DataBucketName", "SiteBucketName", "TokenSecretArn", "AlarmTopicArn"}
+	for _, f := range platform.Functions {
+		want = append(want, constructID(f.Name)+"FunctionName")
+		if f.HasURL {
+			want = append(want, constructID(f.Name)+"FunctionURL")
+		}
+	}
+	for _, k := range want {
+		if outs[k] == nil {
+			t.Errorf("no output %s", k)
+		}
+	}
+	if got := outs["SiteOrigin"].(map[string]any)["Value"]; got != testOrigin {
+		t.Errorf("SiteOrigin = %v, want %s", got, testOrigin)
+	}
+}
+
+func TestSettingsAreChecked(t *testing.T) {
+	assets := t.TempDir()
+	for _, f := range platform.Functions {
+		os.MkdirAll(filepath.Join(assets, f.Name), 0o755)
+		os.WriteFile(filepath.Join(assets, f.Name, "bootstrap"), nil, 0o755)
+	}
+	good := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60}
+	cases := []struct {
+		name string
+		edit func(*Settings)
+		ok   bool
+	}{
+		{"the defaults pass", func(*Settings) {}, true},
+		{"an https origin passes", func(s *Settings) { s.SiteOrigin = "https://hoithi.hue.gov.vn" }, true},
+		{"an origin with a path fails", func(s *Settings) { s.SiteOrigin = "https://hue.gov.vn/hoithi" }, false},
+		{"an origin without a scheme fails", func(s *Settings) { s.SiteOrigin = "hoithi.hue.gov.vn" }, false},
+		{"a custom domain without its certificate fails", func(s *Settings) { s.SiteDomain = "hoithi.hue.gov.vn" }, false},
+		{"a display name in mailFrom fails", func(s *Settings) { s.MailFrom = "HoiThi <no-reply@hue.gov.vn>" }, false},
+		{"a grace over an hour fails", func(s *Settings) { s.GraceSeconds = 3601 }, false},
+		{"a contest id with # fails", func(s *Settings) { s.ContestID = "a#b" }, false},
+		{"a missing bootstrap fails", func(s *Settings) { s.AssetRoot = t.TempDir() }, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// GIVEN good settings with one change WHEN checked THEN only valid ones pass
+			s := good
+			c.edit(&s)
+			if err := s.Check(); (err == nil) != c.ok {
+				t.Errorf("Check() = %v, want ok=%v", err, c.ok)
+			}
+		})
+	}
+}
