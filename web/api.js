@@ -1,4 +1,5 @@
-// HTTP client for the three function URLs (auth, quiz, grade). Each is a
+// HTTP client for the function URLs (auth, quiz, grade, tally) and for the
+// published results served by the site itself (results/…). Each function is a
 // separate origin; requests and responses are JSON; errors are
 // {"error":{"code","message","requestId"?}} and surface as ApiError.
 
@@ -11,7 +12,7 @@ export function readConfig() {
   const c = window.HOITHI_CONFIG;
   if (!c || typeof c !== 'object') return null;
   const trim = (u) => (typeof u === 'string' ? u.replace(/\/+$/, '') : '');
-  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), contest: typeof c.contest === 'string' ? c.contest : '' };
+  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), contest: typeof c.contest === 'string' ? c.contest : '' };
   if (!cfg.auth || !cfg.quiz || !cfg.grade || !cfg.contest) return null;
   return cfg;
 }
@@ -111,16 +112,63 @@ export async function request(base, path, { method = 'GET', body, token, timeout
 
 const enc = encodeURIComponent;
 
+/**
+ * Reads a published file of the site (results/<contest>/…), same origin.
+ * Resolves {status: 200, data, text} or {status: 404} when it is not
+ * published (yet); rejects with ApiError on other failures.
+ */
+export async function fetchPublished(relPath, { json = true, timeoutMs = 30000 } = {}) {
+  const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+  let timedOut = false;
+  const timer = ctrl ? setTimeout(() => { timedOut = true; ctrl.abort(); }, timeoutMs) : null;
+  let res;
+  let text;
+  try {
+    // no-cache: revalidate, so a republished round is seen at once.
+    res = await fetch(relPath, { cache: 'no-cache', credentials: 'same-origin', signal: ctrl ? ctrl.signal : undefined });
+    if (res.status === 404 || res.status === 403) return { status: 404 };
+    text = await res.text();
+  } catch (e) {
+    throw new ApiError({ status: 0, code: timedOut ? 'timeout' : 'network', message: timedOut ? MSG_TIMEOUT : MSG_NETWORK, network: true });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  if (!res.ok) throw new ApiError({ status: res.status, code: 'http_' + res.status, message: fallbackMessage(res.status) });
+  if (!json) return { status: res.status, text };
+  try {
+    return { status: res.status, data: JSON.parse(text), text };
+  } catch (e) {
+    throw new ApiError({ status: res.status, code: 'bad_response', message: MSG_BAD_RESPONSE });
+  }
+}
+
+/** Path of a published results file: results/<contest>/<round or "to-date">/<name>. */
+export function resultsPath(cfg, roundId, name) {
+  return 'results/' + enc(cfg.contest) + '/' + enc(roundId) + '/' + enc(name);
+}
+
+const MSG_NO_TALLY = 'Trang chưa được cấu hình địa chỉ chức năng tổng hợp kết quả (tally trong config.js). Vui lòng liên hệ Ban tổ chức.';
+
 /** The endpoints, bound to a config and a token getter. */
 export function makeApi(cfg, getToken) {
   const auth = () => getToken() || '';
+  const tally = (path, opts) => (cfg.tally
+    ? request(cfg.tally, path, opts)
+    : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_TALLY })));
   return {
     requestCode: (body) => request(cfg.auth, '/codes', { method: 'POST', body }),
     openSession: (body) => request(cfg.auth, '/sessions', { method: 'POST', body }),
     rounds: () => request(cfg.quiz, '/rounds?contest=' + enc(cfg.contest)),
     startPaper: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { method: 'POST', token: auth() }),
+    myPapers: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { token: auth() }),
     getPaper: (paperId) => request(cfg.quiz, '/papers/' + enc(paperId), { token: auth() }),
-    saveAnswers: (paperId, answers) => request(cfg.grade, '/papers/' + enc(paperId) + '/answers', { method: 'PUT', body: { answers }, token: auth() }),
+    /** Autosave: answers ("" clears one) and, when given, the prediction. */
+    saveAnswers: (paperId, answers, prediction) => request(cfg.grade, '/papers/' + enc(paperId) + '/answers', {
+      method: 'PUT', body: prediction === undefined ? { answers } : { answers, prediction }, token: auth(),
+    }),
     submit: (paperId, body) => request(cfg.grade, '/papers/' + enc(paperId) + '/submission', { method: 'POST', body, token: auth(), timeoutMs: 30000 }),
+    /** Organisers: preview an open round, or recompute and publish a closed one. */
+    tally: (roundId) => tally('/rounds/' + enc(roundId) + '/tally', { method: 'POST', token: auth(), timeoutMs: 120000 }),
+    participation: (roundId, unitId) => tally('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
   };
 }

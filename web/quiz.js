@@ -1,7 +1,7 @@
 // The quiz page: renders one paper, keeps the server-clock countdown,
-// autosaves answers (debounced, retried with backoff, mirrored in
-// localStorage until the server has them) and submits exactly one frozen
-// submission body, retried until the server answers.
+// autosaves answers and the prediction (debounced, retried with backoff,
+// mirrored in localStorage until the server has them) and submits exactly one
+// frozen submission body, retried until the server answers.
 //
 // Nothing here knows or computes which option is correct: the server never
 // sends the key, and the page only shows the score the grade function returns.
@@ -15,7 +15,7 @@ const TICK_MS = 250;
 
 export const keys = {
   current: (email) => 'current.' + email, // {paperId, roundId} of the paper in progress
-  draft: (paperId) => 'draft.' + paperId, // {answers: {qid: optId|""}, prediction: "123"} not yet confirmed by the server
+  draft: (paperId) => 'draft.' + paperId, // {answers: {qid: optId|""}, prediction?: "123"} not yet confirmed by the server
   submission: (paperId) => 'submission.' + paperId, // {body, meta} frozen when the participant confirmed
   results: (email) => 'results.' + email, // {roundId: {paperId, result, meta}}
 };
@@ -68,6 +68,8 @@ export class QuizSession {
     this.saveFailures = 0;
     this.savedAtText = '';
     this.prediction = ''; // the prediction field's text, mirrored for the draft
+    this.savedPrediction = null; // the prediction the server holds (number), if any
+    this.rejectedPrediction = null; // a prediction the server refused: not sent again
 
     this.submission = null; // promise of the one submission in flight
     this.expired = false;
@@ -92,6 +94,7 @@ export class QuizSession {
     store.set(keys.current(this.email), { paperId: paper.id, roundId: paper.roundId });
     this.qids = paper.questions.map((q) => q.id);
     this.saved = cleanAnswers(paper, paper.answers || {});
+    this.savedPrediction = Number.isSafeInteger(paper.prediction) ? paper.prediction : null;
 
     // Overlay what this browser changed but the server may not have yet.
     const draft = store.get(keys.draft(paper.id)) || {};
@@ -104,7 +107,8 @@ export class QuizSession {
       else delete this.current[q];
     }
 
-    this.render(draft.prediction);
+    // The field shows this browser's unsaved text, else what the server saved.
+    this.render(typeof draft.prediction === 'string' ? draft.prediction : this.savedPredictionText());
     this.bind();
     this.persistDraft();
 
@@ -112,7 +116,7 @@ export class QuizSession {
     if (pending) {
       // The participant already confirmed; the answer never came back. Send the same body again.
       this.submit();
-    } else if (Object.keys(this.dirty).length) {
+    } else if (this.hasUnsaved()) {
       this.setSaveStatus('pending');
       this.scheduleSave(0);
     } else {
@@ -131,6 +135,21 @@ export class QuizSession {
 
   serverNow() {
     return Date.now() + this.offset;
+  }
+
+  savedPredictionText() {
+    return this.savedPrediction === null ? '' : String(this.savedPrediction);
+  }
+
+  /** The prediction to autosave: the field's value when valid and not what the server already has. */
+  pendingPrediction() {
+    const p = parsePrediction(this.prediction);
+    if (!p.ok || p.value === this.savedPrediction || p.value === this.rejectedPrediction) return undefined;
+    return p.value;
+  }
+
+  hasUnsaved() {
+    return Object.keys(this.dirty).length > 0 || this.pendingPrediction() !== undefined;
   }
 
   storedSubmission() {
@@ -259,9 +278,17 @@ export class QuizSession {
       const el = e.target;
       const digits = el.value.replace(/\D/g, '').slice(0, 9);
       if (digits !== el.value) el.value = digits;
+      if (digits === this.prediction) return;
       this.prediction = digits;
       if (!$('#prediction-error').hidden && parsePrediction(digits).ok) this.showPredictionError('');
       this.persistDraft();
+      if (this.finishedFlag || this.submission || this.expired) return;
+      if (this.hasUnsaved()) {
+        this.setSaveStatus('pending');
+        this.scheduleSave(SAVE_DEBOUNCE_MS);
+      } else if (!this.saving) {
+        this.setSaveStatus(this.savedAtText ? 'saved' : 'idle');
+      }
     }, opts);
 
     form.addEventListener('submit', (e) => {
@@ -282,7 +309,7 @@ export class QuizSession {
     window.addEventListener('online', () => {
       if (this.finishedFlag) return;
       if (!$('#retry-submit').hidden) this.submit();
-      else if (Object.keys(this.dirty).length) this.scheduleSave(0);
+      else if (this.hasUnsaved()) this.scheduleSave(0);
     }, opts);
 
     document.addEventListener('visibilitychange', () => {
@@ -292,7 +319,7 @@ export class QuizSession {
 
     window.addEventListener('beforeunload', (e) => {
       if (this.finishedFlag) return;
-      if (Object.keys(this.dirty).length || this.submission) {
+      if (this.hasUnsaved() || this.submission) {
         e.preventDefault();
         e.returnValue = '';
       }
@@ -319,7 +346,7 @@ export class QuizSession {
     }
     this.persistDraft();
     this.updateProgress();
-    if (Object.keys(this.dirty).length) {
+    if (this.hasUnsaved()) {
       this.setSaveStatus('pending');
       this.scheduleSave(SAVE_DEBOUNCE_MS);
     } else if (!this.saving) {
@@ -329,8 +356,9 @@ export class QuizSession {
 
   persistDraft() {
     if (!this.paper || this.finishedFlag) return;
-    const prediction = this.prediction;
-    if (!Object.keys(this.dirty).length && !prediction) {
+    // The prediction text is kept only while it differs from the saved one ("" = cleared here).
+    const prediction = this.prediction !== this.savedPredictionText() ? this.prediction : undefined;
+    if (!Object.keys(this.dirty).length && prediction === undefined) {
       store.remove(keys.draft(this.paper.id));
       return;
     }
@@ -366,14 +394,17 @@ export class QuizSession {
     this.saveTimer = null;
     if (this.saving || this.finishedFlag || this.submission || !this.paper) return;
     const batch = { ...this.dirty };
-    if (!Object.keys(batch).length) return;
+    const prediction = this.pendingPrediction();
+    if (!Object.keys(batch).length && prediction === undefined) return;
     this.saving = true;
     if (!this.destroyed) this.setSaveStatus('saving');
     let retryIn = 0;
     try {
-      const { data } = await this.api.saveAnswers(this.paper.id, batch);
+      const { data } = await this.api.saveAnswers(this.paper.id, batch, prediction);
       this.saveFailures = 0;
       this.saved = cleanAnswers(this.paper, data.answers || {});
+      if (Number.isSafeInteger(data.prediction)) this.savedPrediction = data.prediction;
+      else if (prediction !== undefined) this.savedPrediction = prediction;
       for (const [q, a] of Object.entries(batch)) {
         if (this.dirty[q] === a) delete this.dirty[q];
       }
@@ -383,7 +414,7 @@ export class QuizSession {
       }
       this.persistDraft();
       this.savedAtText = fmtClock(data.savedAt) || fmtClock(this.serverNow());
-      if (!this.destroyed && !this.submission) this.setSaveStatus(Object.keys(this.dirty).length ? 'pending' : 'saved');
+      if (!this.destroyed && !this.submission) this.setSaveStatus(this.hasUnsaved() ? 'pending' : 'saved');
     } catch (err) {
       if (this.destroyed || this.submission || this.finishedFlag) return;
       if (err.status === 401) {
@@ -403,6 +434,7 @@ export class QuizSession {
         for (const [q, a] of Object.entries(batch)) {
           if (this.dirty[q] === a) delete this.dirty[q];
         }
+        if (prediction !== undefined) this.rejectedPrediction = prediction;
         this.persistDraft();
         this.setSaveStatus('failed');
         this.ui.showError(err);
@@ -412,7 +444,7 @@ export class QuizSession {
     }
     if (this.destroyed || this.finishedFlag || this.submission) return;
     if (retryIn) this.scheduleSave(retryIn);
-    else if (Object.keys(this.dirty).length && !this.saveTimer) this.scheduleSave(SAVE_DEBOUNCE_MS);
+    else if (this.hasUnsaved() && !this.saveTimer) this.scheduleSave(SAVE_DEBOUNCE_MS);
   }
 
   // ------------------------------------------------------------ clock
@@ -434,7 +466,9 @@ export class QuizSession {
         let msg = `Còn ${sayDuration(mark)} làm bài.`;
         if (!parsePrediction($('#prediction').value).ok) {
           msg += ' Bạn chưa trả lời câu hỏi dự đoán.';
-          this.showPredictionError('Bạn chưa trả lời câu hỏi dự đoán. Hết giờ, bài được nộp tự động; nếu để trống, dự đoán được ghi nhận là 0.');
+          this.showPredictionError(this.savedPrediction === null
+            ? 'Bạn chưa trả lời câu hỏi dự đoán. Hết giờ, bài được nộp tự động; nếu để trống, dự đoán được ghi nhận là 0.'
+            : `Ô dự đoán đang để trống. Hết giờ, bài được nộp tự động với dự đoán đã lưu trước đó (${this.savedPrediction.toLocaleString('vi-VN')}).`);
         }
         this.ui.announce(msg);
       }
@@ -457,7 +491,8 @@ export class QuizSession {
         this.finish(r.data.paper.result, this.storedSubmission()?.meta);
         return;
       }
-      if (Object.keys(this.dirty).length) this.scheduleSave(0);
+      if (Number.isSafeInteger(r.data.paper.prediction)) this.savedPrediction = r.data.paper.prediction;
+      if (this.hasUnsaved()) this.scheduleSave(0);
     } catch (e) {
       /* keep the current clock; the next action reports problems */
     }
@@ -512,13 +547,15 @@ export class QuizSession {
     for (const q of this.qids) answers[q] = this.current[q] || ''; // "" clears a saved answer the participant removed
     const pred = parsePrediction($('#prediction').value);
     const meta = { auto: Boolean(auto) };
-    let prediction;
-    if (pred.ok) prediction = pred.value;
-    else if (auto) {
-      prediction = 0;
+    const body = { answers };
+    if (pred.ok) body.prediction = pred.value;
+    else if (auto && this.savedPrediction !== null) {
+      meta.predictionSaved = true; // no "prediction": the server takes the autosaved one
+    } else if (auto) {
+      body.prediction = 0;
       meta.predictionDefaulted = true;
     } else return null;
-    return { body: { answers, prediction }, meta };
+    return { body, meta };
   }
 
   /**
@@ -592,6 +629,12 @@ export class QuizSession {
           }
           return;
         }
+        if (err.code === 'prediction_required' && frozen.meta && frozen.meta.auto && frozen.body.prediction === undefined) {
+          // The automatic submission relied on a saved prediction the server does not have: send 0 instead.
+          frozen = { body: { ...frozen.body, prediction: 0 }, meta: { ...frozen.meta, predictionSaved: false, predictionDefaulted: true } };
+          store.set(keys.submission(this.paper.id), frozen);
+          continue;
+        }
         // The server refused this body for good: do not resend it.
         store.remove(keys.submission(this.paper.id));
         submitBtn.textContent = 'Nộp bài';
@@ -607,8 +650,8 @@ export class QuizSession {
         status.textContent = '';
         submitBtn.disabled = false;
         this.setInputsDisabled(false);
-        this.setSaveStatus(Object.keys(this.dirty).length ? 'pending' : (this.savedAtText ? 'saved' : 'idle'));
-        if (Object.keys(this.dirty).length) this.scheduleSave(0);
+        this.setSaveStatus(this.hasUnsaved() ? 'pending' : (this.savedAtText ? 'saved' : 'idle'));
+        if (this.hasUnsaved()) this.scheduleSave(0);
         if (/prediction/.test(err.code)) {
           this.showPredictionError(err.message);
           $('#prediction').focus();
@@ -637,7 +680,7 @@ export class QuizSession {
   /** Leaves the page: stops timers and listeners; unsaved answers stay in localStorage. */
   destroy({ flush = true } = {}) {
     if (this.destroyed) return;
-    const pendingSave = flush && !this.finishedFlag && !this.submission && Object.keys(this.dirty).length;
+    const pendingSave = flush && !this.finishedFlag && !this.submission && this.hasUnsaved();
     if (pendingSave) this.flushSave(); // best effort, before marking destroyed so it runs
     this.destroyed = true;
     clearInterval(this.tickTimer);

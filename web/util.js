@@ -135,3 +135,81 @@ export function backoffDelay(attempt, baseMs = 1000, capMs = 30000) {
   const d = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.round(d * (0.8 + Math.random() * 0.4));
 }
+
+// ---- numbers and published figures ----
+
+/** An integer the Vietnamese way: 26.000. */
+export function fmtInt(n) {
+  const v = Number(n);
+  return Number.isFinite(v) ? v.toLocaleString('vi-VN', { maximumFractionDigits: 0 }) : '';
+}
+
+/** A share 0…1 as a percentage with one decimal: 0,7512 → "75,1%". */
+export function fmtPercent(x, digits = 1) {
+  const v = Number(x);
+  if (!Number.isFinite(v)) return '';
+  return (v * 100).toLocaleString('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits }) + '%';
+}
+
+/** A decimal with fixed digits: 9,15. */
+export function fmtDecimal(x, digits = 2) {
+  const v = Number(x);
+  if (!Number.isFinite(v)) return '';
+  return v.toLocaleString('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Time taken as mm:ss.t (tenths, truncated), minutes may exceed 59: 129400 → "02:09.4". */
+export function fmtTimeTaken(ms) {
+  const v = Math.max(0, Math.floor(Number(ms) || 0));
+  const p2 = (n) => String(n).padStart(2, '0');
+  return `${p2(Math.floor(v / 60000))}:${p2(Math.floor(v / 1000) % 60)}.${Math.floor((v % 1000) / 100)}`;
+}
+
+/** dd/MM/yyyy HH:mm:ss.SSS in ICT (the submission time that breaks last ties). */
+export function fmtDateTimeMs(t) {
+  const ms = toMs(t);
+  if (!Number.isFinite(ms)) return '';
+  return fmtDateTimeSec(ms) + '.' + String(((ms % 1000) + 1000) % 1000).padStart(3, '0');
+}
+
+/** A byte count: 8,3 KB. */
+export function fmtBytes(n) {
+  const v = Number(n);
+  if (!Number.isFinite(v)) return '';
+  if (v < 1024) return fmtInt(v) + ' B';
+  if (v < 1024 * 1024) return fmtDecimal(v / 1024, 1) + ' KB';
+  return fmtDecimal(v / 1024 / 1024, 1) + ' MB';
+}
+
+/** Lower case without Vietnamese diacritics, for searching names: "Đỗ Thị" → "do thi". */
+export function fold(s) {
+  return String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** SHA-256 of bytes (ArrayBuffer) as lower-case hex, or '' when the browser cannot (no secure context). */
+export async function sha256Hex(buf) {
+  if (!(window.crypto && crypto.subtle && typeof crypto.subtle.digest === 'function')) return '';
+  const digest = await crypto.subtle.digest('SHA-256', buf);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Copies text to the clipboard; falls back to selecting a hidden textarea. Resolves true on success. */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch (e) { /* fall back below */ }
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  ta.setAttribute('readonly', '');
+  ta.style.position = 'fixed';
+  ta.style.top = '-1000px';
+  document.body.append(ta);
+  ta.select();
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+  ta.remove();
+  return ok;
+}

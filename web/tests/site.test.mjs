@@ -175,6 +175,8 @@ test('sign in and take a whole paper: autosave, reload, submit, result', { skip,
   page.on('response', (res) => {
     const req = res.request();
     if (req.method() === 'OPTIONS') return;
+    // Published results (the site's own results/…) carry scores, not answers: only the functions' responses count here.
+    if (res.url().startsWith(SITE + '/results/')) return;
     const type = res.headers()['content-type'] || '';
     if (!type.includes('json')) return;
     reads.push(res.text().then(
@@ -416,5 +418,418 @@ test('mobile viewport: no horizontal scroll', { skip, timeout: 30000 }, async ()
     assert.ok(m.scrollWidth <= m.innerWidth, `quiz: scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; ${m.widest.join('; ')}`);
   } finally {
     await context.close();
+  }
+});
+
+// ------------------------------------------------------------ published results, unit admins, organisers
+
+const PAGE_SIZE = 50; // the full ranking's page size on the site
+
+/** Lower case without Vietnamese diacritics (as the site's name search). */
+const fold = (s) => String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+/** Digits of a Vietnamese-formatted number ("1.234" → "1234"). */
+const digits = (s) => String(s).replace(/\./g, '').trim();
+
+/** A shown Vietnamese decimal ("75,0%", "9,15") as a number. */
+const shownNumber = (s) => Number(String(s).replace(/[%\s.]/g, '').replace(',', '.'));
+/** The shown value rounds the published one to `places` decimals. */
+function assertRounded(shown, value, places, what) {
+  assert.ok(Math.abs(shownNumber(shown) - value) <= 0.5 * 10 ** -places + 1e-9, `${what}: shows ${shown} for ${value}`);
+}
+
+/** mm:ss.t as the site shows a time taken. */
+function timeTaken(ms) {
+  const p2 = (n) => String(n).padStart(2, '0');
+  return `${p2(Math.floor(ms / 60000))}:${p2(Math.floor(ms / 1000) % 60)}.${Math.floor((ms % 1000) / 100)}`;
+}
+
+async function call(method, url, token) {
+  const res = await fetch(url, { method, headers: token ? { Authorization: 'Bearer ' + token } : {} });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** The newest closed round of an audience. */
+function lastClosed(rounds, audience) {
+  return rounds.filter((r) => r.status === 'closed' && r.audience === audience)
+    .sort((a, b) => Date.parse(b.closesAt) - Date.parse(a.closesAt))[0];
+}
+
+// One code a minute per e-mail: the first organiser signs in through the
+// form once, and the tests that need an organiser share that browser state.
+let organiserSignIn = null;
+function organiser() {
+  organiserSignIn ||= (async () => {
+    const { context, page } = await newPage();
+    try {
+      const session = await signIn(page, ACCOUNTS.organiser[0]);
+      assert.ok(session.participant.roles.includes('organiser'), `${ACCOUNTS.organiser[0]} is no organiser: ${JSON.stringify(session.participant)}`);
+      const cfg = await config(page);
+      assert.ok(cfg.tally, 'config.js names the tally function URL');
+      return { session, cfg, state: await context.storageState() };
+    } finally {
+      await context.close();
+    }
+  })();
+  return organiserSignIn;
+}
+
+// ------------------------------------------------------------ 6
+
+test('published results of last week: the numbers that decided it, units, files and their SHA-256', { skip, timeout: 45000 }, async () => {
+  const org = await organiser();
+  const { rounds } = await call('GET', `${org.cfg.quiz}/rounds?contest=${org.cfg.contest}`);
+  const week = lastClosed(rounds, 'staff');
+  assert.ok(week, `no closed staff round in ${JSON.stringify(rounds)}`);
+  const other = lastClosed(rounds, 'citizen');
+
+  // Publish it now: the weekly schedule may not have run on this platform.
+  const tally = await call('POST', `${org.cfg.tally}/rounds/${week.id}/tally`, org.session.token);
+  assert.equal(tally.published, true);
+  const res = tally.result;
+  const sha = Object.fromEntries(tally.artefacts.map((a) => [a.name, a.sha256]));
+  for (const f of ['ranking.csv', 'units.csv', 'report.xlsx', 'manifest.json']) assert.match(sha[f] || '', /^[0-9a-f]{64}$/, `artefact ${f}`);
+  assert.ok(res.ranking.length > PAGE_SIZE, `the demo's closed round has ${res.ranking.length} participants, want more than a page`);
+  assert.ok(res.prizes.length >= 1);
+
+  const { context, page, consoleErrors } = await newPage();
+  try {
+    // A closed round whose results are not there (404) says they are being compiled.
+    if (other) await page.route(`**/results/*/${other.id}/units.json`, (r) => r.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
+    await page.goto(SITE + '/');
+    if (other) {
+      const pending = page.locator(`#rounds [data-results-for="${other.id}"][data-state="pending"]`);
+      await pending.waitFor();
+      assert.match(await pending.textContent(), /Kết quả đang được tổng hợp/);
+      assert.equal(await page.locator(`#rounds a[data-weekly-results="${other.id}"]`).count(), 0);
+    }
+    const slot = page.locator(`#rounds [data-results-for="${week.id}"][data-state="published"]`);
+    await slot.waitFor();
+    assert.match(await slot.textContent(), new RegExp(`đúng tất cả các câu: ${res.allCorrect.toLocaleString('vi-VN')}\\b`));
+    await slot.locator('a', { hasText: 'Xem kết quả tuần' }).click();
+    await page.waitForURL((u) => u.hash === `#/ket-qua-tuan/${week.id}`);
+    await page.locator('#weekly-body').waitFor();
+    await page.locator('#weekly-downloads li[data-file="manifest.json"] code.sha-value').waitFor();
+
+    const shown = await page.evaluate(() => {
+      const val = (sel) => document.querySelector(sel).dataset.value;
+      const rows = (sel) => [...document.querySelectorAll(sel)].map((tr) => [...tr.cells].map((td) => td.textContent.trim()));
+      return {
+        allCorrect: val('#weekly-all-correct'), participants: val('#weekly-participants'), papers: val('#weekly-papers'),
+        tieBreak: [...document.querySelectorAll('#weekly-tiebreak li')].map((li) => li.dataset.key),
+        tieBreakText: document.querySelector('#weekly-tiebreak').textContent,
+        prizes: rows('#weekly-prizes tbody tr'),
+        units: [...document.querySelectorAll('#weekly-units tr[data-unit-id]')].map((tr) => ({ id: tr.dataset.unitId, over: tr.dataset.overRoster, cells: [...tr.cells].map((td) => td.textContent.trim()) })),
+        blocks: [...document.querySelectorAll('#weekly-units section[data-block]')].map((s) => s.dataset.block),
+        files: Object.fromEntries([...document.querySelectorAll('#weekly-downloads li[data-file]')].map((li) => [li.dataset.file, {
+          sha: (li.querySelector('code.sha-value') || {}).textContent, href: li.querySelector('a[href]').href,
+        }])),
+      };
+    });
+    assert.equal(shown.allCorrect, String(res.allCorrect), 'the all-correct count (the answer to the prediction question)');
+    assert.equal(shown.participants, String(res.participants));
+    assert.equal(shown.papers, String(res.papers));
+    assert.deepEqual(shown.tieBreak, res.tieBreak);
+    assert.match(shown.tieBreakText, /Nhiều câu trả lời đúng hơn/);
+    assert.match(shown.tieBreakText, new RegExp(`\\(${res.allCorrect} bài\\)`));
+
+    // Every number that decided a prize: rank, name, unit, correct/total, prediction and distance, time, submission.
+    assert.equal(shown.prizes.length, res.prizes.length);
+    res.prizes.forEach((p, i) => {
+      const [prize, rank, name, unit, correct, prediction, distance, time, submitted] = shown.prizes[i];
+      assert.deepEqual([prize, digits(rank), name, unit, correct, digits(prediction), digits(distance), time],
+        [p.prize, String(p.rank), p.name, p.unit, `${p.correct}/${p.total}`, String(p.prediction), String(p.distance), timeTaken(p.timeTakenMs)], `prize row ${i + 1}`);
+      const at = new Date(Date.parse(p.submittedAt) + 7 * 3600e3).toISOString(); // ICT
+      assert.equal(submitted, `${at.slice(8, 10)}/${at.slice(5, 7)}/${at.slice(0, 4)} ${at.slice(11, 23)}`, `prize row ${i + 1} submitted at`);
+    });
+
+    // Units by block, in the published order, with the figures that ranked them.
+    assert.deepEqual(shown.units.map((u) => u.id), res.units.map((u) => u.unitId));
+    assert.deepEqual(shown.blocks, [...new Set(res.units.map((u) => u.block))]);
+    res.units.forEach((u, i) => {
+      const [rank, name, headcount, participants, rate, score] = shown.units[i].cells;
+      assert.equal(digits(rank), String(u.rankInBlock));
+      assert.equal(name, u.name);
+      assert.equal(digits(headcount), String(u.headcount));
+      assert.match(participants, new RegExp(`^${u.participants}\\b`));
+      assert.match(rate, /^\d+,\d%$/);
+      assertRounded(rate, u.rate * 100, 1, `${u.unitId} rate`);
+      assertRounded(score, u.averageScore, 2, `${u.unitId} average score`);
+      assert.equal(shown.units[i].over, u.overRoster ? 'true' : 'false');
+    });
+
+    // Downloads with the SHA-256 the organiser endpoint reported (the manifest's own computed in the browser).
+    for (const f of ['ranking.csv', 'units.csv', 'report.xlsx', 'manifest.json']) {
+      assert.ok(shown.files[f], `no download for ${f}: ${Object.keys(shown.files)}`);
+      assert.equal(shown.files[f].sha, sha[f], `SHA-256 of ${f}`);
+      assert.equal(shown.files[f].href, `${SITE}/results/${org.cfg.contest}/${week.id}/${f}`);
+    }
+    await page.locator('#weekly-downloads [data-verify="report.xlsx"]').click();
+    await page.locator('#weekly-downloads li[data-file="report.xlsx"] .verify[data-state="ok"]').waitFor();
+    await page.screenshot({ path: '/tmp/hoithi-weekly.png', fullPage: true });
+
+    // The full ranking only on demand, a page at a time, searchable by name.
+    assert.equal(await page.locator('#ranking').isHidden(), true);
+    const [rankingResp] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/${week.id}/results.json`)),
+      page.locator('#load-ranking').click(),
+    ]);
+    assert.equal(rankingResp.status(), 200);
+    await page.locator('#ranking-table tbody tr').first().waitFor();
+    const rankRows = () => page.$$eval('#ranking-table tbody tr', (trs) => trs.map((tr) => ({ rank: tr.dataset.rank, name: tr.cells[1].textContent })));
+    let rows = await rankRows();
+    assert.equal(rows.length, PAGE_SIZE);
+    assert.deepEqual(rows.slice(0, 3), res.ranking.slice(0, 3).map((e) => ({ rank: String(e.rank), name: e.name })));
+    await page.locator('[data-ranking-verified="ok"]').waitFor();
+    await page.locator('#ranking-next').click();
+    rows = await rankRows();
+    assert.deepEqual(rows[0], { rank: String(res.ranking[PAGE_SIZE].rank), name: res.ranking[PAGE_SIZE].name });
+    assert.equal(await page.locator('#ranking-page').getAttribute('data-page'), '2');
+
+    const winner = res.prizes[0].name;
+    const q = fold(winner).split(' ').slice(-2).join(' '); // e.g. "thi van": no diacritics, part of the name
+    const want = res.ranking.filter((e) => fold(e.name).includes(q) || fold(e.unit).includes(q));
+    await page.locator('#ranking-search').fill(q);
+    await page.locator(`#ranking-count[data-count="${want.length}"]`).waitFor();
+    rows = await rankRows();
+    assert.deepEqual(rows, want.slice(0, PAGE_SIZE).map((e) => ({ rank: String(e.rank), name: e.name })));
+    assert.ok(rows.some((r) => r.name === winner), `searching "${q}" finds ${winner}`);
+
+    // Contest to date: units by block with their average rate and score.
+    const toDate = await call('GET', `${SITE}/results/${org.cfg.contest}/to-date/results.json`);
+    await page.locator('#nav-todate').click();
+    await page.waitForURL((u) => u.hash === '#/ket-qua-toan-cuoc');
+    await page.locator('#todate-body').waitFor();
+    const td = await page.evaluate(() => ({
+      units: [...document.querySelectorAll('#todate-units tr[data-unit-id]')].map((tr) => ({ id: tr.dataset.unitId, cells: [...tr.cells].map((c) => c.textContent.trim()) })),
+      rounds: [...document.querySelectorAll('#todate-meta a')].map((a) => a.getAttribute('href')),
+    }));
+    assert.deepEqual(td.units.map((u) => u.id), toDate.units.map((u) => u.unitId));
+    toDate.units.forEach((u, i) => {
+      assertRounded(td.units[i].cells[5], u.averageRate * 100, 1, `${u.unitId} average rate`);
+      assertRounded(td.units[i].cells[6], u.averageScore, 2, `${u.unitId} average score`);
+    });
+    assert.ok(td.rounds.includes(`#/ket-qua-tuan/${week.id}`), `to-date names ${week.id}: ${td.rounds}`);
+
+    // The results page on a phone: tables scroll inside their box, the page does not.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${SITE}/#/ket-qua-tuan/${week.id}`);
+    await page.locator('#weekly-body').waitFor();
+    const m = await noHorizontalScroll(page);
+    assert.ok(m.scrollWidth <= m.innerWidth, `weekly results at 390 px: scrollWidth ${m.scrollWidth}`);
+    await page.screenshot({ path: '/tmp/hoithi-weekly-390.png' });
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ------------------------------------------------------------ 7
+
+test('a unit admin sees the unit\'s participation and who has not taken part yet', { skip, timeout: 40000 }, async () => {
+  const { context, page, consoleErrors } = await newPage();
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: SITE });
+    const email = ACCOUNTS.unitAdmin[1];
+    await page.goto(SITE + '/');
+    const roundId = await openStaffRound(page);
+    assert.equal(await page.locator('#nav-unit').isHidden(), true, 'no unit link when signed out');
+    const session = await signIn(page, email);
+    const unitId = session.participant.unitId;
+    assert.ok(session.participant.roles.includes('unitAdmin') && unitId, JSON.stringify(session.participant));
+    await page.locator('#nav-unit').waitFor();
+    assert.equal(await page.locator('#nav-organiser').isHidden(), true, 'a unit admin gets no organiser link');
+
+    await page.locator('#nav-unit').click();
+    await page.waitForURL((u) => u.hash === '#/don-vi');
+    const loaded = page.locator('#unit-participation[data-state="loaded"]');
+    await loaded.waitFor();
+    assert.equal(await page.locator('#unit-round').inputValue(), roundId, 'the open staff round is chosen');
+    const read = () => page.evaluate(() => {
+      const b = document.querySelector('#unit-participation');
+      return {
+        unitId: b.dataset.unitId, headcount: Number(b.dataset.headcount), participants: Number(b.dataset.participants),
+        rate: b.querySelector('[data-stat="rate"]').textContent, bar: Number(b.querySelector('[role="progressbar"]').getAttribute('aria-valuenow')),
+        missing: [...b.querySelectorAll('tr[data-email]')].map((tr) => ({ email: tr.dataset.email, name: tr.querySelector('.name').textContent })),
+      };
+    });
+    const cfg = await config(page);
+    const want = await call('GET', `${cfg.tally}/rounds/${roundId}/units/${unitId}/participation`, session.token);
+    const before = await read();
+    assert.equal(before.unitId, unitId);
+    assert.equal(before.headcount, want.unit.headcount);
+    assert.ok(before.headcount > 0);
+    assert.equal(before.participants, want.participants);
+    assert.equal(before.bar, Math.round(want.rate * 1000) / 10);
+    assert.deepEqual(before.missing, want.notTakenPart.map((p) => ({ email: p.email, name: p.name })));
+    assert.ok(before.missing.some((p) => p.email === email), 'the admin has not taken part yet');
+
+    // The list copies in one go.
+    await page.locator('#unit-participation button[data-copy="emails"]').click();
+    await page.locator('#unit-participation .copy-status[data-state="ok"]').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), want.notTakenPart.map((p) => p.email).join('; '));
+    await page.screenshot({ path: '/tmp/hoithi-unit.png', fullPage: true });
+
+    // The admin takes part; "Làm mới số liệu" shows it.
+    await page.locator('#nav-home').click();
+    await startRound(page, roundId);
+    const q = (await shownPaper(page))[0];
+    await choose(page, q.id, q.options[0]);
+    await page.locator('#prediction').fill('42');
+    await page.locator('#submit').click();
+    await page.locator('#confirm-submit').click();
+    await page.locator('#result[data-correct]').waitFor({ state: 'attached' });
+    await page.locator('#nav-unit').click();
+    await loaded.waitFor();
+    let after;
+    for (let i = 0; ; i++) {
+      after = await read();
+      if (after.participants === before.participants + 1 || i >= 10) break;
+      await page.waitForTimeout(300);
+      await page.locator('#unit-refresh').click();
+      await loaded.waitFor();
+    }
+    assert.equal(after.participants, before.participants + 1);
+    assert.deepEqual(after.missing, before.missing.filter((p) => p.email !== email));
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ------------------------------------------------------------ 8
+
+test('the organiser previews the open round, republishes last week and reads any unit', { skip, timeout: 40000 }, async () => {
+  const org = await organiser();
+  const { context, page, consoleErrors } = await newPage({ storageState: org.state });
+  try {
+    await page.goto(SITE + '/');
+    const roundId = await openStaffRound(page);
+    await page.locator('#nav-organiser').click();
+    await page.waitForURL((u) => u.hash === '#/ban-to-chuc');
+    assert.equal(await page.locator('#nav-unit').isHidden(), true, 'an organiser without a unit gets no unit link');
+
+    const tallyOf = (id) => (r) => r.url() === `${org.cfg.tally}/rounds/${id}/tally` && r.request().method() === 'POST';
+    const [resp] = await Promise.all([
+      page.waitForResponse(tallyOf(roundId)),
+      page.locator(`#org-rounds li[data-round-id="${roundId}"] button[data-action="preview"]`).click(),
+    ]);
+    assert.equal(resp.status(), 200);
+    const preview = await resp.json();
+    assert.equal(preview.published, false);
+    await page.locator(`#org-output[data-round-id="${roundId}"][data-published="false"]`).waitFor();
+    assert.equal(await page.locator('#org-all-correct').getAttribute('data-value'), String(preview.result.allCorrect));
+    assert.equal(await page.locator('#org-participants').getAttribute('data-value'), String(preview.result.participants));
+    assert.ok(preview.result.participants >= 1, 'earlier scenarios submitted papers this week');
+    const top = await page.$$eval('#org-top tbody tr', (trs) => trs.map((tr) => tr.cells[1].textContent));
+    assert.deepEqual(top, preview.result.ranking.slice(0, 10).map((e) => e.name));
+    assert.deepEqual(await page.$$eval('#org-output tr[data-unit-id]', (trs) => trs.map((tr) => tr.dataset.unitId)), preview.result.units.map((u) => u.unitId));
+    await page.screenshot({ path: '/tmp/hoithi-organiser-preview.png', fullPage: true });
+
+    // Any unit's participation, from the unit picker.
+    const unit = preview.result.units.find((u) => u.participants > 0) || preview.result.units[0];
+    await page.locator('#org-unit-round').selectOption(roundId);
+    await page.locator('#org-unit').selectOption(unit.unitId);
+    await page.locator('#org-unit-show').click();
+    const box = page.locator(`#org-participation[data-state="loaded"][data-unit-id="${unit.unitId}"]`);
+    await box.waitFor();
+    assert.equal(await box.getAttribute('data-participants'), String(unit.participants));
+    assert.equal(Number(await box.getAttribute('data-missing')), await page.locator('#org-participation tr[data-email]').count());
+
+    // Last week, closed: recompute and publish again; the files and their SHA-256 are shown.
+    const week = lastClosed((await call('GET', `${org.cfg.quiz}/rounds`)).rounds, 'staff');
+    const [pub] = await Promise.all([
+      page.waitForResponse(tallyOf(week.id)),
+      page.locator(`#org-rounds li[data-round-id="${week.id}"] button[data-action="publish"]`).click(),
+    ]);
+    assert.equal(pub.status(), 200);
+    const published = await pub.json();
+    assert.equal(published.published, true);
+    await page.locator(`#org-output[data-round-id="${week.id}"][data-published="true"]`).waitFor();
+    const files = await page.$$eval('#org-artefacts tr[data-file]', (trs) => trs.map((tr) => [tr.dataset.file, tr.querySelector('code').textContent]));
+    assert.deepEqual(files, published.artefacts.map((a) => [a.name, a.sha256]));
+    assert.ok(files.some(([f]) => f === 'manifest.json'));
+    await page.screenshot({ path: '/tmp/hoithi-organiser-published.png', fullPage: true });
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ------------------------------------------------------------ 9
+
+test('own papers from the server: resume on another device, the prediction autosaved, the result after 409', { skip, timeout: 40000 }, async () => {
+  const first = await newPage();
+  const other = await newPage();
+  /** The other browser becomes a new device: only the session in localStorage (no paper pointer, draft or known result). */
+  const newDevice = async (session) => {
+    await other.page.goto(SITE + '/config.js'); // same origin, without the app
+    await other.page.evaluate((s) => { localStorage.clear(); localStorage.setItem('hoithi.v1.session', s); }, JSON.stringify(session));
+    await other.page.goto(SITE + '/');
+    return other.page;
+  };
+  try {
+    const { page } = first;
+    await page.goto(SITE + '/');
+    const roundId = await openStaffRound(page);
+    const session = await signIn(page, participant(6));
+    await startRound(page, roundId);
+    const q = (await shownPaper(page))[0];
+    await choose(page, q.id, q.options[1]);
+    const [put] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PUT' && /"prediction":77\b/.test(r.postData() || '')),
+      page.locator('#prediction').fill('77'),
+    ]);
+    assert.equal(JSON.parse(put.postData()).prediction, 77);
+    await page.locator('#save-status[data-state="saved"]').waitFor();
+
+    // Another device: the home page finds the paper in progress; the prediction comes back from the server.
+    let b = await newDevice(session);
+    const resume = b.locator(`#rounds button[data-round-id="${roundId}"]`, { hasText: 'Tiếp tục làm bài' });
+    await resume.waitFor();
+    assert.equal(await b.locator('#resume-banner').isVisible(), true);
+    await resume.click();
+    await b.locator('#questions fieldset[data-question-id]').nth(QUESTIONS - 1).waitFor();
+    assert.equal(await b.locator('#prediction').inputValue(), '77');
+    assert.equal(await b.locator(`#questions input[name="${q.id}"][value="${q.options[1]}"]`).isChecked(), true);
+    await b.locator('#submit').click();
+    await b.locator('#confirm-submit').click();
+    await b.locator('#result[data-correct]').waitFor({ state: 'attached' });
+    const correct = await b.locator('#result').getAttribute('data-correct');
+
+    // A third device shows the result on the home page, with no button to start again.
+    b = await newDevice(session);
+    const own = b.locator(`#rounds [data-own-result="${roundId}"]`);
+    await own.waitFor();
+    assert.match(await own.textContent(), new RegExp(`^Bạn đã nộp bài: đúng ${correct}/${QUESTIONS} câu`));
+    assert.equal(await b.locator(`#rounds button[data-round-id="${roundId}"]`).count(), 0);
+
+    // The home page could not ask (503): "Vào thi" gets 409 attempts_used, and the site shows the result.
+    let refused = 0;
+    await other.context.route(/\/rounds\/[^/]+\/papers$/, (route) => {
+      if (route.request().method() === 'GET' && refused < 2) {
+        refused += 1;
+        return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"internal","message":"internal"}}' });
+      }
+      return route.continue();
+    });
+    b = await newDevice(session);
+    const start = b.locator(`#rounds button[data-round-id="${roundId}"]`, { hasText: 'Vào thi' });
+    await start.waitFor();
+    const [conflict] = await Promise.all([
+      b.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/rounds/${roundId}/papers`)),
+      start.click(),
+    ]);
+    assert.equal(conflict.status(), 409);
+    const err = (await conflict.json()).error;
+    assert.equal(err.code, 'attempts_used');
+    await b.waitForURL(/#\/ket-qua\//);
+    await b.locator(`#result[data-correct="${correct}"]`).waitFor({ state: 'attached' });
+    assert.equal(await b.locator('#result-note').textContent(), err.message);
+    assert.deepEqual([...first.consoleErrors, ...other.consoleErrors], []);
+  } finally {
+    await first.context.close();
+    await other.context.close();
   }
 });

@@ -1,0 +1,559 @@
+// Published results, read from the site itself (results/<contest>/…, the
+// files the weekly tally writes): the home page's per-round link, the weekly
+// results view (#/ket-qua-tuan/<roundId>), the contest-to-date view
+// (#/ket-qua-toan-cuoc), and the tables the organiser page reuses.
+//
+// Every number that decided a place is shown, and every file can be checked
+// against the SHA-256 in manifest.json.
+
+import { fetchPublished, resultsPath } from './api.js';
+import {
+  $, h, fmtDateTime, fmtDateTimeMs, fmtInt, fmtPercent, fmtDecimal, fmtTimeTaken, fmtBytes, fold, sha256Hex,
+} from './util.js';
+
+export const BLOCK_LABEL = {
+  'co-quan-hanh-chinh': 'Khối cơ quan hành chính',
+  'don-vi-su-nghiep': 'Khối đơn vị sự nghiệp',
+  'xa-phuong': 'Khối xã, phường',
+};
+
+export function blockLabel(b) {
+  return BLOCK_LABEL[b] || (b ? 'Khối ' + b : 'Chưa phân khối');
+}
+
+const TIE_BREAK = {
+  correct: () => 'Nhiều câu trả lời đúng hơn.',
+  prediction: (n) => `Dự đoán gần hơn với số bài thi trả lời đúng tất cả các câu của tuần (${fmtInt(n)} bài): chênh lệch nhỏ hơn.`,
+  time: () => 'Thời gian làm bài ngắn hơn.',
+  submitted: () => 'Nộp bài sớm hơn.',
+};
+
+const FILES = [
+  { name: 'ranking.csv', label: 'Bảng xếp hạng đầy đủ (CSV)' },
+  { name: 'units.csv', label: 'Kết quả theo đơn vị (CSV)' },
+  { name: 'report.xlsx', label: 'Báo cáo gửi Phòng Nội vụ (Excel)' },
+  { name: 'results.json', label: 'Toàn bộ kết quả (JSON)' },
+  { name: 'units.json', label: 'Kết quả không kèm bảng xếp hạng (JSON)' },
+  { name: 'manifest.json', label: 'Danh mục tệp và mã SHA-256 (manifest.json)' },
+];
+
+const PAGE_SIZE = 50;
+
+// ------------------------------------------------------------ home: is a round published?
+
+// roundId → {state: 'loading'|'published'|'pending'|'error', data?, at}
+const probes = new Map();
+const PROBE_TTL_MS = 60e3;
+
+/** Forgets what is known of a round's publication (after an organiser republishes it). */
+export function forgetProbe(roundId) {
+  probes.delete(roundId);
+}
+
+/** The last known publication state of a round's results. */
+export function publicationState(roundId) {
+  return probes.get(roundId) || null;
+}
+
+/**
+ * Checks results/<contest>/<roundId>/units.json (404: not published yet).
+ * Calls onChange(roundId, state) when the answer arrives.
+ */
+export async function probeResults(cfg, roundId, onChange, { force = false } = {}) {
+  const known = probes.get(roundId);
+  if (known && !force && (known.state === 'loading' || Date.now() - known.at < PROBE_TTL_MS)) return known;
+  const loading = { state: known && known.state !== 'loading' ? known.state : 'loading', data: known && known.data, at: Date.now(), busy: true };
+  probes.set(roundId, loading);
+  let st;
+  try {
+    const res = await fetchPublished(resultsPath(cfg, roundId, 'units.json'));
+    st = res.status === 404 ? { state: 'pending' } : { state: 'published', data: res.data };
+  } catch (e) {
+    st = { state: 'error' };
+  }
+  st.at = Date.now();
+  probes.set(roundId, st);
+  if (onChange) onChange(roundId, st);
+  return st;
+}
+
+/** The closed round's results line on the home page. */
+export function resultsSlot(roundId, st) {
+  const slot = h('div', { class: 'round-results', dataset: { resultsFor: roundId, state: st ? st.state : 'loading' } });
+  fillResultsSlot(slot, st);
+  return slot;
+}
+
+export function fillResultsSlot(slot, st) {
+  const roundId = slot.dataset.resultsFor;
+  const state = st ? st.state : 'loading';
+  slot.dataset.state = state;
+  if (state === 'published') {
+    const d = st.data || {};
+    slot.replaceChildren(
+      h('p', { class: 'round-results-figure' },
+        'Số bài thi đúng tất cả các câu: ', h('strong', { text: fmtInt(d.allCorrect) }),
+        ` · ${fmtInt(d.participants)} người dự thi`),
+      h('a', { class: 'btn btn-secondary btn-small', href: '#/ket-qua-tuan/' + encodeURIComponent(roundId), dataset: { weeklyResults: roundId }, text: 'Xem kết quả tuần' }),
+    );
+  } else if (state === 'pending') {
+    slot.replaceChildren(h('p', { class: 'muted round-results-pending', text: 'Kết quả đang được tổng hợp.' }));
+  } else if (state === 'error') {
+    slot.replaceChildren(h('p', { class: 'muted', text: 'Chưa tải được thông tin kết quả của tuần này.' }));
+  } else {
+    slot.replaceChildren(h('p', { class: 'muted', text: 'Đang kiểm tra kết quả…' }));
+  }
+}
+
+// ------------------------------------------------------------ shared tables
+
+function th(text, attrs = {}) {
+  return h('th', { scope: 'col', ...attrs }, text);
+}
+
+function num(text, attrs = {}) {
+  return h('td', { class: 'num', ...attrs }, text);
+}
+
+/** A ranking or prize table: every number that decided the place. */
+export function entryTable(table, entries, { prizeFirst = false, allCorrect } = {}) {
+  const head = [
+    th('Hạng', { class: 'num' }), th('Họ và tên'), th('Đơn vị'), th('Số câu đúng', { class: 'num' }),
+    th('Dự đoán', { class: 'num' }), th('Chênh lệch', { class: 'num', title: `Chênh lệch dự đoán: |dự đoán − ${fmtInt(allCorrect)}|` }),
+    th('Thời gian (phút:giây)', { class: 'num', title: 'Thời gian làm bài' }), th('Nộp bài lúc'),
+  ];
+  if (prizeFirst) head.unshift(th('Giải'));
+  else head.push(th('Giải'));
+  const rows = entries.map((e) => {
+    const prize = e.excluded
+      ? h('span', { class: 'muted', text: 'Không xét giải (Ban tổ chức)' })
+      : (e.prize ? h('strong', { class: 'prize', text: e.prize }) : '');
+    const cells = [
+      num(fmtInt(e.rank)),
+      h('td', { class: 'name' }, e.name || ''),
+      h('td', { class: 'unit' }, e.unit || ''),
+      num(`${e.correct}/${e.total}`),
+      num(fmtInt(e.prediction)),
+      num(fmtInt(e.distance)),
+      num(fmtTimeTaken(e.timeTakenMs)),
+      h('td', { class: 'nowrap' }, h('time', { datetime: e.submittedAt, text: fmtDateTimeMs(e.submittedAt) })),
+    ];
+    if (prizeFirst) cells.unshift(h('td', {}, prize));
+    else cells.push(h('td', {}, prize));
+    return h('tr', { dataset: { rank: String(e.rank) }, class: e.excluded ? 'is-excluded' : '' }, cells);
+  });
+  table.replaceChildren(h('thead', {}, h('tr', {}, head)), h('tbody', {}, rows));
+}
+
+function rateCell(rate) {
+  const pct = Math.max(0, Math.min(1, Number(rate) || 0));
+  return h('td', { class: 'num rate' },
+    h('span', { class: 'rate-text', text: fmtPercent(rate) }),
+    h('span', { class: 'meter meter-small', 'aria-hidden': 'true' }, h('span', { class: 'meter-fill', style: `width:${(pct * 100).toFixed(1)}%` })));
+}
+
+/** Units grouped by block (the order the tally gives: block, then rank in block). */
+function byBlock(units) {
+  const groups = [];
+  for (const u of units || []) {
+    let g = groups.find((x) => x.block === u.block);
+    if (!g) {
+      g = { block: u.block, units: [] };
+      groups.push(g);
+    }
+    g.units.push(u);
+  }
+  return groups;
+}
+
+/** One table per block of a round's units. */
+export function renderUnitBlocks(container, units) {
+  const out = [];
+  let over = false;
+  for (const g of byBlock(units)) {
+    const id = 'units-' + Math.random().toString(36).slice(2, 8);
+    const rows = g.units.map((u) => {
+      if (u.overRoster) over = true;
+      return h('tr', { dataset: { unitId: u.unitId, overRoster: u.overRoster ? 'true' : 'false' }, class: u.overRoster ? 'is-over' : '' },
+        num(fmtInt(u.rankInBlock)),
+        h('td', { class: 'name' }, u.name || u.unitId),
+        num(fmtInt(u.headcount)),
+        num(u.overRoster
+          ? [fmtInt(u.participants), ' ', h('span', { class: 'flag', title: 'Nhiều hơn số CBCCVC trong danh sách', text: 'vượt danh sách' })]
+          : fmtInt(u.participants)),
+        rateCell(u.rate),
+        num(fmtDecimal(u.averageScore, 2)),
+        num(`${fmtPercent(u.allCorrectShare)} (${fmtInt(u.allCorrect)})`));
+    });
+    out.push(h('section', { class: 'block', dataset: { block: g.block }, 'aria-labelledby': id },
+      h('h3', { id, text: blockLabel(g.block) }),
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': id },
+        h('table', { class: 'data-table units-table' },
+          h('thead', {}, h('tr', {},
+            th('Hạng', { class: 'num', title: 'Hạng trong khối' }), th('Đơn vị'), th('Số CBCCVC', { class: 'num' }), th('Số người dự thi', { class: 'num' }),
+            th('Tỷ lệ tham gia', { class: 'num' }), th('Điểm trung bình (thang 10)', { class: 'num' }), th('Bài đúng tất cả các câu', { class: 'num' }))),
+          h('tbody', {}, rows)))));
+  }
+  if (!out.length) out.push(h('p', { class: 'muted', text: 'Chưa có đơn vị nào.' }));
+  if (over) {
+    out.push(h('p', { class: 'small muted footnote' },
+      h('span', { class: 'flag', text: 'vượt danh sách' }),
+      ' Đơn vị có số người dự thi nhiều hơn số CBCCVC trong danh sách đã nhập (người mới về đơn vị sau khi nhập danh sách vẫn được dự thi); tỷ lệ tham gia tính tối đa 100%.'));
+  }
+  container.replaceChildren(...out);
+}
+
+function renderToDateBlocks(container, units) {
+  const out = [];
+  for (const g of byBlock(units)) {
+    const id = 'todate-' + Math.random().toString(36).slice(2, 8);
+    const rows = g.units.map((u) => h('tr', { dataset: { unitId: u.unitId } },
+      num(fmtInt(u.rankInBlock)),
+      h('td', { class: 'name' }, u.name || u.unitId),
+      num(fmtInt(u.headcount)),
+      num(fmtInt(u.rounds)),
+      num(fmtInt(u.participants)),
+      rateCell(u.averageRate),
+      num(fmtDecimal(u.averageScore, 2)),
+      num(fmtInt(u.allCorrect))));
+    out.push(h('section', { class: 'block', dataset: { block: g.block }, 'aria-labelledby': id },
+      h('h3', { id, text: blockLabel(g.block) }),
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': id },
+        h('table', { class: 'data-table units-table' },
+          h('thead', {}, h('tr', {},
+            th('Hạng', { class: 'num', title: 'Hạng trong khối' }), th('Đơn vị'), th('Số CBCCVC', { class: 'num' }), th('Số tuần', { class: 'num' }),
+            th('Tổng lượt dự thi', { class: 'num' }), th('Tỷ lệ tham gia bình quân', { class: 'num' }), th('Điểm trung bình (thang 10)', { class: 'num' }),
+            th('Bài đúng tất cả các câu', { class: 'num' }))),
+          h('tbody', {}, rows)))));
+  }
+  if (!out.length) out.push(h('p', { class: 'muted', text: 'Chưa có đơn vị nào.' }));
+  container.replaceChildren(...out);
+}
+
+/**
+ * The download list: a link per file, its size and SHA-256 from the
+ * manifest, and a button that fetches the file and compares its hash.
+ * manifestText (the manifest's own bytes) gives the manifest's hash, which
+ * it cannot hold itself.
+ */
+async function renderDownloads(list, base, manifest, manifestText, files) {
+  const byName = new Map(((manifest && manifest.artefacts) || []).map((a) => [a.name, a]));
+  let manifestSha = '';
+  if (manifestText) {
+    try { manifestSha = await sha256Hex(new TextEncoder().encode(manifestText)); } catch (e) { manifestSha = ''; }
+  }
+  const items = [];
+  for (const f of files) {
+    const a = byName.get(f.name);
+    if (!a && f.name !== 'manifest.json') continue;
+    if (f.name === 'manifest.json' && !manifestText) continue;
+    const href = base + encodeURIComponent(f.name);
+    const sha = a ? a.sha256 : manifestSha;
+    const verify = h('span', { class: 'verify', role: 'status' });
+    const check = h('button', {
+      type: 'button', class: 'btn btn-secondary btn-small', dataset: { verify: f.name }, text: 'Kiểm tra',
+      onclick: () => verifyFile(href, sha, verify, check),
+    });
+    items.push(h('li', { dataset: { file: f.name } },
+      h('div', { class: 'download-head' },
+        h('a', { href, download: f.name, text: f.label }),
+        h('span', { class: 'muted small', text: ` ${f.name}${a ? ' · ' + fmtBytes(a.bytes) : ''}` })),
+      sha
+        ? h('div', { class: 'sha' }, h('span', { class: 'sha-label', text: 'SHA-256: ' }), h('code', { class: 'sha-value', dataset: { sha256: sha }, text: sha }),
+          a ? null : h('span', { class: 'muted small', text: ' (tính trên trình duyệt từ tệp vừa tải; manifest không ghi mã của chính nó)' }))
+        : null,
+      sha ? h('div', { class: 'verify-row' }, check, verify) : null));
+  }
+  if (!items.length) items.push(h('li', { class: 'muted', text: 'Chưa có danh mục tệp (manifest.json).' }));
+  list.replaceChildren(...items);
+}
+
+async function verifyFile(href, want, out, btn) {
+  btn.disabled = true;
+  out.dataset.state = 'checking';
+  out.textContent = 'Đang kiểm tra…';
+  try {
+    const res = await fetch(href, { cache: 'no-cache', credentials: 'same-origin' });
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    const got = await sha256Hex(await res.arrayBuffer());
+    if (!got) {
+      out.dataset.state = 'unsupported';
+      out.textContent = 'Trình duyệt không tính được SHA-256 (cần kết nối HTTPS).';
+    } else if (got === want) {
+      out.dataset.state = 'ok';
+      out.textContent = '✓ Khớp với mã đã công bố.';
+    } else {
+      out.dataset.state = 'bad';
+      out.textContent = '✗ Không khớp: tệp tải về có mã ' + got;
+    }
+  } catch (e) {
+    out.dataset.state = 'error';
+    out.textContent = 'Không tải được tệp để kiểm tra.';
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+function roundSpan(round) {
+  if (!round || !round.opensAt) return '';
+  const close = Date.parse(round.closesAt);
+  const end = Number.isFinite(close) ? fmtDateTime(close - 60e3).slice(0, 10) + ' 24:00' : '';
+  return `Thời gian thi: ${fmtDateTime(round.opensAt)} – ${end} (giờ Việt Nam).`;
+}
+
+function tieBreakItems(keys, allCorrect) {
+  const order = Array.isArray(keys) && keys.length ? keys : ['correct', 'prediction', 'time', 'submitted'];
+  return order.map((k) => h('li', { dataset: { key: k }, text: TIE_BREAK[k] ? TIE_BREAK[k](allCorrect) : k }));
+}
+
+// ------------------------------------------------------------ weekly view
+
+let weekly = null; // {roundId, summary, ranking?: [...], filter, page}
+
+/**
+ * Shows #/ket-qua-tuan/<roundId>. ctx: {cfg, showError, roundTitle, stillOn()}.
+ */
+export async function showWeekly(ctx, roundId) {
+  const { cfg } = ctx;
+  const status = $('#weekly-status');
+  const body = $('#weekly-body');
+  const title = ctx.roundTitle(roundId);
+  $('#weekly-title').textContent = title ? 'Kết quả ' + title : 'Kết quả tuần thi';
+  $('#weekly-meta').textContent = '';
+  body.hidden = true;
+  status.hidden = false;
+  status.dataset.state = 'loading';
+  status.textContent = 'Đang tải kết quả…';
+  resetRanking();
+  weekly = { roundId };
+
+  let summary;
+  let manifest = null;
+  let manifestText = '';
+  try {
+    const [s, m] = await Promise.all([
+      fetchPublished(resultsPath(cfg, roundId, 'units.json')),
+      fetchPublished(resultsPath(cfg, roundId, 'manifest.json')).catch(() => ({ status: 404 })),
+    ]);
+    if (!ctx.stillOn()) return;
+    if (s.status === 404) {
+      status.dataset.state = 'pending';
+      status.textContent = 'Kết quả đang được tổng hợp. Kết quả của tuần thi được công bố sau khi tuần thi kết thúc; vui lòng quay lại sau.';
+      return;
+    }
+    summary = s.data;
+    if (m.status !== 404) {
+      manifest = m.data;
+      manifestText = m.text;
+    }
+  } catch (err) {
+    if (!ctx.stillOn()) return;
+    status.dataset.state = 'error';
+    status.textContent = 'Không tải được kết quả.';
+    ctx.showError(err);
+    return;
+  }
+  weekly.summary = summary;
+  weekly.manifest = manifest;
+  const round = summary.round || {};
+  $('#weekly-title').textContent = 'Kết quả ' + (round.title || title || roundId);
+  document.title = 'Kết quả ' + (round.title || roundId) + ' — Hội thi CCHC';
+  $('#weekly-meta').textContent = [roundSpan(round), summary.final === false ? 'Kết quả tạm tính: tuần thi chưa kết thúc.' : 'Kết quả chính thức sau khi tuần thi kết thúc.'].filter(Boolean).join(' ');
+  status.hidden = true;
+  status.dataset.state = 'published';
+
+  const all = $('#weekly-all-correct');
+  all.textContent = fmtInt(summary.allCorrect);
+  all.dataset.value = String(summary.allCorrect);
+  $('#weekly-participants').textContent = fmtInt(summary.participants);
+  $('#weekly-participants').dataset.value = String(summary.participants);
+  $('#weekly-papers').textContent = fmtInt(summary.papers);
+  $('#weekly-papers').dataset.value = String(summary.papers);
+
+  const prizes = Array.isArray(summary.prizes) ? summary.prizes : [];
+  entryTable($('#weekly-prizes'), prizes, { prizeFirst: true, allCorrect: summary.allCorrect });
+  $('#weekly-prizes').hidden = !prizes.length;
+  $('#weekly-prizes-empty').hidden = prizes.length > 0;
+  $('#weekly-tiebreak').replaceChildren(...tieBreakItems(summary.tieBreak, summary.allCorrect));
+  renderUnitBlocks($('#weekly-units'), summary.units);
+  // Units are the staff's: a citizens' round has no unit figures worth showing.
+  $('#weekly-units').closest('section').hidden = round.audience === 'citizen';
+  $('#load-ranking').closest('section').hidden = !(summary.participants > 0);
+  body.hidden = false;
+
+  const base = 'results/' + encodeURIComponent(cfg.contest) + '/' + encodeURIComponent(roundId) + '/';
+  await renderDownloads($('#weekly-downloads'), base, manifest, manifestText, FILES);
+}
+
+function resetRanking() {
+  for (const n of document.querySelectorAll('[data-ranking-verified]')) n.remove();
+  $('#ranking').hidden = true;
+  $('#ranking-table').replaceChildren();
+  $('#ranking-search').value = '';
+  $('#ranking-count').textContent = '';
+  const btn = $('#load-ranking');
+  btn.hidden = false;
+  btn.disabled = false;
+  btn.textContent = 'Xem toàn bộ bảng xếp hạng';
+}
+
+/** Loads results.json (the whole ranking) on demand. */
+export async function loadRanking(ctx) {
+  if (!weekly || !weekly.summary) return;
+  const { cfg } = ctx;
+  const roundId = weekly.roundId;
+  const btn = $('#load-ranking');
+  btn.disabled = true;
+  btn.textContent = 'Đang tải bảng xếp hạng…';
+  try {
+    const res = await fetchPublished(resultsPath(cfg, roundId, 'results.json'));
+    if (!weekly || weekly.roundId !== roundId) return;
+    if (res.status === 404) throw Object.assign(new Error('missing'), { message: 'Chưa có bảng xếp hạng đầy đủ của tuần này.' });
+    weekly.ranking = Array.isArray(res.data.ranking) ? res.data.ranking : [];
+    weekly.allCorrect = res.data.allCorrect;
+    weekly.filter = '';
+    weekly.page = 0;
+    btn.hidden = true;
+    $('#ranking').hidden = false;
+    renderRankingPage();
+    // The file just read is checked against the manifest, for free.
+    const a = weekly.manifest && (weekly.manifest.artefacts || []).find((x) => x.name === 'results.json');
+    if (a) {
+      const got = await sha256Hex(new TextEncoder().encode(res.text));
+      if (got && weekly && weekly.roundId === roundId) {
+        const note = h('span', { class: 'small ' + (got === a.sha256 ? 'ok-text' : 'warning-text'), dataset: { rankingVerified: got === a.sha256 ? 'ok' : 'bad' } },
+          got === a.sha256 ? ' Tệp results.json khớp mã SHA-256 trong manifest.json.' : ' Cảnh báo: results.json không khớp mã SHA-256 trong manifest.json.');
+        $('#ranking-count').after(note);
+      }
+    }
+  } catch (err) {
+    btn.disabled = false;
+    btn.textContent = 'Xem toàn bộ bảng xếp hạng';
+    ctx.showError(err);
+  }
+}
+
+function filteredRanking() {
+  const q = fold(weekly.filter || '');
+  if (!q) return weekly.ranking;
+  return weekly.ranking.filter((e) => fold(e.name).includes(q) || fold(e.unit).includes(q));
+}
+
+function renderRankingPage() {
+  const rows = filteredRanking();
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  weekly.page = Math.min(Math.max(0, weekly.page || 0), pages - 1);
+  const start = weekly.page * PAGE_SIZE;
+  const shown = rows.slice(start, start + PAGE_SIZE);
+  entryTable($('#ranking-table'), shown, { allCorrect: weekly.allCorrect });
+  const total = weekly.ranking.length;
+  $('#ranking-count').textContent = weekly.filter
+    ? `Tìm thấy ${fmtInt(rows.length)} trên ${fmtInt(total)} người dự thi.`
+    : `${fmtInt(total)} người dự thi.`;
+  $('#ranking-count').dataset.count = String(rows.length);
+  const page = $('#ranking-page');
+  page.textContent = rows.length ? `Trang ${weekly.page + 1}/${pages} (hạng ${fmtInt(shown[0].rank)}–${fmtInt(shown[shown.length - 1].rank)})` : 'Không có kết quả phù hợp.';
+  page.dataset.page = String(weekly.page + 1);
+  page.dataset.pages = String(pages);
+  $('#ranking-prev').disabled = weekly.page <= 0;
+  $('#ranking-next').disabled = weekly.page >= pages - 1;
+}
+
+let searchTimer = null;
+
+/** Wires the ranking's controls once. */
+export function bindWeekly(ctx) {
+  $('#load-ranking').addEventListener('click', () => loadRanking(ctx));
+  $('#ranking-search').addEventListener('input', (e) => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      if (!weekly || !weekly.ranking) return;
+      weekly.filter = e.target.value.trim();
+      weekly.page = 0;
+      renderRankingPage();
+    }, 150);
+  });
+  $('#ranking-prev').addEventListener('click', () => {
+    if (!weekly || !weekly.ranking) return;
+    weekly.page -= 1;
+    renderRankingPage();
+  });
+  $('#ranking-next').addEventListener('click', () => {
+    if (!weekly || !weekly.ranking) return;
+    weekly.page += 1;
+    renderRankingPage();
+  });
+}
+
+// ------------------------------------------------------------ contest to date
+
+/** Shows #/ket-qua-toan-cuoc. ctx: {cfg, showError, roundTitle, stillOn()}. */
+export async function showToDate(ctx) {
+  const { cfg } = ctx;
+  const status = $('#todate-status');
+  const body = $('#todate-body');
+  body.hidden = true;
+  status.hidden = false;
+  status.dataset.state = 'loading';
+  status.textContent = 'Đang tải kết quả…';
+  $('#todate-meta').textContent = '';
+  let data;
+  let manifest = null;
+  let manifestText = '';
+  try {
+    const [s, m] = await Promise.all([
+      fetchPublished(resultsPath(cfg, 'to-date', 'results.json')),
+      fetchPublished(resultsPath(cfg, 'to-date', 'manifest.json')).catch(() => ({ status: 404 })),
+    ]);
+    if (!ctx.stillOn()) return;
+    if (s.status === 404) {
+      status.dataset.state = 'pending';
+      status.textContent = 'Chưa có tuần thi nào được công bố kết quả. Bảng tổng hợp toàn cuộc được cập nhật sau mỗi tuần thi.';
+      return;
+    }
+    data = s.data;
+    if (m.status !== 404) {
+      manifest = m.data;
+      manifestText = m.text;
+    }
+  } catch (err) {
+    if (!ctx.stillOn()) return;
+    status.dataset.state = 'error';
+    status.textContent = 'Không tải được kết quả.';
+    ctx.showError(err);
+    return;
+  }
+  const rounds = Array.isArray(data.rounds) ? data.rounds : [];
+  $('#todate-meta').replaceChildren(
+    `Tổng hợp ${fmtInt(rounds.length)} tuần thi đã kết thúc: `,
+    ...rounds.flatMap((id, i) => [i ? '; ' : '', h('a', { href: '#/ket-qua-tuan/' + encodeURIComponent(id), text: ctx.roundTitle(id) || id })]),
+    '.',
+  );
+  status.hidden = true;
+  status.dataset.state = 'published';
+  renderToDateBlocks($('#todate-units'), data.units);
+  body.hidden = false;
+  const base = 'results/' + encodeURIComponent(cfg.contest) + '/to-date/';
+  await renderDownloads($('#todate-downloads'), base, manifest, manifestText, [
+    { name: 'units.csv', label: 'Bảng tổng hợp theo đơn vị (CSV)' },
+    { name: 'results.json', label: 'Bảng tổng hợp (JSON)' },
+    { name: 'manifest.json', label: 'Danh mục tệp và mã SHA-256 (manifest.json)' },
+  ]);
+}
+
+/** Units known from published files (to-date table, else the newest round): for the organiser's unit picker. */
+export async function publishedUnits(cfg, closedRoundIds) {
+  try {
+    const t = await fetchPublished(resultsPath(cfg, 'to-date', 'results.json'));
+    if (t.status !== 404 && Array.isArray(t.data.units) && t.data.units.length) return t.data.units;
+  } catch (e) { /* try the rounds */ }
+  for (const id of closedRoundIds) {
+    try {
+      const r = await fetchPublished(resultsPath(cfg, id, 'units.json'));
+      if (r.status !== 404 && Array.isArray(r.data.units) && r.data.units.length) return r.data.units;
+    } catch (e) { /* next */ }
+  }
+  return [];
+}
+
+export { tieBreakItems, renderDownloads };
