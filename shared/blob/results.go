@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/platform"
-	"github.com/hoithi/hoithi/shared/tally"
 )
 
 // ResultsPrefix is where a round's published artefacts live.
@@ -17,9 +16,16 @@ func ResultsPrefix(contestID, roundID string) string {
 	return platform.PrefixResults + contestID + "/" + roundID + "/"
 }
 
-// PutResults uploads a round's artefacts; the manifest goes last, so a reader
-// who finds it finds every file it lists.
-func PutResults(ctx context.Context, client objectPutter, bucket, contestID, roundID string, arts []tally.Artefact) error {
+// Object is one file to publish.
+type Object struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// PutResults uploads a round's artefacts in order; callers put the manifest
+// last, so a reader who finds it finds every file it lists.
+func PutResults(ctx context.Context, client objectPutter, bucket, contestID, roundID string, arts []Object) error {
 	for _, a := range arts {
 		_, err := client.PutObject(ctx, &s3.PutObjectInput{
 			Bucket: aws.String(bucket), Key: aws.String(ResultsPrefix(contestID, roundID) + a.Name),

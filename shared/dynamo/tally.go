@@ -17,29 +17,28 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/platform"
-	"github.com/hoithi/hoithi/shared/tally"
 )
 
 // decodeRanked reads a ranking-index item without reflection: a national
 // round has a million of them and the tally reads them all.
-func decodeRanked(av map[string]types.AttributeValue, roundID string) (tally.Paper, error) {
+func decodeRanked(av map[string]types.AttributeValue, roundID string) (contest.Submitted, error) {
 	var d avDecoder
-	p := tally.Paper{Name: d.s(av, "name"), UnitID: d.s(av, "unitId"), Total: int(d.n(av, "total")), Prediction: int(d.n(av, "prediction"))}
+	p := contest.Submitted{Name: d.s(av, "name"), UnitID: d.s(av, "unitId"), Total: int(d.n(av, "total")), Prediction: int(d.n(av, "prediction"))}
 	if d.err != nil {
-		return tally.Paper{}, d.err
+		return contest.Submitted{}, d.err
 	}
 	// The sort key carries the rest: 999-correct, time taken, submission time, paper id.
 	sk := d.s(av, "GSI1SK")
 	parts := strings.SplitN(sk, "#", 4)
 	if len(parts) != 4 {
-		return tally.Paper{}, fmt.Errorf("ranking key %q", sk)
+		return contest.Submitted{}, fmt.Errorf("ranking key %q", sk)
 	}
 	inv, err1 := strconv.Atoi(parts[0])
 	taken, err2 := strconv.ParseInt(parts[1], 10, 64)
 	at, err3 := strconv.ParseInt(parts[2], 10, 64)
 	ref, err4 := contest.ParsePaperID(parts[3])
 	if err := errors.Join(err1, err2, err3, err4); err != nil || ref.RoundID != roundID {
-		return tally.Paper{}, fmt.Errorf("ranking key %q: %v", sk, err)
+		return contest.Submitted{}, fmt.Errorf("ranking key %q: %v", sk, err)
 	}
 	p.Correct, p.TimeTakenMs, p.SubmittedAt = 999-inv, taken, time.UnixMilli(at)
 	p.PaperID, p.ParticipantID, p.Attempt = parts[3], ref.ParticipantID, ref.Attempt
@@ -78,8 +77,8 @@ func (d *avDecoder) n(av map[string]types.AttributeValue, name string) int64 {
 
 // ListSubmitted reads every submitted paper of a round from the ranking
 // index, its shards in parallel.
-func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error) {
-	shards := make([][]tally.Paper, platform.RankingShards)
+func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error) {
+	shards := make([][]contest.Submitted, platform.RankingShards)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8) // shards read at once
 	for shard := range platform.RankingShards {
@@ -107,7 +106,7 @@ func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("list submitted papers of %s: %w", roundID, err)
 	}
-	var out []tally.Paper
+	var out []contest.Submitted
 	for _, s := range shards {
 		out = append(out, s...)
 	}

@@ -99,6 +99,9 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	if err != nil {
 		return Tallied{}, err
 	}
+	if r.Audience != contest.AudienceStaff {
+		units = nil // citizens belong to no unit: no unit table for their rounds
+	}
 	tm.Read = time.Since(t0)
 	t0 = time.Now()
 	rules := tally.Rules{Order: order, Prizes: prizes, Excluded: map[string]bool{}}
@@ -121,7 +124,7 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	out := Tallied{Result: res, Artefacts: arts, Timings: tm}
 	if publish {
 		t0 = time.Now()
-		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, arts); err != nil {
+		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, objects(arts)); err != nil {
 			return Tallied{}, err
 		}
 		if err := s.store.MarkPublished(ctx, c.ID, r.ID, now); err != nil {
@@ -176,7 +179,7 @@ func (s *Service) publishToDate(ctx context.Context, c contest.Contest, fresh *t
 	if err != nil {
 		return err
 	}
-	return blob.PutResults(ctx, s.s3, s.bucket, c.ID, ToDateID, arts)
+	return blob.PutResults(ctx, s.s3, s.bucket, c.ID, ToDateID, objects(arts))
 }
 
 // published reads a round's published results.json, if any.
@@ -244,4 +247,12 @@ func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, pape
 			return nil
 		}
 	}
+}
+
+func objects(arts []tally.Artefact) []blob.Object {
+	out := make([]blob.Object, len(arts))
+	for i, a := range arts {
+		out[i] = blob.Object{Name: a.Name, ContentType: a.ContentType, Data: a.Data}
+	}
+	return out
 }

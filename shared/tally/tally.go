@@ -50,23 +50,7 @@ func ParseOrder(keys []string) ([]Key, error) {
 }
 
 // Paper is a submitted paper as the tally sees it.
-type Paper struct {
-	PaperID       string
-	ParticipantID string
-	Email         string
-	Name          string
-	UnitID        string
-	Audience      contest.Audience
-	Attempt       int
-	Correct       int
-	Total         int
-	Prediction    int
-	TimeTakenMs   int64
-	SubmittedAt   time.Time
-}
-
-// AllCorrect reports whether every answer was right.
-func (p Paper) AllCorrect() bool { return p.Total > 0 && p.Correct == p.Total }
+type Paper = contest.Submitted
 
 // PrizeLevel is a prize and how many are given (per audience).
 type PrizeLevel = contest.Prize
