@@ -17,6 +17,7 @@ import (
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
 )
 
 //go:embed bank-staff.json bank-citizen.json
@@ -32,6 +33,7 @@ const Domain = "demo.hue.gov.vn"
 type Store interface {
 	PutContest(ctx context.Context, c contest.Contest) error
 	PutRound(ctx context.Context, r contest.Round) error
+	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
 	PutUnit(ctx context.Context, contestID string, u contest.Unit) error
 	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	CreatePaper(ctx context.Context, p *contest.Paper) (*contest.Paper, bool, error)
@@ -201,6 +203,12 @@ func Seed(ctx context.Context, st Store, objects *s3.Client, bucket string, now 
 	}
 	rounds := Rounds(now)
 	for _, r := range rounds {
+		// a round seeded before keeps its state (its publication)
+		if old, err := st.GetRound(ctx, ContestID, r.ID); err == nil {
+			r.PublishedAt = old.PublishedAt
+		} else if fault.CodeOf(err) != "round_not_found" {
+			return acc, err
+		}
 		if err := st.PutRound(ctx, r); err != nil {
 			return acc, err
 		}
