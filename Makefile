@@ -50,6 +50,7 @@ check:
 
 test: deps check $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) test -count=1 ./...
+	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 10s ./shared/mp4/
 
 bench: bench-grade bench-capacity
 

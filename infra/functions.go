@@ -70,7 +70,7 @@ var Grants = map[string]Access{
 	// Clips presigns uploads (POST and multipart) and downloads under clips/,
 	// checks each upload on its ObjectCreated notification (reads it, deletes
 	// what fails) and keeps clips and jury scores in the table.
-	"clips": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixClips}, WritePrefixes: []string{platform.PrefixClips},
+	"clips": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixClips}, WritePrefixes: []string{platform.PrefixClips, platform.PrefixResults + "*/clips/"},
 		DeletePrefixes: []string{platform.PrefixClips}, Multipart: true, ListBucket: true, TokenKey: true,
 		ObjectCreated: platform.PrefixClips},
 }

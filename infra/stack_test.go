@@ -545,8 +545,8 @@ func checkPrefixes(t *testing.T, sts []statement, prefixes []string) {
 	var got []string
 	for _, st := range sts {
 		j := jsonOf(st.st["Resource"])
-		for _, p := range []string{platform.PrefixBanks, platform.PrefixResults, platform.PrefixClips} {
-			if strings.Contains(j, `"/`+p+`*"`) {
+		for _, p := range append([]string{platform.PrefixBanks, platform.PrefixResults, platform.PrefixClips}, prefixes...) {
+			if strings.Contains(j, `"/`+p+`*"`) && !slices.Contains(got, p) {
 				got = append(got, p)
 			}
 		}
