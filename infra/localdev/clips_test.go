@@ -196,8 +196,16 @@ func TestClipUploadsAreCheckedThroughTheBucketNotifications(t *testing.T) {
 			if got.Status != tt.status || got.Reason != tt.reason {
 				t.Fatalf("clip %+v, want %s %s (see %s)", got, tt.status, tt.reason, p.path("logs", "s3-events.log"))
 			}
-			_, err = obj.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(p.Bucket), Key: aws.String(up.Upload.Fields["key"])})
-			if exists := err == nil; exists != (tt.status == dynamo.ClipAccepted) {
+			// the verdict is stored before a rejected object is removed: wait for it
+			want := tt.status == dynamo.ClipAccepted
+			exists := !want
+			for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+				_, err = obj.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(p.Bucket), Key: aws.String(up.Upload.Fields["key"])})
+				if exists = err == nil; exists == want {
+					break
+				}
+			}
+			if exists != want {
 				t.Errorf("object exists %v after %s", exists, tt.status)
 			}
 		})
