@@ -122,6 +122,11 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 	}
 	now := h.now()
 	if head == nil {
+		// A concurrent check may have decided and removed a rejected object
+		// since this clip was read: its verdict stands.
+		if stored, err := h.store.GetClip(ctx, c.ContestID, c.ID, true); err == nil && stored.Status != dynamo.ClipUploading {
+			return stored, nil
+		}
 		if !now.After(c.UploadDeadline.Add(lateUploadGrace)) {
 			return c, errNotUploaded
 		}
