@@ -12,7 +12,7 @@ export function readConfig() {
   const c = window.HOITHI_CONFIG;
   if (!c || typeof c !== 'object') return null;
   const trim = (u) => (typeof u === 'string' ? u.replace(/\/+$/, '') : '');
-  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), contest: typeof c.contest === 'string' ? c.contest : '' };
+  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), clips: trim(c.clips), contest: typeof c.contest === 'string' ? c.contest : '' };
   if (!cfg.auth || !cfg.quiz || !cfg.grade || !cfg.contest) return null;
   return cfg;
 }
@@ -147,6 +147,7 @@ export function resultsPath(cfg, roundId, name) {
   return 'results/' + enc(cfg.contest) + '/' + enc(roundId) + '/' + enc(name);
 }
 
+const MSG_NO_CLIPS = 'Trang chưa được cấu hình địa chỉ chức năng video clip (clips trong config.js). Vui lòng liên hệ Ban tổ chức.';
 const MSG_NO_TALLY = 'Trang chưa được cấu hình địa chỉ chức năng tổng hợp kết quả (tally trong config.js). Vui lòng liên hệ Ban tổ chức.';
 
 /** The endpoints, bound to a config and a token getter. */
@@ -155,6 +156,9 @@ export function makeApi(cfg, getToken) {
   const tally = (path, opts) => (cfg.tally
     ? request(cfg.tally, path, opts)
     : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_TALLY })));
+  const clips = (path, opts) => (cfg.clips
+    ? request(cfg.clips, path, opts)
+    : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_CLIPS })));
   return {
     requestCode: (body) => request(cfg.auth, '/codes', { method: 'POST', body }),
     openSession: (body) => request(cfg.auth, '/sessions', { method: 'POST', body }),
@@ -169,6 +173,14 @@ export function makeApi(cfg, getToken) {
     submit: (paperId, body) => request(cfg.grade, '/papers/' + enc(paperId) + '/submission', { method: 'POST', body, token: auth(), timeoutMs: 30000 }),
     /** Organisers: preview an open round, or recompute and publish a closed one. */
     tally: (roundId) => tally('/rounds/' + enc(roundId) + '/tally', { method: 'POST', token: auth(), timeoutMs: 120000 }),
+    /** Clips: a unit admin asks for a presigned upload, confirms it, lists the unit's clips. */
+    requestUpload: (body) => clips('/uploads', { method: 'POST', body, token: auth() }),
+    confirmClip: (clipId) => clips('/clips/' + enc(clipId) + '/confirm', { method: 'POST', token: auth(), timeoutMs: 60000 }),
+    listClips: () => clips('/clips', { token: auth() }),
+    /** Public gallery of accepted clips (no token). */
+    gallery: () => clips('/gallery?contest=' + enc(cfg.contest)),
+    /** Jury: the juror's scores of one clip, whole points 0–10 per criterion. */
+    putScores: (clipId, scores) => clips('/clips/' + enc(clipId) + '/scores', { method: 'PUT', body: { scores }, token: auth() }),
     participation: (roundId, unitId) => tally('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
   };
 }

@@ -8,6 +8,7 @@ import { $, h, store, parseTime, fmtDateTime, fmtDateTimeSec, fmtDuration } from
 import { QuizSession, keys, knownResults, rememberResult } from './quiz.js';
 import { probeResults, publicationState, resultsSlot, fillResultsSlot, showWeekly, showToDate, bindWeekly } from './results.js';
 import { hasRole, showUnit, showOrganiser, bindAdmin } from './admin.js';
+import { showUnitClips, showGallery, showJury, bindClips } from './clips.js';
 
 const SITE = 'Hội thi CCHC';
 const AUDIENCE_LABEL = { staff: 'Cán bộ, công chức, viên chức', citizen: 'Người dân' };
@@ -69,7 +70,7 @@ onUnauthorized((err) => {
       quiz = null;
     }
     const r = currentRoute();
-    if (['quiz', 'result', 'unit', 'organiser'].includes(r.name)) returnTo = location.hash;
+    if (['quiz', 'result', 'unit', 'organiser', 'jury'].includes(r.name)) returnTo = location.hash;
     renderHeader();
     showError({ message: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại. (' + err.message + ')' });
     keepErrorOnce = true;
@@ -118,6 +119,8 @@ function currentRoute() {
     case 'ket-qua-toan-cuoc': return { name: 'todate' };
     case 'don-vi': return { name: 'unit' };
     case 'ban-to-chuc': return { name: 'organiser' };
+    case 'video': return { name: 'video' };
+    case 'giam-khao': return { name: 'jury' };
     default: return { name: 'home' };
   }
 }
@@ -158,6 +161,8 @@ function route() {
     case 'todate': showToDateView(); break;
     case 'unit': showUnitView(); break;
     case 'organiser': showOrganiserView(); break;
+    case 'video': showGalleryView(); break;
+    case 'jury': showJuryView(); break;
     default: {
       // A reload lands here without the quiz route: resume the paper in progress.
       const cur = session && store.get(keys.current(who()));
@@ -203,6 +208,7 @@ function renderHeader() {
   const p = session ? session.participant : null;
   $('#nav-unit').hidden = !hasRole(p, 'unitAdmin');
   $('#nav-organiser').hidden = !hasRole(p, 'organiser');
+  $('#nav-jury').hidden = !hasRole(p, 'jury');
   const view = currentRoute().name;
   for (const a of document.querySelectorAll('.site-nav a[data-nav]')) {
     if (a.dataset.nav === view) a.setAttribute('aria-current', 'page');
@@ -886,6 +892,7 @@ function showUnitView() {
   showView('unit', 'Đơn vị của tôi');
   renderHeader();
   showUnit(pageCtx('unit'));
+  showUnitClips(pageCtx('unit'));
 }
 
 function showOrganiserView() {
@@ -895,9 +902,23 @@ function showOrganiserView() {
   showOrganiser(pageCtx('organiser'));
 }
 
+function showGalleryView() {
+  showView('video', 'Video clip dự thi');
+  renderHeader();
+  showGallery(pageCtx('video'));
+}
+
+function showJuryView() {
+  if (!needSession()) return;
+  showView('jury', 'Ban giám khảo');
+  renderHeader();
+  showJury(pageCtx('jury'));
+}
+
 if (cfg) {
   bindWeekly(pageCtx('weekly'));
   bindAdmin({ ...pageCtx(''), stillOn: () => true });
+  bindClips(pageCtx('unit'));
 }
 
 // ------------------------------------------------------------ start

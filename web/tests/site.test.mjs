@@ -14,6 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
 const OUTBOX = process.env.HOITHI_OUTBOX || '';
@@ -831,5 +832,94 @@ test('own papers from the server: resume on another device, the prediction autos
   } finally {
     await first.context.close();
     await other.context.close();
+  }
+});
+
+// ------------------------------------------------------------ 10
+
+// The accepted fixture of shared/mp4 (4:59, moov first; docs/clips.md, functions/clips/handler_test.go).
+const CLIP_FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/mp4/testdata/moov-first-4m59.mp4');
+
+test('a unit admin uploads a clip straight to S3, it is accepted and shown in the gallery; the jury scores it', { skip, timeout: 60000 }, async () => {
+  const { context, page, consoleErrors } = await newPage();
+  let jury = null;
+  try {
+    const email = ACCOUNTS.unitAdmin[2];
+    await page.goto(SITE + '/');
+    assert.equal(await page.locator('#nav-video').isVisible(), true, 'the gallery link is there for everyone');
+    assert.equal(await page.locator('#nav-jury').isHidden(), true, 'no jury link when signed out');
+    const session = await signIn(page, email);
+    assert.ok(session.participant.roles.includes('unitAdmin') && session.participant.unitId, JSON.stringify(session.participant));
+    assert.equal(await page.locator('#nav-jury').isHidden(), true, 'a unit admin gets no jury link');
+
+    await page.locator('#nav-unit').click();
+    await page.waitForURL((u) => u.hash === '#/don-vi');
+    await page.locator('#unit-clips').waitFor();
+    await page.locator('#clip-list[data-state="loaded"]').waitFor();
+    const title = 'Phường số hoá thủ tục ' + Date.now().toString(36);
+    await page.locator('#clip-title').fill(title);
+    await page.locator('#clip-genre').selectOption('huong-dan-dvc');
+    await page.locator('#clip-file').setInputFiles(CLIP_FIXTURE);
+    const s3Posts = [];
+    page.on('request', (req) => { if (req.method() === 'POST' && /multipart\/form-data/.test(req.headers()['content-type'] || '')) s3Posts.push(req.url()); });
+    await page.locator('#clip-upload').click();
+    const status = page.locator('#clip-status');
+    await page.locator('#clip-status:is([data-state="accepted"], [data-state="rejected"], [data-state="failed"])').waitFor({ timeout: 20000 });
+    assert.equal(await status.getAttribute('data-state'), 'accepted', await status.textContent());
+    assert.match(await status.textContent(), /hợp lệ/);
+    assert.ok(s3Posts.length === 1 && !s3Posts[0].startsWith(SITE), `one form POST straight to S3: ${JSON.stringify(s3Posts)}`);
+    assert.equal(await page.locator('#clip-progress').evaluate((p) => p.value === p.max && !p.hidden), true, 'the progress bar is full');
+    const clipId = await status.getAttribute('data-clip-id');
+    assert.ok(clipId && clipId.startsWith(session.participant.unitId + '.'), clipId);
+
+    const row = page.locator(`#clip-list tr[data-clip-id="${clipId}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-status'), 'accepted');
+    assert.equal(await row.locator('.clip-title').textContent(), title);
+    assert.equal(await row.locator('.clip-duration').textContent(), '04:59');
+    assert.equal(await row.locator('[data-clip-status]').textContent(), 'Hợp lệ');
+    await page.screenshot({ path: '/tmp/hoithi-clips-unit.png', fullPage: true });
+
+    // The public gallery shows it, with a player.
+    await page.locator('#nav-video').click();
+    await page.waitForURL((u) => u.hash === '#/video');
+    const card = page.locator(`#gallery article[data-clip-id="${clipId}"]`);
+    await card.waitFor();
+    assert.equal(await card.locator('.clip-title').textContent(), title);
+    assert.equal(await card.locator('.clip-duration').textContent(), '04:59');
+    assert.ok((await card.locator('.clip-unit').textContent()).trim().length > 0, 'the unit is named');
+    const src = await card.locator('video').getAttribute('src');
+    assert.match(src, /^https?:\/\//);
+    await page.screenshot({ path: '/tmp/hoithi-clips-gallery.png', fullPage: true });
+
+    // A juror scores it; the saved scores come back on reload.
+    jury = await newPage();
+    const jp = jury.page;
+    await jp.goto(SITE + '/');
+    await signIn(jp, ACCOUNTS.jury[0]);
+    await jp.locator('#nav-jury').waitFor();
+    await jp.locator('#nav-jury').click();
+    await jp.waitForURL((u) => u.hash === '#/giam-khao');
+    const form = jp.locator(`#jury-clips form[data-clip-id="${clipId}"]`);
+    await form.waitFor();
+    const inputs = form.locator('input[data-criterion]');
+    const n = await inputs.count();
+    assert.ok(n >= 1, 'one score field per criterion');
+    await inputs.nth(0).fill('11');
+    await form.locator('button[type="submit"]').click();
+    assert.equal(await form.locator('.jury-saved').getAttribute('data-state'), 'invalid');
+    for (let i = 0; i < n; i++) await inputs.nth(i).fill(String(7 + (i % 3)));
+    await form.locator('button[type="submit"]').click();
+    await form.locator('.jury-saved[data-state="saved"]').waitFor();
+    await jp.reload();
+    await form.waitFor();
+    for (let i = 0; i < n; i++) assert.equal(await inputs.nth(i).inputValue(), String(7 + (i % 3)));
+    assert.equal(await form.locator('.jury-saved').getAttribute('data-state'), 'saved');
+    await jp.screenshot({ path: '/tmp/hoithi-clips-jury.png', fullPage: true });
+    assert.deepEqual(jury.consoleErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+    if (jury) await jury.context.close();
   }
 });

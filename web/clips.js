@@ -1,0 +1,380 @@
+// Clip contest pages: the unit admin's clips (#/don-vi, section "Video clip
+// của đơn vị": list, upload straight to S3 with a presigned POST, confirm),
+// the public gallery (#/video) and the jury's scoring (#/giam-khao).
+// All call the clips function URL (window.HOITHI_CONFIG.clips); see docs/clips.md.
+
+import { $, h, fmtDateTime, fmtBytes, sleep } from './util.js';
+import { ApiError } from './api.js';
+
+export const GENRES = [
+  ['phong-su', 'Phóng sự'],
+  ['tieu-pham', 'Tiểu phẩm'],
+  ['huong-dan-dvc', 'Hướng dẫn dịch vụ công trực tuyến'],
+  ['sang-kien', 'Sáng kiến cải cách hành chính'],
+  ['khac', 'Khác'],
+];
+const GENRE_LABEL = Object.fromEntries(GENRES);
+
+const STATUS_LABEL = { uploading: 'Đang tải lên', accepted: 'Hợp lệ', rejected: 'Bị từ chối' };
+
+const REASON_LABEL = {
+  too_long: 'Clip dài quá 5 phút.',
+  not_mp4: 'Tệp không phải video MP4.',
+  truncated: 'Tệp bị cắt cụt (tải lên chưa hết).',
+  corrupt: 'Tệp MP4 bị hỏng cấu trúc.',
+  no_duration: 'Video không ghi thời lượng.',
+  larger_than_declared: 'Tệp lớn hơn kích thước đã khai báo.',
+  too_large: 'Tệp vượt quá dung lượng cho phép.',
+  not_uploaded: 'Không nhận được tệp trước hạn tải lên.',
+  aborted: 'Đơn vị đã huỷ lượt tải lên.',
+  replaced: 'Tệp đã bị ghi đè sau khi kiểm tra.',
+};
+
+/** mm:ss of a duration in seconds ("" when unknown). */
+export function fmtClipDuration(sec) {
+  const n = Number(sec);
+  if (!Number.isFinite(n) || n <= 0) return '';
+  const total = Math.floor(n);
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
+
+function reasonText(clip) {
+  if (clip.status !== 'rejected') return '';
+  return clip.message || REASON_LABEL[clip.reason] || clip.reason || '';
+}
+
+function statusBadge(clip) {
+  const st = STATUS_LABEL[clip.status] ? clip.status : 'uploading';
+  return h('span', { class: `badge badge-clip-${st}`, dataset: { clipStatus: st }, text: STATUS_LABEL[st] });
+}
+
+// ------------------------------------------------------------ unit admin
+
+let unitLoads = 0;
+let uploading = false;
+
+/** Fills the unit page's clip section (hidden for non unit admins). */
+export async function showUnitClips(ctx) {
+  const section = $('#unit-clips');
+  const s = ctx.session();
+  const p = s && s.participant;
+  const ok = p && Array.isArray(p.roles) && p.roles.includes('unitAdmin') && p.unitId;
+  section.hidden = !ok;
+  if (!ok) return;
+  const genre = $('#clip-genre');
+  if (!genre.options.length) genre.replaceChildren(...GENRES.map(([v, t]) => h('option', { value: v, text: t })));
+  await loadUnitClips(ctx);
+}
+
+async function loadUnitClips(ctx) {
+  const box = $('#clip-list');
+  const seq = ++unitLoads;
+  box.dataset.state = 'loading';
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const { data } = await ctx.api.listClips();
+    if (seq !== unitLoads) return;
+    renderUnitClips(box, data);
+  } catch (err) {
+    if (seq !== unitLoads) return;
+    box.dataset.state = 'error';
+    box.replaceChildren(h('p', { class: 'muted', text: 'Không tải được danh sách video clip của đơn vị.' }));
+    if (err.status !== 401) ctx.showError(err);
+  } finally {
+    if (seq === unitLoads) box.removeAttribute('aria-busy');
+  }
+}
+
+function renderUnitClips(box, data) {
+  const clips = Array.isArray(data.clips) ? data.clips : [];
+  const quota = Number(data.quota) || 3;
+  const live = clips.filter((c) => c.status === 'uploading' || c.status === 'accepted').length;
+  box.dataset.state = 'loaded';
+  box.dataset.count = String(clips.length);
+  $('#clip-quota').textContent = `Đơn vị đã dùng ${live}/${quota} lượt (clip đang tải lên hoặc hợp lệ; clip bị từ chối không tính).`;
+  if (!clips.length) {
+    box.replaceChildren(h('p', { class: 'muted', text: 'Đơn vị chưa gửi video clip nào.' }));
+    return;
+  }
+  box.replaceChildren(h('div', { class: 'table-wrap' },
+    h('table', { class: 'data-table clip-table' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col', text: 'Tên clip' }),
+        h('th', { scope: 'col', text: 'Thể loại' }),
+        h('th', { scope: 'col', class: 'num', text: 'Thời lượng' }),
+        h('th', { scope: 'col', text: 'Trạng thái' }),
+        h('th', { scope: 'col', text: 'Gửi lúc' }))),
+      h('tbody', {}, clips.map((c) => h('tr', { dataset: { clipId: c.id, status: c.status || '', reason: c.reason || '' } },
+        h('td', { class: 'clip-title', text: c.title || '' }),
+        h('td', { text: GENRE_LABEL[c.genre] || c.genre || '' }),
+        h('td', { class: 'num clip-duration', text: fmtClipDuration(c.durationSeconds) || '—' }),
+        h('td', {}, statusBadge(c), c.status === 'rejected' ? h('span', { class: 'clip-reason small', text: ' ' + reasonText(c) }) : null),
+        h('td', { class: 'small', text: c.createdAt ? fmtDateTime(c.createdAt) : '' })))))));
+}
+
+function setUploadStatus(state, text, { kind = 'info' } = {}) {
+  const st = $('#clip-status');
+  st.dataset.state = state;
+  st.className = 'notice notice-' + kind + ' clip-status';
+  st.textContent = text;
+  st.hidden = !text;
+}
+
+function setProgress(loaded, total) {
+  const bar = $('#clip-progress');
+  bar.hidden = false;
+  bar.max = total || 1;
+  bar.value = Math.min(loaded, total || 1);
+  const pct = total ? Math.floor((loaded / total) * 100) : 0;
+  $('#clip-progress-text').textContent = `${pct}% (${fmtBytes(loaded)} / ${fmtBytes(total)})`;
+  bar.setAttribute('aria-valuetext', `${pct}%`);
+}
+
+/** Text of S3's XML error (<Code>, <Message>), or ''. */
+function s3Error(xml) {
+  const code = /<Code>([^<]*)<\/Code>/.exec(xml || '');
+  const msg = /<Message>([^<]*)<\/Message>/.exec(xml || '');
+  return [code && code[1], msg && msg[1]].filter(Boolean).join(': ');
+}
+
+/** POSTs the file to S3 with the presigned form: every field, then the file last. */
+function postToS3(upload, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(upload.fields || {})) form.append(k, v);
+    form.append('file', file);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', upload.url);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve();
+      else {
+        const detail = s3Error(xhr.responseText);
+        let message = 'Kho lưu trữ từ chối tệp tải lên (mã ' + xhr.status + ').';
+        if (/EntityTooLarge/.test(detail)) message = 'Tệp lớn hơn kích thước cho phép.';
+        else if (/expired/i.test(detail)) message = 'Lượt tải lên đã hết hạn. Vui lòng gửi lại.';
+        reject(new ApiError({ status: xhr.status, code: 's3_error', message: message + (detail ? ' (' + detail + ')' : '') }));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError({ code: 'network', network: true, message: 'Mất kết nối khi tải tệp lên. Vui lòng kiểm tra mạng rồi gửi lại.' }));
+    xhr.onabort = () => reject(new ApiError({ code: 'aborted', message: 'Đã dừng tải lên.' }));
+    xhr.send(form);
+  });
+}
+
+async function confirmWithRetry(ctx, clipId) {
+  for (let i = 0; ; i++) {
+    try {
+      return (await ctx.api.confirmClip(clipId)).data.clip;
+    } catch (err) {
+      // The object may not be visible yet right after S3's answer; network trouble: try again.
+      if (i < 5 && (err.code === 'clip_not_uploaded' || (err instanceof ApiError && err.retryable))) {
+        await sleep(1000 * (i + 1));
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+async function submitClip(ctx, e) {
+  e.preventDefault();
+  if (uploading) return;
+  const title = $('#clip-title').value.trim();
+  const genre = $('#clip-genre').value;
+  const file = $('#clip-file').files[0];
+  ctx.clearError();
+  if (!title) {
+    setUploadStatus('invalid', 'Vui lòng nhập tên clip.', { kind: 'error' });
+    $('#clip-title').focus();
+    return;
+  }
+  if (!file) {
+    setUploadStatus('invalid', 'Vui lòng chọn tệp video MP4.', { kind: 'error' });
+    $('#clip-file').focus();
+    return;
+  }
+  if (file.type && file.type !== 'video/mp4') {
+    setUploadStatus('invalid', 'Chỉ nhận tệp video MP4 (.mp4).', { kind: 'error' });
+    return;
+  }
+  uploading = true;
+  const btn = $('#clip-upload');
+  btn.disabled = true;
+  try {
+    setUploadStatus('requesting', 'Đang xin phép tải lên…');
+    const { data } = await ctx.api.requestUpload({ title, genre, size: file.size, contentType: 'video/mp4' });
+    const clip = data.clip || {};
+    const upload = data.upload || {};
+    if (upload.method !== 'post' || !upload.url) throw new ApiError({ code: 'unsupported_upload', message: 'Máy chủ trả về kiểu tải lên mà trang chưa hỗ trợ.' });
+    setUploadStatus('uploading', `Đang tải lên “${title}”…`);
+    setProgress(0, file.size);
+    await postToS3(upload, file, setProgress);
+    setProgress(file.size, file.size);
+    setUploadStatus('checking', 'Đã tải lên xong. Đang kiểm tra tệp (định dạng MP4, thời lượng tối đa 5 phút)…');
+    const verdict = await confirmWithRetry(ctx, clip.id);
+    const dur = fmtClipDuration(verdict.durationSeconds);
+    if (verdict.status === 'accepted') {
+      setUploadStatus('accepted', `Clip “${title}” hợp lệ${dur ? ` (thời lượng ${dur})` : ''}. Đã ghi nhận bài dự thi của đơn vị.`, { kind: 'info' });
+      $('#clip-form').reset();
+    } else {
+      setUploadStatus(verdict.status || 'rejected', `Clip “${title}” bị từ chối: ${reasonText(verdict) || 'tệp không hợp lệ.'}`, { kind: 'error' });
+    }
+    $('#clip-status').dataset.clipId = verdict.id || clip.id || '';
+    ctx.announce($('#clip-status').textContent);
+  } catch (err) {
+    setUploadStatus('failed', 'Không gửi được clip: ' + (err.message || 'đã có lỗi xảy ra.'), { kind: 'error' });
+    if (err.status !== 401) ctx.showError(err);
+  } finally {
+    uploading = false;
+    btn.disabled = false;
+    await loadUnitClips(ctx);
+  }
+}
+
+// ------------------------------------------------------------ gallery
+
+export async function showGallery(ctx) {
+  const box = $('#gallery');
+  box.dataset.state = 'loading';
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const { data } = await ctx.api.gallery();
+    const clips = Array.isArray(data.clips) ? data.clips : [];
+    box.dataset.state = 'loaded';
+    box.dataset.count = String(clips.length);
+    if (!clips.length) {
+      box.replaceChildren(h('p', { class: 'muted', text: 'Chưa có video clip nào được công nhận hợp lệ.' }));
+      return;
+    }
+    box.replaceChildren(...clips.map((c) => h('article', { class: 'card clip-card', dataset: { clipId: c.id } },
+      h('h2', { class: 'h3 clip-title', text: c.title || '' }),
+      h('p', { class: 'muted small' },
+        h('span', { class: 'clip-unit', text: c.unitName || c.unitId || '' }),
+        ' · ', h('span', { text: GENRE_LABEL[c.genre] || c.genre || '' }),
+        ' · ', h('span', { class: 'clip-duration', text: fmtClipDuration(c.durationSeconds) })),
+      c.videoUrl
+        ? h('video', { class: 'clip-video', controls: true, preload: 'metadata', playsinline: true, src: c.videoUrl, 'aria-label': 'Video: ' + (c.title || '') },
+          h('p', { text: 'Trình duyệt không phát được video này.' }))
+        : h('p', { class: 'muted', text: 'Video tạm thời chưa xem được.' }))));
+  } catch (err) {
+    box.dataset.state = 'error';
+    box.replaceChildren(h('p', { class: 'muted', text: 'Không tải được thư viện video.' }));
+    ctx.showError(err);
+  } finally {
+    box.removeAttribute('aria-busy');
+  }
+}
+
+// ------------------------------------------------------------ jury
+
+export async function showJury(ctx) {
+  const s = ctx.session();
+  const p = s && s.participant;
+  const denied = $('#jury-denied');
+  const box = $('#jury-clips');
+  if (!(p && Array.isArray(p.roles) && p.roles.includes('jury'))) {
+    denied.textContent = 'Trang này dành cho thành viên Ban giám khảo.';
+    denied.hidden = false;
+    box.replaceChildren();
+    return;
+  }
+  denied.hidden = true;
+  box.dataset.state = 'loading';
+  box.setAttribute('aria-busy', 'true');
+  try {
+    const { data } = await ctx.api.listClips();
+    renderJury(ctx, box, data);
+  } catch (err) {
+    box.dataset.state = 'error';
+    box.replaceChildren(h('p', { class: 'muted', text: 'Không tải được danh sách clip cần chấm.' }));
+    if (err.status !== 401) ctx.showError(err);
+  } finally {
+    box.removeAttribute('aria-busy');
+  }
+}
+
+function renderJury(ctx, box, data) {
+  const criteria = Array.isArray(data.criteria) ? data.criteria : [];
+  const clips = (Array.isArray(data.clips) ? data.clips : []).filter((c) => c.status === 'accepted');
+  box.dataset.state = 'loaded';
+  box.dataset.count = String(clips.length);
+  if (!clips.length) {
+    box.replaceChildren(h('p', { class: 'muted', text: 'Chưa có clip hợp lệ nào để chấm.' }));
+    return;
+  }
+  box.replaceChildren(...clips.map((c) => juryCard(ctx, c, criteria)));
+}
+
+function savedText(scores, criteria) {
+  const parts = criteria.filter((k) => scores && scores[k.id] !== undefined).map((k) => `${k.name}: ${scores[k.id]}`);
+  return parts.length ? 'Điểm đã lưu — ' + parts.join('; ') : 'Bạn chưa chấm clip này.';
+}
+
+function juryCard(ctx, c, criteria) {
+  const mine = c.myScores || {};
+  const saved = h('p', { class: 'small jury-saved', role: 'status', 'aria-live': 'polite', dataset: { state: Object.keys(mine).length ? 'saved' : 'none' }, text: savedText(mine, criteria) });
+  const inputs = criteria.map((k) => {
+    const id = `score-${c.id}-${k.id}`;
+    return h('div', { class: 'field score-field' },
+      h('label', { for: id, text: `${k.name} (0–10)` }),
+      h('input', { id, type: 'number', min: '0', max: '10', step: '1', inputmode: 'numeric', dataset: { criterion: k.id }, value: mine[k.id] !== undefined ? String(mine[k.id]) : undefined }));
+  });
+  const btn = h('button', { type: 'submit', class: 'btn btn-primary btn-small', text: 'Lưu điểm' });
+  const form = h('form', { class: 'jury-form', novalidate: true, dataset: { clipId: c.id } }, ...inputs, h('div', { class: 'actions' }, btn), saved);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const scores = {};
+    for (const input of form.querySelectorAll('input[data-criterion]')) {
+      const v = input.value.trim();
+      if (v === '') continue;
+      if (!/^\d{1,2}$/.test(v) || Number(v) > 10) {
+        saved.dataset.state = 'invalid';
+        saved.textContent = 'Điểm mỗi tiêu chí là số nguyên từ 0 đến 10.';
+        input.focus();
+        return;
+      }
+      scores[input.dataset.criterion] = Number(v);
+    }
+    if (!Object.keys(scores).length) {
+      saved.dataset.state = 'invalid';
+      saved.textContent = 'Vui lòng nhập điểm ít nhất một tiêu chí.';
+      return;
+    }
+    btn.disabled = true;
+    saved.dataset.state = 'saving';
+    saved.textContent = 'Đang lưu điểm…';
+    ctx.clearError();
+    try {
+      const { data } = await ctx.api.putScores(c.id, scores);
+      const all = data.scores || scores;
+      for (const input of form.querySelectorAll('input[data-criterion]')) {
+        if (all[input.dataset.criterion] !== undefined) input.value = String(all[input.dataset.criterion]);
+      }
+      saved.dataset.state = 'saved';
+      saved.textContent = savedText(all, criteria) + (data.updatedAt ? ` (lúc ${fmtDateTime(data.updatedAt)})` : '');
+      ctx.announce('Đã lưu điểm.');
+    } catch (err) {
+      saved.dataset.state = 'failed';
+      saved.textContent = 'Chưa lưu được điểm: ' + err.message;
+      if (err.status !== 401) ctx.showError(err);
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return h('article', { class: 'card clip-card', dataset: { clipId: c.id } },
+    h('h2', { class: 'h3 clip-title', text: c.title || '' }),
+    h('p', { class: 'muted small' },
+      h('span', { class: 'clip-unit', text: c.unitName || c.unitId || '' }),
+      ' · ', GENRE_LABEL[c.genre] || c.genre || '',
+      ' · ', h('span', { class: 'clip-duration', text: fmtClipDuration(c.durationSeconds) })),
+    c.videoUrl ? h('video', { class: 'clip-video', controls: true, preload: 'metadata', playsinline: true, src: c.videoUrl }) : null,
+    form);
+}
+
+/** Wires the clip form once. */
+export function bindClips(ctx) {
+  $('#clip-form').addEventListener('submit', (e) => submitClip(ctx, e));
+  $('#clip-refresh').addEventListener('click', () => loadUnitClips(ctx));
+}
+
