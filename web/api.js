@@ -177,6 +177,10 @@ export function makeApi(cfg, getToken) {
     requestUpload: (body) => clips('/uploads', { method: 'POST', body, token: auth() }),
     confirmClip: (clipId) => clips('/clips/' + enc(clipId) + '/confirm', { method: 'POST', token: auth(), timeoutMs: 60000 }),
     listClips: () => clips('/clips', { token: auth() }),
+    /** Multipart uploads: fresh part URLs, completion (the verdict), giving up. */
+    clipParts: (clipId, partNumbers) => clips('/clips/' + enc(clipId) + '/parts', { method: 'POST', body: { partNumbers }, token: auth() }),
+    completeClip: (clipId, parts) => clips('/clips/' + enc(clipId) + '/complete', { method: 'POST', body: { parts }, token: auth(), timeoutMs: 60000 }),
+    abortClipUpload: (clipId) => clips('/clips/' + enc(clipId) + '/upload', { method: 'DELETE', token: auth() }),
     /** Public gallery of accepted clips (no token). */
     gallery: () => clips('/gallery?contest=' + enc(cfg.contest)),
     /** Jury: the juror's scores of one clip, whole points 0–10 per criterion. */

@@ -1,5 +1,6 @@
 // Clip contest pages: the unit admin's clips (#/don-vi, section "Video clip
-// của đơn vị": list, upload straight to S3 with a presigned POST, confirm),
+// của đơn vị": list, upload straight to S3 with a presigned POST and confirm,
+// or, above multipartThreshold(), in parts PUT to S3, resumable, then complete),
 // the public gallery (#/video) and the jury's scoring (#/giam-khao).
 // All call the clips function URL (window.HOITHI_CONFIG.clips); see docs/clips.md.
 
@@ -64,6 +65,7 @@ export async function showUnitClips(ctx) {
   const genre = $('#clip-genre');
   if (!genre.options.length) genre.replaceChildren(...GENRES.map(([v, t]) => h('option', { value: v, text: t })));
   await loadUnitClips(ctx);
+  offerResume(ctx);
 }
 
 async function loadUnitClips(ctx) {
@@ -162,6 +164,235 @@ function postToS3(upload, file, onProgress) {
   });
 }
 
+// ------------------------------------------------------------ multipart
+
+const MIB = 1024 * 1024;
+/** Files above this size go up in parts (docs/clips.md, "Multipart"). */
+const DEFAULT_MULTIPART_THRESHOLD = 64 * MIB;
+const RESUME_KEY = 'hoithi.clipUpload';
+const PART_ATTEMPTS = 4;
+const PARALLEL_PARTS = 2;
+
+/**
+ * The multipart threshold in bytes: ?multipartThreshold=N (in the page URL),
+ * else localStorage['hoithi.multipartThreshold'], else 64 MiB. For tests.
+ */
+export function multipartThreshold() {
+  let v = null;
+  try {
+    v = new URLSearchParams(window.location.search).get('multipartThreshold');
+    if (v === null) v = window.localStorage.getItem('hoithi.multipartThreshold');
+  } catch (e) { /* storage blocked */ }
+  const n = Number(v);
+  return v !== null && v !== '' && Number.isFinite(n) && n >= 0 ? n : DEFAULT_MULTIPART_THRESHOLD;
+}
+
+function loadResume() {
+  try {
+    const r = JSON.parse(window.localStorage.getItem(RESUME_KEY) || 'null');
+    return r && typeof r === 'object' && r.clipId && r.etags ? r : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function saveResume(r) {
+  try { window.localStorage.setItem(RESUME_KEY, JSON.stringify(r)); } catch (e) { /* storage full or blocked */ }
+}
+
+function clearResume() {
+  try { window.localStorage.removeItem(RESUME_KEY); } catch (e) { /* ignore */ }
+}
+
+const sameFile = (r, file) => r && r.name === file.name && r.size === file.size && r.lastModified === file.lastModified;
+
+/** The XHRs in flight of the current multipart upload (aborted by "Huỷ"). */
+const inFlight = new Set();
+let cancelled = false;
+
+/** PUTs one part (a Blob slice) to its presigned URL; resolves the part's ETag. */
+function putPart(url, blob, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    inFlight.add(xhr);
+    const done = () => inFlight.delete(xhr);
+    xhr.open('PUT', url);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded); };
+    xhr.onload = () => {
+      done();
+      if (xhr.status >= 200 && xhr.status < 300) {
+        const etag = xhr.getResponseHeader('ETag');
+        if (!etag) {
+          reject(new ApiError({ status: xhr.status, code: 'no_etag', message: 'Kho lưu trữ không trả về mã ETag của phần đã tải (cấu hình CORS của kho chưa cho đọc ETag).' }));
+          return;
+        }
+        resolve(etag);
+        return;
+      }
+      const detail = s3Error(xhr.responseText);
+      const expired = xhr.status === 403 && (/expired/i.test(detail) || /AccessDenied|SignatureDoesNotMatch/.test(detail) || !detail);
+      reject(new ApiError({ status: xhr.status, code: expired ? 'part_url_expired' : 's3_error', message: 'Kho lưu trữ từ chối một phần của tệp (mã ' + xhr.status + ').' + (detail ? ' (' + detail + ')' : '') }));
+    };
+    xhr.onerror = () => { done(); reject(new ApiError({ code: 'network', network: true, message: 'Mất kết nối khi tải tệp lên. Vui lòng kiểm tra mạng rồi gửi lại.' })); };
+    xhr.onabort = () => { done(); reject(new ApiError({ code: 'aborted', message: 'Đã huỷ tải lên.' })); };
+    xhr.send(blob);
+  });
+}
+
+/**
+ * Sends the parts of file that state.etags lacks (two at a time), retrying a
+ * failed part with backoff and fresh URLs, and records each ETag in
+ * localStorage as it arrives.
+ */
+async function sendParts(ctx, state, file, urls) {
+  const count = state.partCount;
+  const sizeOf = (n) => (n === count ? state.size - (count - 1) * state.partSize : state.partSize);
+  const loaded = {};
+  for (const n of Object.keys(state.etags)) loaded[n] = sizeOf(Number(n));
+  const report = () => setProgress(Object.values(loaded).reduce((a, b) => a + b, 0), state.size);
+  report();
+  const missing = [];
+  for (let n = 1; n <= count; n++) if (!state.etags[n]) missing.push(n);
+  const fresh = async (numbers) => {
+    const { data } = await ctx.api.clipParts(state.clipId, numbers);
+    for (const p of data.parts || []) urls.set(p.partNumber, p.url);
+    state.urlsExpireAt = data.expiresAt ? Date.parse(data.expiresAt) : 0;
+  };
+  const urlsStale = () => state.urlsExpireAt && Date.now() > state.urlsExpireAt - 30000;
+  const one = async (n) => {
+    const blob = file.slice((n - 1) * state.partSize, (n - 1) * state.partSize + sizeOf(n));
+    for (let attempt = 1; ; attempt++) {
+      if (cancelled) throw new ApiError({ code: 'aborted', message: 'Đã huỷ tải lên.' });
+      try {
+        if (!urls.has(n) || urlsStale()) {
+          // Fresh URLs for this part and the next ones still to send (S3 keeps the parts sent).
+          const want = [n, ...missing.filter((m) => m !== n && !state.etags[m])].slice(0, 100);
+          await fresh(want);
+        }
+        const etag = await putPart(urls.get(n), blob, (l) => { loaded[n] = l; report(); });
+        state.etags[n] = etag;
+        loaded[n] = sizeOf(n);
+        report();
+        saveResume(state);
+        return;
+      } catch (err) {
+        if (cancelled || err.code === 'aborted') throw err;
+        // Expired URL: ask for a fresh one; network trouble, 5xx or another S3 refusal: try again.
+        // A missing ETag (CORS) will not get better.
+        const retry = err.code !== 'no_etag' && (err.code === 'part_url_expired' || err.code === 's3_error' || err.retryable);
+        if (!retry || attempt >= PART_ATTEMPTS) throw err;
+        if (err.code === 'part_url_expired') urls.delete(n);
+        loaded[n] = 0;
+        report();
+        setUploadStatus('uploading', `Phần ${n}/${count} bị lỗi, đang thử lại (lần ${attempt + 1}/${PART_ATTEMPTS})…`);
+        await sleep(1000 * 2 ** (attempt - 1));
+        setUploadStatus('uploading', `Đang tải lên “${state.title}” (${count} phần)…`);
+      }
+    }
+  };
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    try {
+      while (!failed && next < missing.length) await one(missing[next++]);
+    } catch (err) {
+      failed = true; // the other worker stops after its current part
+      throw err;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, missing.length) }, worker));
+}
+
+/** Uploads file in parts (fresh upload or the resume of state) and completes it: resolves the verdict. */
+async function multipartUpload(ctx, file, { title, genre }) {
+  let state = loadResume();
+  const urls = new Map();
+  if (state && sameFile(state, file)) {
+    setUploadStatus('uploading', `Đang tiếp tục tải lên “${state.title}” từ phần ${Object.keys(state.etags).length + 1}/${state.partCount}…`);
+  } else {
+    setUploadStatus('requesting', 'Đang xin phép tải lên…');
+    const { data } = await ctx.api.requestUpload({ title, genre, size: file.size, contentType: 'video/mp4', multipart: true });
+    const upload = data.upload || {};
+    if (upload.method !== 'multipart' || !upload.partSize || !upload.partCount) throw new ApiError({ code: 'unsupported_upload', message: 'Máy chủ trả về kiểu tải lên mà trang chưa hỗ trợ.' });
+    state = {
+      clipId: (data.clip || {}).id, title, name: file.name, size: file.size, lastModified: file.lastModified,
+      partSize: upload.partSize, partCount: upload.partCount, etags: {},
+      urlsExpireAt: upload.expiresAt ? Date.parse(upload.expiresAt) : 0,
+    };
+    for (const p of upload.parts || []) urls.set(p.partNumber, p.url);
+    saveResume(state);
+    setUploadStatus('uploading', `Đang tải lên “${title}” (${state.partCount} phần)…`);
+  }
+  showCancel(ctx, true);
+  await sendParts(ctx, state, file, urls);
+  setProgress(file.size, file.size);
+  setUploadStatus('checking', 'Đã tải lên xong. Đang ghép tệp và kiểm tra (định dạng MP4, thời lượng tối đa 5 phút)…');
+  const parts = Object.entries(state.etags).map(([n, etag]) => ({ partNumber: Number(n), etag })).sort((a, b) => a.partNumber - b.partNumber);
+  let verdict;
+  for (let i = 0; ; i++) {
+    try {
+      verdict = (await ctx.api.completeClip(state.clipId, parts)).data.clip;
+      break;
+    } catch (err) {
+      if (i < 3 && err instanceof ApiError && err.retryable) { await sleep(1000 * (i + 1)); continue; }
+      if (err.code === 'part_mismatch' || err.code === 'upload_expired') clearResume();
+      throw err;
+    }
+  }
+  clearResume();
+  showCancel(ctx, false);
+  return { clip: verdict, title: state.title };
+}
+
+let cancelBtn = null;
+
+/** The "Huỷ" button beside "Tải lên" (created once, shown during a multipart upload or when one can resume). */
+function showCancel(ctx, on) {
+  if (!cancelBtn) {
+    cancelBtn = h('button', { id: 'clip-cancel', type: 'button', class: 'btn btn-secondary', text: 'Huỷ' });
+    cancelBtn.addEventListener('click', () => cancelUpload(ctx));
+    $('#clip-upload').after(' ', cancelBtn);
+  }
+  cancelBtn.hidden = !on;
+  cancelBtn.disabled = false;
+}
+
+async function cancelUpload(ctx) {
+  const state = loadResume();
+  cancelled = true;
+  for (const xhr of inFlight) xhr.abort();
+  if (cancelBtn) cancelBtn.disabled = true;
+  ctx.clearError();
+  try {
+    if (state) await ctx.api.abortClipUpload(state.clipId);
+    clearResume();
+    showCancel(ctx, false);
+    setUploadStatus('cancelled', 'Đã huỷ lượt tải lên; lượt gửi clip của đơn vị được trả lại.');
+    $('#clip-progress').hidden = true;
+    $('#clip-progress-text').textContent = '';
+  } catch (err) {
+    if (err.code === 'clip_already_checked' || err.code === 'clip_not_found') {
+      clearResume();
+      showCancel(ctx, false);
+    } else if (cancelBtn) cancelBtn.disabled = false;
+    setUploadStatus('failed', 'Không huỷ được lượt tải lên: ' + (err.message || 'đã có lỗi xảy ra.'), { kind: 'error' });
+    if (err.status !== 401) ctx.showError(err);
+  } finally {
+    await loadUnitClips(ctx);
+  }
+}
+
+/** After a reload: tells the unit admin an interrupted upload can go on. */
+function offerResume(ctx) {
+  const r = loadResume();
+  if (!r || uploading) return;
+  showCancel(ctx, true);
+  const done = Object.keys(r.etags).length;
+  setUploadStatus('resumable', `Lượt tải lên “${r.title}” (${r.name}) bị gián đoạn sau ${done}/${r.partCount} phần. Chọn lại đúng tệp đó rồi bấm “Tải lên” để tiếp tục từ phần ${done + 1}, hoặc bấm “Huỷ”.`);
+  $('#clip-status').dataset.clipId = r.clipId;
+  if (!$('#clip-title').value) $('#clip-title').value = r.title || '';
+}
+
 async function confirmWithRetry(ctx, clipId) {
   for (let i = 0; ; i++) {
     try {
@@ -202,17 +433,26 @@ async function submitClip(ctx, e) {
   const btn = $('#clip-upload');
   btn.disabled = true;
   try {
-    setUploadStatus('requesting', 'Đang xin phép tải lên…');
-    const { data } = await ctx.api.requestUpload({ title, genre, size: file.size, contentType: 'video/mp4' });
-    const clip = data.clip || {};
-    const upload = data.upload || {};
-    if (upload.method !== 'post' || !upload.url) throw new ApiError({ code: 'unsupported_upload', message: 'Máy chủ trả về kiểu tải lên mà trang chưa hỗ trợ.' });
-    setUploadStatus('uploading', `Đang tải lên “${title}”…`);
-    setProgress(0, file.size);
-    await postToS3(upload, file, setProgress);
-    setProgress(file.size, file.size);
-    setUploadStatus('checking', 'Đã tải lên xong. Đang kiểm tra tệp (định dạng MP4, thời lượng tối đa 5 phút)…');
-    const verdict = await confirmWithRetry(ctx, clip.id);
+    cancelled = false;
+    let clip = {};
+    let verdict;
+    const resume = loadResume();
+    if (file.size > multipartThreshold() || sameFile(resume, file)) {
+      ({ clip: verdict } = await multipartUpload(ctx, file, { title, genre }));
+      clip = verdict;
+    } else {
+      setUploadStatus('requesting', 'Đang xin phép tải lên…');
+      const { data } = await ctx.api.requestUpload({ title, genre, size: file.size, contentType: 'video/mp4' });
+      clip = data.clip || {};
+      const upload = data.upload || {};
+      if (upload.method !== 'post' || !upload.url) throw new ApiError({ code: 'unsupported_upload', message: 'Máy chủ trả về kiểu tải lên mà trang chưa hỗ trợ.' });
+      setUploadStatus('uploading', `Đang tải lên “${title}”…`);
+      setProgress(0, file.size);
+      await postToS3(upload, file, setProgress);
+      setProgress(file.size, file.size);
+      setUploadStatus('checking', 'Đã tải lên xong. Đang kiểm tra tệp (định dạng MP4, thời lượng tối đa 5 phút)…');
+      verdict = await confirmWithRetry(ctx, clip.id);
+    }
     const dur = fmtClipDuration(verdict.durationSeconds);
     if (verdict.status === 'accepted') {
       setUploadStatus('accepted', `Clip “${title}” hợp lệ${dur ? ` (thời lượng ${dur})` : ''}. Đã ghi nhận bài dự thi của đơn vị.`, { kind: 'info' });
@@ -223,7 +463,10 @@ async function submitClip(ctx, e) {
     $('#clip-status').dataset.clipId = verdict.id || clip.id || '';
     ctx.announce($('#clip-status').textContent);
   } catch (err) {
-    setUploadStatus('failed', 'Không gửi được clip: ' + (err.message || 'đã có lỗi xảy ra.'), { kind: 'error' });
+    if (cancelled && err.code === 'aborted') return; // "Huỷ" reports itself
+    const r = loadResume();
+    setUploadStatus('failed', 'Không gửi được clip: ' + (err.message || 'đã có lỗi xảy ra.')
+      + (r ? ` Đã tải ${Object.keys(r.etags).length}/${r.partCount} phần: bấm “Tải lên” lại (cùng tệp) để tiếp tục, hoặc “Huỷ”.` : ''), { kind: 'error' });
     if (err.status !== 401) ctx.showError(err);
   } finally {
     uploading = false;

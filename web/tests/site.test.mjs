@@ -12,7 +12,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -921,5 +922,127 @@ test('a unit admin uploads a clip straight to S3, it is accepted and shown in th
   } finally {
     await context.close();
     if (jury) await jury.context.close();
+  }
+});
+
+// A valid MP4 written box by box as shared/mp4/mp4test.Build does (ftyp,
+// moov with a version-0 mvhd, mdat of mediaBytes): what functions/clips'
+// multipart test uploads (12 MiB and a bit: parts of 8 MiB and the rest).
+function buildMP4({ timescale, duration, mediaBytes }) {
+  const box = (type, ...payload) => {
+    const size = 8 + payload.reduce((n, p) => n + p.length, 0);
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(size, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, ...payload]);
+  };
+  const ftyp = box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2avc1mp41', 'latin1'));
+  const mvhd = Buffer.alloc(100); // version 0, flags 0
+  const created = 3786825600; // 2024-01-01 since 1904
+  mvhd.writeUInt32BE(created, 4);
+  mvhd.writeUInt32BE(created, 8);
+  mvhd.writeUInt32BE(timescale, 12);
+  mvhd.writeUInt32BE(duration, 16);
+  mvhd.writeUInt32BE(0x00010000, 20); // rate 1.0
+  mvhd.writeUInt16BE(0x0100, 24); // volume 1.0
+  [0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000].forEach((m, i) => mvhd.writeUInt32BE(m, 36 + 4 * i));
+  mvhd.writeUInt32BE(2, 96); // next_track_ID
+  const media = Buffer.alloc(mediaBytes);
+  for (let i = 0; i < mediaBytes; i++) media[i] = i % 251;
+  return Buffer.concat([ftyp, box('moov', box('mvhd', mvhd)), box('mdat', media)]);
+}
+
+test('a large clip goes up in parts: a failed part is retried, a reload resumes from the next part, "Huỷ" gives an upload up', { skip, timeout: 90000 }, async () => {
+  const { context, page, consoleErrors } = await newPage();
+  try {
+    const email = ACCOUNTS.unitAdmin[3];
+    assert.ok(email, 'a fourth demo unit admin');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hoithi-clip-'));
+    const file = path.join(dir, 'phong-su-1-phut.mp4');
+    await writeFile(file, buildMP4({ timescale: 1000, duration: 60_000, mediaBytes: 12 * 1024 * 1024 + 12345 }));
+
+    await page.goto(SITE + '/');
+    // Anything above 1 MiB goes multipart (64 MiB on the real site).
+    await page.evaluate(() => localStorage.setItem('hoithi.multipartThreshold', String(1024 * 1024)));
+    const session = await signIn(page, email);
+    assert.ok(session.participant.roles.includes('unitAdmin'), JSON.stringify(session.participant));
+
+    const puts = [];
+    const formPosts = [];
+    page.on('request', (req) => {
+      if (req.method() === 'PUT' && /[?&]partNumber=/.test(req.url())) puts.push(new URL(req.url()).searchParams.get('partNumber'));
+      if (req.method() === 'POST' && /multipart\/form-data/.test(req.headers()['content-type'] || '')) formPosts.push(req.url());
+    });
+    // Part 2: the first attempt fails (network), the second hangs until the page is reloaded.
+    let part2 = 0;
+    const isPart2 = (u) => u.searchParams.get('partNumber') === '2' && !u.href.startsWith(SITE);
+    await page.route(isPart2, async (route) => {
+      part2++;
+      if (part2 === 1) await route.abort('connectionreset');
+      // else: never answered (the reload below interrupts it)
+    });
+
+    await page.locator('#nav-unit').click();
+    await page.waitForURL((u) => u.hash === '#/don-vi');
+    await page.locator('#clip-list[data-state="loaded"]').waitFor();
+    const title = 'Phóng sự nhiều phần ' + Date.now().toString(36);
+    await page.locator('#clip-title').fill(title);
+    await page.locator('#clip-file').setInputFiles(file);
+    await page.locator('#clip-upload').click();
+    await page.locator('#clip-cancel').waitFor();
+    // Part 1 is kept (its ETag in localStorage) while part 2 is retried and then hangs.
+    await page.waitForFunction(() => {
+      const r = JSON.parse(localStorage.getItem('hoithi.clipUpload') || 'null');
+      return r && r.etags && r.etags[1];
+    }, null, { timeout: 20000 });
+    await (async () => { for (let i = 0; i < 100 && part2 < 2; i++) await page.waitForTimeout(100); })();
+    assert.equal(part2, 2, 'part 2 was retried after the failed attempt');
+    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('hoithi.clipUpload')));
+    assert.equal(saved.partCount, 2);
+    assert.match(saved.etags[1], /\S/);
+
+    // Reload: the page offers to resume; the same file goes on from part 2.
+    await page.unroute(isPart2);
+    await page.reload();
+    await page.locator('#clip-list[data-state="loaded"]').waitFor();
+    await page.locator('#clip-status[data-state="resumable"]').waitFor();
+    assert.equal(await page.locator('#clip-status').getAttribute('data-clip-id'), saved.clipId);
+    const before = puts.length;
+    await page.locator('#clip-file').setInputFiles(file);
+    await page.locator('#clip-upload').click();
+    const status = page.locator('#clip-status');
+    await page.locator('#clip-status:is([data-state="accepted"], [data-state="rejected"], [data-state="failed"])').waitFor({ timeout: 30000 });
+    assert.equal(await status.getAttribute('data-state'), 'accepted', await status.textContent());
+    assert.deepEqual(puts.slice(before), ['2'], 'after the reload only part 2 is sent');
+    assert.deepEqual(formPosts, [], 'no presigned POST for a large file');
+    assert.equal(await status.getAttribute('data-clip-id'), saved.clipId);
+    assert.equal(await page.evaluate(() => localStorage.getItem('hoithi.clipUpload')), null, 'the resume record is gone');
+    assert.equal(await page.locator('#clip-progress').evaluate((p) => p.value === p.max && !p.hidden), true, 'the progress bar is full');
+    assert.equal(await page.locator('#clip-cancel').isHidden(), true);
+    const row = page.locator(`#clip-list tr[data-clip-id="${saved.clipId}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-status'), 'accepted');
+    assert.equal(await row.locator('.clip-duration').textContent(), '01:00');
+    await page.screenshot({ path: '/tmp/hoithi-clips-multipart.png', fullPage: true });
+
+    // "Huỷ" while part 2 hangs: the upload is given up (rejected, aborted).
+    await page.route(isPart2, () => {});
+    await page.locator('#clip-title').fill(title + ' (huỷ)');
+    await page.locator('#clip-file').setInputFiles(file);
+    await page.locator('#clip-upload').click();
+    await page.waitForFunction(() => {
+      const r = JSON.parse(localStorage.getItem('hoithi.clipUpload') || 'null');
+      return r && r.etags && r.etags[1];
+    }, null, { timeout: 20000 });
+    const cancelled = await page.evaluate(() => JSON.parse(localStorage.getItem('hoithi.clipUpload')).clipId);
+    await page.locator('#clip-cancel').click();
+    await page.locator('#clip-status[data-state="cancelled"]').waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('hoithi.clipUpload')), null);
+    const gone = page.locator(`#clip-list tr[data-clip-id="${cancelled}"][data-status="rejected"]`);
+    await gone.waitFor();
+    assert.equal(await gone.getAttribute('data-reason'), 'aborted');
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
   }
 });
