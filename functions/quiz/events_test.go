@@ -1,22 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -103,13 +93,13 @@ var quizEvents = map[string]eventWant{
 }
 
 func TestEveryQuizEventHasAnExpectedOutcome(t *testing.T) {
-	files := eventFiles(t)
+	files := testenv.EventFiles(t, eventsDir)
 	for _, f := range files {
 		t.Run(filepath.Base(f)+" is a real Function URL event with an expected outcome", func(t *testing.T) {
 			if _, ok := quizEvents[filepath.Base(f)]; !ok {
 				t.Errorf("events/quiz/%s has no expected outcome in quizEvents: add one", filepath.Base(f))
 			}
-			checkEventShape(t, f)
+			testenv.CheckEventShape(t, f)
 		})
 	}
 	for name := range quizEvents {
@@ -120,7 +110,7 @@ func TestEveryQuizEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestQuizEventsRunThroughTheHandler(t *testing.T) {
-	for _, f := range eventFiles(t) {
+	for _, f := range testenv.EventFiles(t, eventsDir) {
 		name := filepath.Base(f)
 		t.Run(name+" gives its expected answer through lambdaurl", func(t *testing.T) {
 			want, ok := quizEvents[name]
@@ -132,8 +122,8 @@ func TestQuizEventsRunThroughTheHandler(t *testing.T) {
 			if want.setup != nil {
 				values = want.setup(t, q)
 			}
-			req := loadEvent(t, f, values)
-			status, headers, body := invokeEvent(t, q.routes, req)
+			req := testenv.LoadEvent(t, f, values)
+			status, headers, body := testenv.InvokeEvent(t, q.routes, req)
 			if status != want.status {
 				t.Fatalf("status = %d, want %d; body %s", status, want.status, body)
 			}
@@ -147,151 +137,10 @@ func TestQuizEventsRunThroughTheHandler(t *testing.T) {
 			if err := json.Unmarshal(body, &obj); err != nil {
 				t.Fatalf("body is not a JSON object: %v: %s", err, body)
 			}
-			checkErrorShape(t, obj, want.code)
+			testenv.CheckErrorShape(t, obj, want.code)
 			if want.code == "" && want.check != nil {
 				want.check(t, q, values, obj)
 			}
 		})
-	}
-}
-
-func eventFiles(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(eventsDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no sample events in %s", eventsDir)
-	}
-	return files
-}
-
-var placeholder = regexp.MustCompile(`\{\{[A-Za-z]+\}\}`)
-
-// loadEvent reads an event file, fills its {{placeholders}} and decodes it.
-func loadEvent(t *testing.T, path string, values map[string]string) *events.LambdaFunctionURLRequest {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range values {
-		raw = bytes.ReplaceAll(raw, []byte("{{"+k+"}}"), []byte(v))
-	}
-	if left := placeholder.FindAll(raw, -1); len(left) > 0 {
-		t.Fatalf("%s: placeholders left unfilled: %s", path, bytes.Join(left, []byte(", ")))
-	}
-	var req events.LambdaFunctionURLRequest
-	if err := json.Unmarshal(raw, &req); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return &req
-}
-
-// invokeEvent runs the event as Lambda would (lambdaurl, with the request id
-// in the Lambda context) and reads the streamed response.
-func invokeEvent(t *testing.T, h http.Handler, req *events.LambdaFunctionURLRequest) (int, map[string]string, []byte) {
-	t.Helper()
-	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: req.RequestContext.RequestID})
-	resp, err := lambdaurl.Wrap(h)(ctx, req)
-	if err != nil {
-		t.Fatalf("invoke: %v", err)
-	}
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("read streamed body: %v", err)
-	}
-	return resp.StatusCode, resp.Headers, body
-}
-
-// checkEventShape checks that a file is shaped like a real Lambda Function URL
-// request event: only known fields, and consistent path, host and ids.
-func checkEventShape(t *testing.T, path string) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The library's type lacks routeKey and stage, which real events carry.
-	var e struct {
-		events.LambdaFunctionURLRequest
-		RequestContext struct {
-			events.LambdaFunctionURLRequestContext
-			RouteKey string `json:"routeKey"`
-			Stage    string `json:"stage"`
-		} `json:"requestContext"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		t.Fatalf("not a LambdaFunctionURLRequest: %v", err)
-	}
-	rc := e.RequestContext
-	domainRe := regexp.MustCompile(`^([a-z0-9]{32})\.lambda-url\.ap-southeast-1\.on\.aws$`)
-	m := domainRe.FindStringSubmatch(rc.DomainName)
-	switch {
-	case e.Version != "2.0":
-		t.Errorf("version = %q, want 2.0", e.Version)
-	case e.RawPath == "" || e.RawPath != rc.HTTP.Path:
-		t.Errorf("rawPath %q and requestContext.http.path %q differ", e.RawPath, rc.HTTP.Path)
-	case rc.AccountID != "anonymous":
-		t.Errorf("accountId = %q, want anonymous (function URL with auth NONE)", rc.AccountID)
-	case m == nil || m[1] != rc.APIID || rc.DomainPrefix != rc.APIID:
-		t.Errorf("domainName %q, domainPrefix %q and apiId %q do not agree", rc.DomainName, rc.DomainPrefix, rc.APIID)
-	case e.Headers["host"] != rc.DomainName:
-		t.Errorf("host header %q, want %q", e.Headers["host"], rc.DomainName)
-	case rc.RouteKey != "$default" || rc.Stage != "$default":
-		t.Errorf("routeKey %q, stage %q, want $default", rc.RouteKey, rc.Stage)
-	case rc.HTTP.Protocol != "HTTP/1.1" || rc.HTTP.SourceIP == "" || rc.HTTP.UserAgent != e.Headers["user-agent"]:
-		t.Errorf("requestContext.http = %+v does not match the headers", rc.HTTP)
-	case rc.RequestID == "" || rc.TimeEpoch == 0:
-		t.Errorf("requestId %q, timeEpoch %d: want both set", rc.RequestID, rc.TimeEpoch)
-	case e.IsBase64Encoded:
-		t.Errorf("isBase64Encoded = true, want plain-text bodies")
-	}
-	if ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", rc.Time); err != nil || ts.UnixMilli()/1000 != rc.TimeEpoch/1000 {
-		t.Errorf("time %q does not match timeEpoch %d (%v)", rc.Time, rc.TimeEpoch, err)
-	}
-	for k := range e.Headers {
-		if k != strings.ToLower(k) {
-			t.Errorf("header %q: Function URL events carry lower-case header names", k)
-		}
-	}
-	if (e.Body != "") != (rc.HTTP.Method != http.MethodGet) {
-		t.Errorf("%s with body %q: want a body exactly when the method sends one", rc.HTTP.Method, e.Body)
-	}
-	if q := e.RawQueryString; q != "" {
-		for _, kv := range strings.Split(q, "&") {
-			k, v, _ := strings.Cut(kv, "=")
-			if e.QueryStringParameters[k] != v {
-				t.Errorf("queryStringParameters[%q] = %q, want %q from rawQueryString", k, e.QueryStringParameters[k], v)
-			}
-		}
-	}
-}
-
-// checkErrorShape checks a body against the standard error shape when code is
-// set, or that it is not an error otherwise.
-func checkErrorShape(t *testing.T, body map[string]any, code string) {
-	t.Helper()
-	e, isErr := body["error"].(map[string]any)
-	if code == "" {
-		if isErr {
-			t.Fatalf("got error %v, want a success", e)
-		}
-		return
-	}
-	if !isErr {
-		t.Fatalf("body %v has no error object, want code %q", body, code)
-	}
-	if got := e["code"]; got != code {
-		t.Errorf("error code = %v, want %q", got, code)
-	}
-	if msg, _ := e["message"].(string); msg == "" {
-		t.Errorf("error %v has no message for the participant", e)
-	}
-	if len(body) != 1 {
-		t.Errorf("error body %v has fields besides \"error\"", body)
 	}
 }

@@ -1,0 +1,165 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-lambda-go/lambdaurl"
+)
+
+// Sample events (events/<function>/*.json) are test fixtures: these helpers
+// list them, fill their {{placeholders}}, check their shape against real
+// Function URL events, and run them through a handler's Lambda adapter.
+
+// EventFiles lists the sample events in dir; none is an error.
+func EventFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no sample events in %s", dir)
+	}
+	return files
+}
+
+var placeholder = regexp.MustCompile(`\{\{[A-Za-z]+\}\}`)
+
+// LoadEvent reads an event file, fills its {{placeholders}} and decodes it.
+func LoadEvent(t *testing.T, path string, values map[string]string) *events.LambdaFunctionURLRequest {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range values {
+		raw = bytes.ReplaceAll(raw, []byte("{{"+k+"}}"), []byte(v))
+	}
+	if left := placeholder.FindAll(raw, -1); len(left) > 0 {
+		t.Fatalf("%s: placeholders left unfilled: %s", path, bytes.Join(left, []byte(", ")))
+	}
+	var req events.LambdaFunctionURLRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return &req
+}
+
+// InvokeEvent runs the event as Lambda would (lambdaurl, with the request id
+// in the Lambda context) and reads the streamed response.
+func InvokeEvent(t *testing.T, h http.Handler, req *events.LambdaFunctionURLRequest) (int, map[string]string, []byte) {
+	t.Helper()
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: req.RequestContext.RequestID})
+	resp, err := lambdaurl.Wrap(h)(ctx, req)
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read streamed body: %v", err)
+	}
+	return resp.StatusCode, resp.Headers, body
+}
+
+// CheckEventShape checks that a file is shaped like a real Lambda Function URL
+// request event: only known fields, and consistent path, host and ids.
+func CheckEventShape(t *testing.T, path string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The library's type lacks routeKey and stage, which real events carry.
+	var e struct {
+		events.LambdaFunctionURLRequest
+		RequestContext struct {
+			events.LambdaFunctionURLRequestContext
+			RouteKey string `json:"routeKey"`
+			Stage    string `json:"stage"`
+		} `json:"requestContext"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		t.Fatalf("not a LambdaFunctionURLRequest: %v", err)
+	}
+	rc := e.RequestContext
+	domainRe := regexp.MustCompile(`^([a-z0-9]{32})\.lambda-url\.ap-southeast-1\.on\.aws$`)
+	m := domainRe.FindStringSubmatch(rc.DomainName)
+	switch {
+	case e.Version != "2.0":
+		t.Errorf("version = %q, want 2.0", e.Version)
+	case e.RawPath == "" || e.RawPath != rc.HTTP.Path:
+		t.Errorf("rawPath %q and requestContext.http.path %q differ", e.RawPath, rc.HTTP.Path)
+	case rc.AccountID != "anonymous":
+		t.Errorf("accountId = %q, want anonymous (function URL with auth NONE)", rc.AccountID)
+	case m == nil || m[1] != rc.APIID || rc.DomainPrefix != rc.APIID:
+		t.Errorf("domainName %q, domainPrefix %q and apiId %q do not agree", rc.DomainName, rc.DomainPrefix, rc.APIID)
+	case e.Headers["host"] != rc.DomainName:
+		t.Errorf("host header %q, want %q", e.Headers["host"], rc.DomainName)
+	case rc.RouteKey != "$default" || rc.Stage != "$default":
+		t.Errorf("routeKey %q, stage %q, want $default", rc.RouteKey, rc.Stage)
+	case rc.HTTP.Protocol != "HTTP/1.1" || rc.HTTP.SourceIP == "" || rc.HTTP.UserAgent != e.Headers["user-agent"]:
+		t.Errorf("requestContext.http = %+v does not match the headers", rc.HTTP)
+	case rc.RequestID == "" || rc.TimeEpoch == 0:
+		t.Errorf("requestId %q, timeEpoch %d: want both set", rc.RequestID, rc.TimeEpoch)
+	case e.IsBase64Encoded:
+		t.Errorf("isBase64Encoded = true, want plain-text bodies")
+	}
+	if ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", rc.Time); err != nil || ts.UnixMilli()/1000 != rc.TimeEpoch/1000 {
+		t.Errorf("time %q does not match timeEpoch %d (%v)", rc.Time, rc.TimeEpoch, err)
+	}
+	for k := range e.Headers {
+		if k != strings.ToLower(k) {
+			t.Errorf("header %q: Function URL events carry lower-case header names", k)
+		}
+	}
+	if (e.Body != "") != (rc.HTTP.Method != http.MethodGet) {
+		t.Errorf("%s with body %q: want a body exactly when the method sends one", rc.HTTP.Method, e.Body)
+	}
+	if q := e.RawQueryString; q != "" {
+		for _, kv := range strings.Split(q, "&") {
+			k, v, _ := strings.Cut(kv, "=")
+			if e.QueryStringParameters[k] != v {
+				t.Errorf("queryStringParameters[%q] = %q, want %q from rawQueryString", k, e.QueryStringParameters[k], v)
+			}
+		}
+	}
+}
+
+// CheckErrorShape checks a body against the standard error shape when code is
+// set, or that it is not an error otherwise.
+func CheckErrorShape(t *testing.T, body map[string]any, code string) {
+	t.Helper()
+	e, isErr := body["error"].(map[string]any)
+	if code == "" {
+		if isErr {
+			t.Fatalf("got error %v, want a success", e)
+		}
+		return
+	}
+	if !isErr {
+		t.Fatalf("body %v has no error object, want code %q", body, code)
+	}
+	if got := e["code"]; got != code {
+		t.Errorf("error code = %v, want %q", got, code)
+	}
+	if msg, _ := e["message"].(string); msg == "" {
+		t.Errorf("error %v has no message for the participant", e)
+	}
+	if len(body) != 1 {
+		t.Errorf("error body %v has fields besides \"error\"", body)
+	}
+}
