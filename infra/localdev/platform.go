@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -60,6 +61,10 @@ type Platform struct {
 	servers  []*http.Server
 	fnEnv    []string
 	notifier *s3Notifier // the bucket's event notifications (notify.go)
+
+	clientsOnce sync.Once
+	db          *dynamodb.Client
+	obj         *s3.Client
 }
 
 func (p *Platform) path(parts ...string) string {
@@ -199,11 +204,14 @@ func (p *Platform) awsConfig() aws.Config {
 }
 
 // Clients returns SDK clients for the local servers.
+// They are built once, when the servers' addresses are known.
 func (p *Platform) Clients() (*dynamodb.Client, *s3.Client) {
-	cfg := p.awsConfig()
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(p.DynamoURL) })
-	obj := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(p.S3URL); o.UsePathStyle = true })
-	return db, obj
+	p.clientsOnce.Do(func() {
+		cfg := p.awsConfig()
+		p.db = dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(p.DynamoURL) })
+		p.obj = s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(p.S3URL); o.UsePathStyle = true })
+	})
+	return p.db, p.obj
 }
 
 // CreateResources creates the table (from platform.Table) and the bucket if missing.

@@ -2,7 +2,6 @@ package dynamo_test
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -162,7 +161,7 @@ func TestCodes(t *testing.T) {
 	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); !errors.Is(err, err) || fault.CodeOf(err) != "code_rate_limited" {
+	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); fault.CodeOf(err) != "code_rate_limited" {
 		t.Fatalf("second put with stale state: %v, want code_rate_limited", err)
 	}
 	if err := s.AddCodeTry(ctx, "c1", "a@hue.gov.vn", "h1"); err != nil {
