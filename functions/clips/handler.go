@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -117,7 +116,6 @@ var ContentTypes = []string{"video/mp4"}
 
 // Clip ids are "<unit>.<16 hex digits>": the unit is readable from the id,
 // so a clip is addressed (and its unit checked) without a lookup.
-var clipIDPattern = regexp.MustCompile(`^([a-z0-9][a-z0-9-]{0,62})\.([0-9a-f]{16})$`)
 
 func newClipID(unit string) string {
 	var b [8]byte
@@ -127,11 +125,16 @@ func newClipID(unit string) string {
 
 // clipUnit returns the unit of a well-formed clip id.
 func clipUnit(id string) (string, bool) {
-	m := clipIDPattern.FindStringSubmatch(id)
-	if m == nil {
+	unit, suffix, ok := strings.Cut(id, ".")
+	if !ok || !contest.ValidID(unit) || len(suffix) != 16 {
 		return "", false
 	}
-	return m[1], true
+	for i := 0; i < len(suffix); i++ {
+		if c := suffix[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return "", false
+		}
+	}
+	return unit, true
 }
 
 // ObjectKey is where a clip's upload goes: under the contest and the unit.
