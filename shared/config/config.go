@@ -3,6 +3,7 @@
 package config
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -11,7 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
@@ -56,14 +57,48 @@ func FromEnv() (Config, error) {
 	return c, nil
 }
 
-// AWS loads the SDK configuration (region, credentials and, locally, the
-// AWS_ENDPOINT_URL_* overrides the SDK honours).
-func AWS(ctx context.Context) (aws.Config, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		return cfg, fmt.Errorf("load AWS config: %w", err)
+// AWS builds the SDK configuration from the environment alone, which is
+// all a Lambda function has: the region (AWS_REGION), the execution role's
+// credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)
+// and, locally, the endpoint overrides the SDK clients honour
+// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
+//
+// It does not use the SDK's config.LoadDefaultConfig on purpose: the shared
+// files, SSO, STS web identity and instance metadata it can also read are
+// never there in Lambda, and linking them costs every function about 1.2 MB
+// and 3 ms of cold start (make bench-coldstart).
+func AWS(context.Context) (aws.Config, error) {
+	region := cmp.Or(os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION"))
+	if region == "" {
+		return aws.Config{}, fmt.Errorf("load AWS config: AWS_REGION is not set")
+	}
+	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return aws.Config{}, fmt.Errorf("load AWS config: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+	}
+	cfg := aws.Config{
+		Region:        region,
+		Credentials:   credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN")),
+		ConfigSources: []any{envEndpoints{}},
+	}
+	if u := os.Getenv("AWS_ENDPOINT_URL"); u != "" {
+		cfg.BaseEndpoint = aws.String(u)
 	}
 	return cfg, nil
+}
+
+// envEndpoints gives the SDK clients AWS_ENDPOINT_URL_<SERVICE ID> (upper
+// case, spaces as underscores: AWS_ENDPOINT_URL_DYNAMODB,
+// AWS_ENDPOINT_URL_SECRETS_MANAGER), as the SDK's own environment source does.
+type envEndpoints struct{}
+
+// GetServiceBaseEndpoint implements the SDK's service endpoint source.
+func (envEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
+	name := "AWS_ENDPOINT_URL_" + strings.ReplaceAll(strings.ToUpper(sdkID), " ", "_")
+	if u := os.Getenv(name); u != "" {
+		return u, true, nil
+	}
+	return "", false, nil
 }
 
 // S3 builds an S3 client; path-style addressing is needed by local S3 servers.

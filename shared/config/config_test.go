@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -106,6 +109,87 @@ func TestTokenKey(t *testing.T) {
 			}
 			if string(got) != tt.want {
 				t.Errorf("TokenKey = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAWS(t *testing.T) {
+	vars := []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL_SESV2"}
+	creds := map[string]string{"AWS_REGION": "ap-southeast-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"}
+	with := func(extra map[string]string) map[string]string {
+		env := map[string]string{}
+		for k, v := range creds {
+			env[k] = v
+		}
+		for k, v := range extra {
+			env[k] = v
+		}
+		return env
+	}
+	endpoint := func(p *string) string { return aws.ToString(p) }
+	tests := []struct {
+		name       string
+		env        map[string]string
+		wantErrIn  string
+		wantRegion string
+		wantToken  string
+		// the base endpoint each client ends up with ("" = the AWS default)
+		wantDynamo, wantS3, wantSecrets, wantSES string
+	}{
+		{name: "Lambda's environment: region and session credentials, AWS endpoints",
+			env: with(map[string]string{"AWS_SESSION_TOKEN": "session"}), wantRegion: "ap-southeast-1", wantToken: "session"},
+		{name: "AWS_DEFAULT_REGION is the fallback region",
+			env: map[string]string{"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}, wantRegion: "us-east-1"},
+		{name: "per-service endpoints go to their own clients only",
+			env:        with(map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000"}),
+			wantRegion: "ap-southeast-1", wantDynamo: "http://127.0.0.1:8000", wantS3: "http://127.0.0.1:9000"},
+		{name: "service ids with spaces use underscores",
+			env:        with(map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://127.0.0.1:4566"}),
+			wantRegion: "ap-southeast-1", wantSecrets: "http://127.0.0.1:4566"},
+		{name: "the global endpoint applies to every client, a service's own wins",
+			env:        with(map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000"}),
+			wantRegion: "ap-southeast-1", wantDynamo: "http://127.0.0.1:4566", wantS3: "http://127.0.0.1:9000",
+			wantSecrets: "http://127.0.0.1:4566", wantSES: "http://127.0.0.1:4566"},
+		{name: "no region is an error", env: map[string]string{"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}, wantErrIn: "AWS_REGION"},
+		{name: "no access key is an error", env: map[string]string{"AWS_REGION": "x", "AWS_SECRET_ACCESS_KEY": "b"}, wantErrIn: "AWS_ACCESS_KEY_ID"},
+		{name: "no secret key is an error", env: map[string]string{"AWS_REGION": "x", "AWS_ACCESS_KEY_ID": "a"}, wantErrIn: "AWS_SECRET_ACCESS_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range vars {
+				t.Setenv(k, tt.env[k])
+			}
+			cfg, err := config.AWS(context.Background())
+			if tt.wantErrIn != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErrIn) {
+					t.Fatalf("AWS error = %v, want one naming %s", err, tt.wantErrIn)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("AWS error = %v", err)
+			}
+			if cfg.Region != tt.wantRegion {
+				t.Errorf("region %q, want %q", cfg.Region, tt.wantRegion)
+			}
+			got, err := cfg.Credentials.Retrieve(context.Background())
+			if err != nil {
+				t.Fatalf("credentials: %v", err)
+			}
+			if got.AccessKeyID != tt.env["AWS_ACCESS_KEY_ID"] || got.SecretAccessKey != tt.env["AWS_SECRET_ACCESS_KEY"] || got.SessionToken != tt.wantToken {
+				t.Errorf("credentials %q/%q/%q, want the environment's", got.AccessKeyID, got.SecretAccessKey, got.SessionToken)
+			}
+			for _, c := range []struct{ client, got, want string }{
+				{"DynamoDB", endpoint(dynamodb.NewFromConfig(cfg).Options().BaseEndpoint), tt.wantDynamo},
+				{"S3", endpoint(config.S3(cfg, false).Options().BaseEndpoint), tt.wantS3},
+				{"Secrets Manager", endpoint(secretsmanager.NewFromConfig(cfg).Options().BaseEndpoint), tt.wantSecrets},
+				{"SES", endpoint(sesv2.NewFromConfig(cfg).Options().BaseEndpoint), tt.wantSES},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s endpoint %q, want %q", c.client, c.got, c.want)
+				}
 			}
 		})
 	}
