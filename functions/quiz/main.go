@@ -14,7 +14,7 @@ import (
 
 func main() {
 	app.Main("quiz", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
-		banks := blob.NewBanks(env.S3(), env.Config.Bucket)
+		banks := blob.NewBanks(blob.NewClient(env.AWS, env.Config.S3PathStyle), env.Config.Bucket)
 		return NewHandler(env.Store, banks, env.Signer, env.Config.Contest, env.Config.Grace, nil, env.Log).Routes(), nil, nil
 	})
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -54,7 +55,7 @@ func run(nPapers, nUnits int, allCorrect float64) error {
 		return err
 	}
 	db := dynamodb.NewFromConfig(awsCfg)
-	objects := config.S3(awsCfg, true)
+	objects := blob.NewClient(awsCfg, true)
 	name := fmt.Sprintf("hoithi-bench-%d", time.Now().UnixNano())
 	if err := dynamo.CreateTable(ctx, db, name); err != nil {
 		return err

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -32,9 +31,6 @@ type Env struct {
 	Store    *dynamo.Store
 	Log      *slog.Logger
 }
-
-// S3 returns an S3 client for the configured addressing style.
-func (e *Env) S3() *s3.Client { return config.S3(e.AWS, e.Config.S3PathStyle) }
 
 // Load reads the configuration and builds the clients; sessionTTL is how long
 // tokens the function issues live (0 for functions that only verify).

@@ -17,6 +17,13 @@ import (
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
+// NewClient builds an S3 client; path-style addressing is needed by local S3
+// servers. Only functions that use S3 import this package (and the S3 client
+// package's init and size with it).
+func NewClient(cfg aws.Config, pathStyle bool) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
+}
+
 // MaxBankBytes bounds a bank object (a 2,000-question bank is about 1 MB).
 const MaxBankBytes = 16 << 20
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/hoithi/hoithi/shared/platform"
@@ -99,11 +98,6 @@ func (envEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (str
 		return u, true, nil
 	}
 	return "", false, nil
-}
-
-// S3 builds an S3 client; path-style addressing is needed by local S3 servers.
-func S3(cfg aws.Config, pathStyle bool) *s3.Client {
-	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
 }
 
 // TokenKey returns the session-signing key: from Secrets Manager when

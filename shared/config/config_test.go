@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
@@ -183,7 +184,7 @@ func TestAWS(t *testing.T) {
 			}
 			for _, c := range []struct{ client, got, want string }{
 				{"DynamoDB", endpoint(dynamodb.NewFromConfig(cfg).Options().BaseEndpoint), tt.wantDynamo},
-				{"S3", endpoint(config.S3(cfg, false).Options().BaseEndpoint), tt.wantS3},
+				{"S3", endpoint(s3.NewFromConfig(cfg).Options().BaseEndpoint), tt.wantS3},
 				{"Secrets Manager", endpoint(secretsmanager.NewFromConfig(cfg).Options().BaseEndpoint), tt.wantSecrets},
 				{"SES", endpoint(sesv2.NewFromConfig(cfg).Options().BaseEndpoint), tt.wantSES},
 			} {

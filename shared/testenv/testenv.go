@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/dynamo"
 )
@@ -65,7 +66,7 @@ func Table(t testing.TB) (*dynamodb.Client, string) {
 func Bucket(t testing.TB) (*s3.Client, string) {
 	t.Helper()
 	need(t, "AWS_ENDPOINT_URL_S3")
-	client := config.S3(awsConfig(t), true)
+	client := blob.NewClient(awsConfig(t), true)
 	name := "hoithi-test-" + Suffix()
 	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatal(err)
