@@ -11,9 +11,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/xlsx"
 )
 
 // RoundInfo names the round a result is for.
@@ -198,74 +197,47 @@ func BlockName(b contest.Block) string {
 // report renders the home-affairs workbook: one sheet per block, one row per
 // unit, a totals row, units under the threshold highlighted.
 func report(res Result, opts ReportOptions) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	stamp := res.Round.ClosesAt.UTC().Format(time.RFC3339)
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title: "Báo cáo tham gia " + res.Round.Title, Creator: "HoiThi", Created: stamp, Modified: stamp, Language: "vi-VN",
-	}); err != nil {
-		return nil, err
-	}
-	low, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
-	if err != nil {
-		return nil, err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	header := []any{"Hạng trong khối", "Đơn vị", "Số CBCCVC", "Số người dự thi", "Số bài thi", "Tỷ lệ tham gia (%)", "Điểm trung bình (thang 10)", "Số bài đúng hoàn toàn", "Tỷ lệ đúng hoàn toàn (%)"}
-	first := true
+	wb := xlsx.Workbook{Props: xlsx.Props{
+		Title: "Báo cáo tham gia " + res.Round.Title, Creator: "HoiThi", Language: "vi-VN",
+		Created: res.Round.ClosesAt, Modified: res.Round.ClosesAt,
+	}}
+	title := xlsx.Row{Cells: xlsx.Strings(res.Round.Title)}
+	note := xlsx.Row{Cells: xlsx.Strings(fmt.Sprintf("Ngưỡng tỷ lệ tham gia: %s%% (đơn vị dưới ngưỡng được tô đỏ)", pct(opts.Threshold)))}
+	header := xlsx.Row{Style: xlsx.Bold, Cells: xlsx.Strings("Hạng trong khối", "Đơn vị", "Số CBCCVC", "Số người dự thi", "Số bài thi",
+		"Tỷ lệ tham gia (%)", "Điểm trung bình (thang 10)", "Số bài đúng hoàn toàn", "Tỷ lệ đúng hoàn toàn (%)")}
 	for _, block := range blocksOf(res.Units) {
-		sheet := BlockName(block)
-		if first {
-			if err := f.SetSheetName("Sheet1", sheet); err != nil {
-				return nil, err
-			}
-			first = false
-		} else if _, err := f.NewSheet(sheet); err != nil {
-			return nil, err
-		}
-		_ = f.SetCellValue(sheet, "A1", res.Round.Title)
-		_ = f.SetCellValue(sheet, "A2", fmt.Sprintf("Ngưỡng tỷ lệ tham gia: %s%% (đơn vị dưới ngưỡng được tô đỏ)", pct(opts.Threshold)))
-		if err := f.SetSheetRow(sheet, "A4", &header); err != nil {
-			return nil, err
-		}
-		_ = f.SetRowStyle(sheet, 4, 4, bold)
-		row := 5
+		rows := []xlsx.Row{title, note, {}, header}
 		var head, part, papers, all int
 		for _, u := range res.Units {
 			if u.Block != block {
 				continue
 			}
-			cells := []any{u.RankInBlock, u.Name, u.Headcount, u.Participants, u.Papers, round2(u.Rate * 100), round2(u.AverageScore), u.AllCorrect, round2(u.AllCorrectShare * 100)}
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-				return nil, err
-			}
+			r := xlsx.Row{Cells: []xlsx.Cell{xlsx.Int(u.RankInBlock), xlsx.String(u.Name), xlsx.Int(u.Headcount), xlsx.Int(u.Participants),
+				xlsx.Int(u.Papers), xlsx.Number(round2(u.Rate * 100)), xlsx.Number(round2(u.AverageScore)), xlsx.Int(u.AllCorrect),
+				xlsx.Number(round2(u.AllCorrectShare * 100))}}
 			if u.Rate < opts.Threshold {
-				_ = f.SetRowStyle(sheet, row, row, low)
+				r.Style = xlsx.Highlight
 			}
+			rows = append(rows, r)
 			head, part, papers, all = head+u.Headcount, part+u.Participants, papers+u.Papers, all+u.AllCorrect
-			row++
 		}
 		rate := 0.0
 		if head > 0 {
 			rate = min(1, float64(part)/float64(head))
 		}
-		totals := []any{"", "Tổng cộng", head, part, papers, round2(rate * 100), "", all, ""}
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		if err := f.SetSheetRow(sheet, cell, &totals); err != nil {
-			return nil, err
-		}
-		_ = f.SetRowStyle(sheet, row, row, bold)
-		_ = f.SetColWidth(sheet, "B", "B", 42)
+		rows = append(rows, xlsx.Row{Style: xlsx.Bold, Cells: []xlsx.Cell{xlsx.Empty(), xlsx.String("Tổng cộng"), xlsx.Int(head), xlsx.Int(part),
+			xlsx.Int(papers), xlsx.Number(round2(rate * 100)), xlsx.Empty(), xlsx.Int(all), xlsx.Empty()}})
+		wb.Sheets = append(wb.Sheets, xlsx.Sheet{Name: BlockName(block), Widths: []xlsx.ColWidth{{Col: 2, Width: 42}}, Rows: rows})
 	}
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		return nil, err
+	if len(wb.Sheets) == 0 {
+		// a contest without units: an empty workbook, as before
+		wb.Sheets = []xlsx.Sheet{{Name: "Sheet1"}}
 	}
-	return b.Bytes(), nil
+	b, err := wb.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("render report.xlsx: %w", err)
+	}
+	return b, nil
 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }

@@ -352,6 +352,21 @@ func TestEmptyRoundArtefacts(t *testing.T) {
 	})
 }
 
+func TestReportWithoutUnits(t *testing.T) {
+	r := fixtureRound()
+	res := tally.Compute("demo", r, nil, nil, fixtureRules(), r.ClosesAt)
+	f, err := excelize.OpenReader(bytes.NewReader(artefactsOf(t, res)["report.xlsx"].Data))
+	if err != nil {
+		t.Fatalf("a contest without units gives an unreadable report: %v", err)
+	}
+	defer f.Close()
+	t.Run("a contest without units still gets a workbook, with one empty sheet", func(t *testing.T) {
+		if got := f.GetSheetList(); len(got) != 1 {
+			t.Errorf("sheets %q, want one", got)
+		}
+	})
+}
+
 // row pads an XLSX row read back to the report's nine columns.
 func row(cells []string) []string {
 	out := make([]string, 9)
@@ -452,6 +467,27 @@ func TestReportXLSX(t *testing.T) {
 				t.Errorf("row %d:\n got  %q\n want %q", i+1, got, s.total)
 			}
 		})
+		t.Run(s.sheet+"'s header and totals rows are bold, the unit rows are not", func(t *testing.T) {
+			totals := strconv.Itoa(5 + len(s.units))
+			for cell, want := range map[string]bool{"A4": true, "I4": true, "B5": false, "A" + totals: true, "B" + totals: true, "I" + totals: true} {
+				id, err := f.GetCellStyle(s.sheet, cell)
+				if err != nil {
+					t.Fatalf("style of %s: %v", cell, err)
+				}
+				st, err := f.GetStyle(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := st.Font != nil && st.Font.Bold; got != want {
+					t.Errorf("%s bold = %v, want %v", cell, got, want)
+				}
+			}
+		})
+		t.Run(s.sheet+"'s unit column is wide enough for the names", func(t *testing.T) {
+			if got, err := f.GetColWidth(s.sheet, "B"); err != nil || got != 42 {
+				t.Errorf("width of B = %v (%v), want 42", got, err)
+			}
+		})
 		for i, low := range s.low {
 			cell := "B" + strconv.Itoa(5+i)
 			id, err := f.GetCellStyle(s.sheet, cell)
@@ -479,6 +515,17 @@ func TestReportXLSX(t *testing.T) {
 			}
 		}
 	}
+	t.Run("the document properties name the round, in Vietnamese, stamped with its close", func(t *testing.T) {
+		p, err := f.GetDocProps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := excelize.DocProperties{Title: "Báo cáo tham gia " + fixtureRound().Title, Creator: "HoiThi", Language: "vi-VN",
+			Created: "2026-01-11T17:00:00Z", Modified: "2026-01-11T17:00:00Z"}
+		if got := (excelize.DocProperties{Title: p.Title, Creator: p.Creator, Language: p.Language, Created: p.Created, Modified: p.Modified}); got != want {
+			t.Errorf("props %+v, want %+v", got, want)
+		}
+	})
 	t.Run("the highlight style differs from the style of units above the threshold", func(t *testing.T) {
 		if lowStyle == highStyle {
 			t.Fatalf("both styles are %d", lowStyle)
