@@ -238,7 +238,7 @@ func (h *HoiThi) schedule(f platform.Function, fn awslambda.Function) {
 			"time":        awsscheduler.ContextAttribute_ScheduledTime(),
 			"region":      h.Stack.Region(),
 			"resources":   []*string{awsscheduler.ContextAttribute_ScheduleArn()},
-			"detail":      map[string]string{"contest": h.Settings.ContestID, "action": s.Action, "slot": s.Name},
+			"detail":      s.Detail(h.Settings.ContestID),
 		}
 		awsscheduler.NewSchedule(h.Stack, jsii.String(constructID(f.Name)+scheduleID(s.Name)), &awsscheduler.ScheduleProps{
 			Description: jsii.String(f.Name + " " + s.Action + " (" + s.Name + ")"),

@@ -627,6 +627,9 @@ func TestSchedulesRunInHoChiMinhTime(t *testing.T) {
 					t.Fatalf("input %s: %v", jsonOf(target["Input"]), err)
 				}
 				want := map[string]string{"contest": testContest, "action": sc.Action, "slot": sc.Name}
+				if sc.Audience != "" {
+					want["audience"] = sc.Audience
+				}
 				if ev.Source != "aws.scheduler" || ev.DetailType != "Scheduled Event" || jsonOf(ev.Detail) != jsonOf(want) {
 					t.Errorf("event %+v, want a Scheduled Event from aws.scheduler with detail %v", ev, want)
 				}

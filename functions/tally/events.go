@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/platform"
 )
 
 // ScheduleDetail is what the weekly schedule sends (EventBridge Scheduler
@@ -16,6 +17,8 @@ type ScheduleDetail struct {
 	Contest string `json:"contest"`
 	Action  string `json:"action"` // "tally" (default) or "remind"
 	Slot    string `json:"slot"`   // the reminder schedule's name
+	// Audience of a reminder: platform.RemindEveryone (default) or RemindUnitAdmins.
+	Audience string `json:"audience,omitempty"`
 }
 
 // Scheduled sources we accept.
@@ -54,9 +57,11 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 	}
 	var d ScheduleDetail
 	if err := json.Unmarshal(ev.Detail, &d); err != nil || !contest.ValidID(d.Contest) ||
-		(d.Action != "" && d.Action != "tally" && d.Action != "remind") || (d.Action == "remind" && !contest.ValidID(d.Slot)) {
+		(d.Action != "" && d.Action != "tally" && d.Action != "remind") || (d.Action == "remind" && !contest.ValidID(d.Slot)) ||
+		(d.Audience != "" && (d.Action != "remind" || (d.Audience != platform.RemindEveryone && d.Audience != platform.RemindUnitAdmins))) {
 		h.log.Warn("event rejected", "reason", "bad detail", "detail", string(ev.Detail))
-		return nil, fmt.Errorf("reject event: detail %s must name a contest and action \"tally\" or \"remind\" with a slot", ev.Detail)
+		return nil, fmt.Errorf("reject event: detail %s must name a contest and action \"tally\" or \"remind\" with a slot (and an audience %q or %q)",
+			ev.Detail, platform.RemindEveryone, platform.RemindUnitAdmins)
 	}
 	c, err := h.store.GetContest(ctx, d.Contest)
 	if err != nil {
@@ -64,7 +69,7 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 		return nil, fmt.Errorf("reject event: %w", err)
 	}
 	if d.Action == "remind" {
-		outcomes, err := h.remind(ctx, c, d.Slot)
+		outcomes, err := h.remind(ctx, c, d.Slot, d.Audience == platform.RemindUnitAdmins)
 		if err != nil {
 			return nil, err
 		}

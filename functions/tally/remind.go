@@ -34,9 +34,10 @@ func (h *Handler) WithMail(sender mail.Sender, siteURL string) *Handler {
 }
 
 // remind e-mails every roster member of every unit who has not taken part
-// in the open staff rounds yet, and each unit admin a summary of the unit.
-// A claim per person, round and slot makes a repeated run send nothing twice.
-func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string) ([]RemindOutcome, error) {
+// in the open staff rounds yet (unless adminsOnly), and each unit admin a
+// summary of the unit with the list of who has not taken part. A claim per
+// person, round and slot makes a repeated run send nothing twice.
+func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, adminsOnly bool) ([]RemindOutcome, error) {
 	rs, ok := h.store.(reminderStore)
 	if !ok || h.mail == nil {
 		return nil, fmt.Errorf("reminders are not configured (no mail sender)")
@@ -79,14 +80,16 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string) ([
 					missing = append(missing, m)
 				}
 			}
-			for _, m := range missing {
-				h.send(ctx, rs, c, r, slot, m.Email, expires, &o.Reminded, &o.Skipped, &o.Failed, mail.Message{
-					To:      m.Email,
-					Subject: "Nhắc nhở: bạn chưa tham gia " + r.Title,
-					Text: fmt.Sprintf("Kính gửi %s,\n\n%s đang diễn ra và sẽ kết thúc lúc %s. Theo danh sách của %s, bạn chưa tham gia tuần thi này.\n\n"+
-						"Mời bạn đăng nhập bằng email công vụ để dự thi%s.\n\nTrân trọng,\nBan Tổ chức %s",
-						m.Name, r.Title, closing(r), u.Name, h.linkText(), c.Title),
-				})
+			if !adminsOnly {
+				for _, m := range missing {
+					h.send(ctx, rs, c, r, slot, m.Email, expires, &o.Reminded, &o.Skipped, &o.Failed, mail.Message{
+						To:      m.Email,
+						Subject: "Nhắc nhở: bạn chưa tham gia " + r.Title,
+						Text: fmt.Sprintf("Kính gửi %s,\n\n%s đang diễn ra và sẽ kết thúc lúc %s. Theo danh sách của %s, bạn chưa tham gia tuần thi này.\n\n"+
+							"Mời bạn đăng nhập bằng email công vụ để dự thi%s.\n\nTrân trọng,\nBan Tổ chức %s",
+							m.Name, r.Title, closing(r), u.Name, h.linkText(), c.Title),
+					})
+				}
 			}
 			for _, a := range admins {
 				h.send(ctx, rs, c, r, slot, "admin:"+a.Email, expires, &o.Summaries, &o.Skipped, &o.Failed, mail.Message{

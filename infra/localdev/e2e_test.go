@@ -643,14 +643,17 @@ func TestSiteServesPublishedResultsOnly(t *testing.T) {
 func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 	e := need(t)
 	fn, _ := platform.FunctionNamed("tally")
-	var remind platform.Schedule
+	var admins, everyone platform.Schedule
 	for _, s := range fn.Schedules {
-		if s.Action == "remind" {
-			remind = s
+		switch {
+		case s.Action == "remind" && s.Audience == platform.RemindUnitAdmins:
+			admins = s
+		case s.Action == "remind" && (s.Audience == platform.RemindEveryone || s.Audience == ""):
+			everyone = s
 		}
 	}
-	if remind.Name == "" {
-		t.Fatal("the tally has no reminder schedule")
+	if admins.Name == "" || everyone.Name == "" {
+		t.Fatalf("the tally needs a unit-admin and an everyone reminder schedule: %+v", fn.Schedules)
 	}
 	// in the last unit, one roster member takes part, a colleague does not
 	roster := demo.Roster()
@@ -680,20 +683,56 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 		}
 		return n
 	}
+	title := demo.Rounds(e.now)[2].Title
+	reminder, summary := "Nhắc nhở: bạn chưa tham gia "+title, title+" — "
+	// GIVEN one who took part and one who did not
+	// WHEN the unit-admin schedule runs (twice: a retry sends nothing more)
+	// THEN only the unit admin hears, with the list of who has not taken part
 	for run := 1; run <= 2; run++ {
-		out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(remind, demo.ContestID, time.Now()))
+		out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(admins, demo.ContestID, time.Now()))
 		if err != nil {
-			t.Fatalf("run %d: %v", run, err)
+			t.Fatalf("%s run %d: %v", admins.Name, run, err)
 		}
-		title := demo.Rounds(e.now)[2].Title
-		if got := count(missed.Email, "Nhắc nhở: bạn chưa tham gia "+title); got != 1 {
-			t.Errorf("after run %d, %s has %d reminders, want 1 (%s)", run, missed.Email, got, out)
+		if got := count(missed.Email, reminder); got != 0 {
+			t.Errorf("after %s run %d, %s has %d reminders, want 0 (%s)", admins.Name, run, missed.Email, got, out)
 		}
-		if got := count(took.Email, "Nhắc nhở: bạn chưa tham gia "+title); got != 0 {
-			t.Errorf("after run %d, %s who took part has %d reminders, want 0", run, took.Email, got)
-		}
-		if got := count(admin.Email, title+" — "); got != 1 {
-			t.Errorf("after run %d, unit admin %s has %d summaries, want 1", run, admin.Email, got)
+		if got := count(admin.Email, summary); got != 1 {
+			t.Errorf("after %s run %d, unit admin %s has %d summaries, want 1 (%s)", admins.Name, run, admin.Email, got, out)
 		}
 	}
+	if !strings.Contains(lastTo(e, admin.Email), missed.Email) || strings.Contains(lastTo(e, admin.Email), took.Email) {
+		t.Errorf("the summary does not list exactly who has not taken part:\n%s", lastTo(e, admin.Email))
+	}
+	// WHEN the everyone schedule runs (twice) THEN the one missing hears once,
+	// the one who took part never, and the admin gets this slot's summary
+	for run := 1; run <= 2; run++ {
+		out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(everyone, demo.ContestID, time.Now()))
+		if err != nil {
+			t.Fatalf("%s run %d: %v", everyone.Name, run, err)
+		}
+		if got := count(missed.Email, reminder); got != 1 {
+			t.Errorf("after %s run %d, %s has %d reminders, want 1 (%s)", everyone.Name, run, missed.Email, got, out)
+		}
+		if got := count(took.Email, reminder); got != 0 {
+			t.Errorf("after %s run %d, %s who took part has %d reminders, want 0", everyone.Name, run, took.Email, got)
+		}
+		if got := count(admin.Email, summary); got != 2 {
+			t.Errorf("after %s run %d, unit admin %s has %d summaries, want 2 (one per slot)", everyone.Name, run, admin.Email, got)
+		}
+	}
+}
+
+// lastTo returns the text of the newest outbox message to an address.
+func lastTo(e *e2eEnv, to string) string {
+	files, _ := filepath.Glob(filepath.Join(e.p.Outbox(), "*.json"))
+	slices.Sort(files)
+	for i := len(files) - 1; i >= 0; i-- {
+		data, _ := os.ReadFile(files[i])
+		var m struct{ To, Text string }
+		_ = json.Unmarshal(data, &m)
+		if m.To == to {
+			return m.Text
+		}
+	}
+	return ""
 }

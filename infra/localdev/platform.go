@@ -407,7 +407,7 @@ func ScheduledEvent(s platform.Schedule, contestID string, at time.Time) []byte 
 		"version": "0", "id": randomHex(16), "detail-type": "Scheduled Event", "source": "aws.scheduler",
 		"account": "000000000000", "time": at.UTC().Format(time.RFC3339), "region": localRegion,
 		"resources": []string{"arn:aws:scheduler:" + localRegion + ":000000000000:schedule/default/" + s.Name},
-		"detail":    map[string]string{"contest": contestID, "action": s.Action, "slot": s.Name},
+		"detail":    s.Detail(contestID),
 	}
 	data, _ := json.Marshal(ev)
 	return data

@@ -109,9 +109,28 @@ type Schedule struct {
 	Weekday      time.Weekday
 	Hour, Minute int
 	TimeZone     string
-	// Detail is the event's detail (JSON), e.g. {"contest":"demo","action":"tally"};
-	// the contest is filled in at deploy time.
+	// Action is what the run does: "tally" or "remind".
 	Action string
+	// Audience of a reminder run: RemindEveryone (the default) or RemindUnitAdmins.
+	Audience string
+}
+
+// Reminder audiences: everyone who has not taken part yet (and each unit
+// admin a summary), or only the unit admins' summaries with the list of who
+// has not taken part, so that units follow up themselves.
+const (
+	RemindEveryone   = "everyone"
+	RemindUnitAdmins = "unit-admins"
+)
+
+// Detail is the scheduled event's detail for a contest, e.g.
+// {"contest":"demo","action":"remind","slot":"reminder-midweek","audience":"unit-admins"}.
+func (s Schedule) Detail(contestID string) map[string]string {
+	d := map[string]string{"contest": contestID, "action": s.Action, "slot": s.Name}
+	if s.Audience != "" {
+		d["audience"] = s.Audience
+	}
+	return d
 }
 
 // Expression is the schedule as an EventBridge Scheduler cron expression.
@@ -143,9 +162,12 @@ var Functions = []Function{
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
 		Schedules: []Schedule{
 			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
-			// Reminders to those who have not taken part yet, and a summary to unit admins.
-			{Name: "reminder-midweek", Weekday: time.Wednesday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind"},
-			{Name: "reminder-last-day", Weekday: time.Saturday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind"},
+			// Mid-week, unit admins get the list of who has not taken part yet
+			// (units answer for their rate and follow up themselves); on the
+			// last day, everyone still missing gets a reminder too. Reminder
+			// e-mails are the largest weekly cost (docs/cost.md).
+			{Name: "reminder-midweek", Weekday: time.Wednesday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind", Audience: RemindUnitAdmins},
+			{Name: "reminder-last-day", Weekday: time.Saturday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind", Audience: RemindEveryone},
 		}},
 	// Validates clips on S3 ObjectCreated events under PrefixClips (and on
 	// request); presigns uploads; jury scores.
