@@ -126,10 +126,13 @@ invoke: $(RIE)
 	@$(GO) run ./infra/invoke -fn $(FN) -event $(EVENT) $(if $(EMAIL),-as $(EMAIL))
 
 ## bench-coldstart: init duration of each function under the emulator against
-## a hello-world bootstrap (median of RUNS, default 7), and arm64 sizes.
+## a hello-world bootstrap and hello with a DynamoDB client (median of RUNS,
+## default 7), and arm64 sizes.
 bench-coldstart: build $(RIE)
 	@GOOS=linux GOARCH=arm64 $(LAMBDA_GO) -o $(LOCAL)/bench/hello/arm64/bootstrap ./infra/coldstart/hello
 	@$(LAMBDA_GO) -o $(LOCAL)/bench/hello/host/bootstrap ./infra/coldstart/hello
+	@GOOS=linux GOARCH=arm64 $(LAMBDA_GO) -o $(LOCAL)/bench/hellodynamo/arm64/bootstrap ./infra/coldstart/hellodynamo
+	@$(LAMBDA_GO) -o $(LOCAL)/bench/hellodynamo/host/bootstrap ./infra/coldstart/hellodynamo
 	@$(GO) run ./infra/coldstart $(if $(RUNS),-runs $(RUNS))
 
 ## fuzz: the MP4 reader's fuzz target (shared/mp4 FuzzReader, seeded with the
