@@ -88,7 +88,7 @@ CDK_APP   := --app "$(GO) run ./infra" --output cdk.out --no-notices
 CDK_CONTEXT = $(if $(CONTEST),-c contestId=$(CONTEST)) $(if $(SITE_ORIGIN),-c siteOrigin=$(SITE_ORIGIN)) \
 	$(if $(SITE_DOMAIN),-c siteDomain=$(SITE_DOMAIN)) $(if $(SITE_CERTIFICATE_ARN),-c siteCertificateArn=$(SITE_CERTIFICATE_ARN)) \
 	$(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM)) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL)) \
-	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS))
+	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS)) $(if $(MAIL_RATE),-c mailRatePerSecond=$(MAIL_RATE))
 
 # jsii (the CDK's Go bindings run on Node) warns loudly about Node 20; the CDK
 # CLI sends no telemetry and looks for no newer version.

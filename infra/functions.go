@@ -111,6 +111,7 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	}
 	if access.SendMail {
 		env[platform.EnvMailFrom] = jsii.String(h.Settings.MailFrom)
+		env[platform.EnvMailRate] = jsii.String(strconv.Itoa(h.Settings.MailRate))
 	}
 
 	logs := awslogs.NewLogGroup(h.Stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -32,6 +33,8 @@ type Settings struct {
 	MailFrom string
 	// GraceSeconds is how late after the deadline a submission is taken.
 	GraceSeconds int
+	// MailRate caps reminder e-mails a second (below the account's SES rate).
+	MailRate int
 	// AlarmEmail, when set, is subscribed to the alarm topic.
 	AlarmEmail string
 }
@@ -58,6 +61,7 @@ func SettingsFromContext(node constructs.Node) (Settings, error) {
 		MailFrom:           str("mailFrom", DefaultMailFrom),
 		AlarmEmail:         str("alarmEmail", ""),
 		GraceSeconds:       60,
+		MailRate:           config.DefaultMailRate,
 	}
 	if v := str("submitGraceSeconds", ""); v != "" {
 		n, err := strconv.Atoi(v)
@@ -65,6 +69,13 @@ func SettingsFromContext(node constructs.Node) (Settings, error) {
 			return s, fmt.Errorf("context submitGraceSeconds=%q: want a number of seconds", v)
 		}
 		s.GraceSeconds = n
+	}
+	if v := str("mailRatePerSecond", ""); v != "" {
+		n, err := config.ParseMailRate(v)
+		if err != nil {
+			return s, fmt.Errorf("context mailRatePerSecond=%w", err)
+		}
+		s.MailRate = n
 	}
 	s.WebDir = str("webDir", "web")
 	if st, err := os.Stat(s.WebDir); err != nil || !st.IsDir() {
@@ -98,6 +109,9 @@ func (s Settings) Check() error {
 	}
 	if s.GraceSeconds < 0 || s.GraceSeconds > 3600 {
 		return fmt.Errorf("submitGraceSeconds %d: want 0 to 3600 (as the functions accept)", s.GraceSeconds)
+	}
+	if _, err := config.ParseMailRate(strconv.Itoa(s.MailRate)); err != nil {
+		return fmt.Errorf("mailRatePerSecond %w", err)
 	}
 	return nil
 }

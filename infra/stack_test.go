@@ -102,8 +102,8 @@ func build() (*synthesized, error) {
 	s := &synthesized{outdir: filepath.Join(tempRoot, "cdk.out")}
 	app := NewApp(s.outdir, nil)
 	configured := Settings{AssetRoot: assets, WebDir: web, ContestID: testContest, SiteOrigin: testOrigin,
-		MailFrom: testMailFrom, GraceSeconds: 90, AlarmEmail: "ops@example.gov.vn"}
-	defaults := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60}
+		MailFrom: testMailFrom, GraceSeconds: 90, MailRate: 12, AlarmEmail: "ops@example.gov.vn"}
+	defaults := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60, MailRate: 8}
 	for _, set := range []Settings{configured, defaults} {
 		if err := set.Check(); err != nil {
 			return nil, err
@@ -267,6 +267,13 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 			}
 			if got, want := env[platform.EnvMailFrom] != nil, Grants[f.Name].SendMail; got != want {
 				t.Errorf("%s set = %v, want %v (only mail senders)", platform.EnvMailFrom, got, want)
+			}
+			var want any // only mail senders get the rate, from the settings
+			if Grants[f.Name].SendMail {
+				want = "12"
+			}
+			if env[platform.EnvMailRate] != want {
+				t.Errorf("%s = %v, want %v (the setting, for mail senders only)", platform.EnvMailRate, env[platform.EnvMailRate], want)
 			}
 		})
 	}
@@ -837,7 +844,7 @@ func TestSettingsAreChecked(t *testing.T) {
 		os.MkdirAll(filepath.Join(assets, f.Name), 0o755)
 		os.WriteFile(filepath.Join(assets, f.Name, "bootstrap"), nil, 0o755)
 	}
-	good := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60}
+	good := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60, MailRate: 8}
 	cases := []struct {
 		name string
 		edit func(*Settings)
@@ -850,6 +857,8 @@ func TestSettingsAreChecked(t *testing.T) {
 		{"a custom domain without its certificate fails", func(s *Settings) { s.SiteDomain = "hoithi.hue.gov.vn" }, false},
 		{"a display name in mailFrom fails", func(s *Settings) { s.MailFrom = "HoiThi <no-reply@hue.gov.vn>" }, false},
 		{"a grace over an hour fails", func(s *Settings) { s.GraceSeconds = 3601 }, false},
+		{"no mail rate fails", func(s *Settings) { s.MailRate = 0 }, false},
+		{"a mail rate over 1000 a second fails", func(s *Settings) { s.MailRate = 1001 }, false},
 		{"a contest id with # fails", func(s *Settings) { s.ContestID = "a#b" }, false},
 		{"a missing bootstrap fails", func(s *Settings) { s.AssetRoot = t.TempDir() }, false},
 	}

@@ -71,6 +71,9 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 	if d.Action == "remind" {
 		outcomes, err := h.remind(ctx, c, d.Slot, d.Audience == platform.RemindUnitAdmins)
 		if err != nil {
+			// failing the invocation makes Lambda retry it; the claims keep
+			// the retry to what is left
+			h.log.Error("reminder run incomplete", "contest", c.ID, "slot", d.Slot, "outcomes", outcomes, "err", err)
 			return nil, err
 		}
 		return ScheduleResult{Contest: c.ID, Rounds: []RoundOutcome{}, Reminders: outcomes}, nil

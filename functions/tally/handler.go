@@ -34,6 +34,8 @@ type Handler struct {
 	log     *slog.Logger
 	mail    mail.Sender
 	siteURL string
+	// mailEvery paces reminder e-mails (WithMail).
+	mailEvery time.Duration
 }
 
 // NewHandler builds the handler.

@@ -19,7 +19,7 @@ import (
 func main() {
 	app.Main("tally", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
 		sender := mail.New(env.AWS, env.Config.MailFrom, env.Config.Outbox)
-		h := NewHandler(env.Store, blob.NewClient(env.AWS, env.Config.S3PathStyle), env.Config.Bucket, env.Signer, nil, env.Log).WithMail(sender, os.Getenv(platform.EnvSiteURL))
+		h := NewHandler(env.Store, blob.NewClient(env.AWS, env.Config.S3PathStyle), env.Config.Bucket, env.Signer, nil, env.Log).WithMail(sender, env.Config.MailRate, os.Getenv(platform.EnvSiteURL))
 		return h.Routes(), h.HandleEvent, nil
 	})
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/mail"
@@ -23,14 +26,43 @@ type RemindOutcome struct {
 	Slot      string `json:"slot"`
 	Reminded  int    `json:"reminded"`
 	Summaries int    `json:"summaries"`
-	Skipped   int    `json:"skipped"` // already reminded in this slot
-	Failed    int    `json:"failed"`
+	Skipped   int    `json:"skipped"` // already sent in this slot
+	Failed    int    `json:"failed"`  // not sent; the claim is released for the next run
+	Remaining int    `json:"remaining,omitempty"`
 }
 
-// WithMail lets the handler send reminders: through sender, with links to the site.
-func (h *Handler) WithMail(sender mail.Sender, siteURL string) *Handler {
-	h.mail, h.siteURL = sender, siteURL
+// Reminder pacing: e-mails go out at most MailRate a second (SES's sending
+// rate is per account and auth's sign-in codes share it) from a few workers,
+// and no new e-mail starts once less than reminderMargin is left before the
+// invocation's deadline.
+const (
+	reminderWorkers = 8
+	reminderMargin  = 20 * time.Second
+)
+
+// ErrRemindersIncomplete is returned when a run could not send every e-mail
+// (out of time, or sends failed). Lambda retries a failed scheduled
+// invocation; the claims make the retry send only what is left.
+var ErrRemindersIncomplete = errors.New("reminders incomplete")
+
+// WithMail lets the handler send reminders: through sender, at most rate
+// e-mails a second (config.DefaultMailRate when 0), with links to the site.
+func (h *Handler) WithMail(sender mail.Sender, rate int, siteURL string) *Handler {
+	if rate <= 0 {
+		rate = config.DefaultMailRate
+	}
+	h.mail, h.siteURL, h.mailEvery = sender, siteURL, time.Second/time.Duration(rate)
 	return h
+}
+
+// reminder is one e-mail of a run: its claim (one per person, round and
+// slot) and the outcome it counts towards.
+type reminder struct {
+	round   contest.Round
+	claim   string
+	summary bool
+	msg     mail.Message
+	out     *RemindOutcome
 }
 
 // remind e-mails every roster member of every unit who has not taken part
@@ -51,13 +83,17 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 		return nil, err
 	}
 	now := h.svc.Now()
-	var outcomes []RemindOutcome
+	var open []contest.Round
 	for _, r := range rounds {
-		if r.Status(now) != contest.StatusOpen || r.Audience != contest.AudienceStaff {
-			continue
+		if r.Status(now) == contest.StatusOpen && r.Audience == contest.AudienceStaff {
+			open = append(open, r)
 		}
-		o := RemindOutcome{Round: r.ID, Slot: slot}
-		expires := r.ClosesAt.Add(30 * 24 * time.Hour)
+	}
+	outcomes := make([]RemindOutcome, len(open))
+	var todo []reminder
+	for i, r := range open {
+		o := &outcomes[i]
+		*o = RemindOutcome{Round: r.ID, Slot: slot}
 		for _, u := range units {
 			roster, err := h.store.ListRoster(ctx, c.ID, u.ID)
 			if err != nil {
@@ -82,49 +118,116 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 			}
 			if !adminsOnly {
 				for _, m := range missing {
-					h.send(ctx, rs, c, r, slot, m.Email, expires, &o.Reminded, &o.Skipped, &o.Failed, mail.Message{
+					todo = append(todo, reminder{round: r, claim: m.Email, out: o, msg: mail.Message{
 						To:      m.Email,
 						Subject: "Nhắc nhở: bạn chưa tham gia " + r.Title,
 						Text: fmt.Sprintf("Kính gửi %s,\n\n%s đang diễn ra và sẽ kết thúc lúc %s. Theo danh sách của %s, bạn chưa tham gia tuần thi này.\n\n"+
 							"Mời bạn đăng nhập bằng email công vụ để dự thi%s.\n\nTrân trọng,\nBan Tổ chức %s",
 							m.Name, r.Title, closing(r), u.Name, h.linkText(), c.Title),
-					})
+					}})
 				}
 			}
 			for _, a := range admins {
-				h.send(ctx, rs, c, r, slot, "admin:"+a.Email, expires, &o.Summaries, &o.Skipped, &o.Failed, mail.Message{
+				todo = append(todo, reminder{round: r, claim: "admin:" + a.Email, summary: true, out: o, msg: mail.Message{
 					To:      a.Email,
 					Subject: fmt.Sprintf("%s: %s — %d/%d người đã tham gia", u.Name, r.Title, len(took), u.Headcount),
 					Text:    summary(u, r, len(took), missing),
-				})
+				}})
 			}
 		}
-		outcomes = append(outcomes, o)
 	}
-	return outcomes, nil
+	h.deliver(ctx, rs, c, slot, todo)
+	return outcomes, incomplete(outcomes)
 }
 
-func (h *Handler) send(ctx context.Context, rs reminderStore, c contest.Contest, r contest.Round, slot, claim string, expires time.Time, sent, skipped, failed *int, m mail.Message) {
-	ok, err := rs.ClaimReminder(ctx, c.ID, r.ID, slot, claim, expires)
+// incomplete is ErrRemindersIncomplete for the first round of a run with
+// failed or unstarted e-mails, nil when everything went.
+func incomplete(outcomes []RemindOutcome) error {
+	for _, o := range outcomes {
+		if o.Remaining > 0 || o.Failed > 0 {
+			return fmt.Errorf("%w: round %s slot %s: %d failed, %d not started before the deadline",
+				ErrRemindersIncomplete, o.Round, o.Slot, o.Failed, o.Remaining)
+		}
+	}
+	return nil
+}
+
+// deliver sends the reminders paced, from a few workers, and stops starting
+// new ones when the invocation's deadline is near; what it did not start is
+// counted as Remaining.
+func (h *Handler) deliver(ctx context.Context, rs reminderStore, c contest.Contest, slot string, todo []reminder) {
+	next := make(chan reminder)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range min(reminderWorkers, max(1, len(todo))) {
+		wg.Go(func() {
+			for j := range next {
+				sent, skipped := h.send(ctx, rs, c, slot, j)
+				mu.Lock()
+				switch {
+				case skipped:
+					j.out.Skipped++
+				case !sent:
+					j.out.Failed++
+				case j.summary:
+					j.out.Summaries++
+				default:
+					j.out.Reminded++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	tick := time.NewTicker(h.mailEvery)
+	defer tick.Stop()
+	deadline, hasDeadline := ctx.Deadline()
+	started := 0
+send:
+	for _, j := range todo {
+		if hasDeadline && time.Until(deadline) < reminderMargin {
+			break
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			break send
+		}
+		next <- j
+		started++
+	}
+	close(next)
+	wg.Wait()
+	for _, j := range todo[started:] {
+		j.out.Remaining++
+	}
+	if started < len(todo) {
+		h.log.Warn("reminders stopped before the deadline", "slot", slot, "started", started, "remaining", len(todo)-started)
+	}
+}
+
+// send claims and sends one reminder; skipped means it had already gone.
+func (h *Handler) send(ctx context.Context, rs reminderStore, c contest.Contest, slot string, j reminder) (sent, skipped bool) {
+	ok, err := rs.ClaimReminder(ctx, c.ID, j.round.ID, slot, j.claim, j.round.ClosesAt.Add(30*24*time.Hour))
 	if err != nil {
-		h.log.Error("claim reminder", "round", r.ID, "err", err)
-		*failed++
-		return
+		h.log.Error("claim reminder", "round", j.round.ID, "err", err)
+		return false, false
 	}
 	if !ok {
-		*skipped++
-		return
+		return false, true
 	}
+	m := j.msg
 	m.SentAt = h.svc.Now()
 	if err := h.mail.Send(ctx, m); err != nil {
-		h.log.Error("send reminder", "round", r.ID, "err", err)
-		*failed++
-		if err := rs.ReleaseReminder(ctx, c.ID, r.ID, slot, claim); err != nil {
+		h.log.Error("send reminder", "round", j.round.ID, "err", err)
+		// release with a context of its own: the run's may be what failed
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := rs.ReleaseReminder(rctx, c.ID, j.round.ID, slot, j.claim); err != nil {
 			h.log.Error("release reminder", "err", err)
 		}
-		return
+		return false, false
 	}
-	*sent++
+	return true, false
 }
 
 func (h *Handler) linkText() string {

@@ -332,7 +332,7 @@ func (l Local) Env() []string {
 		platform.EnvS3PathStyle + "=true",
 	}
 	if l.MailOutbox != "" {
-		env = append(env, platform.EnvMailOutbox+"="+l.MailOutbox)
+		env = append(env, platform.EnvMailOutbox+"="+l.MailOutbox, platform.EnvMailRate+"=1000")
 	}
 	if l.SiteURL != "" {
 		env = append(env, platform.EnvSiteURL+"="+l.SiteURL)

@@ -256,6 +256,7 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 		platform.EnvContest+"="+p.Contest,
 		platform.EnvTokenKey+"="+p.TokenKey,
 		platform.EnvMailOutbox+"="+p.Outbox(),
+		platform.EnvMailRate+"=1000", // the outbox is a folder, not SES
 		platform.EnvS3PathStyle+"=true",
 		platform.EnvSiteURL+"="+p.SiteURL,
 		"AWS_LAMBDA_LOG_FORMAT=JSON",

@@ -20,14 +20,20 @@ import (
 
 // Config is what every function may need; each takes what it uses.
 type Config struct {
-	Table       string
-	Bucket      string
-	Contest     string
-	Grace       time.Duration
-	MailFrom    string
-	Outbox      string
+	Table    string
+	Bucket   string
+	Contest  string
+	Grace    time.Duration
+	MailFrom string
+	Outbox   string
+	// MailRate caps reminder e-mails a second: SES's sending rate is per
+	// account (14 a second once out of the sandbox), shared with sign-in codes.
+	MailRate    int
 	S3PathStyle bool
 }
+
+// DefaultMailRate leaves SES room for sign-in codes during a reminder run.
+const DefaultMailRate = 8
 
 // FromEnv reads the configuration; TABLE_NAME and CONTEST_ID are required.
 func FromEnv() (Config, error) {
@@ -38,6 +44,7 @@ func FromEnv() (Config, error) {
 		Grace:       60 * time.Second,
 		MailFrom:    os.Getenv(platform.EnvMailFrom),
 		Outbox:      os.Getenv(platform.EnvMailOutbox),
+		MailRate:    DefaultMailRate,
 		S3PathStyle: os.Getenv(platform.EnvS3PathStyle) == "true",
 	}
 	if c.Table == "" {
@@ -53,7 +60,23 @@ func FromEnv() (Config, error) {
 		}
 		c.Grace = time.Duration(n) * time.Second
 	}
+	if v := os.Getenv(platform.EnvMailRate); v != "" {
+		n, err := ParseMailRate(v)
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", platform.EnvMailRate, err)
+		}
+		c.MailRate = n
+	}
 	return c, nil
+}
+
+// ParseMailRate reads a reminder sending rate: e-mails a second, 1 to 1000.
+func ParseMailRate(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, fmt.Errorf("%q: want e-mails a second from 1 to 1000", v)
+	}
+	return n, nil
 }
 
 // AWS builds the SDK configuration from the environment alone, which is

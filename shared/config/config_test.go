@@ -20,7 +20,7 @@ import (
 func setEnv(t *testing.T, env map[string]string) {
 	t.Helper()
 	for _, k := range []string{platform.EnvTable, platform.EnvBucket, platform.EnvContest, platform.EnvGraceSeconds,
-		platform.EnvMailFrom, platform.EnvMailOutbox, platform.EnvS3PathStyle, platform.EnvTokenKey, platform.EnvTokenSecretARN} {
+		platform.EnvMailFrom, platform.EnvMailOutbox, platform.EnvMailRate, platform.EnvS3PathStyle, platform.EnvTokenKey, platform.EnvTokenSecretARN} {
 		t.Setenv(k, env[k])
 	}
 }
@@ -41,26 +41,32 @@ func TestFromEnv(t *testing.T) {
 	}{
 		{name: "the two required variables are enough, with a 60 second grace",
 			env:  base(nil),
-			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second}},
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second, MailRate: 8}},
 		{name: "every variable is read",
 			env: base(map[string]string{"DATA_BUCKET": "hoithi-data", "MAIL_FROM": "no-reply@hue.gov.vn", "MAIL_OUTBOX_DIR": "/tmp/outbox",
-				"S3_FORCE_PATH_STYLE": "true", "SUBMIT_GRACE_SECONDS": "90"}),
+				"S3_FORCE_PATH_STYLE": "true", "SUBMIT_GRACE_SECONDS": "90", "MAIL_RATE_PER_SECOND": "20"}),
 			want: config.Config{Table: "hoithi-table", Bucket: "hoithi-data", Contest: "hue-2025", Grace: 90 * time.Second,
-				MailFrom: "no-reply@hue.gov.vn", Outbox: "/tmp/outbox", S3PathStyle: true}},
+				MailFrom: "no-reply@hue.gov.vn", Outbox: "/tmp/outbox", MailRate: 20, S3PathStyle: true}},
 		{name: "path-style S3 is off unless the variable is true",
 			env:  base(map[string]string{"S3_FORCE_PATH_STYLE": "yes"}),
-			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second}},
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second, MailRate: 8}},
 		{name: "a grace of 0 seconds is allowed",
 			env:  base(map[string]string{"SUBMIT_GRACE_SECONDS": "0"}),
-			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 0}},
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 0, MailRate: 8}},
 		{name: "a grace of 3600 seconds is allowed",
 			env:  base(map[string]string{"SUBMIT_GRACE_SECONDS": "3600"}),
-			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: time.Hour}},
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: time.Hour, MailRate: 8}},
 		{name: "a grace of 3601 seconds is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "3601"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
 		{name: "a negative grace is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "-1"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
 		{name: "a grace that is not a number is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "sixty"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
 		{name: "a grace with a unit is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "60s"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
 		{name: "a fractional grace is refused", env: base(map[string]string{"SUBMIT_GRACE_SECONDS": "1.5"}), wantErrIn: "SUBMIT_GRACE_SECONDS"},
+		{name: "a mail rate of 1 a second is allowed",
+			env:  base(map[string]string{"MAIL_RATE_PER_SECOND": "1"}),
+			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second, MailRate: 1}},
+		{name: "a mail rate of 0 is refused", env: base(map[string]string{"MAIL_RATE_PER_SECOND": "0"}), wantErrIn: "MAIL_RATE_PER_SECOND"},
+		{name: "a mail rate over 1000 is refused", env: base(map[string]string{"MAIL_RATE_PER_SECOND": "1001"}), wantErrIn: "MAIL_RATE_PER_SECOND"},
+		{name: "a mail rate that is not a number is refused", env: base(map[string]string{"MAIL_RATE_PER_SECOND": "fast"}), wantErrIn: "MAIL_RATE_PER_SECOND"},
 		{name: "a missing table is refused", env: map[string]string{"CONTEST_ID": "hue-2025"}, wantErrIn: "TABLE_NAME"},
 		{name: "a missing contest is refused", env: map[string]string{"TABLE_NAME": "hoithi-table"}, wantErrIn: "CONTEST_ID"},
 		{name: "an empty environment is refused", env: map[string]string{}, wantErrIn: "is not set"},

@@ -77,6 +77,7 @@ const (
 	EnvTokenSecretARN = "TOKEN_SECRET_ARN"
 	EnvMailFrom       = "MAIL_FROM"
 	EnvMailOutbox     = "MAIL_OUTBOX_DIR"
+	EnvMailRate       = "MAIL_RATE_PER_SECOND" // reminder e-mails a second (default 8)
 	EnvGraceSeconds   = "SUBMIT_GRACE_SECONDS"
 	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
 	EnvListen         = "LISTEN_ADDR"
@@ -158,7 +159,7 @@ var Functions = []Function{
 	{Name: "auth", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 50, Describes: "sign-in with one-time codes"},
 	{Name: "quiz", MemoryMB: 512, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "rounds and papers"},
 	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
-	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
+	{Name: "tally", MemoryMB: 1024, Timeout: 15 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
 		Schedules: []Schedule{
 			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
