@@ -62,11 +62,14 @@ var Grants = map[string]Access{
 	"auth":  {Table: readWriteTable, TokenKey: true, SendMail: true},
 	"quiz":  {Table: readTablePutPapers, ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
 	"grade": {Table: readWriteTable, TokenKey: true},
-	// The tally reads papers and rosters, marks rounds published and claims
-	// reminders; it reads and writes published results only (it reads the
-	// previous units.json, which may be missing); it sends reminders.
+	// The tally reads papers and rosters and marks rounds published; it reads
+	// and writes published results only (it reads the previous units.json,
+	// which may be missing).
 	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults}, WritePrefixes: []string{platform.PrefixResults},
-		ListBucket: true, TokenKey: true, SendMail: true},
+		ListBucket: true, TokenKey: true},
+	// Remind reads rosters and papers, claims each reminder (one item per
+	// person, round and slot) and sends the e-mails; no bucket, no token key.
+	"remind": {Table: readWriteTable, SendMail: true},
 	// Clips presigns uploads (POST and multipart) and downloads under clips/,
 	// checks each upload on its ObjectCreated notification (reads it, deletes
 	// what fails) and keeps clips and jury scores in the table.

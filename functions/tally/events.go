@@ -5,28 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/funcurl"
 )
 
 // ScheduleDetail is what the weekly schedule sends (EventBridge Scheduler
 // target input, or a rule's constant input, as the detail of the event).
 type ScheduleDetail struct {
 	Contest string `json:"contest"`
-	Action  string `json:"action"` // "tally" (default) or "remind"
-	Slot    string `json:"slot"`   // the reminder schedule's name
-	// Audience of a reminder: platform.RemindEveryone (default) or RemindUnitAdmins.
-	Audience string `json:"audience,omitempty"`
+	Action  string `json:"action"` // "tally" (the default)
+	Slot    string `json:"slot"`   // the schedule's name
 }
-
-// Scheduled sources we accept.
-const (
-	sourceEvents    = "aws.events"
-	sourceScheduler = "aws.scheduler"
-	detailScheduled = "Scheduled Event"
-)
 
 // RoundOutcome says what the scheduled run did with one round.
 type RoundOutcome struct {
@@ -37,46 +26,28 @@ type RoundOutcome struct {
 
 // ScheduleResult is the invocation's result.
 type ScheduleResult struct {
-	Contest   string          `json:"contest"`
-	Rounds    []RoundOutcome  `json:"rounds"`
-	Reminders []RemindOutcome `json:"reminders,omitempty"`
+	Contest string         `json:"contest"`
+	Rounds  []RoundOutcome `json:"rounds"`
 }
 
 // HandleEvent takes the weekly schedule's event: it tallies and publishes
 // every round of the contest that has closed and is not yet published, and
 // leaves open rounds alone. Anything else is rejected with the reason logged.
 func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, error) {
-	var ev events.EventBridgeEvent
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		h.log.Warn("event rejected", "reason", "not an EventBridge event", "err", err)
-		return nil, fmt.Errorf("reject event: not an EventBridge event: %w", err)
-	}
-	if ev.DetailType != detailScheduled || (ev.Source != sourceEvents && ev.Source != sourceScheduler) {
-		h.log.Warn("event rejected", "reason", "not a scheduled event", "source", ev.Source, "detailType", ev.DetailType)
-		return nil, fmt.Errorf("reject event: source %q detail-type %q is not a schedule", ev.Source, ev.DetailType)
+	detail, err := funcurl.ScheduledDetail(raw)
+	if err != nil {
+		h.log.Warn("event rejected", "reason", funcurl.Reason(err), "err", err)
+		return nil, fmt.Errorf("reject event: %w", err)
 	}
 	var d ScheduleDetail
-	if err := json.Unmarshal(ev.Detail, &d); err != nil || !contest.ValidID(d.Contest) ||
-		(d.Action != "" && d.Action != "tally" && d.Action != "remind") || (d.Action == "remind" && !contest.ValidID(d.Slot)) ||
-		(d.Audience != "" && (d.Action != "remind" || (d.Audience != platform.RemindEveryone && d.Audience != platform.RemindUnitAdmins))) {
-		h.log.Warn("event rejected", "reason", "bad detail", "detail", string(ev.Detail))
-		return nil, fmt.Errorf("reject event: detail %s must name a contest and action \"tally\" or \"remind\" with a slot (and an audience %q or %q)",
-			ev.Detail, platform.RemindEveryone, platform.RemindUnitAdmins)
+	if err := json.Unmarshal(detail, &d); err != nil || !contest.ValidID(d.Contest) || (d.Action != "" && d.Action != "tally") {
+		h.log.Warn("event rejected", "reason", "bad detail", "detail", string(detail))
+		return nil, fmt.Errorf("reject event: detail %s must name a contest and action \"tally\"", detail)
 	}
 	c, err := h.store.GetContest(ctx, d.Contest)
 	if err != nil {
 		h.log.Warn("event rejected", "reason", "unknown contest", "contest", d.Contest)
 		return nil, fmt.Errorf("reject event: %w", err)
-	}
-	if d.Action == "remind" {
-		outcomes, err := h.remind(ctx, c, d.Slot, d.Audience == platform.RemindUnitAdmins)
-		if err != nil {
-			// failing the invocation makes Lambda retry it; the claims keep
-			// the retry to what is left
-			h.log.Error("reminder run incomplete", "contest", c.ID, "slot", d.Slot, "outcomes", outcomes, "err", err)
-			return nil, err
-		}
-		return ScheduleResult{Contest: c.ID, Rounds: []RoundOutcome{}, Reminders: outcomes}, nil
 	}
 	rounds, err := h.store.ListRounds(ctx, c.ID)
 	if err != nil {

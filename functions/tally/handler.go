@@ -13,7 +13,6 @@ import (
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
-	"github.com/hoithi/hoithi/shared/mail"
 	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/tally"
 	"github.com/hoithi/hoithi/shared/token"
@@ -28,14 +27,10 @@ type store interface {
 // Handler serves the tally's function URL (organisers' on-demand runs, unit
 // participation) and its scheduled events.
 type Handler struct {
-	store   store
-	svc     *results.Service
-	signer  *token.Signer
-	log     *slog.Logger
-	mail    mail.Sender
-	siteURL string
-	// mailEvery paces reminder e-mails (WithMail).
-	mailEvery time.Duration
+	store  store
+	svc    *results.Service
+	signer *token.Signer
+	log    *slog.Logger
 }
 
 // NewHandler builds the handler.

@@ -464,9 +464,7 @@ func TestMalformedEventsAreRejected(t *testing.T) {
 		{name: "a detail that is not an object is rejected", raw: event("aws.scheduler", "Scheduled Event", `"demo"`), reason: "bad detail"},
 		{name: "a contest id with forbidden characters is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"Demo/../x","action":"tally"}`), reason: "bad detail"},
 		{name: "an action other than tally is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"delete"}`), reason: "bad detail"},
-		{name: "a reminder without a slot is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"remind"}`), reason: "bad detail"},
-		{name: "a reminder to an unknown audience is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"remind","slot":"x","audience":"citizens"}`), reason: "bad detail"},
-		{name: "an audience on a tally run is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"tally","audience":"unit-admins"}`), reason: "bad detail"},
+		{name: "a reminder is not the tally's to send", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"remind","slot":"reminder-last-day"}`), reason: "bad detail"},
 		{name: "an unknown contest is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"khong-ton-tai","action":"tally"}`), reason: "unknown contest"},
 	}
 	logs := &capture{}

@@ -76,6 +76,8 @@ var eventWants = map[string]eventWant{
 	"grade/submit.json":                     {status: http.StatusOK},
 	"grade/submit-not-your-paper.json":      {status: http.StatusForbidden, code: "not_your_paper"},
 	"tally/scheduled.json":                  {scheduled: true, resultKeys: []string{"contest", "rounds"}},
+	"remind/reminder-midweek.json":          {scheduled: true, resultKeys: []string{"contest", "reminders"}},
+	"remind/reminder-last-day.json":         {scheduled: true, resultKeys: []string{"contest", "reminders"}},
 	"clips/request-upload.json":             {status: http.StatusCreated, setup: as(clipsAdmin)},
 	"clips/request-upload-multipart.json":   {status: http.StatusCreated, setup: as(clipsAdmin)},
 	"clips/request-upload-participant.json": {status: http.StatusForbidden, code: "unit_admin_only", setup: as(clipsParticipant)},

@@ -642,7 +642,7 @@ func TestSiteServesPublishedResultsOnly(t *testing.T) {
 
 func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 	e := need(t)
-	fn, _ := platform.FunctionNamed("tally")
+	fn, _ := platform.FunctionNamed("remind")
 	var admins, everyone platform.Schedule
 	for _, s := range fn.Schedules {
 		switch {
@@ -653,7 +653,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 		}
 	}
 	if admins.Name == "" || everyone.Name == "" {
-		t.Fatalf("the tally needs a unit-admin and an everyone reminder schedule: %+v", fn.Schedules)
+		t.Fatalf("remind needs a unit-admin and an everyone reminder schedule: %+v", fn.Schedules)
 	}
 	// in the last unit, one roster member takes part, a colleague does not
 	roster := demo.Roster()
@@ -689,7 +689,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 	// WHEN the unit-admin schedule runs (twice: a retry sends nothing more)
 	// THEN only the unit admin hears, with the list of who has not taken part
 	for run := 1; run <= 2; run++ {
-		out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(admins, demo.ContestID, time.Now()))
+		out, err := e.p.RunEvent(context.Background(), "remind", ScheduledEvent(admins, demo.ContestID, time.Now()))
 		if err != nil {
 			t.Fatalf("%s run %d: %v", admins.Name, run, err)
 		}
@@ -706,7 +706,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 	// WHEN the everyone schedule runs (twice) THEN the one missing hears once,
 	// the one who took part never, and the admin gets this slot's summary
 	for run := 1; run <= 2; run++ {
-		out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(everyone, demo.ContestID, time.Now()))
+		out, err := e.p.RunEvent(context.Background(), "remind", ScheduledEvent(everyone, demo.ContestID, time.Now()))
 		if err != nil {
 			t.Fatalf("%s run %d: %v", everyone.Name, run, err)
 		}

@@ -148,7 +148,9 @@ HoiThi is running (Ctrl+C to stop; state is kept in .local/).
   Site:          %s
   Function URLs:`, ep.Site)
 	for _, f := range platform.Functions {
-		fmt.Printf("\n    %-6s       %s", f.Name, p.FunctionURLs[f.Name])
+		if f.HasURL {
+			fmt.Printf("\n    %-6s       %s", f.Name, p.FunctionURLs[f.Name])
+		}
 	}
 	fmt.Printf(`
   DynamoDB:      %s   (table %s)

@@ -264,6 +264,9 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 	env = append(env, p.ExtraEnv...)
 	p.fnEnv = env
 	for _, f := range platform.Functions {
+		if !f.HasURL {
+			continue // event-only: RunEvent runs its binary per event
+		}
 		inner, err := freePort()
 		if err != nil {
 			return err

@@ -32,9 +32,25 @@ type Env struct {
 	Log      *slog.Logger
 }
 
-// Load reads the configuration and builds the clients; sessionTTL is how long
-// tokens the function issues live (0 for functions that only verify).
+// Load reads the configuration and builds the clients and the token signer;
+// sessionTTL is how long tokens the function issues live (0 for functions
+// that only verify).
 func Load(ctx context.Context, sessionTTL time.Duration, log *slog.Logger) (*Env, error) {
+	env, err := loadWithoutKey(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	if env.TokenKey, err = config.TokenKey(ctx, env.AWS); err != nil {
+		return nil, err
+	}
+	if env.Signer, err = token.NewSigner(env.TokenKey, sessionTTL, nil); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// loadWithoutKey is Load for functions that neither issue nor verify tokens.
+func loadWithoutKey(ctx context.Context, log *slog.Logger) (*Env, error) {
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return nil, err
@@ -43,16 +59,8 @@ func Load(ctx context.Context, sessionTTL time.Duration, log *slog.Logger) (*Env
 	if err != nil {
 		return nil, err
 	}
-	key, err := config.TokenKey(ctx, awsCfg)
-	if err != nil {
-		return nil, err
-	}
-	signer, err := token.NewSigner(key, sessionTTL, nil)
-	if err != nil {
-		return nil, err
-	}
 	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
-	return &Env{Config: cfg, AWS: awsCfg, TokenKey: key, Signer: signer, Store: store, Log: log}, nil
+	return &Env{Config: cfg, AWS: awsCfg, Store: store, Log: log}, nil
 }
 
 // Build makes a function's HTTP API and, for functions that also take other
@@ -64,6 +72,31 @@ type Build func(ctx context.Context, env *Env) (http.Handler, funcurl.EventHandl
 func Main(name string, sessionTTL time.Duration, build Build) {
 	log := lambdacontext.NewLogger()
 	if err := run(sessionTTL, build, log); err != nil {
+		log.Error(name+" stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+// BuildEvents makes the event handler of a function without a URL.
+type BuildEvents func(ctx context.Context, env *Env) (funcurl.EventHandler, error)
+
+// MainEvents runs a function that only takes events (schedules): it has no
+// function URL and no token key (Env.TokenKey and Env.Signer are nil).
+func MainEvents(name string, build BuildEvents) {
+	log := lambdacontext.NewLogger()
+	err := func() error {
+		ctx := context.Background()
+		env, err := loadWithoutKey(ctx, log)
+		if err != nil {
+			return err
+		}
+		events, err := build(ctx, env)
+		if err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+		return funcurl.StartEvents(events, log)
+	}()
+	if err != nil {
 		log.Error(name+" stopped", "err", err)
 		os.Exit(1)
 	}

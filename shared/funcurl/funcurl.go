@@ -81,6 +81,20 @@ func StartWithEvents(h http.Handler, events EventHandler, log *slog.Logger) erro
 	}
 }
 
+// StartEvents runs a function that only takes events (no function URL): on
+// Lambda every invocation goes to events; locally, LOCAL_EVENT_FILE names the
+// one event to handle before exiting.
+func StartEvents(events EventHandler, log *slog.Logger) error {
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		lambda.Start(func(ctx context.Context, raw json.RawMessage) (any, error) { return events(ctx, raw) })
+		return nil
+	}
+	if os.Getenv(EnvLocalEvent) == "" {
+		return errors.New("a function without a URL runs on Lambda or with " + EnvLocalEvent + " set")
+	}
+	return StartWithEvents(nil, events, log)
+}
+
 // EnvLocalEvent names a file holding one event for a local run.
 const EnvLocalEvent = "LOCAL_EVENT_FILE"
 

@@ -159,14 +159,19 @@ var Functions = []Function{
 	{Name: "auth", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 50, Describes: "sign-in with one-time codes"},
 	{Name: "quiz", MemoryMB: 512, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "rounds and papers"},
 	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
-	{Name: "tally", MemoryMB: 1024, Timeout: 15 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
+	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
 		Schedules: []Schedule{
 			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
+		}},
+	// Reminders run for minutes (e-mails paced below SES's rate, platform
+	// EnvMailRate) and need no URL, no token key and no bucket.
+	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 1, Describes: "reminder e-mails",
+		Schedules: []Schedule{
 			// Mid-week, unit admins get the list of who has not taken part yet
 			// (units answer for their rate and follow up themselves); on the
 			// last day, everyone still missing gets a reminder too. Reminder
-			// e-mails are the largest weekly cost (docs/cost.md).
+			// e-mails are the largest weekly cost after sign-in codes (docs/cost.md).
 			{Name: "reminder-midweek", Weekday: time.Wednesday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind", Audience: RemindUnitAdmins},
 			{Name: "reminder-last-day", Weekday: time.Saturday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind", Audience: RemindEveryone},
 		}},

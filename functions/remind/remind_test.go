@@ -13,7 +13,6 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/mail"
-	"github.com/hoithi/hoithi/shared/results"
 )
 
 // claims is an in-memory reminderStore.
@@ -113,7 +112,7 @@ func TestDeliverReminders(t *testing.T) {
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			box := &outbox{failTo: tt.failTo}
 			store := &claims{held: map[string]bool{}, failFor: tt.failClaim}
-			h := (&Handler{log: log, svc: results.NewService(nil, nil, "", nil, log)}).WithMail(box, 1000, "")
+			h := NewHandler(nil, box, 1000, "", nil, log)
 			var out RemindOutcome
 			for range tt.runs {
 				ctx := context.Background()

@@ -9,16 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/mail"
 )
-
-type reminderStore interface {
-	ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error)
-	ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error
-}
 
 // RemindOutcome counts what one reminder run did.
 type RemindOutcome struct {
@@ -45,16 +39,6 @@ const (
 // invocation; the claims make the retry send only what is left.
 var ErrRemindersIncomplete = errors.New("reminders incomplete")
 
-// WithMail lets the handler send reminders: through sender, at most rate
-// e-mails a second (config.DefaultMailRate when 0), with links to the site.
-func (h *Handler) WithMail(sender mail.Sender, rate int, siteURL string) *Handler {
-	if rate <= 0 {
-		rate = config.DefaultMailRate
-	}
-	h.mail, h.siteURL, h.mailEvery = sender, siteURL, time.Second/time.Duration(rate)
-	return h
-}
-
 // reminder is one e-mail of a run: its claim (one per person, round and
 // slot) and the outcome it counts towards.
 type reminder struct {
@@ -70,10 +54,6 @@ type reminder struct {
 // summary of the unit with the list of who has not taken part. A claim per
 // person, round and slot makes a repeated run send nothing twice.
 func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, adminsOnly bool) ([]RemindOutcome, error) {
-	rs, ok := h.store.(reminderStore)
-	if !ok || h.mail == nil {
-		return nil, fmt.Errorf("reminders are not configured (no mail sender)")
-	}
 	rounds, err := h.store.ListRounds(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -82,7 +62,7 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 	if err != nil {
 		return nil, err
 	}
-	now := h.svc.Now()
+	now := h.now()
 	var open []contest.Round
 	for _, r := range rounds {
 		if r.Status(now) == contest.StatusOpen && r.Audience == contest.AudienceStaff {
@@ -136,7 +116,7 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 			}
 		}
 	}
-	h.deliver(ctx, rs, c, slot, todo)
+	h.deliver(ctx, h.store, c, slot, todo)
 	return outcomes, incomplete(outcomes)
 }
 
@@ -216,7 +196,7 @@ func (h *Handler) send(ctx context.Context, rs reminderStore, c contest.Contest,
 		return false, true
 	}
 	m := j.msg
-	m.SentAt = h.svc.Now()
+	m.SentAt = h.now()
 	if err := h.mail.Send(ctx, m); err != nil {
 		h.log.Error("send reminder", "round", j.round.ID, "err", err)
 		// release with a context of its own: the run's may be what failed

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/testenv"
+)
+
+// eventsDir holds the function's sample events (events/remind/*.json).
+const eventsDir = "../../events/remind"
+
+// world is a seeded contest, the handler on it and its outbox.
+type world struct {
+	c      *testenv.Contest
+	h      *Handler
+	outbox string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	c := testenv.SeededContest(t)
+	box := t.TempDir()
+	h := NewHandler(c.Store, mail.Outbox{Dir: box}, 1000, "http://127.0.0.1:8080", func() time.Time { return c.Now }, testenv.Logger())
+	return &world{c: c, h: h, outbox: box}
+}
+
+// sent lists the recipients of the outbox's messages.
+func (w *world) sent(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(w.outbox, "*.json"))
+	var to []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m mail.Message
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		to = append(to, m.To)
+	}
+	slices.Sort(to)
+	return to
+}
+
+// expected is who should hear in the open staff round: the unit admins, and
+// the roster members allowed to compete who have not taken part yet.
+func (w *world) expected(t *testing.T) (admins, missing []string) {
+	t.Helper()
+	took := map[string]bool{}
+	for _, u := range demo.Units() {
+		papers, err := w.c.Store.ListUnitPapers(context.Background(), demo.ContestID, w.c.OpenRound().ID, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range papers {
+			took[p.Email] = true
+		}
+	}
+	for _, m := range demo.Roster() {
+		if m.Has(contest.RoleUnitAdmin) {
+			admins = append(admins, m.Email)
+		}
+		if m.Audience == contest.AudienceStaff && contest.MayCompete(m.Roles) && !took[m.Email] {
+			missing = append(missing, m.Email)
+		}
+	}
+	return admins, missing
+}
+
+func TestSampleEvents(t *testing.T) {
+	wants := map[string]struct {
+		audience    string
+		everyoneToo bool
+	}{
+		"reminder-midweek.json":  {audience: platform.RemindUnitAdmins},
+		"reminder-last-day.json": {audience: platform.RemindEveryone, everyoneToo: true},
+	}
+	files := testenv.EventFiles(t, eventsDir)
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			want, ok := wants[name]
+			if !ok {
+				t.Fatalf("events/remind/%s has no expected outcome: add one", name)
+			}
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// GIVEN the schedule's event, as the platform's schedule makes it
+			var ev events.EventBridgeEvent
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				t.Fatal(err)
+			}
+			var d Detail
+			var asMap map[string]string
+			if err := json.Unmarshal(ev.Detail, &d); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(ev.Detail, &asMap); err != nil {
+				t.Fatal(err)
+			}
+			fn, _ := platform.FunctionNamed("remind")
+			i := slices.IndexFunc(fn.Schedules, func(s platform.Schedule) bool { return s.Name == d.Slot })
+			if i < 0 || d.Audience != want.audience || !maps.Equal(fn.Schedules[i].Detail(demo.ContestID), asMap) {
+				t.Fatalf("detail %+v is not the platform schedule %q's detail with audience %s", d, d.Slot, want.audience)
+			}
+			w := newWorld(t)
+			admins, missing := w.expected(t)
+			if len(missing) == 0 || len(admins) == 0 {
+				t.Fatalf("the demo has %d unit admins and %d people missing: nothing to test", len(admins), len(missing))
+			}
+			// WHEN it runs twice (a retry)
+			for run := 1; run <= 2; run++ {
+				out, err := w.h.HandleEvent(context.Background(), raw)
+				if err != nil {
+					t.Fatalf("run %d: %v", run, err)
+				}
+				res := out.(Result)
+				if len(res.Reminders) != 1 || res.Reminders[0].Round != w.c.OpenRound().ID {
+					t.Fatalf("run %d: %+v, want one outcome, for the open staff round", run, res.Reminders)
+				}
+				got := res.Reminders[0]
+				wantOut := RemindOutcome{Round: got.Round, Slot: d.Slot, Summaries: len(admins)}
+				if want.everyoneToo {
+					wantOut.Reminded = len(missing)
+				}
+				if run == 2 {
+					wantOut = RemindOutcome{Round: got.Round, Slot: d.Slot, Skipped: wantOut.Reminded + wantOut.Summaries}
+				}
+				if got != wantOut {
+					t.Errorf("run %d: outcome %+v, want %+v", run, got, wantOut)
+				}
+			}
+			// THEN each admin has one summary and, on the last day, each one
+			// missing one reminder; nobody else hears
+			wantTo := slices.Clone(admins)
+			if want.everyoneToo {
+				wantTo = append(wantTo, missing...)
+			}
+			slices.Sort(wantTo)
+			if got := w.sent(t); !slices.Equal(got, wantTo) {
+				t.Errorf("sent to %d addresses, want %d: %v", len(got), len(wantTo), got)
+			}
+		})
+	}
+}
+
+func TestMalformedEventsAreRejected(t *testing.T) {
+	event := func(source, detailType, detail string) string {
+		return `{"version":"0","id":"e1","detail-type":"` + detailType + `","source":"` + source +
+			`","account":"123456789012","time":"2026-01-11T17:30:00Z","region":"ap-southeast-1","resources":[],"detail":` + detail + `}`
+	}
+	const good = `{"contest":"demo","action":"remind","slot":"reminder-last-day","audience":"everyone"}`
+	tests := []struct {
+		name    string
+		raw     string
+		errText string
+	}{
+		{name: "text that is not JSON is rejected", raw: `remind everyone`, errText: "not an EventBridge event"},
+		{name: "an S3 notification is rejected", raw: event("aws.s3", "Object Created", good), errText: "not a scheduled event"},
+		{name: "a custom source is rejected", raw: event("hoithi.admin", "Scheduled Event", good), errText: "not a scheduled event"},
+		{name: "the tally's detail is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"tally"}`), errText: "must name"},
+		{name: "a reminder without a slot is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"remind","audience":"everyone"}`), errText: "must name"},
+		{name: "a slot with forbidden characters is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"remind","slot":"../x"}`), errText: "must name"},
+		{name: "an unknown audience is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"demo","action":"remind","slot":"x","audience":"citizens"}`), errText: "must name"},
+		{name: "an unknown contest is rejected", raw: event("aws.scheduler", "Scheduled Event", `{"contest":"khong-ton-tai","action":"remind","slot":"x"}`), errText: "reject event"},
+	}
+	w := newWorld(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := w.h.HandleEvent(context.Background(), json.RawMessage(tt.raw))
+			if err == nil || !strings.Contains(err.Error(), tt.errText) || out != nil {
+				t.Fatalf("HandleEvent = %v, %v; want nil and an error containing %q", out, err, tt.errText)
+			}
+		})
+	}
+	if got := w.sent(t); len(got) != 0 {
+		t.Errorf("rejected events sent %d e-mails", len(got))
+	}
+}
