@@ -88,7 +88,10 @@ CDK_APP   := --app "$(GO) run ./infra" --output cdk.out --no-notices
 CDK_CONTEXT = $(if $(CONTEST),-c contestId=$(CONTEST)) $(if $(SITE_ORIGIN),-c siteOrigin=$(SITE_ORIGIN)) \
 	$(if $(SITE_DOMAIN),-c siteDomain=$(SITE_DOMAIN)) $(if $(SITE_CERTIFICATE_ARN),-c siteCertificateArn=$(SITE_CERTIFICATE_ARN)) \
 	$(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM)) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL)) \
-	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS)) $(if $(MAIL_RATE),-c mailRatePerSecond=$(MAIL_RATE))
+	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS)) $(if $(MAIL_RATE),-c mailRatePerSecond=$(MAIL_RATE)) \
+	$(if $(CLIP_MAX_BYTES),-c clipMaxBytes=$(CLIP_MAX_BYTES)) $(if $(CLIP_QUOTA),-c clipQuota=$(CLIP_QUOTA)) \
+	$(if $(CLIP_MAX_SECONDS),-c clipMaxSeconds=$(CLIP_MAX_SECONDS)) $(if $(CLIP_UPLOAD_EXPIRY_SECONDS),-c clipUploadExpirySeconds=$(CLIP_UPLOAD_EXPIRY_SECONDS)) \
+	$(if $(CLIP_CRITERIA),-c clipCriteria='$(CLIP_CRITERIA)')
 
 # jsii (the CDK's Go bindings run on Node) warns loudly about Node 20; the CDK
 # CLI sends no telemetry and looks for no newer version.

@@ -116,6 +116,11 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 		env[platform.EnvMailFrom] = jsii.String(h.Settings.MailFrom)
 		env[platform.EnvMailRate] = jsii.String(strconv.Itoa(h.Settings.MailRate))
 	}
+	for _, fs := range functionSettings {
+		if v, set := h.Settings.FunctionEnv[fs.Env]; set && fs.Function == f.Name {
+			env[fs.Env] = jsii.String(v)
+		}
+	}
 
 	logs := awslogs.NewLogGroup(h.Stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_ONE_MONTH,

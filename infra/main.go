@@ -14,6 +14,8 @@
 //	mailFrom            the SES identity sign-in codes are sent from
 //	submitGraceSeconds  how late after the deadline a submission is taken (default 60)
 //	mailRatePerSecond   reminder e-mails a second, below the account's SES rate (default 8)
+//	clipMaxBytes, clipQuota, clipMaxSeconds, clipUploadExpirySeconds, clipCriteria
+//	                    the clip contest's limits and jury criteria (docs/clips.md)
 //	alarmEmail          an address subscribed to the alarm topic
 //	assetRoot           the folder of <function>/bootstrap (default .local/build, by make build)
 //	webDir              the static site (default web, deployed when it exists)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/hoithi/hoithi/shared/cliprules"
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -35,8 +36,21 @@ type Settings struct {
 	GraceSeconds int
 	// MailRate caps reminder e-mails a second (below the account's SES rate).
 	MailRate int
+	// FunctionEnv holds the functionSettings given, by environment variable.
+	FunctionEnv map[string]string
 	// AlarmEmail, when set, is subscribed to the alarm topic.
 	AlarmEmail string
+}
+
+// functionSettings are the deployment settings one function reads from its
+// environment: CDK context key, function, variable. Unset ones keep the
+// function's defaults.
+var functionSettings = []struct{ Key, Function, Env string }{
+	{"clipMaxBytes", "clips", platform.EnvClipMaxBytes},
+	{"clipQuota", "clips", platform.EnvClipQuota},
+	{"clipMaxSeconds", "clips", platform.EnvClipMaxSeconds},
+	{"clipUploadExpirySeconds", "clips", platform.EnvClipUploadExpiry},
+	{"clipCriteria", "clips", platform.EnvClipCriteria},
 }
 
 // DefaultMailFrom is a placeholder that synthesizes but cannot send: a real
@@ -77,6 +91,14 @@ func SettingsFromContext(node constructs.Node) (Settings, error) {
 		}
 		s.MailRate = n
 	}
+	for _, fs := range functionSettings {
+		if v := str(fs.Key, ""); v != "" {
+			if s.FunctionEnv == nil {
+				s.FunctionEnv = map[string]string{}
+			}
+			s.FunctionEnv[fs.Env] = v
+		}
+	}
 	s.WebDir = str("webDir", "web")
 	if st, err := os.Stat(s.WebDir); err != nil || !st.IsDir() {
 		s.WebDir = ""
@@ -112,6 +134,11 @@ func (s Settings) Check() error {
 	}
 	if _, err := config.ParseMailRate(strconv.Itoa(s.MailRate)); err != nil {
 		return fmt.Errorf("mailRatePerSecond %w", err)
+	}
+	// the clips function's own rules, so that a bad value fails here rather
+	// than at the function's first start
+	if _, err := cliprules.FromEnv("bucket", func(name string) string { return s.FunctionEnv[name] }); err != nil {
+		return fmt.Errorf("clip settings (-c clipMaxBytes, clipQuota, clipMaxSeconds, clipUploadExpirySeconds, clipCriteria): %w", err)
 	}
 	return nil
 }

@@ -24,7 +24,9 @@ import (
 const (
 	testOrigin   = "https://hoithi.example.gov.vn"
 	testMailFrom = "no-reply@hoithi.example.gov.vn"
-	testContest  = "hue-2026"
+	// testClipCriteria are jury criteria given at deploy time (Vietnamese names).
+	testClipCriteria = "noi-dung:Nội dung,sang-tao:Sáng tạo"
+	testContest      = "hue-2026"
 )
 
 type synthesized struct {
@@ -102,7 +104,8 @@ func build() (*synthesized, error) {
 	s := &synthesized{outdir: filepath.Join(tempRoot, "cdk.out")}
 	app := NewApp(s.outdir, nil)
 	configured := Settings{AssetRoot: assets, WebDir: web, ContestID: testContest, SiteOrigin: testOrigin,
-		MailFrom: testMailFrom, GraceSeconds: 90, MailRate: 12, AlarmEmail: "ops@example.gov.vn"}
+		MailFrom: testMailFrom, GraceSeconds: 90, MailRate: 12, AlarmEmail: "ops@example.gov.vn",
+		FunctionEnv: map[string]string{platform.EnvClipQuota: "5", platform.EnvClipCriteria: testClipCriteria}}
 	defaults := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60, MailRate: 8}
 	for _, set := range []Settings{configured, defaults} {
 		if err := set.Check(); err != nil {
@@ -267,6 +270,15 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 			}
 			if got, want := env[platform.EnvMailFrom] != nil, Grants[f.Name].SendMail; got != want {
 				t.Errorf("%s set = %v, want %v (only mail senders)", platform.EnvMailFrom, got, want)
+			}
+			for _, name := range []string{platform.EnvClipQuota, platform.EnvClipCriteria, platform.EnvClipMaxBytes} {
+				var want any // only clips gets the clip settings given, unset ones keep its defaults
+				if f.Name == "clips" && name != platform.EnvClipMaxBytes {
+					want = map[string]string{platform.EnvClipQuota: "5", platform.EnvClipCriteria: testClipCriteria}[name]
+				}
+				if env[name] != want {
+					t.Errorf("%s = %v, want %v", name, env[name], want)
+				}
 			}
 			var want any // only mail senders get the rate, from the settings
 			if Grants[f.Name].SendMail {
@@ -858,6 +870,11 @@ func TestSettingsAreChecked(t *testing.T) {
 		{"a display name in mailFrom fails", func(s *Settings) { s.MailFrom = "HoiThi <no-reply@hue.gov.vn>" }, false},
 		{"a grace over an hour fails", func(s *Settings) { s.GraceSeconds = 3601 }, false},
 		{"no mail rate fails", func(s *Settings) { s.MailRate = 0 }, false},
+		{"clip settings within the clips function's rules pass", func(s *Settings) {
+			s.FunctionEnv = map[string]string{platform.EnvClipQuota: "5", platform.EnvClipCriteria: testClipCriteria}
+		}, true},
+		{"a clip quota of 0 fails", func(s *Settings) { s.FunctionEnv = map[string]string{platform.EnvClipQuota: "0"} }, false},
+		{"clip criteria with capitals fail", func(s *Settings) { s.FunctionEnv = map[string]string{platform.EnvClipCriteria: "NoiDung:Nội dung"} }, false},
 		{"a mail rate over 1000 a second fails", func(s *Settings) { s.MailRate = 1001 }, false},
 		{"a contest id with # fails", func(s *Settings) { s.ContestID = "a#b" }, false},
 		{"a missing bootstrap fails", func(s *Settings) { s.AssetRoot = t.TempDir() }, false},

@@ -165,7 +165,7 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 			return c, fmt.Errorf("read clip %s: %w", c.ID, err)
 		default:
 			v.DurationMs, v.MoovAtEnd = info.Milliseconds(), info.MoovAtEnd
-			if info.AtMost(h.settings.limit()) {
+			if info.AtMost(h.settings.Limit()) {
 				v.Status = dynamo.ClipAccepted
 			} else {
 				v.Reason = ReasonTooLong

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/cliprules"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -52,13 +53,13 @@ type clipsAPI struct {
 	clock    *testClock
 	h        *Handler
 	routes   http.Handler
-	settings Settings
+	settings cliprules.Settings
 }
 
-func newClipsAPI(t *testing.T, adjust func(*Settings)) *clipsAPI {
+func newClipsAPI(t *testing.T, adjust func(*cliprules.Settings)) *clipsAPI {
 	t.Helper()
 	env := testenv.SeededContest(t)
-	a := &clipsAPI{env: env, clock: &testClock{}, settings: DefaultSettings(env.Bucket)}
+	a := &clipsAPI{env: env, clock: &testClock{}, settings: cliprules.Defaults(env.Bucket)}
 	if adjust != nil {
 		adjust(&a.settings)
 	}
@@ -298,7 +299,7 @@ var verdictOf = map[string]struct{ status, reason string }{
 }
 
 func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
-	a := newClipsAPI(t, func(s *Settings) { s.Quota = 50 })
+	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 50 })
 	tok := a.admin(t, unitA)
 	for _, f := range mp4test.Fixtures() {
 		want, ok := verdictOf[f.Name]
@@ -444,7 +445,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 }
 
 func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
-	a := newClipsAPI(t, func(s *Settings) { s.Quota = 10 })
+	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 10 })
 	tok := a.admin(t, unitA)
 	data := mp4test.Fixtures()[0].Data
 	t.Run("a file larger than declared", func(t *testing.T) {
@@ -468,7 +469,7 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 		refused(t, "an upload of another content type", "$content-type", postFileResult(t, u, data, map[string]string{"Content-Type": "text/html"}))
 	})
 	t.Run("an expired presigned POST", func(t *testing.T) {
-		short := newClipsAPI(t, func(s *Settings) { s.UploadExpiry = time.Second })
+		short := newClipsAPI(t, func(s *cliprules.Settings) { s.UploadExpiry = time.Second })
 		u := short.requestUpload(t, short.admin(t, unitA), int64(len(data)), false)
 		time.Sleep(2500 * time.Millisecond)
 		refused(t, "an upload after the policy expired", "Policy expired", postFileResult(t, u, data, nil))
@@ -574,7 +575,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestBadUploadRequests(t *testing.T) {
-	a := newClipsAPI(t, func(s *Settings) { s.MaxBytes = 10 << 20 })
+	a := newClipsAPI(t, func(s *cliprules.Settings) { s.MaxBytes = 10 << 20 })
 	tok := a.admin(t, unitA)
 	ok := map[string]any{"title": "Phóng sự một cửa", "genre": "phong-su", "size": 1000, "contentType": "video/mp4"}
 	with := func(k string, v any) map[string]any {
@@ -627,7 +628,7 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	a.call(t, "POST", "/uploads", tok, body).expect(t, http.StatusConflict, "clip_quota_reached")
 
 	// Uploads whose time ran out with nothing uploaded free their slots.
-	a.clock.Advance(MaxUploadExpiry + lateUploadGrace + time.Minute)
+	a.clock.Advance(cliprules.MaxUploadExpiry + lateUploadGrace + time.Minute)
 	a.requestUpload(t, tok, 1000, false)
 	for _, id := range ids[1:] {
 		if got := a.stored(t, id); got.Status != dynamo.ClipRejected || got.Reason != ReasonNotUploaded {
@@ -670,7 +671,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	// 12 MiB and a bit, moov at the end: parts of 8 MiB and the rest.
 	data := mp4test.Build(mp4test.Spec{Timescale: 30_000, Duration: 30_000 * 240, MoovAtEnd: true, MediaBytes: 12<<20 + 12345})
 	u := a.requestUpload(t, tok, int64(len(data)), true)
-	if u.Upload.Method != "multipart" || u.Upload.PartCount != 2 || len(u.Upload.Parts) != 2 || u.Upload.PartSize != DefaultPartSize {
+	if u.Upload.Method != "multipart" || u.Upload.PartCount != 2 || len(u.Upload.Parts) != 2 || u.Upload.PartSize != cliprules.DefaultPartSize {
 		t.Fatalf("multipart upload %+v", u.Upload)
 	}
 	put := func(p partURL, body []byte) (int, string, string) {
@@ -907,7 +908,7 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 }
 
 func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
-	a := newClipsAPI(t, func(s *Settings) { s.Quota = 10 })
+	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 10 })
 	tok := a.admin(t, unitA)
 	for _, tt := range []struct {
 		millis uint64

@@ -7,17 +7,19 @@ package main
 import (
 	"context"
 	"net/http"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/app"
 	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/cliprules"
 	"github.com/hoithi/hoithi/shared/funcurl"
 )
 
 func main() {
 	app.Main("clips", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
-		settings, err := SettingsFromEnv(env.Config.Bucket)
+		settings, err := cliprules.FromEnv(env.Config.Bucket, os.Getenv)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -47,7 +47,7 @@ func (h *Handler) startMultipart(w http.ResponseWriter, r *http.Request, c dynam
 	ctx := r.Context()
 	c.Method = "multipart"
 	c.UploadDeadline = c.CreatedAt.Add(h.settings.MultipartWindow)
-	c.PartSize, _ = h.settings.partPlan(c.DeclaredSize)
+	c.PartSize, _ = h.settings.PartPlan(c.DeclaredSize)
 	out, err := h.objects.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket: &h.settings.Bucket, Key: &c.Key, ContentType: &c.ContentType,
 	})
@@ -61,7 +61,7 @@ func (h *Handler) startMultipart(w http.ResponseWriter, r *http.Request, c dynam
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	_, count := h.settings.partPlan(c.DeclaredSize)
+	_, count := h.settings.PartPlan(c.DeclaredSize)
 	first := make([]int32, 0, min(count, initialPartURLs))
 	for n := range min(count, initialPartURLs) {
 		first = append(first, int32(n+1))

@@ -5,11 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/cliprules"
 	"github.com/hoithi/hoithi/shared/dynamo"
 )
 
 func TestRankingPerBlockWithSharedPlaces(t *testing.T) {
-	criteria := []Criterion{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}
+	criteria := []cliprules.Criterion{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}
 	clip := func(id, block, status string) dynamo.Clip {
 		return dynamo.Clip{ID: id, Block: block, Status: status, UnitID: id, Title: "T " + id}
 	}
@@ -78,26 +79,6 @@ func TestObjectKeysRoundTrip(t *testing.T) {
 	} {
 		if _, _, _, ok := parseObjectKey(key); ok {
 			t.Errorf("parseObjectKey(%q) accepted", key)
-		}
-	}
-}
-
-func TestPartPlan(t *testing.T) {
-	s := DefaultSettings("b")
-	for _, tt := range []struct {
-		size     int64
-		partSize int64
-		parts    int
-	}{
-		{1, 8 << 20, 1},
-		{8 << 20, 8 << 20, 1},
-		{8<<20 + 1, 8 << 20, 2},
-		{1 << 30, 8 << 20, 128},
-		{200 << 30, 21 << 20, 9753}, // more than 10,000 parts of 8 MiB: larger parts
-	} {
-		ps, n := s.partPlan(tt.size)
-		if ps != tt.partSize || n != tt.parts || n > MaxParts {
-			t.Errorf("partPlan(%d) = %d × %d, want %d × %d", tt.size, n, ps, tt.parts, tt.partSize)
 		}
 	}
 }

@@ -1,8 +1,10 @@
-package main
+// Package cliprules holds the clip contest's settings: the limits and jury
+// criteria of functions/clips, read from CLIP_* variables, and checked by the
+// CDK stack at synthesis with the same rules (docs/clips.md).
+package cliprules
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -64,8 +66,8 @@ var DefaultCriteria = []Criterion{
 	{ID: "ky-thuat", Name: "Kỹ thuật, hình ảnh, âm thanh"},
 }
 
-// DefaultSettings returns the defaults for a bucket.
-func DefaultSettings(bucket string) Settings {
+// Defaults returns the defaults for a bucket.
+func Defaults(bucket string) Settings {
 	return Settings{
 		Bucket: bucket, MaxBytes: DefaultMaxBytes, Quota: DefaultQuota, MaxDuration: DefaultMaxDuration,
 		Tolerance: DefaultTolerance, UploadExpiry: MaxUploadExpiry, MultipartWindow: DefaultMultipartWindow,
@@ -73,14 +75,15 @@ func DefaultSettings(bucket string) Settings {
 	}
 }
 
-// SettingsFromEnv reads the CLIP_* variables over the defaults.
-func SettingsFromEnv(bucket string) (Settings, error) {
-	s := DefaultSettings(bucket)
+// FromEnv reads the CLIP_* variables (platform.EnvClip*) through getenv over
+// the defaults: os.Getenv in the function, the deployment's settings in the stack.
+func FromEnv(bucket string, getenv func(string) string) (Settings, error) {
+	s := Defaults(bucket)
 	if bucket == "" {
 		return s, fmt.Errorf("%s is not set", platform.EnvBucket)
 	}
 	num := func(name string, lo, hi int64, set func(int64)) error {
-		v := os.Getenv(name)
+		v := getenv(name)
 		if v == "" {
 			return nil
 		}
@@ -101,7 +104,7 @@ func SettingsFromEnv(bucket string) (Settings, error) {
 			return s, err
 		}
 	}
-	if v := os.Getenv(platform.EnvClipCriteria); v != "" {
+	if v := getenv(platform.EnvClipCriteria); v != "" {
 		c, err := ParseCriteria(v)
 		if err != nil {
 			return s, fmt.Errorf("%s: %w", platform.EnvClipCriteria, err)
@@ -133,8 +136,8 @@ func ParseCriteria(v string) ([]Criterion, error) {
 	return out, nil
 }
 
-// partPlan is how a file of size bytes is cut into parts.
-func (s Settings) partPlan(size int64) (partSize int64, parts int) {
+// PartPlan is how a file of size bytes is cut into multipart parts.
+func (s Settings) PartPlan(size int64) (partSize int64, parts int) {
 	partSize = max(s.PartSize, MinPartSize)
 	if need := (size + MaxParts - 1) / MaxParts; need > partSize {
 		partSize = (need + 1<<20 - 1) &^ (1<<20 - 1) // whole MiB
@@ -142,5 +145,5 @@ func (s Settings) partPlan(size int64) (partSize int64, parts int) {
 	return partSize, int((size + partSize - 1) / partSize)
 }
 
-// limit is the longest duration that passes the check.
-func (s Settings) limit() time.Duration { return s.MaxDuration + s.Tolerance }
+// Limit is the longest duration that passes the check.
+func (s Settings) Limit() time.Duration { return s.MaxDuration + s.Tolerance }
