@@ -4,24 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
+	"github.com/hoithi/hoithi/shared/testenv"
 )
 
 // eventsDir holds the clips function's sample events (events/clips/*.json).
@@ -206,7 +203,7 @@ var clipsEvents = map[string]eventWant{
 }
 
 func TestEveryClipsEventHasAnExpectedOutcome(t *testing.T) {
-	files := eventFiles(t)
+	files := testenv.EventFiles(t, eventsDir)
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name+" is a real event with an expected outcome", func(t *testing.T) {
@@ -214,11 +211,16 @@ func TestEveryClipsEventHasAnExpectedOutcome(t *testing.T) {
 			if !ok {
 				t.Fatalf("events/clips/%s has no expected outcome in clipsEvents: add one", name)
 			}
-			if isURLEvent(t, f) {
+			if testenv.IsURLEvent(t, f) {
 				if want.s3 || want.status == 0 {
 					t.Errorf("events/clips/%s is a function URL event: clipsEvents must give its status", name)
 				}
-				checkURLEventShape(t, f)
+				// every request but the public gallery's carries a session
+				req := testenv.CheckEventShape(t, f)
+				public := req.RequestContext.HTTP.Method == http.MethodGet && req.RawPath == "/gallery"
+				if auth := req.Headers["authorization"]; (public && auth != "") || (!public && auth != "Bearer {{token}}") {
+					t.Errorf("authorization %q: want the {{token}} placeholder, and none for the public gallery", auth)
+				}
 			} else {
 				if !want.s3 || want.outcome == "" {
 					t.Errorf("events/clips/%s is not a function URL event: clipsEvents must mark it s3 with an outcome", name)
@@ -235,7 +237,7 @@ func TestEveryClipsEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestClipsEventsRunThroughDispatch(t *testing.T) {
-	for _, f := range eventFiles(t) {
+	for _, f := range testenv.EventFiles(t, eventsDir) {
 		name := filepath.Base(f)
 		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
 			want, ok := clipsEvents[name]
@@ -247,18 +249,8 @@ func TestClipsEventsRunThroughDispatch(t *testing.T) {
 			if want.setup != nil {
 				values = want.setup(t, a)
 			}
-			raw := fillEvent(t, f, values)
-			var probe struct {
-				RequestContext struct {
-					RequestID string `json:"requestId"`
-				} `json:"requestContext"`
-			}
-			_ = json.Unmarshal(raw, &probe)
-			ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: probe.RequestContext.RequestID})
-			out, err := funcurl.Dispatch(a.routes, a.h.HandleEvent)(ctx, raw)
-			if err != nil {
-				t.Fatalf("invoke: %v", err)
-			}
+			raw := testenv.FillEvent(t, f, values)
+			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
 			if want.s3 {
 				res, ok := out.(EventResult)
 				if !ok || len(res.Records) != 1 {
@@ -273,156 +265,11 @@ func TestClipsEventsRunThroughDispatch(t *testing.T) {
 				}
 				return
 			}
-			resp, ok := out.(*events.LambdaFunctionURLStreamingResponse)
-			if !ok {
-				t.Fatalf("result is %T, want *events.LambdaFunctionURLStreamingResponse", out)
-			}
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatalf("read streamed body: %v", err)
-			}
-			if resp.StatusCode != want.status {
-				t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, want.status, body)
-			}
-			if got := resp.Headers["Content-Type"]; !strings.HasPrefix(got, "application/json") {
-				t.Errorf("Content-Type = %q, want application/json", got)
-			}
-			if got := resp.Headers["X-Request-Id"]; got != probe.RequestContext.RequestID {
-				t.Errorf("X-Request-Id = %q, want the Lambda request id %q", got, probe.RequestContext.RequestID)
-			}
-			var obj map[string]any
-			if err := json.Unmarshal(body, &obj); err != nil {
-				t.Fatalf("body is not a JSON object: %v: %s", err, body)
-			}
-			e, isErr := obj["error"].(map[string]any)
-			switch {
-			case want.code == "" && isErr:
-				t.Fatalf("got error %v, want a success", e)
-			case want.code != "" && (!isErr || e["code"] != want.code):
-				t.Fatalf("body %s, want error code %q", body, want.code)
-			}
+			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
 			if want.code == "" && want.check != nil {
 				want.check(t, a, values, body)
 			}
 		})
-	}
-}
-
-func eventFiles(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(eventsDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no sample events in %s", eventsDir)
-	}
-	return files
-}
-
-var placeholder = regexp.MustCompile(`\{\{[A-Za-z]+\}\}`)
-
-// fillEvent reads an event file and fills its {{placeholders}}.
-func fillEvent(t *testing.T, path string, values map[string]string) json.RawMessage {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range values {
-		raw = bytes.ReplaceAll(raw, []byte("{{"+k+"}}"), []byte(v))
-	}
-	if left := placeholder.FindAll(raw, -1); len(left) > 0 {
-		t.Fatalf("%s: placeholders left unfilled: %s", path, bytes.Join(left, []byte(", ")))
-	}
-	return raw
-}
-
-// isURLEvent reports whether a file is a function URL request, as
-// funcurl.Dispatch decides.
-func isURLEvent(t *testing.T, path string) bool {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var probe struct {
-		RequestContext struct {
-			HTTP struct {
-				Method string `json:"method"`
-			} `json:"http"`
-		} `json:"requestContext"`
-	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		t.Fatalf("%s is not JSON: %v", path, err)
-	}
-	return probe.RequestContext.HTTP.Method != ""
-}
-
-// checkURLEventShape checks that a file is shaped like a real Lambda function
-// URL request event: only known fields, consistent path, host and ids.
-func checkURLEventShape(t *testing.T, path string) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var e struct {
-		events.LambdaFunctionURLRequest
-		RequestContext struct {
-			events.LambdaFunctionURLRequestContext
-			RouteKey string `json:"routeKey"`
-			Stage    string `json:"stage"`
-		} `json:"requestContext"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		t.Fatalf("not a LambdaFunctionURLRequest: %v", err)
-	}
-	rc := e.RequestContext
-	m := regexp.MustCompile(`^([a-z0-9]{32})\.lambda-url\.ap-southeast-1\.on\.aws$`).FindStringSubmatch(rc.DomainName)
-	public := rc.HTTP.Method == http.MethodGet && e.RawPath == "/gallery"
-	switch {
-	case e.Version != "2.0":
-		t.Errorf("version = %q, want 2.0", e.Version)
-	case e.RawPath == "" || e.RawPath != rc.HTTP.Path:
-		t.Errorf("rawPath %q and requestContext.http.path %q differ", e.RawPath, rc.HTTP.Path)
-	case rc.AccountID != "anonymous":
-		t.Errorf("accountId = %q, want anonymous (function URL with auth NONE)", rc.AccountID)
-	case m == nil || m[1] != rc.APIID || rc.DomainPrefix != rc.APIID:
-		t.Errorf("domainName %q, domainPrefix %q and apiId %q do not agree", rc.DomainName, rc.DomainPrefix, rc.APIID)
-	case e.Headers["host"] != rc.DomainName:
-		t.Errorf("host header %q, want %q", e.Headers["host"], rc.DomainName)
-	case rc.RouteKey != "$default" || rc.Stage != "$default":
-		t.Errorf("routeKey %q, stage %q, want $default", rc.RouteKey, rc.Stage)
-	case rc.HTTP.Protocol != "HTTP/1.1" || rc.HTTP.SourceIP != e.Headers["x-forwarded-for"] || rc.HTTP.UserAgent != e.Headers["user-agent"]:
-		t.Errorf("requestContext.http = %+v does not match the headers", rc.HTTP)
-	case rc.RequestID == "" || rc.TimeEpoch == 0:
-		t.Errorf("requestId %q, timeEpoch %d: want both set", rc.RequestID, rc.TimeEpoch)
-	case e.IsBase64Encoded:
-		t.Errorf("isBase64Encoded = true, want plain-text bodies")
-	case rc.HTTP.Method == http.MethodGet && e.Body != "":
-		t.Errorf("GET with body %q, want none", e.Body)
-	case !public && e.Headers["authorization"] != "Bearer {{token}}":
-		t.Errorf("authorization %q, want the {{token}} placeholder", e.Headers["authorization"])
-	case public && e.Headers["authorization"] != "":
-		t.Errorf("the public gallery request carries a token")
-	}
-	if ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", rc.Time); err != nil || ts.Unix() != rc.TimeEpoch/1000 {
-		t.Errorf("time %q does not match timeEpoch %d (%v)", rc.Time, rc.TimeEpoch, err)
-	}
-	if e.RawQueryString != "" {
-		for k, v := range e.QueryStringParameters {
-			if !strings.Contains(e.RawQueryString, k+"="+v) {
-				t.Errorf("queryStringParameters %v do not match rawQueryString %q", e.QueryStringParameters, e.RawQueryString)
-			}
-		}
-	}
-	for k := range e.Headers {
-		if k != strings.ToLower(k) {
-			t.Errorf("header %q: function URL events carry lower-case header names", k)
-		}
 	}
 }
 

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/mail"
@@ -104,10 +102,7 @@ func TestSampleEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			// GIVEN the schedule's event, as the platform's schedule makes it
-			var ev events.EventBridgeEvent
-			if err := json.Unmarshal(raw, &ev); err != nil {
-				t.Fatal(err)
-			}
+			ev := testenv.CheckScheduledEventShape(t, f)
 			var d Detail
 			var asMap map[string]string
 			if err := json.Unmarshal(ev.Detail, &d); err != nil {

@@ -1,25 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/testenv"
 )
 
 // eventsDir holds the tally function's sample events (events/tally/*.json).
@@ -101,7 +93,7 @@ var tallyEvents = map[string]eventWant{
 }
 
 func TestEveryTallyEventHasAnExpectedOutcome(t *testing.T) {
-	files := eventFiles(t)
+	files := testenv.EventFiles(t, eventsDir)
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name+" is a real event with an expected outcome", func(t *testing.T) {
@@ -109,16 +101,23 @@ func TestEveryTallyEventHasAnExpectedOutcome(t *testing.T) {
 			if !ok {
 				t.Fatalf("events/tally/%s has no expected outcome in tallyEvents: add one", name)
 			}
-			if isURLEvent(t, f) {
+			if testenv.IsURLEvent(t, f) {
 				if want.scheduled || want.status == 0 {
 					t.Errorf("events/tally/%s is a function URL event: tallyEvents must give its status", name)
 				}
-				checkURLEventShape(t, f)
+				// every tally request needs a session
+				if req := testenv.CheckEventShape(t, f); !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
+					t.Errorf("authorization %q, want the {{token}} placeholder", req.Headers["authorization"])
+				}
 			} else {
 				if !want.scheduled || want.checkScheduled == nil {
 					t.Errorf("events/tally/%s is not a function URL event: tallyEvents must mark it scheduled with a check", name)
 				}
-				checkScheduledEventShape(t, f)
+				e := testenv.CheckScheduledEventShape(t, f)
+				var d ScheduleDetail
+				if err := json.Unmarshal(e.Detail, &d); err != nil || d.Contest != demo.ContestID || d.Action != "tally" {
+					t.Errorf("detail %s, want contest %s and action tally", e.Detail, demo.ContestID)
+				}
 			}
 		})
 	}
@@ -130,7 +129,7 @@ func TestEveryTallyEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestTallyEventsRunThroughDispatch(t *testing.T) {
-	for _, f := range eventFiles(t) {
+	for _, f := range testenv.EventFiles(t, eventsDir) {
 		name := filepath.Base(f)
 		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
 			want, ok := tallyEvents[name]
@@ -142,18 +141,8 @@ func TestTallyEventsRunThroughDispatch(t *testing.T) {
 			if want.setup != nil {
 				values = want.setup(t, a)
 			}
-			raw := fillEvent(t, f, values)
-			var probe struct {
-				RequestContext struct {
-					RequestID string `json:"requestId"`
-				} `json:"requestContext"`
-			}
-			_ = json.Unmarshal(raw, &probe)
-			ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: probe.RequestContext.RequestID})
-			out, err := funcurl.Dispatch(a.routes, a.h.HandleEvent)(ctx, raw)
-			if err != nil {
-				t.Fatalf("invoke: %v", err)
-			}
+			raw := testenv.FillEvent(t, f, values)
+			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
 			if want.scheduled {
 				res, ok := out.(ScheduleResult)
 				if !ok {
@@ -165,180 +154,10 @@ func TestTallyEventsRunThroughDispatch(t *testing.T) {
 			if want.status == 0 {
 				t.Fatalf("events/tally/%s has no expected status in tallyEvents", name)
 			}
-			resp, ok := out.(*events.LambdaFunctionURLStreamingResponse)
-			if !ok {
-				t.Fatalf("result is %T, want *events.LambdaFunctionURLStreamingResponse", out)
-			}
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatalf("read streamed body: %v", err)
-			}
-			if resp.StatusCode != want.status {
-				t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, want.status, body)
-			}
-			if got := resp.Headers["Content-Type"]; !strings.HasPrefix(got, "application/json") {
-				t.Errorf("Content-Type = %q, want application/json", got)
-			}
-			if got := resp.Headers["X-Request-Id"]; got != probe.RequestContext.RequestID {
-				t.Errorf("X-Request-Id = %q, want the Lambda request id %q", got, probe.RequestContext.RequestID)
-			}
-			var obj map[string]any
-			if err := json.Unmarshal(body, &obj); err != nil {
-				t.Fatalf("body is not a JSON object: %v: %s", err, body)
-			}
-			e, isErr := obj["error"].(map[string]any)
-			switch {
-			case want.code == "" && isErr:
-				t.Fatalf("got error %v, want a success", e)
-			case want.code != "" && (!isErr || e["code"] != want.code):
-				t.Fatalf("body %s, want error code %q", body, want.code)
-			}
+			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
 			if want.code == "" && want.checkURL != nil {
 				want.checkURL(t, a, values, body)
 			}
 		})
-	}
-}
-
-func eventFiles(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(eventsDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no sample events in %s", eventsDir)
-	}
-	return files
-}
-
-var placeholder = regexp.MustCompile(`\{\{[A-Za-z]+\}\}`)
-
-// fillEvent reads an event file and fills its {{placeholders}}.
-func fillEvent(t *testing.T, path string, values map[string]string) json.RawMessage {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range values {
-		raw = bytes.ReplaceAll(raw, []byte("{{"+k+"}}"), []byte(v))
-	}
-	if left := placeholder.FindAll(raw, -1); len(left) > 0 {
-		t.Fatalf("%s: placeholders left unfilled: %s", path, bytes.Join(left, []byte(", ")))
-	}
-	return raw
-}
-
-// isURLEvent reports whether a file is a function URL request (it has an
-// HTTP method in its request context), as funcurl.Dispatch decides.
-func isURLEvent(t *testing.T, path string) bool {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var probe struct {
-		RequestContext struct {
-			HTTP struct {
-				Method string `json:"method"`
-			} `json:"http"`
-		} `json:"requestContext"`
-	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		t.Fatalf("%s is not JSON: %v", path, err)
-	}
-	return probe.RequestContext.HTTP.Method != ""
-}
-
-// checkURLEventShape checks that a file is shaped like a real Lambda function
-// URL request event: only known fields, consistent path, host and ids.
-func checkURLEventShape(t *testing.T, path string) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The library's type lacks routeKey and stage, which real events carry.
-	var e struct {
-		events.LambdaFunctionURLRequest
-		RequestContext struct {
-			events.LambdaFunctionURLRequestContext
-			RouteKey string `json:"routeKey"`
-			Stage    string `json:"stage"`
-		} `json:"requestContext"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		t.Fatalf("not a LambdaFunctionURLRequest: %v", err)
-	}
-	rc := e.RequestContext
-	m := regexp.MustCompile(`^([a-z0-9]{32})\.lambda-url\.ap-southeast-1\.on\.aws$`).FindStringSubmatch(rc.DomainName)
-	switch {
-	case e.Version != "2.0":
-		t.Errorf("version = %q, want 2.0", e.Version)
-	case e.RawPath == "" || e.RawPath != rc.HTTP.Path:
-		t.Errorf("rawPath %q and requestContext.http.path %q differ", e.RawPath, rc.HTTP.Path)
-	case rc.AccountID != "anonymous":
-		t.Errorf("accountId = %q, want anonymous (function URL with auth NONE)", rc.AccountID)
-	case m == nil || m[1] != rc.APIID || rc.DomainPrefix != rc.APIID:
-		t.Errorf("domainName %q, domainPrefix %q and apiId %q do not agree", rc.DomainName, rc.DomainPrefix, rc.APIID)
-	case e.Headers["host"] != rc.DomainName:
-		t.Errorf("host header %q, want %q", e.Headers["host"], rc.DomainName)
-	case rc.RouteKey != "$default" || rc.Stage != "$default":
-		t.Errorf("routeKey %q, stage %q, want $default", rc.RouteKey, rc.Stage)
-	case rc.HTTP.Protocol != "HTTP/1.1" || rc.HTTP.SourceIP == "" || rc.HTTP.UserAgent != e.Headers["user-agent"]:
-		t.Errorf("requestContext.http = %+v does not match the headers", rc.HTTP)
-	case rc.HTTP.SourceIP != e.Headers["x-forwarded-for"]:
-		t.Errorf("sourceIp %q, x-forwarded-for %q: want the same client", rc.HTTP.SourceIP, e.Headers["x-forwarded-for"])
-	case rc.RequestID == "" || rc.TimeEpoch == 0:
-		t.Errorf("requestId %q, timeEpoch %d: want both set", rc.RequestID, rc.TimeEpoch)
-	case e.IsBase64Encoded:
-		t.Errorf("isBase64Encoded = true, want plain-text bodies")
-	case rc.HTTP.Method == http.MethodGet && e.Body != "":
-		t.Errorf("GET with body %q, want none", e.Body)
-	case !strings.HasPrefix(e.Headers["authorization"], "Bearer {{token}}"):
-		t.Errorf("authorization %q, want the {{token}} placeholder", e.Headers["authorization"])
-	}
-	if ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", rc.Time); err != nil || ts.Unix() != rc.TimeEpoch/1000 {
-		t.Errorf("time %q does not match timeEpoch %d (%v)", rc.Time, rc.TimeEpoch, err)
-	}
-	for k := range e.Headers {
-		if k != strings.ToLower(k) {
-			t.Errorf("header %q: function URL events carry lower-case header names", k)
-		}
-	}
-}
-
-// checkScheduledEventShape checks that a file is an EventBridge Scheduler
-// event for the weekly tally.
-func checkScheduledEventShape(t *testing.T, path string) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var e events.EventBridgeEvent
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		t.Fatalf("not an EventBridgeEvent: %v", err)
-	}
-	var d ScheduleDetail
-	if err := json.Unmarshal(e.Detail, &d); err != nil {
-		t.Fatalf("detail %s: %v", e.Detail, err)
-	}
-	switch {
-	case e.Version != "0" || e.ID == "" || e.AccountID == "" || e.Region == "":
-		t.Errorf("version %q id %q account %q region %q: want an EventBridge envelope", e.Version, e.ID, e.AccountID, e.Region)
-	case e.Source != "aws.scheduler" || e.DetailType != "Scheduled Event":
-		t.Errorf("source %q detail-type %q, want aws.scheduler and Scheduled Event", e.Source, e.DetailType)
-	case len(e.Resources) != 1 || !strings.HasPrefix(e.Resources[0], "arn:aws:scheduler:"+e.Region+":"+e.AccountID+":schedule/"):
-		t.Errorf("resources %v, want the schedule's ARN in the event's region and account", e.Resources)
-	case e.Time.IsZero():
-		t.Errorf("time is missing")
-	case d.Contest != demo.ContestID || d.Action != "tally":
-		t.Errorf("detail %+v, want contest %s and action tally", d, demo.ContestID)
 	}
 }

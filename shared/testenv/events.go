@@ -37,8 +37,9 @@ func EventFiles(t *testing.T, dir string) []string {
 
 var placeholder = regexp.MustCompile(`\{\{[A-Za-z]+\}\}`)
 
-// LoadEvent reads an event file, fills its {{placeholders}} and decodes it.
-func LoadEvent(t *testing.T, path string, values map[string]string) *events.LambdaFunctionURLRequest {
+// FillEvent reads an event file and fills its {{placeholders}}; one left
+// unfilled fails the test.
+func FillEvent(t *testing.T, path string, values map[string]string) json.RawMessage {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -50,6 +51,13 @@ func LoadEvent(t *testing.T, path string, values map[string]string) *events.Lamb
 	if left := placeholder.FindAll(raw, -1); len(left) > 0 {
 		t.Fatalf("%s: placeholders left unfilled: %s", path, bytes.Join(left, []byte(", ")))
 	}
+	return raw
+}
+
+// LoadEvent reads an event file, fills its {{placeholders}} and decodes it.
+func LoadEvent(t *testing.T, path string, values map[string]string) *events.LambdaFunctionURLRequest {
+	t.Helper()
+	raw := FillEvent(t, path, values)
 	var req events.LambdaFunctionURLRequest
 	if err := json.Unmarshal(raw, &req); err != nil {
 		t.Fatalf("%s: %v", path, err)
@@ -73,9 +81,111 @@ func InvokeEvent(t *testing.T, h http.Handler, req *events.LambdaFunctionURLRequ
 	return resp.StatusCode, resp.Headers, body
 }
 
+// IsURLEvent reports whether a file is a function URL request (it has an HTTP
+// method in its request context), as funcurl.Dispatch decides.
+func IsURLEvent(t *testing.T, path string) bool {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probe struct {
+		RequestContext struct {
+			HTTP struct {
+				Method string `json:"method"`
+			} `json:"http"`
+		} `json:"requestContext"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		t.Fatalf("%s is not JSON: %v", path, err)
+	}
+	return probe.RequestContext.HTTP.Method != ""
+}
+
+// Dispatch invokes raw through a function's Lambda entry point (for example
+// funcurl.Dispatch) with its request id, if it has one, in the Lambda context.
+func Dispatch(t *testing.T, invoke func(context.Context, json.RawMessage) (any, error), raw json.RawMessage) any {
+	t.Helper()
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: requestID(raw)})
+	out, err := invoke(ctx, raw)
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	return out
+}
+
+func requestID(raw json.RawMessage) string {
+	var probe struct {
+		RequestContext struct {
+			RequestID string `json:"requestId"`
+		} `json:"requestContext"`
+	}
+	_ = json.Unmarshal(raw, &probe)
+	return probe.RequestContext.RequestID
+}
+
+// CheckStreamedAnswer checks a dispatched function URL answer: a streamed
+// JSON object with the status, the request id of raw, and the error code
+// (or none when code is ""). It returns the body.
+func CheckStreamedAnswer(t *testing.T, out any, raw json.RawMessage, status int, code string) []byte {
+	t.Helper()
+	resp, ok := out.(*events.LambdaFunctionURLStreamingResponse)
+	if !ok {
+		t.Fatalf("result is %T, want *events.LambdaFunctionURLStreamingResponse", out)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read streamed body: %v", err)
+	}
+	if resp.StatusCode != status {
+		t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, status, body)
+	}
+	if got := resp.Headers["Content-Type"]; !strings.HasPrefix(got, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", got)
+	}
+	if got, want := resp.Headers["X-Request-Id"], requestID(raw); got != want {
+		t.Errorf("X-Request-Id = %q, want the Lambda request id %q", got, want)
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(body, &obj); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, body)
+	}
+	CheckErrorShape(t, obj, code)
+	return body
+}
+
+// CheckScheduledEventShape checks that a file is an event EventBridge
+// Scheduler sends (only known fields, the schedule's ARN in the event's
+// region and account) and returns it for the caller to check its detail.
+func CheckScheduledEventShape(t *testing.T, path string) events.EventBridgeEvent {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e events.EventBridgeEvent
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		t.Fatalf("not an EventBridgeEvent: %v", err)
+	}
+	switch {
+	case e.Version != "0" || e.ID == "" || e.AccountID == "" || e.Region == "":
+		t.Errorf("version %q id %q account %q region %q: want an EventBridge envelope", e.Version, e.ID, e.AccountID, e.Region)
+	case e.Source != "aws.scheduler" || e.DetailType != "Scheduled Event":
+		t.Errorf("source %q detail-type %q, want aws.scheduler and Scheduled Event", e.Source, e.DetailType)
+	case len(e.Resources) != 1 || !strings.HasPrefix(e.Resources[0], "arn:aws:scheduler:"+e.Region+":"+e.AccountID+":schedule/"):
+		t.Errorf("resources %v, want the schedule's ARN in the event's region and account", e.Resources)
+	case e.Time.IsZero():
+		t.Errorf("time is missing")
+	}
+	return e
+}
+
 // CheckEventShape checks that a file is shaped like a real Lambda Function URL
-// request event: only known fields, and consistent path, host and ids.
-func CheckEventShape(t *testing.T, path string) {
+// request event: only known fields, and consistent path, host and ids. It
+// returns the event for checks of the caller's own (its token, say).
+func CheckEventShape(t *testing.T, path string) *events.LambdaFunctionURLRequest {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -113,6 +223,8 @@ func CheckEventShape(t *testing.T, path string) {
 		t.Errorf("routeKey %q, stage %q, want $default", rc.RouteKey, rc.Stage)
 	case rc.HTTP.Protocol != "HTTP/1.1" || rc.HTTP.SourceIP == "" || rc.HTTP.UserAgent != e.Headers["user-agent"]:
 		t.Errorf("requestContext.http = %+v does not match the headers", rc.HTTP)
+	case rc.HTTP.SourceIP != e.Headers["x-forwarded-for"]:
+		t.Errorf("sourceIp %q, x-forwarded-for %q: want the same client", rc.HTTP.SourceIP, e.Headers["x-forwarded-for"])
 	case rc.RequestID == "" || rc.TimeEpoch == 0:
 		t.Errorf("requestId %q, timeEpoch %d: want both set", rc.RequestID, rc.TimeEpoch)
 	case e.IsBase64Encoded:
@@ -126,8 +238,8 @@ func CheckEventShape(t *testing.T, path string) {
 			t.Errorf("header %q: Function URL events carry lower-case header names", k)
 		}
 	}
-	if (e.Body != "") != (rc.HTTP.Method != http.MethodGet) {
-		t.Errorf("%s with body %q: want a body exactly when the method sends one", rc.HTTP.Method, e.Body)
+	if rc.HTTP.Method == http.MethodGet && e.Body != "" {
+		t.Errorf("GET with body %q, want none", e.Body)
 	}
 	if q := e.RawQueryString; q != "" {
 		for _, kv := range strings.Split(q, "&") {
@@ -137,6 +249,9 @@ func CheckEventShape(t *testing.T, path string) {
 			}
 		}
 	}
+	req := e.LambdaFunctionURLRequest
+	req.RequestContext = rc.LambdaFunctionURLRequestContext
+	return &req
 }
 
 // CheckErrorShape checks a body against the standard error shape when code is
