@@ -105,11 +105,12 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	tm.Read = time.Since(t0)
 	t0 = time.Now()
 	rules := tally.Rules{Order: order, Prizes: prizes, Excluded: map[string]bool{}}
-	if err := s.excludeOrganisers(ctx, c, papers, &rules); err != nil {
+	ranking := tally.Ranking(papers, tally.CountAllCorrect(papers), rules)
+	if err := s.excludeOrganisers(ctx, c, ranking, &rules); err != nil {
 		return Tallied{}, err
 	}
 	now := s.now()
-	res := tally.Compute(c.ID, r, units, papers, rules, now)
+	res := tally.ComputeRanked(c.ID, r, units, papers, ranking, rules, now)
 	tm.Compute = time.Since(t0)
 	t0 = time.Now()
 	threshold := c.ReportThreshold
@@ -202,15 +203,15 @@ func (s *Service) published(ctx context.Context, contestID, roundID string) (tal
 
 // excludeOrganisers checks the people who could win a prize (the prize zone
 // plus a margin) against the roster's roles, until the prize zone has only
-// eligible people: a few reads, not one per paper.
-func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, papers []tally.Paper, rules *tally.Rules) error {
+// eligible people: a few reads, not one per paper. It marks those excluded in
+// ranking (and rules) and hands the prizes out again.
+func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, ranking []tally.Entry, rules *tally.Rules) error {
 	need := 0
 	for _, p := range rules.Prizes {
 		need += p.Count
 	}
 	checked := map[string]bool{}
 	for {
-		ranking := tally.Ranking(papers, tally.CountAllCorrect(papers), *rules)
 		eligible, changed := 0, false
 		for _, e := range ranking {
 			if eligible >= need+5 {
@@ -246,6 +247,7 @@ func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, pape
 		if !changed {
 			return nil
 		}
+		tally.Exclude(ranking, rules.Excluded, rules.Prizes)
 	}
 }
 

@@ -56,13 +56,17 @@ type Result struct {
 
 // Compute tallies a round from its submitted papers.
 func Compute(contestID string, r contest.Round, units []contest.Unit, papers []Paper, rules Rules, now time.Time) Result {
+	return ComputeRanked(contestID, r, units, papers, Ranking(papers, CountAllCorrect(papers), rules), rules, now)
+}
+
+// ComputeRanked is Compute for a ranking already made by Ranking (and
+// Exclude) from the same papers and rules.
+func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, papers []Paper, ranking []Entry, rules Rules, now time.Time) Result {
 	order := rules.Order
 	if len(order) == 0 {
 		order = DefaultOrder
 	}
-	rules.Order = order
 	all := CountAllCorrect(papers)
-	ranking := Ranking(papers, all, rules)
 	unitName := map[string]string{}
 	for _, u := range units {
 		unitName[u.ID] = u.Name

@@ -459,6 +459,15 @@ func TestRankingPrizes(t *testing.T) {
 				rules.Excluded[id] = true
 			}
 			checkPlaces(t, tally.Ranking(tt.papers, 10, rules), tt.want)
+			// the same through Exclude on a ranking made before the exclusions
+			// were known (everybody excluded then, so that stale marks would show)
+			everyone := map[string]bool{}
+			for _, pp := range tt.papers {
+				everyone[pp.ParticipantID] = true
+			}
+			before := tally.Ranking(tt.papers, 10, tally.Rules{Prizes: tt.prizes, Excluded: everyone})
+			tally.Exclude(before, rules.Excluded, tt.prizes)
+			checkPlaces(t, before, tt.want)
 		})
 	}
 }

@@ -166,6 +166,17 @@ func cmpKeys(a, b [4]int64) int {
 // awardPrizes gives prizes down the ranking, skipping excluded people. A tie
 // at a prize boundary is not split: the tied entries all get the prize (the
 // organisers see it in the published numbers).
+// Exclude marks the given participants of a ranking as excluded (ranked for
+// the record, no prize) and hands the prizes out again. The order does not
+// depend on exclusions, so this equals ranking again with them, without the
+// sort.
+func Exclude(entries []Entry, excluded map[string]bool, levels []PrizeLevel) {
+	for i := range entries {
+		entries[i].Excluded, entries[i].Prize = excluded[entries[i].ParticipantID], ""
+	}
+	awardPrizes(entries, levels)
+}
+
 func awardPrizes(entries []Entry, levels []PrizeLevel) {
 	i := 0
 	for _, lv := range levels {
