@@ -70,7 +70,8 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 		}
 	}
 	outcomes := make([]RemindOutcome, len(open))
-	var todo []reminder
+	// the unit admins' summaries go first: fewer, and what units act on
+	var summaries, reminders []reminder
 	for i, r := range open {
 		o := &outcomes[i]
 		*o = RemindOutcome{Round: r.ID, Slot: slot}
@@ -98,7 +99,7 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 			}
 			if !adminsOnly {
 				for _, m := range missing {
-					todo = append(todo, reminder{round: r, claim: m.Email, out: o, msg: mail.Message{
+					reminders = append(reminders, reminder{round: r, claim: m.Email, out: o, msg: mail.Message{
 						To:      m.Email,
 						Subject: "Nhắc nhở: bạn chưa tham gia " + r.Title,
 						Text: fmt.Sprintf("Kính gửi %s,\n\n%s đang diễn ra và sẽ kết thúc lúc %s. Theo danh sách của %s, bạn chưa tham gia tuần thi này.\n\n"+
@@ -108,7 +109,7 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 				}
 			}
 			for _, a := range admins {
-				todo = append(todo, reminder{round: r, claim: "admin:" + a.Email, summary: true, out: o, msg: mail.Message{
+				summaries = append(summaries, reminder{round: r, claim: "admin:" + a.Email, summary: true, out: o, msg: mail.Message{
 					To:      a.Email,
 					Subject: fmt.Sprintf("%s: %s — %d/%d người đã tham gia", u.Name, r.Title, len(took), u.Headcount),
 					Text:    summary(u, r, len(took), missing),
@@ -116,7 +117,7 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 			}
 		}
 	}
-	h.deliver(ctx, h.store, c, slot, todo)
+	h.deliver(ctx, h.store, c, slot, append(summaries, reminders...))
 	return outcomes, incomplete(outcomes)
 }
 
@@ -132,23 +133,28 @@ func incomplete(outcomes []RemindOutcome) error {
 	return nil
 }
 
-// deliver sends the reminders paced, from a few workers, and stops starting
-// new ones when the invocation's deadline is near; what it did not start is
-// counted as Remaining.
+// deliver sends the reminders from a few workers, e-mails paced at the mail
+// rate (a retry walks past what was already sent without waiting), and stops
+// starting new ones when the invocation's deadline is near; what it did not
+// start is counted as Remaining.
 func (h *Handler) deliver(ctx context.Context, rs reminderStore, c contest.Contest, slot string, todo []reminder) {
+	tick := time.NewTicker(h.mailEvery)
+	defer tick.Stop()
 	next := make(chan reminder)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range min(reminderWorkers, max(1, len(todo))) {
 		wg.Go(func() {
 			for j := range next {
-				sent, skipped := h.send(ctx, rs, c, slot, j)
+				got := h.send(ctx, rs, c, slot, j, tick.C)
 				mu.Lock()
 				switch {
-				case skipped:
+				case got == skipped:
 					j.out.Skipped++
-				case !sent:
+				case got == failed:
 					j.out.Failed++
+				case got == unsent:
+					j.out.Remaining++
 				case j.summary:
 					j.out.Summaries++
 				default:
@@ -158,19 +164,11 @@ func (h *Handler) deliver(ctx context.Context, rs reminderStore, c contest.Conte
 			}
 		})
 	}
-	tick := time.NewTicker(h.mailEvery)
-	defer tick.Stop()
 	deadline, hasDeadline := ctx.Deadline()
 	started := 0
-send:
 	for _, j := range todo {
-		if hasDeadline && time.Until(deadline) < reminderMargin {
+		if ctx.Err() != nil || (hasDeadline && time.Until(deadline) < reminderMargin) {
 			break
-		}
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			break send
 		}
 		next <- j
 		started++
@@ -185,29 +183,48 @@ send:
 	}
 }
 
-// send claims and sends one reminder; skipped means it had already gone.
-func (h *Handler) send(ctx context.Context, rs reminderStore, c contest.Contest, slot string, j reminder) (sent, skipped bool) {
+// What became of one reminder.
+type sendOutcome int
+
+const (
+	sent    sendOutcome = iota
+	skipped             // it had already gone in this slot
+	failed              // the claim or the e-mail failed; the claim is released
+	unsent              // the run ended before its turn; the claim is released
+)
+
+// send claims one reminder, waits for its turn (pace) and sends it.
+func (h *Handler) send(ctx context.Context, rs reminderStore, c contest.Contest, slot string, j reminder, pace <-chan time.Time) sendOutcome {
 	ok, err := rs.ClaimReminder(ctx, c.ID, j.round.ID, slot, j.claim, j.round.ClosesAt.Add(30*24*time.Hour))
 	if err != nil {
 		h.log.Error("claim reminder", "round", j.round.ID, "err", err)
-		return false, false
+		return failed
 	}
 	if !ok {
-		return false, true
+		return skipped
 	}
-	m := j.msg
-	m.SentAt = h.now()
-	if err := h.mail.Send(ctx, m); err != nil {
-		h.log.Error("send reminder", "round", j.round.ID, "err", err)
-		// release with a context of its own: the run's may be what failed
+	// release with a context of its own: the run's may be what ended
+	release := func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if err := rs.ReleaseReminder(rctx, c.ID, j.round.ID, slot, j.claim); err != nil {
 			h.log.Error("release reminder", "err", err)
 		}
-		return false, false
 	}
-	return true, false
+	select {
+	case <-pace:
+	case <-ctx.Done():
+		release()
+		return unsent
+	}
+	m := j.msg
+	m.SentAt = h.now()
+	if err := h.mail.Send(ctx, m); err != nil {
+		h.log.Error("send reminder", "round", j.round.ID, "err", err)
+		release()
+		return failed
+	}
+	return sent
 }
 
 func (h *Handler) linkText() string {

@@ -154,3 +154,58 @@ func TestRemindReportsAnIncompleteRun(t *testing.T) {
 		t.Errorf("a complete run gave %v", err)
 	}
 }
+
+func TestDeliverPacesOnlyWhatItSends(t *testing.T) {
+	round := contest.Round{ID: "tuan-1", ClosesAt: time.Date(2026, 1, 12, 0, 0, 0, 0, contest.ICT)}
+	c := contest.Contest{ID: "demo"}
+	jobs := func(out *RemindOutcome) []reminder {
+		var js []reminder
+		for i := range 12 {
+			to := fmt.Sprintf("nv%02d@hue.gov.vn", i)
+			js = append(js, reminder{round: round, claim: to, out: out, msg: mail.Message{To: to}})
+		}
+		return js
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// one e-mail an hour: a reminder that waited for its turn would hang the test
+	slow := func(box *outbox) *Handler {
+		h := NewHandler(nil, box, 1, "", nil, log)
+		h.mailEvery = time.Hour
+		return h
+	}
+	run := func(t *testing.T, h *Handler, ctx context.Context, store *claims) RemindOutcome {
+		t.Helper()
+		var out RemindOutcome
+		done := make(chan struct{})
+		go func() {
+			h.deliver(ctx, store, c, "reminder-last-day", jobs(&out))
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("deliver waited for the mail pace")
+		}
+		return out
+	}
+	t.Run("a retry walks past what already went without waiting for the pace", func(t *testing.T) {
+		store := &claims{held: map[string]bool{}}
+		for i := range 12 {
+			store.held[fmt.Sprintf("demo/tuan-1/reminder-last-day/nv%02d@hue.gov.vn", i)] = true
+		}
+		box := &outbox{}
+		if out := run(t, slow(box), context.Background(), store); out != (RemindOutcome{Skipped: 12}) || len(box.sent) != 0 {
+			t.Errorf("outcome %+v, %d sent; want 12 skipped, none sent", out, len(box.sent))
+		}
+	})
+	t.Run("reminders still waiting for their turn when the run ends are released and remain", func(t *testing.T) {
+		store := &claims{held: map[string]bool{}}
+		box := &outbox{}
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(50*time.Millisecond, cancel)
+		out := run(t, slow(box), ctx, store)
+		if out != (RemindOutcome{Remaining: 12}) || len(box.sent) != 0 || len(store.held) != 0 {
+			t.Errorf("outcome %+v, %d sent, %d claims held; want 12 remaining, none sent, no claims", out, len(box.sent), len(store.held))
+		}
+	})
+}
