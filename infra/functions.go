@@ -28,6 +28,9 @@ const (
 	// readTablePutPapers: readTable, plus PutItem on paper items only (their
 	// partition keys, C#<contest>#R#<round>#P#<participant>).
 	readTablePutPapers
+	// readTableClaimReminders: readTable, plus PutItem and DeleteItem on
+	// reminder claims only (C#<contest>#R#<round>#REMIND#<slot>).
+	readTableClaimReminders
 	// readWriteTable: readTable plus PutItem, UpdateItem, DeleteItem, BatchWriteItem.
 	readWriteTable
 )
@@ -69,7 +72,7 @@ var Grants = map[string]Access{
 		ListBucket: true, TokenKey: true},
 	// Remind reads rosters and papers, claims each reminder (one item per
 	// person, round and slot) and sends the e-mails; no bucket, no token key.
-	"remind": {Table: readWriteTable, SendMail: true},
+	"remind": {Table: readTableClaimReminders, SendMail: true},
 	// Clips presigns uploads (POST and multipart) and downloads under clips/,
 	// checks each upload on its ObjectCreated notification (reads it, deletes
 	// what fails) and keeps clips and jury scores in the table.
@@ -81,6 +84,10 @@ var Grants = map[string]Access{
 // paperPartitions matches the partition keys of paper items (see
 // docs/data-model.md), the only items the quiz function writes.
 const paperPartitions = "C#*#R#*#P#*"
+
+// reminderPartitions matches the partition keys of reminder claims, the only
+// items the remind function writes.
+const reminderPartitions = "C#*#R#*#REMIND#*"
 
 // constructID is a function's name as a construct id: "auth" → "Auth"
 // (AuthFunction is what `sam local invoke` is given).
@@ -184,6 +191,14 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 			Actions:    jsii.Strings("dynamodb:PutItem"),
 			Resources:  jsii.Strings(*h.Table.TableArn()),
 			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{paperPartitions}}},
+		}))
+	case readTableClaimReminders:
+		h.Table.GrantReadData(fn)
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("ClaimRemindersOnly"),
+			Actions:    jsii.Strings("dynamodb:PutItem", "dynamodb:DeleteItem"),
+			Resources:  jsii.Strings(*h.Table.TableArn()),
+			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{reminderPartitions}}},
 		}))
 	case readWriteTable:
 		h.Table.GrantReadWriteData(fn)

@@ -497,8 +497,9 @@ func TestLeastPrivilege(t *testing.T) {
 			// GIVEN the function's Grants entry WHEN synthesized THEN its role allows:
 			got := s.actionsOf(t, f.Name)
 			has := func(action string) bool { return len(got[action]) > 0 }
-			if has("dynamodb:PutItem") != (a.Table == readWriteTable || a.Table == readTablePutPapers) ||
-				has("dynamodb:UpdateItem") != (a.Table == readWriteTable) || has("dynamodb:DeleteItem") != (a.Table == readWriteTable) ||
+			if has("dynamodb:PutItem") != (a.Table == readWriteTable || a.Table == readTablePutPapers || a.Table == readTableClaimReminders) ||
+				has("dynamodb:UpdateItem") != (a.Table == readWriteTable) ||
+				has("dynamodb:DeleteItem") != (a.Table == readWriteTable || a.Table == readTableClaimReminders) ||
 				has("dynamodb:GetItem") != (a.Table != noTable) {
 				t.Errorf("table actions %v do not match access %d", keys(got, "dynamodb:"), a.Table)
 			}
@@ -506,6 +507,13 @@ func TestLeastPrivilege(t *testing.T) {
 				for _, st := range got["dynamodb:PutItem"] {
 					if !strings.Contains(jsonOf(st.st["Condition"]), `"dynamodb:LeadingKeys":["`+paperPartitions+`"]`) {
 						t.Errorf("PutItem without the papers-only condition: %s", jsonOf(st.st))
+					}
+				}
+			}
+			if a.Table == readTableClaimReminders {
+				for _, st := range append(got["dynamodb:PutItem"], got["dynamodb:DeleteItem"]...) {
+					if !strings.Contains(jsonOf(st.st["Condition"]), `"dynamodb:LeadingKeys":["`+reminderPartitions+`"]`) {
+						t.Errorf("a write without the reminder-claims-only condition: %s", jsonOf(st.st))
 					}
 				}
 			}
