@@ -75,7 +75,7 @@ bench-tally: deps $(LOCALDEV)
 ## Deployment (infra/, docs/deploy.md): build, synth, deploy, invoke,
 ## bench-coldstart.
 
-.PHONY: build synth deploy invoke bench-coldstart
+.PHONY: build synth deploy invoke import bench-coldstart
 
 # Every function folder with a main.go; each becomes <dir>/<name>/bootstrap.
 FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
@@ -127,6 +127,11 @@ invoke: $(RIE)
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<function>/<file>.json [EMAIL=<whose token>]"; exit 2; }
 	@$(LAMBDA_GO) -o $(LOCAL)/build-host/$(FN)/bootstrap ./functions/$(FN)
 	@$(GO) run ./infra/invoke -fn $(FN) -event $(EVENT) $(if $(EMAIL),-as $(EMAIL))
+
+## import: load a contest folder (docs/import.md) into the deployed stack (TABLE=, BUCKET=, AWS credentials) or, with LOCAL=1, into make dev.
+import:
+	@test -n "$(DIR)" || { echo "usage: make import DIR=<contest folder> [DRY_RUN=1] [LOCAL=1 | TABLE=<TableName> BUCKET=<DataBucketName>], see docs/import.md"; exit 2; }
+	@$(GO) run ./infra/importer -dir $(DIR) $(if $(LOCAL),-local) $(if $(DRY_RUN),-dry-run) $(if $(TABLE),-table $(TABLE)) $(if $(BUCKET),-bucket $(BUCKET))
 
 ## bench-coldstart: init duration of each function under the emulator against
 ## a hello-world bootstrap and hello with a DynamoDB client (median of RUNS,

@@ -1,0 +1,537 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+)
+
+// testNow is before the example folder's rounds.
+var testNow = time.Date(2026, 11, 27, 9, 0, 0, 0, contest.ICT)
+
+const validDir = "testdata/valid"
+
+// remove, as a file's content in folderWith, deletes the file.
+const remove = "\x00remove"
+
+// folderWith copies the valid example folder and replaces files in it.
+func folderWith(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(validDir)); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if content == remove {
+			if err := os.RemoveAll(p); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func load(t *testing.T, dir string) *Folder {
+	t.Helper()
+	f, err := Load(dir, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func problemStrings(ps []Problem) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
+}
+
+func TestLoadReadsTheExampleFolder(t *testing.T) {
+	f := load(t, validDir)
+	if !f.Valid() || len(f.Warnings) > 0 {
+		t.Fatalf("problems %q, warnings %q", problemStrings(f.Problems), problemStrings(f.Warnings))
+	}
+	c := f.Contest
+	if c.ID != "vi-du-2026" || c.Title != "Hội thi trực tuyến tìm hiểu công tác cải cách hành chính năm 2026 (ví dụ)" ||
+		!slices.Equal(c.AllowedDomains, []string{"vidu.hue.gov.vn"}) || !slices.Equal(c.OpenSignUp, []contest.Audience{contest.AudienceCitizen}) ||
+		len(c.Prizes) != 4 || c.Prizes[3] != (contest.Prize{Name: "Giải Khuyến khích", Count: 5}) || c.ReportThreshold != 0.8 {
+		t.Errorf("contest = %+v", c)
+	}
+
+	if got, want := len(f.Units), 6; got != want {
+		t.Fatalf("%d units, want %d", got, want)
+	}
+	// the first unit follows the byte order mark; a quoted name keeps its comma
+	if got, want := f.Units[0], (contest.Unit{ID: "so-noi-vu", Name: "Sở Nội vụ", Block: contest.BlockAgency, Headcount: 4}); got != want {
+		t.Errorf("first unit = %+v, want %+v", got, want)
+	}
+	// an empty headcount is the unit's staff on the roster who take part
+	if got, want := f.Units[3], (contest.Unit{ID: "dai-phat-thanh", Name: "Đài Phát thanh và Truyền hình tỉnh, Huế", Block: contest.BlockService, Headcount: 2}); got != want {
+		t.Errorf("unit without headcount = %+v, want %+v", got, want)
+	}
+
+	if got, want := len(f.Members), 16; got != want {
+		t.Fatalf("%d members, want %d", got, want)
+	}
+	byEmail := map[string]contest.Member{}
+	for _, m := range f.Members {
+		byEmail[m.Email] = m
+	}
+	for _, want := range []contest.Member{
+		{Email: "nguyen.van.an@vidu.hue.gov.vn", Name: "Nguyễn Văn An", UnitID: "so-noi-vu", Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleParticipant, contest.RoleUnitAdmin}},
+		// e-mail stored lower-cased; audience and roles default
+		{Email: "tran.thi.binh@vidu.hue.gov.vn", Name: "Trần Thị Bình", UnitID: "so-noi-vu", Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleParticipant}},
+		{Email: "to.giup.viec@vidu.hue.gov.vn", Name: "Tổ giúp việc Ban Tổ chức", Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleOrganiser, contest.RoleParticipant}},
+		{Email: "giamkhao@vidu.hue.gov.vn", Name: "Giám khảo Lê Thị Hồng", Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleJury}},
+		{Email: "nguoidan.vidu@example.com", Name: "Người dân (ví dụ)", Ward: "Phường Phú Hội", Audience: contest.AudienceCitizen, Roles: []contest.Role{contest.RoleParticipant}},
+	} {
+		got, ok := byEmail[want.Email]
+		if !ok || got.Name != want.Name || got.UnitID != want.UnitID || got.Ward != want.Ward || got.Audience != want.Audience || !slices.Equal(got.Roles, want.Roles) {
+			t.Errorf("member %s = %+v, want %+v", want.Email, got, want)
+		}
+	}
+
+	if got, want := len(f.Rounds), 6; got != want {
+		t.Fatalf("%d rounds, want %d", got, want)
+	}
+	r := f.Rounds[3]
+	want := contest.Round{ContestID: "vi-du-2026", ID: "tuan-4", Title: "Tuần thi thứ tư (28/12/2026 – 03/01/2027)", Audience: contest.AudienceStaff,
+		OpensAt: time.Date(2026, 12, 28, 0, 0, 0, 0, contest.ICT), ClosesAt: time.Date(2027, 1, 4, 0, 0, 0, 0, contest.ICT),
+		QuestionCount: 15, TimeLimit: 7*time.Minute + 30*time.Second, Attempts: 2, BankID: "vi-du-can-bo"}
+	if !r.OpensAt.Equal(want.OpensAt) || !r.ClosesAt.Equal(want.ClosesAt) {
+		t.Errorf("round times %v – %v, want %v – %v", r.OpensAt, r.ClosesAt, want.OpensAt, want.ClosesAt)
+	}
+	r.OpensAt, r.ClosesAt = want.OpensAt, want.ClosesAt
+	if r != want {
+		t.Errorf("round = %+v\nwant    %+v", r, want)
+	}
+	if f.Rounds[1].Attempts != 1 || f.Rounds[5].TimeLimit != 0 || f.Rounds[5].Audience != contest.AudienceCitizen {
+		t.Errorf("defaults: attempts %d, time limit %v, audience %s", f.Rounds[1].Attempts, f.Rounds[5].TimeLimit, f.Rounds[5].Audience)
+	}
+
+	if got, want := len(f.Banks), 2; got != want {
+		t.Fatalf("%d banks, want %d", got, want)
+	}
+	if b := f.Banks[0]; b.File != "banks/can-bo.json" || b.Bank.ID != "vi-du-can-bo" || len(b.Bank.Questions) != 20 {
+		t.Errorf("bank = %s %s %d questions", b.File, b.Bank.ID, len(b.Bank.Questions))
+	}
+}
+
+// base lines of the example's CSV files, for cases that change one line
+const (
+	unitsHeader  = "id,name,block,headcount\n"
+	unitsBody    = "so-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,4\nxa-phu-vang,UBND xã Phú Vang,xa-phuong,2\n"
+	rosterHeader = "email,name,unit,audience,roles,ward\n"
+)
+
+// round is one round of rounds.json with fields replaced (or removed with
+// the value remove), as JSON.
+func round(changes map[string]string) string {
+	fields := []struct{ k, v string }{
+		{"id", `"tuan-1"`}, {"title", `"Tuần 1"`}, {"audience", `"staff"`},
+		{"opensAt", `"2026-12-07T00:00:00+07:00"`}, {"closesAt", `"2026-12-14T00:00:00+07:00"`},
+		{"questionCount", `15`}, {"timeLimitMinutes", `10`}, {"bankId", `"vi-du-can-bo"`},
+	}
+	var parts []string
+	for _, f := range fields {
+		v := f.v
+		if c, ok := changes[f.k]; ok {
+			v = c
+		}
+		if v != remove {
+			parts = append(parts, `"`+f.k+`": `+v)
+		}
+	}
+	for k, v := range changes {
+		if !slices.ContainsFunc(fields, func(f struct{ k, v string }) bool { return f.k == k }) {
+			parts = append(parts, `"`+k+`": `+v)
+		}
+	}
+	return "  {" + strings.Join(parts, ", ") + "}"
+}
+
+func rounds(rs ...string) string { return "[\n" + strings.Join(rs, ",\n") + "\n]\n" }
+
+func TestLoadFindsProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // each the whole text of a problem
+	}{
+		{
+			name:  "a folder without contest.json is refused",
+			files: map[string]string{"contest.json": remove},
+			want:  []string{"contest.json: missing: every contest folder needs its contest.json (id, title, allowedDomains, openSignUp)"},
+		},
+		{
+			name:  "broken JSON is placed on its line",
+			files: map[string]string{"contest.json": "{\n  \"id\": \"hue-2026\",\n  \"title\": \"Hội thi\"\n  \"allowedDomains\": []\n}\n"},
+			want:  []string{"contest.json, line 4: not valid JSON: invalid character '\"' after object key:value pair"},
+		},
+		{
+			name:  "a contest.json of the wrong shape says what it should be",
+			files: map[string]string{"contest.json": "[\n  {\"id\": \"hue-2026\"}\n]\n"},
+			want:  []string{"contest.json, line 1: the value should be a JSON object, not an array"},
+		},
+		{
+			name:  "a misspelt contest field is named",
+			files: map[string]string{"contest.json": `{"id": "hue-2026", "title": "Hội thi", "allowedDomain": ["hue.gov.vn"]}`},
+			want:  []string{`contest.json: unknown field "allowedDomain" (field names are case-sensitive; see docs/import.md)`},
+		},
+		{
+			name: "contest settings are checked one by one",
+			files: map[string]string{"contest.json": `{"id": "Huế 2026", "title": "", "allowedDomains": ["hue.gov.vn", "cchc@hue"],
+				"openSignUp": ["staff", "guest"], "tieBreak": ["correct", "time"], "prizes": [{"name": "Giải Nhất", "count": 0}, {"name": "Giải Nhất", "count": 1}],
+				"reportThreshold": 80}`},
+			want: []string{
+				`contest.json: id: "Huế 2026" is not a valid contest id: use 1 to 63 lower-case letters a–z, digits and "-" (e.g. hue-2026)`,
+				"contest.json: title: the contest needs a title",
+				`contest.json: allowedDomains[1]: "cchc@hue" is not an e-mail domain (e.g. hue.gov.vn)`,
+				"contest.json: openSignUp[0]: staff cannot sign up on their own: list their official e-mail domains in allowedDomains, or the people in roster.csv",
+				`contest.json: openSignUp[1]: unknown audience "guest": only "citizen" may be opened to sign-up`,
+				`contest.json: tieBreak: name each of "correct", "prediction", "time", "submitted" once, in the order that ranks (or leave tieBreak out for that usual order)`,
+				`contest.json: prizes[0]: prize "Giải Nhất": count 0 must be from 1 to 1000`,
+				`contest.json: prizes[1]: prize "Giải Nhất" is listed twice`,
+				"contest.json: reportThreshold: 80 is not a rate from 0 to 1 (write 0.8 for 80%)",
+			},
+		},
+		{
+			name: "units: bad and repeated ids, unknown blocks, bad headcounts",
+			files: map[string]string{"roster.csv": remove, "units.csv": unitsHeader + unitsBody +
+				"So Noi Vu,Sở Nội vụ,co-quan-hanh-chinh,4\n" +
+				"so-noi-vu,Sở Nội vụ (lần hai),co-quan-hanh-chinh,4\n" +
+				"so-y-te,Sở Y tế,co quan hanh chinh,10\n" +
+				"so-xay-dung,,co-quan-hanh-chinh,-3\n" +
+				"so-cong-thuong,Sở Công Thương,co-quan-hanh-chinh,1.200\n"},
+			want: []string{
+				`units.csv, line 4: unit "So Noi Vu": not a valid id: use 1 to 63 lower-case letters a–z, digits and "-" (e.g. so-noi-vu)`,
+				`units.csv, line 5: unit "so-noi-vu": the same id is already on line 2`,
+				`units.csv, line 6: unit "so-y-te": unknown block "co quan hanh chinh": use co-quan-hanh-chinh (administrative agencies), don-vi-su-nghiep (public-service units) or xa-phuong (wards and communes)`,
+				`units.csv, line 7: unit "so-xay-dung": no name`,
+				`units.csv, line 7: unit "so-xay-dung": headcount -3 is negative`,
+				`units.csv, line 8: unit "so-cong-thuong": headcount "1.200" is not a whole number (digits only, no separators)`,
+			},
+		},
+		{
+			name:  "units: a missing column is named",
+			files: map[string]string{"units.csv": "id,name,headcount\nso-noi-vu,Sở Nội vụ,4\n"},
+			want:  []string{`units.csv, line 1: no "block" column: the first line must name the columns: id,name,block,headcount`},
+		},
+		{
+			name:  "units: an unknown column is named",
+			files: map[string]string{"units.csv": "id,name,block,headcount,khoi\nso-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,4,\n"},
+			want:  []string{`units.csv, line 1: unknown column "khoi": the columns are id,name,block,headcount`},
+		},
+		{
+			name: "units: a comma inside an unquoted name spills into no column",
+			files: map[string]string{
+				"units.csv":  unitsHeader + "so-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,4\ndai-ptth,Đài Phát thanh, Truyền hình,don-vi-su-nghiep,3\n",
+				"roster.csv": rosterHeader + "an@vidu.hue.gov.vn,Nguyễn Văn An,so-noi-vu,,,\nbinh@vidu.hue.gov.vn,Trần Thị Bình,dai-ptth,,,\n",
+			},
+			want: []string{`units.csv, line 3: a cell outside the named columns: a "," inside a value? put that value in double quotes`},
+		},
+		{
+			name:  "a CSV file saved in a Windows code page is refused before it garbles names",
+			files: map[string]string{"units.csv": unitsHeader + "so-noi-vu,S\xef N\xf4i v\xf5,co-quan-hanh-chinh,4\n"}, // the roster's units are not checked then
+			want:  []string{`units.csv, line 2: not UTF-8 text, so Vietnamese letters would be garbled: in Excel use Save As → "CSV UTF-8 (Comma delimited)"`},
+		},
+		{
+			name: "roster: bad and repeated e-mails, unknown units, roles and audiences",
+			files: map[string]string{"units.csv": unitsHeader + unitsBody, "roster.csv": rosterHeader +
+				"nguyen.van.an@vidu.hue.gov.vn,Nguyễn Văn An,so-noi-vu,,,\n" +
+				"Nguyen.Van.An@vidu.hue.gov.vn,Nguyễn Văn An,so-noi-vu,,,\n" +
+				"tran.thi.binh@vidu,Trần Thị Bình,so-noi-vu,,,\n" +
+				"le.minh.chau@vidu.hue.gov.vn,Lê Minh Châu,so-tai-chinh,,,\n" +
+				"pham.duc.dung@vidu.hue.gov.vn,Phạm Đức Dũng,so-noi-vu,,participant;admin,\n" +
+				"hoang.thu.giang@vidu.hue.gov.vn,Hoàng Thu Giang,so-noi-vu,civil-servant,,\n" +
+				"vo.ngoc.ha@vidu.hue.gov.vn,,so-noi-vu,,,\n" +
+				",Đặng Quang Hải,so-noi-vu,,,\n"},
+			want: []string{
+				`roster.csv, line 3: "Nguyen.Van.An@vidu.hue.gov.vn": the same person (e-mail addresses ignore case) is already on line 2`,
+				`roster.csv, line 4: "tran.thi.binh@vidu": not a valid e-mail address`,
+				`roster.csv, line 5: unit "so-tai-chinh" is not in units.csv (named by 1 person)`,
+				`roster.csv, line 6: "pham.duc.dung@vidu.hue.gov.vn": unknown role "admin": roles are participant, unitAdmin, organiser and jury, separated by ";"`,
+				`roster.csv, line 7: "hoang.thu.giang@vidu.hue.gov.vn": unknown audience "civil-servant": use staff (civil servants, the default) or citizen`,
+				`roster.csv, line 8: "vo.ngoc.ha@vidu.hue.gov.vn": no name`,
+				`roster.csv, line 9: no e-mail address`,
+			},
+		},
+		{
+			name: "roster: who needs a unit and who may not have one",
+			files: map[string]string{"units.csv": unitsHeader + unitsBody, "roster.csv": rosterHeader +
+				"nguyen.van.an@vidu.hue.gov.vn,Nguyễn Văn An,,,,\n" +
+				"tran.thi.binh@vidu.hue.gov.vn,Trần Thị Bình,,,unitAdmin,\n" +
+				"btc@vidu.hue.gov.vn,Ban Tổ chức,,,organiser,\n" +
+				"nguoi.dan@example.com,Người dân,xa-phu-vang,citizen,,Xã Phú Vang\n" +
+				"nguoi.dan2@example.com,Người dân 2,,citizen,jury,\n" +
+				"le.minh.chau@vidu.hue.gov.vn,Lê Minh Châu,so-noi-vu,,,Phường Phú Hội\n"},
+			want: []string{
+				`roster.csv, line 2: "nguyen.van.an@vidu.hue.gov.vn": no unit: staff who take part and unit admins belong to a unit of units.csv`,
+				`roster.csv, line 3: "tran.thi.binh@vidu.hue.gov.vn": no unit: staff who take part and unit admins belong to a unit of units.csv`,
+				`roster.csv, line 5: "nguoi.dan@example.com": citizens belong to no unit (unit "xa-phu-vang"): leave the unit empty, the ward column says where they live`,
+				`roster.csv, line 6: "nguoi.dan2@example.com": citizens can only be participants; organisers, jury and unit admins are staff`,
+				`roster.csv, line 7: "le.minh.chau@vidu.hue.gov.vn": a ward is only for citizens (the place they live); staff belong to a unit`,
+			},
+		},
+		{
+			name: "roster: units named without a units.csv, each once",
+			files: map[string]string{"units.csv": remove, "roster.csv": rosterHeader + func() string {
+				var b strings.Builder
+				for i := range 7 {
+					fmt.Fprintf(&b, "nguoi%d@vidu.hue.gov.vn,Người %d,so-noi-vu,,,\n", i, i)
+				}
+				return b.String() + "btc@vidu.hue.gov.vn,Ban Tổ chức,,,organiser,\nan@vidu.hue.gov.vn,Nguyễn Văn An,xa-phu-vang,,,\n"
+			}()},
+			want: []string{
+				`roster.csv, line 2: unit "so-noi-vu" is not known: the folder has no units.csv listing the units (named by 7 people: lines 2, 3, 4, 5, 6 and 2 more)`,
+				`roster.csv, line 10: unit "xa-phu-vang" is not known: the folder has no units.csv listing the units (named by 1 person)`,
+			},
+		},
+		{
+			name: "rounds: times, counts, limits, attempts and banks",
+			files: map[string]string{"rounds.json": rounds(
+				round(map[string]string{"id": `"tuan-1"`, "opensAt": `"2026-12-07 00:00"`}),
+				round(map[string]string{"id": `"tuan-2"`, "opensAt": `"2026-12-21T00:00:00+07:00"`, "closesAt": `"2026-12-14T00:00:00+07:00"`}),
+				round(map[string]string{"id": `"tuan-3"`, "opensAt": `"21/12/2026"`, "questionCount": `21`}),
+				round(map[string]string{"id": `"tuan-4"`, "opensAt": `"2027-01-04T00:00:00+07:00"`, "closesAt": `"2027-01-11T00:00:00+07:00"`, "timeLimitMinutes": remove, "attempts": `0`}),
+				round(map[string]string{"id": `"tuan-5"`, "opensAt": `"2027-01-11T00:00:00+07:00"`, "closesAt": `"2027-01-18T00:00:00+07:00"`, "bankId": `"can-bo"`}),
+				round(map[string]string{"id": `"tuan-6"`, "opensAt": `"2027-01-18T00:00:00+07:00"`, "closesAt": `"2027-01-25T00:00:00+07:00"`, "timeLimitMinutes": `0.3333`, "audience": `"public"`}),
+				round(map[string]string{"id": `"Tuần 7"`, "opensAt": `"2027-01-25T00:00:00+07:00"`, "closesAt": `"2027-02-01T00:00:00+07:00"`, "title": `""`, "questionCount": `0`}),
+			)},
+			want: []string{
+				`rounds.json, line 2: round "tuan-1": opensAt "2026-12-07 00:00" has no UTC offset: write it with Viet Nam's, e.g. "2026-12-07T00:00:00+07:00"`,
+				`rounds.json, line 3: round "tuan-2": closesAt 2026-12-14T00:00:00+07:00 is not after opensAt 2026-12-21T00:00:00+07:00`,
+				`rounds.json, line 4: round "tuan-3": opensAt "21/12/2026" is not a date and time: write e.g. "2026-12-07T00:00:00+07:00"`,
+				`rounds.json, line 4: round "tuan-3": questionCount 21, but bank "vi-du-can-bo" has only 20 questions`,
+				`rounds.json, line 5: round "tuan-4": no timeLimitMinutes: the minutes to answer a paper (e.g. 10), or 0 for no limit but the round's close`,
+				`rounds.json, line 5: round "tuan-4": attempts 0: from 1 to 10 papers a person (the best counts)`,
+				`rounds.json, line 6: round "tuan-5": bankId "can-bo" is not the id of a bank in banks/ (banks: vi-du-can-bo, vi-du-nguoi-dan)`,
+				`rounds.json, line 7: round "tuan-6": unknown audience "public": use staff (civil servants, the default) or citizen`,
+				`rounds.json, line 7: round "tuan-6": timeLimitMinutes 0.3333 is not a whole number of seconds`,
+				`rounds.json, line 8: round "Tuần 7": id: use 1 to 63 lower-case letters a–z, digits and "-" (e.g. tuan-1)`,
+				`rounds.json, line 8: round "Tuần 7": no title (e.g. "Tuần thi thứ nhất")`,
+				`rounds.json, line 8: round "Tuần 7": questionCount 0: a paper has 1 to 50 questions`,
+			},
+		},
+		{
+			name: "rounds: one audience's rounds may not overlap, and ids are unique",
+			files: map[string]string{"rounds.json": rounds(
+				round(nil),
+				round(map[string]string{"id": `"tuan-2"`, "opensAt": `"2026-12-13T00:00:00+07:00"`, "closesAt": `"2026-12-20T00:00:00+07:00"`}),
+				round(map[string]string{"id": `"tuan-1-nguoi-dan"`, "audience": `"citizen"`, "bankId": `"vi-du-nguoi-dan"`, "questionCount": `10`}),
+				round(map[string]string{"opensAt": `"2026-12-21T00:00:00+07:00"`, "closesAt": `"2026-12-28T00:00:00+07:00"`}),
+			)},
+			want: []string{
+				`rounds.json, line 3: round "tuan-2": overlaps round "tuan-1" (line 2) for staff: one round at a time per audience (opensAt 2026-12-13T00:00:00+07:00 is before that round's closesAt 2026-12-14T00:00:00+07:00)`,
+				`rounds.json, line 5: round "tuan-1": the same round id is already on line 2`,
+			},
+		},
+		{
+			name:  "rounds: a misspelt field is named with its round",
+			files: map[string]string{"rounds.json": rounds(round(map[string]string{"timeLimit": `"10m"`}))},
+			want:  []string{`rounds.json: round 1: unknown field "timeLimit" (field names are case-sensitive; see docs/import.md)`},
+		},
+		{
+			name:  "rounds: a value of the wrong kind is placed on its line",
+			files: map[string]string{"rounds.json": "[\n  {\"id\": \"tuan-1\",\n   \"questionCount\": \"15\"}\n]\n"},
+			want:  []string{`rounds.json, line 3: round 1: questionCount should be a JSON number, not a string`},
+		},
+		{
+			name:  "banks: a misspelt or missing correct answer is caught",
+			files: map[string]string{"banks/x.json": `{"id": "x", "title": "X", "questions": [{"id": "q1", "text": "?", "options": ["a", "b"], "corect": 1}]}`},
+			want:  []string{`banks/x.json: unknown field "corect" (field names are case-sensitive; see docs/import.md)`},
+		},
+		{
+			name:  "banks: a question without its correct answer",
+			files: map[string]string{"banks/x.json": `{"id": "x", "title": "X", "questions": [{"id": "q1", "text": "?", "options": ["a", "b"]}]}`},
+			want:  []string{`banks/x.json: question 1 (id "q1"): no "correct": the index of the right option, 0 for the first (A)`},
+		},
+		{
+			name: "banks: the system's own bank checks, bad ids and repeated ids",
+			files: map[string]string{
+				"banks/a.json": `{"id": "x", "title": "X", "questions": [{"id": "q1", "text": "?", "options": ["a", "a"], "correct": 0}]}`,
+				"banks/b.json": `{"id": "Ngân hàng", "title": "X", "questions": [{"id": "q1", "text": "?", "options": ["a", "b"], "correct": 0}]}`,
+				"banks/z.json": `{"id": "vi-du-can-bo", "title": "X", "questions": [{"id": "q1", "text": "?", "options": ["a", "b"], "correct": 0}]}`,
+			},
+			want: []string{
+				`banks/a.json: bank "x": question "q1" has an empty or repeated option`,
+				`banks/b.json: id: "Ngân hàng" is not a valid bank id: use 1 to 63 lower-case letters a–z, digits and "-" (e.g. hue-2026-can-bo)`,
+				`banks/z.json: bank "vi-du-can-bo": the same bank id is in banks/can-bo.json`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := load(t, folderWith(t, tt.files))
+			got := problemStrings(f.Problems)
+			for _, want := range tt.want {
+				if !slices.Contains(got, want) {
+					t.Errorf("missing problem\n  %s\ngot\n  %s", want, strings.Join(got, "\n  "))
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("got %d problems, want %d:\n  %s", len(got), len(tt.want), strings.Join(got, "\n  "))
+			}
+			if f.Valid() {
+				t.Error("a folder with problems is valid")
+			}
+		})
+	}
+}
+
+func TestLoadWarns(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{
+			name:  "a stray file is named, with the expected names",
+			files: map[string]string{"Units.csv": "x", "notes.txt": "x", ".DS_Store": "x", "README.md": "x"},
+			want: []string{
+				"Units.csv: ignored: not a file of a contest folder (names are case-sensitive: contest.json, units.csv, roster.csv, rounds.json, banks/)",
+				"notes.txt: ignored: not a file of a contest folder (names are case-sensitive: contest.json, units.csv, roster.csv, rounds.json, banks/)",
+			},
+		},
+		{
+			name: "headcounts that make the participation rate meaningless",
+			files: map[string]string{"units.csv": unitsHeader +
+				"so-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,2\nso-tu-phap,Sở Tư pháp,co-quan-hanh-chinh,0\nso-y-te,Sở Y tế,co-quan-hanh-chinh,\n" +
+				"trung-tam-hcc,Trung tâm,co-quan-hanh-chinh,2\ndai-phat-thanh,Đài,don-vi-su-nghiep,2\nphuong-phu-hoi,Phú Hội,xa-phuong,2\nxa-phu-vang,Phú Vang,xa-phuong,2\n"},
+			want: []string{
+				`units.csv, line 2: unit "so-noi-vu": headcount 2, but the roster lists 3 of its staff who take part: its participation can pass 100%`,
+				`units.csv, line 3: unit "so-tu-phap": headcount 0: its participation rate cannot be computed`,
+				`units.csv, line 4: unit "so-y-te": no headcount and nobody of the unit on the roster: its participation rate cannot be computed`,
+			},
+		},
+		{
+			name:  "a round already over",
+			files: map[string]string{"rounds.json": rounds(round(map[string]string{"opensAt": `"2026-11-16T00:00:00+07:00"`, "closesAt": `"2026-11-23T00:00:00+07:00"`}))},
+			want:  []string{`rounds.json, line 2: round "tuan-1": already over (closed 00:00 23/11/2026): nobody can take it`},
+		},
+		{
+			name: "a large bank counted from 1",
+			files: map[string]string{"banks/x.json": func() string {
+				var qs []string
+				for i := range 20 {
+					qs = append(qs, `{"id": "q`+string(rune('a'+i))+`", "text": "?", "options": ["a", "b"], "correct": 1}`)
+				}
+				return `{"id": "x", "title": "X", "questions": [` + strings.Join(qs, ",") + `]}`
+			}()},
+			want: []string{`banks/x.json: bank "x": no question has "correct": 0 (option A): "correct" counts from 0, was it counted from 1?`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := load(t, folderWith(t, tt.files))
+			if !f.Valid() {
+				t.Fatalf("problems: %q", problemStrings(f.Problems))
+			}
+			if got := problemStrings(f.Warnings); !slices.Equal(got, tt.want) {
+				t.Errorf("warnings\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+			}
+		})
+	}
+}
+
+func TestLoadReadsWhatSpreadsheetsWrite(t *testing.T) {
+	tests := []struct {
+		name  string
+		units string
+	}{
+		{"a UTF-8 byte order mark (Excel's CSV UTF-8)", "\xEF\xBB\xBF" + unitsHeader + unitsBody},
+		{"semicolons (Excel with Vietnamese regional settings)", "\xEF\xBB\xBFid;name;block;headcount\r\nso-noi-vu;Sở Nội vụ;co-quan-hanh-chinh;4\r\nxa-phu-vang;UBND xã Phú Vang;xa-phuong;2\r\n"},
+		{"columns in another order, any case, and rows of empty cells", "Name,ID,Headcount,Block\nSở Nội vụ,so-noi-vu,4,co-quan-hanh-chinh\n,,,\nUBND xã Phú Vang,xa-phu-vang,2,xa-phuong\n\n"},
+	}
+	roster := rosterHeader + "an@vidu.hue.gov.vn,Nguyễn Văn An,so-noi-vu,,,\nbinh@vidu.hue.gov.vn,Trần Thị Bình,xa-phu-vang,,,\n"
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := load(t, folderWith(t, map[string]string{"units.csv": tt.units, "roster.csv": roster}))
+			if !f.Valid() {
+				t.Fatalf("problems: %q", problemStrings(f.Problems))
+			}
+			want := []contest.Unit{
+				{ID: "so-noi-vu", Name: "Sở Nội vụ", Block: contest.BlockAgency, Headcount: 4},
+				{ID: "xa-phu-vang", Name: "UBND xã Phú Vang", Block: contest.BlockCommune, Headcount: 2},
+			}
+			if !slices.Equal(f.Units, want) {
+				t.Errorf("units = %+v, want %+v", f.Units, want)
+			}
+		})
+	}
+}
+
+func TestLoadWithoutOptionalFiles(t *testing.T) {
+	f := load(t, folderWith(t, map[string]string{"units.csv": remove, "roster.csv": remove, "rounds.json": remove, "banks": remove}))
+	if !f.Valid() {
+		t.Fatalf("problems: %q", problemStrings(f.Problems))
+	}
+	var out bytes.Buffer
+	f.Summary(&out)
+	for _, want := range []string{"units:   none (no units.csv)", "roster:  none (no roster.csv)", "rounds:  none (no rounds.json)", "banks:   none (no banks/)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunDryRunWritesNothing(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	connect := func(context.Context, options) (Target, error) {
+		t.Fatal("a dry run connects")
+		return Target{}, nil
+	}
+	if err := run(context.Background(), options{dir: validDir, dryRun: true}, connect, testNow, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Contest vi-du-2026: Hội thi trực tuyến", "roster:  16 people (15 staff, 1 citizen; 6 unit admins, 2 organisers, 1 jury)",
+		"tuan-4               staff   Mon 28/12/2026 00:00 → Mon 04/01/2027 00:00  15 questions from vi-du-can-bo, 7 min 30 s, 2 attempts",
+		"Dry run: the folder is valid; nothing was written."} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+func TestRunListsEveryProblemAndConnectsNever(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	connect := func(context.Context, options) (Target, error) {
+		t.Fatal("an invalid folder connects")
+		return Target{}, nil
+	}
+	err := run(context.Background(), options{dir: "testdata/invalid"}, connect, testNow, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
+		t.Fatalf("err = %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	problems := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "problem: ") {
+			problems++
+		}
+	}
+	if problems < 5 || !strings.Contains(err.Error(), "problems") {
+		t.Errorf("%d problems listed:\n%s", problems, stderr.String())
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("an invalid folder printed a summary:\n%s", stdout.String())
+	}
+}

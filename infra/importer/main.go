@@ -1,0 +1,199 @@
+// Command importer loads a contest folder (docs/import.md) into a deployed
+// HoiThi stack, or into the local platform of a running `make dev`:
+//
+//	make import DIR=contests/hue-2026 TABLE=<TableName> BUCKET=<DataBucketName>
+//	make import DIR=contests/hue-2026 LOCAL=1
+//	go run ./infra/importer -dir contests/hue-2026 -dry-run
+//
+// It reads and checks the whole folder first and writes nothing when anything
+// is wrong, listing every problem with its file and line. Importing again
+// gives the same state.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// The local platform's names and credentials (infra/localdev; local only, never secret).
+const (
+	localTable  = "hoithi"
+	localBucket = "hoithi-data"
+	localAccess = "hoithi-local"
+	localSecret = "hoithi-local-secret"
+	localRegion = "ap-southeast-1"
+)
+
+// options are the command's flags.
+type options struct {
+	dir           string
+	dryRun, local bool
+	state         string
+	table, bucket string
+	timeout       time.Duration
+}
+
+// connectFunc builds the import's target once the folder is known to be valid.
+type connectFunc func(ctx context.Context, o options) (Target, error)
+
+func main() {
+	var o options
+	flag.StringVar(&o.dir, "dir", "", "the contest folder (docs/import.md)")
+	flag.BoolVar(&o.dryRun, "dry-run", false, "check the folder and print what it holds; write nothing (needs no AWS access)")
+	flag.BoolVar(&o.local, "local", false, "import into the running `make dev` (found through <state>/endpoints.json)")
+	flag.StringVar(&o.state, "state", ".local", "the local platform's state folder (with -local)")
+	flag.StringVar(&o.table, "table", "", "the DynamoDB table: the stack's TableName output (default $"+platform.EnvTable+"; with -local "+localTable+")")
+	flag.StringVar(&o.bucket, "bucket", "", "the data bucket: the stack's DataBucketName output (default $"+platform.EnvBucket+"; with -local "+localBucket+")")
+	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up after this long (an import is safe to run again)")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./infra/importer -dir <contest folder> [-dry-run] [-local] [-table T -bucket B]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if o.dir == "" || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	if err := run(ctx, o, connect, time.Now(), os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "import:", err)
+		cancel()
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run checks the folder, prints what it holds and, unless dry, writes it.
+func run(ctx context.Context, o options, connect connectFunc, now time.Time, stdout, stderr io.Writer) error {
+	f, err := Load(o.dir, now)
+	if err != nil {
+		return err
+	}
+	for _, w := range f.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if !f.Valid() {
+		for _, p := range f.Problems {
+			fmt.Fprintln(stderr, "problem:", p)
+		}
+		return fmt.Errorf("%d problems in %s: nothing was written", len(f.Problems), o.dir)
+	}
+	f.Summary(stdout)
+	if o.dryRun {
+		fmt.Fprintln(stdout, "Dry run: the folder is valid; nothing was written.")
+		return nil
+	}
+	t, err := connect(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Writing to table %s and bucket %s (%s)…\n", t.Table, t.Bucket, t.Where)
+	w, err := Import(ctx, t, f, now, stdout)
+	if err != nil {
+		if w != (Written{}) {
+			err = fmt.Errorf("%w\nPartly written (%s, %s, %s, %s): fix the cause and run the import again; it is safe to repeat",
+				err, plural(w.Banks, "bank", "banks"), plural(w.Units, "unit", "units"), plural(w.Members, "person", "people"), plural(w.Rounds, "round", "rounds"))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Written: %s, the contest, %s, %s, %s", plural(w.Banks, "bank", "banks"), plural(w.Units, "unit", "units"),
+		plural(w.Members, "person", "people"), plural(w.Rounds, "round", "rounds"))
+	if w.KeptPublished > 0 {
+		fmt.Fprintf(stdout, " (%d already published, kept published)", w.KeptPublished)
+	}
+	fmt.Fprintln(stdout, ".")
+	if t.Serves != "" && t.Serves != f.Contest.ID {
+		fmt.Fprintf(stdout, "note: the local site shows contest %q; contest %q is reached through the function URLs by naming it (?contest=%s)\n",
+			t.Serves, f.Contest.ID, f.Contest.ID)
+	}
+	return nil
+}
+
+// connect reaches the deployed stack with the SDK's usual credentials
+// (environment, AWS_PROFILE, SSO), or the local platform with -local.
+func connect(ctx context.Context, o options) (Target, error) {
+	if o.local {
+		return connectLocal(o)
+	}
+	if o.table == "" {
+		o.table = os.Getenv(platform.EnvTable)
+	}
+	if o.bucket == "" {
+		o.bucket = os.Getenv(platform.EnvBucket)
+	}
+	if o.table == "" || o.bucket == "" {
+		return Target{}, fmt.Errorf("which stack? give -table and -bucket (the stack's TableName and DataBucketName outputs; or %s and %s), or -local for `make dev`",
+			platform.EnvTable, platform.EnvBucket)
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return Target{}, fmt.Errorf("AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return Target{}, errors.New("no AWS region: set AWS_REGION to the stack's region (e.g. ap-southeast-1) or use a profile that has one")
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return Target{}, fmt.Errorf("no usable AWS credentials (%w)\n  → set AWS_PROFILE (and run aws sso login), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", err)
+	}
+	// local S3-compatible servers (AWS_ENDPOINT_URL_S3) need path-style addresses
+	pathStyle := os.Getenv(platform.EnvS3PathStyle) == "true" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
+	return Target{
+		Store:   dynamo.New(dynamodb.NewFromConfig(cfg), o.table, nil),
+		Objects: blob.NewClient(cfg, pathStyle),
+		Table:   o.table, Bucket: o.bucket, Where: "region " + cfg.Region,
+	}, nil
+}
+
+// localEndpoints is the part of .local/endpoints.json the import needs.
+type localEndpoints struct {
+	Contest  string `json:"contest"`
+	DynamoDB string `json:"dynamodb"`
+	S3       string `json:"s3"`
+}
+
+func connectLocal(o options) (Target, error) {
+	var ep localEndpoints
+	path := filepath.Join(o.state, "endpoints.json")
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(data, &ep)
+	}
+	if err != nil || ep.DynamoDB == "" || ep.S3 == "" {
+		return Target{}, fmt.Errorf("no local platform in %s (%v): start `make dev` in another terminal", path, err)
+	}
+	if o.table == "" {
+		o.table = localTable
+	}
+	if o.bucket == "" {
+		o.bucket = localBucket
+	}
+	cfg := aws.Config{Region: localRegion, Credentials: credentials.NewStaticCredentialsProvider(localAccess, localSecret, "")}
+	db := dynamodb.NewFromConfig(cfg, func(opt *dynamodb.Options) { opt.BaseEndpoint = aws.String(ep.DynamoDB) })
+	obj := s3.NewFromConfig(cfg, func(opt *s3.Options) { opt.BaseEndpoint = aws.String(ep.S3); opt.UsePathStyle = true })
+	return Target{
+		Store: dynamo.New(db, o.table, nil), Objects: obj,
+		Table: o.table, Bucket: o.bucket, Where: "the local platform", Serves: ep.Contest,
+	}, nil
+}
