@@ -84,8 +84,10 @@ func dev(args []string) error {
 	}
 	p := &Platform{Root: root, StateDir: state, Persist: true, Table: "hoithi", Bucket: "hoithi-data", Contest: demo.ContestID, TokenKey: key}
 	ports := Ports{Dynamo: *dynamoPort, S3: *s3Port, Site: *sitePort, Functions: map[string]int{}}
-	for i, f := range platform.Functions {
-		ports.Functions[f.Name] = *fnPort + i
+	for _, f := range platform.Functions {
+		if f.HasURL { // event-only functions get no port
+			ports.Functions[f.Name] = *fnPort + len(ports.Functions)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
