@@ -29,18 +29,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/infra/localenv"
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
-)
-
-// The local platform's names and credentials (infra/localdev; local only, never secret).
-const (
-	localTable  = "hoithi"
-	localBucket = "hoithi-data"
-	localAccess = "hoithi-local"
-	localSecret = "hoithi-local-secret"
-	localRegion = "ap-southeast-1"
 )
 
 // options are the command's flags.
@@ -61,8 +53,8 @@ func main() {
 	flag.BoolVar(&o.dryRun, "dry-run", false, "check the folder and print what it holds; write nothing (needs no AWS access)")
 	flag.BoolVar(&o.local, "local", false, "import into the running `make dev` (found through <state>/endpoints.json)")
 	flag.StringVar(&o.state, "state", ".local", "the local platform's state folder (with -local)")
-	flag.StringVar(&o.table, "table", "", "the DynamoDB table: the stack's TableName output (default $"+platform.EnvTable+"; with -local "+localTable+")")
-	flag.StringVar(&o.bucket, "bucket", "", "the data bucket: the stack's DataBucketName output (default $"+platform.EnvBucket+"; with -local "+localBucket+")")
+	flag.StringVar(&o.table, "table", "", "the DynamoDB table: the stack's TableName output (default $"+platform.EnvTable+"; with -local "+localenv.Table+")")
+	flag.StringVar(&o.bucket, "bucket", "", "the data bucket: the stack's DataBucketName output (default $"+platform.EnvBucket+"; with -local "+localenv.Bucket+")")
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up after this long (an import is safe to run again)")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./infra/importer -dir <contest folder> [-dry-run] [-local] [-table T -bucket B]")
@@ -184,12 +176,12 @@ func connectLocal(o options) (Target, error) {
 		return Target{}, fmt.Errorf("no local platform in %s (%v): start `make dev` in another terminal", path, err)
 	}
 	if o.table == "" {
-		o.table = localTable
+		o.table = localenv.Table
 	}
 	if o.bucket == "" {
-		o.bucket = localBucket
+		o.bucket = localenv.Bucket
 	}
-	cfg := aws.Config{Region: localRegion, Credentials: credentials.NewStaticCredentialsProvider(localAccess, localSecret, "")}
+	cfg := aws.Config{Region: localenv.Region, Credentials: credentials.NewStaticCredentialsProvider(localenv.AccessKey, localenv.SecretKey, "")}
 	db := dynamodb.NewFromConfig(cfg, func(opt *dynamodb.Options) { opt.BaseEndpoint = aws.String(ep.DynamoDB) })
 	obj := s3.NewFromConfig(cfg, func(opt *s3.Options) { opt.BaseEndpoint = aws.String(ep.S3); opt.UsePathStyle = true })
 	return Target{

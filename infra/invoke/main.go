@@ -32,19 +32,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/hoithi/hoithi/infra/lambdarie"
+	"github.com/hoithi/hoithi/infra/localenv"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
-)
-
-// The local platform's names and credentials (infra/localdev; local only, never secret).
-const (
-	localTable  = "hoithi"
-	localBucket = "hoithi-data"
-	localAccess = "hoithi-local"
-	localSecret = "hoithi-local-secret"
-	localRegion = "ap-southeast-1"
 )
 
 type setFlags map[string]string
@@ -126,18 +118,18 @@ func run(fn, eventPath, state, bootstrap, rie, as string, raw bool, sets setFlag
 		other = ep.Accounts.Participant[1]
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(aws.Config{
-		Region:       localRegion,
-		Credentials:  credentials.NewStaticCredentialsProvider(localAccess, localSecret, ""),
+		Region:       localenv.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(localenv.AccessKey, localenv.SecretKey, ""),
 		BaseEndpoint: aws.String(ep.DynamoDB),
-	}), localTable, nil)
+	}), localenv.Table, nil)
 	filled, err := fill(ctx, event, placeholderValues{store: store, key: key, contest: ep.Contest, as: as, other: other, sets: sets})
 	if err != nil {
 		return err
 	}
 
 	local := lambdarie.Local{
-		DynamoDBURL: ep.DynamoDB, S3URL: ep.S3, AccessKey: localAccess, SecretKey: localSecret, Region: localRegion,
-		Table: localTable, Bucket: localBucket, Contest: ep.Contest, TokenKey: strings.TrimSpace(string(key)),
+		DynamoDBURL: ep.DynamoDB, S3URL: ep.S3, AccessKey: localenv.AccessKey, SecretKey: localenv.SecretKey, Region: localenv.Region,
+		Table: localenv.Table, Bucket: localenv.Bucket, Contest: ep.Contest, TokenKey: strings.TrimSpace(string(key)),
 		MailOutbox: ep.Outbox, SiteURL: ep.Site,
 	}
 	emu, err := lambdarie.Start(ctx, lambdarie.Options{
@@ -230,7 +222,7 @@ func fill(ctx context.Context, event []byte, v placeholderValues) ([]byte, error
 	var err error
 	var member contest.Member
 	if need("bucket") {
-		values["bucket"] = localBucket
+		values["bucket"] = localenv.Bucket
 	}
 	if need("token") || need("unitId") || need("roundId") || need("paperId") || need("questionId") {
 		if member, err = v.member(ctx, v.as); err != nil {

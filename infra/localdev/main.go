@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hoithi/hoithi/infra/localenv"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -82,7 +83,7 @@ func dev(args []string) error {
 	if err != nil {
 		return err
 	}
-	p := &Platform{Root: root, StateDir: state, Persist: true, Table: "hoithi", Bucket: "hoithi-data", Contest: demo.ContestID, TokenKey: key}
+	p := &Platform{Root: root, StateDir: state, Persist: true, Table: localenv.Table, Bucket: localenv.Bucket, Contest: demo.ContestID, TokenKey: key}
 	ports := Ports{Dynamo: *dynamoPort, S3: *s3Port, Site: *sitePort, Functions: map[string]int{}}
 	for _, f := range platform.Functions {
 		if f.HasURL { // event-only functions get no port

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/hoithi/hoithi/infra/localenv"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -198,14 +199,14 @@ func (n *s3Notifier) notify(name, key string, size int64, etag string) {
 // S3ObjectCreatedEvent is the notification S3 sends to Lambda for a new object.
 func S3ObjectCreatedEvent(bucket, key string, size int64, etag, name string) []byte {
 	ev := map[string]any{"Records": []any{map[string]any{
-		"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": localRegion,
+		"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": localenv.Region,
 		"eventTime": time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), "eventName": name,
-		"userIdentity":      map[string]string{"principalId": localAccess},
+		"userIdentity":      map[string]string{"principalId": localenv.AccessKey},
 		"requestParameters": map[string]string{"sourceIPAddress": "127.0.0.1"},
 		"responseElements":  map[string]string{"x-amz-request-id": randomHex(8), "x-amz-id-2": randomHex(32)},
 		"s3": map[string]any{
 			"s3SchemaVersion": "1.0", "configurationId": "clip-uploads",
-			"bucket": map[string]any{"name": bucket, "ownerIdentity": map[string]string{"principalId": localAccess}, "arn": "arn:aws:s3:::" + bucket},
+			"bucket": map[string]any{"name": bucket, "ownerIdentity": map[string]string{"principalId": localenv.AccessKey}, "arn": "arn:aws:s3:::" + bucket},
 			"object": map[string]any{"key": key, "size": size, "eTag": strings.Trim(etag, `"`), "sequencer": strings.ToUpper(randomHex(9))},
 		},
 	}}}

@@ -27,15 +27,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/infra/localenv"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
-)
-
-// Local credentials of the S3-compatible server (local only, never secret).
-const (
-	localAccess = "hoithi-local"
-	localSecret = "hoithi-local-secret"
-	localRegion = "ap-southeast-1"
 )
 
 // Platform is the local stand-in for AWS: a DynamoDB-compatible server
@@ -172,7 +166,7 @@ func (p *Platform) StartServers(ctx context.Context, ports Ports) error {
 			return err
 		}
 		if err := p.start("s3", nil, filepath.Join(p.Root, ".local/bin/versitygw"),
-			"--access", localAccess, "--secret", localSecret, "--region", localRegion, "--port", fmt.Sprintf("127.0.0.1:%d", port),
+			"--access", localenv.AccessKey, "--secret", localenv.SecretKey, "--region", localenv.Region, "--port", fmt.Sprintf("127.0.0.1:%d", port),
 			"--event-webhook-url", hook, "posix", dir); err != nil {
 			return err
 		}
@@ -189,17 +183,17 @@ func (p *Platform) AWSEnv() []string {
 	return []string{
 		"AWS_ENDPOINT_URL_DYNAMODB=" + p.DynamoURL,
 		"AWS_ENDPOINT_URL_S3=" + p.S3URL,
-		"AWS_REGION=" + localRegion,
-		"AWS_ACCESS_KEY_ID=" + localAccess,
-		"AWS_SECRET_ACCESS_KEY=" + localSecret,
+		"AWS_REGION=" + localenv.Region,
+		"AWS_ACCESS_KEY_ID=" + localenv.AccessKey,
+		"AWS_SECRET_ACCESS_KEY=" + localenv.SecretKey,
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
 }
 
 func (p *Platform) awsConfig() aws.Config {
 	return aws.Config{
-		Region:      localRegion,
-		Credentials: credentials.NewStaticCredentialsProvider(localAccess, localSecret, ""),
+		Region:      localenv.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(localenv.AccessKey, localenv.SecretKey, ""),
 	}
 }
 
@@ -409,8 +403,8 @@ func findRoot() (string, error) {
 func ScheduledEvent(s platform.Schedule, contestID string, at time.Time) []byte {
 	ev := map[string]any{
 		"version": "0", "id": randomHex(16), "detail-type": "Scheduled Event", "source": "aws.scheduler",
-		"account": "000000000000", "time": at.UTC().Format(time.RFC3339), "region": localRegion,
-		"resources": []string{"arn:aws:scheduler:" + localRegion + ":000000000000:schedule/default/" + s.Name},
+		"account": "000000000000", "time": at.UTC().Format(time.RFC3339), "region": localenv.Region,
+		"resources": []string{"arn:aws:scheduler:" + localenv.Region + ":000000000000:schedule/default/" + s.Name},
 		"detail":    s.Detail(contestID),
 	}
 	data, _ := json.Marshal(ev)
