@@ -211,10 +211,22 @@ func (p *Platform) Clients() (*dynamodb.Client, *s3.Client) {
 // CreateResources creates the table (from platform.Table) and the bucket if missing.
 func (p *Platform) CreateResources(ctx context.Context) error {
 	db, obj := p.Clients()
-	if err := dynamo.CreateTable(ctx, db, p.Table); err != nil {
+	err := dynamo.CreateTable(ctx, db, p.Table)
+	if errors.Is(err, dynamo.ErrTableDiffers) {
+		// kept state from an older version: its indexes would answer wrongly
+		fmt.Printf("HoiThi: the local table in %s was made by an older version (its indexes differ): making it again, with the demo data afresh\n", p.StateDir)
+		if _, err := db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(p.Table)}); err != nil {
+			return fmt.Errorf("delete the outdated table: %w", err)
+		}
+		if err := dynamodb.NewTableNotExistsWaiter(db).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(p.Table)}, 30*time.Second); err != nil {
+			return fmt.Errorf("delete the outdated table: %w", err)
+		}
+		err = dynamo.CreateTable(ctx, db, p.Table)
+	}
+	if err != nil {
 		return err
 	}
-	_, err := obj.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(p.Bucket)})
+	_, err = obj.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(p.Bucket)})
 	if err != nil && !strings.Contains(err.Error(), "BucketAlreadyOwnedByYou") && !strings.Contains(err.Error(), "BucketAlreadyExists") {
 		return fmt.Errorf("create bucket %s: %w", p.Bucket, err)
 	}

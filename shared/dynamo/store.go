@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -99,8 +101,13 @@ func isConditionFailed(err error) (map[string]types.AttributeValue, bool) {
 	return nil, false
 }
 
+// ErrTableDiffers is CreateTable's error for a table that exists with other
+// indexes than platform.Table (made by an older version of HoiThi).
+var ErrTableDiffers = errors.New("the table exists with other indexes than shared/platform's")
+
 // CreateTable creates the table from platform.Table (on-demand), as the CDK
-// stack does, and waits until it is active. Local platform and tests only.
+// stack does, and waits until it is active; a table that exists must have
+// the same indexes (ErrTableDiffers otherwise). Local platform and tests only.
 func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 	spec := platform.Table
 	attrs := map[string]bool{spec.PartitionKey: true, spec.SortKey: true}
@@ -135,6 +142,9 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 		if !errors.As(err, &inUse) {
 			return fmt.Errorf("create table %s: %w", name, err)
 		}
+		if err := sameIndexes(ctx, db, name, in.GlobalSecondaryIndexes); err != nil {
+			return err
+		}
 	}
 	if err := dynamodb.NewTableExistsWaiter(db).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 30e9); err != nil {
 		return fmt.Errorf("wait for table %s: %w", name, err)
@@ -145,5 +155,40 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 		TableName:               aws.String(name),
 		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(spec.TTLAttribute), Enabled: aws.Bool(true)},
 	})
+	return nil
+}
+
+// sameIndexes compares an existing table's indexes (keys and projections)
+// with the ones CreateTable would make.
+func sameIndexes(ctx context.Context, db *dynamodb.Client, name string, want []types.GlobalSecondaryIndex) error {
+	out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("describe table %s: %w", name, err)
+	}
+	shape := func(name *string, keys []types.KeySchemaElement, p *types.Projection) string {
+		var b strings.Builder
+		b.WriteString(aws.ToString(name))
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s:%s", aws.ToString(k.AttributeName), k.KeyType)
+		}
+		if p != nil {
+			attrs := slices.Clone(p.NonKeyAttributes)
+			slices.Sort(attrs)
+			fmt.Fprintf(&b, " %s%v", p.ProjectionType, attrs)
+		}
+		return b.String()
+	}
+	var have, need []string
+	for _, ix := range out.Table.GlobalSecondaryIndexes {
+		have = append(have, shape(ix.IndexName, ix.KeySchema, ix.Projection))
+	}
+	for _, ix := range want {
+		need = append(need, shape(ix.IndexName, ix.KeySchema, ix.Projection))
+	}
+	slices.Sort(have)
+	slices.Sort(need)
+	if !slices.Equal(have, need) {
+		return fmt.Errorf("%w: table %s has %q, want %q", ErrTableDiffers, name, have, need)
+	}
 	return nil
 }
