@@ -55,7 +55,9 @@ func TestCreateTableChecksAnExistingTable(t *testing.T) {
 		if _, err := db.CreateTable(ctx, in); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(other)}) })
+		t.Cleanup(func() {
+			_, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(other)})
+		})
 		// WHEN CreateTable meets it THEN it says the table differs
 		if err := dynamo.CreateTable(ctx, db, other); !errors.Is(err, dynamo.ErrTableDiffers) {
 			t.Fatalf("CreateTable on an older table: %v, want ErrTableDiffers", err)
