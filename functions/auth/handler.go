@@ -27,6 +27,7 @@ type store interface {
 	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	GetCode(ctx context.Context, contestID, email string, now time.Time) (*signin.CodeState, error)
 	PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error
+	RevertCode(ctx context.Context, contestID, email string, sent signin.CodeState, prev *signin.CodeState) error
 	AddCodeTry(ctx context.Context, contestID, email, hash string) error
 	UseCode(ctx context.Context, contestID, email, hash string) (bool, error)
 }
@@ -126,7 +127,16 @@ func (h *Handler) sendCode(ctx context.Context, req codeRequest) (codeResponse, 
 		SentAt: now,
 	}
 	if err := h.mail.Send(ctx, msg); err != nil {
-		return codeResponse{}, fmt.Errorf("send code: %w", err)
+		// e.g. SES throttling at the start of a week: the code never went, so
+		// it must not cost the person their next request
+		h.log.Error("send code", "contest", c.ID, "participant", contest.ParticipantID(c.ID, email), "err", err)
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := h.store.RevertCode(rctx, c.ID, email, next, prev); err != nil {
+			h.log.Error("revert code", "err", err)
+		}
+		return codeResponse{}, fault.Unavailable("mail_unavailable",
+			"Chưa gửi được thư chứa mã đăng nhập (hệ thống gửi thư đang bận). Vui lòng thử lại sau ít phút.")
 	}
 	h.log.Info("code sent", "contest", c.ID, "participant", contest.ParticipantID(c.ID, email))
 	return codeResponse{SentTo: maskEmail(email), ExpiresAt: next.ExpiresAt.In(contest.ICT).Truncate(time.Second), ResendAfterSeconds: int(signin.ResendAfter.Seconds())}, nil

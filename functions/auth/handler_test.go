@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -394,6 +396,64 @@ func TestCodesAreRateLimited(t *testing.T) {
 			s.openSession(t, email, older).expect(t, http.StatusUnauthorized, "code_wrong")
 		}
 		s.openSession(t, email, newest).expect(t, http.StatusCreated, "")
+	})
+}
+
+// flakyMail fails while down is set, as SES does when throttled.
+type flakyMail struct {
+	mail.Outbox
+	down atomic.Bool
+}
+
+func (m *flakyMail) Send(ctx context.Context, msg mail.Message) error {
+	if m.down.Load() {
+		return errors.New("Throttling: Maximum sending rate exceeded")
+	}
+	return m.Outbox.Send(ctx, msg)
+}
+
+func TestACodeThatCouldNotBeSentCostsNothing(t *testing.T) {
+	env := testenv.SeededContest(t)
+	box := &flakyMail{Outbox: mail.Outbox{Dir: t.TempDir()}}
+	clock := newTestClock(env.Now)
+	routes := NewHandler(env.Store, box, env.Signer, env.Key, demo.ContestID, clock.Now, testenv.Logger()).Routes()
+	ask := func() apiResult {
+		return callAPI(t, routes, http.MethodPost, "/codes", "", map[string]string{"email": demo.Roster()[6].Email})
+	}
+	steps := []struct {
+		name    string
+		advance time.Duration
+		down    bool
+		status  int
+		code    string
+		sent    int // e-mails in the outbox so far
+	}{
+		{"a first code that mail refuses is a 503 to retry", 0, true, http.StatusServiceUnavailable, "mail_unavailable", 0},
+		{"asking again at once sends it: the failed one did not count", time.Second, false, http.StatusAccepted, "", 1},
+		{"a minute later mail refuses again", 61 * time.Second, true, http.StatusServiceUnavailable, "mail_unavailable", 1},
+		{"asking again at once sends it", time.Second, false, http.StatusAccepted, "", 2},
+		{"within the minute after a sent code the limit holds", time.Second, false, http.StatusTooManyRequests, "code_rate_limited", 2},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			clock.Advance(st.advance)
+			box.down.Store(st.down)
+			r := ask()
+			r.expect(t, st.status, st.code)
+			if n := len(readOutbox(t, box.Outbox)); n != st.sent {
+				t.Errorf("%d e-mails sent, want %d", n, st.sent)
+			}
+			if st.status == http.StatusServiceUnavailable {
+				if msg, _ := r.json["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "thử lại") {
+					t.Errorf("message %q, want one that says to try again", msg)
+				}
+			}
+		})
+	}
+	t.Run("the code that went opens a session", func(t *testing.T) {
+		msgs := readOutbox(t, box.Outbox)
+		r := callAPI(t, routes, http.MethodPost, "/sessions", "", map[string]string{"email": demo.Roster()[6].Email, "code": msgs[len(msgs)-1].Code})
+		r.expect(t, http.StatusCreated, "")
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/signin"
@@ -77,6 +78,44 @@ func (s *Store) PutCode(ctx context.Context, contestID, email string, prev *sign
 		return fmt.Errorf("put code: %w", err)
 	}
 	s.meter.add(out.ConsumedCapacity, true)
+	return nil
+}
+
+// RevertCode undoes PutCode of sent when its e-mail could not go out: the
+// state before (prev, nil for none) comes back, unless a newer code has
+// replaced sent meanwhile. The person may ask again at once.
+func (s *Store) RevertCode(ctx context.Context, contestID, email string, sent signin.CodeState, prev *signin.CodeState) error {
+	cond := expression.Name("lastSentAt").Equal(expression.Value(sent.LastSentAt.UnixMilli()))
+	expr, err := expression.NewBuilder().WithCondition(cond).Build()
+	if err != nil {
+		return err
+	}
+	if prev == nil {
+		_, err = s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+			TableName: aws.String(s.table), Key: key(memberPK(contestID, email), skCode), ConditionExpression: expr.Condition(),
+			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		})
+	} else {
+		var av map[string]types.AttributeValue
+		av, err = marshal(codeItem{
+			PK: memberPK(contestID, email), SK: skCode, Hash: prev.Hash, ExpiresAt: prev.ExpiresAt.UnixMilli(), Tries: prev.Tries, Used: prev.Used,
+			WindowStart: prev.WindowStart.UnixMilli(), Sends: prev.Sends, LastSentAt: prev.LastSentAt.UnixMilli(),
+			TTL: prev.WindowStart.Add(signin.SendWindow).Unix() + 1,
+		})
+		if err != nil {
+			return err
+		}
+		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+			TableName: aws.String(s.table), Item: av, ConditionExpression: expr.Condition(),
+			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		})
+	}
+	if _, failed := isConditionFailed(err); failed {
+		return nil // a newer code took its place: nothing to undo
+	}
+	if err != nil {
+		return fmt.Errorf("revert code: %w", err)
+	}
 	return nil
 }
 

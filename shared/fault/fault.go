@@ -21,6 +21,8 @@ const (
 	KindClosed
 	KindTooLarge
 	KindRateLimited
+	// KindUnavailable: a service the request needs is busy; try again later.
+	KindUnavailable
 )
 
 // Error is a client-facing error: Code is stable (tests and the site rely on
@@ -67,6 +69,10 @@ func Closed(code, message string) *Error { return New(KindClosed, code, message)
 
 // RateLimited reports too many requests in a window.
 func RateLimited(code, message string) *Error { return New(KindRateLimited, code, message) }
+
+// Unavailable: a service the request needs (e-mail, say) failed or is busy;
+// nothing was done and the same request may be tried again shortly.
+func Unavailable(code, message string) *Error { return New(KindUnavailable, code, message) }
 
 // As returns the *Error in err's chain, if any.
 func As(err error) (*Error, bool) {
