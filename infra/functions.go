@@ -252,6 +252,15 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 // function takes and the local platform plays: a "Scheduled Event" from
 // aws.scheduler whose detail names the contest, the action and the slot.
 func (h *HoiThi) schedule(f platform.Function, fn awslambda.Function) {
+	if len(f.Schedules) > 0 {
+		// Scheduler invokes asynchronously: a run that fails (a reminder run
+		// out of time, a tally that met throttling) is tried again by Lambda,
+		// a minute and then two later; runs are safe to repeat.
+		fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+			RetryAttempts: jsii.Number(2),
+			MaxEventAge:   awscdk.Duration_Hours(jsii.Number(2)),
+		})
+	}
 	for _, s := range f.Schedules {
 		event := map[string]any{
 			"version":     "0",

@@ -626,6 +626,31 @@ func TestTableIsThePlatformTable(t *testing.T) {
 	}
 }
 
+func TestScheduledFunctionsAreRetried(t *testing.T) {
+	s := synth(t).configured
+	configs := s.resources("AWS::Lambda::EventInvokeConfig")
+	for _, f := range platform.Functions {
+		t.Run(f.Name, func(t *testing.T) {
+			// GIVEN a function WHEN synthesized THEN one with schedules has its
+			// failed runs retried twice within two hours, the others keep Lambda's defaults
+			fnID, _ := s.function(t, f.Name)
+			var found []map[string]any
+			for _, r := range configs {
+				p := props(r)
+				if jsonOf(p["FunctionName"]) == jsonOf(map[string]any{"Ref": fnID}) {
+					found = append(found, p)
+				}
+			}
+			switch {
+			case len(f.Schedules) == 0 && len(found) != 0:
+				t.Errorf("async invoke config %v for a function without schedules", found)
+			case len(f.Schedules) > 0 && (len(found) != 1 || jsonOf(found[0]["MaximumRetryAttempts"]) != "2" || jsonOf(found[0]["MaximumEventAgeInSeconds"]) != "7200"):
+				t.Errorf("async invoke config %v, want 2 retries within 7200 s", found)
+			}
+		})
+	}
+}
+
 func TestSchedulesRunInHoChiMinhTime(t *testing.T) {
 	s := synth(t).configured
 	scheds := s.resources("AWS::Scheduler::Schedule")
