@@ -36,11 +36,11 @@ func newWorld(t *testing.T) *world {
 	return &world{c: c, h: h, outbox: box}
 }
 
-// sent lists the recipients of the outbox's messages.
-func (w *world) sent(t *testing.T) []string {
+// messages reads the outbox.
+func (w *world) messages(t *testing.T) []mail.Message {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(w.outbox, "*.json"))
-	var to []string
+	var out []mail.Message
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -50,6 +50,16 @@ func (w *world) sent(t *testing.T) []string {
 		if err := json.Unmarshal(data, &m); err != nil {
 			t.Fatal(err)
 		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// sent lists the recipients of the outbox's messages.
+func (w *world) sent(t *testing.T) []string {
+	t.Helper()
+	var to []string
+	for _, m := range w.messages(t) {
 		to = append(to, m.To)
 	}
 	slices.Sort(to)
@@ -152,6 +162,12 @@ func TestSampleEvents(t *testing.T) {
 			slices.Sort(wantTo)
 			if got := w.sent(t); !slices.Equal(got, wantTo) {
 				t.Errorf("sent to %d addresses, want %d: %v", len(got), len(wantTo), got)
+			}
+			// and each summary links to the unit's live page on the site
+			for _, m := range w.messages(t) {
+				if strings.Contains(m.Subject, "người đã tham gia") && !strings.Contains(m.Text, "http://127.0.0.1:8080/#/don-vi") {
+					t.Errorf("summary to %s has no link to the unit page:\n%s", m.To, m.Text)
+				}
 			}
 		})
 	}

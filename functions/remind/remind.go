@@ -112,7 +112,7 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 				summaries = append(summaries, reminder{round: r, claim: "admin:" + a.Email, summary: true, out: o, msg: mail.Message{
 					To:      a.Email,
 					Subject: fmt.Sprintf("%s: %s — %d/%d người đã tham gia", u.Name, r.Title, len(took), u.Headcount),
-					Text:    summary(u, r, len(took), missing),
+					Text:    summary(u, r, len(took), missing, h.unitPage()),
 				}})
 			}
 		}
@@ -238,7 +238,15 @@ func closing(r contest.Round) string {
 	return r.ClosesAt.In(contest.ICT).Add(-time.Second).Format("15:04 ngày 02/01/2006")
 }
 
-func summary(u contest.Unit, r contest.Round, took int, missing []dynamo.RosterEntry) string {
+// unitPage is the site's page where unit admins follow their unit live.
+func (h *Handler) unitPage() string {
+	if h.siteURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(h.siteURL, "/") + "/#/don-vi"
+}
+
+func summary(u contest.Unit, r contest.Round, took int, missing []dynamo.RosterEntry, page string) string {
 	var b strings.Builder
 	rate := 0.0
 	if u.Headcount > 0 {
@@ -254,5 +262,8 @@ func summary(u contest.Unit, r contest.Round, took int, missing []dynamo.RosterE
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "Tuần thi kết thúc lúc %s. Đề nghị đơn vị đôn đốc để đạt 100%% CBCCVC tham gia.\n", closing(r))
+	if page != "" {
+		fmt.Fprintf(&b, "\nDanh sách được cập nhật liên tục tại %s (đăng nhập bằng email công vụ của quản trị đơn vị).\n", page)
+	}
 	return b.String()
 }
