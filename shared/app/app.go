@@ -70,11 +70,17 @@ type Build func(ctx context.Context, env *Env) (http.Handler, funcurl.EventHandl
 // Main runs a function: it builds it once per container and serves it until
 // the process ends. A function that cannot start logs why and exits non-zero.
 func Main(name string, sessionTTL time.Duration, build Build) {
-	log := lambdacontext.NewLogger()
-	if err := run(sessionTTL, build, log); err != nil {
-		log.Error(name+" stopped", "err", err)
-		os.Exit(1)
-	}
+	start(name, func(ctx context.Context, log *slog.Logger) error {
+		env, err := Load(ctx, sessionTTL, log)
+		if err != nil {
+			return err
+		}
+		h, events, err := build(ctx, env)
+		if err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+		return funcurl.StartWithEvents(h, events, log)
+	})
 }
 
 // BuildEvents makes the event handler of a function without a URL.
@@ -83,9 +89,7 @@ type BuildEvents func(ctx context.Context, env *Env) (funcurl.EventHandler, erro
 // MainEvents runs a function that only takes events (schedules): it has no
 // function URL and no token key (Env.TokenKey and Env.Signer are nil).
 func MainEvents(name string, build BuildEvents) {
-	log := lambdacontext.NewLogger()
-	err := func() error {
-		ctx := context.Background()
+	start(name, func(ctx context.Context, log *slog.Logger) error {
 		env, err := loadWithoutKey(ctx, log)
 		if err != nil {
 			return err
@@ -95,22 +99,15 @@ func MainEvents(name string, build BuildEvents) {
 			return fmt.Errorf("build: %w", err)
 		}
 		return funcurl.StartEvents(events, log)
-	}()
-	if err != nil {
+	})
+}
+
+// start runs a function's main with its logger; one that cannot start logs
+// why and exits non-zero.
+func start(name string, run func(ctx context.Context, log *slog.Logger) error) {
+	log := lambdacontext.NewLogger()
+	if err := run(context.Background(), log); err != nil {
 		log.Error(name+" stopped", "err", err)
 		os.Exit(1)
 	}
-}
-
-func run(sessionTTL time.Duration, build Build, log *slog.Logger) error {
-	ctx := context.Background()
-	env, err := Load(ctx, sessionTTL, log)
-	if err != nil {
-		return err
-	}
-	h, events, err := build(ctx, env)
-	if err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	return funcurl.StartWithEvents(h, events, log)
 }
