@@ -13,8 +13,7 @@ import (
 // target input, or a rule's constant input, as the detail of the event).
 type ScheduleDetail struct {
 	Contest string `json:"contest"`
-	Action  string `json:"action"` // "tally" (the default)
-	Slot    string `json:"slot"`   // the schedule's name
+	Action  string `json:"action"` // "tally" (the default); the schedule's other fields are not the tally's
 }
 
 // RoundOutcome says what the scheduled run did with one round.
