@@ -34,8 +34,8 @@ type Handler struct {
 }
 
 // NewHandler builds the handler.
-func NewHandler(s store, objects results.ObjectPutter, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{store: s, signer: signer, log: log, svc: results.NewService(s, objects, bucket, now, log)}
+func NewHandler(s store, objects results.ObjectPutter, bucket string, signer *token.Signer, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
+	return &Handler{store: s, signer: signer, log: log, svc: results.NewService(s, objects, bucket, grace, now, log)}
 }
 
 // Routes is the function's HTTP API.

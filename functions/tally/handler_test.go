@@ -45,6 +45,9 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// testGrace is the submit grace the tests' handler is given.
+const testGrace = time.Minute
+
 // tallyAPI is the tally function on a freshly seeded demo contest.
 type tallyAPI struct {
 	env    *testenv.Contest
@@ -60,7 +63,7 @@ func newTallyAPI(t *testing.T, log *slog.Logger) *tallyAPI {
 		log = testenv.Logger()
 	}
 	a := &tallyAPI{env: env, clock: &testClock{now: env.Now}}
-	a.h = NewHandler(env.Store, env.S3, env.Bucket, env.Signer, a.clock.Now, log)
+	a.h = NewHandler(env.Store, env.S3, env.Bucket, env.Signer, testGrace, a.clock.Now, log)
 	a.routes = a.h.Routes()
 	return a
 }
@@ -607,6 +610,204 @@ func submitPaper(t *testing.T, a *tallyAPI, r contest.Round, m contest.Member, c
 		t.Fatalf("SubmitPaper: ok %v, err %v", ok, err)
 	}
 	return res
+}
+
+// abandonPaper stores a paper m started in round r at start and left in
+// progress, with the first `right` questions answered right and the rest of
+// the first `answered` wrong, and the prediction saved (nil: none).
+func abandonPaper(t *testing.T, a *tallyAPI, r contest.Round, m contest.Member, start time.Time, answered, right int, prediction *int) *contest.Paper {
+	t.Helper()
+	ctx := context.Background()
+	bank, err := a.env.Banks.Load(ctx, demo.ContestID, r.BankID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, key, err := contest.Draw(bank, r.QuestionCount, rand.New(rand.NewPCG(11, 11)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = start.Truncate(time.Millisecond)
+	p := &contest.Paper{
+		ContestID: demo.ContestID, RoundID: r.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
+		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: r.BankID,
+		Items: items, Key: key, StartedAt: start, Deadline: r.Deadline(start), Answers: map[string]string{}, Status: contest.PaperInProgress,
+	}
+	if _, created, err := a.env.Store.CreatePaper(ctx, p); err != nil || !created {
+		t.Fatalf("CreatePaper: created %v, err %v", created, err)
+	}
+	answers := map[string]string{}
+	for i, it := range items[:answered] {
+		ans := key[i]
+		if i >= right {
+			ans = "ABCD"[(strings.IndexByte("ABCD", ans)+1)%4]
+		}
+		answers[it.QuestionID] = string(ans)
+	}
+	if err := a.env.Store.SaveAnswers(ctx, p, answers, prediction); err != nil {
+		t.Fatal(err)
+	}
+	p.Answers, p.SavedPrediction = answers, prediction
+	return p
+}
+
+// absentees are roster members with no paper in the round, in roster order.
+func absentees(t *testing.T, a *tallyAPI, r contest.Round, n int) []contest.Member {
+	t.Helper()
+	var out []contest.Member
+	for _, m := range demo.Roster() {
+		if !m.Has(contest.RoleParticipant) || m.Audience != r.Audience {
+			continue
+		}
+		papers, err := a.env.Store.ListPapers(context.Background(), demo.ContestID, r.ID, contest.ParticipantID(demo.ContestID, m.Email))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(papers) == 0 {
+			out = append(out, m)
+		}
+		if len(out) == n {
+			return out
+		}
+	}
+	t.Fatalf("fewer than %d roster members without a paper in %s", n, r.ID)
+	return nil
+}
+
+func TestTallyClosesOverduePapers(t *testing.T) {
+	a := newTallyAPI(t, nil)
+	ctx := context.Background()
+	closed, open := a.closedRound(), a.openRound()
+	prediction := 1234
+	// GIVEN last week two people started and closed the tab: one saved a
+	// prediction and 7 answers (5 right), the other 3 right answers only;
+	// this week one person abandoned a paper days ago and one is taking the
+	// quiz now
+	gone := absentees(t, a, closed, 2)
+	withPrediction := abandonPaper(t, a, closed, gone[0], closed.OpensAt.Add(26*time.Hour), 7, 5, &prediction)
+	noPrediction := abandonPaper(t, a, closed, gone[1], closed.OpensAt.Add(50*time.Hour), 3, 3, nil)
+	now := a.clock.Now()
+	this := absentees(t, a, open, 2)
+	var abandonedThisWeek, taking *contest.Paper
+	if open.OpensAt.Add(2 * time.Hour).Add(open.TimeLimit).Add(testGrace).Before(now) {
+		abandonedThisWeek = abandonPaper(t, a, open, this[0], open.OpensAt.Add(time.Hour), 2, 1, nil)
+	}
+	taking = abandonPaper(t, a, open, this[1], now.Add(-time.Second), 1, 1, nil)
+	before, err := a.env.Store.ListSubmitted(ctx, demo.ContestID, closed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// WHEN the organiser tallies last week's round
+	res := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
+	res.expect(t, http.StatusOK, "")
+	var body tallyResponse
+	res.decode(t, &body)
+
+	// the published ranking names people (the demo's names are unique)
+	entry := func(p *contest.Paper) (tally.PublicEntry, bool) {
+		i := slices.IndexFunc(body.Result.Ranking, func(e tally.PublicEntry) bool { return e.Name == p.Name })
+		if i < 0 {
+			return tally.PublicEntry{}, false
+		}
+		return body.Result.Ranking[i], true
+	}
+	limit := closed.TimeLimit.Milliseconds()
+	tests := []struct {
+		name           string
+		paper          *contest.Paper
+		wantCorrect    int
+		wantPrediction int
+	}{
+		{name: "a paper with a saved prediction is graded on its saved answers and prediction", paper: withPrediction, wantCorrect: 5, wantPrediction: prediction},
+		{name: "a paper without a saved prediction is graded with a prediction of 0", paper: noPrediction, wantCorrect: 3, wantPrediction: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+": it is in the ranking", func(t *testing.T) {
+			e, ok := entry(tt.paper)
+			if !ok {
+				t.Fatalf("paper %s is not in the ranking", tt.paper.ID())
+			}
+			if e.Correct != tt.wantCorrect || e.Total != closed.QuestionCount || e.Prediction != tt.wantPrediction || e.TimeTakenMs != limit {
+				t.Errorf("entry %+v; want %d/%d correct, prediction %d, the whole %d ms", e, tt.wantCorrect, closed.QuestionCount, tt.wantPrediction, limit)
+			}
+			if !e.SubmittedAt.Equal(tt.paper.Deadline) {
+				t.Errorf("submitted at %v, want the deadline %v", e.SubmittedAt, tt.paper.Deadline)
+			}
+		})
+		t.Run(tt.name+": the stored paper is submitted, marked automatic", func(t *testing.T) {
+			p, err := a.env.Store.GetPaper(ctx, demo.ContestID, tt.paper.Ref(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Status != contest.PaperSubmitted || p.Result == nil || !p.Result.Automatic || p.Result.Correct != tt.wantCorrect {
+				t.Errorf("stored paper status %s result %+v; want submitted, automatic, %d correct", p.Status, p.Result, tt.wantCorrect)
+			}
+		})
+	}
+	t.Run("the tally counts the closed papers with the submitted ones", func(t *testing.T) {
+		if got, want := body.Result.Papers, len(before)+2; got != want {
+			t.Errorf("papers %d, want %d (%d submitted + 2 closed)", got, want, len(before))
+		}
+	})
+	t.Run("the closed papers count in their units' participation", func(t *testing.T) {
+		for _, m := range gone {
+			r := a.call(t, http.MethodGet, "/rounds/"+closed.ID+"/units/"+m.UnitID+"/participation", a.organiser(t))
+			r.expect(t, http.StatusOK, "")
+			var got participation
+			r.decode(t, &got)
+			if !slices.Contains(emailsOf(got.TakenPart), m.Email) {
+				t.Errorf("%s is not on %s's taken-part list", m.Email, m.UnitID)
+			}
+		}
+	})
+	t.Run("another round's papers are left alone", func(t *testing.T) {
+		for _, p := range []*contest.Paper{abandonedThisWeek, taking} {
+			if p == nil {
+				continue
+			}
+			got, err := a.env.Store.GetPaper(ctx, demo.ContestID, p.Ref(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != contest.PaperInProgress {
+				t.Errorf("paper %s of %s is %s, want in progress", p.ID(), open.ID, got.Status)
+			}
+		}
+	})
+	t.Run("a second run closes nothing more and ranks the same", func(t *testing.T) {
+		again := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
+		again.expect(t, http.StatusOK, "")
+		var body2 tallyResponse
+		again.decode(t, &body2)
+		first, _ := json.Marshal(body.Result.Ranking)
+		second, _ := json.Marshal(body2.Result.Ranking)
+		if body2.Result.Papers != body.Result.Papers || !bytes.Equal(first, second) {
+			t.Errorf("second run: %d papers, same ranking %v; want %d and the same", body2.Result.Papers, bytes.Equal(first, second), body.Result.Papers)
+		}
+	})
+
+	// WHEN the organiser previews this week's round
+	a.call(t, http.MethodPost, "/rounds/"+open.ID+"/tally", a.organiser(t)).expect(t, http.StatusOK, "")
+	t.Run("a preview closes this week's overdue paper but not one still being taken", func(t *testing.T) {
+		if abandonedThisWeek != nil {
+			got, err := a.env.Store.GetPaper(ctx, demo.ContestID, abandonedThisWeek.Ref(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != contest.PaperSubmitted || got.Result == nil || got.Result.Correct != 1 || !got.Result.Automatic {
+				t.Errorf("abandoned paper status %s result %+v; want submitted automatically with 1 correct", got.Status, got.Result)
+			}
+		} else {
+			t.Log("this week's round opened too recently for a paper to be overdue; checking the paper being taken only")
+		}
+		got, err := a.env.Store.GetPaper(ctx, demo.ContestID, taking.Ref(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != contest.PaperInProgress {
+			t.Errorf("the paper being taken is %s, want in progress", got.Status)
+		}
+	})
 }
 
 func TestOrganisersPaperIsRankedButGetsNoPrize(t *testing.T) {

@@ -90,7 +90,7 @@ func run(nPapers, nUnits int, allCorrect float64) error {
 	}
 	fmt.Printf("\rGenerated %d papers in %s.%s\n", nPapers, time.Since(start).Round(time.Millisecond), "                    ")
 
-	svc := results.NewService(store, objects, name, nil, slog.New(slog.DiscardHandler))
+	svc := results.NewService(store, objects, name, 0, nil, slog.New(slog.DiscardHandler))
 	c, err := store.GetContest(ctx, contestID)
 	if err != nil {
 		return err

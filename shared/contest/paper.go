@@ -68,6 +68,9 @@ type Result struct {
 	TimeTakenMs int64     `json:"timeTakenMs"`
 	SubmittedAt time.Time `json:"submittedAt"`
 	Prediction  int       `json:"prediction"`
+	// Automatic: nobody submitted the paper; the server closed it at its
+	// deadline with what was saved (CloseOverdue).
+	Automatic bool `json:"automatic,omitempty"`
 }
 
 // AllCorrect reports whether every question was answered right.
@@ -218,6 +221,27 @@ func (p *Paper) CheckOpenForAnswers(now time.Time, grace time.Duration) error {
 		return fault.Closed("deadline_passed", "Đã hết thời gian làm bài; bài thi không thể nộp được nữa.")
 	}
 	return nil
+}
+
+// Overdue reports whether the paper is still in progress after its deadline
+// plus grace: nobody can submit it any more, so the server closes it
+// (CloseOverdue) rather than leave its participant without a result.
+func (p *Paper) Overdue(now time.Time, grace time.Duration) bool {
+	return p.Status == PaperInProgress && now.After(p.Deadline.Add(grace))
+}
+
+// CloseOverdue grades an overdue paper as the site's automatic submission at
+// the deadline would have: the saved answers and the saved prediction (0 when
+// none was saved, as the site records an empty prediction), submitted at the
+// deadline, so the time taken is the whole time allowed.
+func CloseOverdue(p *Paper) Result {
+	prediction := 0
+	if p.SavedPrediction != nil {
+		prediction = *p.SavedPrediction
+	}
+	r := Grade(p, p.Answers, prediction, p.Deadline)
+	r.Automatic = true
+	return r
 }
 
 // Merge returns the saved answers overlaid with the submitted ones.

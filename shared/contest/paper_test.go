@@ -573,6 +573,67 @@ func TestPaperCheckOpenForAnswers(t *testing.T) {
 	}
 }
 
+func TestPaperOverdue(t *testing.T) {
+	const grace = 30 * time.Second
+	tests := []struct {
+		name   string
+		status contest.PaperStatus
+		at     time.Duration // after the deadline
+		grace  time.Duration
+		want   bool
+	}{
+		{name: "a paper in progress before its deadline is not overdue", status: contest.PaperInProgress, at: -time.Minute, grace: grace},
+		{name: "a paper in progress within the grace is not overdue (it can still be submitted)", status: contest.PaperInProgress, at: grace / 2, grace: grace},
+		{name: "a paper in progress exactly at deadline plus grace is not overdue", status: contest.PaperInProgress, at: grace, grace: grace},
+		{name: "a paper in progress one nanosecond after deadline plus grace is overdue", status: contest.PaperInProgress, at: grace + time.Nanosecond, grace: grace, want: true},
+		{name: "with no grace a paper in progress one nanosecond late is overdue", status: contest.PaperInProgress, at: time.Nanosecond, want: true},
+		{name: "a submitted paper is never overdue", status: contest.PaperSubmitted, at: time.Hour, grace: grace},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := paperFixture()
+			p.Status = tt.status
+			if got := p.Overdue(p.Deadline.Add(tt.at), tt.grace); got != tt.want {
+				t.Errorf("Overdue(deadline%+v, grace %v) = %v, want %v", tt.at, tt.grace, got, tt.want)
+			}
+			// An overdue paper is exactly one that no longer takes answers while in progress.
+			open := p.CheckOpenForAnswers(p.Deadline.Add(tt.at), tt.grace) == nil
+			if tt.status == contest.PaperInProgress && open == tt.want {
+				t.Errorf("Overdue = %v but CheckOpenForAnswers says open = %v", tt.want, open)
+			}
+		})
+	}
+}
+
+func TestCloseOverdue(t *testing.T) {
+	// The fixture's key is "BDA" for items s003, s001, s002; its time limit 20 minutes.
+	pred := func(n int) *int { return &n }
+	tests := []struct {
+		name           string
+		answers        map[string]string
+		saved          *int
+		wantCorrect    int
+		wantPrediction int
+	}{
+		{name: "saved answers are graded with the saved prediction", answers: map[string]string{"s003": "B", "s001": "D", "s002": "B"}, saved: pred(1200), wantCorrect: 2, wantPrediction: 1200},
+		{name: "all saved answers right", answers: map[string]string{"s003": "B", "s001": "D", "s002": "A"}, saved: pred(0), wantCorrect: 3, wantPrediction: 0},
+		{name: "no prediction saved counts as 0, as on the site", answers: map[string]string{"s003": "B"}, wantCorrect: 1, wantPrediction: 0},
+		{name: "nothing saved scores 0 of 3", answers: nil, wantCorrect: 0, wantPrediction: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := paperFixture()
+			p.Answers, p.SavedPrediction = tt.answers, tt.saved
+			got := contest.CloseOverdue(p)
+			want := contest.Result{Correct: tt.wantCorrect, Total: 3, TimeTakenMs: (20 * time.Minute).Milliseconds(),
+				SubmittedAt: p.Deadline, Prediction: tt.wantPrediction, Automatic: true}
+			if got != want {
+				t.Errorf("CloseOverdue = %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
 func TestGrade(t *testing.T) {
 	// The fixture's key is "BDA" for items s003, s001, s002.
 	tests := []struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -41,6 +42,7 @@ type paperItem struct {
 	SubmittedAt   *int64            `dynamodbav:"submittedAt,omitempty"`
 	Prediction    *int              `dynamodbav:"prediction,omitempty"`
 	SavedPred     *int              `dynamodbav:"savedPrediction,omitempty"`
+	Automatic     bool              `dynamodbav:"automatic,omitempty"`
 }
 
 func marshal(item any) (map[string]types.AttributeValue, error) {
@@ -93,6 +95,7 @@ func fromPaperItem(contestID string, av map[string]types.AttributeValue) (*conte
 		if it.Prediction != nil {
 			p.Result.Prediction = *it.Prediction
 		}
+		p.Result.Automatic = it.Automatic
 	}
 	return p, nil
 }
@@ -204,6 +207,9 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 		Set(expression.Name("prediction"), expression.Value(r.Prediction)).
 		Set(expression.Name("GSI1PK"), expression.Value(rankingPK(p.ContestID, p.RoundID, RankingShard(p.ParticipantID)))).
 		Set(expression.Name("GSI1SK"), expression.Value(RankingSortKey(r, ref)))
+	if r.Automatic {
+		upd = upd.Set(expression.Name("automatic"), expression.Value(true))
+	}
 	if p.UnitID != "" {
 		upd = upd.Set(expression.Name("GSI2PK"), expression.Value(unitPK(p.ContestID, p.RoundID, p.UnitID))).
 			Set(expression.Name("GSI2SK"), expression.Value(ref.ID()))
@@ -243,6 +249,61 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 	done.Status, done.Answers, done.Result = contest.PaperSubmitted, answers, &r
 	return &done, true, nil
 }
+
+// ListOverdue returns a round's papers still in progress whose deadline is
+// before cutoff (the caller's clock minus the submit grace), for the tally to
+// close them (contest.CloseOverdue).
+//
+// No index lists papers in progress (it would cost every paper a write), so
+// this is a parallel, strongly consistent scan of the table filtered on the
+// server: it reads the whole table once (about 0.25 RCU per KB; docs/cost.md)
+// but returns only the overdue papers.
+func (s *Store) ListOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error) {
+	filter := expression.Name("PK").BeginsWith(paperPK(contestID, roundID, "")).
+		And(expression.Name("status").Equal(expression.Value(string(contest.PaperInProgress)))).
+		And(expression.Name("deadline").LessThan(expression.Value(cutoff.UnixMilli())))
+	expr, err := expression.NewBuilder().WithFilter(filter).Build()
+	if err != nil {
+		return nil, err
+	}
+	segments := make([][]*contest.Paper, scanSegments)
+	g, gctx := errgroup.WithContext(ctx)
+	for seg := range scanSegments {
+		g.Go(func() error {
+			p := dynamodb.NewScanPaginator(s.db, &dynamodb.ScanInput{
+				TableName: aws.String(s.table), Segment: aws.Int32(int32(seg)), TotalSegments: aws.Int32(scanSegments),
+				FilterExpression: expr.Filter(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+				ConsistentRead: aws.Bool(true), ReturnConsumedCapacity: s.capacity(),
+			})
+			for p.HasMorePages() {
+				out, err := p.NextPage(gctx)
+				if err != nil {
+					return err
+				}
+				s.meter.add(out.ConsumedCapacity, false)
+				for _, av := range out.Items {
+					paper, err := fromPaperItem(contestID, av)
+					if err != nil {
+						return err
+					}
+					segments[seg] = append(segments[seg], paper)
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("list overdue papers of %s: %w", roundID, err)
+	}
+	var out []*contest.Paper
+	for _, papers := range segments {
+		out = append(out, papers...)
+	}
+	return out, nil
+}
+
+// scanSegments is how many parts of the table ListOverdue scans at once.
+const scanSegments = 8
 
 // ImportSubmitted writes already-graded papers as they would be after
 // submission (index keys included), 25 to a batch, retrying what the server

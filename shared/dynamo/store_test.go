@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -179,5 +180,54 @@ func TestCodes(t *testing.T) {
 	}
 	if got, _ := s.GetCode(ctx, "c1", "a@hue.gov.vn", now.Add(2*time.Hour)); got != nil {
 		t.Fatalf("expired item must read as gone, got %+v", got)
+	}
+}
+
+func TestListOverdue(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	cutoff := time.Now().Truncate(time.Millisecond)
+	// paper builds a paper in progress for email, deadline relative to the cutoff.
+	paper := func(contestID, roundID, email string, deadline time.Duration) *contest.Paper {
+		p := samplePaper(contestID)
+		p.RoundID, p.Email = roundID, email
+		p.ParticipantID = contest.ParticipantID(contestID, email)
+		p.StartedAt, p.Deadline = cutoff.Add(deadline-10*time.Minute), cutoff.Add(deadline)
+		p.Answers = map[string]string{"s001": "B"}
+		return p
+	}
+	submitted := paper("c1", "tuan-1", "nop@hue.gov.vn", -time.Hour)
+	papers := []*contest.Paper{
+		paper("c1", "tuan-1", "qua-han@hue.gov.vn", -time.Hour),        // overdue
+		paper("c1", "tuan-1", "vua-qua@hue.gov.vn", -time.Millisecond), // overdue by a millisecond
+		paper("c1", "tuan-1", "dung-han@hue.gov.vn", 0),                // deadline at the cutoff: not before it
+		paper("c1", "tuan-1", "dang-lam@hue.gov.vn", 5*time.Minute),    // still being taken
+		paper("c1", "tuan-10", "tuan-khac@hue.gov.vn", -time.Hour),     // another round whose id starts alike
+		paper("c2", "tuan-1", "cuoc-thi-khac@hue.gov.vn", -time.Hour),  // another contest
+		submitted,
+	}
+	for _, p := range papers {
+		if _, ok, err := s.CreatePaper(ctx, p); err != nil || !ok {
+			t.Fatalf("CreatePaper %s: %v %v", p.Email, ok, err)
+		}
+	}
+	if _, _, err := s.SubmitPaper(ctx, submitted, submitted.Answers, contest.Grade(submitted, submitted.Answers, 3, submitted.Deadline)); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := s.ListOverdue(ctx, "c1", "tuan-1", cutoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emails []string
+	for _, p := range got {
+		emails = append(emails, p.Email)
+		if p.Status != contest.PaperInProgress || p.Answers["s001"] != "B" || len(p.Items) != 2 || p.Key != "BA" {
+			t.Errorf("overdue paper %s read as %+v; want it whole, in progress", p.Email, p)
+		}
+	}
+	slices.Sort(emails)
+	if want := []string{"qua-han@hue.gov.vn", "vua-qua@hue.gov.vn"}; !slices.Equal(emails, want) {
+		t.Errorf("ListOverdue = %v, want %v", emails, want)
 	}
 }

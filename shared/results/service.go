@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
@@ -32,6 +33,8 @@ type Store interface {
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error)
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
+	ListOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
+	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
 }
 
@@ -46,17 +49,19 @@ type Service struct {
 	store  Store
 	s3     ObjectPutter
 	bucket string
+	grace  time.Duration
 	now    func() time.Time
 	log    *slog.Logger
 }
 
-// NewService builds the service; now is the clock that decides whether a
-// round has closed.
-func NewService(s Store, objects ObjectPutter, bucket string, now func() time.Time, log *slog.Logger) *Service {
+// NewService builds the service; grace is the grade function's submit grace
+// (papers in progress past deadline plus grace are closed before a tally);
+// now is the clock that decides whether a round has closed.
+func NewService(s Store, objects ObjectPutter, bucket string, grace time.Duration, now func() time.Time, log *slog.Logger) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, s3: objects, bucket: bucket, now: now, log: log}
+	return &Service{store: s, s3: objects, bucket: bucket, grace: grace, now: now, log: log}
 }
 
 // Now is the service's clock.
@@ -88,10 +93,15 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	}
 	var tm Timings
 	t0 := time.Now()
+	closed, err := s.closeOverdue(ctx, c.ID, r.ID)
+	if err != nil {
+		return Tallied{}, err
+	}
 	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
 	if err != nil {
 		return Tallied{}, err
 	}
+	papers = withClosed(papers, closed)
 	for i := range papers {
 		papers[i].Audience = r.Audience
 	}
@@ -141,6 +151,66 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "readMs", out.Timings.Read.Milliseconds(),
 		"computeMs", out.Timings.Compute.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
 	return out, nil
+}
+
+// closeOverdue grades the round's papers nobody submitted before their
+// deadline plus grace (a closed tab, a lost connection), as the site's
+// automatic submission would have (contest.CloseOverdue), so that everyone who
+// started has a result, in the ranking and in their unit's participation. It
+// returns the papers it closed.
+func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error) {
+	overdue, err := s.store.ListOverdue(ctx, contestID, roundID, s.now().Add(-s.grace))
+	if err != nil {
+		return nil, err
+	}
+	closed := make([]contest.Submitted, len(overdue))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, p := range overdue {
+		g.Go(func() error {
+			// A paper someone else closed (the quiz function, when its owner
+			// came back) answers with its stored result.
+			stored, _, err := s.store.SubmitPaper(gctx, p, p.Answers, contest.CloseOverdue(p))
+			if err != nil {
+				return fmt.Errorf("close overdue paper %s: %w", p.ID(), err)
+			}
+			closed[i] = submitted(stored)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if len(closed) > 0 {
+		s.log.Info("overdue papers closed", "contest", contestID, "round", roundID, "papers", len(closed))
+	}
+	return closed, nil
+}
+
+// submitted is a graded paper as the ranking index lists it.
+func submitted(p *contest.Paper) contest.Submitted {
+	r := p.Result
+	return contest.Submitted{PaperID: p.ID(), ParticipantID: p.ParticipantID, Name: p.Name, UnitID: p.UnitID,
+		Audience: p.Audience, Attempt: p.Attempt, Correct: r.Correct, Total: r.Total, Prediction: r.Prediction,
+		TimeTakenMs: r.TimeTakenMs, SubmittedAt: r.SubmittedAt}
+}
+
+// withClosed adds the papers just closed to those read from the ranking
+// index, which is eventually consistent and may not list them yet.
+func withClosed(papers, closed []contest.Submitted) []contest.Submitted {
+	if len(closed) == 0 {
+		return papers
+	}
+	listed := make(map[string]bool, len(papers))
+	for _, p := range papers {
+		listed[p.PaperID] = true
+	}
+	for _, p := range closed {
+		if !listed[p.PaperID] {
+			papers = append(papers, p)
+		}
+	}
+	return papers
 }
 
 // ToDateID is the folder of the contest-to-date artefacts under results/<contest>/.
