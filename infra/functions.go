@@ -25,9 +25,10 @@ const (
 	noTable tableAccess = iota
 	// readTable: GetItem, Query, Scan… on the table and its indexes.
 	readTable
-	// readTablePutPapers: readTable, plus PutItem on paper items only (their
-	// partition keys, C#<contest>#R#<round>#P#<participant>).
-	readTablePutPapers
+	// readTableWritePapers: readTable, plus PutItem and UpdateItem on paper
+	// items only (their partition keys, C#<contest>#R#<round>#P#<participant>):
+	// starting papers, and closing overdue ones.
+	readTableWritePapers
 	// readTableClaimReminders: readTable, plus PutItem and DeleteItem on
 	// reminder claims only (C#<contest>#R#<round>#REMIND#<slot>).
 	readTableClaimReminders
@@ -63,7 +64,7 @@ type Access struct {
 // without an entry gets nothing but its logs (and the stack test fails).
 var Grants = map[string]Access{
 	"auth":  {Table: readWriteTable, TokenKey: true, SendMail: true},
-	"quiz":  {Table: readTablePutPapers, ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
+	"quiz":  {Table: readTableWritePapers, ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
 	"grade": {Table: readWriteTable, TokenKey: true},
 	// The tally reads papers and rosters and marks rounds published; it reads
 	// and writes published results only (it reads the previous units.json,
@@ -184,11 +185,11 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 	switch a.Table {
 	case readTable:
 		h.Table.GrantReadData(fn)
-	case readTablePutPapers:
+	case readTableWritePapers:
 		h.Table.GrantReadData(fn)
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String("PutPapersOnly"),
-			Actions:    jsii.Strings("dynamodb:PutItem"),
+			Sid:        jsii.String("WritePapersOnly"),
+			Actions:    jsii.Strings("dynamodb:PutItem", "dynamodb:UpdateItem"),
 			Resources:  jsii.Strings(*h.Table.TableArn()),
 			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{paperPartitions}}},
 		}))

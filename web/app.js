@@ -421,7 +421,7 @@ function renderRounds() {
         (r.attempts || 1) > 1 && mine ? `(Tính bài tốt nhất; đã dùng ${mine.used}/${r.attempts} lượt.) ` : '',
         h('a', { href: '#/ket-qua/' + encodeURIComponent(known.paperId), text: 'Xem kết quả' })));
     } else if (mine && mine.expired && !mine.submitted && !(cur && cur.roundId === r.id)) {
-      action.append(h('p', { class: 'muted', text: 'Bài thi của bạn đã hết giờ mà chưa được nộp nên không có kết quả.' }));
+      action.append(h('p', { class: 'muted', text: 'Bài thi của bạn đã hết giờ mà chưa được nộp. Hệ thống sẽ chấm theo các câu trả lời đã lưu; tải lại trang sau ít phút để xem kết quả.' }));
     }
 
     if (status === 'open') {
@@ -827,6 +827,7 @@ function setResult(entry) {
   if (resultNotice) notes.push(resultNotice);
   resultNotice = '';
   if (entry.meta && entry.meta.auto) notes.push('Bài được nộp tự động khi hết giờ.');
+  else if (r.automatic) notes.push('Bài chưa được nộp khi hết giờ nên hệ thống đã chấm theo các câu trả lời đã lưu (dự đoán chưa lưu được ghi nhận là 0).');
   if (entry.meta && entry.meta.predictionDefaulted) notes.push('Bạn chưa trả lời câu hỏi dự đoán trước khi hết giờ nên dự đoán được ghi nhận là 0.');
   if (entry.meta && entry.meta.predictionSaved) notes.push('Ô dự đoán để trống khi hết giờ nên dự đoán đã lưu trước đó được ghi nhận.');
   note.textContent = notes.join(' ');

@@ -23,6 +23,7 @@ type store interface {
 	CreatePaper(ctx context.Context, p *contest.Paper) (*contest.Paper, bool, error)
 	ListPapers(ctx context.Context, contestID, roundID, participantID string) ([]*contest.Paper, error)
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
+	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
 }
 
 type bankLoader interface {
@@ -185,6 +186,9 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*
 			if h.active(p, now) {
 				return p, false, nil
 			}
+			if _, err := h.settle(ctx, p); err != nil {
+				return nil, false, err
+			}
 		}
 		next = len(papers) + 1
 	}
@@ -203,6 +207,9 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*
 		if created || h.active(stored, now) {
 			return stored, created, nil
 		}
+		if _, err := h.settle(ctx, stored); err != nil {
+			return nil, false, err
+		}
 		next = stored.Attempt + 1
 	}
 	return nil, false, fault.Conflict("start_conflict", "Không thể bắt đầu bài thi lúc này; vui lòng thử lại.")
@@ -217,6 +224,24 @@ func attemptsUsed(r contest.Round) error {
 
 func (h *Handler) active(p *contest.Paper, now time.Time) bool {
 	return p.Status == contest.PaperInProgress && !now.After(p.Deadline.Add(h.grace))
+}
+
+// settle closes a paper left in progress past its deadline and grace (its
+// owner closed the tab before the site's automatic submission) as that
+// submission would have (contest.CloseOverdue), so its owner sees a result
+// rather than a paper nobody can submit; other papers are returned as they are.
+func (h *Handler) settle(ctx context.Context, p *contest.Paper) (*contest.Paper, error) {
+	if !p.Overdue(h.now(), h.grace) {
+		return p, nil
+	}
+	stored, closed, err := h.store.SubmitPaper(ctx, p, p.Answers, contest.CloseOverdue(p))
+	if err != nil {
+		return nil, err
+	}
+	if closed {
+		h.log.Info("overdue paper closed", "paper", p.ID(), "correct", stored.Result.Correct)
+	}
+	return stored, nil
 }
 
 func (h *Handler) newPaper(c *token.Claims, round contest.Round, bank *contest.Bank, attempt int, now time.Time) (*contest.Paper, error) {
@@ -267,6 +292,10 @@ func (h *Handler) myPapers(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]paperSummary, 0, len(papers))
 	for _, p := range papers {
+		if p, err = h.settle(r.Context(), p); err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
 		s := paperSummary{ID: p.ID(), Attempt: p.Attempt, Status: p.Status, StartedAt: p.StartedAt.In(contest.ICT), Deadline: p.Deadline.In(contest.ICT)}
 		if p.Result != nil {
 			res := *p.Result
@@ -294,6 +323,9 @@ func (h *Handler) getPaper(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := h.store.GetPaper(r.Context(), claims.Contest, ref, true)
+	if err == nil {
+		p, err = h.settle(r.Context(), p)
+	}
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return

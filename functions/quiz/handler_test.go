@@ -707,3 +707,121 @@ func TestListingMyPapersInARound(t *testing.T) {
 		})
 	}
 }
+
+// abandon starts a paper for email in round and saves answers to its first
+// `answered` questions, the first `right` of them right, and the prediction
+// (nil: none), as autosave would; then its owner closes the tab.
+func (q *quizAPI) abandon(t *testing.T, email string, round contest.Round, answered, right int, prediction *int) *contest.Paper {
+	t.Helper()
+	res := q.start(t, q.env.TokenFor(t, email), round.ID)
+	res.expect(t, http.StatusCreated, "")
+	p := q.stored(t, paperIDOf(t, res))
+	answers := map[string]string{}
+	for i, it := range p.Items[:answered] {
+		a := p.Key[i]
+		if i >= right {
+			a = "ABCD"[(strings.IndexByte("ABCD", a)+1)%4]
+		}
+		answers[it.QuestionID] = string(a)
+	}
+	if err := q.env.Store.SaveAnswers(context.Background(), p, answers, prediction); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
+	env := testenv.SeededContest(t)
+	q := newQuizAPI(t, env)
+	round := env.OpenRound()
+	roster := demo.Roster()
+	prediction := 77
+	// GIVEN three people who started this week's paper, saved some answers and left
+	reader, lister, starter := roster[13].Email, roster[14].Email, roster[15].Email
+	read := q.abandon(t, reader, round, 5, 3, &prediction)
+	listed := q.abandon(t, lister, round, 2, 2, nil)
+	restarted := q.abandon(t, starter, round, 1, 0, nil)
+	limit := round.TimeLimit.Milliseconds()
+
+	resultOf := func(t *testing.T, res apiResult) contest.Result {
+		t.Helper()
+		p, _ := res.json["paper"].(map[string]any)
+		data, _ := json.Marshal(p["result"])
+		var r contest.Result
+		if p["status"] != "submitted" || json.Unmarshal(data, &r) != nil {
+			t.Fatalf("paper status %v result %s; want submitted with a result", p["status"], data)
+		}
+		return r
+	}
+	checkClosed := func(t *testing.T, r contest.Result, p *contest.Paper, correct, prediction int) {
+		t.Helper()
+		if r.Correct != correct || r.Total != round.QuestionCount || r.Prediction != prediction || !r.Automatic ||
+			r.TimeTakenMs != limit || !r.SubmittedAt.Equal(p.Deadline) {
+			t.Errorf("result %+v; want %d/%d, prediction %d, automatic, the whole %d ms, submitted at the deadline %v",
+				r, correct, round.QuestionCount, prediction, limit, p.Deadline)
+		}
+		stored := q.stored(t, p.ID())
+		if stored.Status != contest.PaperSubmitted || stored.Result == nil || *stored.Result != (contest.Result{
+			Correct: r.Correct, Total: r.Total, TimeTakenMs: r.TimeTakenMs, SubmittedAt: stored.Result.SubmittedAt, Prediction: r.Prediction, Automatic: true}) {
+			t.Errorf("stored paper %s: status %s result %+v; want the result returned", p.ID(), stored.Status, stored.Result)
+		}
+	}
+
+	t.Run("within the grace the paper is still in progress (it can still be submitted)", func(t *testing.T) {
+		q.clock.Set(read.Deadline.Add(testGrace))
+		res := q.get(t, env.TokenFor(t, reader), read.ID())
+		res.expect(t, http.StatusOK, "")
+		if p, _ := res.json["paper"].(map[string]any); p["status"] != "in_progress" || p["result"] != nil {
+			t.Errorf("paper %v; want in progress without a result", p)
+		}
+	})
+
+	q.clock.Set(read.Deadline.Add(testGrace + time.Second))
+	t.Run("reading it after the grace closes it on the saved answers and prediction", func(t *testing.T) {
+		// concurrent reads (two tabs, a retry) agree on one result
+		results := make([]apiResult, 8)
+		var wg sync.WaitGroup
+		for i := range results {
+			wg.Go(func() {
+				status, header, raw := serve(q.routes, http.MethodGet, "/papers/"+read.ID(), env.TokenFor(t, reader), "")
+				results[i] = apiResult{status: status, header: header, raw: raw}
+				_ = json.Unmarshal(raw, &results[i].json)
+			})
+		}
+		wg.Wait()
+		for _, res := range results {
+			res.expect(t, http.StatusOK, "")
+			checkClosed(t, resultOf(t, res), read, 3, prediction)
+			checkNoKeyLeak(t, res.json, read.Key)
+		}
+	})
+	t.Run("listing one's papers closes an overdue one, with a prediction of 0 when none was saved", func(t *testing.T) {
+		res := callAPI(t, q.routes, http.MethodGet, "/rounds/"+round.ID+"/papers", env.TokenFor(t, lister))
+		res.expect(t, http.StatusOK, "")
+		var body struct{ Papers []paperSummary }
+		if err := json.Unmarshal(res.raw, &body); err != nil {
+			t.Fatal(err)
+		}
+		if len(body.Papers) != 1 || body.Papers[0].Status != contest.PaperSubmitted || body.Papers[0].Result == nil {
+			t.Fatalf("papers %+v; want the one paper, submitted", body.Papers)
+		}
+		checkClosed(t, *body.Papers[0].Result, listed, 2, 0)
+	})
+	t.Run("starting again after the grace closes the paper and says the attempt is used", func(t *testing.T) {
+		q.start(t, env.TokenFor(t, starter), round.ID).expect(t, http.StatusConflict, "attempts_used")
+		stored := q.stored(t, restarted.ID())
+		if stored.Status != contest.PaperSubmitted || stored.Result == nil || !stored.Result.Automatic || stored.Result.Correct != 0 {
+			t.Errorf("paper status %s result %+v; want closed automatically with 0 correct", stored.Status, stored.Result)
+		}
+	})
+	t.Run("reading a closed paper again changes nothing", func(t *testing.T) {
+		before := q.stored(t, read.ID())
+		q.clock.Set(read.Deadline.Add(time.Hour))
+		res := q.get(t, env.TokenFor(t, reader), read.ID())
+		res.expect(t, http.StatusOK, "")
+		checkClosed(t, resultOf(t, res), read, 3, prediction)
+		if after := q.stored(t, read.ID()); *after.Result != *before.Result {
+			t.Errorf("result changed from %+v to %+v", before.Result, after.Result)
+		}
+	})
+}

@@ -93,9 +93,14 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	}
 	var tm Timings
 	t0 := time.Now()
-	closed, err := s.closeOverdue(ctx, c.ID, r.ID)
-	if err != nil {
-		return Tallied{}, err
+	var closed []contest.Submitted
+	if publish {
+		// A final tally counts every paper; a preview of an open round
+		// ranks what was submitted so far (owners who come back get their
+		// overdue papers closed by the quiz function).
+		if closed, err = s.closeOverdue(ctx, c.ID, r.ID); err != nil {
+			return Tallied{}, err
+		}
 	}
 	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
 	if err != nil {
