@@ -25,13 +25,6 @@ const (
 	noTable tableAccess = iota
 	// readTable: GetItem, Query, Scan… on the table and its indexes.
 	readTable
-	// readTableWritePapers: readTable, plus PutItem and UpdateItem on paper
-	// items only (their partition keys, C#<contest>#R#<round>#P#<participant>):
-	// starting papers, and closing overdue ones.
-	readTableWritePapers
-	// readTableClaimReminders: readTable, plus PutItem and DeleteItem on
-	// reminder claims only (C#<contest>#R#<round>#REMIND#<slot>).
-	readTableClaimReminders
 	// readWriteTable: readTable plus PutItem, UpdateItem, DeleteItem, BatchWriteItem.
 	readWriteTable
 )
@@ -39,6 +32,12 @@ const (
 // Access is what one function may do; nothing else is granted.
 type Access struct {
 	Table tableAccess
+	// PaperWrites are DynamoDB actions (besides Table) allowed on paper items
+	// only: their partition keys, C#<contest>#R#<round>#P#<participant>.
+	PaperWrites []string
+	// ClaimWrites are DynamoDB actions (besides Table) allowed on reminder
+	// claims only: C#<contest>#R#<round>#REMIND#<slot>.
+	ClaimWrites []string
 	// ReadPrefixes, WritePrefixes and DeletePrefixes are data-bucket
 	// prefixes (platform.Prefix*) the function may get objects from (and
 	// presign downloads for), put objects under (and presign uploads for), or
@@ -63,17 +62,21 @@ type Access struct {
 // to read to review the stack's permissions. A function of platform.Functions
 // without an entry gets nothing but its logs (and the stack test fails).
 var Grants = map[string]Access{
-	"auth":  {Table: readWriteTable, TokenKey: true, SendMail: true},
-	"quiz":  {Table: readTableWritePapers, ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
+	"auth": {Table: readWriteTable, TokenKey: true, SendMail: true},
+	// Quiz starts papers and closes overdue ones when their owner comes back.
+	"quiz": {Table: readTable, PaperWrites: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
+		ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
 	"grade": {Table: readWriteTable, TokenKey: true},
 	// The tally reads papers and rosters and marks rounds published; it reads
 	// and writes published results only (it reads the previous units.json,
 	// which may be missing).
 	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults}, WritePrefixes: []string{platform.PrefixResults},
 		ListBucket: true, TokenKey: true},
-	// Remind reads rosters and papers, claims each reminder (one item per
-	// person, round and slot) and sends the e-mails; no bucket, no token key.
-	"remind": {Table: readTableClaimReminders, SendMail: true},
+	// Remind reads rosters and papers, closes overdue papers (someone who
+	// left has taken part), claims each reminder (one item per person, round
+	// and slot) and sends the e-mails; no bucket, no token key.
+	"remind": {Table: readTable, PaperWrites: []string{"dynamodb:UpdateItem"},
+		ClaimWrites: []string{"dynamodb:PutItem", "dynamodb:DeleteItem"}, SendMail: true},
 	// Clips presigns uploads (POST and multipart) and downloads under clips/,
 	// checks each upload on its ObjectCreated notification (reads it, deletes
 	// what fails) and keeps clips and jury scores in the table.
@@ -86,8 +89,7 @@ var Grants = map[string]Access{
 // docs/data-model.md), the only items the quiz function writes.
 const paperPartitions = "C#*#R#*#P#*"
 
-// reminderPartitions matches the partition keys of reminder claims, the only
-// items the remind function writes.
+// reminderPartitions matches the partition keys of reminder claims.
 const reminderPartitions = "C#*#R#*#REMIND#*"
 
 // constructID is a function's name as a construct id: "auth" → "Auth"
@@ -185,24 +187,25 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 	switch a.Table {
 	case readTable:
 		h.Table.GrantReadData(fn)
-	case readTableWritePapers:
-		h.Table.GrantReadData(fn)
-		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String("WritePapersOnly"),
-			Actions:    jsii.Strings("dynamodb:PutItem", "dynamodb:UpdateItem"),
-			Resources:  jsii.Strings(*h.Table.TableArn()),
-			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{paperPartitions}}},
-		}))
-	case readTableClaimReminders:
-		h.Table.GrantReadData(fn)
-		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String("ClaimRemindersOnly"),
-			Actions:    jsii.Strings("dynamodb:PutItem", "dynamodb:DeleteItem"),
-			Resources:  jsii.Strings(*h.Table.TableArn()),
-			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{reminderPartitions}}},
-		}))
 	case readWriteTable:
 		h.Table.GrantReadWriteData(fn)
+	}
+	for _, w := range []struct {
+		sid, partitions string
+		actions         []string
+	}{
+		{"WritePapersOnly", paperPartitions, a.PaperWrites},
+		{"ClaimRemindersOnly", reminderPartitions, a.ClaimWrites},
+	} {
+		if len(w.actions) == 0 {
+			continue
+		}
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String(w.sid),
+			Actions:    jsii.Strings(w.actions...),
+			Resources:  jsii.Strings(*h.Table.TableArn()),
+			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{w.partitions}}},
+		}))
 	}
 	for _, p := range a.ReadPrefixes {
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -497,24 +497,36 @@ func TestLeastPrivilege(t *testing.T) {
 			// GIVEN the function's Grants entry WHEN synthesized THEN its role allows:
 			got := s.actionsOf(t, f.Name)
 			has := func(action string) bool { return len(got[action]) > 0 }
-			if has("dynamodb:PutItem") != (a.Table == readWriteTable || a.Table == readTableWritePapers || a.Table == readTableClaimReminders) ||
-				has("dynamodb:UpdateItem") != (a.Table == readWriteTable || a.Table == readTableWritePapers) ||
-				has("dynamodb:DeleteItem") != (a.Table == readWriteTable || a.Table == readTableClaimReminders) ||
-				has("dynamodb:GetItem") != (a.Table != noTable) {
+			if has("dynamodb:GetItem") != (a.Table != noTable) {
 				t.Errorf("table actions %v do not match access %d", keys(got, "dynamodb:"), a.Table)
 			}
-			if a.Table == readTableWritePapers {
-				for _, st := range append(got["dynamodb:PutItem"], got["dynamodb:UpdateItem"]...) {
-					if !strings.Contains(jsonOf(st.st["Condition"]), `"dynamodb:LeadingKeys":["`+paperPartitions+`"]`) {
-						t.Errorf("a write without the papers-only condition: %s", jsonOf(st.st))
+			// each write is either the whole table's (readWriteTable) or
+			// limited to the partitions its Grants entry names
+			for _, action := range []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} {
+				var want []string
+				if slices.Contains(a.PaperWrites, action) {
+					want = append(want, paperPartitions)
+				}
+				if slices.Contains(a.ClaimWrites, action) {
+					want = append(want, reminderPartitions)
+				}
+				var scoped []string
+				whole := false
+				for _, st := range got[action] {
+					cond := jsonOf(st.st["Condition"])
+					switch {
+					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+paperPartitions+`"]`):
+						scoped = append(scoped, paperPartitions)
+					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+reminderPartitions+`"]`):
+						scoped = append(scoped, reminderPartitions)
+					case cond == "null" || cond == "":
+						whole = true
+					default:
+						t.Errorf("%s with an unexpected condition: %s", action, jsonOf(st.st))
 					}
 				}
-			}
-			if a.Table == readTableClaimReminders {
-				for _, st := range append(got["dynamodb:PutItem"], got["dynamodb:DeleteItem"]...) {
-					if !strings.Contains(jsonOf(st.st["Condition"]), `"dynamodb:LeadingKeys":["`+reminderPartitions+`"]`) {
-						t.Errorf("a write without the reminder-claims-only condition: %s", jsonOf(st.st))
-					}
+				if whole != (a.Table == readWriteTable) || (a.Table != readWriteTable && !slices.Equal(scoped, want)) {
+					t.Errorf("%s: whole table %v, limited to %v; want whole table %v, limited to %v", action, whole, scoped, a.Table == readWriteTable, want)
 				}
 			}
 			checkPrefixes(t, got["s3:GetObject"], a.ReadPrefixes)

@@ -21,6 +21,7 @@ type store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	ListRoster(ctx context.Context, contestID, unitID string) ([]dynamo.RosterEntry, error)
 	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]dynamo.UnitPaper, error)
+	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
 	reminderStore
 }
 
@@ -35,21 +36,22 @@ type Handler struct {
 	mail      mail.Sender
 	mailEvery time.Duration // the pace of e-mails
 	siteURL   string
+	grace     time.Duration // the submit grace: papers past deadline plus grace are closed first
 	now       func() time.Time
 	log       *slog.Logger
 }
 
 // NewHandler builds the handler: e-mails go through sender at most rate a
-// second (config.DefaultMailRate when 0), with links to siteURL; now is the
-// clock (time.Now when nil).
-func NewHandler(s store, sender mail.Sender, rate int, siteURL string, now func() time.Time, log *slog.Logger) *Handler {
+// second (config.DefaultMailRate when 0), with links to siteURL; grace is the
+// submit grace; now is the clock (time.Now when nil).
+func NewHandler(s store, sender mail.Sender, rate int, siteURL string, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
 	if rate <= 0 {
 		rate = config.DefaultMailRate
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, mail: sender, mailEvery: time.Second / time.Duration(rate), siteURL: siteURL, now: now, log: log}
+	return &Handler{store: s, mail: sender, mailEvery: time.Second / time.Duration(rate), siteURL: siteURL, grace: grace, now: now, log: log}
 }
 
 // Detail is what a reminder schedule sends (platform.Schedule.Detail).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,6 +22,9 @@ import (
 // eventsDir holds the function's sample events (events/remind/*.json).
 const eventsDir = "../../events/remind"
 
+// testGrace is the submit grace the handler is given.
+const testGrace = time.Minute
+
 // world is a seeded contest, the handler on it and its outbox.
 type world struct {
 	c      *testenv.Contest
@@ -32,7 +36,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	c := testenv.SeededContest(t)
 	box := t.TempDir()
-	h := NewHandler(c.Store, mail.Outbox{Dir: box}, 1000, "http://127.0.0.1:8080", func() time.Time { return c.Now }, testenv.Logger())
+	h := NewHandler(c.Store, mail.Outbox{Dir: box}, 1000, "http://127.0.0.1:8080", testGrace, func() time.Time { return c.Now }, testenv.Logger())
 	return &world{c: c, h: h, outbox: box}
 }
 
@@ -171,6 +175,103 @@ func TestSampleEvents(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startPaper stores a paper m started in round at start, with one right
+// answer saved, still in progress.
+func (w *world) startPaper(t *testing.T, m contest.Member, round contest.Round, start time.Time) *contest.Paper {
+	t.Helper()
+	ctx := context.Background()
+	bank, err := w.c.Banks.Load(ctx, demo.ContestID, round.BankID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, key, err := contest.Draw(bank, round.QuestionCount, rand.New(rand.NewPCG(3, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = start.Truncate(time.Millisecond)
+	p := &contest.Paper{
+		ContestID: demo.ContestID, RoundID: round.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
+		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: round.BankID,
+		Items: items, Key: key, StartedAt: start, Deadline: round.Deadline(start),
+		Answers: map[string]string{items[0].QuestionID: key[:1]}, Status: contest.PaperInProgress,
+	}
+	if _, ok, err := w.c.Store.CreatePaper(ctx, p); err != nil || !ok {
+		t.Fatalf("CreatePaper: %v %v", ok, err)
+	}
+	return p
+}
+
+func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
+	w := newWorld(t)
+	round := w.c.OpenRound()
+	_, missing := w.expected(t)
+	member := func(email string) contest.Member {
+		i := slices.IndexFunc(demo.Roster(), func(m contest.Member) bool { return m.Email == email })
+		return demo.Roster()[i]
+	}
+	var people []contest.Member // missing, and not unit admins (who get a summary anyway)
+	for _, e := range missing {
+		if m := member(e); !m.Has(contest.RoleUnitAdmin) {
+			people = append(people, m)
+		}
+	}
+	if len(people) < 2 {
+		t.Fatalf("%d people missing in the demo: nothing to test", len(people))
+	}
+	// GIVEN one person left a paper whose time ran out two minutes before
+	// the grace, and another is taking the quiz right now
+	left, taking := people[0], people[1]
+	abandoned := w.startPaper(t, left, round, w.c.Now.Add(-round.TimeLimit-testGrace-2*time.Minute))
+	w.startPaper(t, taking, round, w.c.Now.Add(-time.Minute))
+	unit := slices.IndexFunc(demo.Units(), func(u contest.Unit) bool { return u.ID == left.UnitID })
+
+	// WHEN the last day's reminders run
+	raw, err := os.ReadFile(filepath.Join(eventsDir, "reminder-last-day.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := w.h.HandleEvent(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := out.(Result)
+
+	t.Run("the paper left past its time is closed on its saved answers", func(t *testing.T) {
+		p, err := w.c.Store.GetPaper(context.Background(), demo.ContestID, abandoned.Ref(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Status != contest.PaperSubmitted || p.Result == nil || !p.Result.Automatic || p.Result.Correct != 1 {
+			t.Errorf("paper status %s result %+v; want closed automatically with 1 correct", p.Status, p.Result)
+		}
+		if len(res.Reminders) != 1 || res.Reminders[0].Closed != 1 {
+			t.Errorf("outcome %+v; want one paper closed", res.Reminders)
+		}
+	})
+	t.Run("who left is not reminded; who is taking the quiz still is", func(t *testing.T) {
+		sent := w.sent(t)
+		if slices.Contains(sent, left.Email) {
+			t.Errorf("%s, whose paper was closed, was reminded", left.Email)
+		}
+		if !slices.Contains(sent, taking.Email) {
+			t.Errorf("%s, who has not submitted yet, was not reminded", taking.Email)
+		}
+	})
+	t.Run("the unit admin's summary counts who left as taken part", func(t *testing.T) {
+		u := demo.Units()[unit]
+		for _, m := range w.messages(t) {
+			if !strings.HasPrefix(m.Subject, u.Name+":") {
+				continue
+			}
+			if strings.Contains(m.Text, left.Email) || strings.Contains(m.Text, left.Name) {
+				t.Errorf("summary for %s lists %s as not taken part:\n%s", u.Name, left.Email, m.Text)
+			}
+			return
+		}
+		t.Errorf("no summary for %s", u.Name)
+	})
 }
 
 func TestMalformedEventsAreRejected(t *testing.T) {

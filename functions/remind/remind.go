@@ -22,6 +22,7 @@ type RemindOutcome struct {
 	Summaries int    `json:"summaries"`
 	Skipped   int    `json:"skipped"` // already sent in this slot
 	Failed    int    `json:"failed"`  // not sent; the claim is released for the next run
+	Closed    int    `json:"closed"`  // overdue papers closed before counting who took part
 	Remaining int    `json:"remaining,omitempty"`
 }
 
@@ -75,6 +76,17 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 	for i, r := range open {
 		o := &outcomes[i]
 		*o = RemindOutcome{Round: r.ID, Slot: slot}
+		// Someone who started and left (a closed tab) has taken part: their
+		// paper is closed on what they saved, as the final tally would.
+		closed, err := h.store.CloseOverdue(ctx, c.ID, r.ID, now.Add(-h.grace))
+		if err != nil {
+			return nil, err
+		}
+		o.Closed = len(closed)
+		closedIn := map[string][]string{} // unit → e-mails; the unit index may not list them yet
+		for _, p := range closed {
+			closedIn[p.UnitID] = append(closedIn[p.UnitID], p.Email)
+		}
 		for _, u := range units {
 			roster, err := h.store.ListRoster(ctx, c.ID, u.ID)
 			if err != nil {
@@ -87,6 +99,9 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 			took := map[string]bool{}
 			for _, p := range papers {
 				took[p.Email] = true
+			}
+			for _, e := range closedIn[u.ID] {
+				took[e] = true
 			}
 			var missing, admins []dynamo.RosterEntry
 			for _, m := range roster {

@@ -112,7 +112,7 @@ func TestDeliverReminders(t *testing.T) {
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			box := &outbox{failTo: tt.failTo}
 			store := &claims{held: map[string]bool{}, failFor: tt.failClaim}
-			h := NewHandler(nil, box, 1000, "", nil, log)
+			h := NewHandler(nil, box, 1000, "", 0, nil, log)
 			var out RemindOutcome
 			for range tt.runs {
 				ctx := context.Background()
@@ -169,7 +169,7 @@ func TestDeliverPacesOnlyWhatItSends(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// one e-mail an hour: a reminder that waited for its turn would hang the test
 	slow := func(box *outbox) *Handler {
-		h := NewHandler(nil, box, 1, "", nil, log)
+		h := NewHandler(nil, box, 1, "", 0, nil, log)
 		h.mailEvery = time.Hour
 		return h
 	}

@@ -305,6 +305,34 @@ func (s *Store) ListOverdue(ctx context.Context, contestID, roundID string, cuto
 // scanSegments is how many parts of the table ListOverdue scans at once.
 const scanSegments = 8
 
+// CloseOverdue closes a round's overdue papers (ListOverdue) as the site's
+// automatic submission would have (contest.CloseOverdue) and returns them as
+// stored. A paper closed meanwhile by someone else (its owner came back) comes
+// back with its stored result.
+func (s *Store) CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error) {
+	overdue, err := s.ListOverdue(ctx, contestID, roundID, cutoff)
+	if err != nil {
+		return nil, err
+	}
+	closed := make([]*contest.Paper, len(overdue))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, p := range overdue {
+		g.Go(func() error {
+			stored, _, err := s.SubmitPaper(gctx, p, p.Answers, contest.CloseOverdue(p))
+			if err != nil {
+				return fmt.Errorf("close overdue paper: %w", err)
+			}
+			closed[i] = stored
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return closed, nil
+}
+
 // ImportSubmitted writes already-graded papers as they would be after
 // submission (index keys included), 25 to a batch, retrying what the server
 // leaves unprocessed. It is for generated data (benchmarks, demos), not for

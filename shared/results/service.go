@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
@@ -33,8 +32,7 @@ type Store interface {
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error)
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
-	ListOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
-	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
+	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
 }
 
@@ -164,27 +162,13 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 // started has a result, in the ranking and in their unit's participation. It
 // returns the papers it closed.
 func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error) {
-	overdue, err := s.store.ListOverdue(ctx, contestID, roundID, s.now().Add(-s.grace))
+	papers, err := s.store.CloseOverdue(ctx, contestID, roundID, s.now().Add(-s.grace))
 	if err != nil {
 		return nil, err
 	}
-	closed := make([]contest.Submitted, len(overdue))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, p := range overdue {
-		g.Go(func() error {
-			// A paper someone else closed (the quiz function, when its owner
-			// came back) answers with its stored result.
-			stored, _, err := s.store.SubmitPaper(gctx, p, p.Answers, contest.CloseOverdue(p))
-			if err != nil {
-				return fmt.Errorf("close overdue paper %s: %w", p.ID(), err)
-			}
-			closed[i] = submitted(stored)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	closed := make([]contest.Submitted, len(papers))
+	for i, p := range papers {
+		closed[i] = submitted(p)
 	}
 	if len(closed) > 0 {
 		s.log.Info("overdue papers closed", "contest", contestID, "round", roundID, "papers", len(closed))
