@@ -66,7 +66,7 @@ func loadBanks(dir string, rep *report) (banks []BankFile, present bool) {
 			rep.problem(name, 0, "", "cannot be read: %v", err)
 			continue
 		}
-		b, ok := parseBankFile(name, data, rep)
+		b, ok := parseBankFile(name, nfc(data), rep)
 		if !ok {
 			continue
 		}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // column is one column of a CSV file of the folder.
@@ -59,6 +61,7 @@ func readCSV(dir, name string, columns []column, rep *report) ([]csvRow, fileSta
 		rep.problem(name, line, "", "not UTF-8 text, so Vietnamese letters would be garbled: in Excel use Save As → \"CSV UTF-8 (Comma delimited)\"")
 		return nil, fileBroken
 	}
+	data = nfc(data)
 
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = delimiter(data)
@@ -179,4 +182,16 @@ func columnList(columns []column) string {
 		names[i] = c.name
 	}
 	return strings.Join(names, ",")
+}
+
+// nfc puts UTF-8 text in Unicode normalization form C, the precomposed form
+// browsers and most keyboards produce: "ễ" as one code point rather than "e"
+// plus two combining marks, as some spreadsheet exports (macOS, older
+// Vietnamese input methods) write it. Names then display, sort and compare
+// alike whichever program wrote the file. Other bytes are left as they are.
+func nfc(data []byte) []byte {
+	if !utf8.Valid(data) || norm.NFC.IsNormal(data) {
+		return data
+	}
+	return norm.NFC.Bytes(data)
 }

@@ -108,7 +108,7 @@ func Load(dir string, now time.Time) (*Folder, error) {
 	case err != nil:
 		rep.problem(fileContest, 0, "", "cannot be read: %v", err)
 	default:
-		f.Contest = parseContest(data, &rep)
+		f.Contest = parseContest(nfc(data), &rep)
 	}
 
 	before := len(rep.problems)
@@ -131,7 +131,7 @@ func Load(dir string, now time.Time) (*Folder, error) {
 		rep.problem(fileRounds, 0, "", "cannot be read: %v", err)
 	default:
 		f.Present[fileRounds] = true
-		f.Rounds = parseRounds(data, f.Contest.ID, f.Banks, banksBroken, now, &rep)
+		f.Rounds = parseRounds(nfc(data), f.Contest.ID, f.Banks, banksBroken, now, &rep)
 	}
 
 	f.Problems, f.Warnings = inFileOrder(rep.problems), inFileOrder(rep.warnings)

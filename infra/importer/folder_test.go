@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/hoithi/hoithi/shared/contest"
 )
 
@@ -476,6 +478,55 @@ func TestLoadReadsWhatSpreadsheetsWrite(t *testing.T) {
 				t.Errorf("units = %+v, want %+v", f.Units, want)
 			}
 		})
+	}
+}
+
+func TestLoadPutsVietnameseTextInNFC(t *testing.T) {
+	// GIVEN files written in decomposed form (macOS exports, older input
+	// methods): "ễ" as "e" + circumflex + tilde
+	nfd := func(s string) string { return norm.NFD.String(s) }
+	bank, err := os.ReadFile(filepath.Join(validDir, "banks", "can-bo.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contestFile, err := os.ReadFile(filepath.Join(validDir, "contest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := folderWith(t, map[string]string{
+		"units.csv":         nfd(unitsHeader + unitsBody),
+		"roster.csv":        nfd(rosterHeader + "an@vidu.hue.gov.vn,Nguyễn Văn An,so-noi-vu,,,\nbinh@vidu.hue.gov.vn,Trần Thị Bình,xa-phu-vang,,,\n"),
+		"banks/can-bo.json": nfd(string(bank)),
+		"contest.json":      nfd(string(contestFile)),
+	})
+	if nfd("Nguyễn") == "Nguyễn" {
+		t.Fatal("the fixture is not decomposed: the test proves nothing")
+	}
+	// WHEN the folder is loaded
+	f := load(t, dir)
+	if !f.Valid() {
+		t.Fatalf("problems: %q", problemStrings(f.Problems))
+	}
+	// THEN every text is in the composed form the site and keyboards use
+	var texts []string
+	for _, u := range f.Units {
+		texts = append(texts, u.Name)
+	}
+	for _, m := range f.Members {
+		texts = append(texts, m.Name)
+	}
+	texts = append(texts, f.Contest.Title)
+	for _, q := range f.Banks[0].Bank.Questions {
+		texts = append(texts, q.Text)
+		texts = append(texts, q.Options...)
+	}
+	for _, s := range texts {
+		if !norm.NFC.IsNormalString(s) {
+			t.Errorf("%q is not in NFC", s)
+		}
+	}
+	if i := slices.IndexFunc(f.Members, func(m contest.Member) bool { return m.Email == "an@vidu.hue.gov.vn" }); i < 0 || f.Members[i].Name != "Nguyễn Văn An" {
+		t.Errorf("members %+v, want Nguyễn Văn An composed", f.Members)
 	}
 }
 
