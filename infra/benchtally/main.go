@@ -35,10 +35,11 @@ func main() {
 	papers := flag.Int("papers", 107737, "papers in the round")
 	units := flag.Int("units", 209, "units")
 	allCorrect := flag.Float64("all-correct", 0.54, "share of papers with every answer right")
+	abandoned := flag.Float64("abandoned", 0.01, "share of papers left in progress (closed by the tally)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the tally to this file")
 	flag.Parse()
 	profile = *cpuProfile
-	if err := run(*papers, *units, *allCorrect); err != nil {
+	if err := run(*papers, *units, *allCorrect, *abandoned); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtally:", err)
 		os.Exit(1)
 	}
@@ -48,7 +49,7 @@ const contestID = "bench"
 
 var profile string
 
-func run(nPapers, nUnits int, allCorrect float64) error {
+func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 	ctx := context.Background()
 	awsCfg, err := config.AWS(ctx)
 	if err != nil {
@@ -83,9 +84,9 @@ func run(nPapers, nUnits int, allCorrect float64) error {
 			return err
 		}
 	}
-	fmt.Printf("Generating %d papers over %d units (%.0f%% all correct)…\n", nPapers, nUnits, allCorrect*100)
+	fmt.Printf("Generating %d papers over %d units (%.0f%% all correct, %.1f%% left in progress)…\n", nPapers, nUnits, allCorrect*100, abandoned*100)
 	start := time.Now()
-	if err := generate(ctx, store, round, unitList, weights, nPapers, allCorrect); err != nil {
+	if err := generate(ctx, store, round, unitList, weights, nPapers, allCorrect, abandoned); err != nil {
 		return err
 	}
 	fmt.Printf("\rGenerated %d papers in %s.%s\n", nPapers, time.Since(start).Round(time.Millisecond), "                    ")
@@ -95,6 +96,7 @@ func run(nPapers, nUnits int, allCorrect float64) error {
 	if err != nil {
 		return err
 	}
+	var scanRCU float64 // what the scan reads, measured again after the tally
 	meter.Reset()
 	runtime.GC()
 	var before runtime.MemStats
@@ -118,15 +120,23 @@ func run(nPapers, nUnits int, allCorrect float64) error {
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	rcu, wcu := meter.Totals()
+	if _, err := store.ListOverdue(ctx, contestID, round.ID, time.Now()); err != nil {
+		return err
+	}
+	scanRCU, _ = meter.Totals()
+	scanRCU -= rcu
 	fmt.Printf(`
 Tally of %d papers (%d participants, %d all correct) over %d units, published %d artefacts:
-  time taken:               %s   (target <= 10 s on a 2-core machine)
-  read capacity consumed:   %.0f RCU   (%.3f per paper)
+  time taken:               %s
+  of which the tally:       %s   (target <= 10 s on a 2-core machine)
+  and closing overdue:      %s   (%d papers; a scan of the whole table, on the local server)
+  read capacity consumed:   %.0f RCU   (%.3f per paper; the scan %.0f)
   write capacity consumed:  %.0f WCU
   memory allocated:         %.0f MB
   phases:                   read %s, compute %s, render %s, publish %s
 `, out.Result.Papers, out.Result.Participants, out.Result.AllCorrect, len(out.Result.Units), len(out.Artefacts),
-		took.Round(time.Millisecond), rcu, rcu/float64(max(1, out.Result.Papers)), wcu, float64(after.TotalAlloc-before.TotalAlloc)/1e6,
+		took.Round(time.Millisecond), (took - out.Timings.Close).Round(time.Millisecond), out.Timings.Close.Round(time.Millisecond), out.Timings.Closed,
+		rcu, rcu/float64(max(1, out.Result.Papers)), scanRCU, wcu, float64(after.TotalAlloc-before.TotalAlloc)/1e6,
 		out.Timings.Read.Round(time.Millisecond), out.Timings.Compute.Round(time.Millisecond), out.Timings.Render.Round(time.Millisecond), out.Timings.Publish.Round(time.Millisecond))
 	return nil
 }
@@ -155,7 +165,7 @@ func makeUnits(n, papers int) ([]contest.Unit, []float64) {
 	return units, weights
 }
 
-func generate(ctx context.Context, store *dynamo.Store, r contest.Round, units []contest.Unit, weights []float64, n int, allCorrect float64) error {
+func generate(ctx context.Context, store *dynamo.Store, r contest.Round, units []contest.Unit, weights []float64, n int, allCorrect, abandoned float64) error {
 	cum := make([]float64, len(weights))
 	acc := 0.0
 	for i, w := range weights {
@@ -208,6 +218,13 @@ func generate(ctx context.Context, store *dynamo.Store, r contest.Round, units [
 		taken := time.Duration(60+rng.IntN(540))*time.Second + time.Duration(rng.IntN(1000))*time.Millisecond
 		h := fnv.New32a()
 		_, _ = h.Write([]byte(email))
+		if rng.Float64() < abandoned {
+			// started and left: 15 questions, some answers saved, in progress
+			if err := leave(ctx, store, r, rng, email, fmt.Sprintf("Cán bộ %06d", i), u.ID, started); err != nil {
+				return err
+			}
+			continue
+		}
 		p := &contest.Paper{ContestID: contestID, RoundID: r.ID, ParticipantID: pid, Attempt: 1, Email: email,
 			Name: fmt.Sprintf("Cán bộ %06d", i), UnitID: u.ID, Audience: contest.AudienceStaff, BankID: r.BankID,
 			StartedAt: started, Deadline: r.Deadline(started), Status: contest.PaperSubmitted,
@@ -235,6 +252,29 @@ func generate(ctx context.Context, store *dynamo.Store, r contest.Round, units [
 	default:
 		return nil
 	}
+}
+
+// leave stores a paper started and left in progress, with answers saved to
+// some of its 15 questions and, for half of them, a prediction.
+func leave(ctx context.Context, store *dynamo.Store, r contest.Round, rng *rand.Rand, email, name, unitID string, started time.Time) error {
+	p := &contest.Paper{ContestID: contestID, RoundID: r.ID, ParticipantID: contest.ParticipantID(contestID, email), Attempt: 1, Email: email,
+		Name: name, UnitID: unitID, Audience: contest.AudienceStaff, BankID: r.BankID,
+		StartedAt: started, Deadline: r.Deadline(started), Status: contest.PaperInProgress, Answers: map[string]string{}}
+	key := make([]byte, 15)
+	for q := range 15 {
+		p.Items = append(p.Items, contest.Item{QuestionID: fmt.Sprintf("q%03d", q+1), Order: []uint8{0, 1, 2, 3}})
+		key[q] = "ABCD"[rng.IntN(4)]
+		if q < rng.IntN(16) {
+			p.Answers[p.Items[q].QuestionID] = string("ABCD"[rng.IntN(4)])
+		}
+	}
+	p.Key = string(key)
+	if rng.IntN(2) == 0 {
+		guess := rng.IntN(120000)
+		p.SavedPrediction = &guess
+	}
+	_, _, err := store.CreatePaper(ctx, p)
+	return err
 }
 
 func search(cum []float64, x float64) int {
