@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -227,7 +228,7 @@ func (h *Handler) complete(ctx context.Context, c dynamo.Clip, named []completed
 		}
 		in.PartNumberMarker = out.NextPartNumberMarker
 	}
-	slices.SortFunc(named, func(a, b completedPart) int { return int(a.PartNumber - b.PartNumber) })
+	slices.SortFunc(named, func(a, b completedPart) int { return cmp.Compare(a.PartNumber, b.PartNumber) })
 	var total int64
 	parts := make([]types.CompletedPart, 0, len(named))
 	for i, p := range named {

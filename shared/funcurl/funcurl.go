@@ -1,6 +1,11 @@
 // Package funcurl runs an http.Handler as a Lambda function URL (response
 // streaming, through aws-lambda-go's lambdaurl) or, outside Lambda, as a plain
 // HTTP server on LISTEN_ADDR: one code path for both.
+//
+// The local HTTP server is left out of the Lambda build (the lambda.norpc
+// tag of make build, serve_lambda.go): Lambda never runs it, and net/http's
+// server side with its HTTP/2 server is about 320 KB of every bootstrap. The
+// local platform builds the functions without the tag (serve_local.go).
 package funcurl
 
 import (
@@ -10,15 +15,10 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdaurl"
-
-	"github.com/hoithi/hoithi/shared/platform"
 )
 
 // Start serves h until the process ends. It returns an error only when it
@@ -55,30 +55,7 @@ func StartWithEvents(h http.Handler, events EventHandler, log *slog.Logger) erro
 		}
 		return json.NewEncoder(os.Stdout).Encode(out)
 	}
-	addr := os.Getenv(platform.EnvListen)
-	if addr == "" {
-		return errors.New("not running on Lambda and " + platform.EnvListen + " is not set")
-	}
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("serving locally", "addr", addr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return srv.Shutdown(shutdown)
-	}
+	return serveLocal(h, log)
 }
 
 // StartEvents runs a function that only takes events (no function URL): on
