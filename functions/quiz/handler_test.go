@@ -716,15 +716,7 @@ func (q *quizAPI) abandon(t *testing.T, email string, round contest.Round, answe
 	res := q.start(t, q.env.TokenFor(t, email), round.ID)
 	res.expect(t, http.StatusCreated, "")
 	p := q.stored(t, paperIDOf(t, res))
-	answers := map[string]string{}
-	for i, it := range p.Items[:answered] {
-		a := p.Key[i]
-		if i >= right {
-			a = "ABCD"[(strings.IndexByte("ABCD", a)+1)%4]
-		}
-		answers[it.QuestionID] = string(a)
-	}
-	if err := q.env.Store.SaveAnswers(context.Background(), p, answers, prediction); err != nil {
+	if err := q.env.Store.SaveAnswers(context.Background(), p, testenv.AnswersFor(p, answered, right), prediction); err != nil {
 		t.Fatal(err)
 	}
 	return p

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -177,32 +176,6 @@ func TestSampleEvents(t *testing.T) {
 	}
 }
 
-// startPaper stores a paper m started in round at start, with one right
-// answer saved, still in progress.
-func (w *world) startPaper(t *testing.T, m contest.Member, round contest.Round, start time.Time) *contest.Paper {
-	t.Helper()
-	ctx := context.Background()
-	bank, err := w.c.Banks.Load(ctx, demo.ContestID, round.BankID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, key, err := contest.Draw(bank, round.QuestionCount, rand.New(rand.NewPCG(3, 3)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	start = start.Truncate(time.Millisecond)
-	p := &contest.Paper{
-		ContestID: demo.ContestID, RoundID: round.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
-		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: round.BankID,
-		Items: items, Key: key, StartedAt: start, Deadline: round.Deadline(start),
-		Answers: map[string]string{items[0].QuestionID: key[:1]}, Status: contest.PaperInProgress,
-	}
-	if _, ok, err := w.c.Store.CreatePaper(ctx, p); err != nil || !ok {
-		t.Fatalf("CreatePaper: %v %v", ok, err)
-	}
-	return p
-}
-
 func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
 	w := newWorld(t)
 	round := w.c.OpenRound()
@@ -223,8 +196,11 @@ func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
 	// GIVEN one person left a paper whose time ran out two minutes before
 	// the grace, and another is taking the quiz right now
 	left, taking := people[0], people[1]
-	abandoned := w.startPaper(t, left, round, w.c.Now.Add(-round.TimeLimit-testGrace-2*time.Minute))
-	w.startPaper(t, taking, round, w.c.Now.Add(-time.Minute))
+	abandoned := w.c.StartPaper(t, round, left, w.c.Now.Add(-round.TimeLimit-testGrace-2*time.Minute))
+	if err := w.c.Store.SaveAnswers(context.Background(), abandoned, testenv.AnswersFor(abandoned, 1, 1), nil); err != nil {
+		t.Fatal(err)
+	}
+	w.c.StartPaper(t, round, taking, w.c.Now.Add(-time.Minute))
 	unit := slices.IndexFunc(demo.Units(), func(u contest.Unit) bool { return u.ID == left.UnitID })
 
 	// WHEN the last day's reminders run

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -576,37 +575,13 @@ func TestOnDemandTally(t *testing.T) {
 // answers out of the round's questions, taking took; it returns the result.
 func submitPaper(t *testing.T, a *tallyAPI, r contest.Round, m contest.Member, correct, prediction int, took time.Duration) contest.Result {
 	t.Helper()
-	ctx := context.Background()
-	bank, err := a.env.Banks.Load(ctx, demo.ContestID, r.BankID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, key, err := contest.Draw(bank, r.QuestionCount, rand.New(rand.NewPCG(7, 7)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := r.OpensAt.Add(2 * time.Hour)
-	p := &contest.Paper{
-		ContestID: demo.ContestID, RoundID: r.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
-		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: r.BankID,
-		Items: items, Key: key, StartedAt: start, Deadline: r.Deadline(start), Answers: map[string]string{}, Status: contest.PaperInProgress,
-	}
-	if _, created, err := a.env.Store.CreatePaper(ctx, p); err != nil || !created {
-		t.Fatalf("CreatePaper: created %v, err %v", created, err)
-	}
-	answers := map[string]string{}
-	for i, it := range items {
-		ans := key[i]
-		if i >= correct {
-			ans = "ABCD"[(strings.IndexByte("ABCD", ans)+1)%4]
-		}
-		answers[it.QuestionID] = string(ans)
-	}
-	res := contest.Grade(p, answers, prediction, start.Add(took))
+	p := a.env.StartPaper(t, r, m, r.OpensAt.Add(2*time.Hour))
+	answers := testenv.AnswersFor(p, len(p.Items), correct)
+	res := contest.Grade(p, answers, prediction, p.StartedAt.Add(took))
 	if res.Correct != correct {
 		t.Fatalf("graded %d correct, want %d", res.Correct, correct)
 	}
-	if _, ok, err := a.env.Store.SubmitPaper(ctx, p, answers, res); err != nil || !ok {
+	if _, ok, err := a.env.Store.SubmitPaper(context.Background(), p, answers, res); err != nil || !ok {
 		t.Fatalf("SubmitPaper: ok %v, err %v", ok, err)
 	}
 	return res
@@ -617,33 +592,9 @@ func submitPaper(t *testing.T, a *tallyAPI, r contest.Round, m contest.Member, c
 // the first `answered` wrong, and the prediction saved (nil: none).
 func abandonPaper(t *testing.T, a *tallyAPI, r contest.Round, m contest.Member, start time.Time, answered, right int, prediction *int) *contest.Paper {
 	t.Helper()
-	ctx := context.Background()
-	bank, err := a.env.Banks.Load(ctx, demo.ContestID, r.BankID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, key, err := contest.Draw(bank, r.QuestionCount, rand.New(rand.NewPCG(11, 11)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	start = start.Truncate(time.Millisecond)
-	p := &contest.Paper{
-		ContestID: demo.ContestID, RoundID: r.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
-		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: r.BankID,
-		Items: items, Key: key, StartedAt: start, Deadline: r.Deadline(start), Answers: map[string]string{}, Status: contest.PaperInProgress,
-	}
-	if _, created, err := a.env.Store.CreatePaper(ctx, p); err != nil || !created {
-		t.Fatalf("CreatePaper: created %v, err %v", created, err)
-	}
-	answers := map[string]string{}
-	for i, it := range items[:answered] {
-		ans := key[i]
-		if i >= right {
-			ans = "ABCD"[(strings.IndexByte("ABCD", ans)+1)%4]
-		}
-		answers[it.QuestionID] = string(ans)
-	}
-	if err := a.env.Store.SaveAnswers(ctx, p, answers, prediction); err != nil {
+	p := a.env.StartPaper(t, r, m, start)
+	answers := testenv.AnswersFor(p, answered, right)
+	if err := a.env.Store.SaveAnswers(context.Background(), p, answers, prediction); err != nil {
 		t.Fatal(err)
 	}
 	p.Answers, p.SavedPrediction = answers, prediction
@@ -760,7 +711,8 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 			}
 		}
 	})
-	t.Run("another round's papers are left alone", func(t *testing.T) {
+	// stillInProgress checks this week's papers were not closed.
+	stillInProgress := func(t *testing.T) {
 		for _, p := range []*contest.Paper{abandonedThisWeek, taking} {
 			if p == nil {
 				continue
@@ -773,7 +725,8 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 				t.Errorf("paper %s of %s is %s, want in progress", p.ID(), open.ID, got.Status)
 			}
 		}
-	})
+	}
+	t.Run("another round's papers are left alone", stillInProgress)
 	t.Run("a second run closes nothing more and ranks the same", func(t *testing.T) {
 		again := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
 		again.expect(t, http.StatusOK, "")
@@ -788,20 +741,7 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 
 	// WHEN the organiser previews this week's round
 	a.call(t, http.MethodPost, "/rounds/"+open.ID+"/tally", a.organiser(t)).expect(t, http.StatusOK, "")
-	t.Run("a preview of the open round closes nothing (the final tally will)", func(t *testing.T) {
-		for _, p := range []*contest.Paper{abandonedThisWeek, taking} {
-			if p == nil {
-				continue
-			}
-			got, err := a.env.Store.GetPaper(ctx, demo.ContestID, p.Ref(), true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Status != contest.PaperInProgress {
-				t.Errorf("paper %s is %s, want in progress", p.ID(), got.Status)
-			}
-		}
-	})
+	t.Run("a preview of the open round closes nothing (the final tally will)", stillInProgress)
 }
 
 func TestOrganisersPaperIsRankedButGetsNoPrize(t *testing.T) {

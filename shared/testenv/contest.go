@@ -3,7 +3,9 @@ package testenv
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,4 +80,43 @@ func Logger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+// StartPaper stores a paper m started in round r at start, drawn from the
+// round's bank (a fixed draw), in progress, as the quiz function would.
+func (c *Contest) StartPaper(t testing.TB, r contest.Round, m contest.Member, start time.Time) *contest.Paper {
+	t.Helper()
+	ctx := context.Background()
+	bank, err := c.Banks.Load(ctx, demo.ContestID, r.BankID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, key, err := contest.Draw(bank, r.QuestionCount, rand.New(rand.NewPCG(7, 7)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = start.Truncate(time.Millisecond)
+	p := &contest.Paper{
+		ContestID: demo.ContestID, RoundID: r.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
+		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: r.BankID,
+		Items: items, Key: key, StartedAt: start, Deadline: r.Deadline(start), Answers: map[string]string{}, Status: contest.PaperInProgress,
+	}
+	if _, created, err := c.Store.CreatePaper(ctx, p); err != nil || !created {
+		t.Fatalf("CreatePaper: created %v, err %v", created, err)
+	}
+	return p
+}
+
+// AnswersFor answers the first n questions of p, the first right of them
+// right and the others wrong.
+func AnswersFor(p *contest.Paper, n, right int) map[string]string {
+	answers := map[string]string{}
+	for i, it := range p.Items[:n] {
+		a := p.Key[i]
+		if i >= right {
+			a = "ABCD"[(strings.IndexByte("ABCD", a)+1)%4]
+		}
+		answers[it.QuestionID] = string(a)
+	}
+	return answers
 }
