@@ -251,8 +251,7 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 }
 
 // ListOverdue returns a round's papers still in progress whose deadline is
-// before cutoff (the caller's clock minus the submit grace), for the tally to
-// close them (contest.CloseOverdue).
+// before cutoff (the caller's clock minus the submit grace), for CloseOverdue.
 //
 // No index lists papers in progress (it would cost every paper a write), so
 // this is a parallel, strongly consistent scan of the table filtered on the
