@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -204,6 +203,7 @@ var clipsEvents = map[string]eventWant{
 
 func TestEveryClipsEventHasAnExpectedOutcome(t *testing.T) {
 	files := testenv.EventFiles(t, eventsDir)
+	testenv.CheckOutcomes(t, eventsDir, files, clipsEvents)
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name+" is a real event with an expected outcome", func(t *testing.T) {
@@ -228,11 +228,6 @@ func TestEveryClipsEventHasAnExpectedOutcome(t *testing.T) {
 				checkS3EventShape(t, f)
 			}
 		})
-	}
-	for name := range clipsEvents {
-		if !slices.Contains(files, filepath.Join(eventsDir, name)) {
-			t.Errorf("clipsEvents expects events/clips/%s, which does not exist", name)
-		}
 	}
 }
 

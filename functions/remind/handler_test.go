@@ -103,6 +103,7 @@ func TestSampleEvents(t *testing.T) {
 		"reminder-last-day.json": {audience: platform.RemindEveryone, everyoneToo: true},
 	}
 	files := testenv.EventFiles(t, eventsDir)
+	testenv.CheckOutcomes(t, eventsDir, files, wants)
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,22 @@ func EventFiles(t *testing.T, dir string) []string {
 		t.Fatalf("no sample events in %s", dir)
 	}
 	return files
+}
+
+// CheckOutcomes checks a test's table of expected outcomes against the sample
+// events: every file of files (from dir) has an entry, and every entry a file.
+func CheckOutcomes[V any](t *testing.T, dir string, files []string, outcomes map[string]V) {
+	t.Helper()
+	for _, f := range files {
+		if _, ok := outcomes[filepath.Base(f)]; !ok {
+			t.Errorf("%s has no expected outcome in the test's table: add one", f)
+		}
+	}
+	for name := range outcomes {
+		if !slices.Contains(files, filepath.Join(dir, name)) {
+			t.Errorf("the test's table expects %s, which does not exist", filepath.Join(dir, name))
+		}
+	}
 }
 
 var placeholder = regexp.MustCompile(`\{\{[A-Za-z]+\}\}`)
