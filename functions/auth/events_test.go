@@ -104,7 +104,7 @@ func TestAuthEventsRunThroughTheHandler(t *testing.T) {
 				t.Fatalf("events/auth/%s has no expected outcome in authEvents: add one", name)
 			}
 			c := testenv.SeededContest(t)
-			env := &eventEnv{contest: c, outbox: mail.Outbox{Dir: t.TempDir()}, clock: newTestClock(c.Now)}
+			env := &eventEnv{contest: c, outbox: mail.Outbox{Dir: t.TempDir()}, clock: testenv.NewClock(c.Now)}
 			env.routes = NewHandler(c.Store, env.outbox, c.Signer, c.Key, demo.ContestID, env.clock.Now, testenv.Logger()).Routes()
 
 			req := testenv.LoadEvent(t, f, nil)

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,24 +25,7 @@ import (
 )
 
 // testClock is the handler's clock, moved by the tests.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock(t time.Time) *testClock { return &testClock{now: t} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+type testClock = testenv.Clock
 
 // apiResult is one response of the handler, decoded.
 type apiResult struct {
@@ -144,7 +126,7 @@ type signIn struct {
 }
 
 func newSignIn(t *testing.T, env *testenv.Contest) *signIn {
-	s := &signIn{env: env, outbox: mail.Outbox{Dir: t.TempDir()}, clock: newTestClock(env.Now)}
+	s := &signIn{env: env, outbox: mail.Outbox{Dir: t.TempDir()}, clock: testenv.NewClock(env.Now)}
 	s.routes = NewHandler(env.Store, s.outbox, env.Signer, env.Key, demo.ContestID, s.clock.Now, testenv.Logger()).Routes()
 	return s
 }
@@ -415,7 +397,7 @@ func (m *flakyMail) Send(ctx context.Context, msg mail.Message) error {
 func TestACodeThatCouldNotBeSentCostsNothing(t *testing.T) {
 	env := testenv.SeededContest(t)
 	box := &flakyMail{Outbox: mail.Outbox{Dir: t.TempDir()}}
-	clock := newTestClock(env.Now)
+	clock := testenv.NewClock(env.Now)
 	routes := NewHandler(env.Store, box, env.Signer, env.Key, demo.ContestID, clock.Now, testenv.Logger()).Routes()
 	ask := func() apiResult {
 		return callAPI(t, routes, http.MethodPost, "/codes", "", map[string]string{"email": demo.Roster()[6].Email})

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,22 +24,7 @@ import (
 const testGrace = 60 * time.Second
 
 // testClock is the handler's clock, moved by the tests.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
+type testClock = testenv.Clock
 
 // apiResult is one response of the handler, decoded.
 type apiResult struct {
@@ -122,7 +106,7 @@ type gradeAPI struct {
 }
 
 func newGradeAPI(t *testing.T, env *testenv.Contest) *gradeAPI {
-	g := &gradeAPI{env: env, clock: &testClock{now: env.Now}, round: env.OpenRound()}
+	g := &gradeAPI{env: env, clock: testenv.NewClock(env.Now), round: env.OpenRound()}
 	g.routes = NewHandler(env.Store, env.Signer, testGrace, g.clock.Now, testenv.Logger()).Routes()
 	return g
 }

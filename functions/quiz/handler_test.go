@@ -23,24 +23,7 @@ import (
 const testGrace = 60 * time.Second
 
 // testClock is the handler's clock, moved by the tests.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock(t time.Time) *testClock { return &testClock{now: t} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
+type testClock = testenv.Clock
 
 // apiResult is one response of the handler, decoded.
 type apiResult struct {
@@ -107,7 +90,7 @@ type quizAPI struct {
 }
 
 func newQuizAPI(t *testing.T, env *testenv.Contest) *quizAPI {
-	q := &quizAPI{env: env, clock: newTestClock(env.Now)}
+	q := &quizAPI{env: env, clock: testenv.NewClock(env.Now)}
 	q.routes = NewHandler(env.Store, env.Banks, env.Signer, demo.ContestID, testGrace, q.clock.Now, testenv.Logger()).Routes()
 	return q
 }

@@ -27,22 +27,7 @@ import (
 )
 
 // testClock is the handler's clock, moved by the tests.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+type testClock = testenv.Clock
 
 // testGrace is the submit grace the tests' handler is given.
 const testGrace = time.Minute
@@ -61,7 +46,7 @@ func newTallyAPI(t *testing.T, log *slog.Logger) *tallyAPI {
 	if log == nil {
 		log = testenv.Logger()
 	}
-	a := &tallyAPI{env: env, clock: &testClock{now: env.Now}}
+	a := &tallyAPI{env: env, clock: testenv.NewClock(env.Now)}
 	a.h = NewHandler(env.Store, env.S3, env.Bucket, env.Signer, testGrace, a.clock.Now, log)
 	a.routes = a.h.Routes()
 	return a
