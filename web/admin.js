@@ -3,7 +3,7 @@
 // preview or republish a round's results, any unit's participation).
 // Both call the tally function URL (window.HOITHI_CONFIG.tally).
 
-import { $, h, fmtDateTimeSec, fmtInt, fmtPercent, copyText } from './util.js';
+import { $, h, fmtClock, fmtDateTimeSec, fmtInt, fmtPercent, copyText } from './util.js';
 import { blockLabel, entryTable, renderUnitBlocks, tieBreakItems, publishedUnits, forgetProbe } from './results.js';
 
 const STATUS_LABEL = { upcoming: 'Sắp mở', open: 'Đang mở', closed: 'Đã kết thúc' };
@@ -38,12 +38,13 @@ export function renderParticipation(box, data, { roundTitle = '' } = {}) {
   const unit = data.unit || {};
   const missing = Array.isArray(data.notTakenPart) ? data.notTakenPart : [];
   const took = Array.isArray(data.takenPart) ? data.takenPart : [];
+  const taking = Array.isArray(data.inProgress) ? data.inProgress : [];
   const headcount = Number(unit.headcount) || 0;
   const participants = Number(data.participants) || 0;
   const rate = Math.max(0, Math.min(1, Number(data.rate) || 0));
   Object.assign(box.dataset, {
     state: 'loaded', unitId: unit.id || '', roundId: data.round || '',
-    headcount: String(headcount), participants: String(participants), missing: String(missing.length), rate: String(data.rate),
+    headcount: String(headcount), participants: String(participants), missing: String(missing.length), inProgress: String(taking.length), rate: String(data.rate),
   });
 
   const copyStatus = h('span', { class: 'copy-status small', role: 'status', 'aria-live': 'polite' });
@@ -78,6 +79,9 @@ export function renderParticipation(box, data, { roundTitle = '' } = {}) {
     h('div', { class: 'stats' },
       h('div', { class: 'stat' }, h('span', { class: 'stat-label', title: 'Số CBCCVC trong danh sách của đơn vị', text: 'Số CBCCVC' }), h('strong', { class: 'stat-value', dataset: { stat: 'headcount' }, text: fmtInt(headcount) })),
       h('div', { class: 'stat' }, h('span', { class: 'stat-label', text: 'Đã dự thi' }), h('strong', { class: 'stat-value', dataset: { stat: 'participants' }, text: fmtInt(participants) })),
+      taking.length
+        ? h('div', { class: 'stat' }, h('span', { class: 'stat-label', title: 'Đã bắt đầu làm bài nhưng chưa nộp', text: 'Đang làm bài' }), h('strong', { class: 'stat-value', dataset: { stat: 'in-progress' }, text: fmtInt(taking.length) }))
+        : null,
       h('div', { class: 'stat' }, h('span', { class: 'stat-label', text: 'Chưa dự thi' }), h('strong', { class: 'stat-value', dataset: { stat: 'missing' }, text: fmtInt(missing.length) }))),
     h('div', { class: 'rate-row' },
       h('span', { class: 'rate-label' }, 'Tỷ lệ tham gia: ', h('strong', { class: 'rate-value', dataset: { stat: 'rate' }, text: fmtPercent(rate) })),
@@ -91,6 +95,14 @@ export function renderParticipation(box, data, { roundTitle = '' } = {}) {
     h('section', { class: 'missing', 'aria-label': 'Chưa dự thi' },
       h('h3', { text: `Chưa dự thi (${fmtInt(missing.length)} người)` }),
       ...missingPart),
+    taking.length
+      ? h('section', { class: 'in-progress', 'aria-label': 'Đang làm bài' },
+        h('h3', { text: `Đang làm bài (${fmtInt(taking.length)} người)` }),
+        h('p', { class: 'small muted', text: 'Đã bắt đầu làm bài nhưng chưa nộp. Bài chưa nộp khi hết giờ được hệ thống tự động nộp với các câu đã trả lời và vẫn được tính là đã dự thi.' }),
+        h('ul', { class: 'in-progress-list' }, taking.map((p) => h('li', { dataset: { email: p.email } },
+          p.name || '', ' — ', h('span', { class: 'muted', text: p.email }),
+          p.deadline ? h('span', { class: 'small muted', text: ` · hết giờ lúc ${fmtClock(p.deadline)}` }) : null))))
+      : null,
     took.length
       ? h('details', { class: 'took' },
         h('summary', { text: `Đã dự thi (${fmtInt(took.length)} người)` }),
@@ -114,7 +126,8 @@ async function loadParticipation(ctx, box, btn, roundId, unitId) {
     const { data } = await ctx.api.participation(roundId, unitId);
     if (loads.get(box) !== seq) return;
     renderParticipation(box, data, { roundTitle: ctx.roundTitle(roundId) });
-    ctx.announce(`Đã cập nhật: ${fmtInt(data.participants)} người đã dự thi, ${fmtInt((data.notTakenPart || []).length)} người chưa dự thi.`);
+    const taking = (data.inProgress || []).length;
+    ctx.announce(`Đã cập nhật: ${fmtInt(data.participants)} người đã dự thi, ${taking ? `${fmtInt(taking)} người đang làm bài, ` : ''}${fmtInt((data.notTakenPart || []).length)} người chưa dự thi.`);
   } catch (err) {
     if (loads.get(box) !== seq) return;
     box.dataset.state = 'error';

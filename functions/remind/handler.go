@@ -9,9 +9,9 @@ import (
 
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -19,9 +19,7 @@ type store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
-	ListRoster(ctx context.Context, contestID, unitID string) ([]dynamo.RosterEntry, error)
-	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]dynamo.UnitPaper, error)
-	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
+	participation.Store
 	reminderStore
 }
 

@@ -197,6 +197,9 @@ func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
 	// GIVEN one person left a paper whose time ran out two minutes before
 	// the grace, and another is taking the quiz right now
 	left, taking := people[0], people[1]
+	if left.UnitID != taking.UnitID {
+		t.Fatalf("%s and %s are in different units: the summary check needs one", left.Email, taking.Email)
+	}
 	abandoned := w.c.StartPaper(t, round, left, w.c.Now.Add(-round.TimeLimit-testGrace-2*time.Minute))
 	if err := w.c.Store.SaveAnswers(context.Background(), abandoned, testenv.AnswersFor(abandoned, 1, 1), nil); err != nil {
 		t.Fatal(err)
@@ -227,23 +230,33 @@ func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
 			t.Errorf("outcome %+v; want one paper closed", res.Reminders)
 		}
 	})
-	t.Run("who left is not reminded; who is taking the quiz still is", func(t *testing.T) {
+	t.Run("neither who left nor who is taking the quiz is reminded; the others are", func(t *testing.T) {
 		sent := w.sent(t)
 		if slices.Contains(sent, left.Email) {
 			t.Errorf("%s, whose paper was closed, was reminded", left.Email)
 		}
-		if !slices.Contains(sent, taking.Email) {
-			t.Errorf("%s, who has not submitted yet, was not reminded", taking.Email)
+		if slices.Contains(sent, taking.Email) {
+			t.Errorf("%s, who is taking the quiz, was reminded", taking.Email)
+		}
+		for _, m := range people[2:] {
+			if !slices.Contains(sent, m.Email) {
+				t.Errorf("%s, who has not started, was not reminded", m.Email)
+			}
 		}
 	})
-	t.Run("the unit admin's summary counts who left as taken part", func(t *testing.T) {
+	t.Run("the unit admin's summary counts who left as taken part and who is taking it as in progress", func(t *testing.T) {
 		u := demo.Units()[unit]
 		for _, m := range w.messages(t) {
 			if !strings.HasPrefix(m.Subject, u.Name+":") {
 				continue
 			}
-			if strings.Contains(m.Text, left.Email) || strings.Contains(m.Text, left.Name) {
-				t.Errorf("summary for %s lists %s as not taken part:\n%s", u.Name, left.Email, m.Text)
+			for _, p := range []contest.Member{left, taking} {
+				if strings.Contains(m.Text, p.Email) || strings.Contains(m.Text, p.Name) {
+					t.Errorf("summary for %s lists %s as not taken part:\n%s", u.Name, p.Email, m.Text)
+				}
+			}
+			if !strings.Contains(m.Text, "- Đang làm bài: 1\n") {
+				t.Errorf("summary for %s does not count %s as taking the quiz:\n%s", u.Name, taking.Email, m.Text)
 			}
 			return
 		}

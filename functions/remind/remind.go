@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/participation"
 )
 
 // RemindOutcome counts what one reminder run did.
@@ -76,44 +75,17 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 	for i, r := range open {
 		o := &outcomes[i]
 		*o = RemindOutcome{Round: r.ID, Slot: slot}
-		// Someone who started and left (a closed tab) has taken part: their
-		// paper is closed on what they saved, as the final tally would.
-		closed, err := h.store.CloseOverdue(ctx, c.ID, r.ID, now.Add(-h.grace))
-		if err != nil {
-			return nil, err
-		}
-		o.Closed = len(closed)
-		closedIn := map[string][]string{} // unit → e-mails; the unit index may not list them yet
-		for _, p := range closed {
-			closedIn[p.UnitID] = append(closedIn[p.UnitID], p.Email)
-		}
 		for _, u := range units {
-			roster, err := h.store.ListRoster(ctx, c.ID, u.ID)
+			// Someone who started and left (a closed tab) has taken part:
+			// their paper is closed on what they saved, as the final tally
+			// would. Someone taking the quiz right now is not reminded.
+			p, err := participation.Of(ctx, h.store, c.ID, r, u.ID, now, h.grace)
 			if err != nil {
 				return nil, err
 			}
-			papers, err := h.store.ListUnitPapers(ctx, c.ID, r.ID, u.ID)
-			if err != nil {
-				return nil, err
-			}
-			took := map[string]bool{}
-			for _, p := range papers {
-				took[p.Email] = true
-			}
-			for _, e := range closedIn[u.ID] {
-				took[e] = true
-			}
-			var missing, admins []dynamo.RosterEntry
-			for _, m := range roster {
-				if slices.Contains(m.Roles, contest.RoleUnitAdmin) {
-					admins = append(admins, m)
-				}
-				if !took[m.Email] && contest.MayCompete(m.Roles) {
-					missing = append(missing, m)
-				}
-			}
+			o.Closed += p.Closed
 			if !adminsOnly {
-				for _, m := range missing {
+				for _, m := range p.NotTakenPart {
 					reminders = append(reminders, reminder{round: r, claim: m.Email, out: o, msg: mail.Message{
 						To:      m.Email,
 						Subject: "Nhắc nhở: bạn chưa tham gia " + r.Title,
@@ -123,11 +95,11 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 					}})
 				}
 			}
-			for _, a := range admins {
+			for _, a := range p.Admins {
 				summaries = append(summaries, reminder{round: r, claim: "admin:" + a.Email, summary: true, out: o, msg: mail.Message{
 					To:      a.Email,
-					Subject: fmt.Sprintf("%s: %s — %d/%d người đã tham gia", u.Name, r.Title, len(took), u.Headcount),
-					Text:    summary(u, r, len(took), missing, h.unitPage()),
+					Subject: fmt.Sprintf("%s: %s — %d/%d người đã tham gia", u.Name, r.Title, len(p.TakenPart), u.Headcount),
+					Text:    summary(u, r, p, h.unitPage()),
 				}})
 			}
 		}
@@ -261,14 +233,15 @@ func (h *Handler) unitPage() string {
 	return strings.TrimSuffix(h.siteURL, "/") + "/#/don-vi"
 }
 
-func summary(u contest.Unit, r contest.Round, took int, missing []dynamo.RosterEntry, page string) string {
+func summary(u contest.Unit, r contest.Round, p participation.Unit, page string) string {
 	var b strings.Builder
-	rate := 0.0
-	if u.Headcount > 0 {
-		rate = min(1, float64(took)/float64(u.Headcount)) * 100
-	}
+	took, missing := len(p.TakenPart), p.NotTakenPart
 	fmt.Fprintf(&b, "Tình hình tham gia %s của %s (đến thời điểm gửi thư):\n\n", r.Title, u.Name)
-	fmt.Fprintf(&b, "- Số CBCCVC: %d\n- Đã tham gia: %d (%.1f%%)\n- Chưa tham gia: %d\n\n", u.Headcount, took, rate, len(missing))
+	fmt.Fprintf(&b, "- Số CBCCVC: %d\n- Đã tham gia: %d (%.1f%%)\n", u.Headcount, took, participation.Rate(took, u.Headcount)*100)
+	if len(p.InProgress) > 0 {
+		fmt.Fprintf(&b, "- Đang làm bài: %d\n", len(p.InProgress))
+	}
+	fmt.Fprintf(&b, "- Chưa tham gia: %d\n\n", len(missing))
 	if len(missing) > 0 {
 		b.WriteString("Danh sách chưa tham gia:\n")
 		for i, m := range missing {

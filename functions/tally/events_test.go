@@ -78,14 +78,14 @@ var tallyEvents = map[string]eventWant{
 			return map[string]string{"token": a.env.TokenFor(t, unitAdmin(eventUnit).Email), "roundId": a.closedRound().ID, "unitId": eventUnit}
 		},
 		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var got participation
+			var got participationAnswer
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
 			if got.Unit.ID != eventUnit || got.Round != v["roundId"] {
 				t.Errorf("unit %s round %s, want %s %s", got.Unit.ID, got.Round, eventUnit, v["roundId"])
 			}
-			if n := len(got.TakenPart) + len(got.NotTakenPart); n != len(rosterOf(eventUnit)) {
+			if n := len(got.TakenPart) + len(got.InProgress) + len(got.NotTakenPart); n != len(rosterOf(eventUnit)) {
 				t.Errorf("%d people listed, want the roster's %d", n, len(rosterOf(eventUnit)))
 			}
 		},

@@ -1,18 +1,16 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/tally"
 	"github.com/hoithi/hoithi/shared/token"
@@ -20,8 +18,7 @@ import (
 
 type store interface {
 	results.Store
-	ListRoster(ctx context.Context, contestID, unitID string) ([]dynamo.RosterEntry, error)
-	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]dynamo.UnitPaper, error)
+	participation.Store
 }
 
 // Handler serves the tally's function URL (organisers' on-demand runs, unit
@@ -30,12 +27,13 @@ type Handler struct {
 	store  store
 	svc    *results.Service
 	signer *token.Signer
+	grace  time.Duration
 	log    *slog.Logger
 }
 
 // NewHandler builds the handler.
 func NewHandler(s store, objects results.ObjectPutter, bucket string, signer *token.Signer, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{store: s, signer: signer, log: log, svc: results.NewService(s, objects, bucket, grace, now, log)}
+	return &Handler{store: s, signer: signer, grace: grace, log: log, svc: results.NewService(s, objects, bucket, grace, now, log)}
 }
 
 // Routes is the function's HTTP API.
@@ -106,24 +104,22 @@ func (h *Handler) round(r *http.Request, claims *token.Claims) (contest.Round, e
 	return h.store.GetRound(r.Context(), claims.Contest, id)
 }
 
-type person struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
-
 type participationResponse struct {
-	Round        string         `json:"round"`
-	Unit         contest.Unit   `json:"unit"`
-	Participants int            `json:"participants"`
-	Rate         float64        `json:"rate"`
-	TakenPart    []person       `json:"takenPart"`
-	NotTakenPart []person       `json:"notTakenPart"`
-	AsOf         time.Time      `json:"asOf"`
-	Status       contest.Status `json:"status"`
+	Round        string                 `json:"round"`
+	Unit         contest.Unit           `json:"unit"`
+	Participants int                    `json:"participants"`
+	Rate         float64                `json:"rate"`
+	TakenPart    []participation.Person `json:"takenPart"`
+	InProgress   []participation.Person `json:"inProgress"`
+	NotTakenPart []participation.Person `json:"notTakenPart"`
+	AsOf         time.Time              `json:"asOf"`
+	Status       contest.Status         `json:"status"`
 }
 
 // participation: a unit admin (own unit only) or an organiser sees who of the
-// unit's roster has taken part in the round so far, and who has not.
+// unit's roster has taken part in the round so far, who is taking a paper
+// now, and who has not started. Papers left past their deadline are closed on
+// the way (participation.Of), as the final tally will.
 func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
 	claims, err := h.signer.FromRequest(r)
 	if err != nil {
@@ -152,36 +148,26 @@ func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị."))
 		return
 	}
-	roster, err := h.store.ListRoster(ctx, claims.Contest, unitID)
+	now := h.svc.Now()
+	u, err := participation.Of(ctx, h.store, claims.Contest, round, unitID, now, h.grace)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	papers, err := h.store.ListUnitPapers(ctx, claims.Contest, round.ID, unitID)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+	if u.Closed > 0 {
+		h.log.Info("overdue papers closed", "round", round.ID, "unit", unitID, "closed", u.Closed)
 	}
-	took := map[string]bool{}
-	res := participationResponse{Round: round.ID, Unit: units[i], TakenPart: []person{}, NotTakenPart: []person{}, AsOf: h.svc.Now().In(contest.ICT), Status: round.Status(h.svc.Now())}
-	for _, p := range papers {
-		if !took[p.Email] {
-			took[p.Email] = true
-			res.TakenPart = append(res.TakenPart, person{Email: p.Email, Name: p.Name})
-		}
+	httpapi.WriteJSON(w, http.StatusOK, participationResponse{
+		Round: round.ID, Unit: units[i], Participants: len(u.TakenPart), Rate: participation.Rate(len(u.TakenPart), units[i].Headcount),
+		TakenPart: nonNil(u.TakenPart), InProgress: nonNil(u.InProgress), NotTakenPart: nonNil(u.NotTakenPart),
+		AsOf: now.In(contest.ICT), Status: round.Status(now),
+	})
+}
+
+// nonNil makes an empty list [] rather than null in JSON.
+func nonNil(people []participation.Person) []participation.Person {
+	if people == nil {
+		return []participation.Person{}
 	}
-	for _, m := range roster {
-		if !took[m.Email] {
-			res.NotTakenPart = append(res.NotTakenPart, person{Email: m.Email, Name: m.Name})
-		}
-	}
-	slices.SortFunc(res.TakenPart, func(a, b person) int { return strings.Compare(a.Email, b.Email) })
-	res.Participants = len(res.TakenPart)
-	switch {
-	case units[i].Headcount > 0:
-		res.Rate = min(1, float64(res.Participants)/float64(units[i].Headcount))
-	case res.Participants > 0: // roster not imported yet
-		res.Rate = 1
-	}
-	httpapi.WriteJSON(w, http.StatusOK, res)
+	return people
 }

@@ -689,7 +689,7 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 		for _, m := range gone {
 			r := a.call(t, http.MethodGet, "/rounds/"+closed.ID+"/units/"+m.UnitID+"/participation", a.organiser(t))
 			r.expect(t, http.StatusOK, "")
-			var got participation
+			var got participationAnswer
 			r.decode(t, &got)
 			if !slices.Contains(emailsOf(got.TakenPart), m.Email) {
 				t.Errorf("%s is not on %s's taken-part list", m.Email, m.UnitID)
@@ -789,13 +789,21 @@ func TestOrganisersPaperIsRankedButGetsNoPrize(t *testing.T) {
 	})
 }
 
-// participation is the participation endpoint's answer.
-type participation struct {
+// person is someone on a participation list.
+type person struct {
+	Email    string    `json:"email"`
+	Name     string    `json:"name"`
+	Deadline time.Time `json:"deadline"`
+}
+
+// participationAnswer is the participation endpoint's answer.
+type participationAnswer struct {
 	Round        string         `json:"round"`
 	Unit         contest.Unit   `json:"unit"`
 	Participants int            `json:"participants"`
 	Rate         float64        `json:"rate"`
 	TakenPart    []person       `json:"takenPart"`
+	InProgress   []person       `json:"inProgress"`
 	NotTakenPart []person       `json:"notTakenPart"`
 	Status       contest.Status `json:"status"`
 }
@@ -871,7 +879,7 @@ func TestParticipation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := a.call(t, http.MethodGet, path(tt.round.ID, tt.unit), a.env.TokenFor(t, tt.email))
 			r.expect(t, http.StatusOK, "")
-			var got participation
+			var got participationAnswer
 			r.decode(t, &got)
 			roster := rosterOf(tt.unit)
 			var want []string
@@ -879,10 +887,13 @@ func TestParticipation(t *testing.T) {
 				want = append(want, m.Email)
 			}
 			slices.Sort(want)
-			all := append(emailsOf(got.TakenPart), emailsOf(got.NotTakenPart)...)
+			all := slices.Concat(emailsOf(got.TakenPart), emailsOf(got.InProgress), emailsOf(got.NotTakenPart))
 			slices.Sort(all)
 			if !slices.Equal(all, want) {
-				t.Errorf("taken part + not taken part = %v, want the roster %v", all, want)
+				t.Errorf("taken part + in progress + not taken part = %v, want the roster %v", all, want)
+			}
+			if got.InProgress == nil || len(got.InProgress) != 0 {
+				t.Errorf("in progress %v, want [] (nobody is taking a paper)", got.InProgress)
 			}
 			unitPapers, err := a.env.Store.ListUnitPapers(ctx, demo.ContestID, tt.round.ID, tt.unit)
 			if err != nil {
@@ -928,7 +939,7 @@ func TestParticipation(t *testing.T) {
 		submitPaper(t, a, open, member, 10, 5, 4*time.Minute)
 		r := a.call(t, http.MethodGet, path(open.ID, "so-noi-vu"), a.env.TokenFor(t, admin.Email))
 		r.expect(t, http.StatusOK, "")
-		var got participation
+		var got participationAnswer
 		r.decode(t, &got)
 		if e := emailsOf(got.TakenPart); !slices.Equal(e, []string{member.Email}) {
 			t.Errorf("taken part %v, want [%s]", e, member.Email)
@@ -938,6 +949,53 @@ func TestParticipation(t *testing.T) {
 		}
 		if len(got.NotTakenPart) != len(rosterOf("so-noi-vu"))-1 {
 			t.Errorf("%d not taken part, want %d", len(got.NotTakenPart), len(rosterOf("so-noi-vu"))-1)
+		}
+	})
+
+	// The unit index lists submitted papers only: the roster members it does
+	// not list have their papers read by key.
+	t.Run("someone taking a paper now is in progress, not missing; someone who left past the deadline has taken part", func(t *testing.T) {
+		roster := rosterOf("so-noi-vu")
+		taking, left := roster[3], roster[4]
+		now := a.clock.Now()
+		takingPaper := a.env.StartPaper(t, open, taking, now.Add(-time.Minute))
+		leftPaper := abandonPaper(t, a, open, left, now.Add(-open.TimeLimit-testGrace-time.Second), 4, 3, nil)
+
+		r := a.call(t, http.MethodGet, path(open.ID, "so-noi-vu"), a.env.TokenFor(t, admin.Email))
+		r.expect(t, http.StatusOK, "")
+		var got participationAnswer
+		r.decode(t, &got)
+		if len(got.InProgress) != 1 || got.InProgress[0].Email != taking.Email || got.InProgress[0].Name != taking.Name ||
+			!got.InProgress[0].Deadline.Equal(takingPaper.Deadline) {
+			t.Errorf("in progress %+v, want %s until %v", got.InProgress, taking.Email, takingPaper.Deadline)
+		}
+		if e := emailsOf(got.TakenPart); !slices.Equal(e, emailsOf([]person{{Email: roster[2].Email}, {Email: left.Email}})) {
+			t.Errorf("taken part %v, want %s (submitted) and %s (closed)", e, roster[2].Email, left.Email)
+		}
+		if n := len(roster) - 3; len(got.NotTakenPart) != n || slices.ContainsFunc(got.NotTakenPart, func(p person) bool {
+			return p.Email == taking.Email || p.Email == left.Email
+		}) {
+			t.Errorf("not taken part %v, want the %d others", emailsOf(got.NotTakenPart), n)
+		}
+		if got.Participants != 2 || got.Rate != 2/float64(len(roster)) {
+			t.Errorf("participants %d rate %v, want 2 and 2/%d", got.Participants, got.Rate, len(roster))
+		}
+		stored, err := a.env.Store.GetPaper(ctx, demo.ContestID, leftPaper.Ref(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.Result == nil || !stored.Result.Automatic || stored.Result.Correct != 3 {
+			t.Errorf("the paper left behind is stored with %+v; want it closed automatically with 3 right", stored.Result)
+		}
+
+		// once their time is up (grace included), the one taking it is closed too
+		a.clock.Set(takingPaper.Deadline.Add(testGrace + time.Second))
+		defer a.clock.Set(now)
+		r = a.call(t, http.MethodGet, path(open.ID, "so-noi-vu"), a.env.TokenFor(t, admin.Email))
+		r.expect(t, http.StatusOK, "")
+		r.decode(t, &got)
+		if len(got.InProgress) != 0 || !slices.Contains(emailsOf(got.TakenPart), taking.Email) || got.Participants != 3 {
+			t.Errorf("after the deadline: in progress %v, taken part %v; want %s to have taken part", got.InProgress, emailsOf(got.TakenPart), taking.Email)
 		}
 	})
 }

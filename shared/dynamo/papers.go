@@ -313,6 +313,14 @@ func (s *Store) CloseOverdue(ctx context.Context, contestID, roundID string, cut
 	if err != nil {
 		return nil, err
 	}
+	return s.ClosePapers(ctx, overdue)
+}
+
+// ClosePapers closes papers found overdue (contest.Paper.Overdue) as the
+// site's automatic submission would have (contest.CloseOverdue), 8 at a time,
+// and returns them as stored. A paper submitted meanwhile (its owner came
+// back, another closer won) comes back with its stored result.
+func (s *Store) ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error) {
 	closed := make([]*contest.Paper, len(overdue))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -331,6 +339,84 @@ func (s *Store) CloseOverdue(ctx context.Context, contestID, roundID string, cut
 	}
 	return closed, nil
 }
+
+// GetPapers reads the papers of the given participants in a round, attempts
+// 1 to attempts of each, with BatchGetItem (100 keys a request, 4 requests at
+// a time, eventually consistent: 0.5 RCU a paper, nothing for a key without
+// one). Keys the server leaves unprocessed are asked again after a backoff.
+// Papers that do not exist are left out; the order is not the input's.
+func (s *Store) GetPapers(ctx context.Context, contestID, roundID string, participantIDs []string, attempts int) ([]*contest.Paper, error) {
+	var keys []map[string]types.AttributeValue
+	for _, pid := range participantIDs {
+		for a := 1; a <= attempts; a++ {
+			keys = append(keys, key(paperPK(contestID, roundID, pid), paperSK(a)))
+		}
+	}
+	batches := make([][]*contest.Paper, (len(keys)+batchGetKeys-1)/batchGetKeys)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for i := range batches {
+		g.Go(func() error {
+			items, err := s.batchGet(gctx, keys[i*batchGetKeys:min((i+1)*batchGetKeys, len(keys))])
+			if err != nil {
+				return err
+			}
+			for _, av := range items {
+				p, err := fromPaperItem(contestID, av)
+				if err != nil {
+					return err
+				}
+				batches[i] = append(batches[i], p)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("get papers of %s: %w", roundID, err)
+	}
+	var out []*contest.Paper
+	for _, b := range batches {
+		out = append(out, b...)
+	}
+	return out, nil
+}
+
+// batchGetKeys is BatchGetItem's limit of keys per request.
+const batchGetKeys = 100
+
+// batchGet reads up to batchGetKeys items, asking again for the keys the
+// server leaves unprocessed (throttling, the 16 MB response limit) after a
+// growing pause, up to batchGetTries requests in all.
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	var items []map[string]types.AttributeValue
+	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
+	for try := 0; ; try++ {
+		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req, ReturnConsumedCapacity: s.capacity()})
+		if err != nil {
+			return nil, err
+		}
+		for i := range out.ConsumedCapacity {
+			s.meter.add(&out.ConsumedCapacity[i], false)
+		}
+		items = append(items, out.Responses[s.table]...)
+		if len(out.UnprocessedKeys[s.table].Keys) == 0 {
+			return items, nil
+		}
+		if try+1 == batchGetTries {
+			return nil, fmt.Errorf("%d keys still unprocessed after %d requests", len(out.UnprocessedKeys[s.table].Keys), batchGetTries)
+		}
+		req = out.UnprocessedKeys
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(25<<try) * time.Millisecond):
+		}
+	}
+}
+
+// batchGetTries bounds the requests for one batch: with pauses of 25 ms
+// doubling, the last is asked about 3 s after the first.
+const batchGetTries = 8
 
 // ImportSubmitted writes already-graded papers as they would be after
 // submission (index keys included), 25 to a batch, retrying what the server

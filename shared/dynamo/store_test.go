@@ -2,10 +2,14 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -229,5 +233,97 @@ func TestListOverdue(t *testing.T) {
 	slices.Sort(emails)
 	if want := []string{"qua-han@hue.gov.vn", "vua-qua@hue.gov.vn"}; !slices.Equal(emails, want) {
 		t.Errorf("ListOverdue = %v, want %v", emails, want)
+	}
+}
+
+// halfProcessed is a DynamoDB client that, like a throttled table, processes
+// only the first half of a BatchGetItem request of more than 25 keys and
+// returns the rest as unprocessed.
+type halfProcessed struct {
+	dynamo.Client
+	mu       sync.Mutex
+	requests int
+}
+
+func (c *halfProcessed) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	c.mu.Lock()
+	c.requests++
+	c.mu.Unlock()
+	for table, ka := range in.RequestItems {
+		if len(ka.Keys) <= 25 {
+			return c.Client.BatchGetItem(ctx, in, opts...)
+		}
+		half := (len(ka.Keys) + 1) / 2
+		first := ka
+		first.Keys = ka.Keys[:half]
+		out, err := c.Client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{table: first}}, opts...)
+		if err != nil {
+			return out, err
+		}
+		rest := ka
+		rest.Keys = ka.Keys[half:]
+		out.UnprocessedKeys = map[string]types.KeysAndAttributes{table: rest}
+		return out, nil
+	}
+	return &dynamodb.BatchGetItemOutput{}, nil
+}
+
+func TestGetPapers(t *testing.T) {
+	db, table := testenv.Table(t)
+	client := &halfProcessed{Client: db}
+	s := dynamo.New(client, table, nil)
+	ctx := context.Background()
+
+	// 130 people asked about, two attempts each (260 keys, three requests'
+	// worth): every third has started a first paper, every sixth a second too;
+	// papers of another round and another contest must not come back.
+	var asked []string
+	want := map[string]bool{} // "<participant>/<attempt>"
+	for i := range 130 {
+		email := fmt.Sprintf("nguoi-%03d@hue.gov.vn", i)
+		pid := contest.ParticipantID("c1", email)
+		asked = append(asked, pid)
+		for a := 1; a <= 2 && i%(3*a) == 0; a++ {
+			p := samplePaper("c1")
+			p.Email, p.ParticipantID, p.Attempt = email, pid, a
+			if _, ok, err := s.CreatePaper(ctx, p); err != nil || !ok {
+				t.Fatalf("CreatePaper %s/%d: %v %v", email, a, ok, err)
+			}
+			want[fmt.Sprintf("%s/%d", pid, a)] = true
+		}
+		other := samplePaper("c1")
+		other.RoundID, other.Email, other.ParticipantID = "tuan-2", email, pid
+		if _, _, err := s.CreatePaper(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+	}
+	elsewhere := samplePaper("c2")
+	elsewhere.ParticipantID = asked[0]
+	if _, _, err := s.CreatePaper(ctx, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := s.GetPapers(ctx, "c1", "tuan-1", asked, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range got {
+		id := fmt.Sprintf("%s/%d", p.ParticipantID, p.Attempt)
+		if !want[id] || seen[id] || p.ContestID != "c1" || p.RoundID != "tuan-1" || len(p.Items) != 2 || p.Key != "BA" {
+			t.Errorf("unexpected or duplicate paper %s: %+v", id, p)
+		}
+		seen[id] = true
+	}
+	if len(seen) != len(want) {
+		t.Errorf("GetPapers returned %d papers, want %d", len(seen), len(want))
+	}
+	// 100 keys are answered in three requests (50, 25, 25), 60 in three (30, 15, 15).
+	if client.requests != 3+3+3 {
+		t.Errorf("%d BatchGetItem requests; the unprocessed keys were not asked again", client.requests)
+	}
+
+	if got, err := s.GetPapers(ctx, "c1", "tuan-1", nil, 2); err != nil || len(got) != 0 {
+		t.Errorf("GetPapers of nobody = %v, %v; want none", got, err)
 	}
 }

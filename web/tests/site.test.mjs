@@ -673,10 +673,27 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), want.notTakenPart.map((p) => p.email).join('; '));
     await page.screenshot({ path: '/tmp/hoithi-unit.png', fullPage: true });
 
-    // The admin takes part; "Làm mới số liệu" shows it.
+    // The admin starts a paper: the unit's page lists them as taking it,
+    // no longer as not taken part, and not yet as taken part.
     await page.locator('#nav-home').click();
     await startRound(page, roundId);
-    const q = (await shownPaper(page))[0];
+    let q = (await shownPaper(page))[0];
+    await choose(page, q.id, q.options[0]);
+    await page.locator('#nav-unit').click();
+    await loaded.waitFor();
+    await page.locator('#unit-refresh').click();
+    await page.locator('#unit-participation[data-state="loaded"][data-in-progress="1"]').waitFor();
+    const taking = await read();
+    assert.equal(taking.participants, before.participants);
+    assert.deepEqual(taking.missing, before.missing.filter((p) => p.email !== email));
+    assert.deepEqual(await page.locator('#unit-participation .in-progress-list li').evaluateAll((lis) => lis.map((li) => li.dataset.email)), [email]);
+    assert.match(await page.locator('#unit-participation .in-progress-list li').textContent(), /hết giờ lúc \d{2}:\d{2}:\d{2}/);
+    assert.equal(await page.locator('#unit-participation [data-stat="in-progress"]').textContent(), '1');
+
+    // The admin goes back to the paper and submits; "Làm mới số liệu" shows it.
+    await page.locator('#nav-home').click();
+    await startRound(page, roundId);
+    q = (await shownPaper(page))[0];
     await choose(page, q.id, q.options[0]);
     await page.locator('#prediction').fill('42');
     await page.locator('#submit').click();
@@ -694,6 +711,7 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
     }
     assert.equal(after.participants, before.participants + 1);
     assert.deepEqual(after.missing, before.missing.filter((p) => p.email !== email));
+    assert.equal(await page.locator('#unit-participation .in-progress-list').count(), 0, 'nobody is taking a paper any more');
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();
