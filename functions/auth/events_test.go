@@ -68,9 +68,9 @@ var authEvents = map[string]eventWant{
 		setup: func(t *testing.T, env *eventEnv, req *events.LambdaFunctionURLRequest) {
 			email, sent := eventField(t, req, "email"), eventField(t, req, "code")
 			for range 3 {
-				res := callAPI(t, env.routes, http.MethodPost, "/codes", "", map[string]string{"contest": demo.ContestID, "email": email})
-				if res.status != http.StatusAccepted {
-					t.Fatalf("request a code first: %d %s", res.status, res.raw)
+				res := testenv.Call(t, env.routes, http.MethodPost, "/codes", "", map[string]string{"contest": demo.ContestID, "email": email})
+				if res.Status != http.StatusAccepted {
+					t.Fatalf("request a code first: %d %s", res.Status, res.Body)
 				}
 				if msgs := readOutbox(t, env.outbox); msgs[len(msgs)-1].Code != sent {
 					return

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,73 +24,6 @@ import (
 
 // testClock is the handler's clock, moved by the tests.
 type testClock = testenv.Clock
-
-// apiResult is one response of the handler, decoded.
-type apiResult struct {
-	status int
-	header http.Header
-	raw    []byte
-	json   map[string]any
-}
-
-func (r apiResult) errorCode() string {
-	e, _ := r.json["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
-}
-
-func (r apiResult) errorMessage() string {
-	e, _ := r.json["error"].(map[string]any)
-	s, _ := e["message"].(string)
-	return s
-}
-
-// callAPI serves one request in process. A string body is sent as is, any
-// other body as JSON.
-func callAPI(t *testing.T, h http.Handler, method, path, tok string, body any) apiResult {
-	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := apiResult{status: rec.Code, header: rec.Header(), raw: rec.Body.Bytes()}
-	if err := json.Unmarshal(res.raw, &res.json); err != nil {
-		t.Fatalf("%s %s: body is not a JSON object: %v: %q", method, path, err, res.raw)
-	}
-	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s %s: Content-Type = %q, want application/json", method, path, ct)
-	}
-	if _, isErr := res.json["error"]; isErr && res.status < 400 {
-		t.Errorf("%s %s: status %d with an error body %s", method, path, res.status, res.raw)
-	}
-	if res.status >= 400 && (res.errorCode() == "" || res.errorMessage() == "") {
-		t.Errorf("%s %s: status %d without an error code and message: %s", method, path, res.status, res.raw)
-	}
-	return res
-}
-
-// expect fails unless the response has the status and, for errors, the code.
-func (r apiResult) expect(t *testing.T, status int, code string) {
-	t.Helper()
-	if r.status != status || r.errorCode() != code {
-		t.Fatalf("got %d %q, want %d %q; body %s", r.status, r.errorCode(), status, code, r.raw)
-	}
-}
 
 // readOutbox returns the messages written to the outbox, oldest first.
 func readOutbox(t *testing.T, o mail.Outbox) []mail.Message {
@@ -131,14 +62,14 @@ func newSignIn(t *testing.T, env *testenv.Contest) *signIn {
 	return s
 }
 
-func (s *signIn) requestCode(t *testing.T, body map[string]string) apiResult {
+func (s *signIn) requestCode(t *testing.T, body map[string]string) testenv.Response {
 	t.Helper()
-	return callAPI(t, s.routes, http.MethodPost, "/codes", "", body)
+	return testenv.Call(t, s.routes, http.MethodPost, "/codes", "", body)
 }
 
-func (s *signIn) openSession(t *testing.T, email, code string) apiResult {
+func (s *signIn) openSession(t *testing.T, email, code string) testenv.Response {
 	t.Helper()
-	return callAPI(t, s.routes, http.MethodPost, "/sessions", "", map[string]string{"email": email, "code": code})
+	return testenv.Call(t, s.routes, http.MethodPost, "/sessions", "", map[string]string{"email": email, "code": code})
 }
 
 // lastCode is the code of the newest message to email.
@@ -198,7 +129,7 @@ func TestCodeByEmailOpensASessionWithTheRightClaims(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSignIn(t, env)
 			res := s.requestCode(t, map[string]string{"contest": demo.ContestID, "email": tt.typed})
-			res.expect(t, http.StatusAccepted, "")
+			res.Expect(t, http.StatusAccepted, "")
 
 			msgs := readOutbox(t, s.outbox)
 			if len(msgs) != 1 {
@@ -214,17 +145,17 @@ func TestCodeByEmailOpensASessionWithTheRightClaims(t *testing.T) {
 			if !strings.Contains(m.Subject, m.Code) || !strings.Contains(m.Text, m.Code) {
 				t.Errorf("subject %q / text %q should both carry the code %s", m.Subject, m.Text, m.Code)
 			}
-			if bytes.Contains(res.raw, []byte(m.Code)) {
-				t.Errorf("the code request's response contains the code: %s", res.raw)
+			if bytes.Contains(res.Body, []byte(m.Code)) {
+				t.Errorf("the code request's response contains the code: %s", res.Body)
 			}
 			local := tt.email[:strings.IndexByte(tt.email, '@')]
-			if sentTo := stringOf(res.json["sentTo"]); !strings.HasSuffix(sentTo, tt.email[len(local):]) || strings.Contains(sentTo, local) {
+			if sentTo := stringOf(res.JSON["sentTo"]); !strings.HasSuffix(sentTo, tt.email[len(local):]) || strings.Contains(sentTo, local) {
 				t.Errorf("sentTo = %q, want the address masked", sentTo)
 			}
 
 			res = s.openSession(t, tt.email, m.Code)
-			res.expect(t, http.StatusCreated, "")
-			claims, err := env.Signer.Verify(stringOf(res.json["token"]))
+			res.Expect(t, http.StatusCreated, "")
+			claims, err := env.Signer.Verify(stringOf(res.JSON["token"]))
 			if err != nil {
 				t.Fatalf("token does not verify: %v", err)
 			}
@@ -236,14 +167,14 @@ func TestCodeByEmailOpensASessionWithTheRightClaims(t *testing.T) {
 			if got, want := claims.ParticipantID(), contest.ParticipantID(demo.ContestID, tt.email); got != want {
 				t.Errorf("subject = %q, want participant id %q", got, want)
 			}
-			p, _ := res.json["participant"].(map[string]any)
+			p, _ := res.JSON["participant"].(map[string]any)
 			if p["email"] != tt.email || p["audience"] != string(tt.audience) || p["mayCompete"] != tt.mayCompete ||
 				p["contest"] != demo.ContestID || stringOf(p["unitId"]) != tt.unit || stringOf(p["ward"]) != tt.ward {
 				t.Errorf("participant = %v, want %s %s unit %q ward %q mayCompete %v", p, tt.email, tt.audience, tt.unit, tt.ward, tt.mayCompete)
 			}
-			exp, err := time.Parse(time.RFC3339, stringOf(res.json["expiresAt"]))
+			exp, err := time.Parse(time.RFC3339, stringOf(res.JSON["expiresAt"]))
 			if err != nil || !exp.Equal(claims.ExpiresAt.Time) {
-				t.Errorf("expiresAt = %v, want the token's expiry %v", res.json["expiresAt"], claims.ExpiresAt)
+				t.Errorf("expiresAt = %v, want the token's expiry %v", res.JSON["expiresAt"], claims.ExpiresAt)
 			}
 		})
 	}
@@ -281,7 +212,7 @@ func TestWhoMayAskForACode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSignIn(t, env)
-			s.requestCode(t, tt.body).expect(t, tt.status, tt.code)
+			s.requestCode(t, tt.body).Expect(t, tt.status, tt.code)
 			sent := len(readOutbox(t, s.outbox))
 			if want := map[bool]int{true: 1, false: 0}[tt.code == ""]; sent != want {
 				t.Errorf("sent %d e-mails, want %d", sent, want)
@@ -307,7 +238,7 @@ func TestCitizenOpenSignUpNeedsNameAndWard(t *testing.T) {
 	}
 	for _, tt := range incomplete {
 		t.Run(tt.name, func(t *testing.T) {
-			s.requestCode(t, tt.body).expect(t, http.StatusBadRequest, "signup_incomplete")
+			s.requestCode(t, tt.body).Expect(t, http.StatusBadRequest, "signup_incomplete")
 			if _, found, err := env.Store.GetMember(ctx, demo.ContestID, email); found || err != nil {
 				t.Errorf("an incomplete sign-up was recorded (found=%v, err=%v)", found, err)
 			}
@@ -318,7 +249,7 @@ func TestCitizenOpenSignUpNeedsNameAndWard(t *testing.T) {
 	}
 	t.Run("a name and a ward send a code and record the citizen", func(t *testing.T) {
 		s.requestCode(t, map[string]string{"email": email, "audience": "citizen", "name": "  Trần   Thị Bé ", "ward": "Phường  Kim Long"}).
-			expect(t, http.StatusAccepted, "")
+			Expect(t, http.StatusAccepted, "")
 		m, found, err := env.Store.GetMember(ctx, demo.ContestID, email)
 		if err != nil || !found {
 			t.Fatalf("member not recorded: found=%v err=%v", found, err)
@@ -330,8 +261,8 @@ func TestCitizenOpenSignUpNeedsNameAndWard(t *testing.T) {
 	})
 	t.Run("the code opens a citizen session", func(t *testing.T) {
 		res := s.openSession(t, email, s.lastCode(t, email))
-		res.expect(t, http.StatusCreated, "")
-		c, err := env.Signer.Verify(stringOf(res.json["token"]))
+		res.Expect(t, http.StatusCreated, "")
+		c, err := env.Signer.Verify(stringOf(res.JSON["token"]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,7 +296,7 @@ func TestCodesAreRateLimited(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			s.clock.Advance(st.advance)
-			s.requestCode(t, ask).expect(t, st.status, st.code)
+			s.requestCode(t, ask).Expect(t, st.status, st.code)
 			if n := len(readOutbox(t, s.outbox)); n != st.sent {
 				t.Errorf("%d e-mails sent, want %d", n, st.sent)
 			}
@@ -375,9 +306,9 @@ func TestCodesAreRateLimited(t *testing.T) {
 		msgs := readOutbox(t, s.outbox)
 		older, newest := msgs[len(msgs)-2].Code, msgs[len(msgs)-1].Code
 		if older != newest {
-			s.openSession(t, email, older).expect(t, http.StatusUnauthorized, "code_wrong")
+			s.openSession(t, email, older).Expect(t, http.StatusUnauthorized, "code_wrong")
 		}
-		s.openSession(t, email, newest).expect(t, http.StatusCreated, "")
+		s.openSession(t, email, newest).Expect(t, http.StatusCreated, "")
 	})
 }
 
@@ -399,8 +330,8 @@ func TestACodeThatCouldNotBeSentCostsNothing(t *testing.T) {
 	box := &flakyMail{Outbox: mail.Outbox{Dir: t.TempDir()}}
 	clock := testenv.NewClock(env.Now)
 	routes := NewHandler(env.Store, box, env.Signer, env.Key, demo.ContestID, clock.Now, testenv.Logger()).Routes()
-	ask := func() apiResult {
-		return callAPI(t, routes, http.MethodPost, "/codes", "", map[string]string{"email": demo.Roster()[6].Email})
+	ask := func() testenv.Response {
+		return testenv.Call(t, routes, http.MethodPost, "/codes", "", map[string]string{"email": demo.Roster()[6].Email})
 	}
 	steps := []struct {
 		name    string
@@ -421,12 +352,12 @@ func TestACodeThatCouldNotBeSentCostsNothing(t *testing.T) {
 			clock.Advance(st.advance)
 			box.down.Store(st.down)
 			r := ask()
-			r.expect(t, st.status, st.code)
+			r.Expect(t, st.status, st.code)
 			if n := len(readOutbox(t, box.Outbox)); n != st.sent {
 				t.Errorf("%d e-mails sent, want %d", n, st.sent)
 			}
 			if st.status == http.StatusServiceUnavailable {
-				if msg, _ := r.json["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "thử lại") {
+				if msg, _ := r.JSON["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "thử lại") {
 					t.Errorf("message %q, want one that says to try again", msg)
 				}
 			}
@@ -434,8 +365,8 @@ func TestACodeThatCouldNotBeSentCostsNothing(t *testing.T) {
 	}
 	t.Run("the code that went opens a session", func(t *testing.T) {
 		msgs := readOutbox(t, box.Outbox)
-		r := callAPI(t, routes, http.MethodPost, "/sessions", "", map[string]string{"email": demo.Roster()[6].Email, "code": msgs[len(msgs)-1].Code})
-		r.expect(t, http.StatusCreated, "")
+		r := testenv.Call(t, routes, http.MethodPost, "/sessions", "", map[string]string{"email": demo.Roster()[6].Email, "code": msgs[len(msgs)-1].Code})
+		r.Expect(t, http.StatusCreated, "")
 	})
 }
 
@@ -443,31 +374,31 @@ func TestWrongCodesLockTheCode(t *testing.T) {
 	env := testenv.SeededContest(t)
 	s := newSignIn(t, env)
 	email := demo.Roster()[6].Email
-	s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
+	s.requestCode(t, map[string]string{"email": email}).Expect(t, http.StatusAccepted, "")
 	right := s.lastCode(t, email)
 	wrong := otherCode(right)
 	for try, left := range []int{4, 3, 2, 1} {
 		t.Run(fmt.Sprintf("wrong try %d leaves %d more", try+1, left), func(t *testing.T) {
 			res := s.openSession(t, email, wrong)
-			res.expect(t, http.StatusUnauthorized, "code_wrong")
-			if want := fmt.Sprintf("còn %d lần", left); !strings.Contains(res.errorMessage(), want) {
-				t.Errorf("message %q, want it to say %q", res.errorMessage(), want)
+			res.Expect(t, http.StatusUnauthorized, "code_wrong")
+			if want := fmt.Sprintf("còn %d lần", left); !strings.Contains(res.ErrorMessage(), want) {
+				t.Errorf("message %q, want it to say %q", res.ErrorMessage(), want)
 			}
 		})
 	}
 	t.Run("the fifth wrong try locks the code", func(t *testing.T) {
-		s.openSession(t, email, wrong).expect(t, http.StatusForbidden, "code_locked")
+		s.openSession(t, email, wrong).Expect(t, http.StatusForbidden, "code_locked")
 	})
 	t.Run("then even the right code fails", func(t *testing.T) {
-		s.openSession(t, email, right).expect(t, http.StatusForbidden, "code_locked")
+		s.openSession(t, email, right).Expect(t, http.StatusForbidden, "code_locked")
 	})
 	t.Run("and further wrong tries stay locked", func(t *testing.T) {
-		s.openSession(t, email, wrong).expect(t, http.StatusForbidden, "code_locked")
+		s.openSession(t, email, wrong).Expect(t, http.StatusForbidden, "code_locked")
 	})
 	t.Run("a new code a minute later opens a session", func(t *testing.T) {
 		s.clock.Advance(61 * time.Second)
-		s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
-		s.openSession(t, email, s.lastCode(t, email)).expect(t, http.StatusCreated, "")
+		s.requestCode(t, map[string]string{"email": email}).Expect(t, http.StatusAccepted, "")
+		s.openSession(t, email, s.lastCode(t, email)).Expect(t, http.StatusCreated, "")
 	})
 }
 
@@ -480,34 +411,34 @@ func TestCodesAreOneTimeAndBoundToOnePerson(t *testing.T) {
 	}{
 		{"a used code cannot be used again", func(t *testing.T, s *signIn) {
 			email := roster[7].Email
-			s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
+			s.requestCode(t, map[string]string{"email": email}).Expect(t, http.StatusAccepted, "")
 			code := s.lastCode(t, email)
-			s.openSession(t, email, code).expect(t, http.StatusCreated, "")
-			s.openSession(t, email, code).expect(t, http.StatusUnauthorized, "code_invalid")
+			s.openSession(t, email, code).Expect(t, http.StatusCreated, "")
+			s.openSession(t, email, code).Expect(t, http.StatusUnauthorized, "code_invalid")
 		}},
 		{"one person's code does not open another person's session", func(t *testing.T, s *signIn) {
 			a, b := roster[8].Email, roster[9].Email
-			s.requestCode(t, map[string]string{"email": a}).expect(t, http.StatusAccepted, "")
-			s.requestCode(t, map[string]string{"email": b}).expect(t, http.StatusAccepted, "")
+			s.requestCode(t, map[string]string{"email": a}).Expect(t, http.StatusAccepted, "")
+			s.requestCode(t, map[string]string{"email": b}).Expect(t, http.StatusAccepted, "")
 			codeA, codeB := s.lastCode(t, a), s.lastCode(t, b)
 			if codeA == codeB {
 				t.Skip("both codes happen to be equal")
 			}
-			s.openSession(t, b, codeA).expect(t, http.StatusUnauthorized, "code_wrong")
-			s.openSession(t, b, codeB).expect(t, http.StatusCreated, "")
+			s.openSession(t, b, codeA).Expect(t, http.StatusUnauthorized, "code_wrong")
+			s.openSession(t, b, codeB).Expect(t, http.StatusCreated, "")
 		}},
 		{"a code expires after 10 minutes", func(t *testing.T, s *signIn) {
 			email := roster[10].Email
-			s.requestCode(t, map[string]string{"email": email}).expect(t, http.StatusAccepted, "")
+			s.requestCode(t, map[string]string{"email": email}).Expect(t, http.StatusAccepted, "")
 			s.clock.Advance(10*time.Minute + time.Second)
-			s.openSession(t, email, s.lastCode(t, email)).expect(t, http.StatusUnauthorized, "code_expired")
+			s.openSession(t, email, s.lastCode(t, email)).Expect(t, http.StatusUnauthorized, "code_expired")
 		}},
 		{"a code never asked for is invalid", func(t *testing.T, s *signIn) {
-			s.openSession(t, roster[11].Email, "123456").expect(t, http.StatusUnauthorized, "code_invalid")
+			s.openSession(t, roster[11].Email, "123456").Expect(t, http.StatusUnauthorized, "code_invalid")
 		}},
 		{"a code that is not six digits is invalid", func(t *testing.T, s *signIn) {
 			for _, code := range []string{"12345", "1234567", "12a456", ""} {
-				s.openSession(t, roster[11].Email, code).expect(t, http.StatusBadRequest, "invalid_code_format")
+				s.openSession(t, roster[11].Email, code).Expect(t, http.StatusBadRequest, "invalid_code_format")
 			}
 		}},
 	}
@@ -538,7 +469,7 @@ func TestMalformedBodiesAreRefused(t *testing.T) {
 	for _, path := range []string{"/codes", "/sessions"} {
 		for _, tt := range tests {
 			t.Run("POST "+path+": "+tt.name, func(t *testing.T) {
-				callAPI(t, s.routes, http.MethodPost, path, "", tt.body).expect(t, tt.status, tt.code)
+				testenv.Call(t, s.routes, http.MethodPost, path, "", tt.body).Expect(t, tt.status, tt.code)
 			})
 		}
 	}
@@ -558,9 +489,9 @@ func TestUnknownRoutesAreNotFound(t *testing.T) {
 		{http.MethodGet, "/rounds"},
 	} {
 		t.Run(r.method+" "+r.path+" is route_not_found", func(t *testing.T) {
-			res := callAPI(t, s.routes, r.method, r.path, "", nil)
-			res.expect(t, http.StatusNotFound, "route_not_found")
-			if res.header.Get("X-Request-Id") == "" {
+			res := testenv.Call(t, s.routes, r.method, r.path, "", nil)
+			res.Expect(t, http.StatusNotFound, "route_not_found")
+			if res.Header.Get("X-Request-Id") == "" {
 				t.Error("no X-Request-Id on the answer")
 			}
 		})

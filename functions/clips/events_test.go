@@ -45,7 +45,7 @@ func acceptedClip(t *testing.T, a *clipsAPI) string {
 	data := mp4test.Fixtures()[0].Data
 	u := a.requestUpload(t, tok, int64(len(data)), false)
 	mustPost(t, u, data)
-	a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).expect(t, http.StatusOK, "")
+	a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Expect(t, http.StatusOK, "")
 	return u.Clip.ID
 }
 
@@ -166,7 +166,7 @@ var clipsEvents = map[string]eventWant{
 		status: http.StatusOK,
 		setup: func(t *testing.T, a *clipsAPI) map[string]string {
 			id := acceptedClip(t, a)
-			a.call(t, "PUT", "/clips/"+id+"/scores", a.juror(t, 1), map[string]any{"scores": map[string]int{"noi-dung": 8}}).expect(t, http.StatusOK, "")
+			a.call(t, "PUT", "/clips/"+id+"/scores", a.juror(t, 1), map[string]any{"scores": map[string]int{"noi-dung": 8}}).Expect(t, http.StatusOK, "")
 			return map[string]string{"token": a.organiser(t)}
 		},
 		check: func(t *testing.T, a *clipsAPI, _ map[string]string, body []byte) {

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -95,51 +94,10 @@ func (a *clipsAPI) juror(t *testing.T, n int) string {
 	return a.env.TokenFor(t, fmt.Sprintf("giamkhao%d@%s", n, demo.Domain))
 }
 
-type apiResult struct {
-	status int
-	raw    []byte
-	json   map[string]any
-}
-
-func (r apiResult) errorCode() string {
-	e, _ := r.json["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
-}
-
-func (r apiResult) expect(t *testing.T, status int, code string) {
+// call serves one request through the clips routes and checks the answer.
+func (a *clipsAPI) call(t *testing.T, method, path, tok string, body any) testenv.Response {
 	t.Helper()
-	if r.status != status || r.errorCode() != code {
-		t.Fatalf("got %d %q, want %d %q; body %s", r.status, r.errorCode(), status, code, r.raw)
-	}
-}
-
-func (r apiResult) decode(t *testing.T, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.raw, v); err != nil {
-		t.Fatalf("decode %s: %v", r.raw, err)
-	}
-}
-
-func (a *clipsAPI) call(t *testing.T, method, path, tok string, body any) apiResult {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	rec := httptest.NewRecorder()
-	a.routes.ServeHTTP(rec, req)
-	res := apiResult{status: rec.Code, raw: rec.Body.Bytes()}
-	_ = json.Unmarshal(res.raw, &res.json)
-	return res
+	return testenv.Call(t, a.routes, method, path, tok, body)
 }
 
 // upload is what POST /uploads answers.
@@ -162,9 +120,9 @@ func (a *clipsAPI) requestUpload(t *testing.T, tok string, size int64, multipart
 	r := a.call(t, "POST", "/uploads", tok, map[string]any{
 		"title": "Hướng dẫn nộp hồ sơ trực tuyến", "genre": "huong-dan-dvc", "size": size, "contentType": "video/mp4", "multipart": multipart,
 	})
-	r.expect(t, http.StatusCreated, "")
+	r.Expect(t, http.StatusCreated, "")
 	var u upload
-	r.decode(t, &u)
+	r.Decode(t, &u)
 	return u
 }
 
@@ -322,15 +280,15 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 						t.Fatalf("event outcome %+v, want checked %s %s", rec, want.status, want.reason)
 					}
 					r := a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil)
-					r.expect(t, http.StatusOK, "")
+					r.Expect(t, http.StatusOK, "")
 					var got clipResponse
-					r.decode(t, &got)
+					r.Decode(t, &got)
 					first = got.Clip
 				case "confirm":
 					r := a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil)
-					r.expect(t, http.StatusOK, "")
+					r.Expect(t, http.StatusOK, "")
 					var got clipResponse
-					r.decode(t, &got)
+					r.Decode(t, &got)
 					first = got.Clip
 					// The notification that follows finds the same verdict.
 					rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(f.Data)), "ObjectCreated:Post")).Records[0]
@@ -349,7 +307,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				}
 				// A second confirm gives the same verdict.
 				var again clipResponse
-				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).decode(t, &again)
+				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &again)
 				if again.Clip.Status != first.Status || again.Clip.Reason != first.Reason {
 					t.Errorf("confirm again: %s %s, want %s %s", again.Clip.Status, again.Clip.Reason, first.Status, first.Reason)
 				}
@@ -431,7 +389,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 				status, reason = rec.Status, rec.Reason
 			} else {
 				var got clipResponse
-				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).decode(t, &got)
+				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 				status, reason = got.Clip.Status, got.Clip.Reason
 			}
 			if status != dynamo.ClipRejected || reason != ReasonLargerThanDeclared {
@@ -454,7 +412,7 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 		if a.objectExists(t, ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
 			t.Error("object stored")
 		}
-		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).expect(t, http.StatusConflict, "clip_not_uploaded")
+		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Expect(t, http.StatusConflict, "clip_not_uploaded")
 	})
 	t.Run("an upload to another key", func(t *testing.T) {
 		u := a.requestUpload(t, tok, int64(len(data)), false)
@@ -516,29 +474,29 @@ func TestPermissions(t *testing.T) {
 
 	t.Run("the unit comes from the token, never from the request", func(t *testing.T) {
 		r := a.call(t, "POST", "/uploads", adminA, map[string]any{"title": "x", "genre": "khac", "size": 10, "contentType": "video/mp4", "unitId": unitB, "unit": unitB})
-		r.expect(t, http.StatusCreated, "")
+		r.Expect(t, http.StatusCreated, "")
 		var got upload
-		r.decode(t, &got)
+		r.Decode(t, &got)
 		if got.Clip.UnitID != unitA || !strings.HasPrefix(got.Upload.Fields["key"], "clips/demo/"+unitA+"/") {
 			t.Fatalf("clip of unit %s at %s, want %s's", got.Clip.UnitID, got.Upload.Fields["key"], unitA)
 		}
 	})
 	t.Run("another unit's admin cannot confirm, complete or abort the clip", func(t *testing.T) {
-		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", adminB, nil).expect(t, http.StatusForbidden, "not_your_unit")
-		a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", adminB, map[string]any{"parts": []any{}}).expect(t, http.StatusForbidden, "not_your_unit")
-		a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", adminB, nil).expect(t, http.StatusForbidden, "not_your_unit")
+		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", adminB, nil).Expect(t, http.StatusForbidden, "not_your_unit")
+		a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", adminB, map[string]any{"parts": []any{}}).Expect(t, http.StatusForbidden, "not_your_unit")
+		a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", adminB, nil).Expect(t, http.StatusForbidden, "not_your_unit")
 		if got := a.stored(t, u.Clip.ID); got.Status != dynamo.ClipUploading {
 			t.Errorf("clip %s after another unit's attempts, want still uploading", got.Status)
 		}
 	})
 	t.Run("another unit's admin does not see the clip", func(t *testing.T) {
 		var list listResponse
-		a.call(t, "GET", "/clips", adminB, nil).decode(t, &list)
+		a.call(t, "GET", "/clips", adminB, nil).Decode(t, &list)
 		if len(list.Clips) != 0 {
 			t.Errorf("unit B sees %d clips, want none", len(list.Clips))
 		}
-		a.call(t, "GET", "/clips?unit="+unitA, adminB, nil).expect(t, http.StatusForbidden, "not_your_unit")
-		a.call(t, "GET", "/clips", adminA, nil).decode(t, &list)
+		a.call(t, "GET", "/clips?unit="+unitA, adminB, nil).Expect(t, http.StatusForbidden, "not_your_unit")
+		a.call(t, "GET", "/clips", adminA, nil).Decode(t, &list)
 		if len(list.Clips) != 2 || list.Clips[0].UnitID != unitA {
 			t.Errorf("unit A sees %+v, want its 2 clips", list.Clips)
 		}
@@ -546,28 +504,28 @@ func TestPermissions(t *testing.T) {
 	t.Run("only unit admins request uploads", func(t *testing.T) {
 		for name, tok := range map[string]string{"participant": a.participant(t, unitA), "organiser": a.organiser(t), "juror": a.juror(t, 1)} {
 			r := a.call(t, "POST", "/uploads", tok, map[string]any{"title": "x", "genre": "khac", "size": 10, "contentType": "video/mp4"})
-			if r.status != http.StatusForbidden || r.errorCode() != "unit_admin_only" {
-				t.Errorf("%s: %d %s, want 403 unit_admin_only", name, r.status, r.errorCode())
+			if r.Status != http.StatusForbidden || r.ErrorCode() != "unit_admin_only" {
+				t.Errorf("%s: %d %s, want 403 unit_admin_only", name, r.Status, r.ErrorCode())
 			}
 		}
-		a.call(t, "POST", "/uploads", "", map[string]any{}).expect(t, http.StatusUnauthorized, "token_missing")
+		a.call(t, "POST", "/uploads", "", map[string]any{}).Expect(t, http.StatusUnauthorized, "token_missing")
 	})
 	t.Run("a participant lists nothing and scores nothing", func(t *testing.T) {
 		p := a.participant(t, unitA)
-		a.call(t, "GET", "/clips", p, nil).expect(t, http.StatusForbidden, "not_allowed")
-		a.call(t, "PUT", "/clips/"+u.Clip.ID+"/scores", p, map[string]any{"scores": map[string]int{"noi-dung": 9}}).expect(t, http.StatusForbidden, "jury_only")
-		a.call(t, "PUT", "/clips/"+u.Clip.ID+"/scores", adminA, map[string]any{"scores": map[string]int{"noi-dung": 9}}).expect(t, http.StatusForbidden, "jury_only")
-		a.call(t, "GET", "/ranking", p, nil).expect(t, http.StatusForbidden, "not_allowed")
+		a.call(t, "GET", "/clips", p, nil).Expect(t, http.StatusForbidden, "not_allowed")
+		a.call(t, "PUT", "/clips/"+u.Clip.ID+"/scores", p, map[string]any{"scores": map[string]int{"noi-dung": 9}}).Expect(t, http.StatusForbidden, "jury_only")
+		a.call(t, "PUT", "/clips/"+u.Clip.ID+"/scores", adminA, map[string]any{"scores": map[string]int{"noi-dung": 9}}).Expect(t, http.StatusForbidden, "jury_only")
+		a.call(t, "GET", "/ranking", p, nil).Expect(t, http.StatusForbidden, "not_allowed")
 	})
 	t.Run("an organiser lists and confirms every unit's clips", func(t *testing.T) {
 		org := a.organiser(t)
 		var got clipResponse
-		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", org, nil).decode(t, &got)
+		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", org, nil).Decode(t, &got)
 		if got.Clip.Status != dynamo.ClipAccepted {
 			t.Fatalf("organiser's confirm: %+v", got.Clip)
 		}
 		var list listResponse
-		a.call(t, "GET", "/clips", org, nil).decode(t, &list)
+		a.call(t, "GET", "/clips", org, nil).Decode(t, &list)
 		if len(list.Clips) != 2 || len(list.Criteria) != 3 {
 			t.Errorf("organiser sees %d clips and %d criteria, want 2 and 3", len(list.Clips), len(list.Criteria))
 		}
@@ -600,7 +558,7 @@ func TestBadUploadRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a.call(t, "POST", "/uploads", tok, tt.body).expect(t, tt.status, tt.code)
+			a.call(t, "POST", "/uploads", tok, tt.body).Expect(t, tt.status, tt.code)
 		})
 	}
 }
@@ -613,19 +571,19 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 		ids = append(ids, a.requestUpload(t, tok, 1000, false).Clip.ID)
 	}
 	body := map[string]any{"title": "x", "genre": "khac", "size": 1000, "contentType": "video/mp4"}
-	a.call(t, "POST", "/uploads", tok, body).expect(t, http.StatusConflict, "clip_quota_reached")
+	a.call(t, "POST", "/uploads", tok, body).Expect(t, http.StatusConflict, "clip_quota_reached")
 	// Another unit has its own quota.
 	a.requestUpload(t, a.admin(t, unitB), 1000, false)
 
 	// Giving up an upload frees its slot.
 	r := a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil)
-	r.expect(t, http.StatusOK, "")
+	r.Expect(t, http.StatusOK, "")
 	if got := a.stored(t, ids[0]); got.Status != dynamo.ClipRejected || got.Reason != ReasonAborted {
 		t.Fatalf("aborted clip %s %s", got.Status, got.Reason)
 	}
-	a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil).expect(t, http.StatusConflict, "clip_already_checked")
+	a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil).Expect(t, http.StatusConflict, "clip_already_checked")
 	ids = append(ids, a.requestUpload(t, tok, 1000, false).Clip.ID)
-	a.call(t, "POST", "/uploads", tok, body).expect(t, http.StatusConflict, "clip_quota_reached")
+	a.call(t, "POST", "/uploads", tok, body).Expect(t, http.StatusConflict, "clip_quota_reached")
 
 	// Uploads whose time ran out with nothing uploaded free their slots.
 	a.clock.Advance(cliprules.MaxUploadExpiry + lateUploadGrace + time.Minute)
@@ -644,7 +602,7 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	u := a.requestUpload(t, tok, int64(len(good)), false)
 	mustPost(t, u, good)
 	var got clipResponse
-	a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).decode(t, &got)
+	a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 	if got.Clip.Status != dynamo.ClipAccepted {
 		t.Fatalf("first upload: %+v", got.Clip)
 	}
@@ -706,26 +664,26 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	})
 	t.Run("completing before every part is up is refused", func(t *testing.T) {
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": []completedPart{parts[0], {PartNumber: 2, ETag: `"nope"`}}}).
-			expect(t, http.StatusConflict, "part_mismatch")
+			Expect(t, http.StatusConflict, "part_mismatch")
 	})
 	// An interrupted upload resumes with a fresh URL for the missing part.
 	r := a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{2}})
-	r.expect(t, http.StatusOK, "")
+	r.Expect(t, http.StatusOK, "")
 	var fresh partsResponse
-	r.decode(t, &fresh)
+	r.Decode(t, &fresh)
 	status, tag, _ = put(fresh.Parts[0], chunk(2))
 	if status != http.StatusOK {
 		t.Fatalf("part 2: %d", status)
 	}
 	parts = append(parts, completedPart{PartNumber: 2, ETag: tag})
-	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{3}}).expect(t, http.StatusBadRequest, "invalid_part_number")
+	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{3}}).Expect(t, http.StatusBadRequest, "invalid_part_number")
 
 	var logs bytes.Buffer
 	a.h.log = slog.New(slog.NewTextHandler(&logs, nil))
 	r = a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts})
-	r.expect(t, http.StatusOK, "")
+	r.Expect(t, http.StatusOK, "")
 	var done clipResponse
-	r.decode(t, &done)
+	r.Decode(t, &done)
 	// Only the file's head and its moov at the end were read.
 	if !strings.Contains(logs.String(), "reads=2 ") {
 		t.Errorf("the check of a %d-byte file read more than twice: %s", len(data), logs.String())
@@ -736,12 +694,12 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	}
 	// Completing again, and the notification, give the same verdict.
 	var again clipResponse
-	a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts}).decode(t, &again)
+	a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts}).Decode(t, &again)
 	rec := a.event(t, objectCreated(a.env.Bucket, ObjectKey(demo.ContestID, unitA, u.Clip.ID), int64(len(data)), "ObjectCreated:CompleteMultipartUpload")).Records[0]
 	if again.Clip.Status != dynamo.ClipAccepted || rec.Status != dynamo.ClipAccepted {
 		t.Errorf("again: %s, event: %+v", again.Clip.Status, rec)
 	}
-	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).expect(t, http.StatusConflict, "clip_already_checked")
+	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).Expect(t, http.StatusConflict, "clip_already_checked")
 }
 
 func TestAbortingAMultipartUpload(t *testing.T) {
@@ -751,13 +709,13 @@ func TestAbortingAMultipartUpload(t *testing.T) {
 	if u.Upload.PartCount != 3 {
 		t.Fatalf("%d parts for 20 MiB, want 3", u.Upload.PartCount)
 	}
-	a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", tok, nil).expect(t, http.StatusOK, "")
+	a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", tok, nil).Expect(t, http.StatusOK, "")
 	c := a.stored(t, u.Clip.ID)
 	_, err := a.env.S3.ListParts(context.Background(), &s3.ListPartsInput{Bucket: &a.env.Bucket, Key: aws.String(c.Key), UploadId: &c.UploadID})
 	if err == nil || s3Code(err) != "NoSuchUpload" {
 		t.Errorf("multipart upload after abort: %v, want NoSuchUpload", err)
 	}
-	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).expect(t, http.StatusConflict, "clip_already_checked")
+	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).Expect(t, http.StatusConflict, "clip_already_checked")
 }
 
 func TestJuryScoresAndTheRanking(t *testing.T) {
@@ -768,20 +726,20 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 		tok := a.admin(t, unit)
 		u := a.requestUpload(t, tok, int64(len(good)), false)
 		mustPost(t, u, good)
-		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).expect(t, http.StatusOK, "")
+		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Expect(t, http.StatusOK, "")
 		accepted[unit] = u.Clip.ID
 	}
 	pending := a.requestUpload(t, a.admin(t, unitA), 1000, false)
 	j1, j2 := a.juror(t, 1), a.juror(t, 2)
-	score := func(tok, id string, s map[string]any) apiResult {
+	score := func(tok, id string, s map[string]any) testenv.Response {
 		return a.call(t, "PUT", "/clips/"+id+"/scores", tok, map[string]any{"scores": s})
 	}
 	t.Run("a juror scoring a criterion again updates it", func(t *testing.T) {
-		score(j1, accepted[unitA], map[string]any{"noi-dung": 6, "sang-tao": 7, "ky-thuat": 8}).expect(t, http.StatusOK, "")
+		score(j1, accepted[unitA], map[string]any{"noi-dung": 6, "sang-tao": 7, "ky-thuat": 8}).Expect(t, http.StatusOK, "")
 		r := score(j1, accepted[unitA], map[string]any{"noi-dung": 9})
-		r.expect(t, http.StatusOK, "")
+		r.Expect(t, http.StatusOK, "")
 		var got scoresResponse
-		r.decode(t, &got)
+		r.Decode(t, &got)
 		if fmt.Sprint(got.Scores) != fmt.Sprint(map[string]int{"ky-thuat": 8, "noi-dung": 9, "sang-tao": 7}) {
 			t.Errorf("scores %v", got.Scores)
 		}
@@ -791,20 +749,20 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 		}
 	})
 	t.Run("bad scores are refused", func(t *testing.T) {
-		score(j1, accepted[unitA], map[string]any{"noi-dung": 11}).expect(t, http.StatusBadRequest, "score_out_of_range")
-		score(j1, accepted[unitA], map[string]any{"noi-dung": 7.5}).expect(t, http.StatusBadRequest, "score_out_of_range")
-		score(j1, accepted[unitA], map[string]any{"am-nhac": 5}).expect(t, http.StatusBadRequest, "unknown_criterion")
-		score(j1, accepted[unitA], map[string]any{}).expect(t, http.StatusBadRequest, "scores_required")
-		score(j1, pending.Clip.ID, map[string]any{"noi-dung": 5}).expect(t, http.StatusConflict, "clip_not_accepted")
-		score(j1, "phuong-phu-hoi.ffffffffffffffff", map[string]any{"noi-dung": 5}).expect(t, http.StatusNotFound, "clip_not_found")
+		score(j1, accepted[unitA], map[string]any{"noi-dung": 11}).Expect(t, http.StatusBadRequest, "score_out_of_range")
+		score(j1, accepted[unitA], map[string]any{"noi-dung": 7.5}).Expect(t, http.StatusBadRequest, "score_out_of_range")
+		score(j1, accepted[unitA], map[string]any{"am-nhac": 5}).Expect(t, http.StatusBadRequest, "unknown_criterion")
+		score(j1, accepted[unitA], map[string]any{}).Expect(t, http.StatusBadRequest, "scores_required")
+		score(j1, pending.Clip.ID, map[string]any{"noi-dung": 5}).Expect(t, http.StatusConflict, "clip_not_accepted")
+		score(j1, "phuong-phu-hoi.ffffffffffffffff", map[string]any{"noi-dung": 5}).Expect(t, http.StatusNotFound, "clip_not_found")
 	})
-	score(j2, accepted[unitA], map[string]any{"noi-dung": 8, "sang-tao": 8, "ky-thuat": 8}).expect(t, http.StatusOK, "")
-	score(j1, accepted[unitB], map[string]any{"noi-dung": 10, "sang-tao": 10, "ky-thuat": 5}).expect(t, http.StatusOK, "")
-	score(j1, accepted["so-noi-vu"], map[string]any{"noi-dung": 3}).expect(t, http.StatusOK, "")
+	score(j2, accepted[unitA], map[string]any{"noi-dung": 8, "sang-tao": 8, "ky-thuat": 8}).Expect(t, http.StatusOK, "")
+	score(j1, accepted[unitB], map[string]any{"noi-dung": 10, "sang-tao": 10, "ky-thuat": 5}).Expect(t, http.StatusOK, "")
+	score(j1, accepted["so-noi-vu"], map[string]any{"noi-dung": 3}).Expect(t, http.StatusOK, "")
 
 	t.Run("the jury lists accepted clips with its own scores", func(t *testing.T) {
 		var list listResponse
-		a.call(t, "GET", "/clips", j1, nil).decode(t, &list)
+		a.call(t, "GET", "/clips", j1, nil).Decode(t, &list)
 		if len(list.Clips) != 3 {
 			t.Fatalf("jury sees %d clips, want the 3 accepted", len(list.Clips))
 		}
@@ -819,9 +777,9 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 	})
 	t.Run("the ranking averages per criterion and ranks per block", func(t *testing.T) {
 		r := a.call(t, "GET", "/ranking", a.organiser(t), nil)
-		r.expect(t, http.StatusOK, "")
+		r.Expect(t, http.StatusOK, "")
 		var got Ranking
-		r.decode(t, &got)
+		r.Decode(t, &got)
 		if len(got.Blocks) != 2 || got.Blocks[0].Block != string(contest.BlockAgency) || got.Blocks[1].Block != string(contest.BlockCommune) {
 			t.Fatalf("blocks %+v", got.Blocks)
 		}
@@ -833,8 +791,8 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 		}
 	})
 	t.Run("the published ranking goes with the results", func(t *testing.T) {
-		a.call(t, "POST", "/ranking/publish", j1, nil).expect(t, http.StatusForbidden, "organiser_only")
-		a.call(t, "POST", "/ranking/publish", a.organiser(t), nil).expect(t, http.StatusOK, "")
+		a.call(t, "POST", "/ranking/publish", j1, nil).Expect(t, http.StatusForbidden, "organiser_only")
+		a.call(t, "POST", "/ranking/publish", a.organiser(t), nil).Expect(t, http.StatusOK, "")
 		for _, name := range []string{"ranking.json", "ranking.csv"} {
 			if !a.objectExists(t, RankingPrefix(demo.ContestID)+name) {
 				t.Errorf("%s not published", name)
@@ -843,14 +801,14 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 	})
 	t.Run("the public gallery lists accepted clips that play", func(t *testing.T) {
 		r := a.call(t, "GET", "/gallery", "", nil)
-		r.expect(t, http.StatusOK, "")
+		r.Expect(t, http.StatusOK, "")
 		var list listResponse
-		r.decode(t, &list)
+		r.Decode(t, &list)
 		if len(list.Clips) != 3 {
 			t.Fatalf("gallery has %d clips, want 3", len(list.Clips))
 		}
-		if strings.Contains(string(r.raw), "@") {
-			t.Errorf("gallery shows an e-mail address: %s", r.raw)
+		if strings.Contains(string(r.Body), "@") {
+			t.Errorf("gallery shows an e-mail address: %s", r.Body)
 		}
 		resp, err := http.Get(list.Clips[0].VideoURL)
 		if err != nil {
@@ -861,7 +819,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !bytes.Equal(body, good) {
 			t.Errorf("video link: %d, %d bytes", resp.StatusCode, len(body))
 		}
-		a.call(t, "GET", "/gallery?contest=Bad!", "", nil).expect(t, http.StatusNotFound, "contest_not_found")
+		a.call(t, "GET", "/gallery?contest=Bad!", "", nil).Expect(t, http.StatusNotFound, "contest_not_found")
 	})
 }
 
@@ -886,10 +844,10 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 					verdicts <- rec.Status + " " + rec.Reason
 					return
 				}
-				r := a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil)
+				r := testenv.Serve(a.routes, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil)
 				var got clipResponse
-				if err := json.Unmarshal(r.raw, &got); err != nil || r.status != 200 {
-					t.Errorf("confirm: %d %s", r.status, r.raw)
+				if err := json.Unmarshal(r.Body, &got); err != nil || r.Status != 200 {
+					t.Errorf("confirm: %d %s", r.Status, r.Body)
 					return
 				}
 				verdicts <- got.Clip.Status + " " + got.Clip.Reason
@@ -923,7 +881,7 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 			u := a.requestUpload(t, tok, int64(len(data)), false)
 			mustPost(t, u, data)
 			var got clipResponse
-			a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).decode(t, &got)
+			a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 			if got.Clip.Status != tt.status {
 				t.Fatalf("%+v, want %s", got.Clip, tt.status)
 			}

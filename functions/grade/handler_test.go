@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -26,73 +24,13 @@ const testGrace = 60 * time.Second
 // testClock is the handler's clock, moved by the tests.
 type testClock = testenv.Clock
 
-// apiResult is one response of the handler, decoded.
-type apiResult struct {
-	status int
-	raw    []byte
-	json   map[string]any
-}
-
-func (r apiResult) errorCode() string {
-	e, _ := r.json["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
-}
-
-// expect fails unless the response has the status and, for errors, the code.
-func (r apiResult) expect(t *testing.T, status int, code string) {
+// resultOf is the "result" object of a submission response.
+func resultOf(t *testing.T, r testenv.Response) contest.Result {
 	t.Helper()
-	if r.status != status || r.errorCode() != code {
-		t.Fatalf("got %d %q, want %d %q; body %s", r.status, r.errorCode(), status, code, r.raw)
-	}
-}
-
-// result is the "result" object of a submission response.
-func (r apiResult) result(t *testing.T) contest.Result {
-	t.Helper()
-	data, _ := json.Marshal(r.json["result"])
+	data, _ := json.Marshal(r.JSON["result"])
 	var res contest.Result
-	if err := json.Unmarshal(data, &res); err != nil || r.json["result"] == nil {
-		t.Fatalf("no result in %s: %v", r.raw, err)
-	}
-	return res
-}
-
-// callAPI serves one request in process. A string body is sent as is, any
-// other body as JSON.
-func callAPI(t *testing.T, h http.Handler, method, path, tok string, body any) apiResult {
-	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := apiResult{status: rec.Code, raw: rec.Body.Bytes()}
-	if err := json.Unmarshal(res.raw, &res.json); err != nil {
-		t.Fatalf("%s %s: body is not a JSON object: %v: %q", method, path, err, res.raw)
-	}
-	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s %s: Content-Type = %q, want application/json", method, path, ct)
-	}
-	if res.status >= 400 {
-		e, _ := res.json["error"].(map[string]any)
-		if e["code"] == nil || e["message"] == nil || e["message"] == "" {
-			t.Errorf("%s %s: status %d without an error code and message: %s", method, path, res.status, res.raw)
-		}
+	if err := json.Unmarshal(data, &res); err != nil || r.JSON["result"] == nil {
+		t.Fatalf("no result in %s: %v", r.Body, err)
 	}
 	return res
 }
@@ -154,14 +92,14 @@ func (g *gradeAPI) stored(t *testing.T, paperID string) *contest.Paper {
 	return p
 }
 
-func (g *gradeAPI) save(t *testing.T, tok, paperID string, body any) apiResult {
+func (g *gradeAPI) save(t *testing.T, tok, paperID string, body any) testenv.Response {
 	t.Helper()
-	return callAPI(t, g.routes, http.MethodPut, "/papers/"+paperID+"/answers", tok, body)
+	return testenv.Call(t, g.routes, http.MethodPut, "/papers/"+paperID+"/answers", tok, body)
 }
 
-func (g *gradeAPI) submit(t *testing.T, tok, paperID string, body any) apiResult {
+func (g *gradeAPI) submit(t *testing.T, tok, paperID string, body any) testenv.Response {
 	t.Helper()
-	return callAPI(t, g.routes, http.MethodPost, "/papers/"+paperID+"/submission", tok, body)
+	return testenv.Call(t, g.routes, http.MethodPost, "/papers/"+paperID+"/submission", tok, body)
 }
 
 // answerKey answers the first `right` questions with the stored key and the
@@ -238,13 +176,13 @@ func TestAutosaveMergesAndValidates(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			res := g.save(t, tok, p.ID(), st.body)
-			res.expect(t, st.status, st.code)
+			res.Expect(t, st.status, st.code)
 			if st.code == "" {
-				if got := answersOf(res.json["answers"]); !sameAnswers(got, st.want) {
+				if got := answersOf(res.JSON["answers"]); !sameAnswers(got, st.want) {
 					t.Errorf("response answers = %v, want %v", got, st.want)
 				}
-				if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(res.json["savedAt"])); err != nil || !at.Equal(g.clock.Now()) {
-					t.Errorf("savedAt = %v, want the server clock %v", res.json["savedAt"], g.clock.Now())
+				if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(res.JSON["savedAt"])); err != nil || !at.Equal(g.clock.Now()) {
+					t.Errorf("savedAt = %v, want the server clock %v", res.JSON["savedAt"], g.clock.Now())
 				}
 			}
 			if got := g.stored(t, p.ID()).Answers; !sameAnswers(got, st.want) {
@@ -303,11 +241,11 @@ func TestSubmitGradesAgainstTheStoredKeyOnTheServerClock(t *testing.T) {
 			g.clock.Set(env.Now)
 			p, tok := g.newPaper(t, demo.Roster()[20+i].Email, env.Now.Add(-took))
 			if tt.saved != nil {
-				g.save(t, tok, p.ID(), map[string]any{"answers": tt.saved(p)}).expect(t, http.StatusOK, "")
+				g.save(t, tok, p.ID(), map[string]any{"answers": tt.saved(p)}).Expect(t, http.StatusOK, "")
 			}
 			res := g.submit(t, tok, p.ID(), map[string]any{"answers": tt.sent(p), "prediction": 70 + i})
-			res.expect(t, http.StatusOK, "")
-			got := res.result(t)
+			res.Expect(t, http.StatusOK, "")
+			got := resultOf(t, res)
 			want := contest.Result{Correct: tt.correct, Total: 15, TimeTakenMs: took.Milliseconds(),
 				SubmittedAt: env.Now.Truncate(time.Millisecond), Prediction: 70 + i}
 			if got.Correct != want.Correct || got.Total != want.Total || got.TimeTakenMs != want.TimeTakenMs ||
@@ -357,7 +295,7 @@ func TestSubmitNeedsAValidPrediction(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := g.submit(t, tok, p.ID(), tt.body)
-			res.expect(t, tt.status, tt.code)
+			res.Expect(t, tt.status, tt.code)
 			s := g.stored(t, p.ID())
 			switch {
 			case tt.code != "" && (s.Status != contest.PaperInProgress || s.Result != nil):
@@ -374,8 +312,8 @@ func TestSubmittingTwiceKeepsTheFirstResult(t *testing.T) {
 	g := newGradeAPI(t, env)
 	p, tok := g.newPaper(t, demo.Roster()[4].Email, env.Now.Add(-2*time.Minute))
 	first := g.submit(t, tok, p.ID(), map[string]any{"answers": answerKey(p, 15), "prediction": 100})
-	first.expect(t, http.StatusOK, "")
-	firstResult, _ := json.Marshal(first.json["result"])
+	first.Expect(t, http.StatusOK, "")
+	firstResult, _ := json.Marshal(first.JSON["result"])
 	tests := []struct {
 		name  string
 		clock time.Time
@@ -392,8 +330,8 @@ func TestSubmittingTwiceKeepsTheFirstResult(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			g.clock.Set(tt.clock)
 			res := g.submit(t, tok, p.ID(), tt.body)
-			res.expect(t, http.StatusOK, "")
-			if got, _ := json.Marshal(res.json["result"]); !bytes.Equal(got, firstResult) {
+			res.Expect(t, http.StatusOK, "")
+			if got, _ := json.Marshal(res.JSON["result"]); !bytes.Equal(got, firstResult) {
 				t.Errorf("result = %s, want the first %s", got, firstResult)
 			}
 			s := g.stored(t, p.ID())
@@ -405,7 +343,7 @@ func TestSubmittingTwiceKeepsTheFirstResult(t *testing.T) {
 	t.Run("autosave after submitting is refused as already submitted", func(t *testing.T) {
 		g.clock.Set(env.Now.Add(time.Minute))
 		g.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{p.Items[0].QuestionID: "A"}}).
-			expect(t, http.StatusConflict, "paper_submitted")
+			Expect(t, http.StatusConflict, "paper_submitted")
 		if s := g.stored(t, p.ID()); !sameAnswers(s.Answers, answerKey(p, 15)) {
 			t.Errorf("stored answers changed after submission: %v", s.Answers)
 		}
@@ -433,19 +371,19 @@ func TestTheDeadlineIsKeptByTheServer(t *testing.T) {
 			now := p.Deadline.Add(testGrace + tt.late)
 			routes := NewHandler(env.Store, env.Signer, testGrace, func() time.Time { return now }, testenv.Logger()).Routes()
 			answers := answerKey(p, 15)
-			var res apiResult
+			var res testenv.Response
 			if tt.submit {
-				res = callAPI(t, routes, http.MethodPost, "/papers/"+p.ID()+"/submission", tok, map[string]any{"answers": answers, "prediction": 1})
+				res = testenv.Call(t, routes, http.MethodPost, "/papers/"+p.ID()+"/submission", tok, map[string]any{"answers": answers, "prediction": 1})
 			} else {
-				res = callAPI(t, routes, http.MethodPut, "/papers/"+p.ID()+"/answers", tok, map[string]any{"answers": answers})
+				res = testenv.Call(t, routes, http.MethodPut, "/papers/"+p.ID()+"/answers", tok, map[string]any{"answers": answers})
 			}
-			res.expect(t, tt.status, tt.code)
+			res.Expect(t, tt.status, tt.code)
 			s := g.stored(t, p.ID())
 			switch {
 			case tt.code != "" && (s.Status != contest.PaperInProgress || len(s.Answers) != 0):
 				t.Errorf("a late request changed the paper: %s %v", s.Status, s.Answers)
 			case tt.code == "" && tt.submit:
-				if r := res.result(t); r.Correct != 15 || r.TimeTakenMs != now.Sub(p.StartedAt).Milliseconds() {
+				if r := resultOf(t, res); r.Correct != 15 || r.TimeTakenMs != now.Sub(p.StartedAt).Milliseconds() {
 					t.Errorf("result %+v, want 15 correct in %d ms", r, now.Sub(p.StartedAt).Milliseconds())
 				}
 			case tt.code == "" && !sameAnswers(s.Answers, answers):
@@ -471,8 +409,8 @@ func TestClientTimesAndScoresInTheBodyAreIgnored(t *testing.T) {
 		"result":      map[string]any{"correct": 15, "total": 15, "timeTakenMs": 1, "submittedAt": "2020-01-01T00:00:00Z"},
 	}
 	res := g.submit(t, tok, p.ID(), body)
-	res.expect(t, http.StatusOK, "")
-	got := res.result(t)
+	res.Expect(t, http.StatusOK, "")
+	got := resultOf(t, res)
 	if got.Correct != 3 || got.Total != 15 || got.TimeTakenMs != took.Milliseconds() || !got.SubmittedAt.Equal(env.Now.Truncate(time.Millisecond)) {
 		t.Errorf("result = %+v, want 3 of 15 in %d ms submitted at %v", got, took.Milliseconds(), env.Now)
 	}
@@ -513,8 +451,8 @@ func TestOnlyTheOwnerMayAnswerAPaper(t *testing.T) {
 	for _, tt := range tests {
 		for _, op := range []struct{ method, suffix string }{{http.MethodPut, "/answers"}, {http.MethodPost, "/submission"}} {
 			t.Run(op.method+" "+op.suffix+": "+tt.name, func(t *testing.T) {
-				callAPI(t, g.routes, op.method, tt.path+op.suffix, tt.tok, map[string]any{"answers": answerKey(p, 15), "prediction": 1}).
-					expect(t, tt.status, tt.code)
+				testenv.Call(t, g.routes, op.method, tt.path+op.suffix, tt.tok, map[string]any{"answers": answerKey(p, 15), "prediction": 1}).
+					Expect(t, tt.status, tt.code)
 				if s := g.stored(t, p.ID()); s.Status != contest.PaperInProgress || len(s.Answers) != 0 {
 					t.Errorf("a refused request changed the paper: %s %v", s.Status, s.Answers)
 				}
@@ -522,7 +460,7 @@ func TestOnlyTheOwnerMayAnswerAPaper(t *testing.T) {
 		}
 	}
 	t.Run("an unknown route is not found", func(t *testing.T) {
-		callAPI(t, g.routes, http.MethodGet, "/papers/"+p.ID()+"/answers", ownerTok, nil).expect(t, http.StatusNotFound, "route_not_found")
+		testenv.Call(t, g.routes, http.MethodGet, "/papers/"+p.ID()+"/answers", ownerTok, nil).Expect(t, http.StatusNotFound, "route_not_found")
 	})
 }
 
@@ -556,9 +494,9 @@ func TestAutosaveKeepsThePredictionForTheSubmission(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			res := g.save(t, tok, p.ID(), st.body)
-			res.expect(t, st.status, st.code)
+			res.Expect(t, st.status, st.code)
 			if st.code == "" {
-				got, has := res.json["prediction"]
+				got, has := res.JSON["prediction"]
 				if (st.savedPre == nil) == has || (has && got != float64(*st.savedPre)) {
 					t.Errorf("response prediction = %v (present %v), want %v", got, has, st.savedPre)
 				}
@@ -574,8 +512,8 @@ func TestAutosaveKeepsThePredictionForTheSubmission(t *testing.T) {
 	}
 	t.Run("a submission without a prediction uses the saved one", func(t *testing.T) {
 		res := g.submit(t, tok, p.ID(), map[string]any{"answers": map[string]string{}})
-		res.expect(t, http.StatusOK, "")
-		if got := res.result(t); got.Prediction != 99 {
+		res.Expect(t, http.StatusOK, "")
+		if got := resultOf(t, res); got.Prediction != 99 {
 			t.Errorf("prediction = %d, want the saved 99", got.Prediction)
 		}
 		if s := g.stored(t, p.ID()); s.Result == nil || s.Result.Prediction != 99 {
@@ -584,10 +522,10 @@ func TestAutosaveKeepsThePredictionForTheSubmission(t *testing.T) {
 	})
 	t.Run("a submission's own prediction wins over the saved one", func(t *testing.T) {
 		p, tok := g.newPaper(t, demo.Roster()[41].Email, env.Now.Add(-time.Minute))
-		g.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{}, "prediction": 500}).expect(t, http.StatusOK, "")
+		g.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{}, "prediction": 500}).Expect(t, http.StatusOK, "")
 		res := g.submit(t, tok, p.ID(), map[string]any{"answers": answerKey(p, 15), "prediction": 7})
-		res.expect(t, http.StatusOK, "")
-		if got := res.result(t); got.Prediction != 7 || got.Correct != 15 {
+		res.Expect(t, http.StatusOK, "")
+		if got := resultOf(t, res); got.Prediction != 7 || got.Correct != 15 {
 			t.Errorf("result = %+v, want prediction 7 and 15 correct", got)
 		}
 	})

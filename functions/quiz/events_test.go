@@ -58,7 +58,7 @@ var quizEvents = map[string]eventWant{
 		setup: func(t *testing.T, q *quizAPI) map[string]string {
 			tok := q.env.TokenFor(t, eventParticipant())
 			res := q.start(t, tok, q.env.OpenRound().ID)
-			res.expect(t, http.StatusCreated, "")
+			res.Expect(t, http.StatusCreated, "")
 			return map[string]string{"token": tok, "paperId": paperIDOf(t, res)}
 		},
 		check: func(t *testing.T, q *quizAPI, v map[string]string, body map[string]any) {
@@ -71,7 +71,7 @@ var quizEvents = map[string]eventWant{
 		status: http.StatusOK,
 		setup: func(t *testing.T, q *quizAPI) map[string]string {
 			tok := q.env.TokenFor(t, eventParticipant())
-			q.start(t, tok, q.env.OpenRound().ID).expect(t, http.StatusCreated, "")
+			q.start(t, tok, q.env.OpenRound().ID).Expect(t, http.StatusCreated, "")
 			return map[string]string{"token": tok, "roundId": q.env.OpenRound().ID}
 		},
 		check: func(t *testing.T, q *quizAPI, v map[string]string, body map[string]any) {

@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -25,63 +23,6 @@ const testGrace = 60 * time.Second
 // testClock is the handler's clock, moved by the tests.
 type testClock = testenv.Clock
 
-// apiResult is one response of the handler, decoded.
-type apiResult struct {
-	status int
-	header http.Header
-	raw    []byte
-	json   map[string]any
-}
-
-func (r apiResult) errorCode() string {
-	e, _ := r.json["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
-}
-
-// expect fails unless the response has the status and, for errors, the code.
-func (r apiResult) expect(t *testing.T, status int, code string) {
-	t.Helper()
-	if r.status != status || r.errorCode() != code {
-		t.Fatalf("got %d %q, want %d %q; body %s", r.status, r.errorCode(), status, code, r.raw)
-	}
-}
-
-// serve runs one request in process; safe from any goroutine.
-func serve(h http.Handler, method, path, tok string, body string) (int, http.Header, []byte) {
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec.Code, rec.Header(), rec.Body.Bytes()
-}
-
-// callAPI serves one request and checks the JSON envelope.
-func callAPI(t *testing.T, h http.Handler, method, path, tok string) apiResult {
-	t.Helper()
-	status, header, raw := serve(h, method, path, tok, "")
-	res := apiResult{status: status, header: header, raw: raw}
-	if err := json.Unmarshal(raw, &res.json); err != nil {
-		t.Fatalf("%s %s: body is not a JSON object: %v: %q", method, path, err, raw)
-	}
-	if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s %s: Content-Type = %q, want application/json", method, path, ct)
-	}
-	if status >= 400 {
-		e, _ := res.json["error"].(map[string]any)
-		if e["code"] == nil || e["message"] == "" || e["message"] == nil {
-			t.Errorf("%s %s: status %d without an error code and message: %s", method, path, status, raw)
-		}
-	}
-	return res
-}
-
 // quizAPI is the quiz handler on a seeded contest, with its own clock.
 type quizAPI struct {
 	env    *testenv.Contest
@@ -95,14 +36,14 @@ func newQuizAPI(t *testing.T, env *testenv.Contest) *quizAPI {
 	return q
 }
 
-func (q *quizAPI) start(t *testing.T, tok, roundID string) apiResult {
+func (q *quizAPI) start(t *testing.T, tok, roundID string) testenv.Response {
 	t.Helper()
-	return callAPI(t, q.routes, http.MethodPost, "/rounds/"+roundID+"/papers", tok)
+	return testenv.Call(t, q.routes, http.MethodPost, "/rounds/"+roundID+"/papers", tok, nil)
 }
 
-func (q *quizAPI) get(t *testing.T, tok, paperID string) apiResult {
+func (q *quizAPI) get(t *testing.T, tok, paperID string) testenv.Response {
 	t.Helper()
-	return callAPI(t, q.routes, http.MethodGet, "/papers/"+paperID, tok)
+	return testenv.Call(t, q.routes, http.MethodGet, "/papers/"+paperID, tok, nil)
 }
 
 // stored loads a paper straight from the store.
@@ -140,12 +81,12 @@ func (q *quizAPI) submit(t *testing.T, paperID string, right int) *contest.Paper
 	return done
 }
 
-func paperIDOf(t *testing.T, res apiResult) string {
+func paperIDOf(t *testing.T, res testenv.Response) string {
 	t.Helper()
-	p, _ := res.json["paper"].(map[string]any)
+	p, _ := res.JSON["paper"].(map[string]any)
 	id, _ := p["id"].(string)
 	if id == "" {
-		t.Fatalf("response has no paper id: %s", res.raw)
+		t.Fatalf("response has no paper id: %s", res.Body)
 	}
 	return id
 }
@@ -302,19 +243,19 @@ func TestRoundsAreListedWithTheirStatus(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := newQuizAPI(t, env)
 			q.clock.Set(tt.clock)
-			res := callAPI(t, q.routes, http.MethodGet, tt.path, "")
-			res.expect(t, http.StatusOK, "")
-			if res.json["contest"] != demo.ContestID {
-				t.Errorf("contest = %v, want demo", res.json["contest"])
+			res := testenv.Call(t, q.routes, http.MethodGet, tt.path, "", nil)
+			res.Expect(t, http.StatusOK, "")
+			if res.JSON["contest"] != demo.ContestID {
+				t.Errorf("contest = %v, want demo", res.JSON["contest"])
 			}
-			if st, err := time.Parse(time.RFC3339Nano, fmt.Sprint(res.json["serverTime"])); err != nil || !st.Equal(tt.clock) {
-				t.Errorf("serverTime = %v, want the server clock %v", res.json["serverTime"], tt.clock)
+			if st, err := time.Parse(time.RFC3339Nano, fmt.Sprint(res.JSON["serverTime"])); err != nil || !st.Equal(tt.clock) {
+				t.Errorf("serverTime = %v, want the server clock %v", res.JSON["serverTime"], tt.clock)
 			}
-			checkRoundStatuses(t, res.json, rounds, tt.clock)
+			checkRoundStatuses(t, res.JSON, rounds, tt.clock)
 		})
 	}
 	t.Run("a contest that is not an id is not found", func(t *testing.T) {
-		callAPI(t, newQuizAPI(t, env).routes, http.MethodGet, "/rounds?contest=Demo!", "").expect(t, http.StatusNotFound, "contest_not_found")
+		testenv.Call(t, newQuizAPI(t, env).routes, http.MethodGet, "/rounds?contest=Demo!", "", nil).Expect(t, http.StatusNotFound, "contest_not_found")
 	})
 }
 
@@ -361,7 +302,7 @@ func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
 				tok = env.TokenFor(t, tt.email)
 			}
 			res := q.start(t, tok, tt.round)
-			res.expect(t, tt.status, tt.code)
+			res.Expect(t, tt.status, tt.code)
 			papers, err := env.Store.ListPapers(context.Background(), demo.ContestID, tt.round, contest.ParticipantID(demo.ContestID, tt.email))
 			if err != nil {
 				t.Fatal(err)
@@ -375,7 +316,7 @@ func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
 				}
 				for _, r := range rounds {
 					if r.ID == tt.round {
-						checkPaperView(t, q, res.json, r)
+						checkPaperView(t, q, res.JSON, r)
 					}
 				}
 			}
@@ -388,11 +329,11 @@ func TestStartingAgainGivesTheSamePaper(t *testing.T) {
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	tok := env.TokenFor(t, demo.Roster()[4].Email)
-	var first apiResult
+	var first testenv.Response
 	t.Run("the first start creates a paper of 15 questions with 4 options each", func(t *testing.T) {
 		first = q.start(t, tok, round.ID)
-		first.expect(t, http.StatusCreated, "")
-		v := checkPaperView(t, q, first.json, round)
+		first.Expect(t, http.StatusCreated, "")
+		v := checkPaperView(t, q, first.JSON, round)
 		if v.Status != contest.PaperInProgress || len(v.Answers) != 0 || v.Result != nil {
 			t.Errorf("new paper status %s, answers %v, result %v: want in progress, empty", v.Status, v.Answers, v.Result)
 		}
@@ -406,8 +347,8 @@ func TestStartingAgainGivesTheSamePaper(t *testing.T) {
 	t.Run("starting again a minute later returns the same paper with 200", func(t *testing.T) {
 		q.clock.Set(env.Now.Add(time.Minute))
 		again := q.start(t, tok, round.ID)
-		again.expect(t, http.StatusOK, "")
-		a, b := first.json["paper"].(map[string]any), again.json["paper"].(map[string]any)
+		again.Expect(t, http.StatusOK, "")
+		a, b := first.JSON["paper"].(map[string]any), again.JSON["paper"].(map[string]any)
 		if fmt.Sprint(a["id"], a["questions"], a["deadline"]) != fmt.Sprint(b["id"], b["questions"], b["deadline"]) {
 			t.Errorf("second start gave another paper:\n%v\nwant\n%v", b, a)
 		}
@@ -415,29 +356,25 @@ func TestStartingAgainGivesTheSamePaper(t *testing.T) {
 	t.Run("concurrent first starts agree on one paper", func(t *testing.T) {
 		tok := env.TokenFor(t, demo.Roster()[5].Email)
 		const n = 8
-		type out struct {
-			status int
-			raw    []byte
-		}
-		outs := make(chan out, n)
+		outs := make(chan testenv.Response, n)
 		var wg sync.WaitGroup
 		for range n {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				status, _, raw := serve(q.routes, http.MethodPost, "/rounds/"+round.ID+"/papers", tok, "")
-				outs <- out{status, raw}
+				outs <- testenv.Serve(q.routes, http.MethodPost, "/rounds/"+round.ID+"/papers", tok, nil)
 			}()
 		}
 		wg.Wait()
 		close(outs)
 		created, ids := 0, map[string]bool{}
 		for o := range outs {
+			o.Check(t)
 			var body struct{ Paper contest.PaperView }
-			if err := json.Unmarshal(o.raw, &body); err != nil || (o.status != http.StatusCreated && o.status != http.StatusOK) {
-				t.Fatalf("start: %d %s", o.status, o.raw)
+			if err := json.Unmarshal(o.Body, &body); err != nil || (o.Status != http.StatusCreated && o.Status != http.StatusOK) {
+				t.Fatalf("start: %d %s", o.Status, o.Body)
 			}
-			if o.status == http.StatusCreated {
+			if o.Status == http.StatusCreated {
 				created++
 			}
 			ids[body.Paper.ID+fmt.Sprint(body.Paper.Questions)] = true
@@ -487,12 +424,12 @@ func TestAttemptsPerRound(t *testing.T) {
 				q.submit(t, st.submit, 15)
 			}
 			res := q.start(t, tok, twice.ID)
-			res.expect(t, st.status, st.code)
+			res.Expect(t, st.status, st.code)
 			if st.want != "" {
 				if got := paperIDOf(t, res); got != st.want {
 					t.Errorf("paper %s, want %s", got, st.want)
 				}
-				checkPaperView(t, q, res.json, twice)
+				checkPaperView(t, q, res.JSON, twice)
 			}
 		})
 	}
@@ -505,14 +442,14 @@ func TestAttemptsPerRound(t *testing.T) {
 
 	once := env.OpenRound()
 	tok = env.TokenFor(t, demo.Roster()[7].Email)
-	var started apiResult
+	var started testenv.Response
 	t.Run("an abandoned paper is still returned until its deadline plus grace", func(t *testing.T) {
 		started = q.start(t, tok, once.ID)
-		started.expect(t, http.StatusCreated, "")
+		started.Expect(t, http.StatusCreated, "")
 		p := q.stored(t, paperIDOf(t, started))
 		q.clock.Set(p.Deadline.Add(testGrace))
 		res := q.start(t, tok, once.ID)
-		res.expect(t, http.StatusOK, "")
+		res.Expect(t, http.StatusOK, "")
 		if paperIDOf(t, res) != p.ID() {
 			t.Errorf("got paper %s, want %s", paperIDOf(t, res), p.ID())
 		}
@@ -520,7 +457,7 @@ func TestAttemptsPerRound(t *testing.T) {
 	t.Run("after its deadline plus grace an abandoned paper used the week's one attempt", func(t *testing.T) {
 		p := q.stored(t, paperIDOf(t, started))
 		q.clock.Set(p.Deadline.Add(testGrace + time.Second))
-		q.start(t, tok, once.ID).expect(t, http.StatusConflict, "attempts_used")
+		q.start(t, tok, once.ID).Expect(t, http.StatusConflict, "attempts_used")
 	})
 }
 
@@ -531,7 +468,7 @@ func TestReadingAPaper(t *testing.T) {
 	owner, other := demo.Roster()[8].Email, demo.Roster()[9].Email
 	ownerTok, otherTok := env.TokenFor(t, owner), env.TokenFor(t, other)
 	started := q.start(t, ownerTok, round.ID)
-	started.expect(t, http.StatusCreated, "")
+	started.Expect(t, http.StatusCreated, "")
 	id := paperIDOf(t, started)
 	pid := contest.ParticipantID(demo.ContestID, owner)
 	tests := []struct {
@@ -555,16 +492,16 @@ func TestReadingAPaper(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := q.get(t, tt.tok, tt.id)
-			res.expect(t, tt.status, tt.code)
+			res.Expect(t, tt.status, tt.code)
 			if tt.code == "" {
-				checkPaperView(t, q, res.json, round)
-				a, b := started.json["paper"].(map[string]any), res.json["paper"].(map[string]any)
+				checkPaperView(t, q, res.JSON, round)
+				a, b := started.JSON["paper"].(map[string]any), res.JSON["paper"].(map[string]any)
 				if fmt.Sprint(a["questions"]) != fmt.Sprint(b["questions"]) {
 					t.Error("the paper read differs from the paper started")
 				}
 			}
-			if res.status != http.StatusOK && bytes.Contains(res.raw, []byte(`"questions"`)) {
-				t.Errorf("a refused read returned questions: %s", res.raw)
+			if res.Status != http.StatusOK && bytes.Contains(res.Body, []byte(`"questions"`)) {
+				t.Errorf("a refused read returned questions: %s", res.Body)
 			}
 		})
 	}
@@ -576,19 +513,19 @@ func TestPaperResponsesNeverCarryTheKey(t *testing.T) {
 	round := env.OpenRound()
 	tok := env.TokenFor(t, demo.Roster()[10].Email)
 	started := q.start(t, tok, round.ID)
-	started.expect(t, http.StatusCreated, "")
+	started.Expect(t, http.StatusCreated, "")
 	id := paperIDOf(t, started)
 	tests := []struct {
 		name string
-		res  func(t *testing.T) apiResult
+		res  func(t *testing.T) testenv.Response
 	}{
-		{"the start response has no key", func(t *testing.T) apiResult { return started }},
-		{"the restart response has no key", func(t *testing.T) apiResult { return q.start(t, tok, round.ID) }},
-		{"reading a paper in progress shows no key", func(t *testing.T) apiResult { return q.get(t, tok, id) }},
-		{"reading a submitted paper shows the result but no key", func(t *testing.T) apiResult {
+		{"the start response has no key", func(t *testing.T) testenv.Response { return started }},
+		{"the restart response has no key", func(t *testing.T) testenv.Response { return q.start(t, tok, round.ID) }},
+		{"reading a paper in progress shows no key", func(t *testing.T) testenv.Response { return q.get(t, tok, id) }},
+		{"reading a submitted paper shows the result but no key", func(t *testing.T) testenv.Response {
 			q.submit(t, id, 15)
 			res := q.get(t, tok, id)
-			r, _ := res.json["paper"].(map[string]any)["result"].(map[string]any)
+			r, _ := res.JSON["paper"].(map[string]any)["result"].(map[string]any)
 			if r["correct"] != float64(15) || r["total"] != float64(15) {
 				t.Errorf("result = %v, want 15 of 15", r)
 			}
@@ -598,11 +535,11 @@ func TestPaperResponsesNeverCarryTheKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := tt.res(t)
-			if res.status != http.StatusOK && res.status != http.StatusCreated {
-				t.Fatalf("status %d: %s", res.status, res.raw)
+			if res.Status != http.StatusOK && res.Status != http.StatusCreated {
+				t.Fatalf("status %d: %s", res.Status, res.Body)
 			}
-			checkNoKeyLeak(t, res.json, q.stored(t, id).Key)
-			checkPaperView(t, q, res.json, round)
+			checkNoKeyLeak(t, res.JSON, q.stored(t, id).Key)
+			checkPaperView(t, q, res.JSON, round)
 		})
 	}
 }
@@ -617,7 +554,7 @@ func TestListingMyPapersInARound(t *testing.T) {
 	owner, other := roster[11].Email, roster[12].Email
 	ownerTok := env.TokenFor(t, owner)
 	started := q.start(t, ownerTok, open.ID)
-	started.expect(t, http.StatusCreated, "")
+	started.Expect(t, http.StatusCreated, "")
 	id := paperIDOf(t, started)
 
 	// someone who took last week's seeded round
@@ -661,8 +598,8 @@ func TestListingMyPapersInARound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := callAPI(t, q.routes, http.MethodGet, "/rounds/"+tt.round+"/papers", tt.tok)
-			res.expect(t, tt.status, tt.code)
+			res := testenv.Call(t, q.routes, http.MethodGet, "/rounds/"+tt.round+"/papers", tt.tok, nil)
+			res.Expect(t, tt.status, tt.code)
 			if tt.code != "" {
 				return
 			}
@@ -670,7 +607,7 @@ func TestListingMyPapersInARound(t *testing.T) {
 				Round  string
 				Papers []summary
 			}
-			if err := json.Unmarshal(res.raw, &body); err != nil {
+			if err := json.Unmarshal(res.Body, &body); err != nil {
 				t.Fatal(err)
 			}
 			if body.Round != tt.round || len(body.Papers) != len(tt.want) {
@@ -683,9 +620,9 @@ func TestListingMyPapersInARound(t *testing.T) {
 					t.Errorf("paper %d = %+v (result %+v), want %+v (result %+v)", i, got, got.Result, w, w.Result)
 				}
 			}
-			checkNoKeyLeak(t, res.json, tt.key)
-			if bytes.Contains(res.raw, []byte(`"questions"`)) {
-				t.Errorf("the list carries questions: %s", res.raw)
+			checkNoKeyLeak(t, res.JSON, tt.key)
+			if bytes.Contains(res.Body, []byte(`"questions"`)) {
+				t.Errorf("the list carries questions: %s", res.Body)
 			}
 		})
 	}
@@ -697,7 +634,7 @@ func TestListingMyPapersInARound(t *testing.T) {
 func (q *quizAPI) abandon(t *testing.T, email string, round contest.Round, answered, right int, prediction *int) *contest.Paper {
 	t.Helper()
 	res := q.start(t, q.env.TokenFor(t, email), round.ID)
-	res.expect(t, http.StatusCreated, "")
+	res.Expect(t, http.StatusCreated, "")
 	p := q.stored(t, paperIDOf(t, res))
 	if err := q.env.Store.SaveAnswers(context.Background(), p, testenv.AnswersFor(p, answered, right), prediction); err != nil {
 		t.Fatal(err)
@@ -718,9 +655,9 @@ func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
 	restarted := q.abandon(t, starter, round, 1, 0, nil)
 	limit := round.TimeLimit.Milliseconds()
 
-	resultOf := func(t *testing.T, res apiResult) contest.Result {
+	resultOf := func(t *testing.T, res testenv.Response) contest.Result {
 		t.Helper()
-		p, _ := res.json["paper"].(map[string]any)
+		p, _ := res.JSON["paper"].(map[string]any)
 		data, _ := json.Marshal(p["result"])
 		var r contest.Result
 		if p["status"] != "submitted" || json.Unmarshal(data, &r) != nil {
@@ -745,8 +682,8 @@ func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
 	t.Run("within the grace the paper is still in progress (it can still be submitted)", func(t *testing.T) {
 		q.clock.Set(read.Deadline.Add(testGrace))
 		res := q.get(t, env.TokenFor(t, reader), read.ID())
-		res.expect(t, http.StatusOK, "")
-		if p, _ := res.json["paper"].(map[string]any); p["status"] != "in_progress" || p["result"] != nil {
+		res.Expect(t, http.StatusOK, "")
+		if p, _ := res.JSON["paper"].(map[string]any); p["status"] != "in_progress" || p["result"] != nil {
 			t.Errorf("paper %v; want in progress without a result", p)
 		}
 	})
@@ -754,27 +691,27 @@ func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
 	q.clock.Set(read.Deadline.Add(testGrace + time.Second))
 	t.Run("reading it after the grace closes it on the saved answers and prediction", func(t *testing.T) {
 		// concurrent reads (two tabs, a retry) agree on one result
-		results := make([]apiResult, 8)
+		results := make([]testenv.Response, 8)
+		tok := env.TokenFor(t, reader)
 		var wg sync.WaitGroup
 		for i := range results {
 			wg.Go(func() {
-				status, header, raw := serve(q.routes, http.MethodGet, "/papers/"+read.ID(), env.TokenFor(t, reader), "")
-				results[i] = apiResult{status: status, header: header, raw: raw}
-				_ = json.Unmarshal(raw, &results[i].json)
+				results[i] = testenv.Serve(q.routes, http.MethodGet, "/papers/"+read.ID(), tok, nil)
 			})
 		}
 		wg.Wait()
 		for _, res := range results {
-			res.expect(t, http.StatusOK, "")
+			res.Check(t)
+			res.Expect(t, http.StatusOK, "")
 			checkClosed(t, resultOf(t, res), read, 3, prediction)
-			checkNoKeyLeak(t, res.json, read.Key)
+			checkNoKeyLeak(t, res.JSON, read.Key)
 		}
 	})
 	t.Run("listing one's papers closes an overdue one, with a prediction of 0 when none was saved", func(t *testing.T) {
-		res := callAPI(t, q.routes, http.MethodGet, "/rounds/"+round.ID+"/papers", env.TokenFor(t, lister))
-		res.expect(t, http.StatusOK, "")
+		res := testenv.Call(t, q.routes, http.MethodGet, "/rounds/"+round.ID+"/papers", env.TokenFor(t, lister), nil)
+		res.Expect(t, http.StatusOK, "")
 		var body struct{ Papers []paperSummary }
-		if err := json.Unmarshal(res.raw, &body); err != nil {
+		if err := json.Unmarshal(res.Body, &body); err != nil {
 			t.Fatal(err)
 		}
 		if len(body.Papers) != 1 || body.Papers[0].Status != contest.PaperSubmitted || body.Papers[0].Result == nil {
@@ -783,7 +720,7 @@ func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
 		checkClosed(t, *body.Papers[0].Result, listed, 2, 0)
 	})
 	t.Run("starting again after the grace closes the paper and says the attempt is used", func(t *testing.T) {
-		q.start(t, env.TokenFor(t, starter), round.ID).expect(t, http.StatusConflict, "attempts_used")
+		q.start(t, env.TokenFor(t, starter), round.ID).Expect(t, http.StatusConflict, "attempts_used")
 		stored := q.stored(t, restarted.ID())
 		if stored.Status != contest.PaperSubmitted || stored.Result == nil || !stored.Result.Automatic || stored.Result.Correct != 0 {
 			t.Errorf("paper status %s result %+v; want closed automatically with 0 correct", stored.Status, stored.Result)
@@ -793,7 +730,7 @@ func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
 		before := q.stored(t, read.ID())
 		q.clock.Set(read.Deadline.Add(time.Hour))
 		res := q.get(t, env.TokenFor(t, reader), read.ID())
-		res.expect(t, http.StatusOK, "")
+		res.Expect(t, http.StatusOK, "")
 		checkClosed(t, resultOf(t, res), read, 3, prediction)
 		if after := q.stored(t, read.ID()); *after.Result != *before.Result {
 			t.Errorf("result changed from %+v to %+v", before.Result, after.Result)
