@@ -142,9 +142,9 @@ export async function fetchPublished(relPath, { json = true, timeoutMs = 30000 }
   }
 }
 
-/** Path of a published results file: results/<contest>/<round or "to-date">/<name>. */
+/** Path of a published results file: results/<contest>/<round or "to-date">/<name> (name may have folders: ranking/0001.json). */
 export function resultsPath(cfg, roundId, name) {
-  return 'results/' + enc(cfg.contest) + '/' + enc(roundId) + '/' + enc(name);
+  return 'results/' + enc(cfg.contest) + '/' + enc(roundId) + '/' + name.split('/').map(enc).join('/');
 }
 
 const MSG_NO_CLIPS = 'Trang chưa được cấu hình địa chỉ chức năng video clip (clips trong config.js). Vui lòng liên hệ Ban tổ chức.';

@@ -308,7 +308,7 @@ function tieBreakItems(keys, allCorrect) {
 
 // ------------------------------------------------------------ weekly view
 
-let weekly = null; // {roundId, summary, ranking?: [...], filter, page}
+let weekly = null; // {roundId, summary, manifest, ctx, files: Map(n → Promise<entries>), ranking?: Promise<[...]>, filter, page, shown}
 
 /**
  * Shows #/ket-qua-tuan/<roundId>. ctx: {cfg, showError, roundTitle, stillOn()}.
@@ -397,66 +397,138 @@ function resetRanking() {
   btn.textContent = 'Xem toàn bộ bảng xếp hạng';
 }
 
-/** Loads results.json (the whole ranking) on demand. */
-export async function loadRanking(ctx) {
-  if (!weekly || !weekly.summary) return;
-  const { cfg } = ctx;
-  const roundId = weekly.roundId;
-  const btn = $('#load-ranking');
-  btn.disabled = true;
-  btn.textContent = 'Đang tải bảng xếp hạng…';
+// The full ranking is read on demand. A round published with ranking pages
+// (summary.rankingPages files ranking/0001.json … of summary.rankingPageSize
+// entries) is read a page file at a time, so the top of a national round's
+// ranking is one small file; searching needs every entry, so the first search
+// reads results.json (the whole ranking) once. Older publications have
+// results.json only. Every file read is checked against the manifest.
+
+let rankingSeq = 0; // number of the latest ranking render (older answers are dropped)
+
+/** Reads a published ranking file and checks it against the manifest in the background. */
+async function readRankingFile(w, name) {
+  const res = await fetchPublished(resultsPath(w.ctx.cfg, w.roundId, name));
+  if (res.status === 404) throw Object.assign(new Error('missing'), { message: 'Chưa có bảng xếp hạng đầy đủ của tuần này.' });
+  verifyRankingFile(w, name, res.text);
+  return res.data;
+}
+
+/** Notes whether a ranking file read matches the manifest; a mismatch stays shown. */
+async function verifyRankingFile(w, name, text) {
+  const a = w.manifest && (w.manifest.artefacts || []).find((x) => x.name === name);
+  if (!a) return;
+  const got = await sha256Hex(new TextEncoder().encode(text));
+  if (!got || weekly !== w) return;
+  const old = document.querySelector('[data-ranking-verified]');
+  if (old && old.dataset.rankingVerified === 'bad') return;
+  const ok = got === a.sha256;
+  const note = h('span', { class: 'small ' + (ok ? 'ok-text' : 'warning-text'), dataset: { rankingVerified: ok ? 'ok' : 'bad', file: name } },
+    ok ? ` Tệp ${name} khớp mã SHA-256 trong manifest.json.` : ` Cảnh báo: ${name} không khớp mã SHA-256 trong manifest.json.`);
+  if (old) old.replaceWith(note);
+  else $('#ranking-count').after(note);
+}
+
+/** The entries of page file n (from 1), read once. */
+async function rankingFile(w, n) {
+  if (!w.files.has(n)) {
+    const name = 'ranking/' + String(n).padStart(4, '0') + '.json';
+    w.files.set(n, readRankingFile(w, name).then((d) => (Array.isArray(d.entries) ? d.entries : [])));
+  }
   try {
-    const res = await fetchPublished(resultsPath(cfg, roundId, 'results.json'));
-    if (!weekly || weekly.roundId !== roundId) return;
-    if (res.status === 404) throw Object.assign(new Error('missing'), { message: 'Chưa có bảng xếp hạng đầy đủ của tuần này.' });
-    weekly.ranking = Array.isArray(res.data.ranking) ? res.data.ranking : [];
-    weekly.allCorrect = res.data.allCorrect;
-    weekly.filter = '';
-    weekly.page = 0;
-    btn.hidden = true;
-    $('#ranking').hidden = false;
-    renderRankingPage();
-    // The file just read is checked against the manifest, for free.
-    const a = weekly.manifest && (weekly.manifest.artefacts || []).find((x) => x.name === 'results.json');
-    if (a) {
-      const got = await sha256Hex(new TextEncoder().encode(res.text));
-      if (got && weekly && weekly.roundId === roundId) {
-        const note = h('span', { class: 'small ' + (got === a.sha256 ? 'ok-text' : 'warning-text'), dataset: { rankingVerified: got === a.sha256 ? 'ok' : 'bad' } },
-          got === a.sha256 ? ' Tệp results.json khớp mã SHA-256 trong manifest.json.' : ' Cảnh báo: results.json không khớp mã SHA-256 trong manifest.json.');
-        $('#ranking-count').after(note);
-      }
-    }
+    return await w.files.get(n);
   } catch (err) {
-    btn.disabled = false;
-    btn.textContent = 'Xem toàn bộ bảng xếp hạng';
-    ctx.showError(err);
+    w.files.delete(n); // a failed read is tried again next time
+    throw err;
   }
 }
 
-function filteredRanking() {
-  const q = fold(weekly.filter || '');
-  if (!q) return weekly.ranking;
-  return weekly.ranking.filter((e) => fold(e.name).includes(q) || fold(e.unit).includes(q));
+/** The whole ranking (results.json), read once: for searching, or when there are no page files. */
+async function wholeRanking(w) {
+  if (!w.ranking) {
+    if (w.shown) $('#ranking-count').textContent = 'Đang tải toàn bộ bảng xếp hạng để tìm…';
+    w.ranking = readRankingFile(w, 'results.json').then((d) => (Array.isArray(d.ranking) ? d.ranking : []));
+  }
+  try {
+    return await w.ranking;
+  } catch (err) {
+    w.ranking = null;
+    throw err;
+  }
 }
 
-function renderRankingPage() {
-  const rows = filteredRanking();
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  weekly.page = Math.min(Math.max(0, weekly.page || 0), pages - 1);
-  const start = weekly.page * PAGE_SIZE;
-  const shown = rows.slice(start, start + PAGE_SIZE);
-  entryTable($('#ranking-table'), shown, { allCorrect: weekly.allCorrect });
-  const total = weekly.ranking.length;
-  $('#ranking-count').textContent = weekly.filter
-    ? `Tìm thấy ${fmtInt(rows.length)} trên ${fmtInt(total)} người dự thi.`
-    : `${fmtInt(total)} người dự thi.`;
-  $('#ranking-count').dataset.count = String(rows.length);
+/** Rows to show and the total they come from, for the current filter and page. */
+async function rankingRows(w) {
+  const s = w.summary;
+  const q = fold(w.filter || '');
+  if (q || !(s.rankingPages > 0 && s.rankingPageSize > 0)) {
+    const all = await wholeRanking(w);
+    const rows = q ? all.filter((e) => fold(e.name).includes(q) || fold(e.unit).includes(q)) : all;
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    w.page = Math.min(Math.max(0, w.page || 0), pages - 1);
+    return { shown: rows.slice(w.page * PAGE_SIZE, (w.page + 1) * PAGE_SIZE), count: rows.length, total: all.length, pages };
+  }
+  const total = Number(s.participants) || 0;
+  const size = s.rankingPageSize;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  w.page = Math.min(Math.max(0, w.page || 0), pages - 1);
+  const start = w.page * PAGE_SIZE;
+  const first = Math.floor(start / size) + 1;
+  const last = Math.max(first, Math.floor((Math.min(start + PAGE_SIZE, total) - 1) / size) + 1);
+  let entries = [];
+  for (let n = first; n <= last; n++) entries = entries.concat(await rankingFile(w, n));
+  const from = start - (first - 1) * size;
+  return { shown: entries.slice(from, from + PAGE_SIZE), count: total, total, pages };
+}
+
+/** Renders the ranking's current page; true once shown. */
+async function renderRankingPage() {
+  const w = weekly;
+  const seq = ++rankingSeq;
+  const box = $('#ranking');
+  box.setAttribute('aria-busy', 'true');
+  let r;
+  try {
+    r = await rankingRows(w);
+  } catch (err) {
+    if (seq === rankingSeq && weekly === w) {
+      box.removeAttribute('aria-busy');
+      w.ctx.showError(err);
+    }
+    return false;
+  }
+  if (seq !== rankingSeq || weekly !== w) return false;
+  box.removeAttribute('aria-busy');
+  w.shown = true;
+  entryTable($('#ranking-table'), r.shown, { allCorrect: w.summary.allCorrect });
+  $('#ranking-count').textContent = w.filter
+    ? `Tìm thấy ${fmtInt(r.count)} trên ${fmtInt(r.total)} người dự thi.`
+    : `${fmtInt(r.total)} người dự thi.`;
+  $('#ranking-count').dataset.count = String(r.count);
   const page = $('#ranking-page');
-  page.textContent = rows.length ? `Trang ${weekly.page + 1}/${pages} (hạng ${fmtInt(shown[0].rank)}–${fmtInt(shown[shown.length - 1].rank)})` : 'Không có kết quả phù hợp.';
-  page.dataset.page = String(weekly.page + 1);
-  page.dataset.pages = String(pages);
-  $('#ranking-prev').disabled = weekly.page <= 0;
-  $('#ranking-next').disabled = weekly.page >= pages - 1;
+  page.textContent = r.shown.length ? `Trang ${w.page + 1}/${r.pages} (hạng ${fmtInt(r.shown[0].rank)}–${fmtInt(r.shown[r.shown.length - 1].rank)})` : 'Không có kết quả phù hợp.';
+  page.dataset.page = String(w.page + 1);
+  page.dataset.pages = String(r.pages);
+  $('#ranking-prev').disabled = w.page <= 0;
+  $('#ranking-next').disabled = w.page >= r.pages - 1;
+  return true;
+}
+
+/** Loads the first page of the full ranking on demand. */
+export async function loadRanking(ctx) {
+  const w = weekly;
+  if (!w || !w.summary) return;
+  const btn = $('#load-ranking');
+  btn.disabled = true;
+  btn.textContent = 'Đang tải bảng xếp hạng…';
+  Object.assign(w, { ctx, files: new Map(), filter: '', page: 0 });
+  if (await renderRankingPage()) {
+    btn.hidden = true;
+    $('#ranking').hidden = false;
+  } else if (weekly === w && !w.shown) {
+    btn.disabled = false;
+    btn.textContent = 'Xem toàn bộ bảng xếp hạng';
+  }
 }
 
 let searchTimer = null;
@@ -467,19 +539,19 @@ export function bindWeekly(ctx) {
   $('#ranking-search').addEventListener('input', (e) => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
-      if (!weekly || !weekly.ranking) return;
+      if (!weekly || !weekly.shown) return;
       weekly.filter = e.target.value.trim();
       weekly.page = 0;
       renderRankingPage();
     }, 150);
   });
   $('#ranking-prev').addEventListener('click', () => {
-    if (!weekly || !weekly.ranking) return;
+    if (!weekly || !weekly.shown) return;
     weekly.page -= 1;
     renderRankingPage();
   });
   $('#ranking-next').addEventListener('click', () => {
-    if (!weekly || !weekly.ranking) return;
+    if (!weekly || !weekly.shown) return;
     weekly.page += 1;
     renderRankingPage();
   });

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -23,10 +24,15 @@ type Object struct {
 	Data        []byte
 }
 
-// PutResults uploads a round's artefacts in order; callers put the manifest
-// last, so a reader who finds it finds every file it lists.
+// PutResults uploads a round's artefacts, up to putConcurrency at a time
+// (a national round has hundreds of ranking pages), and the last one alone
+// once the others are in: callers put the manifest last, so a reader who
+// finds it finds every file it lists.
 func PutResults(ctx context.Context, client objectPutter, bucket, contestID, roundID string, arts []Object) error {
-	for _, a := range arts {
+	if len(arts) == 0 {
+		return nil
+	}
+	put := func(ctx context.Context, a Object) error {
 		_, err := client.PutObject(ctx, &s3.PutObjectInput{
 			Bucket: aws.String(bucket), Key: aws.String(ResultsPrefix(contestID, roundID) + a.Name),
 			Body: bytes.NewReader(a.Data), ContentType: aws.String(a.ContentType),
@@ -35,6 +41,18 @@ func PutResults(ctx context.Context, client objectPutter, bucket, contestID, rou
 		if err != nil {
 			return fmt.Errorf("publish %s of %s: %w", a.Name, roundID, err)
 		}
+		return nil
 	}
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(putConcurrency)
+	for _, a := range arts[:len(arts)-1] {
+		g.Go(func() error { return put(gctx, a) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return put(ctx, arts[len(arts)-1])
 }
+
+// putConcurrency is how many artefacts PutResults uploads at once.
+const putConcurrency = 16

@@ -51,8 +51,27 @@ type Result struct {
 	TieBreak     []Key         `json:"tieBreak"`
 	Prizes       []PublicEntry `json:"prizes"`
 	Ranking      []PublicEntry `json:"ranking"`
-	Units        []UnitStats   `json:"units"`
+	// RankingPages is how many ranking pages of RankingPageSize entries are
+	// published besides results.json (RankingPageName).
+	RankingPages    int         `json:"rankingPages"`
+	RankingPageSize int         `json:"rankingPageSize"`
+	Units           []UnitStats `json:"units"`
 }
+
+// RankingPageSize is how many entries a published ranking page holds. The
+// site reads the ranking a page at a time, so the top of a national round's
+// ranking (260,000 entries, about 40 MB as results.json) is one small file.
+const RankingPageSize = 1000
+
+// RankingPage is one published page of a round's ranking.
+type RankingPage struct {
+	Page    int           `json:"page"` // from 1
+	Pages   int           `json:"pages"`
+	Entries []PublicEntry `json:"entries"`
+}
+
+// RankingPageName is the artefact name of ranking page n (from 1).
+func RankingPageName(n int) string { return fmt.Sprintf("ranking/%04d.json", n) }
 
 // Compute tallies a round from its submitted papers.
 func Compute(contestID string, r contest.Round, units []contest.Unit, papers []Paper, rules Rules, now time.Time) Result {
@@ -77,6 +96,7 @@ func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, pape
 		Final:   r.Status(now) == contest.StatusClosed,
 		Papers:  len(papers), Participants: len(ranking), AllCorrect: all, TieBreak: order,
 		Prizes: []PublicEntry{}, Ranking: make([]PublicEntry, len(ranking)),
+		RankingPages: (len(ranking) + RankingPageSize - 1) / RankingPageSize, RankingPageSize: RankingPageSize,
 		Units: Units(units, ranking, papers),
 	}
 	for i, e := range ranking {
@@ -106,9 +126,10 @@ type ReportOptions struct {
 	Threshold float64
 }
 
-// Artefacts renders the result: results.json, ranking.csv, units.csv,
-// report.xlsx and manifest.json (each file's SHA-256). The same result
-// renders to the same bytes.
+// Artefacts renders the result: results.json, units.json (without the
+// ranking), the ranking's pages (RankingPageName, compact JSON), ranking.csv,
+// units.csv, report.xlsx and manifest.json (each file's SHA-256), last. The
+// same result renders to the same bytes.
 func Artefacts(res Result, opts ReportOptions) ([]Artefact, error) {
 	var out []Artefact
 	add := func(name, ctype string, data []byte) {
@@ -129,6 +150,15 @@ func Artefacts(res Result, opts ReportOptions) ([]Artefact, error) {
 		return nil, err
 	}
 	add("units.json", "application/json", append(us, '\n'))
+	for n := 1; n <= res.RankingPages; n++ {
+		page := RankingPage{Page: n, Pages: res.RankingPages,
+			Entries: res.Ranking[(n-1)*RankingPageSize : min(n*RankingPageSize, len(res.Ranking))]}
+		pj, err := json.Marshal(page)
+		if err != nil {
+			return nil, err
+		}
+		add(RankingPageName(n), "application/json", append(pj, '\n'))
+	}
 	add("ranking.csv", "text/csv; charset=utf-8", rankingCSV(res))
 	add("units.csv", "text/csv; charset=utf-8", unitsCSV(res))
 	x, err := report(res, opts)

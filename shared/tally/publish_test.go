@@ -134,7 +134,7 @@ func TestManifest(t *testing.T) {
 	for _, a := range arts {
 		names = append(names, a.Name)
 	}
-	if want := []string{"results.json", "units.json", "ranking.csv", "units.csv", "report.xlsx", "manifest.json"}; !slices.Equal(names, want) {
+	if want := []string{"results.json", "units.json", "ranking/0001.json", "ranking.csv", "units.csv", "report.xlsx", "manifest.json"}; !slices.Equal(names, want) {
 		t.Fatalf("artefacts %v, want %v (manifest last)", names, want)
 	}
 	for _, a := range arts {
@@ -301,6 +301,58 @@ func TestUnitsCSV(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if !slices.Equal(rows[i], want[i]) {
 				t.Errorf("row %d:\n got  %q\n want %q", i, rows[i], want[i])
+			}
+		})
+	}
+}
+
+func TestRankingPages(t *testing.T) {
+	r := fixtureRound()
+	for _, n := range []int{0, 1, tally.RankingPageSize - 1, tally.RankingPageSize, tally.RankingPageSize + 1, 2*tally.RankingPageSize + 345} {
+		t.Run(strconv.Itoa(n)+" participants", func(t *testing.T) {
+			var papers []tally.Paper
+			for i := range n {
+				papers = append(papers, unitPaper("p"+strconv.Itoa(i), "so-a", 1, i%11, 10))
+			}
+			res := tally.Compute("demo", r, fixtureUnits(), papers, fixtureRules(), r.ClosesAt)
+			wantPages := (n + tally.RankingPageSize - 1) / tally.RankingPageSize
+			if res.RankingPages != wantPages || res.RankingPageSize != tally.RankingPageSize {
+				t.Fatalf("rankingPages %d of %d, want %d of %d", res.RankingPages, res.RankingPageSize, wantPages, tally.RankingPageSize)
+			}
+			arts := artefactsOf(t, res)
+			var joined []tally.PublicEntry
+			for page := 1; page <= wantPages; page++ {
+				a, ok := arts[tally.RankingPageName(page)]
+				if !ok {
+					t.Fatalf("no %s", tally.RankingPageName(page))
+				}
+				if a.ContentType != "application/json" || bytes.Contains(a.Data, []byte("\n ")) {
+					t.Errorf("%s: %s, indented; want compact JSON", a.Name, a.ContentType)
+				}
+				var got tally.RankingPage
+				if err := json.Unmarshal(a.Data, &got); err != nil {
+					t.Fatal(err)
+				}
+				if got.Page != page || got.Pages != wantPages || len(got.Entries) == 0 || len(got.Entries) > tally.RankingPageSize ||
+					(page < wantPages && len(got.Entries) != tally.RankingPageSize) {
+					t.Errorf("%s: page %d of %d with %d entries", a.Name, got.Page, got.Pages, len(got.Entries))
+				}
+				joined = append(joined, got.Entries...)
+			}
+			if _, extra := arts[tally.RankingPageName(wantPages+1)]; extra {
+				t.Errorf("a page beyond the last: %s", tally.RankingPageName(wantPages+1))
+			}
+			if !slices.EqualFunc(joined, res.Ranking, func(a, b tally.PublicEntry) bool {
+				return a.Rank == b.Rank && a.Name == b.Name && a.Correct == b.Correct && a.SubmittedAt.Equal(b.SubmittedAt)
+			}) {
+				t.Errorf("the pages hold %d entries, not the ranking's %d in order", len(joined), len(res.Ranking))
+			}
+			var units map[string]any
+			if err := json.Unmarshal(arts["units.json"].Data, &units); err != nil {
+				t.Fatal(err)
+			}
+			if units["rankingPages"] != float64(wantPages) || units["rankingPageSize"] != float64(tally.RankingPageSize) {
+				t.Errorf("units.json says %v pages of %v, want %d of %d", units["rankingPages"], units["rankingPageSize"], wantPages, tally.RankingPageSize)
 			}
 		})
 	}
