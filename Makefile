@@ -12,7 +12,7 @@ LOCALDEV  := $(BIN)/localdev
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: dev test deps check bench bench-grade bench-capacity bench-tally clean help
+.PHONY: dev test deps check bench bench-grade bench-capacity bench-participation bench-tally clean help
 
 help:
 	@echo "make dev    run the contest locally (demo data, site, function URLs)"
@@ -52,13 +52,18 @@ test: deps check $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) test -count=1 ./...
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 10s ./shared/mp4/
 
-bench: bench-grade bench-capacity
+bench: bench-grade bench-capacity bench-participation
 
 bench-grade:
 	$(GO) test -run '^$$' -bench 'Grade15|Draw15' -benchmem ./shared/contest/
 
 bench-capacity: deps $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) test -count=1 -run 'TestCapacityPerPaper' -v ./shared/dynamo/ | grep -E 'capacity|ok|FAIL'
+
+## bench-participation: one count of a 2,000-person unit's participation
+## (the unit admin's page, a reminder run): time and RCU.
+bench-participation: deps $(LOCALDEV)
+	$(LOCALDEV) exec -- $(GO) test -run '^$$' -bench 'OfLargeUnit' -benchtime 10x ./shared/participation/
 
 clean:
 	rm -rf $(LOCAL)/bin cdk.out
