@@ -162,13 +162,17 @@ func (h *HoiThi) site(dataBucketName *string) {
 		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 	})
+	// One origin for the default and /embed/* behaviors: the distribution
+	// binds an origin object once, so the site bucket keeps one origin access
+	// control and one policy statement.
+	siteOrigin := awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(h.SiteBucket, nil)
 	props := &awscloudfront.DistributionProps{
 		Comment:           jsii.String("HoiThi contest site"),
 		DefaultRootObject: jsii.String("index.html"),
 		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
 		PriceClass:        awscloudfront.PriceClass_PRICE_CLASS_200, // includes the edges in Viet Nam
 		DefaultBehavior: &awscloudfront.BehaviorOptions{
-			Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(h.SiteBucket, nil),
+			Origin:                siteOrigin,
 			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
 			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
 			ResponseHeadersPolicy: awscloudfront.ResponseHeadersPolicy_SECURITY_HEADERS(),
@@ -194,8 +198,52 @@ func (h *HoiThi) site(dataBucketName *string) {
 			ResponseHeadersPolicy: awscloudfront.ResponseHeadersPolicy_CORS_ALLOW_ALL_ORIGINS(),
 			Compress:              jsii.Bool(true),
 		},
+		"/" + embedPrefix + "*": {
+			Origin:                siteOrigin,
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+			CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
+			ResponseHeadersPolicy: h.embedHeaders(),
+			Compress:              jsii.Bool(true),
+		},
 	}
 	h.Distribution = awscloudfront.NewDistribution(h.Stack, jsii.String("Site"), props)
+}
+
+// embedPrefix is the folder of web/ that unit websites put in an <iframe>
+// (the banner of their portal, web/embed/).
+const embedPrefix = "embed/"
+
+// embedFrameAncestors is the Content-Security-Policy of /embed/*: any site may
+// frame it.
+const embedFrameAncestors = "frame-ancestors *"
+
+// embedHeaders is the managed SecurityHeadersPolicy without X-Frame-Options
+// and with frame-ancestors * instead, for /embed/* only: the banner has no
+// sign-in and no actions, only links, so being framed by any site cannot be
+// turned into clickjacking. The rest of the site (sign-in, quizzes) keeps
+// X-Frame-Options SAMEORIGIN.
+func (h *HoiThi) embedHeaders() awscloudfront.IResponseHeadersPolicy {
+	return awscloudfront.NewResponseHeadersPolicy(h.Stack, jsii.String("EmbedHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
+		Comment: jsii.String("HoiThi /embed/*: security headers, framable by any site (banner of unit websites)"),
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
+				AccessControlMaxAge: awscdk.Duration_Seconds(jsii.Number(31536000)),
+				IncludeSubdomains:   jsii.Bool(true),
+				Override:            jsii.Bool(true),
+			},
+			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+			ReferrerPolicy: &awscloudfront.ResponseHeadersReferrerPolicy{
+				ReferrerPolicy: awscloudfront.HeadersReferrerPolicy_STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+				Override:       jsii.Bool(true),
+			},
+			XssProtection: &awscloudfront.ResponseHeadersXSSProtection{Protection: jsii.Bool(true), ModeBlock: jsii.Bool(true), Override: jsii.Bool(true)},
+			// No FrameOptions: X-Frame-Options cannot allow every site.
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
+				ContentSecurityPolicy: jsii.String(embedFrameAncestors),
+				Override:              jsii.Bool(true),
+			},
+		},
+	})
 }
 
 // SiteConfig is what the site's config.js holds (window.HOITHI_CONFIG): each

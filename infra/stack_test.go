@@ -874,6 +874,122 @@ func TestSiteServesWebAndTheGeneratedConfig(t *testing.T) {
 	})
 }
 
+// Managed CloudFront policies, by the ids the template names them with.
+const (
+	managedCachingOptimized    = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+	managedSecurityHeaders     = "67f7725c-6f97-4210-82d7-5512b31e9d03" // X-Frame-Options SAMEORIGIN among others
+	managedCORSAllowAllOrigins = "60669652-455b-4ae9-85a4-c4c02393f86c"
+)
+
+func TestOnlyTheEmbedBannerMayBeFramedByOtherSites(t *testing.T) {
+	all := synth(t)
+	for _, c := range []struct {
+		name string
+		s    *stackUnderTest
+	}{{"configured", all.configured}, {"defaults", all.defaults}} {
+		name, s := c.name, c.s
+		_, d := s.byPath(t, "Site/Resource")
+		cfg := props(d)["DistributionConfig"].(map[string]any)
+		def := cfg["DefaultCacheBehavior"].(map[string]any)
+		behavior := func(t *testing.T, pattern string) map[string]any {
+			t.Helper()
+			for _, b := range cfg["CacheBehaviors"].([]any) {
+				if b := b.(map[string]any); b["PathPattern"] == pattern {
+					return b
+				}
+			}
+			t.Fatalf("no %s behavior in %s", pattern, jsonOf(cfg["CacheBehaviors"]))
+			return nil
+		}
+		t.Run(name+": /embed/* is served from the site bucket with frame-ancestors * and no X-Frame-Options", func(t *testing.T) {
+			// GIVEN the banner under web/embed/ WHEN the stack is synthesized
+			b := behavior(t, "/"+embedPrefix+"*")
+			// THEN its behavior reads the site bucket through the default behavior's origin, cached and compressed over HTTPS
+			if b["TargetOriginId"] != def["TargetOriginId"] || b["ViewerProtocolPolicy"] != "redirect-to-https" ||
+				b["CachePolicyId"] != managedCachingOptimized || b["Compress"] != true {
+				t.Errorf("behavior %s, want origin %v, redirect-to-https, CachingOptimized, compressed", jsonOf(b), def["TargetOriginId"])
+			}
+			// AND its response headers policy is the stack's own: CSP frame-ancestors *, no X-Frame-Options
+			ref, _ := b["ResponseHeadersPolicyId"].(map[string]any)
+			policyID, _ := ref["Ref"].(string)
+			policy := s.resources("AWS::CloudFront::ResponseHeadersPolicy")[policyID]
+			if policy == nil {
+				t.Fatalf("ResponseHeadersPolicyId %s is not a response headers policy of the stack", jsonOf(b["ResponseHeadersPolicyId"]))
+			}
+			sec, _ := props(policy)["ResponseHeadersPolicyConfig"].(map[string]any)["SecurityHeadersConfig"].(map[string]any)
+			csp, _ := sec["ContentSecurityPolicy"].(map[string]any)
+			if v, _ := csp["ContentSecurityPolicy"].(string); !strings.Contains(v, "frame-ancestors *") || csp["Override"] != true {
+				t.Errorf("Content-Security-Policy %s, want frame-ancestors * (override)", jsonOf(csp))
+			}
+			if sec["FrameOptions"] != nil {
+				t.Errorf("X-Frame-Options %s is sent: other sites could not frame the banner", jsonOf(sec["FrameOptions"]))
+			}
+			// AND the other security headers of the managed policy are kept
+			assert(t, "embed headers policy", func() {
+				s.tpl.HasResourceProperties(jsii.String("AWS::CloudFront::ResponseHeadersPolicy"), &map[string]any{
+					"ResponseHeadersPolicyConfig": assertions.Match_ObjectLike(&map[string]any{
+						"SecurityHeadersConfig": assertions.Match_ObjectLike(&map[string]any{
+							"StrictTransportSecurity": &map[string]any{"AccessControlMaxAgeSec": jsii.Number(31536000), "IncludeSubdomains": jsii.Bool(true), "Override": jsii.Bool(true)},
+							"ContentTypeOptions":      &map[string]any{"Override": jsii.Bool(true)},
+							"ReferrerPolicy":          &map[string]any{"ReferrerPolicy": jsii.String("strict-origin-when-cross-origin"), "Override": jsii.Bool(true)},
+							"FrameOptions":            assertions.Match_Absent(),
+						}),
+					}),
+				})
+			})
+		})
+		t.Run(name+": the rest of the site keeps the managed SecurityHeadersPolicy (SAMEORIGIN)", func(t *testing.T) {
+			// GIVEN the sign-in and quiz pages WHEN synthesized THEN the default behavior still uses the managed policy
+			if def["ResponseHeadersPolicyId"] != managedSecurityHeaders {
+				t.Errorf("default behavior's response headers policy %s, want the managed SecurityHeadersPolicy %s", jsonOf(def["ResponseHeadersPolicyId"]), managedSecurityHeaders)
+			}
+		})
+		t.Run(name+": /results/* is unchanged", func(t *testing.T) {
+			// GIVEN the published results WHEN synthesized THEN their behavior reads the data bucket's origin, with CORS for every origin
+			b := behavior(t, "/"+platform.PrefixResults+"*")
+			siteID, _ := s.byPath(t, "SiteBucket/Resource")
+			var dataOrigin any
+			for _, o := range cfg["Origins"].([]any) {
+				if o := o.(map[string]any); !strings.Contains(jsonOf(o["DomainName"]), siteID) {
+					dataOrigin = o["Id"]
+				}
+			}
+			want := map[string]any{
+				"CachePolicyId": managedCachingOptimized, "Compress": true, "PathPattern": "/" + platform.PrefixResults + "*",
+				"ResponseHeadersPolicyId": managedCORSAllowAllOrigins, "TargetOriginId": dataOrigin, "ViewerProtocolPolicy": "redirect-to-https",
+			}
+			if jsonOf(b) != jsonOf(want) {
+				t.Errorf("behavior %s, want %s", jsonOf(b), jsonOf(want))
+			}
+		})
+		t.Run(name+": the site bucket keeps one origin and one origin access control", func(t *testing.T) {
+			// GIVEN /embed/* on the default behavior's origin WHEN synthesized
+			// THEN there are two origins (site, results), two OACs and one CloudFront statement on the site bucket
+			if n := len(cfg["Origins"].([]any)); n != 2 {
+				t.Errorf("%d origins, want 2 (site bucket, published results)", n)
+			}
+			if n := len(s.resources("AWS::CloudFront::OriginAccessControl")); n != 2 {
+				t.Errorf("%d origin access controls, want 2", n)
+			}
+			siteID, _ := s.byPath(t, "SiteBucket/Resource")
+			n := 0
+			for _, pol := range s.resources("AWS::S3::BucketPolicy") {
+				if jsonOf(props(pol)["Bucket"]) != jsonOf(map[string]any{"Ref": siteID}) {
+					continue
+				}
+				for _, st := range props(pol)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+					if strings.Contains(jsonOf(st.(map[string]any)["Principal"]), "cloudfront.amazonaws.com") {
+						n++
+					}
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d CloudFront statements on the site bucket's policy, want 1", n)
+			}
+		})
+	}
+}
+
 func TestOutputsNameEveryURLAndResource(t *testing.T) {
 	// GIVEN the configured stack WHEN synthesized THEN the outputs name every URL and resource
 	s := synth(t).configured

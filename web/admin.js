@@ -111,6 +111,42 @@ export function renderParticipation(box, data, { roundTitle = '' } = {}) {
   ].filter(Boolean));
 }
 
+// ------------------------------------------------------------ banner for unit websites
+
+/** The address of the contest's banner (embed/banner.html): a unit's shows its staff rounds and its rate. */
+export function embedSrc(unitId) {
+  return new URL('embed/banner.html' + (unitId ? '?unit=' + encodeURIComponent(unitId) + '&audience=staff' : ''), location.href).href;
+}
+
+/** The <iframe> code of the banner, for a unit's website or any. */
+export function embedCode(unitId) {
+  const src = embedSrc(unitId).replaceAll('&', '&amp;');
+  return `<iframe src="${src}" title="Hội thi trực tuyến tìm hiểu công tác cải cách hành chính" width="100%" height="600" style="border:0;max-width:640px" loading="lazy"></iframe>`;
+}
+
+/** Fills a banner section (#unit-embed, #org-embed): the code, a copy button, a preview loaded when opened. */
+function renderEmbed(section, unitId) {
+  const code = embedCode(unitId);
+  const area = section.querySelector('textarea');
+  area.value = code;
+  section.dataset.unitId = unitId || '';
+  const status = section.querySelector('.copy-status');
+  status.textContent = '';
+  section.querySelector('button').onclick = async () => {
+    const ok = await copyText(code);
+    status.dataset.state = ok ? 'ok' : 'failed';
+    status.textContent = ok ? 'Đã sao chép mã nhúng.' : 'Trình duyệt không cho sao chép tự động: hãy chọn và sao chép đoạn mã ở trên.';
+  };
+  const details = section.querySelector('details');
+  const frame = section.querySelector('iframe');
+  const src = embedSrc(unitId);
+  details.ontoggle = () => {
+    if (details.open && frame.src !== src) frame.src = src;
+  };
+  if (details.open && frame.src !== src) frame.src = src;
+  section.hidden = false;
+}
+
 const loads = new WeakMap(); // box → number of the latest request (older answers are dropped)
 
 async function loadParticipation(ctx, box, btn, roundId, unitId) {
@@ -160,12 +196,14 @@ export async function showUnit(ctx) {
       : 'Trang này dành cho cán bộ quản trị của cơ quan, đơn vị, UBND phường/xã.' + (hasRole(p, 'organiser') ? ' Ban tổ chức xem số liệu của từng đơn vị ở trang Ban tổ chức.' : '');
     denied.hidden = false;
     controls.hidden = true;
+    $('#unit-embed').hidden = true;
     box.replaceChildren();
     return;
   }
   denied.hidden = true;
   controls.hidden = false;
   $('#unit-title').textContent = 'Tình hình tham gia của đơn vị';
+  renderEmbed($('#unit-embed'), p.unitId);
   const rounds = await ctx.ensureRounds();
   if (!ctx.stillOn()) return;
   const list = fillRoundSelect($('#unit-round'), rounds, unitRound);
@@ -200,6 +238,7 @@ export async function showOrganiser(ctx) {
   }
   denied.hidden = true;
   body.hidden = false;
+  renderEmbed($('#org-embed'), '');
   const rounds = await ctx.ensureRounds({ fresh: true });
   if (!ctx.stillOn()) return;
   renderOrgRounds(rounds);

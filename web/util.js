@@ -35,6 +35,15 @@ export function fmtDateTime(t) {
   return `${p.dd}/${p.MM}/${p.yyyy} ${p.HH}:${p.mm}`;
 }
 
+/** Closing time in ICT; midnight is written "24:00" of the previous day (the rules say "Chủ nhật 24:00"). */
+export function fmtClose(t) {
+  const ms = toMs(t);
+  if (!Number.isFinite(ms)) return '';
+  const s = fmtDateTime(ms);
+  if (s.endsWith(' 00:00')) return fmtDateTime(ms - 60e3).slice(0, 10) + ' 24:00';
+  return s;
+}
+
 /** dd/MM/yyyy HH:mm:ss in ICT. */
 export function fmtDateTimeSec(t) {
   const ms = toMs(t);

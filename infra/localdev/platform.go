@@ -311,10 +311,18 @@ func (p *Platform) serve(addr string, h http.Handler) error {
 	return nil
 }
 
-// siteHandler serves web/ and the generated config.js naming the function URLs.
+// embedPath is the folder of the site other sites may frame (the banner of the
+// unit websites, web/embed/): the stack's /embed/* behavior.
+const embedPath = "/embed/"
+
+// siteHandler serves web/ and the generated config.js naming the function URLs,
+// with the framing headers CloudFront adds (see siteSecurityHeaders).
 func (p *Platform) siteHandler() http.Handler {
 	files := http.FileServer(http.Dir(filepath.Join(p.Root, "web")))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/"+platform.PrefixResults) {
+			siteSecurityHeaders(w.Header(), r.URL.Path)
+		}
 		if r.URL.Path == "/config.js" {
 			cfg := map[string]string{"contest": p.Contest}
 			for k, v := range p.FunctionURLs {
@@ -333,6 +341,22 @@ func (p *Platform) siteHandler() http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(w, r)
 	})
+}
+
+// siteSecurityHeaders sets the headers of the stack's response headers
+// policies that matter to a browser over plain HTTP: /embed/* may be framed
+// by any site (Content-Security-Policy frame-ancestors *), every other page
+// by the site itself only (X-Frame-Options SAMEORIGIN, against clickjacking
+// of the sign-in and quiz pages), and nothing is MIME-sniffed. /results/* is
+// left alone: on AWS its policy (CORS_ALLOW_ALL_ORIGINS) adds none of these.
+func siteSecurityHeaders(h http.Header, urlPath string) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	// The file server cleans the path: /embed/../index.html is index.html.
+	if strings.HasPrefix(urlPath, embedPath) && strings.HasPrefix(path.Clean(urlPath)+"/", embedPath) {
+		h.Set("Content-Security-Policy", "frame-ancestors *")
+		return
+	}
+	h.Set("X-Frame-Options", "SAMEORIGIN")
 }
 
 // serveResult serves published results from the bucket's results/ prefix, as

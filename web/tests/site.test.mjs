@@ -13,6 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -1069,6 +1070,86 @@ test('a large clip goes up in parts: a failed part is retried, a reload resumes 
     assert.equal(await gone.getAttribute('data-reason'), 'aborted');
     assert.deepEqual(consoleErrors, []);
   } finally {
+    await context.close();
+  }
+});
+
+// ------------------------------------------------------------ 12
+
+test('a unit website embeds the contest banner: the open round, last week\'s results and the unit\'s rate; the rest of the site refuses to be framed', { skip, timeout: 40000 }, async () => {
+  const { context, page, consoleErrors } = await newPage();
+  let host;
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: SITE });
+    const email = ACCOUNTS.unitAdmin[4];
+    await page.goto(SITE + '/');
+    const session = await signIn(page, email);
+    const unitId = session.participant.unitId;
+    const cfg = await config(page);
+    const { rounds } = await call('GET', `${cfg.quiz}/rounds`);
+    const open = rounds.filter((r) => r.status === 'open');
+    const week = lastClosed(rounds, 'staff');
+    const published = await call('GET', `${SITE}/results/${cfg.contest}/${week.id}/units.json`);
+    const unit = published.units.find((u) => u.unitId === unitId);
+    assert.ok(open.length && unit, `open rounds ${open.length}, unit ${unitId} in last week's results`);
+
+    // The unit admin's page gives the code with the unit in it, to copy.
+    await page.locator('#nav-unit').click();
+    await page.locator('#unit-embed:not([hidden])').waitFor();
+    const src = `${SITE}/embed/banner.html?unit=${unitId}&audience=staff`;
+    const code = await page.locator('#unit-embed-code').inputValue();
+    assert.match(code, /^<iframe src="[^"]+" title="[^"]+" width="100%" height="\d+" style="[^"]+" loading="lazy"><\/iframe>$/);
+    assert.ok(code.includes(`src="${src.replace('&', '&amp;')}"`), code);
+    await page.locator('#unit-embed-copy').click();
+    await page.locator('#unit-embed .copy-status[data-state="ok"]').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
+
+    // A unit website on another origin pastes it; it also tries to frame the site itself.
+    host = http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><meta charset="utf-8"><title>Cổng thông tin điện tử</title><h1>Cổng thông tin</h1>${code}<iframe id="site" src="${SITE}/" width="600" height="300"></iframe>`);
+    });
+    await new Promise((r) => host.listen(0, '127.0.0.1', r));
+    const hostURL = `http://127.0.0.1:${host.address().port}/`;
+    const outside = await context.newPage();
+    const blocked = [];
+    outside.on('console', (m) => { if (m.type() === 'error') blocked.push(m.text()); });
+    await outside.goto(hostURL);
+    const frame = outside.frameLocator(`iframe[src="${src}"]`);
+    await frame.locator('#banner[data-state="loaded"]').waitFor();
+
+    // The staff round under way (not the citizens'), with a link to the site in a new tab.
+    assert.deepEqual(await frame.locator('.open-round').evaluateAll((els) => els.map((e) => e.dataset.roundId)),
+      open.filter((r) => r.audience === 'staff').map((r) => r.id));
+    const cta = frame.locator('#round a.cta');
+    assert.equal(await cta.getAttribute('href'), SITE + '/');
+    assert.equal(await cta.getAttribute('target'), '_blank');
+    // Last week's published figures and prizes.
+    const results = frame.locator(`#results[data-round-id="${week.id}"]`);
+    await results.waitFor();
+    assert.equal(await results.locator('[data-stat="papers"]').textContent(), published.papers.toLocaleString('vi-VN'));
+    assert.equal(await results.locator('[data-stat="all-correct"]').textContent(), published.allCorrect.toLocaleString('vi-VN'));
+    assert.deepEqual(await results.locator('.prizes li').evaluateAll((lis) => lis.map((li) => li.dataset.rank)),
+      published.prizes.slice(0, 3).map((e) => String(e.rank)));
+    assert.equal(await results.locator('a').getAttribute('href'), `${SITE}/#/ket-qua-tuan/${week.id}`);
+    // The unit's rate that week.
+    const box = frame.locator(`#unit[data-unit-id="${unitId}"]`);
+    assert.equal(await box.locator('h2').textContent(), unit.name);
+    assert.equal(Number(await box.locator('[role="progressbar"]').getAttribute('aria-valuenow')), Math.round(Math.min(1, unit.rate) * 1000) / 10);
+
+    // The site itself is not framed by another origin (X-Frame-Options).
+    const siteFrame = outside.frames().find((f) => f.url().startsWith(SITE + '/') && !f.url().includes('/embed/'));
+    assert.ok(!siteFrame || (await siteFrame.locator('#view-home').count()) === 0, 'the site rendered inside another origin\'s frame');
+    await outside.screenshot({ path: '/tmp/hoithi-embed.png', fullPage: true });
+
+    // The general banner shows every open round; an unknown unit shows no unit box.
+    await outside.goto(`${SITE}/embed/banner.html?unit=khong-co`);
+    await outside.locator('#banner[data-state="loaded"]').waitFor();
+    assert.equal(await outside.locator('#unit').isHidden(), true);
+    assert.deepEqual((await outside.locator('.open-round').evaluateAll((els) => els.map((e) => e.dataset.roundId))).sort(), open.map((r) => r.id).sort());
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    if (host) host.close();
     await context.close();
   }
 });
