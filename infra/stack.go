@@ -295,7 +295,7 @@ func (h *HoiThi) deploySite() {
 	awss3deployment.NewBucketDeployment(stack, jsii.String("SiteContent"), &awss3deployment.BucketDeploymentProps{
 		DestinationBucket: h.SiteBucket,
 		Sources: &[]awss3deployment.ISource{
-			awss3deployment.Source_Asset(jsii.String(h.Settings.WebDir), &awss3assets.AssetOptions{Exclude: jsii.Strings("README.md", "*.test.js")}),
+			awss3deployment.Source_Asset(jsii.String(h.Settings.WebDir), &awss3assets.AssetOptions{Exclude: jsii.Strings("README.md", "tests", "*.test.js", "*.test.mjs")}),
 			awss3deployment.Source_Data(jsii.String("config.js"), jsii.String(config), nil),
 		},
 		Role:              role.WithoutPolicyUpdates(&awsiam.WithoutPolicyUpdatesOptions{}),

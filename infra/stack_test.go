@@ -98,8 +98,16 @@ func build() (*synthesized, error) {
 	if err := os.MkdirAll(web, 0o755); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html><title>HoiThi</title>"), 0o644); err != nil {
-		return nil, err
+	for name, text := range map[string]string{
+		"index.html": "<!doctype html><title>HoiThi</title>", "embed/banner.html": "<!doctype html><title>Banner</title>",
+		"README.md": "# the site", "tests/site.test.mjs": "// browser tests",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(web, name)), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(web, name), []byte(text), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	s := &synthesized{outdir: filepath.Join(tempRoot, "cdk.out")}
 	app := NewApp(s.outdir, nil)
@@ -863,6 +871,22 @@ func TestSiteServesWebAndTheGeneratedConfig(t *testing.T) {
 			}
 			if !strings.Contains(markers, `\"contest\":\"`+testContest+`\"`) {
 				t.Errorf("config.js lacks the contest: %s", markers)
+			}
+		}
+	})
+	t.Run("the site's files are deployed, its tests and README are not", func(t *testing.T) {
+		// GIVEN a web folder with tests and a README WHEN synthesized THEN the staged site has neither
+		staged, _ := filepath.Glob(filepath.Join(all.outdir, "asset.*", "index.html"))
+		if len(staged) != 1 {
+			t.Fatalf("%d staged site folders, want 1: %v", len(staged), staged)
+		}
+		dir := filepath.Dir(staged[0])
+		if _, err := os.Stat(filepath.Join(dir, "embed", "banner.html")); err != nil {
+			t.Errorf("the banner is not deployed: %v", err)
+		}
+		for _, gone := range []string{"README.md", "tests"} {
+			if _, err := os.Stat(filepath.Join(dir, gone)); err == nil {
+				t.Errorf("%s is deployed with the site", gone)
 			}
 		}
 	})
