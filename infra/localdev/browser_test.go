@@ -3,11 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/demo"
 )
 
 // TestBrowserSite drives the static site in Debian's Chromium (playwright-core,
@@ -41,6 +47,14 @@ func TestBrowserSite(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A participant who left this week's paper open past its time: the site
+	// shows the result the server closed it with.
+	left := e.accounts.Participant[7]
+	const leftRight = 2
+	if !e.leavePaper(t, left, 3, leftRight) {
+		left = "" // the week began minutes ago: no paper can be overdue yet
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "--test", "web/tests/")
@@ -51,6 +65,7 @@ func TestBrowserSite(t *testing.T) {
 		"HOITHI_ACCOUNTS="+string(accounts),
 		"HOITHI_OPEN_ROUND="+e.openRound(),
 		"HOITHI_CHROMIUM="+chromium,
+		"HOITHI_LEFT_PAPER="+left, "HOITHI_LEFT_PAPER_CORRECT="+strconv.Itoa(leftRight),
 	)
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
@@ -59,4 +74,52 @@ func TestBrowserSite(t *testing.T) {
 		t.Fatalf("node --test web/tests/ failed after %s: %v\n%s", time.Since(start).Round(time.Millisecond), err, out)
 	}
 	t.Logf("node --test web/tests/ passed in %s:\n%s", time.Since(start).Round(time.Millisecond), out)
+}
+
+// leavePaper stores a paper of email in this week's open staff round that was
+// started and left: its time and the grace are over, it is still in progress
+// with the first `answered` answers saved, the first `right` of them right.
+// It stores nothing and returns false when the round opened too recently for
+// any paper to be past its time.
+func (e *e2eEnv) leavePaper(t *testing.T, email string, answered, right int) bool {
+	t.Helper()
+	ctx := context.Background()
+	r := demo.Rounds(e.now)[2]
+	m, ok, err := e.store.GetMember(ctx, demo.ContestID, email)
+	if err != nil || !ok {
+		t.Fatalf("member %s: %v %v", email, ok, err)
+	}
+	_, obj := e.p.Clients()
+	bank, err := blob.NewBanks(obj, e.p.Bucket).Load(ctx, demo.ContestID, r.BankID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, key, err := contest.Draw(bank, r.QuestionCount, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-r.TimeLimit - e2eGraceSeconds*time.Second - 2*time.Minute).Truncate(time.Millisecond)
+	if start.Before(r.OpensAt) {
+		return false
+	}
+	p := &contest.Paper{
+		ContestID: demo.ContestID, RoundID: r.ID, ParticipantID: contest.ParticipantID(demo.ContestID, email), Attempt: 1,
+		Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: r.BankID,
+		Items: items, Key: key, StartedAt: start, Deadline: r.Deadline(start), Answers: map[string]string{}, Status: contest.PaperInProgress,
+	}
+	if _, created, err := e.store.CreatePaper(ctx, p); err != nil || !created {
+		t.Fatalf("CreatePaper: created %v, err %v", created, err)
+	}
+	answers := map[string]string{}
+	for i, it := range items[:answered] {
+		a := key[i]
+		if i >= right {
+			a = "ABCD"[(int(a-'A')+1)%4]
+		}
+		answers[it.QuestionID] = string(a)
+	}
+	if err := e.store.SaveAnswers(ctx, p, answers, nil); err != nil {
+		t.Fatal(err)
+	}
+	return true
 }

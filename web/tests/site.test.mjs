@@ -8,6 +8,8 @@
 //   HOITHI_ACCOUNTS    JSON of the demo accounts by role
 //   HOITHI_OPEN_ROUND  this week's open staff round (optional)
 //   HOITHI_CHROMIUM    the browser (default /usr/bin/chromium)
+//   HOITHI_LEFT_PAPER  a participant whose paper of this week was left open past its time
+//                      (HOITHI_LEFT_PAPER_CORRECT of its saved answers right; optional)
 // Without HOITHI_SITE_URL every test is skipped.
 
 import { test, before, after } from 'node:test';
@@ -1150,6 +1152,35 @@ test('a unit website embeds the contest banner: the open round, last week\'s res
     assert.deepEqual(consoleErrors, []);
   } finally {
     if (host) host.close();
+    await context.close();
+  }
+});
+
+// ------------------------------------------------------------ 13
+
+test('a paper left open past its time gets the result the server closed it with, and says so', { skip: skip || (!process.env.HOITHI_LEFT_PAPER && 'HOITHI_LEFT_PAPER is not set'), timeout: 30000 }, async () => {
+  const { context, page, consoleErrors } = await newPage();
+  try {
+    const email = process.env.HOITHI_LEFT_PAPER;
+    const correct = process.env.HOITHI_LEFT_PAPER_CORRECT;
+    await page.goto(SITE + '/');
+    const roundId = await openStaffRound(page);
+    await signIn(page, email);
+    // The home page lists the participant's papers: the server closes the one left open.
+    const done = page.locator(`#rounds [data-own-result="${roundId}"]`);
+    await done.waitFor();
+    assert.equal(await done.getAttribute('data-correct'), correct);
+    assert.equal(await done.getAttribute('data-total'), String(QUESTIONS));
+    await done.locator('a').click();
+    await page.waitForURL(/#\/ket-qua\//);
+    await page.locator(`#result[data-correct="${correct}"]`).waitFor();
+    const note = page.locator('#result-note');
+    assert.equal(await note.isHidden(), false);
+    assert.match(await note.textContent(), /chưa được nộp khi hết giờ nên hệ thống đã chấm theo các câu trả lời đã lưu/);
+    // Submitted at its deadline, with the whole time allowed.
+    assert.equal(await page.locator('#result-time').textContent(), '10:00 (phút:giây)');
+    assert.deepEqual(consoleErrors, []);
+  } finally {
     await context.close();
   }
 });
