@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/mail"
 	"github.com/hoithi/hoithi/shared/participation"
@@ -33,6 +35,10 @@ const (
 	reminderWorkers = 8
 	reminderMargin  = 20 * time.Second
 )
+
+// unitsAtOnce is how many units' participation a run counts at once (a
+// national contest has thousands of units).
+const unitsAtOnce = 8
 
 // ErrRemindersIncomplete is returned when a run could not send every e-mail
 // (out of time, or sends failed). Lambda retries a failed scheduled
@@ -75,14 +81,23 @@ func (h *Handler) remind(ctx context.Context, c contest.Contest, slot string, ad
 	for i, r := range open {
 		o := &outcomes[i]
 		*o = RemindOutcome{Round: r.ID, Slot: slot}
-		for _, u := range units {
-			// Someone who started and left (a closed tab) has taken part:
-			// their paper is closed on what they saved, as the final tally
-			// would. Someone taking the quiz right now is not reminded.
-			p, err := participation.Of(ctx, h.store, c.ID, r, u.ID, now, h.grace)
-			if err != nil {
-				return nil, err
-			}
+		// Someone who started and left (a closed tab) has taken part: their
+		// paper is closed on what they saved, as the final tally would.
+		// Someone taking the quiz right now is not reminded.
+		counts := make([]participation.Unit, len(units))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(unitsAtOnce)
+		for j, u := range units {
+			g.Go(func() (err error) {
+				counts[j], err = participation.Of(gctx, h.store, c.ID, r, u.ID, now, h.grace)
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for j, u := range units {
+			p := counts[j]
 			o.Closed += p.Closed
 			if !adminsOnly {
 				for _, m := range p.NotTakenPart {
