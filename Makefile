@@ -12,7 +12,7 @@ LOCALDEV  := $(BIN)/localdev
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: dev test deps check bench bench-grade bench-capacity bench-participation bench-tally clean help
+.PHONY: dev test deps check bench bench-grade bench-capacity bench-participation bench-tally load clean help
 
 help:
 	@echo "make dev    run the contest locally (demo data, site, function URLs)"
@@ -59,6 +59,12 @@ bench-grade:
 
 bench-capacity: deps $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) test -count=1 -run 'TestCapacityPerPaper' -v ./shared/dynamo/ | grep -E 'capacity|ok|FAIL'
+
+## load: the peak through the local function URLs: N participants (default
+## 2000), C at a time (default 100), each starting, autosaving and submitting a
+## paper; prints throughput and latency percentiles and checks nothing is lost.
+load: deps $(LOCALDEV)
+	$(LOCALDEV) load $(if $(N),-participants $(N)) $(if $(C),-concurrency $(C))
 
 ## bench-participation: one count of a 2,000-person unit's participation
 ## (the unit admin's page, a reminder run): time and RCU.

@@ -2,6 +2,7 @@
 //
 //	localdev dev              the whole contest with demo data (make dev)
 //	localdev exec -- CMD...   local DynamoDB and S3 servers around CMD (make test)
+//	localdev load [flags]     the peak through the function URLs, with figures (make load)
 //
 // State of `dev` lives in .local/ (git-ignored) and survives restarts.
 package main
@@ -37,6 +38,8 @@ func main() {
 		err = dev(os.Args[2:])
 	case "exec":
 		code, err = execWithServers(os.Args[2:])
+	case "load":
+		err = load(os.Args[2:])
 	default:
 		usage()
 	}
@@ -48,7 +51,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: localdev dev [flags] | localdev exec -- command [args...]")
+	fmt.Fprintln(os.Stderr, "usage: localdev dev [flags] | localdev exec -- command [args...] | localdev load [flags]")
 	os.Exit(2)
 }
 
