@@ -8,7 +8,7 @@
 
 import { fetchPublished, resultsPath } from './api.js';
 import {
-  $, h, fmtDateTime, fmtDateTimeMs, fmtInt, fmtPercent, fmtDecimal, fmtTimeTaken, fmtBytes, fold, sha256Hex,
+  $, h, fmtDateTime, fmtDateTimeMs, fmtInt, fmtPercent, fmtDecimal, fmtTimeTaken, fmtBytes, fold, parseTime, sha256Hex,
 } from './util.js';
 
 export const BLOCK_LABEL = {
@@ -75,6 +75,65 @@ export async function probeResults(cfg, roundId, onChange, { force = false } = {
   probes.set(roundId, st);
   if (onChange) onChange(roundId, st);
   return st;
+}
+
+/**
+ * One's own place in a round's published ranking: {rank, of} or null (not
+ * published yet, no ranking pages, or the paper is not in the ranking: with
+ * several attempts only the best one is). The ranking pages are sorted by the
+ * round's tie-break keys, so a binary search reads a few of them (about 8 for
+ * a national round of 260,000), never the whole ranking. result is the
+ * paper's {correct, prediction, timeTakenMs, submittedAt}; name the name the
+ * ranking shows.
+ */
+export async function findOwnRank(cfg, roundId, result, name) {
+  const st = await probeResults(cfg, roundId);
+  const s = st && st.state === 'published' ? st.data : null;
+  if (!s || !(s.rankingPages > 0) || !result) return null;
+  const order = Array.isArray(s.tieBreak) && s.tieBreak.length ? s.tieBreak : ['correct', 'prediction', 'time', 'submitted'];
+  const mine = {
+    correct: Number(result.correct), distance: Math.abs(Number(result.prediction) - Number(s.allCorrect)),
+    timeTakenMs: Number(result.timeTakenMs), submittedAt: result.submittedAt,
+  };
+  const by = {
+    correct: (a, b) => b.correct - a.correct,
+    prediction: (a, b) => a.distance - b.distance,
+    time: (a, b) => a.timeTakenMs - b.timeTakenMs,
+    submitted: (a, b) => parseTime(a.submittedAt) - parseTime(b.submittedAt),
+  };
+  const cmp = (a, b) => {
+    for (const k of order) {
+      const c = by[k] ? by[k](a, b) : 0;
+      if (c) return c;
+    }
+    return 0;
+  };
+  const pages = new Map();
+  const page = async (n) => {
+    if (!pages.has(n)) {
+      const res = await fetchPublished(resultsPath(cfg, roundId, 'ranking/' + String(n).padStart(4, '0') + '.json'));
+      pages.set(n, res.status === 404 ? [] : (res.data.entries || []));
+    }
+    return pages.get(n);
+  };
+  const here = (entries) => entries.find((e) => cmp(mine, e) === 0 && e.name === name);
+  let lo = 1;
+  let hi = s.rankingPages;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const entries = await page(mid);
+    if (!entries.length) return null;
+    if (cmp(mine, entries[0]) < 0) hi = mid - 1;
+    else if (cmp(mine, entries[entries.length - 1]) > 0) lo = mid + 1;
+    else {
+      // Entries equal on every key may run across a page boundary.
+      let e = here(entries);
+      if (!e && mid > 1 && cmp(mine, entries[0]) === 0) e = here(await page(mid - 1));
+      if (!e && mid < s.rankingPages && cmp(mine, entries[entries.length - 1]) === 0) e = here(await page(mid + 1));
+      return e ? { rank: e.rank, of: Number(s.participants) || 0, excluded: Boolean(e.excluded), prize: e.prize || '' } : null;
+    }
+  }
+  return null;
 }
 
 /** The closed round's results line on the home page. */

@@ -55,6 +55,10 @@ func TestBrowserSite(t *testing.T) {
 		left = "" // the week began minutes ago: no paper can be overdue yet
 	}
 
+	// Someone with a paper in last week's round (the demo seeds 55–100% of
+	// each unit), for their place in the published ranking.
+	ranked := e.withPaperLastWeek(t, e.accounts.UnitAdmin[5:])
+
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "--test", "web/tests/")
@@ -66,6 +70,7 @@ func TestBrowserSite(t *testing.T) {
 		"HOITHI_OPEN_ROUND="+e.openRound(),
 		"HOITHI_CHROMIUM="+chromium,
 		"HOITHI_LEFT_PAPER="+left, "HOITHI_LEFT_PAPER_CORRECT="+strconv.Itoa(leftRight),
+		"HOITHI_RANKED="+ranked,
 	)
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
@@ -122,4 +127,24 @@ func (e *e2eEnv) leavePaper(t *testing.T, email string, answered, right int) boo
 		t.Fatal(err)
 	}
 	return true
+}
+
+// withPaperLastWeek is the first of emails with a submitted paper in last
+// week's staff round.
+func (e *e2eEnv) withPaperLastWeek(t *testing.T, emails []string) string {
+	t.Helper()
+	r := demo.Rounds(e.now)[0]
+	for _, email := range emails {
+		papers, err := e.store.ListPapers(context.Background(), demo.ContestID, r.ID, contest.ParticipantID(demo.ContestID, email))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range papers {
+			if p.Status == contest.PaperSubmitted {
+				return email
+			}
+		}
+	}
+	t.Fatalf("none of %v has a paper in %s", emails, r.ID)
+	return ""
 }

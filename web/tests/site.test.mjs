@@ -10,6 +10,7 @@
 //   HOITHI_CHROMIUM    the browser (default /usr/bin/chromium)
 //   HOITHI_LEFT_PAPER  a participant whose paper of this week was left open past its time
 //                      (HOITHI_LEFT_PAPER_CORRECT of its saved answers right; optional)
+//   HOITHI_RANKED      a participant with a paper in last week's round (optional)
 // Without HOITHI_SITE_URL every test is skipped.
 
 import { test, before, after } from 'node:test';
@@ -1181,6 +1182,46 @@ test('a paper left open past its time gets the result the server closed it with,
     assert.match(await note.textContent(), /chưa được nộp khi hết giờ nên hệ thống đã chấm theo các câu trả lời đã lưu/);
     // Submitted at its deadline, with the whole time allowed.
     assert.equal(await page.locator('#result-time').textContent(), '10:00 (phút:giây)');
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ------------------------------------------------------------ 14
+
+test('a participant finds their own place in last week\'s published ranking on their result', { skip: skip || (!process.env.HOITHI_RANKED && 'HOITHI_RANKED is not set'), timeout: 40000 }, async () => {
+  const org = await organiser();
+  const { rounds } = await call('GET', `${org.cfg.quiz}/rounds?contest=${org.cfg.contest}`);
+  const week = lastClosed(rounds, 'staff');
+  const tally = await call('POST', `${org.cfg.tally}/rounds/${week.id}/tally`, org.session.token);
+  assert.equal(tally.published, true);
+
+  const { context, page, consoleErrors } = await newPage();
+  try {
+    const email = process.env.HOITHI_RANKED;
+    await page.goto(SITE + '/');
+    const session = await signIn(page, email);
+    const own = page.locator(`#rounds [data-own-result="${week.id}"]`);
+    await own.waitFor();
+    const fetched = [];
+    page.on('request', (r) => { if (r.url().includes(`/${week.id}/`)) fetched.push(new URL(r.url()).pathname.split('/').pop()); });
+    await own.locator('a').click();
+    await page.waitForURL(/#\/ket-qua\//);
+    const line = page.locator('#result-rank[data-rank]');
+    await line.waitFor();
+    // The same place as in the published ranking: the line with this name and these numbers.
+    const paperId = decodeURIComponent(new URL(page.url()).hash.replace('#/ket-qua/', ''));
+    const { paper } = await call('GET', `${org.cfg.quiz}/papers/${encodeURIComponent(paperId)}`, session.token);
+    const submitted = Date.parse(paper.result.submittedAt);
+    const want = tally.result.ranking.find((e) => e.name === session.participant.name && e.correct === paper.result.correct
+      && e.timeTakenMs === paper.result.timeTakenMs && Date.parse(e.submittedAt) === submitted);
+    assert.ok(want, `no ranking line for ${session.participant.name} ${JSON.stringify(paper.result)}`);
+    assert.equal(await line.getAttribute('data-rank'), String(want.rank));
+    assert.match(await line.textContent(), new RegExp(`${want.rank.toLocaleString('vi-VN')}/${tally.result.participants.toLocaleString('vi-VN')}`));
+    assert.equal(await line.locator('a').getAttribute('href'), `#/ket-qua-tuan/${week.id}`);
+    assert.ok(!fetched.includes('results.json'), `the whole ranking was read: ${fetched}`);
+    assert.ok(fetched.some((f) => /^\d{4}\.json$/.test(f)), `no ranking page was read: ${fetched}`);
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();
