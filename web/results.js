@@ -449,6 +449,7 @@ function resetRanking() {
   $('#ranking').hidden = true;
   $('#ranking-table').replaceChildren();
   $('#ranking-search').value = '';
+  $('#ranking-unit-field').hidden = true;
   $('#ranking-count').textContent = '';
   const btn = $('#load-ranking');
   btn.hidden = false;
@@ -516,10 +517,30 @@ async function wholeRanking(w) {
   }
 }
 
-/** Rows to show and the total they come from, for the current filter and page. */
+/** A unit's lines of the ranking (ranking/units/<id>.json), read once. */
+async function unitRanking(w, unitId) {
+  if (!w.units.has(unitId)) {
+    w.units.set(unitId, readRankingFile(w, 'ranking/units/' + unitId + '.json').then((d) => (Array.isArray(d.entries) ? d.entries : [])));
+  }
+  try {
+    return await w.units.get(unitId);
+  } catch (err) {
+    w.units.delete(unitId);
+    throw err;
+  }
+}
+
+/** Rows to show and the total they come from, for the current unit, filter and page. */
 async function rankingRows(w) {
   const s = w.summary;
   const q = fold(w.filter || '');
+  if (w.unit) {
+    const all = await unitRanking(w, w.unit);
+    const rows = q ? all.filter((e) => fold(e.name).includes(q)) : all;
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    w.page = Math.min(Math.max(0, w.page || 0), pages - 1);
+    return { shown: rows.slice(w.page * PAGE_SIZE, (w.page + 1) * PAGE_SIZE), count: rows.length, total: all.length, pages };
+  }
   if (q || !(s.rankingPages > 0 && s.rankingPageSize > 0)) {
     const all = await wholeRanking(w);
     const rows = q ? all.filter((e) => fold(e.name).includes(q) || fold(e.unit).includes(q)) : all;
@@ -560,9 +581,10 @@ async function renderRankingPage() {
   box.removeAttribute('aria-busy');
   w.shown = true;
   entryTable($('#ranking-table'), r.shown, { allCorrect: w.summary.allCorrect });
+  const of = w.unit ? ' của đơn vị' : '';
   $('#ranking-count').textContent = w.filter
-    ? `Tìm thấy ${fmtInt(r.count)} trên ${fmtInt(r.total)} người dự thi.`
-    : `${fmtInt(r.total)} người dự thi.`;
+    ? `Tìm thấy ${fmtInt(r.count)} trên ${fmtInt(r.total)} người dự thi${of}.`
+    : `${fmtInt(r.total)} người dự thi${of}.`;
   $('#ranking-count').dataset.count = String(r.count);
   const page = $('#ranking-page');
   page.textContent = r.shown.length ? `Trang ${w.page + 1}/${r.pages} (hạng ${fmtInt(r.shown[0].rank)}–${fmtInt(r.shown[r.shown.length - 1].rank)})` : 'Không có kết quả phù hợp.';
@@ -580,7 +602,15 @@ export async function loadRanking(ctx) {
   const btn = $('#load-ranking');
   btn.disabled = true;
   btn.textContent = 'Đang tải bảng xếp hạng…';
-  Object.assign(w, { ctx, files: new Map(), filter: '', page: 0 });
+  Object.assign(w, { ctx, files: new Map(), units: new Map(), unit: '', filter: '', page: 0 });
+  // Publications with ranking pages also have each unit's lines: a unit can be
+  // browsed and searched without the whole ranking.
+  const withLines = w.summary.rankingPages > 0 ? (w.summary.units || []).filter((u) => u.participants > 0) : [];
+  withLines.sort((a, b) => String(a.name).localeCompare(String(b.name), 'vi'));
+  $('#ranking-unit').replaceChildren(h('option', { value: '', text: 'Tất cả đơn vị' }),
+    ...withLines.map((u) => h('option', { value: u.unitId, text: `${u.name} (${fmtInt(u.participants)})` })));
+  $('#ranking-unit').value = '';
+  $('#ranking-unit-field').hidden = !withLines.length;
   if (await renderRankingPage()) {
     btn.hidden = true;
     $('#ranking').hidden = false;
@@ -603,6 +633,12 @@ export function bindWeekly(ctx) {
       weekly.page = 0;
       renderRankingPage();
     }, 150);
+  });
+  $('#ranking-unit').addEventListener('change', (e) => {
+    if (!weekly || !weekly.shown) return;
+    weekly.unit = e.target.value;
+    weekly.page = 0;
+    renderRankingPage();
   });
   $('#ranking-prev').addEventListener('click', () => {
     if (!weekly || !weekly.shown) return;

@@ -140,8 +140,17 @@ func (a *tallyAPI) round(t *testing.T, id string) contest.Round {
 	return r
 }
 
-// artefactNames are the files a published round has.
-var artefactNames = []string{"manifest.json", "ranking.csv", "ranking/0001.json", "report.xlsx", "results.json", "units.csv", "units.json"}
+// artefactNames are the files the demo's last staff round has once
+// published, sorted: one ranking page, and the lines of each unit (every demo
+// unit took part).
+var artefactNames = func() []string {
+	names := []string{"manifest.json", "ranking.csv", "ranking/0001.json", "report.xlsx", "results.json", "units.csv", "units.json"}
+	for _, u := range demo.Units() {
+		names = append(names, tally.UnitRankingName(u.ID))
+	}
+	slices.Sort(names)
+	return names
+}()
 
 func names(files map[string][]byte) []string {
 	var out []string
@@ -242,7 +251,7 @@ func TestScheduledTally(t *testing.T) {
 	for _, r := range []contest.Round{closed, closedCitizen} {
 		t.Run("every artefact of closed round "+r.ID+" is in the bucket", func(t *testing.T) {
 			want := artefactNames
-			if r.ID == closedCitizen.ID { // no papers: no ranking page
+			if r.ID == closedCitizen.ID { // no papers: no ranking page, no unit's lines
 				want = slices.DeleteFunc(slices.Clone(want), func(n string) bool { return strings.HasPrefix(n, "ranking/") })
 			}
 			if got := names(a.published(t, r.ID)); !slices.Equal(got, want) {

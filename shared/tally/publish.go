@@ -30,6 +30,7 @@ type PublicEntry struct {
 	Rank        int       `json:"rank"`
 	Name        string    `json:"name"`
 	Unit        string    `json:"unit"`
+	UnitID      string    `json:"unitId,omitempty"` // a unit of the contest's list only
 	Correct     int       `json:"correct"`
 	Total       int       `json:"total"`
 	Prediction  int       `json:"prediction"`
@@ -73,6 +74,16 @@ type RankingPage struct {
 // RankingPageName is the artefact name of ranking page n (from 1).
 func RankingPageName(n int) string { return fmt.Sprintf("ranking/%04d.json", n) }
 
+// UnitRanking is a unit's own lines of the ranking (their places in the
+// whole ranking), published for each unit with participants.
+type UnitRanking struct {
+	UnitID  string        `json:"unitId"`
+	Entries []PublicEntry `json:"entries"`
+}
+
+// UnitRankingName is the artefact name of a unit's lines of the ranking.
+func UnitRankingName(unitID string) string { return "ranking/units/" + unitID + ".json" }
+
 // Compute tallies a round from its submitted papers.
 func Compute(contestID string, r contest.Round, units []contest.Unit, papers []Paper, rules Rules, now time.Time) Result {
 	return ComputeRanked(contestID, r, units, papers, Ranking(papers, CountAllCorrect(papers), rules), rules, now)
@@ -100,7 +111,11 @@ func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, pape
 		Units: Units(units, ranking, papers),
 	}
 	for i, e := range ranking {
-		pe := PublicEntry{Rank: e.Rank, Name: e.Name, Unit: unitName[e.UnitID], Correct: e.Correct, Total: e.Total,
+		unitID := e.UnitID
+		if _, known := unitName[unitID]; !known {
+			unitID = ""
+		}
+		pe := PublicEntry{Rank: e.Rank, Name: e.Name, Unit: unitName[e.UnitID], UnitID: unitID, Correct: e.Correct, Total: e.Total,
 			Prediction: e.Prediction, Distance: e.Distance, TimeTakenMs: e.TimeTakenMs, SubmittedAt: e.SubmittedAt,
 			Prize: e.Prize, Excluded: e.Excluded}
 		res.Ranking[i] = pe
@@ -127,7 +142,8 @@ type ReportOptions struct {
 }
 
 // Artefacts renders the result: results.json, units.json (without the
-// ranking), the ranking's pages (RankingPageName, compact JSON), ranking.csv,
+// ranking), the ranking's pages (RankingPageName, compact JSON) and each
+// unit's lines of it (UnitRankingName), ranking.csv,
 // units.csv, report.xlsx and manifest.json (each file's SHA-256), last. The
 // same result renders to the same bytes.
 func Artefacts(res Result, opts ReportOptions) ([]Artefact, error) {
@@ -158,6 +174,22 @@ func Artefacts(res Result, opts ReportOptions) ([]Artefact, error) {
 			return nil, err
 		}
 		add(RankingPageName(n), "application/json", append(pj, '\n'))
+	}
+	byUnit := map[string][]PublicEntry{}
+	for _, e := range res.Ranking {
+		if e.UnitID != "" {
+			byUnit[e.UnitID] = append(byUnit[e.UnitID], e)
+		}
+	}
+	for _, u := range res.Units { // in the units' order, so the same result renders alike
+		if len(byUnit[u.UnitID]) == 0 {
+			continue
+		}
+		uj, err := json.Marshal(UnitRanking{UnitID: u.UnitID, Entries: byUnit[u.UnitID]})
+		if err != nil {
+			return nil, err
+		}
+		add(UnitRankingName(u.UnitID), "application/json", append(uj, '\n'))
 	}
 	add("ranking.csv", "text/csv; charset=utf-8", rankingCSV(res))
 	add("units.csv", "text/csv; charset=utf-8", unitsCSV(res))

@@ -126,7 +126,8 @@ func TestArtefactsAreReproducible(t *testing.T) {
 }
 
 func TestManifest(t *testing.T) {
-	arts, err := tally.Artefacts(computeFixture(fixturePapers()), tally.ReportOptions{Threshold: 0.8})
+	res := computeFixture(fixturePapers())
+	arts, err := tally.Artefacts(res, tally.ReportOptions{Threshold: 0.8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +135,14 @@ func TestManifest(t *testing.T) {
 	for _, a := range arts {
 		names = append(names, a.Name)
 	}
-	if want := []string{"results.json", "units.json", "ranking/0001.json", "ranking.csv", "units.csv", "report.xlsx", "manifest.json"}; !slices.Equal(names, want) {
+	want := []string{"results.json", "units.json", "ranking/0001.json"}
+	for _, u := range res.Units {
+		if u.Participants > 0 {
+			want = append(want, tally.UnitRankingName(u.UnitID))
+		}
+	}
+	want = append(want, "ranking.csv", "units.csv", "report.xlsx", "manifest.json")
+	if !slices.Equal(names, want) {
 		t.Fatalf("artefacts %v, want %v (manifest last)", names, want)
 	}
 	for _, a := range arts {
@@ -355,6 +363,53 @@ func TestRankingPages(t *testing.T) {
 				t.Errorf("units.json says %v pages of %v, want %d of %d", units["rankingPages"], units["rankingPageSize"], wantPages, tally.RankingPageSize)
 			}
 		})
+	}
+}
+
+func TestUnitRankings(t *testing.T) {
+	res := computeFixture(fixturePapers())
+	arts := artefactsOf(t, res)
+	known := map[string]bool{}
+	for _, u := range fixtureUnits() {
+		known[u.ID] = true
+	}
+	seen := 0
+	for _, u := range res.Units {
+		a, ok := arts[tally.UnitRankingName(u.UnitID)]
+		if ok != (u.Participants > 0) {
+			t.Errorf("%s: file %v with %d participants; want one exactly when someone took part", u.UnitID, ok, u.Participants)
+		}
+		if !ok {
+			continue
+		}
+		var got tally.UnitRanking
+		if err := json.Unmarshal(a.Data, &got); err != nil {
+			t.Fatal(err)
+		}
+		var want []tally.PublicEntry
+		for _, e := range res.Ranking {
+			if e.UnitID == u.UnitID {
+				want = append(want, e)
+			}
+		}
+		if got.UnitID != u.UnitID || len(got.Entries) != u.Participants || !slices.EqualFunc(got.Entries, want, func(a, b tally.PublicEntry) bool {
+			return a.Rank == b.Rank && a.Name == b.Name && a.Unit == u.Name && a.UnitID == u.UnitID
+		}) {
+			t.Errorf("%s: %+v, want its %d lines of the ranking in rank order", u.UnitID, got, len(want))
+		}
+		seen += len(got.Entries)
+	}
+	outside := 0
+	for _, e := range res.Ranking {
+		if e.UnitID != "" && !known[e.UnitID] {
+			t.Errorf("entry %d names unit %q, which is not in the contest's list", e.Rank, e.UnitID)
+		}
+		if e.UnitID == "" {
+			outside++
+		}
+	}
+	if seen+outside != len(res.Ranking) || outside != 2 { // the citizen and the paper of a unit no longer listed
+		t.Errorf("%d lines in unit files + %d outside any unit, want the ranking's %d with 2 outside", seen, outside, len(res.Ranking))
 	}
 }
 

@@ -610,6 +610,25 @@ test('published results of last week: the numbers that decided it, units, files 
     assert.deepEqual(rows, want.slice(0, PAGE_SIZE).map((e) => ({ rank: String(e.rank), name: e.name })));
     assert.ok(rows.some((r) => r.name === winner), `searching "${q}" finds ${winner}`);
 
+    // One unit's lines, from the unit's own file; the search then looks within it.
+    await page.locator('#ranking-search').fill('');
+    await page.locator(`#ranking-count[data-count="${res.ranking.length}"]`).waitFor();
+    const unitPick = res.units.find((u) => u.participants > PAGE_SIZE / 10);
+    const [unitResp] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/${week.id}/ranking/units/${unitPick.unitId}.json`)),
+      page.locator('#ranking-unit').selectOption(unitPick.unitId),
+    ]);
+    assert.equal(unitResp.status(), 200);
+    const ofUnit = res.ranking.filter((e) => e.unitId === unitPick.unitId);
+    assert.equal(ofUnit.length, unitPick.participants);
+    await page.locator(`#ranking-count[data-count="${ofUnit.length}"]`).waitFor();
+    assert.deepEqual(await rankRows(), ofUnit.slice(0, PAGE_SIZE).map((e) => ({ rank: String(e.rank), name: e.name })));
+    const someone = fold(ofUnit[ofUnit.length - 1].name).split(' ').slice(-1)[0];
+    await page.locator('#ranking-search').fill(someone);
+    const within = ofUnit.filter((e) => fold(e.name).includes(someone));
+    await page.locator(`#ranking-count[data-count="${within.length}"]`).waitFor();
+    assert.deepEqual(await rankRows(), within.slice(0, PAGE_SIZE).map((e) => ({ rank: String(e.rank), name: e.name })));
+
     // Contest to date: units by block with their average rate and score.
     const toDate = await call('GET', `${SITE}/results/${org.cfg.contest}/to-date/results.json`);
     await page.locator('#nav-todate').click();
