@@ -87,7 +87,8 @@ export async function probeResults(cfg, roundId, onChange, { force = false } = {
  * ranking shows.
  */
 export async function findOwnRank(cfg, roundId, result, name) {
-  const st = await probeResults(cfg, roundId);
+  let st = await probeResults(cfg, roundId);
+  if (st && st.state === 'loading') st = await probeResults(cfg, roundId, null, { force: true }); // another look is in flight
   const s = st && st.state === 'published' ? st.data : null;
   if (!s || !(s.rankingPages > 0) || !result) return null;
   const order = Array.isArray(s.tieBreak) && s.tieBreak.length ? s.tieBreak : ['correct', 'prediction', 'time', 'submitted'];
