@@ -127,23 +127,29 @@ export function embedCode(unitId) {
 /** Fills a banner section (#unit-embed, #org-embed): the code, a copy button, a preview loaded when opened. */
 function renderEmbed(section, unitId) {
   const code = embedCode(unitId);
-  const area = section.querySelector('textarea');
-  area.value = code;
-  section.dataset.unitId = unitId || '';
-  const status = section.querySelector('.copy-status');
-  status.textContent = '';
-  section.querySelector('button').onclick = async () => {
-    const ok = await copyText(code);
-    status.dataset.state = ok ? 'ok' : 'failed';
-    status.textContent = ok ? 'Đã sao chép mã nhúng.' : 'Trình duyệt không cho sao chép tự động: hãy chọn và sao chép đoạn mã ở trên.';
-  };
-  const details = section.querySelector('details');
-  const frame = section.querySelector('iframe');
   const src = embedSrc(unitId);
-  details.ontoggle = () => {
-    if (details.open && frame.src !== src) frame.src = src;
-  };
-  if (details.open && frame.src !== src) frame.src = src;
+  const id = section.id + '-code';
+  const status = h('span', { class: 'copy-status small', role: 'status', 'aria-live': 'polite' });
+  const frame = h('iframe', { title: 'Xem trước banner Hội thi', width: '100%', height: '600', loading: 'lazy' });
+  const details = h('details', { class: 'embed-preview' }, h('summary', { text: 'Xem trước banner' }), frame);
+  details.addEventListener('toggle', () => {
+    if (details.open && !frame.getAttribute('src')) frame.src = src;
+  });
+  section.querySelector('.embed-body').replaceChildren(
+    h('label', { class: 'small', for: id, text: 'Mã nhúng (HTML)' }),
+    h('textarea', { id, class: 'embed-code', readonly: true, rows: '3', spellcheck: 'false' }, code),
+    h('div', { class: 'actions' },
+      h('button', {
+        id: section.id + '-copy', type: 'button', class: 'btn btn-secondary btn-small', text: 'Sao chép mã nhúng',
+        onclick: async () => {
+          const ok = await copyText(code);
+          status.dataset.state = ok ? 'ok' : 'failed';
+          status.textContent = ok ? 'Đã sao chép mã nhúng.' : 'Trình duyệt không cho sao chép tự động: hãy chọn và sao chép đoạn mã ở trên.';
+        },
+      }),
+      status),
+    details);
+  section.dataset.unitId = unitId || '';
   section.hidden = false;
 }
 
