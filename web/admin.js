@@ -121,7 +121,7 @@ export function embedSrc(unitId) {
 /** The <iframe> code of the banner, for a unit's website or any. */
 export function embedCode(unitId) {
   const src = embedSrc(unitId).replaceAll('&', '&amp;');
-  return `<iframe src="${src}" title="Hội thi trực tuyến tìm hiểu công tác cải cách hành chính" width="100%" height="600" style="border:0;max-width:640px" loading="lazy"></iframe>`;
+  return `<iframe src="${src}" title="Hội thi trực tuyến tìm hiểu công tác cải cách hành chính" width="100%" height="680" style="border:0;max-width:640px" loading="lazy"></iframe>`;
 }
 
 /** Fills a banner section (#unit-embed, #org-embed): the code, a copy button, a preview loaded when opened. */
@@ -130,7 +130,7 @@ function renderEmbed(section, unitId) {
   const src = embedSrc(unitId);
   const id = section.id + '-code';
   const status = h('span', { class: 'copy-status small', role: 'status', 'aria-live': 'polite' });
-  const frame = h('iframe', { title: 'Xem trước banner Hội thi', width: '100%', height: '600', loading: 'lazy' });
+  const frame = h('iframe', { title: 'Xem trước banner Hội thi', width: '100%', height: '680', loading: 'lazy' });
   const details = h('details', { class: 'embed-preview' }, h('summary', { text: 'Xem trước banner' }), frame);
   details.addEventListener('toggle', () => {
     if (details.open && !frame.getAttribute('src')) frame.src = src;
