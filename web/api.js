@@ -37,7 +37,7 @@ function fallbackMessage(status) {
   if (status === 401) return 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.';
   if (status === 403) return 'Bạn không có quyền thực hiện thao tác này.';
   if (status === 404) return 'Không tìm thấy dữ liệu yêu cầu.';
-  if (status === 429) return 'Bạn thao tác quá nhanh. Vui lòng đợi giây lát rồi thử lại.';
+  if (status === 429) return 'Hệ thống đang có nhiều người truy cập. Vui lòng đợi giây lát rồi thử lại.';
   if (status >= 500) return 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau giây lát.';
   return 'Yêu cầu không thực hiện được (mã ' + status + ').';
 }
@@ -48,12 +48,31 @@ export function onUnauthorized(fn) {
   unauthorizedHandler = fn;
 }
 
+/** Pauses before the 2nd and 3rd try of a read (GET). */
+const READ_RETRY_MS = [600, 1800];
+
 /**
  * Sends one JSON request. Resolves {status, data, receivedAt} where
  * receivedAt is Date.now() when the response arrived (for the server-clock
- * offset). Rejects with ApiError.
+ * offset). Rejects with ApiError. A read (GET) that meets connection trouble,
+ * a 5xx or a 429 (the function's concurrency cap at a peak: Lambda's own
+ * "Rate Exceeded", not the application's) is tried again twice after a
+ * pause; writes are retried by their callers, who know what is safe.
  */
-export async function request(base, path, { method = 'GET', body, token, timeoutMs = 20000 } = {}) {
+export async function request(base, path, opts = {}) {
+  const read = (opts.method || 'GET') === 'GET';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestOnce(base, path, opts);
+    } catch (err) {
+      const again = read && attempt < READ_RETRY_MS.length && err instanceof ApiError && (err.retryable || err.status === 429);
+      if (!again) throw err;
+      await new Promise((r) => setTimeout(r, READ_RETRY_MS[attempt]));
+    }
+  }
+}
+
+async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs = 20000 } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // token === undefined: public endpoint; '' or a string: authenticated one.

@@ -352,6 +352,25 @@ test('errors are shown in Vietnamese', { skip, timeout: 30000 }, async (t) => {
       }
     });
 
+    await t.test('a read the functions refuse at a peak (429, 5xx) is tried again before anything is shown', async () => {
+      let refused = 0;
+      await page.route(/\/rounds\?contest=/, (route) => {
+        if (refused < 2) {
+          refused += 1;
+          return route.fulfill(refused === 1
+            ? { status: 429, contentType: 'application/json', body: '{"Message":"Rate Exceeded."}' }
+            : { status: 502, contentType: 'application/json', body: '{"Message":"Internal server error"}' });
+        }
+        return route.continue();
+      });
+      await page.goto(SITE + '/');
+      await page.locator('#rounds button[data-round-id], #rounds a[data-sign-in-for]').first().waitFor();
+      assert.equal(refused, 2);
+      assert.equal(await page.locator('#error').evaluate((el) => el.classList.contains('is-visible')), false, 'no error after the retries');
+      await page.unroute(/\/rounds\?contest=/);
+      await page.goto(SITE + '/#/dang-nhap');
+    });
+
     await t.test('a wrong code tells how many tries are left', async () => {
       const email = participant(4);
       await page.locator('#email').fill(email);
@@ -856,13 +875,11 @@ test('own papers from the server: resume on another device, the prediction autos
     assert.match(await own.textContent(), new RegExp(`^Bạn đã nộp bài: đúng ${correct}/${QUESTIONS} câu`));
     assert.equal(await b.locator(`#rounds button[data-round-id="${roundId}"]`).count(), 0);
 
-    // The home page could not ask (503): "Vào thi" gets 409 attempts_used, and the site shows the result.
-    let refused = 0;
+    // The home page could not ask (503, its retries too): "Vào thi" gets 409 attempts_used, and the site shows the result.
+    let started = false;
     await other.context.route(/\/rounds\/[^/]+\/papers$/, (route) => {
-      if (route.request().method() === 'GET' && refused < 2) {
-        refused += 1;
-        return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"internal","message":"internal"}}' });
-      }
+      if (route.request().method() === 'POST') started = true;
+      else if (!started) return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"internal","message":"internal"}}' });
       return route.continue();
     });
     b = await newDevice(session);
