@@ -17,7 +17,9 @@ export GOFLAGS := -buildvcs=false
 help:
 	@echo "make dev    run the contest locally (demo data, site, function URLs)"
 	@echo "make test   run the whole test suite against local DynamoDB and S3 servers"
-	@echo "make bench  print the grading benchmark and capacity per paper"
+	@echo "make bench  print the grading benchmark, capacity per paper and a unit's participation count"
+	@echo "make load   the peak through the local function URLs (N participants, C at a time)"
+	@echo "see README.md for bench-tally, bench-coldstart, synth, deploy, invoke and import"
 
 ## deps: tools pinned in the repo (npm lock file, infra/tools/go.mod), and
 ## Debian's Chromium for the browser tests.
