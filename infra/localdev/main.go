@@ -152,7 +152,8 @@ func printSummary(ep Endpoints, p *Platform) {
 HoiThi is running (Ctrl+C to stop; state is kept in .local/).
 
   Site:          %s
-  Function URLs:`, ep.Site)
+  Unit banner:   %s/embed/banner.html?unit=%s   (for unit websites, in an iframe)
+  Function URLs:`, ep.Site, ep.Site, demo.Units()[0].ID)
 	for _, f := range platform.Functions {
 		if f.HasURL {
 			fmt.Printf("\n    %-6s       %s", f.Name, p.FunctionURLs[f.Name])
