@@ -326,17 +326,26 @@ function renderOutput(ctx, roundId, data) {
   if (published) {
     const prefix = data.prefix || `results/${ctx.cfg.contest}/${roundId}/`;
     const arts = Array.isArray(data.artefacts) ? data.artefacts : [];
+    // The ranking's pages and units' lines (hundreds in a large round) fold away under the main files.
+    const isPart = (a) => a.name.startsWith('ranking/');
+    const table = (id, list) => h('div', { class: 'table-wrap' },
+      h('table', { id, class: 'data-table' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Tệp' }), h('th', { scope: 'col', class: 'num', text: 'Kích thước (byte)' }), h('th', { scope: 'col', text: 'SHA-256' }))),
+        h('tbody', {}, list.map((a) => h('tr', { dataset: { file: a.name } },
+          h('td', {}, h('a', { href: prefix + a.name.split('/').map(encodeURIComponent).join('/'), download: a.name.split('/').pop(), text: a.name })),
+          h('td', { class: 'num', text: fmtInt(a.bytes) }),
+          h('td', {}, h('code', { class: 'sha-value', dataset: { sha256: a.sha256 }, text: a.sha256 })))))));
+    const parts = arts.filter(isPart);
     files = [
       h('h3', { text: 'Các tệp đã công bố' }),
       h('p', { class: 'muted small' }, `Ghi vào ${prefix}. Dữ liệu không đổi thì mỗi lần công bố lại cho các tệp giống hệt (cùng mã SHA-256). `,
         h('a', { href: '#/ket-qua-tuan/' + encodeURIComponent(roundId), text: 'Xem trang kết quả công bố' })),
-      h('div', { class: 'table-wrap' },
-        h('table', { id: 'org-artefacts', class: 'data-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Tệp' }), h('th', { scope: 'col', class: 'num', text: 'Kích thước (byte)' }), h('th', { scope: 'col', text: 'SHA-256' }))),
-          h('tbody', {}, arts.map((a) => h('tr', { dataset: { file: a.name } },
-            h('td', {}, h('a', { href: prefix + encodeURIComponent(a.name), download: a.name, text: a.name })),
-            h('td', { class: 'num', text: fmtInt(a.bytes) }),
-            h('td', {}, h('code', { class: 'sha-value', dataset: { sha256: a.sha256 }, text: a.sha256 }))))))),
+      table('org-artefacts', arts.filter((a) => !isPart(a))),
+      parts.length
+        ? h('details', { class: 'org-parts' },
+          h('summary', { text: `Bảng xếp hạng theo trang và theo đơn vị (${fmtInt(parts.length)} tệp)` }),
+          table('org-artefact-parts', parts))
+        : null,
     ];
   }
 

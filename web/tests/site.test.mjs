@@ -817,9 +817,15 @@ test('the organiser previews the open round, republishes last week and reads any
     const published = await pub.json();
     assert.equal(published.published, true);
     await page.locator(`#org-output[data-round-id="${week.id}"][data-published="true"]`).waitFor();
-    const files = await page.$$eval('#org-artefacts tr[data-file]', (trs) => trs.map((tr) => [tr.dataset.file, tr.querySelector('code').textContent]));
-    assert.deepEqual(files, published.artefacts.map((a) => [a.name, a.sha256]));
+    const rows = (sel) => page.$$eval(`${sel} tr[data-file]`, (trs) => trs.map((tr) => [tr.dataset.file, tr.querySelector('code').textContent]));
+    const files = await rows('#org-artefacts');
+    const parts = await rows('#org-artefact-parts'); // the ranking's pages and units' lines, folded away
+    assert.deepEqual([...files, ...parts].sort(), published.artefacts.map((a) => [a.name, a.sha256]).sort());
     assert.ok(files.some(([f]) => f === 'manifest.json'));
+    assert.ok(parts.length > 1 && parts.every(([f]) => f.startsWith('ranking/')), JSON.stringify(parts.map(([f]) => f)));
+    const part = await page.locator('#org-artefact-parts a').first().getAttribute('href');
+    const got = await fetch(new URL(part, SITE + '/').href);
+    assert.equal(got.status, 200, `${part}: ${got.status}`);
     await page.screenshot({ path: '/tmp/hoithi-organiser-published.png', fullPage: true });
     assert.deepEqual(consoleErrors, []);
   } finally {
