@@ -89,6 +89,10 @@ export function renderParticipation(box, data, { roundTitle = '' } = {}) {
         class: 'meter meter-large', role: 'progressbar', 'aria-label': 'Tỷ lệ tham gia',
         'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(rate * 1000) / 10), 'aria-valuetext': fmtPercent(rate),
       }, h('span', { class: 'meter-fill' + (rate >= 1 ? ' is-full' : rate < 0.8 ? ' is-low' : ''), style: `width:${(rate * 100).toFixed(1)}%` }))),
+    h('p', { class: 'small' }, h('a', {
+      href: '#', dataset: { download: 'csv' }, text: 'Tải danh sách của đơn vị (CSV, mở bằng Excel)',
+      onclick: (e) => { e.preventDefault(); downloadList(data, { missing, taking, took }); },
+    })),
     participants > headcount && headcount > 0
       ? h('p', { class: 'small muted', text: `Số người dự thi nhiều hơn số CBCCVC trong danh sách (${fmtInt(participants - headcount)} người không có trong danh sách đã nhập); tỷ lệ tính tối đa 100%.` })
       : null,
@@ -151,6 +155,23 @@ function renderEmbed(section, unitId) {
     details);
   section.dataset.unitId = unitId || '';
   section.hidden = false;
+}
+
+/** The unit's people in one file: who has not taken part first (what the unit acts on), then who is taking a paper, then who has taken part. */
+function downloadList(data, { missing, taking, took }) {
+  const cell = (v) => (/[",\n\r]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : v);
+  const rows = [['STT', 'Họ và tên', 'Email', 'Tình trạng']];
+  const add = (people, status) => people.forEach((p) => rows.push([String(rows.length), p.name || '', p.email, status]));
+  add(missing, 'Chưa dự thi');
+  add(taking, 'Đang làm bài');
+  add(took, 'Đã dự thi');
+  const csv = '\uFEFF' + rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'; // BOM: Excel reads UTF-8 Vietnamese
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const a = h('a', { href: url, download: `tham-gia-${(data.unit || {}).id || 'don-vi'}-${data.round || 'tuan'}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 const loads = new WeakMap(); // box → number of the latest request (older answers are dropped)

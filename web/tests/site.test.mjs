@@ -717,6 +717,19 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
     assert.deepEqual(before.missing, want.notTakenPart.map((p) => ({ email: p.email, name: p.name })));
     assert.ok(before.missing.some((p) => p.email === email), 'the admin has not taken part yet');
 
+    // The whole list downloads as a CSV file for Excel: who has not taken part first.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#unit-participation a[data-download="csv"]').click()]);
+    assert.equal(download.suggestedFilename(), `tham-gia-${unitId}-${roundId}.csv`);
+    const csv = await readFile(await download.path(), 'utf8');
+    assert.ok(csv.startsWith('\uFEFFSTT,Họ và tên,Email,Tình trạng\r\n'), csv.slice(0, 80));
+    const csvRows = csv.trim().split('\r\n').slice(1).map((l) => l.split(','));
+    assert.deepEqual(csvRows.map((r) => [r[2], r[3]]), [
+      ...want.notTakenPart.map((p) => [p.email, 'Chưa dự thi']),
+      ...want.inProgress.map((p) => [p.email, 'Đang làm bài']),
+      ...want.takenPart.map((p) => [p.email, 'Đã dự thi']),
+    ]);
+    assert.deepEqual(csvRows.map((r) => r[0]), csvRows.map((_, i) => String(i + 1)));
+
     // The list copies in one go.
     await page.locator('#unit-participation button[data-copy="emails"]').click();
     await page.locator('#unit-participation .copy-status[data-state="ok"]').waitFor();
