@@ -89,9 +89,9 @@ export function renderParticipation(box, data, { roundTitle = '' } = {}) {
         class: 'meter meter-large', role: 'progressbar', 'aria-label': 'Tỷ lệ tham gia',
         'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(rate * 1000) / 10), 'aria-valuetext': fmtPercent(rate),
       }, h('span', { class: 'meter-fill' + (rate >= 1 ? ' is-full' : rate < 0.8 ? ' is-low' : ''), style: `width:${(rate * 100).toFixed(1)}%` }))),
-    h('p', { class: 'small' }, h('a', {
-      href: '#', dataset: { download: 'csv' }, text: 'Tải danh sách của đơn vị (CSV, mở bằng Excel)',
-      onclick: (e) => { e.preventDefault(); downloadList(data, { missing, taking, took }); },
+    h('div', { class: 'actions' }, h('button', {
+      type: 'button', class: 'btn btn-secondary btn-small', dataset: { download: 'csv' }, text: 'Tải danh sách của đơn vị (CSV, mở bằng Excel)',
+      onclick: () => downloadList(data, { missing, taking, took }),
     })),
     participants > headcount && headcount > 0
       ? h('p', { class: 'small muted', text: `Số người dự thi nhiều hơn số CBCCVC trong danh sách (${fmtInt(participants - headcount)} người không có trong danh sách đã nhập); tỷ lệ tính tối đa 100%.` })

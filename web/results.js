@@ -531,6 +531,15 @@ async function unitRanking(w, unitId) {
   }
 }
 
+/** Above this, searching the whole ranking asks first (a national round's results.json is about 40 MB). */
+const ASK_ABOVE_BYTES = 10 << 20;
+
+/** The size of results.json as the manifest gives it (0 when unknown). */
+function wholeBytes(w) {
+  const a = w.manifest && (w.manifest.artefacts || []).find((x) => x.name === 'results.json');
+  return a ? Number(a.bytes) || 0 : 0;
+}
+
 /** Rows to show and the total they come from, for the current unit, filter and page. */
 async function rankingRows(w) {
   const s = w.summary;
@@ -542,7 +551,11 @@ async function rankingRows(w) {
     w.page = Math.min(Math.max(0, w.page || 0), pages - 1);
     return { shown: rows.slice(w.page * PAGE_SIZE, (w.page + 1) * PAGE_SIZE), count: rows.length, total: all.length, pages };
   }
-  if (q || !(s.rankingPages > 0 && s.rankingPageSize > 0)) {
+  const paged = s.rankingPages > 0 && s.rankingPageSize > 0;
+  if (q && paged && !w.ranking && !w.wholeAllowed && wholeBytes(w) > ASK_ABOVE_BYTES) {
+    return { ask: wholeBytes(w) }; // a search of every unit needs the whole ranking: ask before a large download
+  }
+  if (q || !paged) {
     const all = await wholeRanking(w);
     const rows = q ? all.filter((e) => fold(e.name).includes(q) || fold(e.unit).includes(q)) : all;
     const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
@@ -580,6 +593,20 @@ async function renderRankingPage() {
   }
   if (seq !== rankingSeq || weekly !== w) return false;
   box.removeAttribute('aria-busy');
+  if (r.ask) {
+    entryTable($('#ranking-table'), [], { allCorrect: w.summary.allCorrect });
+    $('#ranking-page').textContent = '';
+    $('#ranking-prev').disabled = true;
+    $('#ranking-next').disabled = true;
+    const count = $('#ranking-count');
+    count.dataset.count = '';
+    count.replaceChildren(`Tìm trong tất cả đơn vị cần tải toàn bộ bảng xếp hạng (${fmtBytes(r.ask)}). Chọn một đơn vị ở trên để tìm nhanh hơn, hoặc `,
+      h('button', {
+        id: 'ranking-whole', type: 'button', class: 'btn btn-secondary btn-small', text: 'Tải toàn bộ và tìm',
+        onclick: () => { w.wholeAllowed = true; renderRankingPage(); },
+      }));
+    return true;
+  }
   w.shown = true;
   entryTable($('#ranking-table'), r.shown, { allCorrect: w.summary.allCorrect });
   const of = w.unit ? ' của đơn vị' : '';
