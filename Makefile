@@ -66,8 +66,9 @@ bench-capacity: deps $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) test -count=1 -run 'TestCapacityPerPaper' -v ./shared/dynamo/ | grep -E 'capacity|ok|FAIL'
 
 ## load: the peak through the local function URLs: N participants (default
-## 2000), C at a time (default 100), each starting, autosaving and submitting a
-## paper; prints throughput and latency percentiles and checks nothing is lost.
+## 2000), C at a time (default 100), each signing in (code from the local
+## outbox, session), starting, autosaving and submitting a paper; prints
+## throughput and latency percentiles and checks nothing is lost.
 load: deps $(LOCALDEV)
 	$(LOCALDEV) load $(if $(N),-participants $(N)) $(if $(C),-concurrency $(C))
 

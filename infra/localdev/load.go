@@ -1,8 +1,8 @@
 package main
 
 // localdev load: the contest's peak (a whole week's papers arriving within
-// minutes) against a throwaway local platform, through the function URLs, and
-// the figures it gives (make load).
+// minutes, most people signing in first) against a throwaway local platform,
+// through the function URLs, and the figures it gives (make load).
 
 import (
 	"bytes"
@@ -15,7 +15,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -31,10 +33,11 @@ import (
 
 // loadRun is one load run's settings and what it measured.
 type loadRun struct {
-	quiz, grade string
-	round       string
-	saves       int
-	client      *http.Client
+	auth, quiz, grade string
+	contest, round    string
+	saves             int
+	client            *http.Client
+	codes             *outboxCodes // nil: tokens are signed here, no sign-in
 
 	mu        sync.Mutex
 	latencies map[string][]time.Duration // by step: start, autosave, submit
@@ -48,6 +51,7 @@ func load(args []string) error {
 	n := fs.Int("participants", 2000, "participants, each taking one paper")
 	conc := fs.Int("concurrency", 100, "participants taking their paper at the same time")
 	saves := fs.Int("saves", 2, "autosaves per paper before the submission")
+	signIn := fs.Bool("signin", true, "each participant first signs in: a code by e-mail (the local outbox), then a session")
 	_ = fs.Parse(args)
 	if *n < 1 || *conc < 1 || *saves < 0 {
 		return fmt.Errorf("load: -participants and -concurrency must be positive, -saves not negative")
@@ -97,18 +101,29 @@ func load(args []string) error {
 	}
 
 	run := &loadRun{
-		quiz: p.FunctionURLs["quiz"], grade: p.FunctionURLs["grade"], round: round.ID, saves: *saves,
+		auth: p.FunctionURLs["auth"], quiz: p.FunctionURLs["quiz"], grade: p.FunctionURLs["grade"],
+		contest: demo.ContestID, round: round.ID, saves: *saves,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 			MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc, IdleConnTimeout: time.Minute,
 		}},
 		latencies: map[string][]time.Duration{}, failures: map[string]int{},
 	}
-	fmt.Printf("load: %d participants, %d at a time, each starting a paper, autosaving %d times and submitting…\n", *n, *conc, *saves)
+	if *signIn {
+		run.codes = &outboxCodes{dir: p.Outbox(), byEmail: map[string]string{}, seen: map[string]bool{}}
+	}
+	fmt.Printf("load: %d participants, %d at a time, each %sstarting a paper, autosaving %d times and submitting…\n",
+		*n, *conc, map[bool]string{true: "signing in, ", false: ""}[*signIn], *saves)
 	start := time.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(*conc)
 	for i, tok := range tokens {
 		g.Go(func() error {
+			if run.codes != nil {
+				var ok bool
+				if tok, ok = run.signIn(gctx, loadEmail(i)); !ok {
+					return gctx.Err()
+				}
+			}
 			run.takePaper(gctx, tok, rand.New(rand.NewPCG(uint64(i), 2026)))
 			return gctx.Err()
 		})
@@ -191,6 +206,74 @@ type paperView struct {
 	} `json:"paper"`
 }
 
+// signIn asks for a code, reads it from the local outbox (where the auth
+// function's mail goes locally) and opens a session, as a person at the site.
+func (l *loadRun) signIn(ctx context.Context, email string) (string, bool) {
+	if !l.call(ctx, "code", http.MethodPost, l.auth+"/codes", "", map[string]string{"contest": l.contest, "email": email}, nil) {
+		return "", false
+	}
+	code, err := l.codes.lookup(ctx, email)
+	if err != nil {
+		l.fail("code", err.Error())
+		return "", false
+	}
+	var session struct {
+		Token string `json:"token"`
+	}
+	if !l.call(ctx, "session", http.MethodPost, l.auth+"/sessions", "", map[string]string{"contest": l.contest, "email": email, "code": code}, &session) {
+		return "", false
+	}
+	return session.Token, true
+}
+
+// outboxCodes finds sign-in codes in the local outbox (one JSON file per
+// e-mail), reading each file once.
+type outboxCodes struct {
+	dir     string
+	mu      sync.Mutex
+	byEmail map[string]string
+	seen    map[string]bool
+}
+
+func (o *outboxCodes) lookup(ctx context.Context, email string) (string, error) {
+	for try := 0; ; try++ {
+		o.mu.Lock()
+		code, ok := o.byEmail[email]
+		if !ok {
+			o.scan()
+			code, ok = o.byEmail[email]
+		}
+		o.mu.Unlock()
+		if ok {
+			return code, nil
+		}
+		if try == 50 || ctx.Err() != nil {
+			return "", fmt.Errorf("no code for %s in %s", email, o.dir)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// scan reads the outbox files not read yet (called with mu held).
+func (o *outboxCodes) scan() {
+	entries, _ := os.ReadDir(o.dir)
+	for _, e := range entries {
+		name := e.Name()
+		if o.seen[name] || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(o.dir, name))
+		if err != nil {
+			continue
+		}
+		o.seen[name] = true
+		var m struct{ To, Code string }
+		if json.Unmarshal(data, &m) == nil && m.Code != "" {
+			o.byEmail[m.To] = m.Code
+		}
+	}
+}
+
 // takePaper is one participant: start, autosave, submit, as the site does
 // (a failed request is retried like the site's, on network errors, 429 and 5xx).
 func (l *loadRun) takePaper(ctx context.Context, tok string, rng *rand.Rand) {
@@ -229,7 +312,9 @@ func (l *loadRun) call(ctx context.Context, step, method, url, tok string, body,
 			l.fail(step, err.Error())
 			return false
 		}
-		req.Header.Set("Authorization", "Bearer "+tok)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
 		if body != nil {
 			req.Header.Set("Content-Type", "application/json")
 		}
@@ -284,11 +369,12 @@ func (l *loadRun) report(n, conc int, elapsed time.Duration, withPaper, twice in
 	for _, ds := range l.latencies {
 		requests += len(ds)
 	}
-	fmt.Printf("\nLoad through the local function URLs: %d participants, %d at a time, %d autosaves each\n", n, conc, l.saves)
+	fmt.Printf("\nLoad through the local function URLs: %d participants, %d at a time, %d autosaves each%s\n", n, conc, l.saves,
+		map[bool]string{true: ", each signing in first", false: " (tokens signed here, no sign-in)"}[l.codes != nil])
 	fmt.Printf("  papers submitted:  %d in %s (%.0f papers/s, %.0f requests/s)\n",
 		l.submitted.Load(), elapsed.Round(10*time.Millisecond), float64(l.submitted.Load())/elapsed.Seconds(), float64(requests)/elapsed.Seconds())
 	fmt.Printf("  %-9s %8s %8s %8s %8s %8s\n", "step", "count", "p50", "p95", "p99", "max")
-	for _, step := range []string{"start", "autosave", "submit"} {
+	for _, step := range []string{"code", "session", "start", "autosave", "submit"} {
 		ds := slices.Clone(l.latencies[step])
 		if len(ds) == 0 {
 			continue
