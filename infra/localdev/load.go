@@ -40,7 +40,7 @@ type loadRun struct {
 	codes             *outboxCodes // nil: tokens are signed here, no sign-in
 
 	mu        sync.Mutex
-	latencies map[string][]time.Duration // by step: start, autosave, submit
+	latencies map[string][]time.Duration // by step: code, session, start, autosave, submit
 	failures  map[string]int             // "step: status or error" → count
 	retries   atomic.Int64
 	submitted atomic.Int64
