@@ -23,6 +23,7 @@ import (
 	"github.com/hoithi/hoithi/infra/lambdarie"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/testenv"
@@ -214,7 +215,7 @@ func TestEventsThroughTheRuntimeEmulator(t *testing.T) {
 			}
 			// WHEN the event is invoked
 			event := e.fill(t, f, values)
-			res, err := emu.Invoke(ctx, event, lambdarie.RequestID(event))
+			res, err := emu.Invoke(ctx, event, funcurl.RequestID(event))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,7 +223,7 @@ func TestEventsThroughTheRuntimeEmulator(t *testing.T) {
 				t.Fatalf("emulator status %d: %s", res.Status, res.Body)
 			}
 			// THEN the answer is the expected one
-			if fe, isErr := lambdarie.AsFunctionError(res.Body); isErr && (want.scheduled || !lambdarie.FunctionURLEvent(event)) {
+			if fe, isErr := lambdarie.AsFunctionError(res.Body); isErr && (want.scheduled || !funcurl.IsURLEvent(event)) {
 				t.Fatalf("function error %s: %s", fe.Type, fe.Message)
 			}
 			if want.scheduled {
@@ -251,7 +252,7 @@ func TestEventsThroughTheRuntimeEmulator(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v: %q", err, res.Body)
 			}
-			checkHTTP(t, r, want, lambdarie.RequestID(event))
+			checkHTTP(t, r, want, funcurl.RequestID(event))
 		})
 	}
 }
@@ -285,7 +286,7 @@ func checkHTTP(t *testing.T, r lambdarie.HTTPResponse, want eventWant, requestID
 func (e *eventEnv) invokeFile(t *testing.T, file string, values map[string]string) lambdarie.HTTPResponse {
 	t.Helper()
 	event := e.fill(t, file, values)
-	res, err := e.emu.Invoke(context.Background(), event, lambdarie.RequestID(event))
+	res, err := e.emu.Invoke(context.Background(), event, funcurl.RequestID(event))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +419,7 @@ func (e *eventEnv) uploadClip(t *testing.T, fixture int) clipUpload {
 	body, _ := json.Marshal(map[string]any{"title": "Hướng dẫn nộp hồ sơ trực tuyến", "genre": "huong-dan-dvc", "size": len(data), "contentType": "video/mp4"})
 	ev["body"] = string(body)
 	event, _ = json.Marshal(ev)
-	res, err := e.emu.Invoke(context.Background(), event, lambdarie.RequestID(event))
+	res, err := e.emu.Invoke(context.Background(), event, funcurl.RequestID(event))
 	if err != nil {
 		t.Fatal(err)
 	}

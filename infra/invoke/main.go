@@ -35,6 +35,7 @@ import (
 	"github.com/hoithi/hoithi/infra/localenv"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -140,7 +141,7 @@ func run(fn, eventPath, state, bootstrap, rie, as string, raw bool, sets setFlag
 		return err
 	}
 	defer emu.Stop()
-	res, err := emu.Invoke(ctx, filled, lambdarie.RequestID(filled))
+	res, err := emu.Invoke(ctx, filled, funcurl.RequestID(filled))
 	if err != nil {
 		return fmt.Errorf("%w\n%s", err, emu.Logs())
 	}

@@ -243,30 +243,6 @@ func (e *Emulator) InitDuration() (time.Duration, bool) {
 	return time.Duration(ms * float64(time.Millisecond)), true
 }
 
-// FunctionURLEvent reports whether an event is a function URL request (as
-// funcurl.Dispatch decides), not a schedule or a notification.
-func FunctionURLEvent(event []byte) bool {
-	var probe struct {
-		RequestContext struct {
-			HTTP struct {
-				Method string `json:"method"`
-			} `json:"http"`
-		} `json:"requestContext"`
-	}
-	return json.Unmarshal(event, &probe) == nil && probe.RequestContext.HTTP.Method != ""
-}
-
-// RequestID is a function URL event's requestContext.requestId, if any.
-func RequestID(event []byte) string {
-	var probe struct {
-		RequestContext struct {
-			RequestID string `json:"requestId"`
-		} `json:"requestContext"`
-	}
-	_ = json.Unmarshal(event, &probe)
-	return probe.RequestContext.RequestID
-}
-
 func freePorts(n int) ([]int, error) {
 	var ports []int
 	var ls []net.Listener

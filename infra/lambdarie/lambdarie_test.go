@@ -39,14 +39,3 @@ func TestAsFunctionError(t *testing.T) {
 		}
 	}
 }
-
-func TestFunctionURLEventTellsRequestsFromNotifications(t *testing.T) {
-	url := `{"version":"2.0","rawPath":"/rounds","requestContext":{"requestId":"r-1","http":{"method":"GET"}}}`
-	s3 := `{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Post"}]}`
-	if !FunctionURLEvent([]byte(url)) || FunctionURLEvent([]byte(s3)) {
-		t.Error("FunctionURLEvent mixes up a function URL request and an S3 notification")
-	}
-	if got := RequestID([]byte(url)); got != "r-1" {
-		t.Errorf("RequestID = %q, want r-1", got)
-	}
-}

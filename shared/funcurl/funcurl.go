@@ -75,20 +75,38 @@ func StartEvents(events EventHandler, log *slog.Logger) error {
 // EnvLocalEvent names a file holding one event for a local run.
 const EnvLocalEvent = "LOCAL_EVENT_FILE"
 
-// Dispatch routes an invocation: a function URL request (it has a
-// requestContext with an http method) to the HTTP handler, anything else to
-// the event handler.
+// urlProbe is what tells a function URL request from other events.
+type urlProbe struct {
+	RequestContext struct {
+		RequestID string `json:"requestId"`
+		HTTP      struct {
+			Method string `json:"method"`
+		} `json:"http"`
+	} `json:"requestContext"`
+}
+
+// IsURLEvent reports whether an invocation is a function URL request (it has
+// a requestContext with an http method), not a schedule or a notification:
+// what Dispatch routes on.
+func IsURLEvent(raw []byte) bool {
+	var p urlProbe
+	return json.Unmarshal(raw, &p) == nil && p.RequestContext.HTTP.Method != ""
+}
+
+// RequestID is a function URL request's requestContext.requestId ("" for
+// other events).
+func RequestID(raw []byte) string {
+	var p urlProbe
+	_ = json.Unmarshal(raw, &p)
+	return p.RequestContext.RequestID
+}
+
+// Dispatch routes an invocation: a function URL request (IsURLEvent) to the
+// HTTP handler, anything else to the event handler.
 func Dispatch(h http.Handler, handle EventHandler) func(ctx context.Context, raw json.RawMessage) (any, error) {
 	url := lambdaurl.Wrap(h)
 	return func(ctx context.Context, raw json.RawMessage) (any, error) {
-		var probe struct {
-			RequestContext struct {
-				HTTP struct {
-					Method string `json:"method"`
-				} `json:"http"`
-			} `json:"requestContext"`
-		}
-		if json.Unmarshal(raw, &probe) == nil && probe.RequestContext.HTTP.Method != "" {
+		if IsURLEvent(raw) {
 			var req events.LambdaFunctionURLRequest
 			if err := json.Unmarshal(raw, &req); err != nil {
 				return nil, err

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-lambda-go/lambdaurl"
+
+	"github.com/hoithi/hoithi/shared/funcurl"
 )
 
 // Sample events (events/<function>/*.json) are test fixtures: these helpers
@@ -106,39 +108,22 @@ func IsURLEvent(t *testing.T, path string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var probe struct {
-		RequestContext struct {
-			HTTP struct {
-				Method string `json:"method"`
-			} `json:"http"`
-		} `json:"requestContext"`
+	if !json.Valid(raw) {
+		t.Fatalf("%s is not JSON", path)
 	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		t.Fatalf("%s is not JSON: %v", path, err)
-	}
-	return probe.RequestContext.HTTP.Method != ""
+	return funcurl.IsURLEvent(raw)
 }
 
 // Dispatch invokes raw through a function's Lambda entry point (for example
 // funcurl.Dispatch) with its request id, if it has one, in the Lambda context.
 func Dispatch(t *testing.T, invoke func(context.Context, json.RawMessage) (any, error), raw json.RawMessage) any {
 	t.Helper()
-	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: requestID(raw)})
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: funcurl.RequestID(raw)})
 	out, err := invoke(ctx, raw)
 	if err != nil {
 		t.Fatalf("invoke: %v", err)
 	}
 	return out
-}
-
-func requestID(raw json.RawMessage) string {
-	var probe struct {
-		RequestContext struct {
-			RequestID string `json:"requestId"`
-		} `json:"requestContext"`
-	}
-	_ = json.Unmarshal(raw, &probe)
-	return probe.RequestContext.RequestID
 }
 
 // CheckStreamedAnswer checks a dispatched function URL answer: a streamed
@@ -160,7 +145,7 @@ func CheckStreamedAnswer(t *testing.T, out any, raw json.RawMessage, status int,
 	if got := resp.Headers["Content-Type"]; !strings.HasPrefix(got, "application/json") {
 		t.Errorf("Content-Type = %q, want application/json", got)
 	}
-	if got, want := resp.Headers["X-Request-Id"], requestID(raw); got != want {
+	if got, want := resp.Headers["X-Request-Id"], funcurl.RequestID(raw); got != want {
 		t.Errorf("X-Request-Id = %q, want the Lambda request id %q", got, want)
 	}
 	var obj map[string]any
