@@ -3,12 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -26,27 +23,7 @@ import (
 type testClock = testenv.Clock
 
 // readOutbox returns the messages written to the outbox, oldest first.
-func readOutbox(t *testing.T, o mail.Outbox) []mail.Message {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(o.Dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(files) // names start with the send time
-	var out []mail.Message
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m mail.Message
-		if err := json.Unmarshal(data, &m); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
+func readOutbox(t *testing.T, o mail.Outbox) []mail.Message { return testenv.Outbox(t, o.Dir) }
 
 // signIn is one person's auth handler with its own outbox and clock.
 type signIn struct {

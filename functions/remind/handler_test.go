@@ -40,23 +40,7 @@ func newWorld(t *testing.T) *world {
 }
 
 // messages reads the outbox.
-func (w *world) messages(t *testing.T) []mail.Message {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(w.outbox, "*.json"))
-	var out []mail.Message
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m mail.Message
-		if err := json.Unmarshal(data, &m); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
+func (w *world) messages(t *testing.T) []mail.Message { return testenv.Outbox(t, w.outbox) }
 
 // sent lists the recipients of the outbox's messages.
 func (w *world) sent(t *testing.T) []string {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/testenv"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -198,18 +198,9 @@ func (e *e2eEnv) openRound() string { return demo.Rounds(e.now)[2].ID }
 
 func (e *e2eEnv) readCode(t *testing.T, email string) string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(e.p.Outbox(), "*.json"))
-	slices.Sort(files)
-	for i := len(files) - 1; i >= 0; i-- {
-		data, err := os.ReadFile(files[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		var msg struct{ To, Subject, Text, Code string }
-		if err := json.Unmarshal(data, &msg); err != nil {
-			t.Fatalf("outbox file %s: %v", files[i], err)
-		}
-		if msg.To == email {
+	msgs := testenv.Outbox(t, e.p.Outbox())
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msg := msgs[i]; msg.To == email {
 			if msg.Code == "" || !strings.Contains(msg.Text, msg.Code) || !strings.Contains(msg.Subject, msg.Code) {
 				t.Fatalf("outbox message to %s lacks its code: %+v", email, msg)
 			}
@@ -671,12 +662,8 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 		t.Fatalf("submit: %d %s", r.status, r.raw)
 	}
 	count := func(to, subject string) int {
-		files, _ := filepath.Glob(filepath.Join(e.p.Outbox(), "*.json"))
 		n := 0
-		for _, f := range files {
-			data, _ := os.ReadFile(f)
-			var m struct{ To, Subject string }
-			_ = json.Unmarshal(data, &m)
+		for _, m := range testenv.Outbox(t, e.p.Outbox()) {
 			if m.To == to && strings.Contains(m.Subject, subject) {
 				n++
 			}
@@ -700,7 +687,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 			t.Errorf("after %s run %d, unit admin %s has %d summaries, want 1 (%s)", admins.Name, run, admin.Email, got, out)
 		}
 	}
-	if text := lastTo(e, admin.Email, summary); !strings.Contains(text, missed.Email) || strings.Contains(text, took.Email) {
+	if text := lastTo(t, e, admin.Email, summary); !strings.Contains(text, missed.Email) || strings.Contains(text, took.Email) {
 		t.Errorf("the summary does not list exactly who has not taken part:\n%s", text)
 	}
 	// WHEN the everyone schedule runs (twice) THEN the one missing hears once,
@@ -724,14 +711,11 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 
 // lastTo returns the text of the newest outbox message to an address whose
 // subject contains subject.
-func lastTo(e *e2eEnv, to, subject string) string {
-	files, _ := filepath.Glob(filepath.Join(e.p.Outbox(), "*.json"))
-	slices.Sort(files)
-	for i := len(files) - 1; i >= 0; i-- {
-		data, _ := os.ReadFile(files[i])
-		var m struct{ To, Subject, Text string }
-		_ = json.Unmarshal(data, &m)
-		if m.To == to && strings.Contains(m.Subject, subject) {
+func lastTo(t *testing.T, e *e2eEnv, to, subject string) string {
+	t.Helper()
+	msgs := testenv.Outbox(t, e.p.Outbox())
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if m := msgs[i]; m.To == to && strings.Contains(m.Subject, subject) {
 			return m.Text
 		}
 	}

@@ -8,7 +8,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +21,7 @@ import (
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/mail"
 )
 
 func need(t testing.TB, env string) {
@@ -86,4 +90,28 @@ func Bucket(t testing.TB) (*s3.Client, string) {
 		_, _ = client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)})
 	})
 	return client, name
+}
+
+// Outbox returns the messages a mail.Outbox wrote to dir, oldest first (file
+// names start with the send time); a file that is not a message fails the test.
+func Outbox(t testing.TB, dir string) []mail.Message {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	var out []mail.Message
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m mail.Message
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("outbox file %s: %v", f, err)
+		}
+		out = append(out, m)
+	}
+	return out
 }
