@@ -368,7 +368,7 @@ function tieBreakItems(keys, allCorrect) {
 
 // ------------------------------------------------------------ weekly view
 
-let weekly = null; // {roundId, summary, manifest, ctx, files: Map(n → Promise<entries>), ranking?: Promise<[...]>, filter, page, shown}
+let weekly = null; // {roundId, summary, manifest, ctx, reads: Map(file name → Promise<list>), unit, filter, page, shown}
 
 /**
  * Shows #/ket-qua-tuan/<roundId>. ctx: {cfg, showError, roundTitle, stillOn()}.
@@ -490,45 +490,32 @@ async function verifyRankingFile(w, name, text) {
   else $('#ranking-count').after(note);
 }
 
-/** The entries of page file n (from 1), read once. */
-async function rankingFile(w, n) {
-  if (!w.files.has(n)) {
-    const name = 'ranking/' + String(n).padStart(4, '0') + '.json';
-    w.files.set(n, readRankingFile(w, name).then((d) => (Array.isArray(d.entries) ? d.entries : [])));
+/** The list of one published ranking file (pick takes it from the file), each file read once; a failed read is tried again next time. */
+async function rankingList(w, name, pick) {
+  if (!w.reads.has(name)) {
+    w.reads.set(name, readRankingFile(w, name).then((d) => {
+      const list = pick(d);
+      return Array.isArray(list) ? list : [];
+    }));
   }
   try {
-    return await w.files.get(n);
+    return await w.reads.get(name);
   } catch (err) {
-    w.files.delete(n); // a failed read is tried again next time
+    w.reads.delete(name);
     throw err;
   }
 }
 
-/** The whole ranking (results.json), read once: for searching, or when there are no page files. */
-async function wholeRanking(w) {
-  if (!w.ranking) {
-    if (w.shown) $('#ranking-count').textContent = 'Đang tải toàn bộ bảng xếp hạng để tìm…';
-    w.ranking = readRankingFile(w, 'results.json').then((d) => (Array.isArray(d.ranking) ? d.ranking : []));
-  }
-  try {
-    return await w.ranking;
-  } catch (err) {
-    w.ranking = null;
-    throw err;
-  }
-}
+/** The entries of page file n (from 1). */
+const rankingFile = (w, n) => rankingList(w, 'ranking/' + String(n).padStart(4, '0') + '.json', (d) => d.entries);
 
-/** A unit's lines of the ranking (ranking/units/<id>.json), read once. */
-async function unitRanking(w, unitId) {
-  if (!w.units.has(unitId)) {
-    w.units.set(unitId, readRankingFile(w, 'ranking/units/' + unitId + '.json').then((d) => (Array.isArray(d.entries) ? d.entries : [])));
-  }
-  try {
-    return await w.units.get(unitId);
-  } catch (err) {
-    w.units.delete(unitId);
-    throw err;
-  }
+/** A unit's lines of the ranking (ranking/units/<id>.json). */
+const unitRanking = (w, unitId) => rankingList(w, 'ranking/units/' + unitId + '.json', (d) => d.entries);
+
+/** The whole ranking (results.json): for searching every unit, or when there are no page files. */
+function wholeRanking(w) {
+  if (w.shown && !w.reads.has('results.json')) $('#ranking-count').textContent = 'Đang tải toàn bộ bảng xếp hạng để tìm…';
+  return rankingList(w, 'results.json', (d) => d.ranking);
 }
 
 /** Above this, searching the whole ranking asks first (a national round's results.json is about 40 MB). */
@@ -552,7 +539,7 @@ async function rankingRows(w) {
     return { shown: rows.slice(w.page * PAGE_SIZE, (w.page + 1) * PAGE_SIZE), count: rows.length, total: all.length, pages };
   }
   const paged = s.rankingPages > 0 && s.rankingPageSize > 0;
-  if (q && paged && !w.ranking && !w.wholeAllowed && wholeBytes(w) > ASK_ABOVE_BYTES) {
+  if (q && paged && !w.reads.has('results.json') && !w.wholeAllowed && wholeBytes(w) > ASK_ABOVE_BYTES) {
     return { ask: wholeBytes(w) }; // a search of every unit needs the whole ranking: ask before a large download
   }
   if (q || !paged) {
@@ -630,7 +617,7 @@ export async function loadRanking(ctx) {
   const btn = $('#load-ranking');
   btn.disabled = true;
   btn.textContent = 'Đang tải bảng xếp hạng…';
-  Object.assign(w, { ctx, files: new Map(), units: new Map(), unit: '', filter: '', page: 0 });
+  Object.assign(w, { ctx, reads: new Map(), unit: '', filter: '', page: 0 });
   // Publications with ranking pages also have each unit's lines: a unit can be
   // browsed and searched without the whole ranking.
   const withLines = w.summary.rankingPages > 0 ? (w.summary.units || []).filter((u) => u.participants > 0) : [];
