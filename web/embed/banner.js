@@ -5,7 +5,7 @@
 // reads the site's session. Links open the contest site in a new tab, so the
 // unit website around the frame stays where it is.
 
-import { readConfig, fetchPublished, resultsPath } from '../api.js';
+import { readConfig, makeApi, fetchPublished, resultsPath } from '../api.js';
 import { $, h, parseTime, fmtClose, fmtDateTime, fmtInt, fmtPercent } from '../util.js';
 import { blockLabel } from '../results.js';
 
@@ -36,10 +36,8 @@ function siteLink(hash, text, cls) {
 }
 
 async function rounds(cfg) {
-  const res = await fetch(cfg.quiz + '/rounds?contest=' + encodeURIComponent(cfg.contest), { credentials: 'omit', cache: 'no-cache' });
-  if (!res.ok) throw new Error('rounds: HTTP ' + res.status);
-  const data = await res.json();
-  const skew = parseTime(data.serverTime) - Date.now(); // the server keeps the clock
+  const { data, receivedAt } = await makeApi(cfg, () => '').rounds(); // public; reads are retried at a peak
+  const skew = parseTime(data.serverTime) - receivedAt; // the server keeps the clock
   return { list: Array.isArray(data.rounds) ? data.rounds : [], now: Date.now() + (Number.isFinite(skew) ? skew : 0) };
 }
 
