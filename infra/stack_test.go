@@ -269,6 +269,10 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 			if _, ok := env[platform.EnvTokenKey]; ok {
 				t.Errorf("%s is set: the key must come from Secrets Manager", platform.EnvTokenKey)
 			}
+			// AND the server keeps the wall clock (the offset is for local runs and tests)
+			if _, ok := env[platform.EnvClockOffset]; ok {
+				t.Errorf("%s is set: on AWS the functions keep the wall clock", platform.EnvClockOffset)
+			}
 			// AND no variable resolves the secret's value
 			for k, v := range env {
 				if j := jsonOf(v); strings.Contains(j, "resolve:secretsmanager") || strings.Contains(j, "SecretString") ||

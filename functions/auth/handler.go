@@ -247,8 +247,8 @@ func (h *Handler) openSession(ctx context.Context, req sessionRequest) (sessionR
 	if err != nil {
 		return sessionResponse{}, err
 	}
-	claims := token.Claims{Contest: c.ID, Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-	claims.Subject = contest.ParticipantID(c.ID, email)
+	m.Email = email
+	claims := token.ClaimsFor(c.ID, m)
 	tok, exp, err := h.signer.Issue(claims)
 	if err != nil {
 		return sessionResponse{}, err

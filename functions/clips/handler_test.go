@@ -36,7 +36,7 @@ type testClock struct {
 func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
+	return testenv.Now().Add(c.offset)
 }
 
 func (c *testClock) Advance(d time.Duration) {
@@ -448,7 +448,7 @@ func TestTheUploadPolicyIsBoundToTheIssuedKey(t *testing.T) {
 	if u.Upload.Fields["key"] != wantKey || u.Clip.UnitID != unitA {
 		t.Fatalf("key %q unit %q, want %q under the unit's prefix", u.Upload.Fields["key"], u.Clip.UnitID, wantKey)
 	}
-	if d := time.Until(u.Upload.ExpiresAt); d > 15*time.Minute+time.Second || d < 14*time.Minute {
+	if d := u.Upload.ExpiresAt.Sub(a.clock.Now()); d > 15*time.Minute+time.Second || d < 14*time.Minute {
 		t.Errorf("expires in %v, want 15 minutes", d)
 	}
 	var policy struct {

@@ -24,7 +24,7 @@ func main() {
 			return nil, nil, err
 		}
 		objects := blob.NewClient(env.AWS, env.Config.S3PathStyle)
-		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Signer, settings, env.Config.Contest, nil, env.Log)
+		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Signer, settings, env.Config.Contest, env.Now, env.Log)
 		return h.Routes(), h.HandleEvent, nil
 	})
 }

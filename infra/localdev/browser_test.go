@@ -103,7 +103,7 @@ func (e *e2eEnv) leavePaper(t *testing.T, email string, answered, right int) boo
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now().Add(-r.TimeLimit - e2eGraceSeconds*time.Second - 2*time.Minute).Truncate(time.Millisecond)
+	start := e.clock.Now().Add(-r.TimeLimit - e2eGraceSeconds*time.Second - 2*time.Minute).Truncate(time.Millisecond)
 	if start.Before(r.OpensAt) {
 		return false
 	}

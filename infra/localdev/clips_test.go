@@ -32,7 +32,7 @@ func clipPlatform(t *testing.T) *Platform {
 	suffix := randomHex(4)
 	p := &Platform{
 		Root: e.p.Root, StateDir: t.TempDir(), Table: "hoithi-clips-" + suffix, Bucket: "hoithi-clips-" + suffix,
-		Contest: demo.ContestID, TokenKey: randomHex(32), DynamoURL: e.p.DynamoURL,
+		Contest: demo.ContestID, TokenKey: randomHex(32), DynamoURL: e.p.DynamoURL, ExtraEnv: e.clock.Env(),
 	}
 	t.Cleanup(p.Stop)
 	if err := p.StartServers(ctx, Ports{}); err != nil {
@@ -42,7 +42,7 @@ func clipPlatform(t *testing.T) *Platform {
 		t.Fatal(err)
 	}
 	db, obj := p.Clients()
-	if _, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), obj, p.Bucket, time.Now()); err != nil {
+	if _, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), obj, p.Bucket, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// The binaries TestMain built.
@@ -60,13 +60,11 @@ func clipAdmin(t *testing.T, p *Platform, unit string) string {
 	t.Helper()
 	for _, m := range demo.Roster() {
 		if m.UnitID == unit && m.Has(contest.RoleUnitAdmin) {
-			s, err := token.NewSigner([]byte(p.TokenKey), time.Hour, nil)
+			s, err := token.NewSigner([]byte(p.TokenKey), time.Hour, env.clock.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := token.Claims{Contest: demo.ContestID, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-			c.Subject = contest.ParticipantID(demo.ContestID, m.Email)
-			tok, _, err := s.Issue(c)
+			tok, _, err := s.Issue(token.ClaimsFor(demo.ContestID, m))
 			if err != nil {
 				t.Fatal(err)
 			}

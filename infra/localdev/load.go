@@ -183,9 +183,7 @@ func enrol(ctx context.Context, store *dynamo.Store, key string, n int) ([]strin
 			if err := store.PutMember(gctx, demo.ContestID, m); err != nil {
 				return err
 			}
-			c := token.Claims{Contest: demo.ContestID, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-			c.Subject = contest.ParticipantID(demo.ContestID, m.Email)
-			tok, _, err := signer.Issue(c)
+			tok, _, err := signer.Issue(token.ClaimsFor(demo.ContestID, m))
 			tokens[i] = tok
 			return err
 		})

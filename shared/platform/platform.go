@@ -82,6 +82,11 @@ const (
 	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
 	EnvListen         = "LISTEN_ADDR"
 	EnvSiteURL        = "SITE_URL"
+	// EnvClockOffset shifts a function's clock by a Go duration ("-72h30m"):
+	// the local platform and the tests run the contest at a chosen instant.
+	// The stack never sets it (infra/stack_test.go checks), so on AWS the
+	// functions keep the wall clock.
+	EnvClockOffset = "CLOCK_OFFSET"
 
 	// Clip contest limits (functions/clips; defaults in docs/clips.md).
 	EnvClipMaxBytes     = "CLIP_MAX_BYTES"             // largest clip accepted (default 1 GiB)

@@ -33,6 +33,15 @@ type Claims struct {
 	Roles    []contest.Role   `json:"roles"`
 }
 
+// ClaimsFor is the session of member m of a contest: who they are, their
+// unit, audience and roles, and their participant id as the subject. The
+// auth function issues it; tests and tools that sign tokens build it here too.
+func ClaimsFor(contestID string, m contest.Member) Claims {
+	c := Claims{Contest: contestID, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
+	c.Subject = contest.ParticipantID(contestID, m.Email)
+	return c
+}
+
 // ParticipantID is the holder's id in the contest.
 func (c *Claims) ParticipantID() string { return c.Subject }
 
