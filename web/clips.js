@@ -24,6 +24,7 @@ const REASON_LABEL = {
   truncated: 'Tệp bị cắt cụt (tải lên chưa hết).',
   corrupt: 'Tệp MP4 bị hỏng cấu trúc.',
   no_duration: 'Video không ghi thời lượng.',
+  inconsistent_duration: 'Thời lượng ghi trong tệp không khớp nhau.',
   larger_than_declared: 'Tệp lớn hơn kích thước đã khai báo.',
   too_large: 'Tệp vượt quá dung lượng cho phép.',
   not_uploaded: 'Không nhận được tệp trước hạn tải lên.',

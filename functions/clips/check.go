@@ -155,6 +155,11 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 			v.Reason = ReasonCorrupt
 		case errors.Is(err, mp4.ErrNoDuration):
 			v.Reason = ReasonNoDuration
+		case errors.Is(err, mp4.ErrInconsistentDuration):
+			// The longest figure is kept: the unit is told how long the
+			// media really is.
+			v.Reason, v.DurationMs = ReasonInconsistentDuration, info.Milliseconds()
+			h.log.Warn("clip durations disagree", "clip", c.ID, "err", err)
 		case err != nil:
 			// The object could not be read: replaced or removed while being
 			// read (another check may have decided and removed it), or S3

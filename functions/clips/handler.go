@@ -163,11 +163,13 @@ func parseObjectKey(key string) (contestID, unitID, clipID string, ok bool) {
 
 // Reasons a clip is rejected, with what the unit is told.
 var reasonMessages = map[string]string{
-	ReasonTooLong:            "Video dài hơn thời lượng tối đa cho phép.",
-	ReasonNotMP4:             "Tệp không phải video MP4.",
-	ReasonTruncated:          "Tệp MP4 chưa được tải lên đầy đủ (bị cắt ngang). Vui lòng tải lên lại.",
-	ReasonCorrupt:            "Tệp MP4 bị hỏng, không đọc được cấu trúc.",
-	ReasonNoDuration:         "Không đọc được thời lượng của video.",
+	ReasonTooLong:    "Video dài hơn thời lượng tối đa cho phép.",
+	ReasonNotMP4:     "Tệp không phải video MP4.",
+	ReasonTruncated:  "Tệp MP4 chưa được tải lên đầy đủ (bị cắt ngang). Vui lòng tải lên lại.",
+	ReasonCorrupt:    "Tệp MP4 bị hỏng, không đọc được cấu trúc.",
+	ReasonNoDuration: "Không đọc được thời lượng của video.",
+	ReasonInconsistentDuration: "Các thông tin về thời lượng ghi trong tệp MP4 không khớp nhau (tệp có thể đã bị chỉnh sửa). " +
+		"Vui lòng xuất lại video từ phần mềm dựng phim rồi tải lên lại.",
 	ReasonLargerThanDeclared: "Tệp lớn hơn dung lượng đã khai báo khi yêu cầu tải lên.",
 	ReasonTooLarge:           "Tệp vượt quá dung lượng tối đa cho phép.",
 	ReasonNotUploaded:        "Không nhận được tệp trước khi hết hạn tải lên.",
@@ -177,16 +179,20 @@ var reasonMessages = map[string]string{
 
 // Rejection reasons (stable codes; docs/clips.md).
 const (
-	ReasonTooLong            = "too_long"
-	ReasonNotMP4             = "not_mp4"
-	ReasonTruncated          = "truncated"
-	ReasonCorrupt            = "corrupt"
-	ReasonNoDuration         = "no_duration"
-	ReasonLargerThanDeclared = "larger_than_declared"
-	ReasonTooLarge           = "too_large"
-	ReasonNotUploaded        = "not_uploaded"
-	ReasonAborted            = "aborted"
-	ReasonReplaced           = "replaced"
+	ReasonTooLong    = "too_long"
+	ReasonNotMP4     = "not_mp4"
+	ReasonTruncated  = "truncated"
+	ReasonCorrupt    = "corrupt"
+	ReasonNoDuration = "no_duration"
+	// ReasonInconsistentDuration: the durations the file states (movie
+	// header, each track's header, media header and sample table) disagree
+	// (shared/mp4.ErrInconsistentDuration).
+	ReasonInconsistentDuration = "inconsistent_duration"
+	ReasonLargerThanDeclared   = "larger_than_declared"
+	ReasonTooLarge             = "too_large"
+	ReasonNotUploaded          = "not_uploaded"
+	ReasonAborted              = "aborted"
+	ReasonReplaced             = "replaced"
 	// ReasonUnknownKey is an event's verdict on an object under clips/ that
 	// no issued upload names; it has no clip.
 	ReasonUnknownKey = "unknown_key"
@@ -244,8 +250,12 @@ func (h *Handler) view(c dynamo.Clip) clipView {
 	if c.Status == dynamo.ClipUploading {
 		v.UploadDeadline = ict(c.UploadDeadline)
 	}
-	if c.Reason == ReasonTooLong {
+	switch {
+	case c.Reason == ReasonTooLong:
 		v.Message = fmt.Sprintf("Video dài %s, vượt quá thời lượng tối đa %s.", clock(c.DurationMs), clock(h.settings.MaxDuration.Milliseconds()))
+	case c.Reason == ReasonInconsistentDuration && c.DurationMs > 0:
+		v.Message = fmt.Sprintf("Các thông tin về thời lượng ghi trong tệp MP4 không khớp nhau (phần hình, tiếng dài tới %s; tệp có thể đã bị chỉnh sửa). "+
+			"Vui lòng xuất lại video từ phần mềm dựng phim rồi tải lên lại.", clock(c.DurationMs))
 	}
 	return v
 }

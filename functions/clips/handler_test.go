@@ -254,6 +254,8 @@ var verdictOf = map[string]struct{ status, reason string }{
 	"not-mp4.webm":          {dynamo.ClipRejected, ReasonNotMP4},
 	"truncated-in-mdat.mp4": {dynamo.ClipRejected, ReasonTruncated},
 	"truncated-in-moov.mp4": {dynamo.ClipRejected, ReasonTruncated},
+	// mvhd says 10 s, the track 5:30: refused, not accepted as 10 s
+	"patched-mvhd-5m30.mp4": {dynamo.ClipRejected, ReasonInconsistentDuration},
 }
 
 func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
@@ -301,6 +303,9 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				}
 				if f.Class == "ok" && first.DurationSeconds != float64(f.Millis)/1000 {
 					t.Errorf("durationSeconds %v, want %v", first.DurationSeconds, float64(f.Millis)/1000)
+				}
+				if f.Class == "inconsistent" && (first.DurationSeconds != float64(f.Millis)/1000 || !strings.Contains(first.Message, clock(f.Millis)) || !strings.Contains(first.Message, "không khớp")) {
+					t.Errorf("an inconsistent file is told as %v s, %q; want its longest figure, %v s, in a message that says the durations disagree", first.DurationSeconds, first.Message, float64(f.Millis)/1000)
 				}
 				if first.Status == dynamo.ClipRejected && first.Message == "" {
 					t.Errorf("a rejection without a message: %+v", first)

