@@ -15,7 +15,8 @@ export GOFLAGS := -buildvcs=false
 .PHONY: dev test deps check bench bench-grade bench-capacity bench-participation bench-tally load clean help
 
 help:
-	@echo "make dev    run the contest locally (demo data, site, function URLs)"
+	@echo "make dev    run the contest locally (demo data, site, function URLs); its ports: SITE_PORT=8080"
+	@echo "            FUNCTION_PORT=9001 (the first of five) DYNAMODB_PORT=8000 S3_PORT=9000, e.g. make dev SITE_PORT=8081"
 	@echo "make test   run the whole test suite against local DynamoDB and S3 servers"
 	@echo "make bench  print the grading benchmark, capacity per paper and a unit's participation count"
 	@echo "make load   the peak through the local function URLs (N participants, C at a time)"
@@ -42,8 +43,11 @@ $(VERSITYGW) $(RIE): infra/tools/go.mod infra/tools/go.sum
 $(LOCALDEV): deps $(shell find infra/localdev shared -name '*.go' -not -name '*_test.go') go.mod go.sum
 	$(GO) build -o $@ ./infra/localdev
 
+## dev: SITE_PORT, FUNCTION_PORT (the first of the function URLs' consecutive
+## ports), DYNAMODB_PORT and S3_PORT move its ports; it checks them all first.
 dev: deps $(LOCALDEV)
-	$(LOCALDEV) dev
+	$(LOCALDEV) dev $(if $(SITE_PORT),-site-port $(SITE_PORT)) $(if $(FUNCTION_PORT),-function-port $(FUNCTION_PORT)) \
+		$(if $(DYNAMODB_PORT),-dynamodb-port $(DYNAMODB_PORT)) $(if $(S3_PORT),-s3-port $(S3_PORT))
 
 ## check: formatting and vet, no servers needed.
 check:

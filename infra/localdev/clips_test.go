@@ -52,6 +52,11 @@ func clipPlatform(t *testing.T) *Platform {
 	if err := p.StartFunctions(ctx, Ports{}); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { // before Stop: a server or function that died under the test
+		if err := p.Failure(); err != nil {
+			t.Error(err)
+		}
+	})
 	return p
 }
 

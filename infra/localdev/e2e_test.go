@@ -94,7 +94,12 @@ func runE2E(m *testing.M) (int, error) {
 		return 0, err
 	}
 	env = e
-	return m.Run(), nil
+	code := m.Run()
+	if err := p.Failure(); err != nil { // a function died under the tests
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		code = 1
+	}
+	return code, nil
 }
 
 func need(t *testing.T) *e2eEnv {

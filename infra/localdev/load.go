@@ -83,13 +83,13 @@ func load(args []string) error {
 	store := dynamo.New(db, p.Table, nil)
 	now := time.Now()
 	if _, err := demo.Seed(ctx, store, obj, p.Bucket, now); err != nil {
-		return fmt.Errorf("seed: %w", err)
+		return p.Explain(fmt.Errorf("seed: %w", err))
 	}
 	if err := p.BuildFunctions(ctx); err != nil {
 		return err
 	}
 	if err := p.StartFunctions(ctx, Ports{}); err != nil {
-		return err
+		return p.Explain(err)
 	}
 	round := demo.Rounds(now)[2] // this week's open staff round
 
@@ -154,6 +154,9 @@ func load(args []string) error {
 		}
 	}
 	run.report(*n, *conc, elapsed, len(per), twice)
+	if err := p.Failure(); err != nil { // the figures are not the platform's
+		return fmt.Errorf("load: during the run, %w", err)
+	}
 	if len(per) != *n || twice > 0 || len(run.failures) > 0 {
 		return fmt.Errorf("load: %d of %d participants have a submitted paper, %d have more than one, %d kinds of failure",
 			len(per), *n, twice, len(run.failures))
