@@ -24,7 +24,9 @@ type bucketItem struct {
 	TTL  int64  `dynamodbav:"ttl"`
 }
 
-func limitPK(contestID, bucket, key string) string { return "C#" + contestID + "#LIMIT#" + bucket + "#" + key }
+func limitPK(contestID, bucket, key string) string {
+	return "C#" + contestID + "#LIMIT#" + bucket + "#" + key
+}
 
 const skLimit = "LIMIT"
 
