@@ -14,6 +14,7 @@ import (
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -149,7 +150,7 @@ func (h *Handler) sendCode(ctx context.Context, req codeRequest, requester strin
 				if b.bucket.Name == "contest" {
 					level = slog.LevelWarn
 				}
-				h.log.Log(ctx, level, "sign-in budget reached", "contest", c.ID, "limit", b.bucket.Name, "requester", requester)
+				h.log.Log(ctx, level, platform.LogSigninBudget, "contest", c.ID, "limit", b.bucket.Name, "requester", requester)
 			}
 			return codeResponse{}, err
 		}
