@@ -518,3 +518,21 @@ func TestUnknownRoutesAreNotFound(t *testing.T) {
 		})
 	}
 }
+
+func TestAContestMayAdmitUnlistedOfficialAddresses(t *testing.T) {
+	env := testenv.SeededContest(t)
+	c := demo.Contest()
+	c.AllowUnlisted = true
+	if err := env.Store.PutContest(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	s := newSignIn(t, env)
+	email := "moi.tuyen.dung@" + demo.Domain
+	s.requestCode(t, map[string]string{"email": email}).Expect(t, http.StatusAccepted, "")
+	res := s.openSession(t, "Moi.Tuyen.Dung+x@"+demo.Domain, s.lastCode(t, email))
+	res.Expect(t, http.StatusCreated, "")
+	p, _ := res.JSON["participant"].(map[string]any)
+	if p["email"] != email || p["audience"] != "staff" || p["mayCompete"] != true {
+		t.Errorf("participant = %v, want %s as a staff participant", p, email)
+	}
+}
