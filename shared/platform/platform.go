@@ -159,6 +159,11 @@ func (s Schedule) Next(t time.Time, loc *time.Location) time.Time {
 // TimeZoneICT is the contests' time zone name.
 const TimeZoneICT = "Asia/Ho_Chi_Minh"
 
+// LogSigninBudget is the message the auth function logs when an e-mail budget
+// refuses a code (attribute "limit": "requester" or "contest"); the stack's
+// metric filter counts the contest's, and an alarm watches it.
+const LogSigninBudget = "sign-in budget reached"
+
 // Functions lists every function, in the order they are started locally.
 var Functions = []Function{
 	{Name: "auth", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 50, Describes: "sign-in with one-time codes"},

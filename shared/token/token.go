@@ -111,12 +111,22 @@ func (s *Signer) Verify(raw string) (*Claims, error) {
 	return &c, nil
 }
 
-// FromRequest verifies the request's "Authorization: Bearer" token.
+// FromRequest verifies the request's "Authorization: Bearer" token. A token
+// works in its own contest only: every authenticated endpoint reads and
+// writes the token's contest, and a request that names another one
+// (?contest=) is refused with 403 other_contest, whatever the holder's roles.
 func (s *Signer) FromRequest(r *http.Request) (*Claims, error) {
 	h := r.Header.Get("Authorization")
 	scheme, raw, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return nil, fault.Unauthorized("token_missing", "Bạn cần đăng nhập để thực hiện thao tác này.")
 	}
-	return s.Verify(strings.TrimSpace(raw))
+	c, err := s.Verify(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, err
+	}
+	if named := r.URL.Query().Get("contest"); named != "" && named != c.Contest {
+		return nil, fault.Forbidden("other_contest", "Phiên đăng nhập này thuộc cuộc thi khác, không dùng được cho cuộc thi này. Vui lòng đăng nhập lại tại trang của cuộc thi.")
+	}
+	return c, nil
 }
