@@ -239,11 +239,17 @@ func runWatched(p *Platform, cmd *exec.Cmd, report io.Writer) (int, error) {
 	go func() {
 		select {
 		case <-p.Failed():
-			fmt.Fprintf(report, "localdev: during %s: %v\n", filepath.Base(cmd.Path), p.Failure())
-			reported <- true
 		case <-ran:
-			reported <- false
+			// the command ended: a death seen before it did is still reported
+			select {
+			case <-p.Failed():
+			default:
+				reported <- false
+				return
+			}
 		}
+		fmt.Fprintf(report, "localdev: during %s: %v\n", filepath.Base(cmd.Path), p.Failure())
+		reported <- true
 	}()
 	err := cmd.Wait()
 	close(ran)
