@@ -648,7 +648,36 @@ func TestTableIsThePlatformTable(t *testing.T) {
 			t.Errorf("index %d = %s, want %+v", i, jsonOf(g), ix)
 		}
 	}
+	// every key attribute is a string (the stores' key builders write strings,
+	// the in-progress index's deadline too)
+	types := map[string]any{}
+	for _, d := range asSlice(p["AttributeDefinitions"]) {
+		d := d.(map[string]any)
+		types[d["AttributeName"].(string)] = d["AttributeType"]
+	}
+	want := map[string]any{platform.Table.PartitionKey: "S", platform.Table.SortKey: "S"}
+	for _, ix := range platform.Table.Indexes {
+		want[ix.PartitionKey], want[ix.SortKey] = "S", "S"
+	}
+	if jsonOf(types) != jsonOf(want) {
+		t.Errorf("attribute definitions %s, want %s", jsonOf(types), jsonOf(want))
+	}
+	t.Run("papers in progress have their own sparse index, keys only", func(t *testing.T) {
+		// GIVEN the in-progress index WHEN synthesized THEN it is keyed on
+		// GSI3PK/GSI3SK and projects only the keys: autosaves, which change a
+		// paper's answers, write nothing to it
+		i := slices.IndexFunc(gsis, func(g any) bool { return g.(map[string]any)["IndexName"] == platform.IndexInProgress })
+		if i < 0 {
+			t.Fatalf("no index %s in %s", platform.IndexInProgress, jsonOf(gsis))
+		}
+		g := gsis[i].(map[string]any)
+		if jsonOf(g["KeySchema"]) != keySchema(platform.AttrGSI3PK, platform.AttrGSI3SK) || jsonOf(g["Projection"]) != `{"ProjectionType":"KEYS_ONLY"}` {
+			t.Errorf("index %s = %s, want keys %s/%s, KEYS_ONLY", platform.IndexInProgress, jsonOf(g), platform.AttrGSI3PK, platform.AttrGSI3SK)
+		}
+	})
 }
+
+func asSlice(v any) []any { s, _ := v.([]any); return s }
 
 func TestScheduledFunctionsAreRetried(t *testing.T) {
 	s := synth(t).configured
