@@ -113,30 +113,53 @@ func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([
 	return out, nil
 }
 
-// RosterEntry is a roster member as listed for a unit.
-type RosterEntry struct {
-	Email string         `dynamodbav:"email" json:"email"`
-	Name  string         `dynamodbav:"name" json:"name"`
-	Roles []contest.Role `dynamodbav:"roles" json:"-"`
+// rosterItem is a roster member as the unit index lists it.
+type rosterItem struct {
+	Email string         `dynamodbav:"email"`
+	Name  string         `dynamodbav:"name"`
+	Roles []contest.Role `dynamodbav:"roles"`
 }
 
-// ListRoster returns a unit's roster members, by e-mail.
-func (s *Store) ListRoster(ctx context.Context, contestID, unitID string) ([]RosterEntry, error) {
-	return queryIndex[RosterEntry](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, rosterPK(contestID, unitID))
+// ListRoster returns a unit's roster members (e-mail, name, roles), by e-mail.
+func (s *Store) ListRoster(ctx context.Context, contestID, unitID string) ([]contest.Member, error) {
+	items, err := queryIndex[rosterItem](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, rosterPK(contestID, unitID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contest.Member, len(items))
+	for i, it := range items {
+		out[i] = contest.Member{Email: it.Email, Name: it.Name, UnitID: unitID, Roles: it.Roles}
+	}
+	return out, nil
 }
 
-// UnitPaper is a unit's submitted paper as listed in the unit index.
-type UnitPaper struct {
-	Email       string `dynamodbav:"email" json:"email"`
-	Name        string `dynamodbav:"name" json:"name"`
-	Correct     int    `dynamodbav:"correct" json:"correct"`
-	Total       int    `dynamodbav:"total" json:"total"`
-	SubmittedAt int64  `dynamodbav:"submittedAt" json:"-"`
+// unitPaperItem is a submitted paper as the unit index lists it.
+type unitPaperItem struct {
+	PaperID     string `dynamodbav:"GSI2SK"`
+	Email       string `dynamodbav:"email"`
+	Name        string `dynamodbav:"name"`
+	Correct     int    `dynamodbav:"correct"`
+	Total       int    `dynamodbav:"total"`
+	SubmittedAt int64  `dynamodbav:"submittedAt"`
 }
 
-// ListUnitPapers returns a unit's submitted papers in a round.
-func (s *Store) ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]UnitPaper, error) {
-	return queryIndex[UnitPaper](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, unitPK(contestID, roundID, unitID))
+// ListUnitPapers returns a unit's submitted papers in a round, with what the
+// unit index projects: paper id, e-mail, name, correct, total, submission time.
+func (s *Store) ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]contest.Submitted, error) {
+	items, err := queryIndex[unitPaperItem](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, unitPK(contestID, roundID, unitID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contest.Submitted, len(items))
+	for i, it := range items {
+		ref, err := contest.ParsePaperID(it.PaperID)
+		if err != nil {
+			return nil, fmt.Errorf("unit index key %q: %w", it.PaperID, err)
+		}
+		out[i] = contest.Submitted{PaperID: it.PaperID, ParticipantID: ref.ParticipantID, Attempt: ref.Attempt, Email: it.Email, Name: it.Name,
+			UnitID: unitID, Correct: it.Correct, Total: it.Total, SubmittedAt: time.UnixMilli(it.SubmittedAt)}
+	}
+	return out, nil
 }
 
 func queryIndex[T any](ctx context.Context, s *Store, index, attr, pk string) ([]T, error) {
