@@ -360,22 +360,3 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
-
-// Submitted is a submitted paper as the tally reads it from the ranking index.
-type Submitted struct {
-	PaperID       string
-	ParticipantID string
-	Email         string
-	Name          string
-	UnitID        string
-	Audience      Audience
-	Attempt       int
-	Correct       int
-	Total         int
-	Prediction    int
-	TimeTakenMs   int64
-	SubmittedAt   time.Time
-}
-
-// AllCorrect reports whether every answer was right.
-func (p Submitted) AllCorrect() bool { return p.Total > 0 && p.Correct == p.Total }

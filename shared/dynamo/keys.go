@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 
-	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -34,11 +33,4 @@ func RankingShard(participantID string) int {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(participantID))
 	return int(h.Sum32() % platform.RankingShards)
-}
-
-// RankingSortKey orders a shard's papers best first: most correct, then
-// shortest time, then earliest submission. The prediction tie-break needs the
-// final all-correct count, so the tally applies it.
-func RankingSortKey(r contest.Result, ref contest.PaperRef) string {
-	return fmt.Sprintf("%03d#%012d#%013d#%s", 999-r.Correct, r.TimeTakenMs, r.SubmittedAt.UnixMilli(), ref.ID())
 }

@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,28 +19,23 @@ import (
 )
 
 // decodeRanked reads a ranking-index item without reflection: a national
-// round has a million of them and the tally reads them all.
+// round has a million of them and the tally reads them all. The sort key
+// (contest.RankingIndexKey) carries what the projection does not.
 func decodeRanked(av map[string]types.AttributeValue, roundID string) (contest.Submitted, error) {
 	var d avDecoder
-	p := contest.Submitted{Name: d.s(av, "name"), UnitID: d.s(av, "unitId"), Total: int(d.n(av, "total")), Prediction: int(d.n(av, "prediction"))}
+	sk := d.s(av, platform.AttrGSI1SK)
+	name, unit, total, prediction := d.s(av, "name"), d.s(av, "unitId"), int(d.n(av, "total")), int(d.n(av, "prediction"))
 	if d.err != nil {
 		return contest.Submitted{}, d.err
 	}
-	// The sort key carries the rest: 999-correct, time taken, submission time, paper id.
-	sk := d.s(av, "GSI1SK")
-	parts := strings.SplitN(sk, "#", 4)
-	if len(parts) != 4 {
-		return contest.Submitted{}, fmt.Errorf("ranking key %q", sk)
+	p, err := contest.ParseRankingIndexKey(sk)
+	if err != nil {
+		return contest.Submitted{}, err
 	}
-	inv, err1 := strconv.Atoi(parts[0])
-	taken, err2 := strconv.ParseInt(parts[1], 10, 64)
-	at, err3 := strconv.ParseInt(parts[2], 10, 64)
-	ref, err4 := contest.ParsePaperID(parts[3])
-	if err := errors.Join(err1, err2, err3, err4); err != nil || ref.RoundID != roundID {
-		return contest.Submitted{}, fmt.Errorf("ranking key %q: %v", sk, err)
+	if !strings.HasPrefix(p.PaperID, roundID+".") {
+		return contest.Submitted{}, fmt.Errorf("ranking key %q is not of round %s", sk, roundID)
 	}
-	p.Correct, p.TimeTakenMs, p.SubmittedAt = 999-inv, taken, time.UnixMilli(at)
-	p.PaperID, p.ParticipantID, p.Attempt = parts[3], ref.ParticipantID, ref.Attempt
+	p.Name, p.UnitID, p.Total, p.Prediction = name, unit, total, prediction
 	return p, nil
 }
 
