@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -77,7 +78,7 @@ func runE2E(m *testing.M) (int, error) {
 	}
 	db, obj := p.Clients()
 	e := &e2eEnv{p: p, store: dynamo.New(db, p.Table, nil), now: time.Now()}
-	if e.accounts, err = demo.Seed(ctx, e.store, obj, p.Bucket, e.now); err != nil {
+	if e.accounts, err = demo.Seed(ctx, e.store, blob.NewBankBucket(obj, p.Bucket), e.now); err != nil {
 		return 0, err
 	}
 	if e.signer, err = token.NewSigner([]byte(p.TokenKey), time.Hour, nil); err != nil {

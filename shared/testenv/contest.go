@@ -47,7 +47,7 @@ func SeededContest(t testing.TB) *Contest {
 	if c.Signer, err = token.NewSigner(c.Key, time.Hour, nil); err != nil {
 		t.Fatal(err)
 	}
-	if c.Accounts, err = demo.Seed(context.Background(), c.Store, obj, bucket, c.Now); err != nil {
+	if c.Accounts, err = demo.Seed(context.Background(), c.Store, blob.NewBankBucket(obj, bucket), c.Now); err != nil {
 		t.Fatal(err)
 	}
 	return c
