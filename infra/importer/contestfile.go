@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/tally"
 )
 
 // parseContest reads contest.json: contest.Contest's own JSON, checked.
@@ -56,8 +55,8 @@ func parseContest(data []byte, rep *report) contest.Contest {
 	c.OpenSignUp = open
 
 	if len(c.TieBreak) > 0 {
-		if _, err := tally.ParseOrder(c.TieBreak); err != nil {
-			rep.problem(fileContest, 0, "tieBreak", "name each of %s once, in the order that ranks (or leave tieBreak out for that usual order)", keyList(tally.DefaultOrder))
+		if _, err := contest.ParseOrder(c.TieBreak); err != nil {
+			rep.problem(fileContest, 0, "tieBreak", "name each of %s once, in the order that ranks (or leave tieBreak out for that usual order)", keyList(contest.DefaultOrder))
 		}
 	}
 	names := map[string]bool{}
@@ -106,7 +105,7 @@ func validDomain(d string) bool {
 	return true
 }
 
-func keyList(keys []tally.Key) string {
+func keyList(keys []contest.TieBreakKey) string {
 	s := make([]string, len(keys))
 	for i, k := range keys {
 		s[i] = fmt.Sprintf("%q", k)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -42,7 +43,7 @@ func clipPlatform(t *testing.T) *Platform {
 		t.Fatal(err)
 	}
 	db, obj := p.Clients()
-	if _, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), obj, p.Bucket, e.clock.Now()); err != nil {
+	if _, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), blob.NewBankBucket(obj, p.Bucket), e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// The binaries TestMain built.

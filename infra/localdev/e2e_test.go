@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -81,7 +82,7 @@ func runE2E(m *testing.M) (int, error) {
 	}
 	db, obj := p.Clients()
 	e := &e2eEnv{p: p, store: dynamo.New(db, p.Table, nil), now: clock.Now(), clock: clock}
-	if e.accounts, err = demo.Seed(ctx, e.store, obj, p.Bucket, e.now); err != nil {
+	if e.accounts, err = demo.Seed(ctx, e.store, blob.NewBankBucket(obj, p.Bucket), e.now); err != nil {
 		return 0, err
 	}
 	if e.signer, err = token.NewSigner([]byte(p.TokenKey), time.Hour, clock.Now); err != nil {

@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -82,7 +83,7 @@ func load(args []string) error {
 	db, obj := p.Clients()
 	store := dynamo.New(db, p.Table, nil)
 	now := time.Now()
-	if _, err := demo.Seed(ctx, store, obj, p.Bucket, now); err != nil {
+	if _, err := demo.Seed(ctx, store, blob.NewBankBucket(obj, p.Bucket), now); err != nil {
 		return p.Explain(fmt.Errorf("seed: %w", err))
 	}
 	// Every participant signs in from this one machine, and the outbox is a

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/hoithi/hoithi/infra/localenv"
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -106,7 +107,7 @@ func dev(args []string) error {
 	}
 	fmt.Println("HoiThi: seeding the demo contest…")
 	db, obj := p.Clients()
-	accounts, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), obj, p.Bucket, time.Now())
+	accounts, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), blob.NewBankBucket(obj, p.Bucket), time.Now())
 	if err != nil {
 		return p.Explain(fmt.Errorf("seed: %w", err))
 	}

@@ -44,15 +44,15 @@ type PublicEntry struct {
 
 // Result is a round's tally as published.
 type Result struct {
-	Contest      string        `json:"contest"`
-	Round        RoundInfo     `json:"round"`
-	Final        bool          `json:"final"`
-	Papers       int           `json:"papers"`
-	Participants int           `json:"participants"`
-	AllCorrect   int           `json:"allCorrect"`
-	TieBreak     []Key         `json:"tieBreak"`
-	Prizes       []PublicEntry `json:"prizes"`
-	Ranking      []PublicEntry `json:"ranking"`
+	Contest      string                `json:"contest"`
+	Round        RoundInfo             `json:"round"`
+	Final        bool                  `json:"final"`
+	Papers       int                   `json:"papers"`
+	Participants int                   `json:"participants"`
+	AllCorrect   int                   `json:"allCorrect"`
+	TieBreak     []contest.TieBreakKey `json:"tieBreak"`
+	Prizes       []PublicEntry         `json:"prizes"`
+	Ranking      []PublicEntry         `json:"ranking"`
 	// RankingPages is how many ranking pages of RankingPageSize entries are
 	// published besides results.json (RankingPageName).
 	RankingPages    int         `json:"rankingPages"`
@@ -86,16 +86,16 @@ type UnitRanking struct {
 func UnitRankingName(unitID string) string { return "ranking/units/" + unitID + ".json" }
 
 // Compute tallies a round from its submitted papers.
-func Compute(contestID string, r contest.Round, units []contest.Unit, papers []Paper, rules Rules, now time.Time) Result {
+func Compute(contestID string, r contest.Round, units []contest.Unit, papers []contest.Submitted, rules Rules, now time.Time) Result {
 	return ComputeRanked(contestID, r, units, papers, Ranking(papers, CountAllCorrect(papers), rules), rules, now)
 }
 
 // ComputeRanked is Compute for a ranking already made by Ranking (and
 // Exclude) from the same papers and rules.
-func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, papers []Paper, ranking []Entry, rules Rules, now time.Time) Result {
+func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, papers []contest.Submitted, ranking []Entry, rules Rules, now time.Time) Result {
 	order := rules.Order
 	if len(order) == 0 {
-		order = DefaultOrder
+		order = contest.DefaultOrder
 	}
 	all := CountAllCorrect(papers)
 	unitName := map[string]string{}

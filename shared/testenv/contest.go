@@ -71,7 +71,7 @@ func seededContestAt(t testing.TB, now time.Time) *Contest {
 	if c.Signer, err = token.NewSigner(c.Key, time.Hour, Now); err != nil {
 		t.Fatal(err)
 	}
-	if c.Accounts, err = demo.Seed(context.Background(), c.Store, obj, bucket, c.Now); err != nil {
+	if c.Accounts, err = demo.Seed(context.Background(), c.Store, blob.NewBankBucket(obj, bucket), c.Now); err != nil {
 		t.Fatal(err)
 	}
 	return c
