@@ -17,7 +17,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/hoithi/hoithi/shared/cliprules"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -71,14 +71,14 @@ type Handler struct {
 	objects  objects
 	presign  presigner
 	signer   *token.Signer
-	settings cliprules.Settings
+	settings clip.Settings
 	contest  string // served when a public request names none
 	now      func() time.Time
 	log      *slog.Logger
 }
 
 // NewHandler builds the handler; now may be nil (the wall clock).
-func NewHandler(st store, obj objects, pre presigner, signer *token.Signer, settings cliprules.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
+func NewHandler(st store, obj objects, pre presigner, signer *token.Signer, settings clip.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
 	if now == nil {
 		now = time.Now
 	}
@@ -351,7 +351,7 @@ type uploadResponse struct {
 	Upload any      `json:"upload"`
 }
 
-func (req *uploadRequest) validate(s cliprules.Settings) error {
+func (req *uploadRequest) validate(s clip.Settings) error {
 	req.Title = strings.TrimSpace(req.Title)
 	switch {
 	case req.Title == "" || utf8.RuneCountInString(req.Title) > 200:
@@ -520,9 +520,9 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 }
 
 type listResponse struct {
-	Clips    []clipView            `json:"clips"`
-	Criteria []cliprules.Criterion `json:"criteria,omitempty"`
-	Quota    int                   `json:"quota,omitempty"`
+	Clips    []clipView       `json:"clips"`
+	Criteria []clip.Criterion `json:"criteria,omitempty"`
+	Quota    int              `json:"quota,omitempty"`
 }
 
 // listClips: a unit admin sees the unit's clips; an organiser every clip

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/hoithi/hoithi/shared/cliprules"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -52,13 +52,13 @@ type clipsAPI struct {
 	clock    *testClock
 	h        *Handler
 	routes   http.Handler
-	settings cliprules.Settings
+	settings clip.Settings
 }
 
-func newClipsAPI(t *testing.T, adjust func(*cliprules.Settings)) *clipsAPI {
+func newClipsAPI(t *testing.T, adjust func(*clip.Settings)) *clipsAPI {
 	t.Helper()
 	env := testenv.SeededContest(t)
-	a := &clipsAPI{env: env, clock: &testClock{}, settings: cliprules.Defaults(env.Bucket)}
+	a := &clipsAPI{env: env, clock: &testClock{}, settings: clip.Defaults(env.Bucket)}
 	if adjust != nil {
 		adjust(&a.settings)
 	}
@@ -259,7 +259,7 @@ var verdictOf = map[string]struct{ status, reason string }{
 }
 
 func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 50 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.Quota = 50 })
 	tok := a.admin(t, unitA)
 	for _, f := range mp4test.Fixtures() {
 		want, ok := verdictOf[f.Name]
@@ -408,7 +408,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 }
 
 func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 10 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.Quota = 10 })
 	tok := a.admin(t, unitA)
 	data := mp4test.Fixtures()[0].Data
 	t.Run("a file larger than declared", func(t *testing.T) {
@@ -432,7 +432,7 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 		refused(t, "an upload of another content type", "$content-type", postFileResult(t, u, data, map[string]string{"Content-Type": "text/html"}))
 	})
 	t.Run("an expired presigned POST", func(t *testing.T) {
-		short := newClipsAPI(t, func(s *cliprules.Settings) { s.UploadExpiry = time.Second })
+		short := newClipsAPI(t, func(s *clip.Settings) { s.UploadExpiry = time.Second })
 		u := short.requestUpload(t, short.admin(t, unitA), int64(len(data)), false)
 		time.Sleep(2500 * time.Millisecond)
 		refused(t, "an upload after the policy expired", "Policy expired", postFileResult(t, u, data, nil))
@@ -538,7 +538,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestBadUploadRequests(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.MaxBytes = 10 << 20 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.MaxBytes = 10 << 20 })
 	tok := a.admin(t, unitA)
 	ok := map[string]any{"title": "Phóng sự một cửa", "genre": "phong-su", "size": 1000, "contentType": "video/mp4"}
 	with := func(k string, v any) map[string]any {
@@ -591,7 +591,7 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	a.call(t, "POST", "/uploads", tok, body).Expect(t, http.StatusConflict, "clip_quota_reached")
 
 	// Uploads whose time ran out with nothing uploaded free their slots.
-	a.clock.Advance(cliprules.MaxUploadExpiry + lateUploadGrace + time.Minute)
+	a.clock.Advance(clip.MaxUploadExpiry + lateUploadGrace + time.Minute)
 	a.requestUpload(t, tok, 1000, false)
 	for _, id := range ids[1:] {
 		if got := a.stored(t, id); got.Status != dynamo.ClipRejected || got.Reason != ReasonNotUploaded {
@@ -634,7 +634,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	// 12 MiB and a bit, moov at the end: parts of 8 MiB and the rest.
 	data := mp4test.Build(mp4test.Spec{Timescale: 30_000, Duration: 30_000 * 240, MoovAtEnd: true, MediaBytes: 12<<20 + 12345})
 	u := a.requestUpload(t, tok, int64(len(data)), true)
-	if u.Upload.Method != "multipart" || u.Upload.PartCount != 2 || len(u.Upload.Parts) != 2 || u.Upload.PartSize != cliprules.DefaultPartSize {
+	if u.Upload.Method != "multipart" || u.Upload.PartCount != 2 || len(u.Upload.Parts) != 2 || u.Upload.PartSize != clip.DefaultPartSize {
 		t.Fatalf("multipart upload %+v", u.Upload)
 	}
 	put := func(p partURL, body []byte) (int, string, string) {
@@ -871,7 +871,7 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 }
 
 func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 10 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.Quota = 10 })
 	tok := a.admin(t, unitA)
 	for _, tt := range []struct {
 		millis uint64

@@ -15,7 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/hoithi/hoithi/shared/cliprules"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -89,7 +89,7 @@ func (h *Handler) validScores(in map[string]float64) (map[string]int, error) {
 	}
 	out := map[string]int{}
 	for id, v := range in {
-		if !slices.ContainsFunc(h.settings.Criteria, func(c cliprules.Criterion) bool { return c.ID == id }) {
+		if !slices.ContainsFunc(h.settings.Criteria, func(c clip.Criterion) bool { return c.ID == id }) {
 			return nil, fault.Invalid("unknown_criterion", fmt.Sprintf("Không có tiêu chí chấm %q.", id))
 		}
 		if v != math.Trunc(v) || v < 0 || v > MaxScore {
@@ -110,7 +110,7 @@ type clipSummary struct {
 
 // averages are each criterion's mean over the jurors who scored it, to two
 // decimals.
-func (s clipSummary) averages(criteria []cliprules.Criterion) map[string]float64 {
+func (s clipSummary) averages(criteria []clip.Criterion) map[string]float64 {
 	out := map[string]float64{}
 	for _, c := range criteria {
 		if s.counts[c.ID] > 0 {
@@ -121,7 +121,7 @@ func (s clipSummary) averages(criteria []cliprules.Criterion) map[string]float64
 }
 
 // total is the sum of the criteria's averages (unrounded).
-func (s clipSummary) total(criteria []cliprules.Criterion) float64 {
+func (s clipSummary) total(criteria []clip.Criterion) float64 {
 	t := 0.0
 	for _, c := range criteria {
 		if s.counts[c.ID] > 0 {
@@ -135,7 +135,7 @@ func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 // summarize groups the jury's scores by clip (criteria no longer configured
 // are left out).
-func summarize(scores []dynamo.ClipScores, criteria []cliprules.Criterion) map[string]clipSummary {
+func summarize(scores []dynamo.ClipScores, criteria []clip.Criterion) map[string]clipSummary {
 	out := map[string]clipSummary{}
 	for _, sc := range scores {
 		s, ok := out[sc.ClipID]
@@ -181,17 +181,17 @@ type BlockRanking struct {
 // Ranking is the clip contest's ranking: per block, by the sum of the
 // criteria's averages; equal totals share a place.
 type Ranking struct {
-	Contest     string                `json:"contest"`
-	Criteria    []cliprules.Criterion `json:"criteria"`
-	MaxScore    int                   `json:"maxScore"`
-	Blocks      []BlockRanking        `json:"blocks"`
-	GeneratedAt time.Time             `json:"generatedAt"`
+	Contest     string           `json:"contest"`
+	Criteria    []clip.Criterion `json:"criteria"`
+	MaxScore    int              `json:"maxScore"`
+	Blocks      []BlockRanking   `json:"blocks"`
+	GeneratedAt time.Time        `json:"generatedAt"`
 }
 
 var blockOrder = []string{string(contest.BlockAgency), string(contest.BlockService), string(contest.BlockCommune)}
 
 // rank orders accepted clips per block.
-func rank(contestID string, clips []dynamo.Clip, scores []dynamo.ClipScores, criteria []cliprules.Criterion, at time.Time) Ranking {
+func rank(contestID string, clips []dynamo.Clip, scores []dynamo.ClipScores, criteria []clip.Criterion, at time.Time) Ranking {
 	summary := summarize(scores, criteria)
 	byBlock := map[string][]RankedClip{}
 	totals := map[string]float64{}
