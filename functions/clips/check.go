@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
-	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/mp4"
 )
@@ -57,11 +57,11 @@ const lateUploadGrace = time.Hour
 // fromEvent adds what only an object notification needs: an object that
 // reappears under a rejected clip's key is removed, and an accepted clip
 // whose object was replaced after the check is rejected.
-func (h *Handler) check(ctx context.Context, c dynamo.Clip, fromEvent bool) (dynamo.Clip, error) {
+func (h *Handler) check(ctx context.Context, c clip.Clip, fromEvent bool) (clip.Clip, error) {
 	switch c.Status {
-	case dynamo.ClipUploading:
+	case clip.Uploading:
 		return h.inspect(ctx, c)
-	case dynamo.ClipAccepted:
+	case clip.Accepted:
 		if !fromEvent {
 			return c, nil
 		}
@@ -115,7 +115,7 @@ func etag(p *string) string {
 }
 
 // inspect judges the object of a clip that is still uploading.
-func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, error) {
+func (h *Handler) inspect(ctx context.Context, c clip.Clip) (clip.Clip, error) {
 	head, err := h.head(ctx, c.Key)
 	if err != nil {
 		return c, err
@@ -124,7 +124,7 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 	if head == nil {
 		// A concurrent check may have decided and removed a rejected object
 		// since this clip was read: its verdict stands.
-		if stored, err := h.store.GetClip(ctx, c.ContestID, c.ID, true); err == nil && stored.Status != dynamo.ClipUploading {
+		if stored, err := h.store.GetClip(ctx, c.ContestID, c.ID, true); err == nil && stored.Status != clip.Uploading {
 			return stored, nil
 		}
 		if !now.After(c.UploadDeadline.Add(lateUploadGrace)) {
@@ -135,9 +135,9 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 		if c.Method == "multipart" && c.UploadID != "" {
 			h.abortMultipart(ctx, c)
 		}
-		return h.decide(ctx, c, dynamo.ClipVerdict{Status: dynamo.ClipRejected, Reason: ReasonNotUploaded, CheckedAt: now})
+		return h.decide(ctx, c, clip.Verdict{Status: clip.Rejected, Reason: ReasonNotUploaded, CheckedAt: now})
 	}
-	v := dynamo.ClipVerdict{Status: dynamo.ClipRejected, Size: derefInt(head.ContentLength), ETag: etag(head.ETag), CheckedAt: now}
+	v := clip.Verdict{Status: clip.Rejected, Size: derefInt(head.ContentLength), ETag: etag(head.ETag), CheckedAt: now}
 	switch {
 	case v.Size > c.DeclaredSize:
 		v.Reason = ReasonLargerThanDeclared
@@ -164,14 +164,14 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 			// The object could not be read: replaced or removed while being
 			// read (another check may have decided and removed it), or S3
 			// failed. Not a verdict on the file.
-			if stored, gerr := h.store.GetClip(ctx, c.ContestID, c.ID, true); gerr == nil && stored.Status != dynamo.ClipUploading {
+			if stored, gerr := h.store.GetClip(ctx, c.ContestID, c.ID, true); gerr == nil && stored.Status != clip.Uploading {
 				return stored, nil
 			}
 			return c, fmt.Errorf("read clip %s: %w", c.ID, err)
 		default:
 			v.DurationMs, v.MoovAtEnd = info.Milliseconds(), info.MoovAtEnd
 			if info.AtMost(h.settings.Limit()) {
-				v.Status = dynamo.ClipAccepted
+				v.Status = clip.Accepted
 			} else {
 				v.Reason = ReasonTooLong
 			}
@@ -183,7 +183,7 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 
 // decide stores a verdict (the first one stands) and removes a rejected
 // clip's object.
-func (h *Handler) decide(ctx context.Context, c dynamo.Clip, v dynamo.ClipVerdict) (dynamo.Clip, error) {
+func (h *Handler) decide(ctx context.Context, c clip.Clip, v clip.Verdict) (clip.Clip, error) {
 	stored, won, err := h.store.DecideClip(ctx, c.ContestID, c.ID, v)
 	if err != nil {
 		return c, err
@@ -191,7 +191,7 @@ func (h *Handler) decide(ctx context.Context, c dynamo.Clip, v dynamo.ClipVerdic
 	if won {
 		h.log.Info("clip checked", "clip", c.ID, "unit", c.UnitID, "status", stored.Status, "reason", stored.Reason, "durationMs", stored.DurationMs)
 	}
-	if stored.Status == dynamo.ClipRejected && v.Size > 0 {
+	if stored.Status == clip.Rejected && v.Size > 0 {
 		if err := h.remove(ctx, c.Key); err != nil {
 			return stored, err
 		}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -89,7 +89,7 @@ func (h *Handler) handleRecord(ctx context.Context, rec events.S3EventRecord) (R
 // checkObject checks the clip an object under clips/ claims to be.
 func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome) (RecordOutcome, error) {
 	contestID, _, clipID, ok := parseObjectKey(key)
-	var c dynamo.Clip
+	var c clip.Clip
 	var err error
 	if ok {
 		c, err = h.store.GetClip(ctx, contestID, clipID, true)

@@ -29,15 +29,15 @@ import (
 // store is what the clips function needs of the table.
 type store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
-	CreateClip(ctx context.Context, c dynamo.Clip, quota int) error
+	CreateClip(ctx context.Context, c clip.Clip, quota int) error
 	ReleaseClipSlot(ctx context.Context, contestID, unitID, clipID string) error
 	ClipSlots(ctx context.Context, contestID, unitID string) ([]string, error)
-	GetClip(ctx context.Context, contestID, clipID string, consistent bool) (dynamo.Clip, error)
-	ListClips(ctx context.Context, contestID, unitID, status string) ([]dynamo.Clip, error)
-	DecideClip(ctx context.Context, contestID, clipID string, v dynamo.ClipVerdict) (dynamo.Clip, bool, error)
-	RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (dynamo.Clip, bool, error)
-	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (dynamo.ClipScores, error)
-	ListClipScores(ctx context.Context, contestID string) ([]dynamo.ClipScores, error)
+	GetClip(ctx context.Context, contestID, clipID string, consistent bool) (clip.Clip, error)
+	ListClips(ctx context.Context, contestID, unitID, status string) ([]clip.Clip, error)
+	DecideClip(ctx context.Context, contestID, clipID string, v clip.Verdict) (clip.Clip, bool, error)
+	RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (clip.Clip, bool, error)
+	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (clip.Scores, error)
+	ListClipScores(ctx context.Context, contestID string) ([]clip.Scores, error)
 }
 
 var _ store = (*dynamo.Store)(nil)
@@ -239,7 +239,7 @@ func ict(t time.Time) *time.Time {
 }
 
 // view shows a clip to its unit or to organisers.
-func (h *Handler) view(c dynamo.Clip) clipView {
+func (h *Handler) view(c clip.Clip) clipView {
 	v := clipView{
 		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
 		Status: c.Status, Reason: c.Reason, Message: reasonMessages[c.Reason], Method: c.Method,
@@ -247,7 +247,7 @@ func (h *Handler) view(c dynamo.Clip) clipView {
 		UploadedBy: &person{Email: c.UploaderEmail, Name: c.UploaderName},
 		CreatedAt:  ict(c.CreatedAt), CheckedAt: ict(c.CheckedAt),
 	}
-	if c.Status == dynamo.ClipUploading {
+	if c.Status == clip.Uploading {
 		v.UploadDeadline = ict(c.UploadDeadline)
 	}
 	switch {
@@ -261,7 +261,7 @@ func (h *Handler) view(c dynamo.Clip) clipView {
 }
 
 // publicView shows an accepted clip in the gallery (no uploader).
-func (h *Handler) publicView(ctx context.Context, c dynamo.Clip) (clipView, error) {
+func (h *Handler) publicView(ctx context.Context, c clip.Clip) (clipView, error) {
 	v := clipView{
 		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
 		Status: c.Status, DurationSeconds: seconds(c.DurationMs), CheckedAt: ict(c.CheckedAt),
@@ -272,7 +272,7 @@ func (h *Handler) publicView(ctx context.Context, c dynamo.Clip) (clipView, erro
 }
 
 // videoURL is a short-lived link to watch an accepted clip.
-func (h *Handler) videoURL(ctx context.Context, c dynamo.Clip) (string, error) {
+func (h *Handler) videoURL(ctx context.Context, c clip.Clip) (string, error) {
 	req, err := h.presign.PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket: &h.settings.Bucket, Key: &c.Key,
 		ResponseContentType:        ptr("video/mp4"),
@@ -312,18 +312,18 @@ func mayManage(c *token.Claims, unitID string) bool {
 }
 
 // managedClip reads a clip named in the path that the holder may manage.
-func (h *Handler) managedClip(r *http.Request) (*token.Claims, dynamo.Clip, error) {
+func (h *Handler) managedClip(r *http.Request) (*token.Claims, clip.Clip, error) {
 	claims, err := h.authorize(r)
 	if err != nil {
-		return nil, dynamo.Clip{}, err
+		return nil, clip.Clip{}, err
 	}
 	id := r.PathValue("clipId")
 	unit, ok := clipUnit(id)
 	if !ok {
-		return nil, dynamo.Clip{}, fault.NotFound("clip_not_found", "Không tìm thấy video clip.")
+		return nil, clip.Clip{}, fault.NotFound("clip_not_found", "Không tìm thấy video clip.")
 	}
 	if !mayManage(claims, unit) {
-		return nil, dynamo.Clip{}, fault.Forbidden("not_your_unit", "Bạn chỉ được thao tác trên video clip của đơn vị mình.")
+		return nil, clip.Clip{}, fault.Forbidden("not_your_unit", "Bạn chỉ được thao tác trên video clip của đơn vị mình.")
 	}
 	c, err := h.store.GetClip(r.Context(), claims.Contest, id, true)
 	return claims, c, err
@@ -404,11 +404,11 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	now := h.now()
 	id := newClipID(claims.UnitID)
-	c := dynamo.Clip{
+	c := clip.Clip{
 		ContestID: claims.Contest, ID: id, UnitID: claims.UnitID, UnitName: units[i].Name, Block: string(units[i].Block),
 		Title: req.Title, Genre: req.Genre, ContentType: req.ContentType, DeclaredSize: req.Size,
 		UploaderEmail: claims.Email, UploaderName: claims.Name, Key: ObjectKey(claims.Contest, claims.UnitID, id),
-		Method: "post", Status: dynamo.ClipUploading, CreatedAt: now, UploadDeadline: now.Add(h.settings.UploadExpiry),
+		Method: "post", Status: clip.Uploading, CreatedAt: now, UploadDeadline: now.Add(h.settings.UploadExpiry),
 	}
 	if req.Multipart {
 		h.startMultipart(w, r, c)
@@ -441,7 +441,7 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) {
 // create records the clip within the unit's quota. When the quota is full it
 // first settles the unit's stale uploads (expired ones never completed, or
 // completed but never checked) and tries once more.
-func (h *Handler) create(ctx context.Context, c dynamo.Clip) error {
+func (h *Handler) create(ctx context.Context, c clip.Clip) error {
 	err := h.store.CreateClip(ctx, c, h.settings.Quota)
 	if fault.CodeOf(err) != "clip_quota_reached" {
 		return err
@@ -477,12 +477,12 @@ func (h *Handler) settleStale(ctx context.Context, contestID, unitID string) (bo
 		case err != nil:
 			return freed, err
 		}
-		if c.Status == dynamo.ClipUploading && h.now().After(c.UploadDeadline) {
+		if c.Status == clip.Uploading && h.now().After(c.UploadDeadline) {
 			if c, err = h.check(ctx, c, false); err != nil && !errors.Is(err, errNotUploaded) {
 				return freed, err
 			}
 		}
-		if c.Status == dynamo.ClipRejected {
+		if c.Status == clip.Rejected {
 			if err := h.store.ReleaseClipSlot(ctx, contestID, unitID, id); err != nil {
 				return freed, err
 			}
@@ -493,8 +493,8 @@ func (h *Handler) settleStale(ctx context.Context, contestID, unitID string) (bo
 }
 
 // giveUp rejects a clip whose upload could not be handed out.
-func (h *Handler) giveUp(ctx context.Context, c dynamo.Clip) {
-	if _, _, err := h.store.DecideClip(ctx, c.ContestID, c.ID, dynamo.ClipVerdict{Status: dynamo.ClipRejected, Reason: ReasonAborted, CheckedAt: h.now()}); err != nil {
+func (h *Handler) giveUp(ctx context.Context, c clip.Clip) {
+	if _, _, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Verdict{Status: clip.Rejected, Reason: ReasonAborted, CheckedAt: h.now()}); err != nil {
 		h.log.Error("give up clip", "clip", c.ID, "err", err)
 	}
 }
@@ -537,20 +537,20 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	var (
-		clips []dynamo.Clip
+		clips []clip.Clip
 		res   = listResponse{Clips: []clipView{}}
 	)
 	switch {
 	case claims.Has(contest.RoleOrganiser):
 		unit, status := q.Get("unit"), q.Get("status")
-		if (unit != "" && !contest.ValidID(unit)) || (status != "" && status != dynamo.ClipUploading && status != dynamo.ClipAccepted && status != dynamo.ClipRejected) {
+		if (unit != "" && !contest.ValidID(unit)) || (status != "" && status != clip.Uploading && status != clip.Accepted && status != clip.Rejected) {
 			httpapi.WriteError(w, r, h.log, fault.Invalid("invalid_filter", "Bộ lọc không hợp lệ (unit, status = uploading | accepted | rejected)."))
 			return
 		}
 		clips, err = h.store.ListClips(ctx, claims.Contest, unit, status)
 		res.Criteria = h.settings.Criteria
 	case claims.Has(contest.RoleJury):
-		clips, err = h.store.ListClips(ctx, claims.Contest, "", dynamo.ClipAccepted)
+		clips, err = h.store.ListClips(ctx, claims.Contest, "", clip.Accepted)
 		res.Criteria = h.settings.Criteria
 	case claims.Has(contest.RoleUnitAdmin) && claims.UnitID != "":
 		if u := q.Get("unit"); u != "" && u != claims.UnitID {
@@ -567,7 +567,7 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	var scores []dynamo.ClipScores
+	var scores []clip.Scores
 	if claims.Has(contest.RoleOrganiser) || claims.Has(contest.RoleJury) {
 		if scores, err = h.store.ListClipScores(ctx, claims.Contest); err != nil {
 			httpapi.WriteError(w, r, h.log, err)
@@ -580,7 +580,7 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case claims.Has(contest.RoleOrganiser):
 			v = h.view(c)
-			if c.Status == dynamo.ClipAccepted {
+			if c.Status == clip.Accepted {
 				s := summary[c.ID]
 				v.Averages, v.Jurors = s.averages(h.settings.Criteria), ptr(s.jurors)
 				if v.VideoURL, err = h.videoURL(ctx, c); err != nil {
@@ -612,7 +612,7 @@ func (h *Handler) gallery(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.NotFound("contest_not_found", "Không tìm thấy Hội thi."))
 		return
 	}
-	clips, err := h.store.ListClips(r.Context(), c, "", dynamo.ClipAccepted)
+	clips, err := h.store.ListClips(r.Context(), c, "", clip.Accepted)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return

@@ -21,7 +21,6 @@ import (
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
@@ -236,7 +235,7 @@ func (a *clipsAPI) objectExists(t *testing.T, key string) bool {
 	return err == nil
 }
 
-func (a *clipsAPI) stored(t *testing.T, id string) dynamo.Clip {
+func (a *clipsAPI) stored(t *testing.T, id string) clip.Clip {
 	t.Helper()
 	c, err := a.env.Store.GetClip(context.Background(), demo.ContestID, id, true)
 	if err != nil {
@@ -247,15 +246,15 @@ func (a *clipsAPI) stored(t *testing.T, id string) dynamo.Clip {
 
 // verdictOf is what each committed fixture must get.
 var verdictOf = map[string]struct{ status, reason string }{
-	"moov-first-4m59.mp4":   {dynamo.ClipAccepted, ""},
-	"moov-last-4m59.mp4":    {dynamo.ClipAccepted, ""},
-	"moov-first-5m01.mp4":   {dynamo.ClipRejected, ReasonTooLong},
-	"moov-last-5m01.mp4":    {dynamo.ClipRejected, ReasonTooLong},
-	"not-mp4.webm":          {dynamo.ClipRejected, ReasonNotMP4},
-	"truncated-in-mdat.mp4": {dynamo.ClipRejected, ReasonTruncated},
-	"truncated-in-moov.mp4": {dynamo.ClipRejected, ReasonTruncated},
+	"moov-first-4m59.mp4":   {clip.Accepted, ""},
+	"moov-last-4m59.mp4":    {clip.Accepted, ""},
+	"moov-first-5m01.mp4":   {clip.Rejected, ReasonTooLong},
+	"moov-last-5m01.mp4":    {clip.Rejected, ReasonTooLong},
+	"not-mp4.webm":          {clip.Rejected, ReasonNotMP4},
+	"truncated-in-mdat.mp4": {clip.Rejected, ReasonTruncated},
+	"truncated-in-moov.mp4": {clip.Rejected, ReasonTruncated},
 	// mvhd says 10 s, the track 5:30: refused, not accepted as 10 s
-	"patched-mvhd-5m30.mp4": {dynamo.ClipRejected, ReasonInconsistentDuration},
+	"patched-mvhd-5m30.mp4": {clip.Rejected, ReasonInconsistentDuration},
 }
 
 func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
@@ -269,7 +268,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 		for _, path := range []string{"event", "confirm"} {
 			t.Run(fmt.Sprintf("%s through the %s path is %s %s", f.Name, path, want.status, want.reason), func(t *testing.T) {
 				u := a.requestUpload(t, tok, int64(len(f.Data)), false)
-				if u.Upload.Method != "post" || u.Clip.Status != dynamo.ClipUploading {
+				if u.Upload.Method != "post" || u.Clip.Status != clip.Uploading {
 					t.Fatalf("upload %+v", u)
 				}
 				mustPost(t, u, f.Data)
@@ -307,7 +306,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				if f.Class == "inconsistent" && (first.DurationSeconds != float64(f.Millis)/1000 || !strings.Contains(first.Message, clock(f.Millis)) || !strings.Contains(first.Message, "không khớp")) {
 					t.Errorf("an inconsistent file is told as %v s, %q; want its longest figure, %v s, in a message that says the durations disagree", first.DurationSeconds, first.Message, float64(f.Millis)/1000)
 				}
-				if first.Status == dynamo.ClipRejected && first.Message == "" {
+				if first.Status == clip.Rejected && first.Message == "" {
 					t.Errorf("a rejection without a message: %+v", first)
 				}
 				// A second confirm gives the same verdict.
@@ -316,7 +315,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				if again.Clip.Status != first.Status || again.Clip.Reason != first.Reason {
 					t.Errorf("confirm again: %s %s, want %s %s", again.Clip.Status, again.Clip.Reason, first.Status, first.Reason)
 				}
-				if exists := a.objectExists(t, key); exists != (want.status == dynamo.ClipAccepted) {
+				if exists := a.objectExists(t, key); exists != (want.status == clip.Accepted) {
 					t.Errorf("object exists %v after verdict %s: rejected objects are removed, accepted ones kept", exists, want.status)
 				}
 			})
@@ -397,7 +396,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 				status, reason = got.Clip.Status, got.Clip.Reason
 			}
-			if status != dynamo.ClipRejected || reason != ReasonLargerThanDeclared {
+			if status != clip.Rejected || reason != ReasonLargerThanDeclared {
 				t.Fatalf("verdict %s %s, want rejected larger_than_declared", status, reason)
 			}
 			if a.objectExists(t, key) {
@@ -490,7 +489,7 @@ func TestPermissions(t *testing.T) {
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", adminB, nil).Expect(t, http.StatusForbidden, "not_your_unit")
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", adminB, map[string]any{"parts": []any{}}).Expect(t, http.StatusForbidden, "not_your_unit")
 		a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", adminB, nil).Expect(t, http.StatusForbidden, "not_your_unit")
-		if got := a.stored(t, u.Clip.ID); got.Status != dynamo.ClipUploading {
+		if got := a.stored(t, u.Clip.ID); got.Status != clip.Uploading {
 			t.Errorf("clip %s after another unit's attempts, want still uploading", got.Status)
 		}
 	})
@@ -526,7 +525,7 @@ func TestPermissions(t *testing.T) {
 		org := a.organiser(t)
 		var got clipResponse
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", org, nil).Decode(t, &got)
-		if got.Clip.Status != dynamo.ClipAccepted {
+		if got.Clip.Status != clip.Accepted {
 			t.Fatalf("organiser's confirm: %+v", got.Clip)
 		}
 		var list listResponse
@@ -583,7 +582,7 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	// Giving up an upload frees its slot.
 	r := a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil)
 	r.Expect(t, http.StatusOK, "")
-	if got := a.stored(t, ids[0]); got.Status != dynamo.ClipRejected || got.Reason != ReasonAborted {
+	if got := a.stored(t, ids[0]); got.Status != clip.Rejected || got.Reason != ReasonAborted {
 		t.Fatalf("aborted clip %s %s", got.Status, got.Reason)
 	}
 	a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil).Expect(t, http.StatusConflict, "clip_already_checked")
@@ -594,7 +593,7 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	a.clock.Advance(clip.MaxUploadExpiry + lateUploadGrace + time.Minute)
 	a.requestUpload(t, tok, 1000, false)
 	for _, id := range ids[1:] {
-		if got := a.stored(t, id); got.Status != dynamo.ClipRejected || got.Reason != ReasonNotUploaded {
+		if got := a.stored(t, id); got.Status != clip.Rejected || got.Reason != ReasonNotUploaded {
 			t.Errorf("stale clip %s: %s %s, want rejected not_uploaded", id, got.Status, got.Reason)
 		}
 	}
@@ -608,14 +607,14 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	mustPost(t, u, good)
 	var got clipResponse
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
-	if got.Clip.Status != dynamo.ClipAccepted {
+	if got.Clip.Status != clip.Accepted {
 		t.Fatalf("first upload: %+v", got.Clip)
 	}
 	// The presigned POST is still valid: the same key gets a 5:01 file.
 	mustPost(t, u, long)
 	key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 	rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(long)), "ObjectCreated:Post")).Records[0]
-	if rec.Status != dynamo.ClipRejected || rec.Reason != ReasonReplaced {
+	if rec.Status != clip.Rejected || rec.Reason != ReasonReplaced {
 		t.Fatalf("event on the replaced object: %+v, want rejected replaced", rec)
 	}
 	if a.objectExists(t, key) {
@@ -623,7 +622,7 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	}
 	// And a duplicate notification of the first upload changes nothing.
 	rec = a.event(t, objectCreated(a.env.Bucket, key, int64(len(good)), "ObjectCreated:Post")).Records[0]
-	if rec.Status != dynamo.ClipRejected || rec.Reason != ReasonReplaced {
+	if rec.Status != clip.Rejected || rec.Reason != ReasonReplaced {
 		t.Fatalf("duplicate event: %+v", rec)
 	}
 }
@@ -694,14 +693,14 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 		t.Errorf("the check of a %d-byte file read more than twice: %s", len(data), logs.String())
 	}
 	a.h.log = testenv.Logger()
-	if done.Clip.Status != dynamo.ClipAccepted || done.Clip.DurationSeconds != 240 || done.Clip.Size != int64(len(data)) {
+	if done.Clip.Status != clip.Accepted || done.Clip.DurationSeconds != 240 || done.Clip.Size != int64(len(data)) {
 		t.Fatalf("completed clip %+v, want accepted, 240 s, %d bytes", done.Clip, len(data))
 	}
 	// Completing again, and the notification, give the same verdict.
 	var again clipResponse
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts}).Decode(t, &again)
 	rec := a.event(t, objectCreated(a.env.Bucket, ObjectKey(demo.ContestID, unitA, u.Clip.ID), int64(len(data)), "ObjectCreated:CompleteMultipartUpload")).Records[0]
-	if again.Clip.Status != dynamo.ClipAccepted || rec.Status != dynamo.ClipAccepted {
+	if again.Clip.Status != clip.Accepted || rec.Status != clip.Accepted {
 		t.Errorf("again: %s, event: %+v", again.Clip.Status, rec)
 	}
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).Expect(t, http.StatusConflict, "clip_already_checked")
@@ -877,9 +876,9 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 		millis uint64
 		status string
 	}{
-		{300_000, dynamo.ClipAccepted},
-		{300_500, dynamo.ClipAccepted}, // 5:00 plus the 0.5 s tolerance
-		{300_501, dynamo.ClipRejected},
+		{300_000, clip.Accepted},
+		{300_500, clip.Accepted}, // 5:00 plus the 0.5 s tolerance
+		{300_501, clip.Rejected},
 	} {
 		t.Run(fmt.Sprintf("%d ms is %s", tt.millis, tt.status), func(t *testing.T) {
 			data := mp4test.Build(mp4test.Spec{Timescale: 1000, Duration: tt.millis, MediaBytes: 100})
@@ -890,7 +889,7 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 			if got.Clip.Status != tt.status {
 				t.Fatalf("%+v, want %s", got.Clip, tt.status)
 			}
-			if tt.status == dynamo.ClipRejected && !strings.Contains(got.Clip.Message, "5:00") {
+			if tt.status == clip.Rejected && !strings.Contains(got.Clip.Message, "5:00") {
 				t.Errorf("message %q does not name the limit", got.Clip.Message)
 			}
 		})

@@ -17,7 +17,6 @@ import (
 
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -71,7 +70,7 @@ func (h *Handler) putScores(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	if c.Status != dynamo.ClipAccepted {
+	if c.Status != clip.Accepted {
 		httpapi.WriteError(w, r, h.log, fault.Conflict("clip_not_accepted", "Chỉ chấm điểm video clip đã được chấp nhận."))
 		return
 	}
@@ -135,7 +134,7 @@ func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 // summarize groups the jury's scores by clip (criteria no longer configured
 // are left out).
-func summarize(scores []dynamo.ClipScores, criteria []clip.Criterion) map[string]clipSummary {
+func summarize(scores []clip.Scores, criteria []clip.Criterion) map[string]clipSummary {
 	out := map[string]clipSummary{}
 	for _, sc := range scores {
 		s, ok := out[sc.ClipID]
@@ -191,12 +190,12 @@ type Ranking struct {
 var blockOrder = []string{string(contest.BlockAgency), string(contest.BlockService), string(contest.BlockCommune)}
 
 // rank orders accepted clips per block.
-func rank(contestID string, clips []dynamo.Clip, scores []dynamo.ClipScores, criteria []clip.Criterion, at time.Time) Ranking {
+func rank(contestID string, clips []clip.Clip, scores []clip.Scores, criteria []clip.Criterion, at time.Time) Ranking {
 	summary := summarize(scores, criteria)
 	byBlock := map[string][]RankedClip{}
 	totals := map[string]float64{}
 	for _, c := range clips {
-		if c.Status != dynamo.ClipAccepted {
+		if c.Status != clip.Accepted {
 			continue
 		}
 		s := summary[c.ID]
@@ -236,7 +235,7 @@ func rank(contestID string, clips []dynamo.Clip, scores []dynamo.ClipScores, cri
 }
 
 func (h *Handler) buildRanking(ctx context.Context, contestID string) (Ranking, error) {
-	clips, err := h.store.ListClips(ctx, contestID, "", dynamo.ClipAccepted)
+	clips, err := h.store.ListClips(ctx, contestID, "", clip.Accepted)
 	if err != nil {
 		return Ranking{}, err
 	}

@@ -6,6 +6,7 @@
 package clip
 
 import (
+	"github.com/hoithi/hoithi/shared/fault"
 	"time"
 )
 
@@ -112,3 +113,6 @@ func ValidGenre(id string) bool {
 
 // ContentTypes are the content types an upload may declare (and is bound to).
 var ContentTypes = []string{"video/mp4"}
+
+// ErrNotFound is a clip that does not exist (or an id that names none).
+func ErrNotFound() error { return fault.NotFound("clip_not_found", "Không tìm thấy video clip.") }
