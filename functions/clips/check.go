@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -47,11 +46,6 @@ func isNotFound(err error) bool {
 	return s3Status(err) == http.StatusNotFound
 }
 
-// lateUploadGrace is how long after an upload's deadline its object may
-// still arrive: S3 checks a POST's expiry when the upload starts, and a large
-// file over a slow link takes a while. Only then is a missing object a verdict.
-const lateUploadGrace = time.Hour
-
 // check gives the clip's verdict. A clip still uploading is judged from its
 // object (once: a verdict, once stored, is what every later check returns).
 // fromEvent adds what only an object notification needs: an object that
@@ -70,7 +64,7 @@ func (h *Handler) check(ctx context.Context, c clip.Clip, fromEvent bool) (clip.
 			return c, err // gone (nothing to judge) or the object that was checked
 		}
 		h.log.Warn("accepted clip's object replaced", "clip", c.ID, "checked", c.ETag, "now", etag(head.ETag))
-		revoked, _, err := h.store.RevokeClip(ctx, c.ContestID, c.ID, c.ETag, ReasonReplaced, h.now())
+		revoked, _, err := h.store.RevokeClip(ctx, c.ContestID, c.ID, c.ETag, clip.ReasonReplaced, h.now())
 		if err != nil {
 			return c, err
 		}
@@ -127,40 +121,22 @@ func (h *Handler) inspect(ctx context.Context, c clip.Clip) (clip.Clip, error) {
 		if stored, err := h.store.GetClip(ctx, c.ContestID, c.ID, true); err == nil && stored.Status != clip.Uploading {
 			return stored, nil
 		}
-		if !now.After(c.UploadDeadline.Add(lateUploadGrace)) {
+		if !c.Abandoned(now) {
 			return c, errNotUploaded
 		}
 		// The upload's time is over and nothing came: free the slot (and
 		// drop the parts of a multipart upload left unfinished).
-		if c.Method == "multipart" && c.UploadID != "" {
+		if c.Method == clip.MethodMultipart && c.UploadID != "" {
 			h.abortMultipart(ctx, c)
 		}
-		return h.decide(ctx, c, clip.Verdict{Status: clip.Rejected, Reason: ReasonNotUploaded, CheckedAt: now})
+		return h.decide(ctx, c, clip.Reject(clip.ReasonNotUploaded, now))
 	}
 	v := clip.Verdict{Status: clip.Rejected, Size: derefInt(head.ContentLength), ETag: etag(head.ETag), CheckedAt: now}
-	switch {
-	case v.Size > c.DeclaredSize:
-		v.Reason = ReasonLargerThanDeclared
-	case v.Size > h.settings.MaxBytes:
-		v.Reason = ReasonTooLarge
-	default:
+	if v.Reason = clip.SizeReason(c, h.settings, v.Size); v.Reason == "" {
 		r := &objectReader{ctx: ctx, objects: h.objects, bucket: h.settings.Bucket, key: c.Key, etag: v.ETag}
 		info, err := mp4.Probe(r, v.Size)
-		switch {
-		case errors.Is(err, mp4.ErrNotMP4):
-			v.Reason = ReasonNotMP4
-		case errors.Is(err, mp4.ErrTruncated):
-			v.Reason = ReasonTruncated
-		case errors.Is(err, mp4.ErrCorrupt):
-			v.Reason = ReasonCorrupt
-		case errors.Is(err, mp4.ErrNoDuration):
-			v.Reason = ReasonNoDuration
-		case errors.Is(err, mp4.ErrInconsistentDuration):
-			// The longest figure is kept: the unit is told how long the
-			// media really is.
-			v.Reason, v.DurationMs = ReasonInconsistentDuration, info.Milliseconds()
-			h.log.Warn("clip durations disagree", "clip", c.ID, "err", err)
-		case err != nil:
+		judged, ok := clip.Judge(v, h.settings, info, err)
+		if !ok {
 			// The object could not be read: replaced or removed while being
 			// read (another check may have decided and removed it), or S3
 			// failed. Not a verdict on the file.
@@ -168,13 +144,9 @@ func (h *Handler) inspect(ctx context.Context, c clip.Clip) (clip.Clip, error) {
 				return stored, nil
 			}
 			return c, fmt.Errorf("read clip %s: %w", c.ID, err)
-		default:
-			v.DurationMs, v.MoovAtEnd = info.Milliseconds(), info.MoovAtEnd
-			if info.AtMost(h.settings.Limit()) {
-				v.Status = clip.Accepted
-			} else {
-				v.Reason = ReasonTooLong
-			}
+		}
+		if v = judged; v.Reason == clip.ReasonInconsistentDuration {
+			h.log.Warn("clip durations disagree", "clip", c.ID, "err", err)
 		}
 		h.log.Info("clip read", "clip", c.ID, "size", v.Size, "reads", r.reads, "bytesRead", r.bytes, "reason", v.Reason, "durationMs", v.DurationMs)
 	}

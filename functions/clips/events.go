@@ -88,7 +88,7 @@ func (h *Handler) handleRecord(ctx context.Context, rec events.S3EventRecord) (R
 
 // checkObject checks the clip an object under clips/ claims to be.
 func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome) (RecordOutcome, error) {
-	contestID, _, clipID, ok := parseObjectKey(key)
+	contestID, _, clipID, ok := clip.ParseObjectKey(key)
 	var c clip.Clip
 	var err error
 	if ok {
@@ -100,7 +100,7 @@ func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome
 	}
 	if !ok {
 		h.log.Warn("object under an unissued key removed", "key", key)
-		out.Outcome, out.Reason = "deleted", ReasonUnknownKey
+		out.Outcome, out.Reason = "deleted", clip.ReasonUnknownKey
 		return out, h.remove(ctx, key)
 	}
 	out.ClipID = c.ID

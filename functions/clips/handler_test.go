@@ -248,13 +248,13 @@ func (a *clipsAPI) stored(t *testing.T, id string) clip.Clip {
 var verdictOf = map[string]struct{ status, reason string }{
 	"moov-first-4m59.mp4":   {clip.Accepted, ""},
 	"moov-last-4m59.mp4":    {clip.Accepted, ""},
-	"moov-first-5m01.mp4":   {clip.Rejected, ReasonTooLong},
-	"moov-last-5m01.mp4":    {clip.Rejected, ReasonTooLong},
-	"not-mp4.webm":          {clip.Rejected, ReasonNotMP4},
-	"truncated-in-mdat.mp4": {clip.Rejected, ReasonTruncated},
-	"truncated-in-moov.mp4": {clip.Rejected, ReasonTruncated},
+	"moov-first-5m01.mp4":   {clip.Rejected, clip.ReasonTooLong},
+	"moov-last-5m01.mp4":    {clip.Rejected, clip.ReasonTooLong},
+	"not-mp4.webm":          {clip.Rejected, clip.ReasonNotMP4},
+	"truncated-in-mdat.mp4": {clip.Rejected, clip.ReasonTruncated},
+	"truncated-in-moov.mp4": {clip.Rejected, clip.ReasonTruncated},
 	// mvhd says 10 s, the track 5:30: refused, not accepted as 10 s
-	"patched-mvhd-5m30.mp4": {clip.Rejected, ReasonInconsistentDuration},
+	"patched-mvhd-5m30.mp4": {clip.Rejected, clip.ReasonInconsistentDuration},
 }
 
 func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
@@ -272,7 +272,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 					t.Fatalf("upload %+v", u)
 				}
 				mustPost(t, u, f.Data)
-				key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+				key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 				var first clipView
 				switch path {
 				case "event":
@@ -303,7 +303,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				if f.Class == "ok" && first.DurationSeconds != float64(f.Millis)/1000 {
 					t.Errorf("durationSeconds %v, want %v", first.DurationSeconds, float64(f.Millis)/1000)
 				}
-				if f.Class == "inconsistent" && (first.DurationSeconds != float64(f.Millis)/1000 || !strings.Contains(first.Message, clock(f.Millis)) || !strings.Contains(first.Message, "không khớp")) {
+				if f.Class == "inconsistent" && (first.DurationSeconds != float64(f.Millis)/1000 || !strings.Contains(first.Message, clip.Clock(f.Millis)) || !strings.Contains(first.Message, "không khớp")) {
 					t.Errorf("an inconsistent file is told as %v s, %q; want its longest figure, %v s, in a message that says the durations disagree", first.DurationSeconds, first.Message, float64(f.Millis)/1000)
 				}
 				if first.Status == clip.Rejected && first.Message == "" {
@@ -342,7 +342,7 @@ func TestObjectsNoUploadNamesAreRemovedAndOthersIgnored(t *testing.T) {
 		t.Run(key+" is removed as an unknown key", func(t *testing.T) {
 			put(key)
 			rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(data)), "ObjectCreated:Put")).Records[0]
-			if rec.Outcome != "deleted" || rec.Reason != ReasonUnknownKey {
+			if rec.Outcome != "deleted" || rec.Reason != clip.ReasonUnknownKey {
 				t.Fatalf("outcome %+v, want deleted unknown_key", rec)
 			}
 			if a.objectExists(t, key) {
@@ -381,7 +381,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 	for _, path := range []string{"event", "confirm"} {
 		t.Run("through the "+path+" path", func(t *testing.T) {
 			u := a.requestUpload(t, tok, 1000, false)
-			key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+			key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 			// Written with the bucket owner's credentials: no presigned
 			// upload can do it, but the check must not rely on that.
 			if _, err := a.env.S3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: &a.env.Bucket, Key: &key, Body: bytes.NewReader(big)}); err != nil {
@@ -396,7 +396,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 				status, reason = got.Clip.Status, got.Clip.Reason
 			}
-			if status != clip.Rejected || reason != ReasonLargerThanDeclared {
+			if status != clip.Rejected || reason != clip.ReasonLargerThanDeclared {
 				t.Fatalf("verdict %s %s, want rejected larger_than_declared", status, reason)
 			}
 			if a.objectExists(t, key) {
@@ -413,14 +413,14 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 	t.Run("a file larger than declared", func(t *testing.T) {
 		u := a.requestUpload(t, tok, int64(len(data))-1, false)
 		refused(t, "an oversized upload", "EntityTooLarge", postFileResult(t, u, data, nil))
-		if a.objectExists(t, ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
+		if a.objectExists(t, clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
 			t.Error("object stored")
 		}
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Expect(t, http.StatusConflict, "clip_not_uploaded")
 	})
 	t.Run("an upload to another key", func(t *testing.T) {
 		u := a.requestUpload(t, tok, int64(len(data)), false)
-		other := ObjectKey(demo.ContestID, unitB, unitB+".00000000000000aa")
+		other := clip.ObjectKey(demo.ContestID, unitB, unitB+".00000000000000aa")
 		refused(t, "an upload to another key", "$key", postFileResult(t, u, data, map[string]string{"key": other}))
 		if a.objectExists(t, other) {
 			t.Error("object stored under the other key")
@@ -435,7 +435,7 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 		u := short.requestUpload(t, short.admin(t, unitA), int64(len(data)), false)
 		time.Sleep(2500 * time.Millisecond)
 		refused(t, "an upload after the policy expired", "Policy expired", postFileResult(t, u, data, nil))
-		if short.objectExists(t, ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
+		if short.objectExists(t, clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
 			t.Error("object stored")
 		}
 	})
@@ -448,7 +448,7 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 func TestTheUploadPolicyIsBoundToTheIssuedKey(t *testing.T) {
 	a := newClipsAPI(t, nil)
 	u := a.requestUpload(t, a.admin(t, unitA), 5000, false)
-	wantKey := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+	wantKey := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 	if u.Upload.Fields["key"] != wantKey || u.Clip.UnitID != unitA {
 		t.Fatalf("key %q unit %q, want %q under the unit's prefix", u.Upload.Fields["key"], u.Clip.UnitID, wantKey)
 	}
@@ -582,7 +582,7 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	// Giving up an upload frees its slot.
 	r := a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil)
 	r.Expect(t, http.StatusOK, "")
-	if got := a.stored(t, ids[0]); got.Status != clip.Rejected || got.Reason != ReasonAborted {
+	if got := a.stored(t, ids[0]); got.Status != clip.Rejected || got.Reason != clip.ReasonAborted {
 		t.Fatalf("aborted clip %s %s", got.Status, got.Reason)
 	}
 	a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil).Expect(t, http.StatusConflict, "clip_already_checked")
@@ -590,10 +590,10 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	a.call(t, "POST", "/uploads", tok, body).Expect(t, http.StatusConflict, "clip_quota_reached")
 
 	// Uploads whose time ran out with nothing uploaded free their slots.
-	a.clock.Advance(clip.MaxUploadExpiry + lateUploadGrace + time.Minute)
+	a.clock.Advance(clip.MaxUploadExpiry + clip.LateUploadGrace + time.Minute)
 	a.requestUpload(t, tok, 1000, false)
 	for _, id := range ids[1:] {
-		if got := a.stored(t, id); got.Status != clip.Rejected || got.Reason != ReasonNotUploaded {
+		if got := a.stored(t, id); got.Status != clip.Rejected || got.Reason != clip.ReasonNotUploaded {
 			t.Errorf("stale clip %s: %s %s, want rejected not_uploaded", id, got.Status, got.Reason)
 		}
 	}
@@ -612,9 +612,9 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	}
 	// The presigned POST is still valid: the same key gets a 5:01 file.
 	mustPost(t, u, long)
-	key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+	key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 	rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(long)), "ObjectCreated:Post")).Records[0]
-	if rec.Status != clip.Rejected || rec.Reason != ReasonReplaced {
+	if rec.Status != clip.Rejected || rec.Reason != clip.ReasonReplaced {
 		t.Fatalf("event on the replaced object: %+v, want rejected replaced", rec)
 	}
 	if a.objectExists(t, key) {
@@ -622,7 +622,7 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	}
 	// And a duplicate notification of the first upload changes nothing.
 	rec = a.event(t, objectCreated(a.env.Bucket, key, int64(len(good)), "ObjectCreated:Post")).Records[0]
-	if rec.Status != clip.Rejected || rec.Reason != ReasonReplaced {
+	if rec.Status != clip.Rejected || rec.Reason != clip.ReasonReplaced {
 		t.Fatalf("duplicate event: %+v", rec)
 	}
 }
@@ -699,7 +699,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	// Completing again, and the notification, give the same verdict.
 	var again clipResponse
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts}).Decode(t, &again)
-	rec := a.event(t, objectCreated(a.env.Bucket, ObjectKey(demo.ContestID, unitA, u.Clip.ID), int64(len(data)), "ObjectCreated:CompleteMultipartUpload")).Records[0]
+	rec := a.event(t, objectCreated(a.env.Bucket, clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID), int64(len(data)), "ObjectCreated:CompleteMultipartUpload")).Records[0]
 	if again.Clip.Status != clip.Accepted || rec.Status != clip.Accepted {
 		t.Errorf("again: %s, event: %+v", again.Clip.Status, rec)
 	}
@@ -782,7 +782,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 	t.Run("the ranking averages per criterion and ranks per block", func(t *testing.T) {
 		r := a.call(t, "GET", "/ranking", a.organiser(t), nil)
 		r.Expect(t, http.StatusOK, "")
-		var got Ranking
+		var got clip.Ranking
 		r.Decode(t, &got)
 		if len(got.Blocks) != 2 || got.Blocks[0].Block != string(contest.BlockAgency) || got.Blocks[1].Block != string(contest.BlockCommune) {
 			t.Fatalf("blocks %+v", got.Blocks)
@@ -798,7 +798,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 		a.call(t, "POST", "/ranking/publish", j1, nil).Expect(t, http.StatusForbidden, "organiser_only")
 		a.call(t, "POST", "/ranking/publish", a.organiser(t), nil).Expect(t, http.StatusOK, "")
 		for _, name := range []string{"ranking.json", "ranking.csv"} {
-			if !a.objectExists(t, RankingPrefix(demo.ContestID)+name) {
+			if !a.objectExists(t, clip.RankingPrefix(demo.ContestID)+name) {
 				t.Errorf("%s not published", name)
 			}
 		}
@@ -833,7 +833,7 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 	for _, f := range mp4test.Fixtures()[:3] {
 		u := a.requestUpload(t, tok, int64(len(f.Data)), false)
 		mustPost(t, u, f.Data)
-		key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+		key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 		var wg sync.WaitGroup
 		verdicts := make(chan string, 8)
 		for i := range 8 {

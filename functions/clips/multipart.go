@@ -116,7 +116,7 @@ func (h *Handler) multipartClip(r *http.Request) (clip.Clip, error) {
 	if err != nil {
 		return c, err
 	}
-	if c.Method != "multipart" {
+	if c.Method != clip.MethodMultipart {
 		return c, fault.Conflict("not_multipart", "Video clip này không được tải lên theo nhiều phần.")
 	}
 	return c, nil
@@ -241,7 +241,7 @@ func (h *Handler) complete(ctx context.Context, c clip.Clip, named []completedPa
 	}
 	if total > c.DeclaredSize {
 		h.abortMultipart(ctx, c)
-		return h.decide(ctx, c, clip.Verdict{Status: clip.Rejected, Reason: ReasonLargerThanDeclared, Size: total, CheckedAt: h.now()})
+		return h.decide(ctx, c, clip.Verdict{Status: clip.Rejected, Reason: clip.ReasonLargerThanDeclared, Size: total, CheckedAt: h.now()})
 	}
 	_, err := h.objects.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: &h.settings.Bucket, Key: &c.Key, UploadId: &c.UploadID,
@@ -278,10 +278,10 @@ func (h *Handler) abortUpload(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.Conflict("clip_already_checked", "Video clip đã được kiểm tra; không thể huỷ lần tải lên."))
 		return
 	}
-	if c.Method == "multipart" {
+	if c.Method == clip.MethodMultipart {
 		h.abortMultipart(ctx, c)
 	}
-	stored, won, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Verdict{Status: clip.Rejected, Reason: ReasonAborted, CheckedAt: h.now()})
+	stored, won, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Verdict{Status: clip.Rejected, Reason: clip.ReasonAborted, CheckedAt: h.now()})
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
