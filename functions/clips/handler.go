@@ -363,6 +363,17 @@ type listResponse struct {
 	Clips    []clipView       `json:"clips"`
 	Criteria []clip.Criterion `json:"criteria,omitempty"`
 	Quota    int              `json:"quota,omitempty"`
+	// The rules the site shows: genres with their labels, the longest clip
+	// accepted, the scale of every criterion.
+	Genres             []clip.Genre    `json:"genres"`
+	MaxDurationSeconds int             `json:"maxDurationSeconds"`
+	ScoreRange         clip.ScoreRange `json:"scoreRange"`
+}
+
+// newList is an empty list with the rules the site shows.
+func (h *Handler) newList() listResponse {
+	return listResponse{Clips: []clipView{}, Genres: clip.Genres,
+		MaxDurationSeconds: int(h.settings.MaxDuration.Seconds()), ScoreRange: clip.Scale}
 }
 
 // listClips: a unit admin sees the unit's clips; an organiser every clip
@@ -378,7 +389,7 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var (
 		clips []clip.Clip
-		res   = listResponse{Clips: []clipView{}}
+		res   = h.newList()
 	)
 	switch {
 	case claims.Has(contest.RoleOrganiser):
@@ -457,7 +468,7 @@ func (h *Handler) gallery(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	res := listResponse{Clips: []clipView{}}
+	res := h.newList()
 	for _, c := range clips {
 		v, err := h.publicView(r.Context(), c)
 		if err != nil {
