@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -129,9 +130,9 @@ func TestClipUploadsAreCheckedThroughTheBucketNotifications(t *testing.T) {
 	for _, tt := range []struct {
 		fixture, status, reason string
 	}{
-		{"moov-last-4m59.mp4", dynamo.ClipAccepted, ""},
-		{"moov-first-5m01.mp4", dynamo.ClipRejected, "too_long"},
-		{"truncated-in-mdat.mp4", dynamo.ClipRejected, "truncated"},
+		{"moov-last-4m59.mp4", clip.Accepted, ""},
+		{"moov-first-5m01.mp4", clip.Rejected, "too_long"},
+		{"truncated-in-mdat.mp4", clip.Rejected, "truncated"},
 	} {
 		t.Run(tt.fixture+" uploaded from the site is checked without a confirm", func(t *testing.T) {
 			data := fixtures[tt.fixture].Data
@@ -192,7 +193,7 @@ func TestClipUploadsAreCheckedThroughTheBucketNotifications(t *testing.T) {
 						got = c
 					}
 				}
-				if got.Status != "" && got.Status != dynamo.ClipUploading {
+				if got.Status != "" && got.Status != clip.Uploading {
 					break
 				}
 				time.Sleep(100 * time.Millisecond)
@@ -201,7 +202,7 @@ func TestClipUploadsAreCheckedThroughTheBucketNotifications(t *testing.T) {
 				t.Fatalf("clip %+v, want %s %s (see %s)", got, tt.status, tt.reason, p.path("logs", "s3-events.log"))
 			}
 			// the verdict is stored before a rejected object is removed: wait for it
-			want := tt.status == dynamo.ClipAccepted
+			want := tt.status == clip.Accepted
 			exists := !want
 			for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 				_, err = obj.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(p.Bucket), Key: aws.String(up.Upload.Fields["key"])})

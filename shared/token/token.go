@@ -130,3 +130,6 @@ func (s *Signer) FromRequest(r *http.Request) (*Claims, error) {
 	}
 	return c, nil
 }
+
+// Actor is the holder as the access rules see them (contest.Actor).
+func (c *Claims) Actor() contest.Actor { return contest.Actor{Roles: c.Roles, UnitID: c.UnitID} }

@@ -1,4 +1,4 @@
-package main
+package clip
 
 import (
 	"bytes"
@@ -7,36 +7,33 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/hoithi/hoithi/shared/cliprules"
-	"github.com/hoithi/hoithi/shared/dynamo"
 )
 
 func TestRankingPerBlockWithSharedPlaces(t *testing.T) {
-	criteria := []cliprules.Criterion{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}
-	clip := func(id, block, status string) dynamo.Clip {
-		return dynamo.Clip{ID: id, Block: block, Status: status, UnitID: id, Title: "T " + id}
+	criteria := []Criterion{{ID: "a", Name: "A"}, {ID: "b", Name: "B"}}
+	clip := func(id, block, status string) Clip {
+		return Clip{ID: id, Block: block, Status: status, UnitID: id, Title: "T " + id}
 	}
-	clips := []dynamo.Clip{
-		clip("u1.1", "xa-phuong", dynamo.ClipAccepted),
-		clip("u2.1", "xa-phuong", dynamo.ClipAccepted),
-		clip("u3.1", "xa-phuong", dynamo.ClipAccepted),
-		clip("u4.1", "xa-phuong", dynamo.ClipAccepted), // nobody scored it yet
-		clip("u5.1", "co-quan-hanh-chinh", dynamo.ClipAccepted),
-		clip("u6.1", "khoi-khac", dynamo.ClipAccepted),
-		clip("u7.1", "xa-phuong", dynamo.ClipRejected),
+	clips := []Clip{
+		clip("u1.1", "xa-phuong", Accepted),
+		clip("u2.1", "xa-phuong", Accepted),
+		clip("u3.1", "xa-phuong", Accepted),
+		clip("u4.1", "xa-phuong", Accepted), // nobody scored it yet
+		clip("u5.1", "co-quan-hanh-chinh", Accepted),
+		clip("u6.1", "khoi-khac", Accepted),
+		clip("u7.1", "xa-phuong", Rejected),
 	}
-	sc := func(clipID, juror string, a, b int) dynamo.ClipScores {
-		return dynamo.ClipScores{ClipID: clipID, JurorID: juror, Scores: map[string]int{"a": a, "b": b}}
+	sc := func(clipID, juror string, a, b int) Scores {
+		return Scores{ClipID: clipID, JurorID: juror, Scores: map[string]int{"a": a, "b": b}}
 	}
-	scores := []dynamo.ClipScores{
+	scores := []Scores{
 		sc("u1.1", "j1", 7, 8), sc("u1.1", "j2", 8, 8), // 7.5 + 8 = 15.5
 		sc("u2.1", "j1", 9, 7), sc("u2.1", "j2", 6, 9), // 7.5 + 8 = 15.5
 		sc("u3.1", "j1", 10, 10), // 20
 		{ClipID: "u5.1", JurorID: "j1", Scores: map[string]int{"a": 5, "retired-criterion": 10}},
 		sc("u7.1", "j1", 10, 10),
 	}
-	got := rank("demo", clips, scores, criteria, time.Now())
+	got := Rank("demo", clips, scores, criteria, time.Now())
 	var blocks []string
 	for _, b := range got.Blocks {
 		line := b.Block + ":"
@@ -53,22 +50,22 @@ func TestRankingPerBlockWithSharedPlaces(t *testing.T) {
 	if fmt.Sprint(blocks) != fmt.Sprint(want) {
 		t.Errorf("ranking\n got %v\nwant %v", blocks, want)
 	}
-	if csv := string(rankingCSV(got)); len(csv) == 0 || csv[:3] != "\ufeff" {
+	if csv := string(got.CSV()); len(csv) == 0 || csv[:3] != "\ufeff" {
 		t.Errorf("CSV lacks its BOM: %q", csv)
 	}
 }
 
 func TestClockShowsTenthsOverTheLimit(t *testing.T) {
 	for ms, want := range map[int64]string{300_000: "5:00", 300_501: "5:00,6", 299_999: "5:00", 61_000: "1:01", 59_050: "0:59,1"} {
-		if got := clock(ms); got != want {
-			t.Errorf("clock(%d) = %q, want %q", ms, got, want)
+		if got := Clock(ms); got != want {
+			t.Errorf("Clock(%d) = %q, want %q", ms, got, want)
 		}
 	}
 }
 
 func TestObjectKeysRoundTrip(t *testing.T) {
-	id := newClipID("phuong-phu-hoi")
-	c, u, got, ok := parseObjectKey(ObjectKey("demo", "phuong-phu-hoi", id))
+	id := NewID("phuong-phu-hoi")
+	c, u, got, ok := ParseObjectKey(ObjectKey("demo", "phuong-phu-hoi", id))
 	if !ok || c != "demo" || u != "phuong-phu-hoi" || got != id {
 		t.Fatalf("parse(%s) = %s %s %s %v", ObjectKey("demo", "phuong-phu-hoi", id), c, u, got, ok)
 	}
@@ -80,8 +77,8 @@ func TestObjectKeysRoundTrip(t *testing.T) {
 		"results/demo/phuong-phu-hoi/" + id + ".mp4",
 		"clips/demo/phuong-phu-hoi/phuong-phu-hoi.XYZ.mp4",
 	} {
-		if _, _, _, ok := parseObjectKey(key); ok {
-			t.Errorf("parseObjectKey(%q) accepted", key)
+		if _, _, _, ok := ParseObjectKey(key); ok {
+			t.Errorf("ParseObjectKey(%q) accepted", key)
 		}
 	}
 }
@@ -99,12 +96,12 @@ func TestRankingCSVHoldsPeoplesTextAsText(t *testing.T) {
 		{"a leading carriage return is quoted", "\r=1", "'\r=1"},
 		{"an ordinary Vietnamese title is unchanged", "Phường Phú Hội: một cửa, một dấu", "Phường Phú Hội: một cửa, một dấu"},
 	}
-	criteria := []cliprules.Criterion{{ID: "a", Name: "=2*3"}}
+	criteria := []Criterion{{ID: "a", Name: "=2*3"}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clips := []dynamo.Clip{{ID: "u1.1", Block: "xa-phuong", Status: dynamo.ClipAccepted, UnitID: "u1", UnitName: tt.title, Title: tt.title}}
-			scores := []dynamo.ClipScores{{ClipID: "u1.1", JurorID: "j1", Scores: map[string]int{"a": 7}}}
-			data := rankingCSV(rank("demo", clips, scores, criteria, time.Time{}))
+			clips := []Clip{{ID: "u1.1", Block: "xa-phuong", Status: Accepted, UnitID: "u1", UnitName: tt.title, Title: tt.title}}
+			scores := []Scores{{ClipID: "u1.1", JurorID: "j1", Scores: map[string]int{"a": 7}}}
+			data := Rank("demo", clips, scores, criteria, time.Time{}).CSV()
 			rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
 			if err != nil {
 				t.Fatalf("parse CSV: %v", err)
