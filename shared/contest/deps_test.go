@@ -11,7 +11,7 @@ import (
 // (STYLE.md: shared/<domain>/ has no AWS imports). shared/demo is the demo
 // contest's data; it seeds through interfaces the adapters implement.
 func TestDomainPackagesImportNoAWS(t *testing.T) {
-	domain := []string{"contest", "tally", "participation", "signin", "cliprules", "demo", "fault", "xlsx"}
+	domain := []string{"contest", "tally", "participation", "signin", "clip", "demo", "fault", "xlsx", "sheet"}
 	args := []string{"list", "-f", `{{.ImportPath}} {{join .Deps " "}}`}
 	for _, pkg := range domain {
 		args = append(args, "github.com/hoithi/hoithi/shared/"+pkg)
