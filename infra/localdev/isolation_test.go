@@ -21,7 +21,7 @@ import (
 func TestContestsAreIsolated(t *testing.T) {
 	e := need(t)
 	const other = "hue-khac"
-	signer, err := token.NewSigner([]byte(e.p.TokenKey), time.Hour, nil)
+	signer, err := token.NewSigner([]byte(e.p.TokenKey), time.Hour, e.clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
