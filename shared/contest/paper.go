@@ -361,21 +361,25 @@ type PaperView struct {
 	Questions []QuestionView    `json:"questions"`
 	Answers   map[string]string `json:"answers"`
 	// Prediction is the saved prediction, if any.
-	Prediction *int    `json:"prediction,omitempty"`
-	Result     *Result `json:"result,omitempty"`
+	Prediction *int `json:"prediction,omitempty"`
+	// MaxPrediction is the largest prediction taken (CheckPrediction): the
+	// site checks the field against it.
+	MaxPrediction int     `json:"maxPrediction"`
+	Result        *Result `json:"result,omitempty"`
 }
 
 // View renders the paper for its owner from the bank, in the paper's order.
 func (p *Paper) View(b *Bank) (PaperView, error) {
 	v := PaperView{
-		ID:         p.ID(),
-		RoundID:    p.RoundID,
-		Status:     p.Status,
-		StartedAt:  p.StartedAt.In(ICT),
-		Deadline:   p.Deadline.In(ICT),
-		Questions:  make([]QuestionView, len(p.Items)),
-		Answers:    p.Answers,
-		Prediction: p.SavedPrediction,
+		ID:            p.ID(),
+		RoundID:       p.RoundID,
+		Status:        p.Status,
+		StartedAt:     p.StartedAt.In(ICT),
+		Deadline:      p.Deadline.In(ICT),
+		Questions:     make([]QuestionView, len(p.Items)),
+		Answers:       p.Answers,
+		Prediction:    p.SavedPrediction,
+		MaxPrediction: MaxPrediction,
 	}
 	if v.Answers == nil {
 		v.Answers = map[string]string{}

@@ -889,6 +889,9 @@ func TestPaperView(t *testing.T) {
 		if v.Result != nil {
 			t.Errorf("Result = %+v, want nil for a paper in progress", v.Result)
 		}
+		if v.MaxPrediction != contest.MaxPrediction {
+			t.Errorf("MaxPrediction = %d, want the bound CheckPrediction applies, %d", v.MaxPrediction, contest.MaxPrediction)
+		}
 	})
 
 	want := []contest.QuestionView{

@@ -39,6 +39,7 @@ type roundItem struct {
 	Attempts      int    `dynamodbav:"attempts"`
 	BankID        string `dynamodbav:"bankId"`
 	PublishedAt   int64  `dynamodbav:"publishedAt,omitempty"`
+	AllCorrect    *int   `dynamodbav:"allCorrect,omitempty"`
 }
 
 type unitItem struct {
@@ -164,6 +165,7 @@ func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
 		PK: contestPK(r.ContestID), SK: preRound + r.ID, ID: r.ID, Title: r.Title, Audience: string(r.Audience),
 		OpensAt: r.OpensAt.Unix(), ClosesAt: r.ClosesAt.Unix(), QuestionCount: r.QuestionCount,
 		TimeLimitSec: int64(r.TimeLimit / time.Second), Attempts: r.Attempts, BankID: r.BankID, PublishedAt: unixMilliOrZero(r.PublishedAt),
+		AllCorrect: r.AllCorrect,
 	}); err != nil {
 		return fmt.Errorf("put round %s: %w", r.ID, err)
 	}
@@ -175,6 +177,7 @@ func (it roundItem) round(contestID string) contest.Round {
 		ContestID: contestID, ID: it.ID, Title: it.Title, Audience: contest.Audience(it.Audience),
 		OpensAt: time.Unix(it.OpensAt, 0), ClosesAt: time.Unix(it.ClosesAt, 0), QuestionCount: it.QuestionCount,
 		TimeLimit: time.Duration(it.TimeLimitSec) * time.Second, Attempts: max(it.Attempts, 1), BankID: it.BankID,
+		AllCorrect: it.AllCorrect,
 	}
 	if it.PublishedAt != 0 {
 		r.PublishedAt = time.UnixMilli(it.PublishedAt)

@@ -33,7 +33,7 @@ type Store interface {
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
-	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
+	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 }
 
 // ObjectPutter uploads artefacts and reads published ones back.
@@ -147,7 +147,7 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, objects(arts)); err != nil {
 			return Tallied{}, err
 		}
-		if err := s.store.MarkPublished(ctx, c.ID, r.ID, now); err != nil {
+		if err := s.store.MarkPublished(ctx, c.ID, r.ID, now, res.AllCorrect); err != nil {
 			return Tallied{}, err
 		}
 		out.Published = true
