@@ -25,12 +25,12 @@ type testClock = testenv.Clock
 
 // quizAPI is the quiz handler on a seeded contest, with its own clock.
 type quizAPI struct {
-	env    *testenv.Contest
+	env    *testenv.Demo
 	clock  *testClock
 	routes http.Handler
 }
 
-func newQuizAPI(t *testing.T, env *testenv.Contest) *quizAPI {
+func newQuizAPI(t *testing.T, env *testenv.Demo) *quizAPI {
 	q := &quizAPI{env: env, clock: testenv.NewClock(env.Now)}
 	q.routes = NewHandler(env.Store, env.Banks, env.Signer, demo.ContestID, testGrace, q.clock.Now, testenv.Logger()).Routes()
 	return q
@@ -223,7 +223,7 @@ func checkRoundStatuses(t *testing.T, body map[string]any, want []contest.Round,
 }
 
 func TestRoundsAreListedWithTheirStatus(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	rounds := demo.Rounds(env.Now)
 	if got := []contest.Status{rounds[0].Status(env.Now), rounds[2].Status(env.Now), rounds[4].Status(env.Now)}; fmt.Sprint(got) != "[closed open upcoming]" {
 		t.Fatalf("demo rounds at seeding are %v, want closed, open, upcoming", got)
@@ -260,7 +260,7 @@ func TestRoundsAreListedWithTheirStatus(t *testing.T) {
 }
 
 func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	rounds := demo.Rounds(env.Now)
 	closedStaff, openStaff, openCitizen, upcomingStaff := rounds[0], rounds[2], rounds[3], rounds[4]
@@ -325,7 +325,7 @@ func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
 }
 
 func TestStartingAgainGivesTheSamePaper(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	tok := env.TokenFor(t, demo.Roster()[4].Email)
@@ -386,7 +386,7 @@ func TestStartingAgainGivesTheSamePaper(t *testing.T) {
 }
 
 func TestAttemptsPerRound(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	ctx := context.Background()
 	twice := contest.Round{
@@ -479,7 +479,7 @@ func TestAttemptsPerRound(t *testing.T) {
 }
 
 func TestReadingAPaper(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	owner, other := demo.Roster()[8].Email, demo.Roster()[9].Email
@@ -525,7 +525,7 @@ func TestReadingAPaper(t *testing.T) {
 }
 
 func TestPaperResponsesNeverCarryTheKey(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	tok := env.TokenFor(t, demo.Roster()[10].Email)
@@ -562,7 +562,7 @@ func TestPaperResponsesNeverCarryTheKey(t *testing.T) {
 }
 
 func TestListingMyPapersInARound(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	ctx := context.Background()
 	rounds := demo.Rounds(env.Now)
@@ -661,7 +661,7 @@ func (q *quizAPI) abandon(t *testing.T, email string, round contest.Round, answe
 }
 
 func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	roster := demo.Roster()
