@@ -15,12 +15,7 @@ import (
 )
 
 // store is what the contract below checks.
-type store interface {
-	testenv.Store
-	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
-	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
-	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]contest.Submitted, error)
-}
+type store = testenv.Store
 
 var (
 	_ store = (*memstore.Store)(nil)

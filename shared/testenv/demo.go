@@ -11,6 +11,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/memstore"
+	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -26,6 +27,11 @@ type Store interface {
 	ListPapers(ctx context.Context, contestID, roundID, participantID string) ([]*contest.Paper, error)
 	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string, prediction *int) error
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
+	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
+	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
+	participation.Store
+	ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error)
+	ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).
