@@ -66,8 +66,8 @@ type Contest struct {
 
 // Prize is a prize level and how many are given.
 type Prize struct {
-	Name  string `json:"name" dynamodbav:"name"`
-	Count int    `json:"count" dynamodbav:"count"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
 }
 
 // AllowsOpenSignUp reports whether anyone may sign up for audience a.

@@ -16,14 +16,20 @@ import (
 )
 
 type contestItem struct {
-	PK              string          `dynamodbav:"PK"`
-	SK              string          `dynamodbav:"SK"`
-	Title           string          `dynamodbav:"title"`
-	AllowedDomains  []string        `dynamodbav:"allowedDomains"`
-	OpenSignUp      []string        `dynamodbav:"openSignUp"`
-	TieBreak        []string        `dynamodbav:"tieBreak,omitempty"`
-	Prizes          []contest.Prize `dynamodbav:"prizes,omitempty"`
-	ReportThreshold float64         `dynamodbav:"reportThreshold,omitempty"`
+	PK              string      `dynamodbav:"PK"`
+	SK              string      `dynamodbav:"SK"`
+	Title           string      `dynamodbav:"title"`
+	AllowedDomains  []string    `dynamodbav:"allowedDomains"`
+	OpenSignUp      []string    `dynamodbav:"openSignUp"`
+	TieBreak        []string    `dynamodbav:"tieBreak,omitempty"`
+	Prizes          []prizeItem `dynamodbav:"prizes,omitempty"`
+	ReportThreshold float64     `dynamodbav:"reportThreshold,omitempty"`
+}
+
+// prizeItem is a contest.Prize as stored in its contest's item.
+type prizeItem struct {
+	Name  string `dynamodbav:"name"`
+	Count int    `dynamodbav:"count"`
 }
 
 type roundItem struct {
@@ -131,7 +137,10 @@ func beginsWith(pk, prefix string) (expression.Expression, error) {
 // PutContest writes a contest's settings.
 func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
 	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains,
-		TieBreak: c.TieBreak, Prizes: c.Prizes, ReportThreshold: c.ReportThreshold}
+		TieBreak: c.TieBreak, ReportThreshold: c.ReportThreshold}
+	for _, p := range c.Prizes {
+		item.Prizes = append(item.Prizes, prizeItem(p))
+	}
 	for _, a := range c.OpenSignUp {
 		item.OpenSignUp = append(item.OpenSignUp, string(a))
 	}
@@ -152,7 +161,10 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
 	}
 	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains,
-		TieBreak: it.TieBreak, Prizes: it.Prizes, ReportThreshold: it.ReportThreshold}
+		TieBreak: it.TieBreak, ReportThreshold: it.ReportThreshold}
+	for _, p := range it.Prizes {
+		c.Prizes = append(c.Prizes, contest.Prize(p))
+	}
 	for _, a := range it.OpenSignUp {
 		c.OpenSignUp = append(c.OpenSignUp, contest.Audience(a))
 	}
