@@ -269,6 +269,10 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 			if _, ok := env[platform.EnvTokenKey]; ok {
 				t.Errorf("%s is set: the key must come from Secrets Manager", platform.EnvTokenKey)
 			}
+			// AND the server keeps the wall clock (the offset is for local runs and tests)
+			if _, ok := env[platform.EnvClockOffset]; ok {
+				t.Errorf("%s is set: on AWS the functions keep the wall clock", platform.EnvClockOffset)
+			}
 			// AND no variable resolves the secret's value
 			for k, v := range env {
 				if j := jsonOf(v); strings.Contains(j, "resolve:secretsmanager") || strings.Contains(j, "SecretString") ||
@@ -644,7 +648,36 @@ func TestTableIsThePlatformTable(t *testing.T) {
 			t.Errorf("index %d = %s, want %+v", i, jsonOf(g), ix)
 		}
 	}
+	// every key attribute is a string (the stores' key builders write strings,
+	// the in-progress index's deadline too)
+	types := map[string]any{}
+	for _, d := range asSlice(p["AttributeDefinitions"]) {
+		d := d.(map[string]any)
+		types[d["AttributeName"].(string)] = d["AttributeType"]
+	}
+	want := map[string]any{platform.Table.PartitionKey: "S", platform.Table.SortKey: "S"}
+	for _, ix := range platform.Table.Indexes {
+		want[ix.PartitionKey], want[ix.SortKey] = "S", "S"
+	}
+	if jsonOf(types) != jsonOf(want) {
+		t.Errorf("attribute definitions %s, want %s", jsonOf(types), jsonOf(want))
+	}
+	t.Run("papers in progress have their own sparse index, keys only", func(t *testing.T) {
+		// GIVEN the in-progress index WHEN synthesized THEN it is keyed on
+		// GSI3PK/GSI3SK and projects only the keys: autosaves, which change a
+		// paper's answers, write nothing to it
+		i := slices.IndexFunc(gsis, func(g any) bool { return g.(map[string]any)["IndexName"] == platform.IndexInProgress })
+		if i < 0 {
+			t.Fatalf("no index %s in %s", platform.IndexInProgress, jsonOf(gsis))
+		}
+		g := gsis[i].(map[string]any)
+		if jsonOf(g["KeySchema"]) != keySchema(platform.AttrGSI3PK, platform.AttrGSI3SK) || jsonOf(g["Projection"]) != `{"ProjectionType":"KEYS_ONLY"}` {
+			t.Errorf("index %s = %s, want keys %s/%s, KEYS_ONLY", platform.IndexInProgress, jsonOf(g), platform.AttrGSI3PK, platform.AttrGSI3SK)
+		}
+	})
 }
+
+func asSlice(v any) []any { s, _ := v.([]any); return s }
 
 func TestScheduledFunctionsAreRetried(t *testing.T) {
 	s := synth(t).configured
@@ -793,6 +826,27 @@ func TestAlarmsGoToTheTopic(t *testing.T) {
 			})
 		}
 	}
+	t.Run("sign-in budget alarm", func(t *testing.T) {
+		// GIVEN the auth function WHEN synthesized THEN its log group counts the
+		// contest's budget refusals as a metric, and an alarm on it notifies the topic
+		_, p := s.function(t, "auth")
+		logGroup := p["LoggingConfig"].(map[string]any)["LogGroup"].(map[string]any)["Ref"].(string)
+		found := false
+		for _, f := range s.resources("AWS::Logs::MetricFilter") {
+			p := props(f)
+			pattern, _ := p["FilterPattern"].(string)
+			if jsonOf(p["LogGroupName"]) == jsonOf(map[string]any{"Ref": logGroup}) && strings.Contains(pattern, `$.message = "`+platform.LogSigninBudget+`"`) &&
+				strings.Contains(pattern, `$.limit = "contest"`) && strings.Contains(jsonOf(p["MetricTransformations"]), `"MetricName":"`+signinBudgetMetric+`"`) {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatal("no metric filter on the auth function's log group for the contest's sign-in budget")
+		}
+		if !find(signinBudgetMetric, nil) {
+			t.Error("no alarm on " + signinBudgetMetric + " to the topic")
+		}
+	})
 	t.Run("DynamoDB throttling alarm", func(t *testing.T) {
 		// GIVEN the table WHEN synthesized THEN an alarm on its throttled requests notifies the topic
 		if !find("ThrottledRequests", nil) {

@@ -75,6 +75,12 @@ func parseContest(data []byte, rep *report) contest.Contest {
 			rep.problem(fileContest, 0, item, "prize %q: count %d must be from 1 to 1000", p.Name, p.Count)
 		}
 	}
+	if c.CodesPerSecond < 0 || c.CodesPerSecond > 1000 {
+		rep.problem(fileContest, 0, "codesPerSecond", "%v is not a number of sign-in e-mails a second from 0 to 1000 (keep it below the SES sending rate; 0 or left out: 5)", c.CodesPerSecond)
+	}
+	if c.CodesPerRequesterHour < 0 {
+		rep.problem(fileContest, 0, "codesPerRequesterHour", "%d is not a number of sign-in e-mails an hour (0 or left out: 600)", c.CodesPerRequesterHour)
+	}
 	if t := c.ReportThreshold; t < 0 || t > 1 {
 		rep.problem(fileContest, 0, "reportThreshold", "%v is not a rate from 0 to 1 (write 0.8 for 80%%)", t)
 	}

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"fmt"
 	"hash/fnv"
+	"time"
 
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -14,6 +15,9 @@ func paperPK(c, round, pid string) string { return "C#" + c + "#R#" + round + "#
 func paperSK(attempt int) string          { return fmt.Sprintf("PAPER#%02d", attempt) }
 func rankingPK(c, round string, shard int) string {
 	return fmt.Sprintf("C#%s#R#%s#S#%02d", c, round, shard)
+}
+func inProgressPK(c, round string, shard int) string {
+	return fmt.Sprintf("C#%s#R#%s#OPEN#%02d", c, round, shard)
 }
 func unitPK(c, round, unit string) string { return "C#" + c + "#R#" + round + "#U#" + unit }
 func rosterPK(c, unit string) string      { return "C#" + c + "#ROSTER#" + unit }
@@ -30,7 +34,24 @@ const (
 // RankingShard spreads a round's papers over platform.RankingShards index
 // partitions by participant.
 func RankingShard(participantID string) int {
+	return shardOf(participantID, platform.RankingShards)
+}
+
+// InProgressShard spreads a round's open papers over
+// platform.InProgressShards index partitions by participant.
+func InProgressShard(participantID string) int {
+	return shardOf(participantID, platform.InProgressShards)
+}
+
+func shardOf(participantID string, shards int) int {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(participantID))
-	return int(h.Sum32() % platform.RankingShards)
+	return int(h.Sum32() % uint32(shards))
+}
+
+// InProgressSortKey orders a shard's open papers by deadline: Unix
+// milliseconds on 13 digits, so that the string order is the time order
+// (until the year 2286).
+func InProgressSortKey(deadline time.Time) string {
+	return fmt.Sprintf("%013d", deadline.UnixMilli())
 }

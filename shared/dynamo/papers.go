@@ -15,6 +15,7 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/platform"
 )
 
 // paperItem is a paper as stored. Items are encoded compactly ("s042:2031 …")
@@ -43,6 +44,10 @@ type paperItem struct {
 	Prediction    *int              `dynamodbav:"prediction,omitempty"`
 	SavedPred     *int              `dynamodbav:"savedPrediction,omitempty"`
 	Automatic     bool              `dynamodbav:"automatic,omitempty"`
+	// InProgressPK and InProgressSK list the paper in the in-progress index
+	// while it is in progress (removed on submission).
+	InProgressPK string `dynamodbav:"GSI3PK,omitempty"`
+	InProgressSK string `dynamodbav:"GSI3SK,omitempty"`
 }
 
 func marshal(item any) (map[string]types.AttributeValue, error) {
@@ -62,7 +67,7 @@ func toPaperItem(p *contest.Paper) paperItem {
 	if answers == nil {
 		answers = map[string]string{}
 	}
-	return paperItem{
+	it := paperItem{
 		PK: paperPK(p.ContestID, p.RoundID, p.ParticipantID), SK: paperSK(p.Attempt),
 		RoundID: p.RoundID, ParticipantID: p.ParticipantID, Attempt: p.Attempt,
 		Email: p.Email, Name: p.Name, UnitID: p.UnitID, Audience: string(p.Audience), BankID: p.BankID,
@@ -70,6 +75,11 @@ func toPaperItem(p *contest.Paper) paperItem {
 		StartedAt: p.StartedAt.UnixMilli(), Deadline: p.Deadline.UnixMilli(),
 		Answers: answers, Status: string(p.Status), SavedPred: p.SavedPrediction,
 	}
+	if p.Status == contest.PaperInProgress {
+		it.InProgressPK = inProgressPK(p.ContestID, p.RoundID, InProgressShard(p.ParticipantID))
+		it.InProgressSK = InProgressSortKey(p.Deadline)
+	}
+	return it
 }
 
 func fromPaperItem(contestID string, av map[string]types.AttributeValue) (*contest.Paper, error) {
@@ -103,6 +113,8 @@ func fromPaperItem(contestID string, av map[string]types.AttributeValue) (*conte
 // CreatePaper stores a new paper unless one with the same round, participant
 // and attempt exists. It returns the stored paper and whether it is p: under
 // concurrent starts exactly one caller creates, the others get the winner's.
+// A paper in progress enters the in-progress index (a sparse GSI) until it
+// is submitted.
 func (s *Store) CreatePaper(ctx context.Context, p *contest.Paper) (*contest.Paper, bool, error) {
 	av, err := marshal(toPaperItem(p))
 	if err != nil {
@@ -195,7 +207,8 @@ func (s *Store) SaveAnswers(ctx context.Context, p *contest.Paper, answers map[s
 // SubmitPaper stores the graded result once. If the paper was already
 // submitted (a retry, or a concurrent submit that won), it returns the stored
 // paper with its result and false; otherwise the submitted paper and true.
-// The submission also enters the ranking and unit indexes (sparse GSIs).
+// The submission enters the ranking and unit indexes and leaves the
+// in-progress index (sparse GSIs), in the same write.
 func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error) {
 	ref := p.Ref()
 	upd := expression.Set(expression.Name("status"), expression.Value(string(contest.PaperSubmitted))).
@@ -206,7 +219,9 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 		Set(expression.Name("submittedAt"), expression.Value(r.SubmittedAt.UnixMilli())).
 		Set(expression.Name("prediction"), expression.Value(r.Prediction)).
 		Set(expression.Name("GSI1PK"), expression.Value(rankingPK(p.ContestID, p.RoundID, RankingShard(p.ParticipantID)))).
-		Set(expression.Name("GSI1SK"), expression.Value(contest.RankingIndexKey(r, ref)))
+		Set(expression.Name("GSI1SK"), expression.Value(contest.RankingIndexKey(r, ref))).
+		Remove(expression.Name(platform.AttrGSI3PK)).
+		Remove(expression.Name(platform.AttrGSI3SK))
 	if r.Automatic {
 		upd = upd.Set(expression.Name("automatic"), expression.Value(true))
 	}
@@ -250,70 +265,52 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 	return &done, true, nil
 }
 
-// ListOverdue returns a round's papers still in progress whose deadline is
-// before cutoff (the caller's clock minus the submit grace), for CloseOverdue.
+// ListInProgress returns a round's papers that the in-progress index
+// (platform.IndexInProgress) lists with a deadline at or before deadlineBy,
+// read whole and strongly consistent: the candidates for closing overdue
+// papers (contest.Paper.Overdue decides). It reads the index's shards of
+// that round only, then the papers it lists by key (BatchGetItem, 1 RCU a
+// paper), so its cost follows the round's open papers, not the table.
 //
-// No index lists papers in progress (it would cost every paper a write), so
-// this is a parallel, strongly consistent scan of the table filtered on the
-// server: it reads the whole table once (about 0.25 RCU per KB; docs/cost.md)
-// but returns only the overdue papers.
-func (s *Store) ListOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error) {
-	filter := expression.Name("PK").BeginsWith(paperPK(contestID, roundID, "")).
-		And(expression.Name("status").Equal(expression.Value(string(contest.PaperInProgress)))).
-		And(expression.Name("deadline").LessThan(expression.Value(cutoff.UnixMilli())))
-	expr, err := expression.NewBuilder().WithFilter(filter).Build()
-	if err != nil {
-		return nil, err
-	}
-	segments := make([][]*contest.Paper, scanSegments)
+// The index is eventually consistent: a paper submitted a moment ago may
+// still be listed (it comes back submitted, as stored), and one started a
+// moment ago may not be yet (its deadline is still ahead).
+func (s *Store) ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error) {
+	shards := make([][]map[string]types.AttributeValue, platform.InProgressShards)
 	g, gctx := errgroup.WithContext(ctx)
-	for seg := range scanSegments {
+	g.SetLimit(8) // shards read at once
+	for shard := range platform.InProgressShards {
 		g.Go(func() error {
-			p := dynamodb.NewScanPaginator(s.db, &dynamodb.ScanInput{
-				TableName: aws.String(s.table), Segment: aws.Int32(int32(seg)), TotalSegments: aws.Int32(scanSegments),
-				FilterExpression: expr.Filter(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-				ConsistentRead: aws.Bool(true), ReturnConsumedCapacity: s.capacity(),
-			})
-			for p.HasMorePages() {
-				out, err := p.NextPage(gctx)
-				if err != nil {
-					return err
-				}
-				s.meter.add(out.ConsumedCapacity, false)
-				for _, av := range out.Items {
-					paper, err := fromPaperItem(contestID, av)
-					if err != nil {
-						return err
-					}
-					segments[seg] = append(segments[seg], paper)
-				}
+			expr, err := expression.NewBuilder().WithKeyCondition(
+				expression.Key(platform.AttrGSI3PK).Equal(expression.Value(inProgressPK(contestID, roundID, shard))).
+					And(expression.Key(platform.AttrGSI3SK).LessThanEqual(expression.Value(InProgressSortKey(deadlineBy))))).Build()
+			if err != nil {
+				return err
 			}
-			return nil
+			return s.queryAll(gctx, &dynamodb.QueryInput{
+				IndexName: aws.String(platform.IndexInProgress), KeyConditionExpression: expr.KeyCondition(),
+				ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+			}, func(items []map[string]types.AttributeValue) error {
+				for _, av := range items {
+					shards[shard] = append(shards[shard], map[string]types.AttributeValue{
+						platform.AttrPK: av[platform.AttrPK], platform.AttrSK: av[platform.AttrSK]})
+				}
+				return nil
+			})
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("list overdue papers of %s: %w", roundID, err)
+		return nil, fmt.Errorf("list papers in progress of %s: %w", roundID, err)
 	}
-	var out []*contest.Paper
-	for _, papers := range segments {
-		out = append(out, papers...)
+	var keys []map[string]types.AttributeValue
+	for _, k := range shards {
+		keys = append(keys, k...)
 	}
-	return out, nil
-}
-
-// scanSegments is how many parts of the table ListOverdue scans at once.
-const scanSegments = 8
-
-// CloseOverdue closes a round's overdue papers (ListOverdue) as the site's
-// automatic submission would have (contest.CloseOverdue) and returns them as
-// stored. A paper closed meanwhile by someone else (its owner came back) comes
-// back with its stored result.
-func (s *Store) CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error) {
-	overdue, err := s.ListOverdue(ctx, contestID, roundID, cutoff)
+	papers, err := s.getPapers(ctx, contestID, keys, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list papers in progress of %s: %w", roundID, err)
 	}
-	return s.ClosePapers(ctx, overdue)
+	return papers, nil
 }
 
 // ClosePapers closes papers found overdue (contest.Paper.Overdue) as the
@@ -352,12 +349,22 @@ func (s *Store) GetPapers(ctx context.Context, contestID, roundID string, partic
 			keys = append(keys, key(paperPK(contestID, roundID, pid), paperSK(a)))
 		}
 	}
+	papers, err := s.getPapers(ctx, contestID, keys, false)
+	if err != nil {
+		return nil, fmt.Errorf("get papers of %s: %w", roundID, err)
+	}
+	return papers, nil
+}
+
+// getPapers reads papers by key, batchGetKeys to a request, 4 requests at a
+// time; consistent reads cost 1 RCU a paper, eventually consistent ones 0.5.
+func (s *Store) getPapers(ctx context.Context, contestID string, keys []map[string]types.AttributeValue, consistent bool) ([]*contest.Paper, error) {
 	batches := make([][]*contest.Paper, (len(keys)+batchGetKeys-1)/batchGetKeys)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
 	for i := range batches {
 		g.Go(func() error {
-			items, err := s.batchGet(gctx, keys[i*batchGetKeys:min((i+1)*batchGetKeys, len(keys))])
+			items, err := s.batchGet(gctx, keys[i*batchGetKeys:min((i+1)*batchGetKeys, len(keys))], consistent)
 			if err != nil {
 				return err
 			}
@@ -372,7 +379,7 @@ func (s *Store) GetPapers(ctx context.Context, contestID, roundID string, partic
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("get papers of %s: %w", roundID, err)
+		return nil, err
 	}
 	var out []*contest.Paper
 	for _, b := range batches {
@@ -387,9 +394,9 @@ const batchGetKeys = 100
 // batchGet reads up to batchGetKeys items, asking again for the keys the
 // server leaves unprocessed (throttling, the 16 MB response limit) after a
 // growing pause, up to batchGetTries requests in all.
-func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue, consistent bool) ([]map[string]types.AttributeValue, error) {
 	var items []map[string]types.AttributeValue
-	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
+	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(consistent)}}
 	for try := 0; ; try++ {
 		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req, ReturnConsumedCapacity: s.capacity()})
 		if err != nil {
@@ -405,7 +412,10 @@ func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeV
 		if try+1 == batchGetTries {
 			return nil, fmt.Errorf("%d keys still unprocessed after %d requests", len(out.UnprocessedKeys[s.table].Keys), batchGetTries)
 		}
-		req = out.UnprocessedKeys
+		// ask again for the rest, as consistently as the first time
+		rest := out.UnprocessedKeys[s.table]
+		rest.ConsistentRead = aws.Bool(consistent)
+		req = map[string]types.KeysAndAttributes{s.table: rest}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -432,6 +442,7 @@ func (s *Store) ImportSubmitted(ctx context.Context, papers []*contest.Paper) er
 			it := toPaperItem(p)
 			r := *p.Result
 			it.Status = string(contest.PaperSubmitted)
+			it.InProgressPK, it.InProgressSK = "", ""
 			it.Correct, it.Total, it.TimeTakenMs, it.Prediction = &r.Correct, &r.Total, &r.TimeTakenMs, &r.Prediction
 			at := r.SubmittedAt.UnixMilli()
 			it.SubmittedAt = &at

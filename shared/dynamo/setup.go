@@ -24,6 +24,10 @@ type contestItem struct {
 	TieBreak        []string    `dynamodbav:"tieBreak,omitempty"`
 	Prizes          []prizeItem `dynamodbav:"prizes,omitempty"`
 	ReportThreshold float64     `dynamodbav:"reportThreshold,omitempty"`
+	AllowUnlisted   bool        `dynamodbav:"allowUnlisted,omitempty"`
+	KeepPlusTags    bool        `dynamodbav:"keepPlusTags,omitempty"`
+	CodesPerSecond  float64     `dynamodbav:"codesPerSecond,omitempty"`
+	CodesPerReqHour int         `dynamodbav:"codesPerRequesterHour,omitempty"`
 }
 
 // prizeItem is a contest.Prize as stored in its contest's item.
@@ -137,7 +141,8 @@ func beginsWith(pk, prefix string) (expression.Expression, error) {
 // PutContest writes a contest's settings.
 func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
 	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains,
-		TieBreak: c.TieBreak, ReportThreshold: c.ReportThreshold}
+		TieBreak: c.TieBreak, ReportThreshold: c.ReportThreshold,
+		AllowUnlisted: c.AllowUnlisted, KeepPlusTags: c.KeepPlusTags, CodesPerSecond: c.CodesPerSecond, CodesPerReqHour: c.CodesPerRequesterHour}
 	for _, p := range c.Prizes {
 		item.Prizes = append(item.Prizes, prizeItem(p))
 	}
@@ -161,7 +166,8 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
 	}
 	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains,
-		TieBreak: it.TieBreak, ReportThreshold: it.ReportThreshold}
+		TieBreak: it.TieBreak, ReportThreshold: it.ReportThreshold,
+		AllowUnlisted: it.AllowUnlisted, KeepPlusTags: it.KeepPlusTags, CodesPerSecond: it.CodesPerSecond, CodesPerRequesterHour: it.CodesPerReqHour}
 	for _, p := range it.Prizes {
 		c.Prizes = append(c.Prizes, contest.Prize(p))
 	}

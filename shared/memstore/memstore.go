@@ -286,15 +286,15 @@ func (s *Store) SubmitPaper(_ context.Context, p *contest.Paper, answers map[str
 	return copyPaper(cur), true, nil
 }
 
-// CloseOverdue closes a round's papers in progress whose deadline is before
-// cutoff, as the automatic submission would have (contest.CloseOverdue).
-func (s *Store) CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error) {
+// ListInProgress returns a round's papers in progress with a deadline at or
+// before deadlineBy: the candidates for closing overdue papers
+// (contest.Paper.Overdue decides).
+func (s *Store) ListInProgress(_ context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error) {
 	s.mu.Lock()
-	overdue := s.roundPapers(contestID, roundID, func(p *contest.Paper) bool {
-		return p.Status == contest.PaperInProgress && p.Deadline.Before(cutoff)
-	})
-	s.mu.Unlock()
-	return s.ClosePapers(ctx, overdue)
+	defer s.mu.Unlock()
+	return s.roundPapers(contestID, roundID, func(p *contest.Paper) bool {
+		return p.Status == contest.PaperInProgress && !p.Deadline.After(deadlineBy)
+	}), nil
 }
 
 // ClosePapers closes papers found overdue (contest.Paper.Overdue) and returns

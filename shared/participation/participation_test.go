@@ -127,7 +127,7 @@ func TestOf(t *testing.T) {
 	ctx := context.Background()
 	r := c.OpenRound()
 	const unit, grace = "so-noi-vu", 2 * time.Minute
-	now := time.Now()
+	now := c.Now
 
 	before, err := participation.Of(ctx, c.Store, demo.ContestID, r, unit, now, grace)
 	if err != nil {

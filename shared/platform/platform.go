@@ -17,6 +17,8 @@ const (
 	AttrGSI1SK = "GSI1SK"
 	AttrGSI2PK = "GSI2PK"
 	AttrGSI2SK = "GSI2SK"
+	AttrGSI3PK = "GSI3PK"
+	AttrGSI3SK = "GSI3SK"
 	AttrTTL    = "ttl"
 )
 
@@ -26,11 +28,23 @@ const (
 	IndexRanking = "GSI1"
 	// IndexUnit holds submitted papers of a round per unit (participation).
 	IndexUnit = "GSI2"
+	// IndexInProgress holds the papers of a round still in progress,
+	// write-sharded, by deadline: a paper enters it when it starts and leaves
+	// it when it is submitted (by its owner or closed overdue), so closing a
+	// round's overdue papers reads that round's open papers only.
+	IndexInProgress = "GSI3"
 )
 
 // RankingShards is how many partitions the ranking index spreads one round's
 // papers over, so a whole week's submissions in minutes do not hit one partition.
 const RankingShards = 16
+
+// InProgressShards is how many partitions the in-progress index spreads one
+// round's open papers over. Its writes come at the same peak as the ranking
+// index's (every start adds an entry, every submission removes one), and its
+// sort key, the deadline, grows with the clock, so all of a partition's writes
+// go to the end of its key range, where DynamoDB cannot split for heat.
+const InProgressShards = 16
 
 // Index describes a global secondary index.
 type Index struct {
@@ -57,6 +71,9 @@ var Table = TableSpec{
 			Projected: []string{"name", "unitId", "total", "prediction"}},
 		{Name: IndexUnit, PartitionKey: AttrGSI2PK, SortKey: AttrGSI2SK,
 			Projected: []string{"email", "name", "correct", "total", "submittedAt", "roles"}},
+		// Keys only: the closer reads the few papers it lists by key, and
+		// autosaves (which change answers) never touch the index.
+		{Name: IndexInProgress, PartitionKey: AttrGSI3PK, SortKey: AttrGSI3SK},
 	},
 }
 
@@ -82,6 +99,11 @@ const (
 	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
 	EnvListen         = "LISTEN_ADDR"
 	EnvSiteURL        = "SITE_URL"
+	// EnvClockOffset shifts a function's clock by a Go duration ("-72h30m"):
+	// the local platform and the tests run the contest at a chosen instant.
+	// The stack never sets it (infra/stack_test.go checks), so on AWS the
+	// functions keep the wall clock.
+	EnvClockOffset = "CLOCK_OFFSET"
 
 	// Clip contest limits (functions/clips; defaults in docs/clips.md).
 	EnvClipMaxBytes     = "CLIP_MAX_BYTES"             // largest clip accepted (default 1 GiB)
@@ -153,6 +175,11 @@ func (s Schedule) Next(t time.Time, loc *time.Location) time.Time {
 
 // TimeZoneICT is the contests' time zone name.
 const TimeZoneICT = "Asia/Ho_Chi_Minh"
+
+// LogSigninBudget is the message the auth function logs when an e-mail budget
+// refuses a code (attribute "limit": "requester" or "contest"); the stack's
+// metric filter counts the contest's, and an alarm watches it.
+const LogSigninBudget = "sign-in budget reached"
 
 // Functions lists every function, in the order they are started locally.
 var Functions = []Function{

@@ -32,7 +32,8 @@ type Store interface {
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
-	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
+	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
+	ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 }
 
@@ -75,7 +76,9 @@ type Tallied struct {
 
 // Timings break a run down (logged, and printed by the benchmark).
 type Timings struct {
-	// Close is closing overdue papers (a scan of the table) before a publication.
+	// Close is closing overdue papers before a publication: reading the
+	// round's papers in progress past their deadline (the in-progress index,
+	// then the papers by key) and submitting them.
 	Close                          time.Duration
 	Read, Compute, Render, Publish time.Duration
 	// Closed counts the overdue papers closed.
@@ -166,11 +169,20 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 // deadline plus grace (a closed tab, a lost connection), as the site's
 // automatic submission would have (contest.CloseOverdue), so that everyone who
 // started has a result, in the ranking and in their unit's participation. It
-// returns the papers it closed.
+// reads the round's papers in progress whose deadline has passed (the store's
+// in-progress index: what it costs follows the round's abandoned papers, not
+// the table), keeps those the contest's rule finds overdue
+// (contest.Paper.Overdue) and returns them closed.
 func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error) {
-	papers, err := s.store.CloseOverdue(ctx, contestID, roundID, s.now().Add(-s.grace))
+	now := s.now()
+	candidates, err := s.store.ListInProgress(ctx, contestID, roundID, now.Add(-s.grace))
 	if err != nil {
 		return nil, err
+	}
+	overdue := slices.DeleteFunc(candidates, func(p *contest.Paper) bool { return !p.Overdue(now, s.grace) })
+	papers, err := s.store.ClosePapers(ctx, overdue)
+	if err != nil {
+		return nil, fmt.Errorf("close overdue papers of %s: %w", roundID, err)
 	}
 	closed := make([]contest.Submitted, len(papers))
 	for i, p := range papers {

@@ -28,7 +28,7 @@ type Store interface {
 	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string, prediction *int) error
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
-	CloseOverdue(ctx context.Context, contestID, roundID string, cutoff time.Time) ([]*contest.Paper, error)
+	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
 	participation.Store
 	ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error)
 	ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error
@@ -61,11 +61,23 @@ func ServersUp() bool { return os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") != "" }
 // real store alike.
 func SeededDemo(t testing.TB) *Demo {
 	t.Helper()
+	return seededDemoAt(t, Now())
+}
+
+// SeededDemoWithRoom is SeededDemo for a test whose story needs room to move
+// its clock on inside this week's rounds (SeededContestWithRoom).
+func SeededDemoWithRoom(t testing.TB, room time.Duration) *Demo {
+	t.Helper()
+	return seededDemoAt(t, WithRoom(Now(), room))
+}
+
+func seededDemoAt(t testing.TB, now time.Time) *Demo {
+	t.Helper()
 	if ServersUp() {
-		return SeededContest(t).Demo
+		return seededContestAt(t, now).Demo
 	}
 	banks := memstore.NewBanks()
-	d := &Demo{Store: memstore.New(), Banks: banks, Now: time.Now(), InMemory: true}
+	d := &Demo{Store: memstore.New(), Banks: banks, Now: now, InMemory: true}
 	d.sign(t)
 	var err error
 	if d.Accounts, err = demo.Seed(context.Background(), d.Store, banks, d.Now); err != nil {
@@ -79,7 +91,7 @@ func (d *Demo) sign(t testing.TB) {
 	t.Helper()
 	d.Key = []byte("test-key-0123456789abcdef0123456789abcdef")
 	var err error
-	if d.Signer, err = token.NewSigner(d.Key, time.Hour, nil); err != nil {
+	if d.Signer, err = token.NewSigner(d.Key, time.Hour, Now); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -96,9 +108,7 @@ func (d *Demo) TokenFor(t testing.TB, email string) string {
 	if err != nil || !ok {
 		t.Fatalf("member %s: found=%v err=%v", email, ok, err)
 	}
-	claims := token.Claims{Contest: demo.ContestID, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-	claims.Subject = contest.ParticipantID(demo.ContestID, email)
-	tok, _, err := d.Signer.Issue(claims)
+	tok, _, err := d.Signer.Issue(token.ClaimsFor(demo.ContestID, m))
 	if err != nil {
 		t.Fatal(err)
 	}
