@@ -346,13 +346,9 @@ async function loadMyPapers() {
   }
 }
 
-/** The best submitted paper: most correct, then shortest time, then earliest. */
+/** The submitted paper that counts, as the quiz function marks it (the contest's order decides). */
 function bestPaper(papers) {
-  const done = papers.filter((p) => p && p.status === 'submitted' && p.result);
-  done.sort((a, b) => (b.result.correct - a.result.correct)
-    || (a.result.timeTakenMs - b.result.timeTakenMs)
-    || (parseTime(a.result.submittedAt) - parseTime(b.result.submittedAt)));
-  return done[0] || null;
+  return papers.find((p) => p && p.counts && p.status === 'submitted' && p.result) || null;
 }
 
 function applyMyPapers(round, papers) {

@@ -6,9 +6,8 @@
 // Nothing here knows or computes which option is correct: the server never
 // sends the key, and the page only shows the score the grade function returns.
 
-import { $, h, store, parseTime, fmtClock, fmtDateTime, fmtDuration, sayDuration, sleep, backoffDelay } from './util.js';
+import { $, h, store, parseTime, fmtClock, fmtDateTime, fmtDuration, fmtInt, sayDuration, sleep, backoffDelay } from './util.js';
 
-export const PREDICTION_MAX = 100000000; // the grade function's upper bound
 const SAVE_DEBOUNCE_MS = 800;
 const SUBMIT_AUTO_RETRIES = 4; // after the first try: ~1 s, 2 s, 4 s, 8 s
 const TICK_MS = 250;
@@ -20,13 +19,17 @@ export const keys = {
   results: (email) => 'results.' + email, // {roundId: {paperId, result, meta}}
 };
 
-/** Validates the prediction field: a whole number 0 … 100 000 000. */
-export function parsePrediction(raw) {
+/**
+ * Validates the prediction field: a whole number from 0 to max, the paper's
+ * maxPrediction (the grade function's bound; the server checks it anyway).
+ */
+export function parsePrediction(raw, max) {
   const s = String(raw ?? '').trim();
   if (!s) return { ok: false, message: 'Vui lòng trả lời câu hỏi dự đoán trước khi nộp bài.' };
   if (!/^\d+$/.test(s)) return { ok: false, message: 'Dự đoán phải là số nguyên không âm, chỉ gồm chữ số.' };
   const v = Number(s);
-  if (!Number.isSafeInteger(v) || v > PREDICTION_MAX) return { ok: false, message: 'Số dự đoán tối đa là 100.000.000.' };
+  if (!Number.isSafeInteger(v)) return { ok: false, message: 'Số dự đoán quá lớn.' };
+  if (Number.isSafeInteger(max) && v > max) return { ok: false, message: `Số dự đoán tối đa là ${fmtInt(max)}.` };
   return { ok: true, value: v };
 }
 
@@ -137,13 +140,24 @@ export class QuizSession {
     return Date.now() + this.offset;
   }
 
+  /** The paper's bound on the prediction (the server's), undefined if it names none. */
+  maxPrediction() {
+    const max = this.paper && this.paper.maxPrediction;
+    return Number.isSafeInteger(max) ? max : undefined;
+  }
+
+  /** How many digits the prediction field keeps. */
+  maxPredictionDigits() {
+    return String(this.maxPrediction() ?? Number.MAX_SAFE_INTEGER).length;
+  }
+
   savedPredictionText() {
     return this.savedPrediction === null ? '' : String(this.savedPrediction);
   }
 
   /** The prediction to autosave: the field's value when valid and not what the server already has. */
   pendingPrediction() {
-    const p = parsePrediction(this.prediction);
+    const p = parsePrediction(this.prediction, this.maxPrediction());
     if (!p.ok || p.value === this.savedPrediction || p.value === this.rejectedPrediction) return undefined;
     return p.value;
   }
@@ -198,7 +212,7 @@ export class QuizSession {
     nav.append(h('p', { class: 'nav-title', id: 'nav-title', text: 'Chuyển nhanh đến câu hỏi (câu đã trả lời được tô màu đỏ)' }), navList);
 
     const pred = $('#prediction');
-    pred.value = typeof draftPrediction === 'string' ? draftPrediction.replace(/\D/g, '').slice(0, 9) : '';
+    pred.value = typeof draftPrediction === 'string' ? draftPrediction.replace(/\D/g, '').slice(0, this.maxPredictionDigits()) : '';
     this.prediction = pred.value;
     $('#prediction-error').hidden = true;
     $('#prediction-error').textContent = '';
@@ -276,11 +290,11 @@ export class QuizSession {
 
     $('#prediction').addEventListener('input', (e) => {
       const el = e.target;
-      const digits = el.value.replace(/\D/g, '').slice(0, 9);
+      const digits = el.value.replace(/\D/g, '').slice(0, this.maxPredictionDigits());
       if (digits !== el.value) el.value = digits;
       if (digits === this.prediction) return;
       this.prediction = digits;
-      if (!$('#prediction-error').hidden && parsePrediction(digits).ok) this.showPredictionError('');
+      if (!$('#prediction-error').hidden && parsePrediction(digits, this.maxPrediction()).ok) this.showPredictionError('');
       this.persistDraft();
       if (this.finishedFlag || this.submission || this.expired) return;
       if (this.hasUnsaved()) {
@@ -464,7 +478,7 @@ export class QuizSession {
       if (remaining <= mark && remaining > mark - 10e3 && !this.warned.has(mark)) {
         this.warned.add(mark);
         let msg = `Còn ${sayDuration(mark)} làm bài.`;
-        if (!parsePrediction($('#prediction').value).ok) {
+        if (!parsePrediction($('#prediction').value, this.maxPrediction()).ok) {
           msg += ' Bạn chưa trả lời câu hỏi dự đoán.';
           this.showPredictionError(this.savedPrediction === null
             ? 'Bạn chưa trả lời câu hỏi dự đoán. Hết giờ, bài được nộp tự động; nếu để trống, dự đoán được ghi nhận là 0.'
@@ -511,7 +525,7 @@ export class QuizSession {
 
   askToSubmit() {
     if (this.finishedFlag || this.submission) return;
-    const pred = parsePrediction($('#prediction').value);
+    const pred = parsePrediction($('#prediction').value, this.maxPrediction());
     if (!pred.ok) {
       this.showPredictionError(pred.message);
       $('#prediction-block').scrollIntoView({ block: 'center' });
@@ -545,7 +559,7 @@ export class QuizSession {
   buildSubmission(auto) {
     const answers = {};
     for (const q of this.qids) answers[q] = this.current[q] || ''; // "" clears a saved answer the participant removed
-    const pred = parsePrediction($('#prediction').value);
+    const pred = parsePrediction($('#prediction').value, this.maxPrediction());
     const meta = { auto: Boolean(auto) };
     const body = { answers };
     if (pred.ok) body.prediction = pred.value;

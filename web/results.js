@@ -90,8 +90,9 @@ export async function findOwnRank(cfg, roundId, result, name) {
   let st = await probeResults(cfg, roundId);
   if (st && st.state === 'loading') st = await probeResults(cfg, roundId, null, { force: true }); // another look is in flight
   const s = st && st.state === 'published' ? st.data : null;
-  if (!s || !(s.rankingPages > 0) || !result) return null;
-  const order = Array.isArray(s.tieBreak) && s.tieBreak.length ? s.tieBreak : ['correct', 'prediction', 'time', 'submitted'];
+  // The order is the one the tally ranked by, published with the results.
+  if (!s || !(s.rankingPages > 0) || !result || !Array.isArray(s.tieBreak) || !s.tieBreak.length) return null;
+  const order = s.tieBreak;
   const mine = {
     correct: Number(result.correct), distance: Math.abs(Number(result.prediction) - Number(s.allCorrect)),
     timeTakenMs: Number(result.timeTakenMs), submittedAt: result.submittedAt,
@@ -361,8 +362,9 @@ function roundSpan(round) {
   return `Thời gian thi: ${fmtDateTime(round.opensAt)} – ${end} (giờ Việt Nam).`;
 }
 
+/** The tie-break order the tally ranked by (a result's tieBreak), as list items. */
 function tieBreakItems(keys, allCorrect) {
-  const order = Array.isArray(keys) && keys.length ? keys : ['correct', 'prediction', 'time', 'submitted'];
+  const order = Array.isArray(keys) ? keys : [];
   return order.map((k) => h('li', { dataset: { key: k }, text: TIE_BREAK[k] ? TIE_BREAK[k](allCorrect) : k }));
 }
 

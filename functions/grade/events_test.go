@@ -85,7 +85,7 @@ func TestGradeEventsRunThroughTheHandler(t *testing.T) {
 			if !ok {
 				t.Fatalf("events/grade/%s has no expected outcome in gradeEvents: add one", name)
 			}
-			g := newGradeAPI(t, testenv.SeededContest(t))
+			g := newGradeAPI(t, testenv.SeededContest(t).Demo)
 			roster := demo.Roster()
 			p, tok := g.newPaper(t, roster[0].Email, g.clock.Now().Add(-2*time.Minute))
 			values := map[string]string{

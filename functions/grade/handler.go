@@ -89,21 +89,11 @@ func (h *Handler) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.now()
-	if err := p.CheckOpenForAnswers(now, h.grace); err != nil {
+	merged, err := p.Autosave(req.Answers, req.Prediction, now, h.grace)
+	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	if err := p.CheckSentAnswers(req.Answers); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if req.Prediction != nil {
-		if err := contest.CheckPrediction(req.Prediction); err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
-		}
-	}
-	merged := contest.MergeAnswers(p.Answers, req.Answers)
 	if err := h.store.SaveAnswers(r.Context(), p, merged, req.Prediction); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
@@ -148,27 +138,14 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusOK, submitResponse{Result: res})
 }
 
-// grade submits once: a paper already submitted answers with its stored
-// result (a retry after a lost response), whatever this request carries.
+// grade submits once (contest.Paper.Submit); of concurrent submissions the
+// store keeps the first, and every one answers with it.
 func (h *Handler) grade(ctx context.Context, p *contest.Paper, req submitRequest) (contest.Result, error) {
-	if p.Status == contest.PaperSubmitted && p.Result != nil {
-		return *p.Result, nil
+	answers, res, submitted, err := p.Submit(req.Answers, req.Prediction, h.now().Truncate(time.Millisecond), h.grace)
+	if err != nil || submitted {
+		return res, err
 	}
-	now := h.now().Truncate(time.Millisecond)
-	if err := p.CheckOpenForAnswers(now, h.grace); err != nil {
-		return contest.Result{}, err
-	}
-	if req.Prediction == nil {
-		req.Prediction = p.SavedPrediction // e.g. the automatic submission at the deadline
-	}
-	if err := contest.CheckPrediction(req.Prediction); err != nil {
-		return contest.Result{}, err
-	}
-	if err := p.CheckSentAnswers(req.Answers); err != nil {
-		return contest.Result{}, err
-	}
-	answers := contest.MergeAnswers(p.Answers, req.Answers)
-	stored, _, err := h.store.SubmitPaper(ctx, p, answers, contest.Grade(p, answers, *req.Prediction, now))
+	stored, _, err := h.store.SubmitPaper(ctx, p, answers, res)
 	if err != nil {
 		return contest.Result{}, err
 	}

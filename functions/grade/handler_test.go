@@ -37,13 +37,13 @@ func resultOf(t *testing.T, r testenv.Response) contest.Result {
 
 // gradeAPI is the grade handler on a seeded contest, with its own clock.
 type gradeAPI struct {
-	env    *testenv.Contest
+	env    *testenv.Demo
 	clock  *testClock
 	round  contest.Round
 	routes http.Handler
 }
 
-func newGradeAPI(t *testing.T, env *testenv.Contest) *gradeAPI {
+func newGradeAPI(t *testing.T, env *testenv.Demo) *gradeAPI {
 	g := &gradeAPI{env: env, clock: testenv.NewClock(env.Now), round: env.OpenRound()}
 	g.routes = NewHandler(env.Store, env.Signer, testGrace, g.clock.Now, testenv.Logger()).Routes()
 	return g
@@ -129,7 +129,7 @@ func answersOf(v any) map[string]string {
 }
 
 func TestAutosaveMergesAndValidates(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	g := newGradeAPI(t, env)
 	p, tok := g.newPaper(t, demo.Roster()[2].Email, env.Now.Add(-time.Minute))
 	q0, q1 := p.Items[0].QuestionID, p.Items[1].QuestionID
@@ -193,7 +193,7 @@ func TestAutosaveMergesAndValidates(t *testing.T) {
 }
 
 func TestSubmitGradesAgainstTheStoredKeyOnTheServerClock(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	g := newGradeAPI(t, env)
 	const took = 3*time.Minute + 17*time.Second + 123*time.Millisecond
 	tests := []struct {
@@ -272,7 +272,7 @@ func TestSubmitGradesAgainstTheStoredKeyOnTheServerClock(t *testing.T) {
 }
 
 func TestSubmitNeedsAValidPrediction(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	g := newGradeAPI(t, env)
 	p, tok := g.newPaper(t, demo.Roster()[3].Email, env.Now.Add(-time.Minute))
 	right := answerKey(p, 15)
@@ -308,7 +308,7 @@ func TestSubmitNeedsAValidPrediction(t *testing.T) {
 }
 
 func TestSubmittingTwiceKeepsTheFirstResult(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	g := newGradeAPI(t, env)
 	p, tok := g.newPaper(t, demo.Roster()[4].Email, env.Now.Add(-2*time.Minute))
 	first := g.submit(t, tok, p.ID(), map[string]any{"answers": answerKey(p, 15), "prediction": 100})
@@ -351,7 +351,7 @@ func TestSubmittingTwiceKeepsTheFirstResult(t *testing.T) {
 }
 
 func TestTheDeadlineIsKeptByTheServer(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	tests := []struct {
 		name   string
 		late   time.Duration // after deadline + grace
@@ -394,7 +394,7 @@ func TestTheDeadlineIsKeptByTheServer(t *testing.T) {
 }
 
 func TestClientTimesAndScoresInTheBodyAreIgnored(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	g := newGradeAPI(t, env)
 	const took = 4*time.Minute + 250*time.Millisecond
 	p, tok := g.newPaper(t, demo.Roster()[5].Email, env.Now.Add(-took))
@@ -420,7 +420,7 @@ func TestClientTimesAndScoresInTheBodyAreIgnored(t *testing.T) {
 }
 
 func TestOnlyTheOwnerMayAnswerAPaper(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	g := newGradeAPI(t, env)
 	p, ownerTok := g.newPaper(t, demo.Roster()[6].Email, env.Now.Add(-time.Minute))
 	otherTok := env.TokenFor(t, demo.Roster()[7].Email)
@@ -465,7 +465,7 @@ func TestOnlyTheOwnerMayAnswerAPaper(t *testing.T) {
 }
 
 func TestAutosaveKeepsThePredictionForTheSubmission(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	g := newGradeAPI(t, env)
 	p, tok := g.newPaper(t, demo.Roster()[40].Email, env.Now.Add(-time.Minute))
 	q0, q1 := p.Items[0].QuestionID, p.Items[1].QuestionID

@@ -109,7 +109,7 @@ func TestQuizEventsRunThroughTheHandler(t *testing.T) {
 			if !ok {
 				t.Fatalf("events/quiz/%s has no expected outcome in quizEvents: add one", name)
 			}
-			q := newQuizAPI(t, testenv.SeededContest(t))
+			q := newQuizAPI(t, testenv.SeededContest(t).Demo)
 			var values map[string]string
 			if want.setup != nil {
 				values = want.setup(t, q)

@@ -18,6 +18,7 @@ import (
 )
 
 type store interface {
+	GetContest(ctx context.Context, id string) (contest.Contest, error)
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
 	CreatePaper(ctx context.Context, p *contest.Paper) (*contest.Paper, bool, error)
@@ -40,18 +41,39 @@ type Handler struct {
 	now     func() time.Time
 	log     *slog.Logger
 
-	mu     sync.Mutex
-	rounds map[string]cachedRound
+	mu       sync.Mutex
+	rounds   map[string]cached[contest.Round]
+	contests map[string]cached[contest.Contest]
 }
 
-// roundTTL is how long a warm container trusts a round it read: at the peak
-// every start would otherwise read the same item; organisers' edits show
-// within this time.
-const roundTTL = 30 * time.Second
+// cacheTTL is how long a warm container trusts a round or contest it read:
+// at the peak every start would otherwise read the same item; organisers'
+// edits (and a round's publication) show within this time.
+const cacheTTL = 30 * time.Second
 
-type cachedRound struct {
-	round contest.Round
-	at    time.Time
+type cached[T any] struct {
+	v  T
+	at time.Time
+}
+
+// through returns m[k] if read less than cacheTTL ago, else read's answer,
+// kept in m.
+func through[T any](h *Handler, m map[string]cached[T], k string, read func() (T, error)) (T, error) {
+	now := time.Now()
+	h.mu.Lock()
+	c, ok := m[k]
+	h.mu.Unlock()
+	if ok && now.Sub(c.at) < cacheTTL {
+		return c.v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	h.mu.Lock()
+	m[k] = cached[T]{v: v, at: now}
+	h.mu.Unlock()
+	return v, nil
 }
 
 // NewHandler builds the handler. grace is how long after a deadline a paper
@@ -60,27 +82,18 @@ func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest 
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log, rounds: map[string]cachedRound{}}
+	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
+		rounds: map[string]cached[contest.Round]{}, contests: map[string]cached[contest.Contest]{}}
 }
 
 // round reads a round through the container's short-lived cache.
 func (h *Handler) round(ctx context.Context, contestID, roundID string) (contest.Round, error) {
-	k := contestID + "/" + roundID
-	now := time.Now()
-	h.mu.Lock()
-	c, ok := h.rounds[k]
-	h.mu.Unlock()
-	if ok && now.Sub(c.at) < roundTTL {
-		return c.round, nil
-	}
-	r, err := h.store.GetRound(ctx, contestID, roundID)
-	if err != nil {
-		return contest.Round{}, err
-	}
-	h.mu.Lock()
-	h.rounds[k] = cachedRound{round: r, at: now}
-	h.mu.Unlock()
-	return r, nil
+	return through(h, h.rounds, contestID+"/"+roundID, func() (contest.Round, error) { return h.store.GetRound(ctx, contestID, roundID) })
+}
+
+// contestOf reads a contest's settings through the container's short-lived cache.
+func (h *Handler) contestOf(ctx context.Context, contestID string) (contest.Contest, error) {
+	return through(h, h.contests, contestID, func() (contest.Contest, error) { return h.store.GetContest(ctx, contestID) })
 }
 
 // Routes is the function's HTTP API.
@@ -260,6 +273,8 @@ type paperSummary struct {
 	StartedAt time.Time           `json:"startedAt"`
 	Deadline  time.Time           `json:"deadline"`
 	Result    *contest.Result     `json:"result,omitempty"`
+	// Counts marks the submitted paper that counts (contest.Counts).
+	Counts bool `json:"counts,omitempty"`
 }
 
 // myPapers lists the caller's own papers in a round (to find a paper again on
@@ -280,13 +295,20 @@ func (h *Handler) myPapers(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	out := make([]paperSummary, 0, len(papers))
-	for _, p := range papers {
-		if p, err = h.settle(r.Context(), p); err != nil {
+	for i, p := range papers {
+		if papers[i], err = h.settle(r.Context(), p); err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 			return
 		}
-		s := paperSummary{ID: p.ID(), Attempt: p.Attempt, Status: p.Status, StartedAt: p.StartedAt.In(contest.ICT), Deadline: p.Deadline.In(contest.ICT)}
+	}
+	counts, err := h.counts(r.Context(), claims.Contest, roundID, papers)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	out := make([]paperSummary, 0, len(papers))
+	for i, p := range papers {
+		s := paperSummary{Counts: i == counts, ID: p.ID(), Attempt: p.Attempt, Status: p.Status, StartedAt: p.StartedAt.In(contest.ICT), Deadline: p.Deadline.In(contest.ICT)}
 		if p.Result != nil {
 			res := *p.Result
 			res.SubmittedAt = res.SubmittedAt.In(contest.ICT)
@@ -295,6 +317,28 @@ func (h *Handler) myPapers(w http.ResponseWriter, r *http.Request) {
 		out = append(out, s)
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"round": roundID, "papers": out})
+}
+
+// counts returns the index of the paper that counts among one's papers in a
+// round (contest.Counts), by the contest's order and, once the round is
+// published, its all-correct count; -1 if none does.
+func (h *Handler) counts(ctx context.Context, contestID, roundID string, papers []*contest.Paper) (int, error) {
+	if len(papers) == 0 {
+		return -1, nil
+	}
+	c, err := h.contestOf(ctx, contestID)
+	if err != nil {
+		return -1, err
+	}
+	order, err := c.Order()
+	if err != nil {
+		return -1, err
+	}
+	round, err := h.round(ctx, contestID, roundID)
+	if err != nil {
+		return -1, err
+	}
+	return contest.Counts(papers, round.KnownAllCorrect(), order), nil
 }
 
 func (h *Handler) getPaper(w http.ResponseWriter, r *http.Request) {

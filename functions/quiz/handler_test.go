@@ -25,12 +25,12 @@ type testClock = testenv.Clock
 
 // quizAPI is the quiz handler on a seeded contest, with its own clock.
 type quizAPI struct {
-	env    *testenv.Contest
+	env    *testenv.Demo
 	clock  *testClock
 	routes http.Handler
 }
 
-func newQuizAPI(t *testing.T, env *testenv.Contest) *quizAPI {
+func newQuizAPI(t *testing.T, env *testenv.Demo) *quizAPI {
 	q := &quizAPI{env: env, clock: testenv.NewClock(env.Now)}
 	q.routes = NewHandler(env.Store, env.Banks, env.Signer, demo.ContestID, testGrace, q.clock.Now, testenv.Logger()).Routes()
 	return q
@@ -222,7 +222,7 @@ func checkRoundStatuses(t *testing.T, body map[string]any, want []contest.Round,
 }
 
 func TestRoundsAreListedWithTheirStatus(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	rounds := demo.Rounds(env.Now)
 	if got := []contest.Status{rounds[0].Status(env.Now), rounds[2].Status(env.Now), rounds[4].Status(env.Now)}; fmt.Sprint(got) != "[closed open upcoming]" {
 		t.Fatalf("demo rounds at seeding are %v, want closed, open, upcoming", got)
@@ -259,7 +259,7 @@ func TestRoundsAreListedWithTheirStatus(t *testing.T) {
 }
 
 func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	rounds := demo.Rounds(env.Now)
 	closedStaff, openStaff, openCitizen, upcomingStaff := rounds[0], rounds[2], rounds[3], rounds[4]
@@ -326,7 +326,7 @@ func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
 }
 
 func TestStartingAgainGivesTheSamePaper(t *testing.T) {
-	env := testenv.SeededContestWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
+	env := testenv.SeededDemoWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	tok := env.TokenFor(t, demo.Roster()[4].Email)
@@ -387,7 +387,7 @@ func TestStartingAgainGivesTheSamePaper(t *testing.T) {
 }
 
 func TestAttemptsPerRound(t *testing.T) {
-	env := testenv.SeededContestWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
+	env := testenv.SeededDemoWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
 	q := newQuizAPI(t, env)
 	ctx := context.Background()
 	twice := contest.Round{
@@ -409,20 +409,21 @@ func TestAttemptsPerRound(t *testing.T) {
 	steps := []struct {
 		name   string
 		submit string // paper submitted (through the store) before starting
+		right  int    // its right answers
 		status int
 		code   string
 		want   string // paper id returned
 	}{
 		{name: "the first start creates attempt 1", status: http.StatusCreated, want: ref(1)},
 		{name: "starting again returns attempt 1 in progress", status: http.StatusOK, want: ref(1)},
-		{name: "after attempt 1 is submitted a start creates attempt 2", submit: ref(1), status: http.StatusCreated, want: ref(2)},
+		{name: "after attempt 1 is submitted a start creates attempt 2", submit: ref(1), right: 10, status: http.StatusCreated, want: ref(2)},
 		{name: "starting again returns attempt 2 in progress", status: http.StatusOK, want: ref(2)},
-		{name: "after attempt 2 is submitted a third start is refused", submit: ref(2), status: http.StatusConflict, code: "attempts_used"},
+		{name: "after attempt 2 is submitted a third start is refused", submit: ref(2), right: 15, status: http.StatusConflict, code: "attempts_used"},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			if st.submit != "" {
-				q.submit(t, st.submit, 15)
+				q.submit(t, st.submit, st.right)
 			}
 			res := q.start(t, tok, twice.ID)
 			res.Expect(t, st.status, st.code)
@@ -438,6 +439,22 @@ func TestAttemptsPerRound(t *testing.T) {
 		papers, err := env.Store.ListPapers(ctx, demo.ContestID, twice.ID, pid)
 		if err != nil || len(papers) != 2 || papers[0].Result == nil || papers[1].Result == nil {
 			t.Fatalf("papers %v (%v), want 2 submitted", papers, err)
+		}
+	})
+	t.Run("the list of one's papers marks the better attempt as the one that counts", func(t *testing.T) {
+		res := testenv.Call(t, q.routes, http.MethodGet, "/rounds/"+twice.ID+"/papers", tok, nil)
+		res.Expect(t, http.StatusOK, "")
+		var body struct {
+			Papers []struct {
+				ID     string
+				Counts bool
+			}
+		}
+		if err := json.Unmarshal(res.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if len(body.Papers) != 2 || body.Papers[0].Counts || !body.Papers[1].Counts || body.Papers[1].ID != ref(2) {
+			t.Errorf("papers %+v, want attempt 2 (15 right, against 10) alone to count", body.Papers)
 		}
 	})
 
@@ -463,7 +480,7 @@ func TestAttemptsPerRound(t *testing.T) {
 }
 
 func TestReadingAPaper(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	owner, other := demo.Roster()[8].Email, demo.Roster()[9].Email
@@ -509,7 +526,7 @@ func TestReadingAPaper(t *testing.T) {
 }
 
 func TestPaperResponsesNeverCarryTheKey(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	tok := env.TokenFor(t, demo.Roster()[10].Email)
@@ -546,7 +563,7 @@ func TestPaperResponsesNeverCarryTheKey(t *testing.T) {
 }
 
 func TestListingMyPapersInARound(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededDemo(t)
 	q := newQuizAPI(t, env)
 	ctx := context.Background()
 	rounds := demo.Rounds(env.Now)
@@ -579,6 +596,7 @@ func TestListingMyPapersInARound(t *testing.T) {
 		ID, Status string
 		Attempt    int
 		Result     *contest.Result
+		Counts     bool
 	}
 	tests := []struct {
 		name, tok, round string
@@ -592,7 +610,7 @@ func TestListingMyPapersInARound(t *testing.T) {
 		{name: "someone else in the same round sees only their own papers", tok: env.TokenFor(t, other), round: open.ID, status: http.StatusOK,
 			want: []summary{}},
 		{name: "last week's participant finds their result", tok: env.TokenFor(t, veteran), round: closed.ID, status: http.StatusOK,
-			want: []summary{{ID: veteranPaper.ID(), Status: "submitted", Attempt: 1, Result: veteranPaper.Result}}, key: veteranPaper.Key},
+			want: []summary{{ID: veteranPaper.ID(), Status: "submitted", Attempt: 1, Result: veteranPaper.Result, Counts: true}}, key: veteranPaper.Key},
 		{name: "a round with no papers lists none", tok: ownerTok, round: rounds[4].ID, status: http.StatusOK, want: []summary{}},
 		{name: "without a token the caller must sign in", round: open.ID, status: http.StatusUnauthorized, code: "token_missing"},
 		{name: "a round id that is not an id is not found", tok: ownerTok, round: "TUAN_1", status: http.StatusNotFound, code: "round_not_found"},
@@ -616,7 +634,7 @@ func TestListingMyPapersInARound(t *testing.T) {
 			}
 			for i, w := range tt.want {
 				got := body.Papers[i]
-				if got.ID != w.ID || got.Status != w.Status || got.Attempt != w.Attempt || (got.Result == nil) != (w.Result == nil) ||
+				if got.ID != w.ID || got.Status != w.Status || got.Attempt != w.Attempt || got.Counts != w.Counts || (got.Result == nil) != (w.Result == nil) ||
 					(w.Result != nil && (got.Result.Correct != w.Result.Correct || got.Result.TimeTakenMs != w.Result.TimeTakenMs || !got.Result.SubmittedAt.Equal(w.Result.SubmittedAt))) {
 					t.Errorf("paper %d = %+v (result %+v), want %+v (result %+v)", i, got, got.Result, w, w.Result)
 				}
@@ -644,7 +662,7 @@ func (q *quizAPI) abandon(t *testing.T, email string, round contest.Round, answe
 }
 
 func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
-	env := testenv.SeededContestWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
+	env := testenv.SeededDemoWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	roster := demo.Roster()

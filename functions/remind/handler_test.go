@@ -26,14 +26,14 @@ const testGrace = time.Minute
 
 // world is a seeded contest, the handler on it and its outbox.
 type world struct {
-	c      *testenv.Contest
+	c      *testenv.Demo
 	h      *Handler
 	outbox string
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	c := testenv.SeededContest(t)
+	c := testenv.SeededDemo(t)
 	box := t.TempDir()
 	h := NewHandler(c.Store, mail.Outbox{Dir: box}, 1000, "http://127.0.0.1:8080", testGrace, func() time.Time { return c.Now }, testenv.Logger())
 	return &world{c: c, h: h, outbox: box}

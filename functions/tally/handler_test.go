@@ -286,6 +286,9 @@ func TestScheduledTally(t *testing.T) {
 		if want := tally.CountAllCorrect(papers); res.AllCorrect != want {
 			t.Errorf("allCorrect %d, want %d", res.AllCorrect, want)
 		}
+		if got := a.round(t, closed.ID).KnownAllCorrect(); got != res.AllCorrect {
+			t.Errorf("the round is marked with an all-correct count of %d, want the published %d", got, res.AllCorrect)
+		}
 	})
 	t.Run("the manifest's hashes are the sha256 of the stored files", func(t *testing.T) {
 		for name, sum := range manifestHashes(t, firstFiles["manifest.json"]) {

@@ -108,7 +108,7 @@ func Import(ctx context.Context, t Target, f *Folder, now time.Time, out io.Writ
 		old, err := t.Store.GetRound(ctx, c.ID, r.ID)
 		switch {
 		case err == nil:
-			r.PublishedAt = old.PublishedAt
+			r.KeepPublication(old)
 			if !r.PublishedAt.IsZero() {
 				w.KeptPublished++
 			}

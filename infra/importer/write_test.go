@@ -96,7 +96,8 @@ func sameRounds(a, b []contest.Round) bool {
 	return slices.EqualFunc(a, b, func(x, y contest.Round) bool {
 		return x.ContestID == y.ContestID && x.ID == y.ID && x.Title == y.Title && x.Audience == y.Audience &&
 			x.OpensAt.Equal(y.OpensAt) && x.ClosesAt.Equal(y.ClosesAt) && x.QuestionCount == y.QuestionCount &&
-			x.TimeLimit == y.TimeLimit && x.Attempts == y.Attempts && x.BankID == y.BankID && x.PublishedAt.Equal(y.PublishedAt)
+			x.TimeLimit == y.TimeLimit && x.Attempts == y.Attempts && x.BankID == y.BankID && x.PublishedAt.Equal(y.PublishedAt) &&
+			x.KnownAllCorrect() == y.KnownAllCorrect()
 	})
 }
 
@@ -169,7 +170,7 @@ func TestImportWritesTheFolderAndAgainChangesNothing(t *testing.T) {
 
 	// the tally publishes a round between the imports: the publication stays
 	published := time.Date(2026, 12, 14, 0, 30, 0, 0, contest.ICT)
-	if err := st.MarkPublished(ctx, f.Contest.ID, "tuan-1", published); err != nil {
+	if err := st.MarkPublished(ctx, f.Contest.ID, "tuan-1", published, 7); err != nil {
 		t.Fatal(err)
 	}
 	w, err = Import(ctx, target, f, testNow, &out)
@@ -195,7 +196,8 @@ func TestImportWritesTheFolderAndAgainChangesNothing(t *testing.T) {
 			}
 		}
 		want := slices.Clone(first.rounds)
-		want[slices.IndexFunc(want, func(r contest.Round) bool { return r.ID == "tuan-1" })].PublishedAt = published
+		allCorrect := 7
+		want[slices.IndexFunc(want, func(r contest.Round) bool { return r.ID == "tuan-1" })].KeepPublication(contest.Round{PublishedAt: published, AllCorrect: &allCorrect})
 		if !sameRounds(second.rounds, want) {
 			t.Errorf("rounds %+v, then %+v", want, second.rounds)
 		}

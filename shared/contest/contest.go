@@ -82,8 +82,8 @@ type Contest struct {
 
 // Prize is a prize level and how many are given.
 type Prize struct {
-	Name  string `json:"name" dynamodbav:"name"`
-	Count int    `json:"count" dynamodbav:"count"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
 }
 
 // RosterOnly reports whether only the roster's people may sign in as staff

@@ -1,17 +1,23 @@
 package contest_test
 
 import (
+	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// domain lists the AWS-free packages under shared/.
+var domain = []string{"contest", "tally", "participation", "signin", "clip", "demo", "fault", "xlsx", "sheet", "memstore"}
 
 // TestDomainPackagesImportNoAWS keeps the contest's rules apart from the
 // adapters: no domain package, nor anything it imports, is an AWS package
 // (STYLE.md: shared/<domain>/ has no AWS imports). shared/demo is the demo
 // contest's data; it seeds through interfaces the adapters implement.
+// shared/memstore, the in-memory store of the rule tests, is held to it too.
 func TestDomainPackagesImportNoAWS(t *testing.T) {
-	domain := []string{"contest", "tally", "participation", "signin", "clip", "demo", "fault", "xlsx", "sheet"}
 	args := []string{"list", "-f", `{{.ImportPath}} {{join .Deps " "}}`}
 	for _, pkg := range domain {
 		args = append(args, "github.com/hoithi/hoithi/shared/"+pkg)
@@ -30,6 +36,31 @@ func TestDomainPackagesImportNoAWS(t *testing.T) {
 			for _, dep := range deps[1:] {
 				if strings.HasPrefix(dep, "github.com/aws/") {
 					t.Errorf("%s depends on %s", deps[0], dep)
+				}
+			}
+		})
+	}
+}
+
+// TestDomainTypesCarryNoStorageTags keeps storage shapes in the adapter: no
+// domain type has dynamodbav tags (shared/dynamo maps its own items).
+func TestDomainTypesCarryNoStorageTags(t *testing.T) {
+	for _, pkg := range domain {
+		t.Run("shared/"+pkg+" has no dynamodbav tag", func(t *testing.T) {
+			files, err := filepath.Glob(filepath.Join("..", pkg, "*.go"))
+			if err != nil || len(files) == 0 {
+				t.Fatalf("no Go files in shared/%s: %v", pkg, err)
+			}
+			for _, f := range files {
+				if strings.HasSuffix(f, "_test.go") {
+					continue
+				}
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bytes.Contains(data, []byte("dynamodbav:")) {
+					t.Errorf("%s has a dynamodbav tag", f)
 				}
 			}
 		})

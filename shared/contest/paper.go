@@ -305,6 +305,49 @@ func MergeAnswers(saved, sent map[string]string) map[string]string {
 	return out
 }
 
+// Autosave checks an autosave at now (the paper still takes answers, the
+// answers sent, the prediction if sent) and returns the answers to save:
+// the saved ones merged with the sent ones (MergeAnswers).
+func (p *Paper) Autosave(sent map[string]string, prediction *int, now time.Time, grace time.Duration) (map[string]string, error) {
+	if err := p.CheckOpenForAnswers(now, grace); err != nil {
+		return nil, err
+	}
+	if err := p.CheckSentAnswers(sent); err != nil {
+		return nil, err
+	}
+	if prediction != nil {
+		if err := CheckPrediction(prediction); err != nil {
+			return nil, err
+		}
+	}
+	return MergeAnswers(p.Answers, sent), nil
+}
+
+// Submit grades a submission at now: the saved answers merged with the sent
+// ones, and the prediction sent or, without one (the automatic submission at
+// the deadline), the saved one. A paper is graded once: an already submitted
+// paper gives its stored result and submitted true, whatever was sent (a
+// retry after a lost response); the store's conditional write settles a race.
+func (p *Paper) Submit(sent map[string]string, prediction *int, now time.Time, grace time.Duration) (answers map[string]string, r Result, submitted bool, err error) {
+	if p.Status == PaperSubmitted && p.Result != nil {
+		return p.Answers, *p.Result, true, nil
+	}
+	if err := p.CheckOpenForAnswers(now, grace); err != nil {
+		return nil, Result{}, false, err
+	}
+	if prediction == nil {
+		prediction = p.SavedPrediction
+	}
+	if err := CheckPrediction(prediction); err != nil {
+		return nil, Result{}, false, err
+	}
+	if err := p.CheckSentAnswers(sent); err != nil {
+		return nil, Result{}, false, err
+	}
+	answers = MergeAnswers(p.Answers, sent)
+	return answers, Grade(p, answers, *prediction, now), false, nil
+}
+
 // Grade scores answers (already checked) against the paper's key, on the
 // server's clock.
 func Grade(p *Paper, answers map[string]string, prediction int, now time.Time) Result {
@@ -361,21 +404,25 @@ type PaperView struct {
 	Questions []QuestionView    `json:"questions"`
 	Answers   map[string]string `json:"answers"`
 	// Prediction is the saved prediction, if any.
-	Prediction *int    `json:"prediction,omitempty"`
-	Result     *Result `json:"result,omitempty"`
+	Prediction *int `json:"prediction,omitempty"`
+	// MaxPrediction is the largest prediction taken (CheckPrediction): the
+	// site checks the field against it.
+	MaxPrediction int     `json:"maxPrediction"`
+	Result        *Result `json:"result,omitempty"`
 }
 
 // View renders the paper for its owner from the bank, in the paper's order.
 func (p *Paper) View(b *Bank) (PaperView, error) {
 	v := PaperView{
-		ID:         p.ID(),
-		RoundID:    p.RoundID,
-		Status:     p.Status,
-		StartedAt:  p.StartedAt.In(ICT),
-		Deadline:   p.Deadline.In(ICT),
-		Questions:  make([]QuestionView, len(p.Items)),
-		Answers:    p.Answers,
-		Prediction: p.SavedPrediction,
+		ID:            p.ID(),
+		RoundID:       p.RoundID,
+		Status:        p.Status,
+		StartedAt:     p.StartedAt.In(ICT),
+		Deadline:      p.Deadline.In(ICT),
+		Questions:     make([]QuestionView, len(p.Items)),
+		Answers:       p.Answers,
+		Prediction:    p.SavedPrediction,
+		MaxPrediction: MaxPrediction,
 	}
 	if v.Answers == nil {
 		v.Answers = map[string]string{}

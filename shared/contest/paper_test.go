@@ -889,6 +889,9 @@ func TestPaperView(t *testing.T) {
 		if v.Result != nil {
 			t.Errorf("Result = %+v, want nil for a paper in progress", v.Result)
 		}
+		if v.MaxPrediction != contest.MaxPrediction {
+			t.Errorf("MaxPrediction = %d, want the bound CheckPrediction applies, %d", v.MaxPrediction, contest.MaxPrediction)
+		}
 	})
 
 	want := []contest.QuestionView{
@@ -1114,6 +1117,103 @@ func TestDrawViewGrade(t *testing.T) {
 			}
 			if got, want := contest.Grade(p, wrong, 0, now).Correct, 0; got != want {
 				t.Errorf("wrong answers %v with key %q: Correct = %d, want %d", wrong, key, got, want)
+			}
+		})
+	}
+}
+
+func TestPaperAutosave(t *testing.T) {
+	// The fixture's items: s003, s001, s002; its deadline 20 minutes after the start.
+	const grace = 30 * time.Second
+	pred := func(n int) *int { return &n }
+	tests := []struct {
+		name     string
+		saved    map[string]string
+		sent     map[string]string
+		pred     *int
+		at       time.Duration // after the deadline
+		status   contest.PaperStatus
+		want     map[string]string
+		wantCode string
+	}{
+		{name: "sent answers are merged over the saved ones", saved: map[string]string{"s001": "A"}, sent: map[string]string{"s002": "B"},
+			at: -time.Minute, want: map[string]string{"s001": "A", "s002": "B"}},
+		{name: "an empty answer clears a saved one", saved: map[string]string{"s001": "A"}, sent: map[string]string{"s001": ""},
+			at: -time.Minute, want: map[string]string{}},
+		{name: "a prediction alone is taken", saved: map[string]string{"s001": "A"}, pred: pred(40), at: -time.Minute, want: map[string]string{"s001": "A"}},
+		{name: "within the grace answers are still taken", sent: map[string]string{"s001": "B"}, at: grace, want: map[string]string{"s001": "B"}},
+		{name: "past the grace answers are refused", sent: map[string]string{"s001": "B"}, at: grace + time.Second, wantCode: "deadline_passed"},
+		{name: "a submitted paper takes no answers", sent: map[string]string{"s001": "B"}, at: -time.Minute, status: contest.PaperSubmitted, wantCode: "paper_submitted"},
+		{name: "an unknown option is refused", sent: map[string]string{"s001": "E"}, at: -time.Minute, wantCode: "unknown_option"},
+		{name: "a negative prediction is refused", pred: pred(-1), at: -time.Minute, wantCode: "invalid_prediction"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := paperFixture()
+			p.Answers = tt.saved
+			if tt.status != "" {
+				p.Status = tt.status
+			}
+			got, err := p.Autosave(tt.sent, tt.pred, p.Deadline.Add(tt.at), grace)
+			if code := fault.CodeOf(err); code != tt.wantCode {
+				t.Fatalf("Autosave error %v, want code %q", err, tt.wantCode)
+			}
+			if tt.wantCode == "" && !maps.Equal(got, tt.want) {
+				t.Errorf("Autosave = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPaperSubmit(t *testing.T) {
+	// The fixture's key is "BDA" for items s003, s001, s002; it was started 20 minutes before its deadline.
+	const grace = 30 * time.Second
+	pred := func(n int) *int { return &n }
+	stored := &contest.Result{Correct: 1, Total: 3, Prediction: 9}
+	tests := []struct {
+		name           string
+		saved          map[string]string
+		savedPred      *int
+		sent           map[string]string
+		pred           *int
+		at             time.Duration // after the deadline
+		done           *contest.Result
+		wantCorrect    int
+		wantPrediction int
+		wantSubmitted  bool
+		wantCode       string
+	}{
+		{name: "the sent answers are merged over the saved ones and graded", saved: map[string]string{"s003": "B"}, sent: map[string]string{"s001": "D"},
+			pred: pred(5), at: -time.Minute, wantCorrect: 2, wantPrediction: 5},
+		{name: "an empty answer clears a saved right one before grading", saved: map[string]string{"s003": "B", "s001": "D"}, sent: map[string]string{"s003": ""},
+			pred: pred(5), at: -time.Minute, wantCorrect: 1, wantPrediction: 5},
+		{name: "without a prediction the saved one counts", savedPred: pred(70), at: -time.Minute, wantPrediction: 70},
+		{name: "without a prediction sent or saved the submission is refused", at: -time.Minute, wantCode: "prediction_required"},
+		{name: "within the grace a submission is graded", pred: pred(1), at: grace, wantPrediction: 1},
+		{name: "past the grace a submission is refused", pred: pred(1), at: grace + time.Second, wantCode: "deadline_passed"},
+		{name: "a submitted paper gives its stored result whatever is sent", sent: map[string]string{"s003": "B", "s001": "D", "s002": "A"},
+			pred: pred(1), at: time.Hour, done: stored, wantCorrect: 1, wantPrediction: 9, wantSubmitted: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := paperFixture()
+			p.Answers, p.SavedPrediction = tt.saved, tt.savedPred
+			if tt.done != nil {
+				p.Status, p.Result = contest.PaperSubmitted, tt.done
+			}
+			now := p.Deadline.Add(tt.at)
+			_, r, submitted, err := p.Submit(tt.sent, tt.pred, now, grace)
+			if code := fault.CodeOf(err); code != tt.wantCode {
+				t.Fatalf("Submit error %v, want code %q", err, tt.wantCode)
+			}
+			if tt.wantCode != "" {
+				return
+			}
+			if submitted != tt.wantSubmitted || r.Correct != tt.wantCorrect || r.Prediction != tt.wantPrediction {
+				t.Errorf("Submit = %+v, submitted %v; want %d correct, prediction %d, submitted %v", r, submitted, tt.wantCorrect, tt.wantPrediction, tt.wantSubmitted)
+			}
+			if !submitted && !r.SubmittedAt.Equal(now) {
+				t.Errorf("submitted at %v, want the server's clock %v", r.SubmittedAt, now)
 			}
 		})
 	}

@@ -30,6 +30,25 @@ type Round struct {
 	BankID   string `json:"bankId"`
 	// PublishedAt is when the round's final results were published (zero: not yet).
 	PublishedAt time.Time `json:"publishedAt,omitzero"`
+	// AllCorrect is the published results' all-correct count (the answer to
+	// the prediction question); nil until then, or for a round published
+	// before the count was recorded.
+	AllCorrect *int `json:"allCorrect,omitempty"`
+}
+
+// KeepPublication copies old's publication (its time and all-correct count)
+// onto r: a round written again (an import, the demo's seeding) keeps it.
+func (r *Round) KeepPublication(old Round) {
+	r.PublishedAt, r.AllCorrect = old.PublishedAt, old.AllCorrect
+}
+
+// KnownAllCorrect is the all-correct count to rank a paper by (Counts), -1
+// while it is not known.
+func (r Round) KnownAllCorrect() int {
+	if r.PublishedAt.IsZero() || r.AllCorrect == nil {
+		return -1
+	}
+	return *r.AllCorrect
 }
 
 // Status reports the round's status at now (opens inclusive, closes exclusive).

@@ -230,3 +230,29 @@ func TestRoundCheckAttempt(t *testing.T) {
 		})
 	}
 }
+
+func TestRoundKnownAllCorrect(t *testing.T) {
+	seven := 7
+	published := week1Closes.Add(30 * time.Minute)
+	tests := []struct {
+		name  string
+		round contest.Round
+		want  int
+	}{
+		{name: "a round not published has no known count", round: contest.Round{AllCorrect: &seven}, want: -1},
+		{name: "a round published before the count was recorded has no known count", round: contest.Round{PublishedAt: published}, want: -1},
+		{name: "a published round has its count", round: contest.Round{PublishedAt: published, AllCorrect: &seven}, want: 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.round.KnownAllCorrect(); got != tt.want {
+				t.Errorf("KnownAllCorrect = %d, want %d", got, tt.want)
+			}
+			again := validRound()
+			again.KeepPublication(tt.round)
+			if again.KnownAllCorrect() != tt.want || !again.PublishedAt.Equal(tt.round.PublishedAt) {
+				t.Errorf("a round written again keeps %v / %d, want %v / %d", again.PublishedAt, again.KnownAllCorrect(), tt.round.PublishedAt, tt.want)
+			}
+		})
+	}
+}

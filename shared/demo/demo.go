@@ -208,7 +208,7 @@ func Seed(ctx context.Context, st Store, banks Banks, now time.Time) (Accounts, 
 	for _, r := range rounds {
 		// a round seeded before keeps its state (its publication)
 		if old, err := st.GetRound(ctx, ContestID, r.ID); err == nil {
-			r.PublishedAt = old.PublishedAt
+			r.KeepPublication(old)
 		} else if fault.CodeOf(err) != "round_not_found" {
 			return acc, err
 		}

@@ -16,18 +16,24 @@ import (
 )
 
 type contestItem struct {
-	PK              string          `dynamodbav:"PK"`
-	SK              string          `dynamodbav:"SK"`
-	Title           string          `dynamodbav:"title"`
-	AllowedDomains  []string        `dynamodbav:"allowedDomains"`
-	OpenSignUp      []string        `dynamodbav:"openSignUp"`
-	TieBreak        []string        `dynamodbav:"tieBreak,omitempty"`
-	Prizes          []contest.Prize `dynamodbav:"prizes,omitempty"`
-	ReportThreshold float64         `dynamodbav:"reportThreshold,omitempty"`
-	AllowUnlisted   bool            `dynamodbav:"allowUnlisted,omitempty"`
-	KeepPlusTags    bool            `dynamodbav:"keepPlusTags,omitempty"`
-	CodesPerSecond  float64         `dynamodbav:"codesPerSecond,omitempty"`
-	CodesPerReqHour int             `dynamodbav:"codesPerRequesterHour,omitempty"`
+	PK              string      `dynamodbav:"PK"`
+	SK              string      `dynamodbav:"SK"`
+	Title           string      `dynamodbav:"title"`
+	AllowedDomains  []string    `dynamodbav:"allowedDomains"`
+	OpenSignUp      []string    `dynamodbav:"openSignUp"`
+	TieBreak        []string    `dynamodbav:"tieBreak,omitempty"`
+	Prizes          []prizeItem `dynamodbav:"prizes,omitempty"`
+	ReportThreshold float64     `dynamodbav:"reportThreshold,omitempty"`
+	AllowUnlisted   bool        `dynamodbav:"allowUnlisted,omitempty"`
+	KeepPlusTags    bool        `dynamodbav:"keepPlusTags,omitempty"`
+	CodesPerSecond  float64     `dynamodbav:"codesPerSecond,omitempty"`
+	CodesPerReqHour int         `dynamodbav:"codesPerRequesterHour,omitempty"`
+}
+
+// prizeItem is a contest.Prize as stored in its contest's item.
+type prizeItem struct {
+	Name  string `dynamodbav:"name"`
+	Count int    `dynamodbav:"count"`
 }
 
 type roundItem struct {
@@ -43,6 +49,7 @@ type roundItem struct {
 	Attempts      int    `dynamodbav:"attempts"`
 	BankID        string `dynamodbav:"bankId"`
 	PublishedAt   int64  `dynamodbav:"publishedAt,omitempty"`
+	AllCorrect    *int   `dynamodbav:"allCorrect,omitempty"`
 }
 
 type unitItem struct {
@@ -134,8 +141,11 @@ func beginsWith(pk, prefix string) (expression.Expression, error) {
 // PutContest writes a contest's settings.
 func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
 	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains,
-		TieBreak: c.TieBreak, Prizes: c.Prizes, ReportThreshold: c.ReportThreshold,
+		TieBreak: c.TieBreak, ReportThreshold: c.ReportThreshold,
 		AllowUnlisted: c.AllowUnlisted, KeepPlusTags: c.KeepPlusTags, CodesPerSecond: c.CodesPerSecond, CodesPerReqHour: c.CodesPerRequesterHour}
+	for _, p := range c.Prizes {
+		item.Prizes = append(item.Prizes, prizeItem(p))
+	}
 	for _, a := range c.OpenSignUp {
 		item.OpenSignUp = append(item.OpenSignUp, string(a))
 	}
@@ -156,8 +166,11 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
 	}
 	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains,
-		TieBreak: it.TieBreak, Prizes: it.Prizes, ReportThreshold: it.ReportThreshold,
+		TieBreak: it.TieBreak, ReportThreshold: it.ReportThreshold,
 		AllowUnlisted: it.AllowUnlisted, KeepPlusTags: it.KeepPlusTags, CodesPerSecond: it.CodesPerSecond, CodesPerRequesterHour: it.CodesPerReqHour}
+	for _, p := range it.Prizes {
+		c.Prizes = append(c.Prizes, contest.Prize(p))
+	}
 	for _, a := range it.OpenSignUp {
 		c.OpenSignUp = append(c.OpenSignUp, contest.Audience(a))
 	}
@@ -170,6 +183,7 @@ func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
 		PK: contestPK(r.ContestID), SK: preRound + r.ID, ID: r.ID, Title: r.Title, Audience: string(r.Audience),
 		OpensAt: r.OpensAt.Unix(), ClosesAt: r.ClosesAt.Unix(), QuestionCount: r.QuestionCount,
 		TimeLimitSec: int64(r.TimeLimit / time.Second), Attempts: r.Attempts, BankID: r.BankID, PublishedAt: unixMilliOrZero(r.PublishedAt),
+		AllCorrect: r.AllCorrect,
 	}); err != nil {
 		return fmt.Errorf("put round %s: %w", r.ID, err)
 	}
@@ -181,6 +195,7 @@ func (it roundItem) round(contestID string) contest.Round {
 		ContestID: contestID, ID: it.ID, Title: it.Title, Audience: contest.Audience(it.Audience),
 		OpensAt: time.Unix(it.OpensAt, 0), ClosesAt: time.Unix(it.ClosesAt, 0), QuestionCount: it.QuestionCount,
 		TimeLimit: time.Duration(it.TimeLimitSec) * time.Second, Attempts: max(it.Attempts, 1), BankID: it.BankID,
+		AllCorrect: it.AllCorrect,
 	}
 	if it.PublishedAt != 0 {
 		r.PublishedAt = time.UnixMilli(it.PublishedAt)

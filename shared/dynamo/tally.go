@@ -179,10 +179,12 @@ func queryIndex[T any](ctx context.Context, s *Store, index, attr, pk string) ([
 	return out, nil
 }
 
-// MarkPublished records that a round's final results were published.
-func (s *Store) MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error {
+// MarkPublished records that a round's final results were published, with
+// their all-correct count (contest.Round.AllCorrect).
+func (s *Store) MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error {
 	expr, err := expression.NewBuilder().
-		WithUpdate(expression.Set(expression.Name("publishedAt"), expression.Value(at.UnixMilli()))).
+		WithUpdate(expression.Set(expression.Name("publishedAt"), expression.Value(at.UnixMilli())).
+			Set(expression.Name("allCorrect"), expression.Value(allCorrect))).
 		WithCondition(expression.AttributeExists(expression.Name("PK"))).Build()
 	if err != nil {
 		return err

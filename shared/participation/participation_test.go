@@ -123,7 +123,7 @@ func TestRate(t *testing.T) {
 // who started and left is closed and has taken part, someone taking the quiz
 // now is in progress, and a second count closes nothing more.
 func TestOf(t *testing.T) {
-	c := testenv.SeededContest(t)
+	c := testenv.SeededDemo(t)
 	ctx := context.Background()
 	r := c.OpenRound()
 	const unit, grace = "so-noi-vu", 2 * time.Minute

@@ -34,7 +34,7 @@ type Store interface {
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
 	ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error)
-	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time) error
+	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 }
 
 // ObjectPutter uploads artefacts and reads published ones back.
@@ -150,7 +150,7 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, objects(arts)); err != nil {
 			return Tallied{}, err
 		}
-		if err := s.store.MarkPublished(ctx, c.ID, r.ID, now); err != nil {
+		if err := s.store.MarkPublished(ctx, c.ID, r.ID, now, res.AllCorrect); err != nil {
 			return Tallied{}, err
 		}
 		out.Published = true

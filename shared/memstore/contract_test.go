@@ -1,0 +1,187 @@
+package memstore_test
+
+import (
+	"context"
+	"maps"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/memstore"
+	"github.com/hoithi/hoithi/shared/testenv"
+)
+
+// store is what the contract below checks.
+type store = testenv.Store
+
+var (
+	_ store = (*memstore.Store)(nil)
+	_ store = (*dynamo.Store)(nil)
+)
+
+// stores are the memory store and, with the local servers, the DynamoDB one:
+// the contract holds for both.
+func stores(t *testing.T) map[string]func(t *testing.T) store {
+	out := map[string]func(t *testing.T) store{"in memory": func(*testing.T) store { return memstore.New() }}
+	if testenv.ServersUp() {
+		out["on the local DynamoDB server"] = func(t *testing.T) store {
+			db, table := testenv.Table(t)
+			return dynamo.New(db, table, nil)
+		}
+	}
+	return out
+}
+
+const c = "hop-dong"
+
+var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, contest.ICT)
+
+func newPaper(email string, key string) *contest.Paper {
+	return &contest.Paper{ContestID: c, RoundID: "tuan-1", ParticipantID: contest.ParticipantID(c, email), Attempt: 1,
+		Email: email, Name: "Tên " + email, UnitID: "so-noi-vu", Audience: contest.AudienceStaff, BankID: "bank",
+		Items: []contest.Item{{QuestionID: "q1", Order: []uint8{0, 1, 2, 3}}, {QuestionID: "q2", Order: []uint8{1, 0}}},
+		Key:   key, StartedAt: t0, Deadline: t0.Add(10 * time.Minute), Answers: map[string]string{}, Status: contest.PaperInProgress}
+}
+
+func TestStoresHonourTheConditionalWritesHandlersRelyOn(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			t.Run("a paper is created only if absent: a second start gets the first paper", func(t *testing.T) {
+				first := newPaper("a@x.vn", "AB")
+				if _, created, err := s.CreatePaper(ctx, first); err != nil || !created {
+					t.Fatalf("first create: created %v, %v", created, err)
+				}
+				got, created, err := s.CreatePaper(ctx, newPaper("a@x.vn", "BA"))
+				if err != nil || created || got.Key != "AB" {
+					t.Errorf("second create: created %v, key %q, %v; want the first paper (key AB)", created, got.Key, err)
+				}
+			})
+			t.Run("concurrent starts agree on one paper", func(t *testing.T) {
+				var wg sync.WaitGroup
+				keys, created := make([]string, 8), make([]bool, 8)
+				for i := range 8 {
+					wg.Go(func() {
+						p, ok, err := s.CreatePaper(ctx, newPaper("b@x.vn", []string{"AA", "AB", "BA", "BB"}[i%4]))
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						keys[i], created[i] = p.Key, ok
+					})
+				}
+				wg.Wait()
+				n := 0
+				for i := range keys {
+					if created[i] {
+						n++
+					}
+					if keys[i] != keys[0] {
+						t.Errorf("starts got papers with keys %v, want one paper", keys)
+						break
+					}
+				}
+				if n != 1 {
+					t.Errorf("%d starts created a paper, want 1", n)
+				}
+			})
+			p := newPaper("a@x.vn", "AB")
+			t.Run("answers and the prediction are saved while the paper is in progress", func(t *testing.T) {
+				pred := 12
+				if err := s.SaveAnswers(ctx, p, map[string]string{"q1": "A"}, &pred); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.GetPaper(ctx, c, p.Ref(), true)
+				if err != nil || !maps.Equal(got.Answers, map[string]string{"q1": "A"}) || got.SavedPrediction == nil || *got.SavedPrediction != 12 {
+					t.Fatalf("stored %+v, %v", got, err)
+				}
+				got.Answers["q2"] = "B"
+				if again, _ := s.GetPaper(ctx, c, p.Ref(), true); len(again.Answers) != 1 {
+					t.Errorf("changing a paper read changed the stored one: %v", again.Answers)
+				}
+			})
+			t.Run("a paper is submitted once: a second submission gets the first result", func(t *testing.T) {
+				first := contest.Result{Correct: 1, Total: 2, TimeTakenMs: 60_000, SubmittedAt: t0.Add(time.Minute), Prediction: 12}
+				done, ok, err := s.SubmitPaper(ctx, p, map[string]string{"q1": "A"}, first)
+				if err != nil || !ok || done.Status != contest.PaperSubmitted || done.Result.Correct != 1 {
+					t.Fatalf("first submission: %+v, %v, %v", done, ok, err)
+				}
+				again, ok, err := s.SubmitPaper(ctx, p, map[string]string{"q1": "A", "q2": "A"}, contest.Result{Correct: 2, Total: 2, SubmittedAt: t0.Add(2 * time.Minute)})
+				if err != nil || ok || again.Result == nil || again.Result.Correct != 1 || !again.Result.SubmittedAt.Equal(first.SubmittedAt) {
+					t.Errorf("second submission: %+v, %v, %v; want the first result, false", again.Result, ok, err)
+				}
+			})
+			t.Run("answers are refused once the paper is submitted", func(t *testing.T) {
+				err := s.SaveAnswers(ctx, p, map[string]string{"q2": "B"}, nil)
+				if fault.CodeOf(err) != "paper_submitted" {
+					t.Errorf("save after submission: %v, want paper_submitted", err)
+				}
+			})
+			t.Run("an unknown paper is not found", func(t *testing.T) {
+				_, err := s.GetPaper(ctx, c, contest.PaperRef{RoundID: "tuan-1", ParticipantID: contest.ParticipantID(c, "z@x.vn"), Attempt: 1}, true)
+				if fault.CodeOf(err) != "paper_not_found" {
+					t.Errorf("GetPaper = %v, want paper_not_found", err)
+				}
+			})
+			t.Run("closing overdue papers closes the ones past the cutoff only, once", func(t *testing.T) {
+				late := newPaper("c@x.vn", "AB")
+				if _, _, err := s.CreatePaper(ctx, late); err != nil {
+					t.Fatal(err)
+				}
+				cutoff := late.Deadline.Add(time.Second)
+				if early, err := s.ListInProgress(ctx, c, "tuan-1", late.Deadline.Add(-time.Second)); err != nil || len(early) != 0 {
+					t.Errorf("before their deadline %d papers are listed, %v; want none", len(early), err)
+				}
+				overdue, err := s.ListInProgress(ctx, c, "tuan-1", cutoff)
+				if err != nil {
+					t.Fatal(err)
+				}
+				closed, err := s.ClosePapers(ctx, overdue)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// b@x.vn's paper has the same deadline: both are past the cutoff
+				if len(closed) != 2 || !closed[0].Result.Automatic || !closed[1].Result.Automatic {
+					t.Fatalf("closed %d papers (%+v), want b's and c's, automatic", len(closed), closed)
+				}
+				// the index may list a paper submitted a moment ago, but as stored: submitted
+				again, err := s.ListInProgress(ctx, c, "tuan-1", cutoff)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range again {
+					if p.Status == contest.PaperInProgress {
+						t.Errorf("after closing, %s is still in progress", p.Email)
+					}
+				}
+			})
+			t.Run("submitted papers are listed for the ranking and for the unit", func(t *testing.T) {
+				ranked, err := s.ListSubmitted(ctx, c, "tuan-1")
+				if err != nil || len(ranked) != 3 {
+					t.Fatalf("ranking lists %d papers, %v; want 3", len(ranked), err)
+				}
+				unit, err := s.ListUnitPapers(ctx, c, "tuan-1", "so-noi-vu")
+				if err != nil || len(unit) != 3 || unit[0].Email == "" {
+					t.Errorf("unit lists %+v, %v; want 3 with e-mails", unit, err)
+				}
+			})
+			t.Run("a round marked published keeps its all-correct count", func(t *testing.T) {
+				r := contest.Round{ContestID: c, ID: "tuan-1", Title: "Tuần 1", Audience: contest.AudienceStaff, OpensAt: t0, ClosesAt: t0.Add(time.Hour), Attempts: 1}
+				if err := s.PutRound(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.MarkPublished(ctx, c, r.ID, t0.Add(2*time.Hour), 9); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.GetRound(ctx, c, r.ID)
+				if err != nil || got.KnownAllCorrect() != 9 || !got.PublishedAt.Equal(t0.Add(2*time.Hour)) {
+					t.Errorf("round %+v, %v; want published with 9 all-correct", got, err)
+				}
+			})
+		})
+	}
+}
