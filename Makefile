@@ -15,7 +15,8 @@ export GOFLAGS := -buildvcs=false
 .PHONY: dev test deps check bench bench-grade bench-capacity bench-participation bench-tally load clean help
 
 help:
-	@echo "make dev    run the contest locally (demo data, site, function URLs)"
+	@echo "make dev    run the contest locally (demo data, site, function URLs); its ports: SITE_PORT=8080"
+	@echo "            FUNCTION_PORT=9001 (the first of five) DYNAMODB_PORT=8000 S3_PORT=9000, e.g. make dev SITE_PORT=8081"
 	@echo "make test   run the whole test suite against local DynamoDB and S3 servers"
 	@echo "make bench  print the grading benchmark, capacity per paper and a unit's participation count"
 	@echo "make load   the peak through the local function URLs (N participants, C at a time)"
@@ -42,8 +43,11 @@ $(VERSITYGW) $(RIE): infra/tools/go.mod infra/tools/go.sum
 $(LOCALDEV): deps $(shell find infra/localdev shared -name '*.go' -not -name '*_test.go') go.mod go.sum
 	$(GO) build -o $@ ./infra/localdev
 
+## dev: SITE_PORT, FUNCTION_PORT (the first of the function URLs' consecutive
+## ports), DYNAMODB_PORT and S3_PORT move its ports; it checks them all first.
 dev: deps $(LOCALDEV)
-	$(LOCALDEV) dev
+	$(LOCALDEV) dev $(if $(SITE_PORT),-site-port $(SITE_PORT)) $(if $(FUNCTION_PORT),-function-port $(FUNCTION_PORT)) \
+		$(if $(DYNAMODB_PORT),-dynamodb-port $(DYNAMODB_PORT)) $(if $(S3_PORT),-s3-port $(S3_PORT))
 
 ## check: formatting and vet, no servers needed.
 check:
@@ -56,6 +60,26 @@ check:
 test: deps check $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) test -count=1 ./...
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 300000x ./shared/mp4/
+	@$(MAKE) --no-print-directory test-instants
+
+## test-instants: the tests that seed the demo contest and its rounds, run
+## again with the tests' clock (HOITHI_TEST_NOW, shared/testenv) at fixed
+## instants around a week's and a year's ends, so that none depends on the
+## day it runs: Sunday 23:59:30 and Monday 00:00:30 ICT (17:00 UTC), a
+## Wednesday noon, the last seconds of 2026 (ISO week 53) and 2027's first.
+TEST_INSTANTS  ?= 2026-12-06T23:59:30+07:00 2026-12-07T00:00:30+07:00 2026-12-09T12:00:00+07:00 2026-12-31T23:59:30+07:00 2027-01-01T00:00:30+07:00
+# The week's edges again for the end-to-end tests (real binaries, a minute each).
+EDGE_INSTANTS  ?= 2026-12-06T23:59:30+07:00 2026-12-07T00:00:30+07:00
+# Sign-in and clips do not follow the weeks; the browser test runs once, in make test.
+INSTANT_PACKAGES := ./functions/grade/ ./functions/quiz/ ./functions/remind/ ./functions/tally/ \
+	./shared/demo/ ./shared/participation/ ./shared/testenv/
+INSTANT_SKIP     := TestBrowserSite|TestClipUploadsAreCheckedThroughTheBucketNotifications
+.PHONY: test-instants
+test-instants: deps $(LOCALDEV)
+	$(LOCALDEV) exec -- bash -c 'set -e; for at in $(TEST_INSTANTS); do echo "== the tests at $$at"; \
+		HOITHI_TEST_NOW=$$at $(GO) test -count=1 $(INSTANT_PACKAGES); done; \
+		for at in $(EDGE_INSTANTS); do echo "== the end-to-end tests at $$at"; \
+		HOITHI_TEST_NOW=$$at $(GO) test -count=1 -skip '"'$(INSTANT_SKIP)'"' ./infra/localdev/; done'
 
 bench: bench-grade bench-capacity bench-participation
 

@@ -5,11 +5,18 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// The metric of codes refused by the contest's sign-in budget.
+const (
+	signinMetricNamespace = "HoiThi"
+	signinBudgetMetric    = "SigninBudgetReached"
 )
 
 // alarmPeriod is the window every alarm looks at.
@@ -29,8 +36,9 @@ func newAlarmTopic(stack awscdk.Stack, alarmEmail string) awssns.Topic {
 }
 
 // alarms watch what participants would feel: a function failing or crashing,
-// a function refused for lack of concurrency (its reserved cap reached), and
-// DynamoDB throttling a request.
+// a function refused for lack of concurrency (its reserved cap reached),
+// sign-in codes refused by the contest's e-mail budget, and DynamoDB
+// throttling a request.
 func (h *HoiThi) alarms() {
 	action := awscloudwatchactions.NewSnsAction(h.AlarmTopic)
 	alarm := func(id, desc string, m awscloudwatch.IMetric, threshold float64) {
@@ -55,6 +63,20 @@ func (h *HoiThi) alarms() {
 			alarm(id+"Url5xx", f.Name+": function URL answered 5xx", fn.Metric(jsii.String("Url5xxCount"), sum), 5)
 		}
 	}
+	// Sign-in e-mails refused by the contest's budget (shared/signin): many
+	// clients asking at once, an attack or a peak beyond the budget; the SES
+	// rate itself stays free for reminders. The auth function's JSON log line
+	// (Lambda's format: "message") becomes a metric.
+	budget := h.Functions["auth"].LogGroup().AddMetricFilter(jsii.String("SigninBudgetReached"), &awslogs.MetricFilterOptions{
+		FilterPattern: awslogs.FilterPattern_All(
+			awslogs.FilterPattern_StringValue(jsii.String("$.message"), jsii.String("="), jsii.String(platform.LogSigninBudget)),
+			awslogs.FilterPattern_StringValue(jsii.String("$.limit"), jsii.String("="), jsii.String("contest"))),
+		MetricNamespace: jsii.String(signinMetricNamespace),
+		MetricName:      jsii.String(signinBudgetMetric),
+		MetricValue:     jsii.String("1"),
+	})
+	alarm("SigninBudgetReached", "auth: the contest's sign-in e-mail budget refused codes (many clients at once: abuse, or a peak to raise codesPerSecond and the SES quota for)",
+		budget.Metric(sum), 1)
 	alarm("TableThrottles", "DynamoDB throttled requests on the table",
 		h.Table.MetricThrottledRequestsForOperations(&awsdynamodb.OperationsMetricOptions{
 			Period: alarmPeriod,

@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
-	"github.com/hoithi/hoithi/shared/cliprules"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -137,7 +137,7 @@ func (s Settings) Check() error {
 	}
 	// the clips function's own rules, so that a bad value fails here rather
 	// than at the function's first start
-	if _, err := cliprules.FromEnv("bucket", func(name string) string { return s.FunctionEnv[name] }); err != nil {
+	if _, err := clip.FromEnv("bucket", func(name string) string { return s.FunctionEnv[name] }); err != nil {
 		return fmt.Errorf("clip settings (-c clipMaxBytes, clipQuota, clipMaxSeconds, clipUploadExpirySeconds, clipCriteria): %w", err)
 	}
 	return nil

@@ -269,6 +269,10 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 			if _, ok := env[platform.EnvTokenKey]; ok {
 				t.Errorf("%s is set: the key must come from Secrets Manager", platform.EnvTokenKey)
 			}
+			// AND the server keeps the wall clock (the offset is for local runs and tests)
+			if _, ok := env[platform.EnvClockOffset]; ok {
+				t.Errorf("%s is set: on AWS the functions keep the wall clock", platform.EnvClockOffset)
+			}
 			// AND no variable resolves the secret's value
 			for k, v := range env {
 				if j := jsonOf(v); strings.Contains(j, "resolve:secretsmanager") || strings.Contains(j, "SecretString") ||
@@ -822,6 +826,27 @@ func TestAlarmsGoToTheTopic(t *testing.T) {
 			})
 		}
 	}
+	t.Run("sign-in budget alarm", func(t *testing.T) {
+		// GIVEN the auth function WHEN synthesized THEN its log group counts the
+		// contest's budget refusals as a metric, and an alarm on it notifies the topic
+		_, p := s.function(t, "auth")
+		logGroup := p["LoggingConfig"].(map[string]any)["LogGroup"].(map[string]any)["Ref"].(string)
+		found := false
+		for _, f := range s.resources("AWS::Logs::MetricFilter") {
+			p := props(f)
+			pattern, _ := p["FilterPattern"].(string)
+			if jsonOf(p["LogGroupName"]) == jsonOf(map[string]any{"Ref": logGroup}) && strings.Contains(pattern, `$.message = "`+platform.LogSigninBudget+`"`) &&
+				strings.Contains(pattern, `$.limit = "contest"`) && strings.Contains(jsonOf(p["MetricTransformations"]), `"MetricName":"`+signinBudgetMetric+`"`) {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatal("no metric filter on the auth function's log group for the contest's sign-in budget")
+		}
+		if !find(signinBudgetMetric, nil) {
+			t.Error("no alarm on " + signinBudgetMetric + " to the topic")
+		}
+	})
 	t.Run("DynamoDB throttling alarm", func(t *testing.T) {
 		// GIVEN the table WHEN synthesized THEN an alarm on its throttled requests notifies the topic
 		if !find("ThrottledRequests", nil) {

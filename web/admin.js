@@ -3,7 +3,7 @@
 // preview or republish a round's results, any unit's participation).
 // Both call the tally function URL (window.HOITHI_CONFIG.tally).
 
-import { $, h, fmtClock, fmtDateTimeSec, fmtInt, fmtPercent, copyText } from './util.js';
+import { $, h, fmtClock, fmtDateTimeSec, fmtInt, fmtPercent, copyText, sheetText } from './util.js';
 import { blockLabel, entryTable, renderUnitBlocks, tieBreakItems, publishedUnits, forgetProbe } from './results.js';
 
 const STATUS_LABEL = { upcoming: 'Sắp mở', open: 'Đang mở', closed: 'Đã kết thúc' };
@@ -157,11 +157,14 @@ function renderEmbed(section, unitId) {
   section.hidden = false;
 }
 
-/** The unit's people in one file: who has not taken part first (what the unit acts on), then who is taking a paper, then who has taken part. */
+/**
+ * The unit's people in one file: who has not taken part first (what the unit acts on), then who is taking a paper,
+ * then who has taken part. Names and e-mails go through sheetText, so none opens as a formula in Excel.
+ */
 function downloadList(data, { missing, taking, took }) {
   const cell = (v) => (/[",\n\r]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : v);
   const rows = [['STT', 'Họ và tên', 'Email', 'Tình trạng']];
-  const add = (people, status) => people.forEach((p) => rows.push([String(rows.length), p.name || '', p.email, status]));
+  const add = (people, status) => people.forEach((p) => rows.push([String(rows.length), sheetText(p.name), sheetText(p.email), status]));
   add(missing, 'Chưa dự thi');
   add(taking, 'Đang làm bài');
   add(took, 'Đã dự thi');

@@ -18,13 +18,15 @@ export function readConfig() {
 }
 
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'unknown', message = '', requestId = '', network = false }) {
+  constructor({ status = 0, code = 'unknown', message = '', requestId = '', network = false, retryAfterMs = 0 }) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
     this.network = network;
+    /** How long the server asked to wait before the same request (its retryAfterSeconds), 0 if it did not say. */
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** Worth retrying the very same request: connection trouble, timeouts, 5xx. */
@@ -48,31 +50,38 @@ export function onUnauthorized(fn) {
   unauthorizedHandler = fn;
 }
 
-/** Pauses before the 2nd and 3rd try of a read (GET). */
+/** Pauses before the 2nd and 3rd try of a read (GET) or an idempotent write. */
 const READ_RETRY_MS = [600, 1800];
+/** A server's Retry-After longer than this is left to the caller (it says so to the person). */
+const MAX_QUIET_WAIT_MS = 5000;
 
 /**
  * Sends one JSON request. Resolves {status, data, receivedAt} where
  * receivedAt is Date.now() when the response arrived (for the server-clock
- * offset). Rejects with ApiError. A read (GET) that meets connection trouble,
- * a 5xx or a 429 (the function's concurrency cap at a peak: Lambda's own
- * "Rate Exceeded", not the application's) is tried again twice after a
- * pause; writes are retried by their callers, who know what is safe.
+ * offset). Rejects with ApiError. A read (GET), or a write the caller marks
+ * `idempotent` (sending it twice does what sending it once does: the
+ * autosave PUT, which merges the same answers; the submission POST, graded
+ * once by the server, which answers a repeat with the stored result), that
+ * meets connection trouble, a 5xx (a 503 "unavailable" when a store is busy)
+ * or a 429 (the function's concurrency cap at a peak) is tried again twice,
+ * after a pause or the server's retryAfterSeconds if it is short. Other
+ * writes (asking for a code, starting a paper) are left to their callers.
  */
 export async function request(base, path, opts = {}) {
-  const read = (opts.method || 'GET') === 'GET';
+  const safe = (opts.method || 'GET') === 'GET' || opts.idempotent === true;
   for (let attempt = 0; ; attempt++) {
     try {
       return await requestOnce(base, path, opts);
     } catch (err) {
-      const again = read && attempt < READ_RETRY_MS.length && err instanceof ApiError && (err.retryable || err.status === 429);
+      const again = safe && attempt < READ_RETRY_MS.length && err instanceof ApiError && (err.retryable || err.status === 429) &&
+        err.retryAfterMs <= MAX_QUIET_WAIT_MS;
       if (!again) throw err;
-      await new Promise((r) => setTimeout(r, READ_RETRY_MS[attempt]));
+      await new Promise((r) => setTimeout(r, Math.max(READ_RETRY_MS[attempt], err.retryAfterMs)));
     }
   }
 }
 
-async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs = 20000 } = {}) {
+async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs = 20000 }) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // token === undefined: public endpoint; '' or a string: authenticated one.
@@ -117,6 +126,7 @@ async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs 
       code: typeof e.code === 'string' && e.code ? e.code : 'http_' + res.status,
       message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage(res.status),
       requestId: typeof e.requestId === 'string' ? e.requestId : '',
+      retryAfterMs: Number.isFinite(e.retryAfterSeconds) && e.retryAfterSeconds > 0 ? e.retryAfterSeconds * 1000 : 0,
     });
     if (res.status === 401 && token !== undefined && unauthorizedHandler) {
       try { unauthorizedHandler(err); } catch (x) { /* never let the hook hide the error */ }
@@ -187,9 +197,10 @@ export function makeApi(cfg, getToken) {
     getPaper: (paperId) => request(cfg.quiz, '/papers/' + enc(paperId), { token: auth() }),
     /** Autosave: answers ("" clears one) and, when given, the prediction. */
     saveAnswers: (paperId, answers, prediction) => request(cfg.grade, '/papers/' + enc(paperId) + '/answers', {
-      method: 'PUT', body: prediction === undefined ? { answers } : { answers, prediction }, token: auth(),
+      method: 'PUT', body: prediction === undefined ? { answers } : { answers, prediction }, token: auth(), idempotent: true,
     }),
-    submit: (paperId, body) => request(cfg.grade, '/papers/' + enc(paperId) + '/submission', { method: 'POST', body, token: auth(), timeoutMs: 30000 }),
+    /** Graded once on the server: a repeat gets the stored result, so it is retried like a read. */
+    submit: (paperId, body) => request(cfg.grade, '/papers/' + enc(paperId) + '/submission', { method: 'POST', body, token: auth(), timeoutMs: 30000, idempotent: true }),
     /** Organisers: preview an open round, or recompute and publish a closed one. */
     tally: (roundId) => tally('/rounds/' + enc(roundId) + '/tally', { method: 'POST', token: auth(), timeoutMs: 120000 }),
     /** Clips: a unit admin asks for a presigned upload, confirms it, lists the unit's clips. */

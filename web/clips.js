@@ -7,29 +7,33 @@
 import { $, h, fmtDateTime, fmtBytes, sleep } from './util.js';
 import { ApiError } from './api.js';
 
-export const GENRES = [
-  ['phong-su', 'Phóng sự'],
-  ['tieu-pham', 'Tiểu phẩm'],
-  ['huong-dan-dvc', 'Hướng dẫn dịch vụ công trực tuyến'],
-  ['sang-kien', 'Sáng kiến cải cách hành chính'],
-  ['khac', 'Khác'],
-];
-const GENRE_LABEL = Object.fromEntries(GENRES);
-
 const STATUS_LABEL = { uploading: 'Đang tải lên', accepted: 'Hợp lệ', rejected: 'Bị từ chối' };
 
-const REASON_LABEL = {
-  too_long: 'Clip dài quá 5 phút.',
-  not_mp4: 'Tệp không phải video MP4.',
-  truncated: 'Tệp bị cắt cụt (tải lên chưa hết).',
-  corrupt: 'Tệp MP4 bị hỏng cấu trúc.',
-  no_duration: 'Video không ghi thời lượng.',
-  larger_than_declared: 'Tệp lớn hơn kích thước đã khai báo.',
-  too_large: 'Tệp vượt quá dung lượng cho phép.',
-  not_uploaded: 'Không nhận được tệp trước hạn tải lên.',
-  aborted: 'Đơn vị đã huỷ lượt tải lên.',
-  replaced: 'Tệp đã bị ghi đè sau khi kiểm tra.',
-};
+// The clip rules come from the server with every list (GET /clips, GET
+// /gallery): genres with their labels, the longest clip, the score scale.
+// The page restates none of them.
+const rules = { genres: [], maxDurationSeconds: 0, scoreRange: null };
+
+function learnRules(data) {
+  if (Array.isArray(data.genres)) rules.genres = data.genres;
+  if (Number(data.maxDurationSeconds) > 0) rules.maxDurationSeconds = Number(data.maxDurationSeconds);
+  if (data.scoreRange && Number.isInteger(data.scoreRange.max)) rules.scoreRange = data.scoreRange;
+}
+
+function genreLabel(id) {
+  const g = rules.genres.find((x) => x.id === id);
+  return (g && g.label) || id || '';
+}
+
+/** The limit in minutes ("N phút"), or m:ss phút when not whole minutes. */
+function fmtLimit(sec) {
+  return sec % 60 === 0 ? `${sec / 60} phút` : `${fmtClipDuration(sec)} phút`;
+}
+
+function checkingText(what) {
+  const max = rules.maxDurationSeconds ? `, thời lượng tối đa ${fmtLimit(rules.maxDurationSeconds)}` : '';
+  return `Đã tải lên xong. ${what} (định dạng MP4${max})…`;
+}
 
 /** mm:ss of a duration in seconds ("" when unknown). */
 export function fmtClipDuration(sec) {
@@ -41,7 +45,7 @@ export function fmtClipDuration(sec) {
 
 function reasonText(clip) {
   if (clip.status !== 'rejected') return '';
-  return clip.message || REASON_LABEL[clip.reason] || clip.reason || '';
+  return clip.message || clip.reason || '';
 }
 
 function statusBadge(clip) {
@@ -62,9 +66,9 @@ export async function showUnitClips(ctx) {
   const ok = p && Array.isArray(p.roles) && p.roles.includes('unitAdmin') && p.unitId;
   section.hidden = !ok;
   if (!ok) return;
-  const genre = $('#clip-genre');
-  if (!genre.options.length) genre.replaceChildren(...GENRES.map(([v, t]) => h('option', { value: v, text: t })));
   await loadUnitClips(ctx);
+  const genre = $('#clip-genre');
+  if (!genre.options.length) genre.replaceChildren(...rules.genres.map((g) => h('option', { value: g.id, text: g.label })));
   offerResume(ctx);
 }
 
@@ -88,6 +92,7 @@ async function loadUnitClips(ctx) {
 }
 
 function renderUnitClips(box, data) {
+  learnRules(data);
   const clips = Array.isArray(data.clips) ? data.clips : [];
   const quota = Number(data.quota) || 3;
   const live = clips.filter((c) => c.status === 'uploading' || c.status === 'accepted').length;
@@ -108,7 +113,7 @@ function renderUnitClips(box, data) {
         h('th', { scope: 'col', text: 'Gửi lúc' }))),
       h('tbody', {}, clips.map((c) => h('tr', { dataset: { clipId: c.id, status: c.status || '', reason: c.reason || '' } },
         h('td', { class: 'clip-title', text: c.title || '' }),
-        h('td', { text: GENRE_LABEL[c.genre] || c.genre || '' }),
+        h('td', { text: genreLabel(c.genre) }),
         h('td', { class: 'num clip-duration', text: fmtClipDuration(c.durationSeconds) || '—' }),
         h('td', {}, statusBadge(c), c.status === 'rejected' ? h('span', { class: 'clip-reason small', text: ' ' + reasonText(c) }) : null),
         h('td', { class: 'small', text: c.createdAt ? fmtDateTime(c.createdAt) : '' })))))));
@@ -326,7 +331,7 @@ async function multipartUpload(ctx, file, { title, genre }) {
   showCancel(ctx, true);
   await sendParts(ctx, state, file, urls);
   setProgress(file.size, file.size);
-  setUploadStatus('checking', 'Đã tải lên xong. Đang ghép tệp và kiểm tra (định dạng MP4, thời lượng tối đa 5 phút)…');
+  setUploadStatus('checking', checkingText('Đang ghép tệp và kiểm tra'));
   const parts = Object.entries(state.etags).map(([n, etag]) => ({ partNumber: Number(n), etag })).sort((a, b) => a.partNumber - b.partNumber);
   let verdict;
   for (let i = 0; ; i++) {
@@ -450,7 +455,7 @@ async function submitClip(ctx, e) {
       setProgress(0, file.size);
       await postToS3(upload, file, setProgress);
       setProgress(file.size, file.size);
-      setUploadStatus('checking', 'Đã tải lên xong. Đang kiểm tra tệp (định dạng MP4, thời lượng tối đa 5 phút)…');
+      setUploadStatus('checking', checkingText('Đang kiểm tra tệp'));
       verdict = await confirmWithRetry(ctx, clip.id);
     }
     const dur = fmtClipDuration(verdict.durationSeconds);
@@ -483,6 +488,7 @@ export async function showGallery(ctx) {
   box.setAttribute('aria-busy', 'true');
   try {
     const { data } = await ctx.api.gallery();
+    learnRules(data);
     const clips = Array.isArray(data.clips) ? data.clips : [];
     box.dataset.state = 'loaded';
     box.dataset.count = String(clips.length);
@@ -494,7 +500,7 @@ export async function showGallery(ctx) {
       h('h2', { class: 'h3 clip-title', text: c.title || '' }),
       h('p', { class: 'muted small' },
         h('span', { class: 'clip-unit', text: c.unitName || c.unitId || '' }),
-        ' · ', h('span', { text: GENRE_LABEL[c.genre] || c.genre || '' }),
+        ' · ', h('span', { text: genreLabel(c.genre) }),
         ' · ', h('span', { class: 'clip-duration', text: fmtClipDuration(c.durationSeconds) })),
       c.videoUrl
         ? h('video', { class: 'clip-video', controls: true, preload: 'metadata', playsinline: true, src: c.videoUrl, 'aria-label': 'Video: ' + (c.title || '') },
@@ -538,6 +544,7 @@ export async function showJury(ctx) {
 }
 
 function renderJury(ctx, box, data) {
+  learnRules(data);
   const criteria = Array.isArray(data.criteria) ? data.criteria : [];
   const clips = (Array.isArray(data.clips) ? data.clips : []).filter((c) => c.status === 'accepted');
   box.dataset.state = 'loaded';
@@ -555,13 +562,14 @@ function savedText(scores, criteria) {
 }
 
 function juryCard(ctx, c, criteria) {
+  const { min, max } = rules.scoreRange || { min: 0, max: 0 };
   const mine = c.myScores || {};
   const saved = h('p', { class: 'small jury-saved', role: 'status', 'aria-live': 'polite', dataset: { state: Object.keys(mine).length ? 'saved' : 'none' }, text: savedText(mine, criteria) });
   const inputs = criteria.map((k) => {
     const id = `score-${c.id}-${k.id}`;
     return h('div', { class: 'field score-field' },
-      h('label', { for: id, text: `${k.name} (0–10)` }),
-      h('input', { id, type: 'number', min: '0', max: '10', step: '1', inputmode: 'numeric', dataset: { criterion: k.id }, value: mine[k.id] !== undefined ? String(mine[k.id]) : undefined }));
+      h('label', { for: id, text: `${k.name} (${min}–${max})` }),
+      h('input', { id, type: 'number', min: String(min), max: String(max), step: '1', inputmode: 'numeric', dataset: { criterion: k.id }, value: mine[k.id] !== undefined ? String(mine[k.id]) : undefined }));
   });
   const btn = h('button', { type: 'submit', class: 'btn btn-primary btn-small', text: 'Lưu điểm' });
   const form = h('form', { class: 'jury-form', novalidate: true, dataset: { clipId: c.id } }, ...inputs, h('div', { class: 'actions' }, btn), saved);
@@ -571,9 +579,9 @@ function juryCard(ctx, c, criteria) {
     for (const input of form.querySelectorAll('input[data-criterion]')) {
       const v = input.value.trim();
       if (v === '') continue;
-      if (!/^\d{1,2}$/.test(v) || Number(v) > 10) {
+      if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
         saved.dataset.state = 'invalid';
-        saved.textContent = 'Điểm mỗi tiêu chí là số nguyên từ 0 đến 10.';
+        saved.textContent = `Điểm mỗi tiêu chí là số nguyên từ ${min} đến ${max}.`;
         input.focus();
         return;
       }
@@ -609,7 +617,7 @@ function juryCard(ctx, c, criteria) {
     h('h2', { class: 'h3 clip-title', text: c.title || '' }),
     h('p', { class: 'muted small' },
       h('span', { class: 'clip-unit', text: c.unitName || c.unitId || '' }),
-      ' · ', GENRE_LABEL[c.genre] || c.genre || '',
+      ' · ', genreLabel(c.genre),
       ' · ', h('span', { class: 'clip-duration', text: fmtClipDuration(c.durationSeconds) })),
     c.videoUrl ? h('video', { class: 'clip-video', controls: true, preload: 'metadata', playsinline: true, src: c.videoUrl }) : null,
     form);

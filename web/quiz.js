@@ -421,7 +421,7 @@ export class QuizSession {
         this.setSaveStatus('retry');
         // The app moves to sign-in; the draft stays in localStorage and is saved after signing in again.
       } else if (err.retryable || err.status === 429) {
-        retryIn = backoffDelay(this.saveFailures, 1000, 30000);
+        retryIn = Math.max(backoffDelay(this.saveFailures, 1000, 30000), err.retryAfterMs || 0);
         this.saveFailures += 1;
         this.setSaveStatus('retry', Math.ceil(retryIn / 1000));
       } else if (err.code === 'paper_submitted') {
@@ -607,7 +607,7 @@ export class QuizSession {
         }
         if (err.retryable || err.status === 429) {
           if (attempt < SUBMIT_AUTO_RETRIES) {
-            const wait = backoffDelay(attempt, 1000, 15000);
+            const wait = Math.max(backoffDelay(attempt, 1000, 15000), err.retryAfterMs || 0);
             status.textContent = `Chưa nộp được (${err.network ? 'mất kết nối' : 'máy chủ bận'}). Tự động thử lại sau ${Math.ceil(wait / 1000)} giây… (lần ${attempt + 1}/${SUBMIT_AUTO_RETRIES})`;
             await sleep(wait);
             if (this.destroyed || this.finishedFlag) return;

@@ -195,6 +195,17 @@ export function fold(s) {
   return String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * A spreadsheet cell for text people typed (names, e-mails): with a leading
+ * single quote when it starts with = + - @, a tab, a carriage return or their
+ * full-width forms, so Excel reads it as text and never as a formula (OWASP's
+ * rule for CSV injection; the same rule as shared/sheet on the server).
+ */
+export function sheetText(v) {
+  const s = String(v ?? '');
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s) ? "'" + s : s;
+}
+
 /** SHA-256 of bytes (ArrayBuffer) as lower-case hex, or '' when the browser cannot (no secure context). */
 export async function sha256Hex(buf) {
   if (!(window.crypto && crypto.subtle && typeof crypto.subtle.digest === 'function')) return '';

@@ -8,12 +8,13 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -28,8 +29,9 @@ type store interface {
 	GetCode(ctx context.Context, contestID, email string, now time.Time) (*signin.CodeState, error)
 	PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error
 	RevertCode(ctx context.Context, contestID, email string, sent signin.CodeState, prev *signin.CodeState) error
-	AddCodeTry(ctx context.Context, contestID, email, hash string) error
-	UseCode(ctx context.Context, contestID, email, hash string) (bool, error)
+	AddCodeTry(ctx context.Context, contestID, email, hash, requester string) error
+	UseCode(ctx context.Context, contestID, email, hash, requester string) (bool, error)
+	TakeToken(ctx context.Context, contestID string, b signin.Bucket, key string, now time.Time) error
 }
 
 // Handler serves sign-in: one-time codes by e-mail, then session tokens.
@@ -81,7 +83,7 @@ func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	res, err := h.sendCode(r.Context(), req)
+	res, err := h.sendCode(r.Context(), req, h.requester(r))
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
@@ -89,20 +91,40 @@ func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusAccepted, res)
 }
 
-func (h *Handler) sendCode(ctx context.Context, req codeRequest) (codeResponse, error) {
-	email, err := contest.NormalizeEmail(req.Email)
-	if err != nil {
+// requester is who sent r, for the limits: the platform's source address
+// (never a client header), stored only as a keyed hash.
+func (h *Handler) requester(r *http.Request) string {
+	return signin.RequesterKey(h.codeKey, funcurl.SourceIP(r))
+}
+
+// sendCode e-mails a code to the person behind req.Email, in this order:
+// who they are (canonical address, roster, sign-up: refusals send nothing
+// and spend nothing), the address's own limits, then the requester's and
+// the contest's e-mail budgets, and only then the e-mail.
+func (h *Handler) sendCode(ctx context.Context, req codeRequest, requester string) (codeResponse, error) {
+	if _, err := contest.NormalizeEmail(req.Email); err != nil {
 		return codeResponse{}, err
 	}
 	c, err := h.contestOf(ctx, req.Contest)
 	if err != nil {
 		return codeResponse{}, err
 	}
-	if _, err := h.eligible(ctx, c, email, &req); err != nil {
+	email, err := signin.Canonical(c, req.Email)
+	if err != nil {
 		return codeResponse{}, err
 	}
 	now := h.now()
 	prev, err := h.store.GetCode(ctx, c.ID, email, now)
+	if err != nil {
+		return codeResponse{}, err
+	}
+	var signUp *contest.SignUp
+	if req.Audience != "" {
+		signUp = &contest.SignUp{Audience: req.Audience, Name: req.Name, Ward: req.Ward}
+	} else if prev != nil {
+		signUp = prev.SignUp // asking again for a code of a sign-up not yet verified
+	}
+	m, record, err := h.admit(ctx, c, email, signUp)
 	if err != nil {
 		return codeResponse{}, err
 	}
@@ -114,15 +136,34 @@ func (h *Handler) sendCode(ctx context.Context, req codeRequest) (codeResponse, 
 	if err != nil {
 		return codeResponse{}, err
 	}
+	if record {
+		next.SignUp = &contest.SignUp{Audience: m.Audience, Name: m.Name, Ward: m.Ward}
+	}
+	for _, b := range []struct {
+		bucket signin.Bucket
+		key    string
+	}{{signin.RequesterBudget(c), requester}, {signin.ContestBudget(c), "all"}} {
+		if err := h.store.TakeToken(ctx, c.ID, b.bucket, b.key, now); err != nil {
+			if fe, ok := fault.As(err); ok && fe.Kind == fault.KindRateLimited {
+				// "sign-in budget reached" with limit=contest is what the alarm counts
+				level := slog.LevelInfo
+				if b.bucket.Name == "contest" {
+					level = slog.LevelWarn
+				}
+				h.log.Log(ctx, level, platform.LogSigninBudget, "contest", c.ID, "limit", b.bucket.Name, "requester", requester)
+			}
+			return codeResponse{}, err
+		}
+	}
 	if err := h.store.PutCode(ctx, c.ID, email, prev, next, now); err != nil {
 		return codeResponse{}, err
 	}
 	msg := mail.Message{
 		To:      email,
 		Subject: fmt.Sprintf("Mã đăng nhập Hội thi trực tuyến CCHC: %s", code),
-		Text: fmt.Sprintf("Mã đăng nhập của bạn là: %s\n\nMã có hiệu lực trong %d phút, chỉ dùng được một lần. "+
+		Text: fmt.Sprintf("Mã đăng nhập của bạn là: %s\n\nMã có hiệu lực đến %s, chỉ dùng được một lần. "+
 			"Không chia sẻ mã này cho bất kỳ ai.\n\nNếu bạn không yêu cầu mã, hãy bỏ qua thư này.\n\n%s",
-			code, int(signin.CodeTTL.Minutes()), c.Title),
+			code, next.ExpiresAt.In(contest.ICT).Format("15:04 ngày 02/01/2006"), c.Title),
 		Code:   code,
 		SentAt: now,
 	}
@@ -136,40 +177,24 @@ func (h *Handler) sendCode(ctx context.Context, req codeRequest) (codeResponse, 
 			h.log.Error("revert code", "err", err)
 		}
 		return codeResponse{}, fault.Unavailable("mail_unavailable",
-			"Chưa gửi được thư chứa mã đăng nhập (hệ thống gửi thư đang bận). Vui lòng thử lại sau ít phút.")
+			"Chưa gửi được thư chứa mã đăng nhập (hệ thống gửi thư đang bận). Vui lòng thử lại sau ít phút.").After(30 * time.Second)
 	}
 	h.log.Info("code sent", "contest", c.ID, "participant", contest.ParticipantID(c.ID, email))
 	return codeResponse{SentTo: maskEmail(email), ExpiresAt: next.ExpiresAt.In(contest.ICT).Truncate(time.Second), ResendAfterSeconds: int(signin.ResendAfter.Seconds())}, nil
 }
 
-// eligible decides who may sign in: roster members, holders of an official
-// e-mail in an allowed domain, and (where the contest opens sign-up for an
-// audience) anyone who declares a name and ward; signUp may be nil when only
-// checking.
-func (h *Handler) eligible(ctx context.Context, c contest.Contest, email string, signUp *codeRequest) (contest.Member, error) {
+// admit reads email's roster or sign-up entry and applies the contest's
+// eligibility rules (contest.Contest.Admit).
+func (h *Handler) admit(ctx context.Context, c contest.Contest, email string, signUp *contest.SignUp) (contest.Member, bool, error) {
 	m, found, err := h.store.GetMember(ctx, c.ID, email)
 	if err != nil {
-		return contest.Member{}, err
+		return contest.Member{}, false, err
 	}
+	var member *contest.Member
 	if found {
-		return m, nil
+		member = &m
 	}
-	if c.InAllowedDomain(email) {
-		return contest.Member{Email: email, Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleParticipant}}, nil
-	}
-	if signUp != nil && signUp.Audience != "" && signUp.Audience != contest.AudienceStaff && c.AllowsOpenSignUp(signUp.Audience) {
-		name, ward := clean(signUp.Name), clean(signUp.Ward)
-		if name == "" || ward == "" || utf8.RuneCountInString(name) > 100 || utf8.RuneCountInString(ward) > 100 {
-			return contest.Member{}, fault.Invalid("signup_incomplete", "Vui lòng nhập họ tên và phường/xã nơi cư trú (mỗi mục tối đa 100 ký tự).")
-		}
-		m := contest.Member{Email: email, Name: name, Ward: ward, Audience: signUp.Audience, Roles: []contest.Role{contest.RoleParticipant}}
-		if err := h.store.PutMember(ctx, c.ID, m); err != nil {
-			return contest.Member{}, err
-		}
-		return m, nil
-	}
-	return contest.Member{}, fault.Forbidden("not_eligible",
-		"Email này không có trong danh sách dự thi. Cán bộ, công chức vui lòng dùng email công vụ; nếu vẫn lỗi, liên hệ quản trị viên của đơn vị.")
+	return c.Admit(email, member, signUp)
 }
 
 type sessionRequest struct {
@@ -201,7 +226,7 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	res, err := h.openSession(r.Context(), req)
+	res, err := h.openSession(r.Context(), req, h.requester(r))
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
@@ -209,9 +234,8 @@ func (h *Handler) createSession(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusCreated, res)
 }
 
-func (h *Handler) openSession(ctx context.Context, req sessionRequest) (sessionResponse, error) {
-	email, err := contest.NormalizeEmail(req.Email)
-	if err != nil {
+func (h *Handler) openSession(ctx context.Context, req sessionRequest, requester string) (sessionResponse, error) {
+	if _, err := contest.NormalizeEmail(req.Email); err != nil {
 		return sessionResponse{}, err
 	}
 	code := strings.TrimSpace(req.Code)
@@ -222,33 +246,43 @@ func (h *Handler) openSession(ctx context.Context, req sessionRequest) (sessionR
 	if err != nil {
 		return sessionResponse{}, err
 	}
+	email, err := signin.Canonical(c, req.Email)
+	if err != nil {
+		return sessionResponse{}, err
+	}
 	now := h.now()
 	st, err := h.store.GetCode(ctx, c.ID, email, now)
 	if err != nil {
 		return sessionResponse{}, err
 	}
 	hash := signin.Hash(h.codeKey, c.ID, email, code)
-	if err := signin.Check(st, hash, now); err != nil {
-		if code := fault.CodeOf(err); code == "code_wrong" || (code == "code_locked" && st.Tries < signin.MaxTries) {
-			if err := h.store.AddCodeTry(ctx, c.ID, email, st.Hash); err != nil {
+	if countTry, err := signin.Check(st, hash, requester, now); err != nil {
+		if countTry {
+			if err := h.store.AddCodeTry(ctx, c.ID, email, st.Hash, requester); err != nil {
 				h.log.Warn("count wrong code", "err", err)
 			}
 		}
 		return sessionResponse{}, err
 	}
-	used, err := h.store.UseCode(ctx, c.ID, email, hash)
+	used, err := h.store.UseCode(ctx, c.ID, email, hash, requester)
 	if err != nil {
 		return sessionResponse{}, err
 	}
 	if !used {
 		return sessionResponse{}, fault.Unauthorized("code_invalid", "Mã xác thực không đúng hoặc đã được dùng. Vui lòng yêu cầu mã mới.")
 	}
-	m, err := h.eligible(ctx, c, email, nil)
+	m, record, err := h.admit(ctx, c, email, st.SignUp)
 	if err != nil {
 		return sessionResponse{}, err
 	}
-	claims := token.Claims{Contest: c.ID, Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-	claims.Subject = contest.ParticipantID(c.ID, email)
+	if record {
+		// a citizen's sign-up becomes a member once they proved the mailbox
+		if err := h.store.PutMember(ctx, c.ID, m); err != nil {
+			return sessionResponse{}, err
+		}
+	}
+	m.Email = email
+	claims := token.ClaimsFor(c.ID, m)
 	tok, exp, err := h.signer.Issue(claims)
 	if err != nil {
 		return sessionResponse{}, err
@@ -268,10 +302,6 @@ func (h *Handler) contestOf(ctx context.Context, id string) (contest.Contest, er
 		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
 	}
 	return h.store.GetContest(ctx, id)
-}
-
-func clean(s string) string {
-	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
 }
 
 // maskEmail shows enough of an address to recognise it: "ng***@hue.gov.vn".

@@ -25,18 +25,43 @@ type testClock = testenv.Clock
 // readOutbox returns the messages written to the outbox, oldest first.
 func readOutbox(t *testing.T, o mail.Outbox) []mail.Message { return testenv.Outbox(t, o.Dir) }
 
-// signIn is one person's auth handler with its own outbox and clock.
+// signIn is one person's auth handler with its own outbox and clock, seen
+// from its own network address (from).
 type signIn struct {
 	env    *testenv.Contest
 	outbox mail.Outbox
 	clock  *testClock
+	from   string
 	routes http.Handler
 }
 
+// nextHost numbers the test networks, so that each signIn has its own.
+var nextHost atomic.Int32
+
 func newSignIn(t *testing.T, env *testenv.Contest) *signIn {
 	s := &signIn{env: env, outbox: mail.Outbox{Dir: t.TempDir()}, clock: testenv.NewClock(env.Now)}
-	s.routes = NewHandler(env.Store, s.outbox, env.Signer, env.Key, demo.ContestID, s.clock.Now, testenv.Logger()).Routes()
+	n := nextHost.Add(1)
+	s.from = fmt.Sprintf("198.51.%d.%d", n/250, 1+n%250)
+	s.routes = s.handlerFrom(NewHandler(env.Store, s.outbox, env.Signer, env.Key, demo.ContestID, s.clock.Now, testenv.Logger()).Routes())
 	return s
+}
+
+// handlerFrom serves h as if every request came from s.from (what the
+// function URL or the local server reports as the peer).
+func (s *signIn) handlerFrom(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.RemoteAddr = s.from + ":443"
+		h.ServeHTTP(w, r)
+	})
+}
+
+// sameMailbox is another signIn of the same handler state (store, outbox,
+// clock) seen from another network: a second requester.
+func (s *signIn) sameMailbox(t *testing.T, from string) *signIn {
+	o := *s
+	o.from = from
+	o.routes = o.handlerFrom(NewHandler(s.env.Store, s.outbox, s.env.Signer, s.env.Key, demo.ContestID, s.clock.Now, testenv.Logger()).Routes())
+	return &o
 }
 
 func (s *signIn) requestCode(t *testing.T, body map[string]string) testenv.Response {
@@ -82,6 +107,7 @@ func TestCodeByEmailOpensASessionWithTheRightClaims(t *testing.T) {
 		audience           contest.Audience
 		roles              []contest.Role
 		mayCompete         bool
+		later              time.Duration // after the cases before it (same address); the last case only: clocks do not go back
 	}{
 		{name: "a roster participant gets a session for their unit",
 			typed: participant.Email, email: participant.Email, wantName: participant.Name, unit: participant.UnitID,
@@ -98,13 +124,17 @@ func TestCodeByEmailOpensASessionWithTheRightClaims(t *testing.T) {
 		{name: "a citizen on the contest's list signs in with the citizen audience",
 			typed: "nguoidan.demo@example.com", email: "nguoidan.demo@example.com", wantName: "Người dân (minh hoạ)", ward: "Phường Phú Hội",
 			audience: contest.AudienceCitizen, roles: []contest.Role{contest.RoleParticipant}, mayCompete: true},
-		{name: "an official-domain address not on the roster signs in as a staff participant",
-			typed: "moi.tuyen.dung@" + demo.Domain, email: "moi.tuyen.dung@" + demo.Domain,
-			audience: contest.AudienceStaff, roles: []contest.Role{contest.RoleParticipant}, mayCompete: true},
+		{name: "a participant's +2 alias signs in as the participant, with the same participant id",
+			typed: strings.Replace(roster[3].Email, "@", "+2@", 1), email: roster[3].Email, wantName: roster[3].Name, unit: roster[3].UnitID,
+			audience: contest.AudienceStaff, roles: roster[3].Roles, mayCompete: true},
+		{name: "an organiser's +tag alias signs in as the organiser, who may not compete",
+			typed: "btc+thi@" + demo.Domain, email: "btc@" + demo.Domain, wantName: "Ban Tổ chức Hội thi",
+			audience: contest.AudienceStaff, roles: []contest.Role{contest.RoleOrganiser}, mayCompete: false, later: 2 * time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSignIn(t, env)
+			s.clock.Advance(tt.later)
 			res := s.requestCode(t, map[string]string{"contest": demo.ContestID, "email": tt.typed})
 			res.Expect(t, http.StatusAccepted, "")
 
@@ -167,10 +197,14 @@ func TestWhoMayAskForACode(t *testing.T) {
 	}{
 		{"an e-mail outside the roster and the official domain is not eligible",
 			map[string]string{"email": "khach.ngoai@example.org"}, http.StatusForbidden, "not_eligible"},
-		{"an official-domain e-mail not on the roster gets a code",
-			map[string]string{"email": "chua.co.ten@" + demo.Domain}, http.StatusAccepted, ""},
-		{"an e-mail in a sub-domain of the official domain gets a code",
-			map[string]string{"email": "van.thu@phuong-phu-hoi." + demo.Domain}, http.StatusAccepted, ""},
+		{"an official-domain e-mail not on the roster is told to ask their unit, and gets no e-mail",
+			map[string]string{"email": "chua.co.ten@" + demo.Domain}, http.StatusForbidden, "not_on_roster"},
+		{"an e-mail in a sub-domain of the official domain not on the roster is not on the roster",
+			map[string]string{"email": "van.thu@phuong-phu-hoi." + demo.Domain}, http.StatusForbidden, "not_on_roster"},
+		{"an official-domain e-mail not on the roster cannot sign up as a citizen instead",
+			map[string]string{"email": "chua.co.ten@" + demo.Domain, "audience": "citizen", "name": "Chưa Có Tên", "ward": "Phú Hội"}, http.StatusForbidden, "not_on_roster"},
+		{"an organiser's +tag alias gets the organiser's code",
+			map[string]string{"email": "btc+thi@" + demo.Domain}, http.StatusAccepted, ""},
 		{"a look-alike domain that only ends with the same letters is not eligible",
 			map[string]string{"email": "gia.mao@fake" + demo.Domain}, http.StatusForbidden, "not_eligible"},
 		{"the official domain inside a longer foreign domain is not eligible",
@@ -224,19 +258,18 @@ func TestCitizenOpenSignUpNeedsNameAndWard(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a name and a ward send a code and record the citizen", func(t *testing.T) {
+	t.Run("a name and a ward send a code but record nobody before the code is verified", func(t *testing.T) {
 		s.requestCode(t, map[string]string{"email": email, "audience": "citizen", "name": "  Trần   Thị Bé ", "ward": "Phường  Kim Long"}).
 			Expect(t, http.StatusAccepted, "")
-		m, found, err := env.Store.GetMember(ctx, demo.ContestID, email)
-		if err != nil || !found {
-			t.Fatalf("member not recorded: found=%v err=%v", found, err)
-		}
-		want := contest.Member{Email: email, Name: "Trần Thị Bé", Ward: "Phường Kim Long", Audience: contest.AudienceCitizen, Roles: []contest.Role{contest.RoleParticipant}}
-		if fmt.Sprint(m) != fmt.Sprint(want) {
-			t.Errorf("member = %+v, want %+v", m, want)
+		if _, found, err := env.Store.GetMember(ctx, demo.ContestID, email); found || err != nil {
+			t.Fatalf("an unverified sign-up was recorded as a member (found=%v, err=%v)", found, err)
 		}
 	})
-	t.Run("the code opens a citizen session", func(t *testing.T) {
+	t.Run("asking again a minute later without the form keeps the sign-up", func(t *testing.T) {
+		s.clock.Advance(61 * time.Second)
+		s.requestCode(t, map[string]string{"email": email}).Expect(t, http.StatusAccepted, "")
+	})
+	t.Run("the code opens a citizen session and records the citizen", func(t *testing.T) {
 		res := s.openSession(t, email, s.lastCode(t, email))
 		res.Expect(t, http.StatusCreated, "")
 		c, err := env.Signer.Verify(stringOf(res.JSON["token"]))
@@ -245,6 +278,14 @@ func TestCitizenOpenSignUpNeedsNameAndWard(t *testing.T) {
 		}
 		if c.Audience != contest.AudienceCitizen || c.Name != "Trần Thị Bé" || c.UnitID != "" || !slices.Equal(c.Roles, []contest.Role{contest.RoleParticipant}) {
 			t.Errorf("claims = %+v, want a citizen participant named Trần Thị Bé", c)
+		}
+		m, found, err := env.Store.GetMember(ctx, demo.ContestID, email)
+		if err != nil || !found {
+			t.Fatalf("member not recorded: found=%v err=%v", found, err)
+		}
+		want := contest.Member{Email: email, Name: "Trần Thị Bé", Ward: "Phường Kim Long", Audience: contest.AudienceCitizen, Roles: []contest.Role{contest.RoleParticipant}}
+		if fmt.Sprint(m) != fmt.Sprint(want) {
+			t.Errorf("member = %+v, want %+v", m, want)
 		}
 	})
 }
@@ -336,6 +377,9 @@ func TestACodeThatCouldNotBeSentCostsNothing(t *testing.T) {
 			if st.status == http.StatusServiceUnavailable {
 				if msg, _ := r.JSON["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "thử lại") {
 					t.Errorf("message %q, want one that says to try again", msg)
+				}
+				if r.Header.Get("Retry-After") == "" {
+					t.Error("a 503 without Retry-After")
 				}
 			}
 		})
@@ -472,5 +516,23 @@ func TestUnknownRoutesAreNotFound(t *testing.T) {
 				t.Error("no X-Request-Id on the answer")
 			}
 		})
+	}
+}
+
+func TestAContestMayAdmitUnlistedOfficialAddresses(t *testing.T) {
+	env := testenv.SeededContest(t)
+	c := demo.Contest()
+	c.AllowUnlisted = true
+	if err := env.Store.PutContest(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	s := newSignIn(t, env)
+	email := "moi.tuyen.dung@" + demo.Domain
+	s.requestCode(t, map[string]string{"email": email}).Expect(t, http.StatusAccepted, "")
+	res := s.openSession(t, "Moi.Tuyen.Dung+x@"+demo.Domain, s.lastCode(t, email))
+	res.Expect(t, http.StatusCreated, "")
+	p, _ := res.JSON["participant"].(map[string]any)
+	if p["email"] != email || p["audience"] != "staff" || p["mayCompete"] != true {
+		t.Errorf("participant = %v, want %s as a staff participant", p, email)
 	}
 }

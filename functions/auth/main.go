@@ -14,6 +14,6 @@ import (
 func main() {
 	app.Main("auth", SessionTTL, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
 		sender := mail.New(env.AWS, env.Config.MailFrom, env.Config.Outbox)
-		return NewHandler(env.Store, sender, env.Signer, env.TokenKey, env.Config.Contest, nil, env.Log).Routes(), nil, nil
+		return NewHandler(env.Store, sender, env.Signer, env.TokenKey, env.Config.Contest, env.Now, env.Log).Routes(), nil, nil
 	})
 }

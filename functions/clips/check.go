@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
-	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/mp4"
 )
@@ -47,21 +46,16 @@ func isNotFound(err error) bool {
 	return s3Status(err) == http.StatusNotFound
 }
 
-// lateUploadGrace is how long after an upload's deadline its object may
-// still arrive: S3 checks a POST's expiry when the upload starts, and a large
-// file over a slow link takes a while. Only then is a missing object a verdict.
-const lateUploadGrace = time.Hour
-
 // check gives the clip's verdict. A clip still uploading is judged from its
 // object (once: a verdict, once stored, is what every later check returns).
 // fromEvent adds what only an object notification needs: an object that
 // reappears under a rejected clip's key is removed, and an accepted clip
 // whose object was replaced after the check is rejected.
-func (h *Handler) check(ctx context.Context, c dynamo.Clip, fromEvent bool) (dynamo.Clip, error) {
+func (h *Handler) check(ctx context.Context, c clip.Clip, fromEvent bool) (clip.Clip, error) {
 	switch c.Status {
-	case dynamo.ClipUploading:
+	case clip.Uploading:
 		return h.inspect(ctx, c)
-	case dynamo.ClipAccepted:
+	case clip.Accepted:
 		if !fromEvent {
 			return c, nil
 		}
@@ -70,7 +64,7 @@ func (h *Handler) check(ctx context.Context, c dynamo.Clip, fromEvent bool) (dyn
 			return c, err // gone (nothing to judge) or the object that was checked
 		}
 		h.log.Warn("accepted clip's object replaced", "clip", c.ID, "checked", c.ETag, "now", etag(head.ETag))
-		revoked, _, err := h.store.RevokeClip(ctx, c.ContestID, c.ID, c.ETag, ReasonReplaced, h.now())
+		revoked, _, err := h.store.RevokeClip(ctx, c.ContestID, c.ID, c.ETag, clip.ReasonReplaced, h.now())
 		if err != nil {
 			return c, err
 		}
@@ -115,7 +109,7 @@ func etag(p *string) string {
 }
 
 // inspect judges the object of a clip that is still uploading.
-func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, error) {
+func (h *Handler) inspect(ctx context.Context, c clip.Clip) (clip.Clip, error) {
 	head, err := h.head(ctx, c.Key)
 	if err != nil {
 		return c, err
@@ -124,52 +118,35 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 	if head == nil {
 		// A concurrent check may have decided and removed a rejected object
 		// since this clip was read: its verdict stands.
-		if stored, err := h.store.GetClip(ctx, c.ContestID, c.ID, true); err == nil && stored.Status != dynamo.ClipUploading {
+		if stored, err := h.store.GetClip(ctx, c.ContestID, c.ID, true); err == nil && stored.Status != clip.Uploading {
 			return stored, nil
 		}
-		if !now.After(c.UploadDeadline.Add(lateUploadGrace)) {
+		if !c.Abandoned(now) {
 			return c, errNotUploaded
 		}
 		// The upload's time is over and nothing came: free the slot (and
 		// drop the parts of a multipart upload left unfinished).
-		if c.Method == "multipart" && c.UploadID != "" {
+		if c.Method == clip.MethodMultipart && c.UploadID != "" {
 			h.abortMultipart(ctx, c)
 		}
-		return h.decide(ctx, c, dynamo.ClipVerdict{Status: dynamo.ClipRejected, Reason: ReasonNotUploaded, CheckedAt: now})
+		return h.decide(ctx, c, clip.Reject(clip.ReasonNotUploaded, now))
 	}
-	v := dynamo.ClipVerdict{Status: dynamo.ClipRejected, Size: derefInt(head.ContentLength), ETag: etag(head.ETag), CheckedAt: now}
-	switch {
-	case v.Size > c.DeclaredSize:
-		v.Reason = ReasonLargerThanDeclared
-	case v.Size > h.settings.MaxBytes:
-		v.Reason = ReasonTooLarge
-	default:
+	v := clip.Verdict{Status: clip.Rejected, Size: derefInt(head.ContentLength), ETag: etag(head.ETag), CheckedAt: now}
+	if v.Reason = clip.SizeReason(c, h.settings, v.Size); v.Reason == "" {
 		r := &objectReader{ctx: ctx, objects: h.objects, bucket: h.settings.Bucket, key: c.Key, etag: v.ETag}
 		info, err := mp4.Probe(r, v.Size)
-		switch {
-		case errors.Is(err, mp4.ErrNotMP4):
-			v.Reason = ReasonNotMP4
-		case errors.Is(err, mp4.ErrTruncated):
-			v.Reason = ReasonTruncated
-		case errors.Is(err, mp4.ErrCorrupt):
-			v.Reason = ReasonCorrupt
-		case errors.Is(err, mp4.ErrNoDuration):
-			v.Reason = ReasonNoDuration
-		case err != nil:
+		judged, ok := clip.Judge(v, h.settings, info, err)
+		if !ok {
 			// The object could not be read: replaced or removed while being
 			// read (another check may have decided and removed it), or S3
 			// failed. Not a verdict on the file.
-			if stored, gerr := h.store.GetClip(ctx, c.ContestID, c.ID, true); gerr == nil && stored.Status != dynamo.ClipUploading {
+			if stored, gerr := h.store.GetClip(ctx, c.ContestID, c.ID, true); gerr == nil && stored.Status != clip.Uploading {
 				return stored, nil
 			}
 			return c, fmt.Errorf("read clip %s: %w", c.ID, err)
-		default:
-			v.DurationMs, v.MoovAtEnd = info.Milliseconds(), info.MoovAtEnd
-			if info.AtMost(h.settings.Limit()) {
-				v.Status = dynamo.ClipAccepted
-			} else {
-				v.Reason = ReasonTooLong
-			}
+		}
+		if v = judged; v.Reason == clip.ReasonInconsistentDuration {
+			h.log.Warn("clip durations disagree", "clip", c.ID, "err", err)
 		}
 		h.log.Info("clip read", "clip", c.ID, "size", v.Size, "reads", r.reads, "bytesRead", r.bytes, "reason", v.Reason, "durationMs", v.DurationMs)
 	}
@@ -178,7 +155,7 @@ func (h *Handler) inspect(ctx context.Context, c dynamo.Clip) (dynamo.Clip, erro
 
 // decide stores a verdict (the first one stands) and removes a rejected
 // clip's object.
-func (h *Handler) decide(ctx context.Context, c dynamo.Clip, v dynamo.ClipVerdict) (dynamo.Clip, error) {
+func (h *Handler) decide(ctx context.Context, c clip.Clip, v clip.Verdict) (clip.Clip, error) {
 	stored, won, err := h.store.DecideClip(ctx, c.ContestID, c.ID, v)
 	if err != nil {
 		return c, err
@@ -186,7 +163,7 @@ func (h *Handler) decide(ctx context.Context, c dynamo.Clip, v dynamo.ClipVerdic
 	if won {
 		h.log.Info("clip checked", "clip", c.ID, "unit", c.UnitID, "status", stored.Status, "reason", stored.Reason, "durationMs", stored.DurationMs)
 	}
-	if stored.Status == dynamo.ClipRejected && v.Size > 0 {
+	if stored.Status == clip.Rejected && v.Size > 0 {
 		if err := h.remove(ctx, c.Key); err != nil {
 			return stored, err
 		}

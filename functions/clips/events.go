@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -88,8 +88,8 @@ func (h *Handler) handleRecord(ctx context.Context, rec events.S3EventRecord) (R
 
 // checkObject checks the clip an object under clips/ claims to be.
 func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome) (RecordOutcome, error) {
-	contestID, _, clipID, ok := parseObjectKey(key)
-	var c dynamo.Clip
+	contestID, _, clipID, ok := clip.ParseObjectKey(key)
+	var c clip.Clip
 	var err error
 	if ok {
 		c, err = h.store.GetClip(ctx, contestID, clipID, true)
@@ -100,7 +100,7 @@ func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome
 	}
 	if !ok {
 		h.log.Warn("object under an unissued key removed", "key", key)
-		out.Outcome, out.Reason = "deleted", ReasonUnknownKey
+		out.Outcome, out.Reason = "deleted", clip.ReasonUnknownKey
 		return out, h.remove(ctx, key)
 	}
 	out.ClipID = c.ID

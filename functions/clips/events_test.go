@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/demo"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
 	"github.com/hoithi/hoithi/shared/testenv"
@@ -62,7 +62,7 @@ var clipsEvents = map[string]eventWant{
 			if err := json.Unmarshal(body, &u); err != nil {
 				t.Fatal(err)
 			}
-			if u.Clip.Status != dynamo.ClipUploading || u.Upload.Method != "post" || u.Upload.Fields["key"] != ObjectKey(demo.ContestID, unitA, u.Clip.ID) {
+			if u.Clip.Status != clip.Uploading || u.Upload.Method != "post" || u.Upload.Fields["key"] != clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID) {
 				t.Errorf("upload %+v", u)
 			}
 		},
@@ -102,7 +102,7 @@ var clipsEvents = map[string]eventWant{
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
-			if got.Clip.ID != v["clipId"] || got.Clip.Status != dynamo.ClipAccepted || got.Clip.DurationSeconds != 299 {
+			if got.Clip.ID != v["clipId"] || got.Clip.Status != clip.Accepted || got.Clip.DurationSeconds != 299 {
 				t.Errorf("confirmed clip %+v, want accepted, 299 s", got.Clip)
 			}
 		},
@@ -170,7 +170,7 @@ var clipsEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t)}
 		},
 		check: func(t *testing.T, a *clipsAPI, _ map[string]string, body []byte) {
-			var got Ranking
+			var got clip.Ranking
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -180,16 +180,16 @@ var clipsEvents = map[string]eventWant{
 		},
 	},
 	"s3-object-created.json": {
-		s3: true, outcome: "checked", clipStatus: dynamo.ClipAccepted,
+		s3: true, outcome: "checked", clipStatus: clip.Accepted,
 		setup: func(t *testing.T, a *clipsAPI) map[string]string {
 			data := mp4test.Fixtures()[0].Data
 			u := a.requestUpload(t, a.admin(t, unitA), int64(len(data)), false)
 			mustPost(t, u, data)
-			return map[string]string{"bucket": a.env.Bucket, "key": ObjectKey(demo.ContestID, unitA, u.Clip.ID)}
+			return map[string]string{"bucket": a.env.Bucket, "key": clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)}
 		},
 	},
 	"s3-unknown-key.json": {
-		s3: true, outcome: "deleted", reason: ReasonUnknownKey,
+		s3: true, outcome: "deleted", reason: clip.ReasonUnknownKey,
 		setup: func(t *testing.T, a *clipsAPI) map[string]string {
 			key := "clips/demo/phuong-phu-hoi/phuong-phu-hoi.0123456789abcdef.mp4"
 			data := mp4test.Fixtures()[0].Data

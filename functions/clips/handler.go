@@ -2,42 +2,37 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/hoithi/hoithi/shared/cliprules"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
-	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
 // store is what the clips function needs of the table.
 type store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
-	CreateClip(ctx context.Context, c dynamo.Clip, quota int) error
+	CreateClip(ctx context.Context, c clip.Clip, quota int) error
 	ReleaseClipSlot(ctx context.Context, contestID, unitID, clipID string) error
 	ClipSlots(ctx context.Context, contestID, unitID string) ([]string, error)
-	GetClip(ctx context.Context, contestID, clipID string, consistent bool) (dynamo.Clip, error)
-	ListClips(ctx context.Context, contestID, unitID, status string) ([]dynamo.Clip, error)
-	DecideClip(ctx context.Context, contestID, clipID string, v dynamo.ClipVerdict) (dynamo.Clip, bool, error)
-	RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (dynamo.Clip, bool, error)
-	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (dynamo.ClipScores, error)
-	ListClipScores(ctx context.Context, contestID string) ([]dynamo.ClipScores, error)
+	GetClip(ctx context.Context, contestID, clipID string, consistent bool) (clip.Clip, error)
+	ListClips(ctx context.Context, contestID, unitID, status string) ([]clip.Clip, error)
+	DecideClip(ctx context.Context, contestID, clipID string, v clip.Verdict) (clip.Clip, bool, error)
+	RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (clip.Clip, bool, error)
+	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (clip.Scores, error)
+	ListClipScores(ctx context.Context, contestID string) ([]clip.Scores, error)
 }
 
 var _ store = (*dynamo.Store)(nil)
@@ -71,14 +66,14 @@ type Handler struct {
 	objects  objects
 	presign  presigner
 	signer   *token.Signer
-	settings cliprules.Settings
+	settings clip.Settings
 	contest  string // served when a public request names none
 	now      func() time.Time
 	log      *slog.Logger
 }
 
 // NewHandler builds the handler; now may be nil (the wall clock).
-func NewHandler(st store, obj objects, pre presigner, signer *token.Signer, settings cliprules.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
+func NewHandler(st store, obj objects, pre presigner, signer *token.Signer, settings clip.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
 	if now == nil {
 		now = time.Now
 	}
@@ -101,96 +96,6 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
-
-// Genres of clips (the brief: reportage, skit, guide to an online public
-// service, reform initiative), with their Vietnamese names.
-var Genres = map[string]string{
-	"phong-su":      "Phóng sự",
-	"tieu-pham":     "Tiểu phẩm",
-	"huong-dan-dvc": "Hướng dẫn dịch vụ công trực tuyến",
-	"sang-kien":     "Sáng kiến cải cách hành chính",
-	"khac":          "Khác",
-}
-
-// ContentTypes are the content types an upload may declare (and is bound to).
-var ContentTypes = []string{"video/mp4"}
-
-// Clip ids are "<unit>.<16 hex digits>": the unit is readable from the id,
-// so a clip is addressed (and its unit checked) without a lookup.
-
-func newClipID(unit string) string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return unit + "." + hex.EncodeToString(b[:])
-}
-
-// clipUnit returns the unit of a well-formed clip id.
-func clipUnit(id string) (string, bool) {
-	unit, suffix, ok := strings.Cut(id, ".")
-	if !ok || !contest.ValidID(unit) || len(suffix) != 16 {
-		return "", false
-	}
-	for i := 0; i < len(suffix); i++ {
-		if c := suffix[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return "", false
-		}
-	}
-	return unit, true
-}
-
-// ObjectKey is where a clip's upload goes: under the contest and the unit.
-func ObjectKey(contestID, unitID, clipID string) string {
-	return platform.PrefixClips + contestID + "/" + unitID + "/" + clipID + ".mp4"
-}
-
-// parseObjectKey reads an object key back into contest, unit and clip id.
-func parseObjectKey(key string) (contestID, unitID, clipID string, ok bool) {
-	rest, found := strings.CutPrefix(key, platform.PrefixClips)
-	if !found {
-		return "", "", "", false
-	}
-	parts := strings.Split(rest, "/")
-	if len(parts) != 3 || !contest.ValidID(parts[0]) {
-		return "", "", "", false
-	}
-	id, found := strings.CutSuffix(parts[2], ".mp4")
-	unit, valid := clipUnit(id)
-	if !found || !valid || unit != parts[1] {
-		return "", "", "", false
-	}
-	return parts[0], unit, id, true
-}
-
-// Reasons a clip is rejected, with what the unit is told.
-var reasonMessages = map[string]string{
-	ReasonTooLong:            "Video dài hơn thời lượng tối đa cho phép.",
-	ReasonNotMP4:             "Tệp không phải video MP4.",
-	ReasonTruncated:          "Tệp MP4 chưa được tải lên đầy đủ (bị cắt ngang). Vui lòng tải lên lại.",
-	ReasonCorrupt:            "Tệp MP4 bị hỏng, không đọc được cấu trúc.",
-	ReasonNoDuration:         "Không đọc được thời lượng của video.",
-	ReasonLargerThanDeclared: "Tệp lớn hơn dung lượng đã khai báo khi yêu cầu tải lên.",
-	ReasonTooLarge:           "Tệp vượt quá dung lượng tối đa cho phép.",
-	ReasonNotUploaded:        "Không nhận được tệp trước khi hết hạn tải lên.",
-	ReasonAborted:            "Đơn vị đã huỷ lần tải lên này.",
-	ReasonReplaced:           "Tệp đã bị thay thế sau khi được kiểm tra; vui lòng tải lên lại.",
-}
-
-// Rejection reasons (stable codes; docs/clips.md).
-const (
-	ReasonTooLong            = "too_long"
-	ReasonNotMP4             = "not_mp4"
-	ReasonTruncated          = "truncated"
-	ReasonCorrupt            = "corrupt"
-	ReasonNoDuration         = "no_duration"
-	ReasonLargerThanDeclared = "larger_than_declared"
-	ReasonTooLarge           = "too_large"
-	ReasonNotUploaded        = "not_uploaded"
-	ReasonAborted            = "aborted"
-	ReasonReplaced           = "replaced"
-	// ReasonUnknownKey is an event's verdict on an object under clips/ that
-	// no issued upload names; it has no clip.
-	ReasonUnknownKey = "unknown_key"
-)
 
 // clipView is a clip as the API shows it. Who sees what: the unit's admins
 // and organisers see everything but the object key; the gallery and the jury
@@ -233,25 +138,22 @@ func ict(t time.Time) *time.Time {
 }
 
 // view shows a clip to its unit or to organisers.
-func (h *Handler) view(c dynamo.Clip) clipView {
+func (h *Handler) view(c clip.Clip) clipView {
 	v := clipView{
 		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
-		Status: c.Status, Reason: c.Reason, Message: reasonMessages[c.Reason], Method: c.Method,
+		Status: c.Status, Reason: c.Reason, Message: clip.Message(c, h.settings.MaxDuration), Method: c.Method,
 		DeclaredSize: c.DeclaredSize, Size: c.Size, DurationSeconds: seconds(c.DurationMs),
 		UploadedBy: &person{Email: c.UploaderEmail, Name: c.UploaderName},
 		CreatedAt:  ict(c.CreatedAt), CheckedAt: ict(c.CheckedAt),
 	}
-	if c.Status == dynamo.ClipUploading {
+	if c.Status == clip.Uploading {
 		v.UploadDeadline = ict(c.UploadDeadline)
-	}
-	if c.Reason == ReasonTooLong {
-		v.Message = fmt.Sprintf("Video dài %s, vượt quá thời lượng tối đa %s.", clock(c.DurationMs), clock(h.settings.MaxDuration.Milliseconds()))
 	}
 	return v
 }
 
 // publicView shows an accepted clip in the gallery (no uploader).
-func (h *Handler) publicView(ctx context.Context, c dynamo.Clip) (clipView, error) {
+func (h *Handler) publicView(ctx context.Context, c clip.Clip) (clipView, error) {
 	v := clipView{
 		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
 		Status: c.Status, DurationSeconds: seconds(c.DurationMs), CheckedAt: ict(c.CheckedAt),
@@ -262,7 +164,7 @@ func (h *Handler) publicView(ctx context.Context, c dynamo.Clip) (clipView, erro
 }
 
 // videoURL is a short-lived link to watch an accepted clip.
-func (h *Handler) videoURL(ctx context.Context, c dynamo.Clip) (string, error) {
+func (h *Handler) videoURL(ctx context.Context, c clip.Clip) (string, error) {
 	req, err := h.presign.PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket: &h.settings.Bucket, Key: &c.Key,
 		ResponseContentType:        ptr("video/mp4"),
@@ -278,54 +180,27 @@ func ptr[T any](v T) *T { return &v }
 
 func seconds(ms int64) float64 { return math.Round(float64(ms)) / 1000 }
 
-// clock formats milliseconds as m:ss, with tenths (rounded up, Vietnamese
-// decimal comma) when there is a fraction: 300501 ms is "5:00,6", longer
-// than the limit "5:00" as it should read.
-func clock(ms int64) string {
-	tenths := (ms + 99) / 100
-	s, d := tenths/10, tenths%10
-	if d == 0 {
-		return fmt.Sprintf("%d:%02d", s/60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d,%d", s/60, s%60, d)
-}
-
 // authorize verifies the token.
 func (h *Handler) authorize(r *http.Request) (*token.Claims, error) {
 	return h.signer.FromRequest(r)
 }
 
-// mayManage reports whether the holder may act on a unit's clips: the unit's
-// own admin, or an organiser.
-func mayManage(c *token.Claims, unitID string) bool {
-	return c.Has(contest.RoleOrganiser) || (c.Has(contest.RoleUnitAdmin) && c.UnitID != "" && c.UnitID == unitID)
-}
-
 // managedClip reads a clip named in the path that the holder may manage.
-func (h *Handler) managedClip(r *http.Request) (*token.Claims, dynamo.Clip, error) {
+func (h *Handler) managedClip(r *http.Request) (*token.Claims, clip.Clip, error) {
 	claims, err := h.authorize(r)
 	if err != nil {
-		return nil, dynamo.Clip{}, err
+		return nil, clip.Clip{}, err
 	}
 	id := r.PathValue("clipId")
-	unit, ok := clipUnit(id)
+	unit, ok := clip.UnitOf(id)
 	if !ok {
-		return nil, dynamo.Clip{}, fault.NotFound("clip_not_found", "Không tìm thấy video clip.")
+		return nil, clip.Clip{}, clip.ErrNotFound()
 	}
-	if !mayManage(claims, unit) {
-		return nil, dynamo.Clip{}, fault.Forbidden("not_your_unit", "Bạn chỉ được thao tác trên video clip của đơn vị mình.")
+	if !claims.Actor().MayManageClips(unit) {
+		return nil, clip.Clip{}, fault.Forbidden("not_your_unit", "Bạn chỉ được thao tác trên video clip của đơn vị mình.")
 	}
 	c, err := h.store.GetClip(r.Context(), claims.Contest, id, true)
 	return claims, c, err
-}
-
-type uploadRequest struct {
-	Title       string `json:"title"`
-	Genre       string `json:"genre"`
-	Size        int64  `json:"size"`
-	ContentType string `json:"contentType"`
-	// Multipart asks for a multipart upload instead of a single POST.
-	Multipart bool `json:"multipart"`
 }
 
 type postUpload struct {
@@ -341,24 +216,6 @@ type uploadResponse struct {
 	Upload any      `json:"upload"`
 }
 
-func (req *uploadRequest) validate(s cliprules.Settings) error {
-	req.Title = strings.TrimSpace(req.Title)
-	switch {
-	case req.Title == "" || utf8.RuneCountInString(req.Title) > 200:
-		return fault.Invalid("invalid_title", "Tiêu đề video phải có từ 1 đến 200 ký tự.")
-	case Genres[req.Genre] == "":
-		return fault.Invalid("invalid_genre", "Thể loại không hợp lệ (phong-su, tieu-pham, huong-dan-dvc, sang-kien, khac).")
-	case !slices.Contains(ContentTypes, req.ContentType):
-		return fault.Invalid("unsupported_content_type", "Chỉ nhận video định dạng MP4 (video/mp4).")
-	case req.Size <= 0:
-		return fault.Invalid("invalid_size", "Dung lượng tệp không hợp lệ.")
-	case req.Size > s.MaxBytes:
-		return &fault.Error{Kind: fault.KindTooLarge, Code: "clip_too_large",
-			Message: fmt.Sprintf("Tệp quá lớn: tối đa %d MB.", s.MaxBytes>>20)}
-	}
-	return nil
-}
-
 // requestUpload: a unit admin asks to upload a clip for the unit of the
 // token; the answer is a presigned POST (or a multipart upload) bound to a
 // key of the function's choosing under the unit's prefix.
@@ -368,16 +225,16 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	if !claims.Has(contest.RoleUnitAdmin) || claims.UnitID == "" {
+	if !claims.Actor().MayUploadClip() {
 		httpapi.WriteError(w, r, h.log, fault.Forbidden("unit_admin_only", "Chỉ quản trị viên của đơn vị được tải video clip lên."))
 		return
 	}
-	var req uploadRequest
+	var req clip.Request
 	if err := httpapi.DecodeJSON(w, r, &req, 0); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	if err := req.validate(h.settings); err != nil {
+	if err := req.Validate(h.settings); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
@@ -392,15 +249,8 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.Forbidden("unit_not_found", "Đơn vị của bạn không có trong danh sách của Hội thi."))
 		return
 	}
-	now := h.now()
-	id := newClipID(claims.UnitID)
-	c := dynamo.Clip{
-		ContestID: claims.Contest, ID: id, UnitID: claims.UnitID, UnitName: units[i].Name, Block: string(units[i].Block),
-		Title: req.Title, Genre: req.Genre, ContentType: req.ContentType, DeclaredSize: req.Size,
-		UploaderEmail: claims.Email, UploaderName: claims.Name, Key: ObjectKey(claims.Contest, claims.UnitID, id),
-		Method: "post", Status: dynamo.ClipUploading, CreatedAt: now, UploadDeadline: now.Add(h.settings.UploadExpiry),
-	}
-	if req.Multipart {
+	c := clip.New(req, clip.Uploader{Contest: claims.Contest, Email: claims.Email, Name: claims.Name}, units[i], h.settings, h.now())
+	if c.Method == clip.MethodMultipart {
 		h.startMultipart(w, r, c)
 		return
 	}
@@ -431,7 +281,7 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) {
 // create records the clip within the unit's quota. When the quota is full it
 // first settles the unit's stale uploads (expired ones never completed, or
 // completed but never checked) and tries once more.
-func (h *Handler) create(ctx context.Context, c dynamo.Clip) error {
+func (h *Handler) create(ctx context.Context, c clip.Clip) error {
 	err := h.store.CreateClip(ctx, c, h.settings.Quota)
 	if fault.CodeOf(err) != "clip_quota_reached" {
 		return err
@@ -467,12 +317,12 @@ func (h *Handler) settleStale(ctx context.Context, contestID, unitID string) (bo
 		case err != nil:
 			return freed, err
 		}
-		if c.Status == dynamo.ClipUploading && h.now().After(c.UploadDeadline) {
+		if c.Stale(h.now()) {
 			if c, err = h.check(ctx, c, false); err != nil && !errors.Is(err, errNotUploaded) {
 				return freed, err
 			}
 		}
-		if c.Status == dynamo.ClipRejected {
+		if !c.HoldsSlot() {
 			if err := h.store.ReleaseClipSlot(ctx, contestID, unitID, id); err != nil {
 				return freed, err
 			}
@@ -483,8 +333,8 @@ func (h *Handler) settleStale(ctx context.Context, contestID, unitID string) (bo
 }
 
 // giveUp rejects a clip whose upload could not be handed out.
-func (h *Handler) giveUp(ctx context.Context, c dynamo.Clip) {
-	if _, _, err := h.store.DecideClip(ctx, c.ContestID, c.ID, dynamo.ClipVerdict{Status: dynamo.ClipRejected, Reason: ReasonAborted, CheckedAt: h.now()}); err != nil {
+func (h *Handler) giveUp(ctx context.Context, c clip.Clip) {
+	if _, _, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Reject(clip.ReasonAborted, h.now())); err != nil {
 		h.log.Error("give up clip", "clip", c.ID, "err", err)
 	}
 }
@@ -510,9 +360,20 @@ func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
 }
 
 type listResponse struct {
-	Clips    []clipView            `json:"clips"`
-	Criteria []cliprules.Criterion `json:"criteria,omitempty"`
-	Quota    int                   `json:"quota,omitempty"`
+	Clips    []clipView       `json:"clips"`
+	Criteria []clip.Criterion `json:"criteria,omitempty"`
+	Quota    int              `json:"quota,omitempty"`
+	// The rules the site shows: genres with their labels, the longest clip
+	// accepted, the scale of every criterion.
+	Genres             []clip.Genre    `json:"genres"`
+	MaxDurationSeconds int             `json:"maxDurationSeconds"`
+	ScoreRange         clip.ScoreRange `json:"scoreRange"`
+}
+
+// newList is an empty list with the rules the site shows.
+func (h *Handler) newList() listResponse {
+	return listResponse{Clips: []clipView{}, Genres: clip.Genres,
+		MaxDurationSeconds: int(h.settings.MaxDuration.Seconds()), ScoreRange: clip.Scale}
 }
 
 // listClips: a unit admin sees the unit's clips; an organiser every clip
@@ -527,20 +388,20 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	var (
-		clips []dynamo.Clip
-		res   = listResponse{Clips: []clipView{}}
+		clips []clip.Clip
+		res   = h.newList()
 	)
 	switch {
 	case claims.Has(contest.RoleOrganiser):
 		unit, status := q.Get("unit"), q.Get("status")
-		if (unit != "" && !contest.ValidID(unit)) || (status != "" && status != dynamo.ClipUploading && status != dynamo.ClipAccepted && status != dynamo.ClipRejected) {
+		if (unit != "" && !contest.ValidID(unit)) || (status != "" && !clip.ValidStatus(status)) {
 			httpapi.WriteError(w, r, h.log, fault.Invalid("invalid_filter", "Bộ lọc không hợp lệ (unit, status = uploading | accepted | rejected)."))
 			return
 		}
 		clips, err = h.store.ListClips(ctx, claims.Contest, unit, status)
 		res.Criteria = h.settings.Criteria
 	case claims.Has(contest.RoleJury):
-		clips, err = h.store.ListClips(ctx, claims.Contest, "", dynamo.ClipAccepted)
+		clips, err = h.store.ListClips(ctx, claims.Contest, "", clip.Accepted)
 		res.Criteria = h.settings.Criteria
 	case claims.Has(contest.RoleUnitAdmin) && claims.UnitID != "":
 		if u := q.Get("unit"); u != "" && u != claims.UnitID {
@@ -557,22 +418,22 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	var scores []dynamo.ClipScores
+	var scores []clip.Scores
 	if claims.Has(contest.RoleOrganiser) || claims.Has(contest.RoleJury) {
 		if scores, err = h.store.ListClipScores(ctx, claims.Contest); err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 			return
 		}
 	}
-	summary := summarize(scores, h.settings.Criteria)
+	summary := clip.Summarize(scores, h.settings.Criteria)
 	for _, c := range clips {
 		var v clipView
 		switch {
 		case claims.Has(contest.RoleOrganiser):
 			v = h.view(c)
-			if c.Status == dynamo.ClipAccepted {
+			if c.Status == clip.Accepted {
 				s := summary[c.ID]
-				v.Averages, v.Jurors = s.averages(h.settings.Criteria), ptr(s.jurors)
+				v.Averages, v.Jurors = s.Averages(h.settings.Criteria), ptr(s.Jurors)
 				if v.VideoURL, err = h.videoURL(ctx, c); err != nil {
 					httpapi.WriteError(w, r, h.log, err)
 					return
@@ -583,7 +444,7 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 				httpapi.WriteError(w, r, h.log, err)
 				return
 			}
-			v.MyScores = summary[c.ID].byJuror[claims.ParticipantID()]
+			v.MyScores = summary[c.ID].ByJuror[claims.ParticipantID()]
 		default:
 			v = h.view(c)
 		}
@@ -602,14 +463,14 @@ func (h *Handler) gallery(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.NotFound("contest_not_found", "Không tìm thấy Hội thi."))
 		return
 	}
-	clips, err := h.store.ListClips(r.Context(), c, "", dynamo.ClipAccepted)
+	clips, err := h.store.ListClips(r.Context(), c, "", clip.Accepted)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	res := listResponse{Clips: []clipView{}}
-	for _, clip := range clips {
-		v, err := h.publicView(r.Context(), clip)
+	res := h.newList()
+	for _, c := range clips {
+		v, err := h.publicView(r.Context(), c)
 		if err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 			return

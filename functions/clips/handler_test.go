@@ -18,10 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/hoithi/hoithi/shared/cliprules"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
@@ -36,7 +35,7 @@ type testClock struct {
 func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
+	return testenv.Now().Add(c.offset)
 }
 
 func (c *testClock) Advance(d time.Duration) {
@@ -52,13 +51,13 @@ type clipsAPI struct {
 	clock    *testClock
 	h        *Handler
 	routes   http.Handler
-	settings cliprules.Settings
+	settings clip.Settings
 }
 
-func newClipsAPI(t *testing.T, adjust func(*cliprules.Settings)) *clipsAPI {
+func newClipsAPI(t *testing.T, adjust func(*clip.Settings)) *clipsAPI {
 	t.Helper()
 	env := testenv.SeededContest(t)
-	a := &clipsAPI{env: env, clock: &testClock{}, settings: cliprules.Defaults(env.Bucket)}
+	a := &clipsAPI{env: env, clock: &testClock{}, settings: clip.Defaults(env.Bucket)}
 	if adjust != nil {
 		adjust(&a.settings)
 	}
@@ -236,7 +235,7 @@ func (a *clipsAPI) objectExists(t *testing.T, key string) bool {
 	return err == nil
 }
 
-func (a *clipsAPI) stored(t *testing.T, id string) dynamo.Clip {
+func (a *clipsAPI) stored(t *testing.T, id string) clip.Clip {
 	t.Helper()
 	c, err := a.env.Store.GetClip(context.Background(), demo.ContestID, id, true)
 	if err != nil {
@@ -247,17 +246,19 @@ func (a *clipsAPI) stored(t *testing.T, id string) dynamo.Clip {
 
 // verdictOf is what each committed fixture must get.
 var verdictOf = map[string]struct{ status, reason string }{
-	"moov-first-4m59.mp4":   {dynamo.ClipAccepted, ""},
-	"moov-last-4m59.mp4":    {dynamo.ClipAccepted, ""},
-	"moov-first-5m01.mp4":   {dynamo.ClipRejected, ReasonTooLong},
-	"moov-last-5m01.mp4":    {dynamo.ClipRejected, ReasonTooLong},
-	"not-mp4.webm":          {dynamo.ClipRejected, ReasonNotMP4},
-	"truncated-in-mdat.mp4": {dynamo.ClipRejected, ReasonTruncated},
-	"truncated-in-moov.mp4": {dynamo.ClipRejected, ReasonTruncated},
+	"moov-first-4m59.mp4":   {clip.Accepted, ""},
+	"moov-last-4m59.mp4":    {clip.Accepted, ""},
+	"moov-first-5m01.mp4":   {clip.Rejected, clip.ReasonTooLong},
+	"moov-last-5m01.mp4":    {clip.Rejected, clip.ReasonTooLong},
+	"not-mp4.webm":          {clip.Rejected, clip.ReasonNotMP4},
+	"truncated-in-mdat.mp4": {clip.Rejected, clip.ReasonTruncated},
+	"truncated-in-moov.mp4": {clip.Rejected, clip.ReasonTruncated},
+	// mvhd says 10 s, the track 5:30: refused, not accepted as 10 s
+	"patched-mvhd-5m30.mp4": {clip.Rejected, clip.ReasonInconsistentDuration},
 }
 
 func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 50 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.Quota = 50 })
 	tok := a.admin(t, unitA)
 	for _, f := range mp4test.Fixtures() {
 		want, ok := verdictOf[f.Name]
@@ -267,11 +268,11 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 		for _, path := range []string{"event", "confirm"} {
 			t.Run(fmt.Sprintf("%s through the %s path is %s %s", f.Name, path, want.status, want.reason), func(t *testing.T) {
 				u := a.requestUpload(t, tok, int64(len(f.Data)), false)
-				if u.Upload.Method != "post" || u.Clip.Status != dynamo.ClipUploading {
+				if u.Upload.Method != "post" || u.Clip.Status != clip.Uploading {
 					t.Fatalf("upload %+v", u)
 				}
 				mustPost(t, u, f.Data)
-				key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+				key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 				var first clipView
 				switch path {
 				case "event":
@@ -302,7 +303,10 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				if f.Class == "ok" && first.DurationSeconds != float64(f.Millis)/1000 {
 					t.Errorf("durationSeconds %v, want %v", first.DurationSeconds, float64(f.Millis)/1000)
 				}
-				if first.Status == dynamo.ClipRejected && first.Message == "" {
+				if f.Class == "inconsistent" && (first.DurationSeconds != float64(f.Millis)/1000 || !strings.Contains(first.Message, clip.Clock(f.Millis)) || !strings.Contains(first.Message, "không khớp")) {
+					t.Errorf("an inconsistent file is told as %v s, %q; want its longest figure, %v s, in a message that says the durations disagree", first.DurationSeconds, first.Message, float64(f.Millis)/1000)
+				}
+				if first.Status == clip.Rejected && first.Message == "" {
 					t.Errorf("a rejection without a message: %+v", first)
 				}
 				// A second confirm gives the same verdict.
@@ -311,7 +315,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				if again.Clip.Status != first.Status || again.Clip.Reason != first.Reason {
 					t.Errorf("confirm again: %s %s, want %s %s", again.Clip.Status, again.Clip.Reason, first.Status, first.Reason)
 				}
-				if exists := a.objectExists(t, key); exists != (want.status == dynamo.ClipAccepted) {
+				if exists := a.objectExists(t, key); exists != (want.status == clip.Accepted) {
 					t.Errorf("object exists %v after verdict %s: rejected objects are removed, accepted ones kept", exists, want.status)
 				}
 			})
@@ -338,7 +342,7 @@ func TestObjectsNoUploadNamesAreRemovedAndOthersIgnored(t *testing.T) {
 		t.Run(key+" is removed as an unknown key", func(t *testing.T) {
 			put(key)
 			rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(data)), "ObjectCreated:Put")).Records[0]
-			if rec.Outcome != "deleted" || rec.Reason != ReasonUnknownKey {
+			if rec.Outcome != "deleted" || rec.Reason != clip.ReasonUnknownKey {
 				t.Fatalf("outcome %+v, want deleted unknown_key", rec)
 			}
 			if a.objectExists(t, key) {
@@ -377,7 +381,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 	for _, path := range []string{"event", "confirm"} {
 		t.Run("through the "+path+" path", func(t *testing.T) {
 			u := a.requestUpload(t, tok, 1000, false)
-			key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+			key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 			// Written with the bucket owner's credentials: no presigned
 			// upload can do it, but the check must not rely on that.
 			if _, err := a.env.S3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: &a.env.Bucket, Key: &key, Body: bytes.NewReader(big)}); err != nil {
@@ -392,7 +396,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 				status, reason = got.Clip.Status, got.Clip.Reason
 			}
-			if status != dynamo.ClipRejected || reason != ReasonLargerThanDeclared {
+			if status != clip.Rejected || reason != clip.ReasonLargerThanDeclared {
 				t.Fatalf("verdict %s %s, want rejected larger_than_declared", status, reason)
 			}
 			if a.objectExists(t, key) {
@@ -403,20 +407,20 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 }
 
 func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 10 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.Quota = 10 })
 	tok := a.admin(t, unitA)
 	data := mp4test.Fixtures()[0].Data
 	t.Run("a file larger than declared", func(t *testing.T) {
 		u := a.requestUpload(t, tok, int64(len(data))-1, false)
 		refused(t, "an oversized upload", "EntityTooLarge", postFileResult(t, u, data, nil))
-		if a.objectExists(t, ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
+		if a.objectExists(t, clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
 			t.Error("object stored")
 		}
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Expect(t, http.StatusConflict, "clip_not_uploaded")
 	})
 	t.Run("an upload to another key", func(t *testing.T) {
 		u := a.requestUpload(t, tok, int64(len(data)), false)
-		other := ObjectKey(demo.ContestID, unitB, unitB+".00000000000000aa")
+		other := clip.ObjectKey(demo.ContestID, unitB, unitB+".00000000000000aa")
 		refused(t, "an upload to another key", "$key", postFileResult(t, u, data, map[string]string{"key": other}))
 		if a.objectExists(t, other) {
 			t.Error("object stored under the other key")
@@ -427,11 +431,11 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 		refused(t, "an upload of another content type", "$content-type", postFileResult(t, u, data, map[string]string{"Content-Type": "text/html"}))
 	})
 	t.Run("an expired presigned POST", func(t *testing.T) {
-		short := newClipsAPI(t, func(s *cliprules.Settings) { s.UploadExpiry = time.Second })
+		short := newClipsAPI(t, func(s *clip.Settings) { s.UploadExpiry = time.Second })
 		u := short.requestUpload(t, short.admin(t, unitA), int64(len(data)), false)
 		time.Sleep(2500 * time.Millisecond)
 		refused(t, "an upload after the policy expired", "Policy expired", postFileResult(t, u, data, nil))
-		if short.objectExists(t, ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
+		if short.objectExists(t, clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)) {
 			t.Error("object stored")
 		}
 	})
@@ -444,11 +448,11 @@ func TestS3RefusesUploadsOutsideThePresignedPolicy(t *testing.T) {
 func TestTheUploadPolicyIsBoundToTheIssuedKey(t *testing.T) {
 	a := newClipsAPI(t, nil)
 	u := a.requestUpload(t, a.admin(t, unitA), 5000, false)
-	wantKey := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+	wantKey := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 	if u.Upload.Fields["key"] != wantKey || u.Clip.UnitID != unitA {
 		t.Fatalf("key %q unit %q, want %q under the unit's prefix", u.Upload.Fields["key"], u.Clip.UnitID, wantKey)
 	}
-	if d := time.Until(u.Upload.ExpiresAt); d > 15*time.Minute+time.Second || d < 14*time.Minute {
+	if d := u.Upload.ExpiresAt.Sub(a.clock.Now()); d > 15*time.Minute+time.Second || d < 14*time.Minute {
 		t.Errorf("expires in %v, want 15 minutes", d)
 	}
 	var policy struct {
@@ -485,7 +489,7 @@ func TestPermissions(t *testing.T) {
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", adminB, nil).Expect(t, http.StatusForbidden, "not_your_unit")
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", adminB, map[string]any{"parts": []any{}}).Expect(t, http.StatusForbidden, "not_your_unit")
 		a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", adminB, nil).Expect(t, http.StatusForbidden, "not_your_unit")
-		if got := a.stored(t, u.Clip.ID); got.Status != dynamo.ClipUploading {
+		if got := a.stored(t, u.Clip.ID); got.Status != clip.Uploading {
 			t.Errorf("clip %s after another unit's attempts, want still uploading", got.Status)
 		}
 	})
@@ -521,7 +525,7 @@ func TestPermissions(t *testing.T) {
 		org := a.organiser(t)
 		var got clipResponse
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", org, nil).Decode(t, &got)
-		if got.Clip.Status != dynamo.ClipAccepted {
+		if got.Clip.Status != clip.Accepted {
 			t.Fatalf("organiser's confirm: %+v", got.Clip)
 		}
 		var list listResponse
@@ -533,7 +537,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestBadUploadRequests(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.MaxBytes = 10 << 20 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.MaxBytes = 10 << 20 })
 	tok := a.admin(t, unitA)
 	ok := map[string]any{"title": "Phóng sự một cửa", "genre": "phong-su", "size": 1000, "contentType": "video/mp4"}
 	with := func(k string, v any) map[string]any {
@@ -578,7 +582,7 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	// Giving up an upload frees its slot.
 	r := a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil)
 	r.Expect(t, http.StatusOK, "")
-	if got := a.stored(t, ids[0]); got.Status != dynamo.ClipRejected || got.Reason != ReasonAborted {
+	if got := a.stored(t, ids[0]); got.Status != clip.Rejected || got.Reason != clip.ReasonAborted {
 		t.Fatalf("aborted clip %s %s", got.Status, got.Reason)
 	}
 	a.call(t, "DELETE", "/clips/"+ids[0]+"/upload", tok, nil).Expect(t, http.StatusConflict, "clip_already_checked")
@@ -586,10 +590,10 @@ func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
 	a.call(t, "POST", "/uploads", tok, body).Expect(t, http.StatusConflict, "clip_quota_reached")
 
 	// Uploads whose time ran out with nothing uploaded free their slots.
-	a.clock.Advance(cliprules.MaxUploadExpiry + lateUploadGrace + time.Minute)
+	a.clock.Advance(clip.MaxUploadExpiry + clip.LateUploadGrace + time.Minute)
 	a.requestUpload(t, tok, 1000, false)
 	for _, id := range ids[1:] {
-		if got := a.stored(t, id); got.Status != dynamo.ClipRejected || got.Reason != ReasonNotUploaded {
+		if got := a.stored(t, id); got.Status != clip.Rejected || got.Reason != clip.ReasonNotUploaded {
 			t.Errorf("stale clip %s: %s %s, want rejected not_uploaded", id, got.Status, got.Reason)
 		}
 	}
@@ -603,14 +607,14 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	mustPost(t, u, good)
 	var got clipResponse
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
-	if got.Clip.Status != dynamo.ClipAccepted {
+	if got.Clip.Status != clip.Accepted {
 		t.Fatalf("first upload: %+v", got.Clip)
 	}
 	// The presigned POST is still valid: the same key gets a 5:01 file.
 	mustPost(t, u, long)
-	key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+	key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 	rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(long)), "ObjectCreated:Post")).Records[0]
-	if rec.Status != dynamo.ClipRejected || rec.Reason != ReasonReplaced {
+	if rec.Status != clip.Rejected || rec.Reason != clip.ReasonReplaced {
 		t.Fatalf("event on the replaced object: %+v, want rejected replaced", rec)
 	}
 	if a.objectExists(t, key) {
@@ -618,7 +622,7 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	}
 	// And a duplicate notification of the first upload changes nothing.
 	rec = a.event(t, objectCreated(a.env.Bucket, key, int64(len(good)), "ObjectCreated:Post")).Records[0]
-	if rec.Status != dynamo.ClipRejected || rec.Reason != ReasonReplaced {
+	if rec.Status != clip.Rejected || rec.Reason != clip.ReasonReplaced {
 		t.Fatalf("duplicate event: %+v", rec)
 	}
 }
@@ -629,7 +633,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	// 12 MiB and a bit, moov at the end: parts of 8 MiB and the rest.
 	data := mp4test.Build(mp4test.Spec{Timescale: 30_000, Duration: 30_000 * 240, MoovAtEnd: true, MediaBytes: 12<<20 + 12345})
 	u := a.requestUpload(t, tok, int64(len(data)), true)
-	if u.Upload.Method != "multipart" || u.Upload.PartCount != 2 || len(u.Upload.Parts) != 2 || u.Upload.PartSize != cliprules.DefaultPartSize {
+	if u.Upload.Method != "multipart" || u.Upload.PartCount != 2 || len(u.Upload.Parts) != 2 || u.Upload.PartSize != clip.DefaultPartSize {
 		t.Fatalf("multipart upload %+v", u.Upload)
 	}
 	put := func(p partURL, body []byte) (int, string, string) {
@@ -689,14 +693,14 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 		t.Errorf("the check of a %d-byte file read more than twice: %s", len(data), logs.String())
 	}
 	a.h.log = testenv.Logger()
-	if done.Clip.Status != dynamo.ClipAccepted || done.Clip.DurationSeconds != 240 || done.Clip.Size != int64(len(data)) {
+	if done.Clip.Status != clip.Accepted || done.Clip.DurationSeconds != 240 || done.Clip.Size != int64(len(data)) {
 		t.Fatalf("completed clip %+v, want accepted, 240 s, %d bytes", done.Clip, len(data))
 	}
 	// Completing again, and the notification, give the same verdict.
 	var again clipResponse
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts}).Decode(t, &again)
-	rec := a.event(t, objectCreated(a.env.Bucket, ObjectKey(demo.ContestID, unitA, u.Clip.ID), int64(len(data)), "ObjectCreated:CompleteMultipartUpload")).Records[0]
-	if again.Clip.Status != dynamo.ClipAccepted || rec.Status != dynamo.ClipAccepted {
+	rec := a.event(t, objectCreated(a.env.Bucket, clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID), int64(len(data)), "ObjectCreated:CompleteMultipartUpload")).Records[0]
+	if again.Clip.Status != clip.Accepted || rec.Status != clip.Accepted {
 		t.Errorf("again: %s, event: %+v", again.Clip.Status, rec)
 	}
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).Expect(t, http.StatusConflict, "clip_already_checked")
@@ -778,7 +782,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 	t.Run("the ranking averages per criterion and ranks per block", func(t *testing.T) {
 		r := a.call(t, "GET", "/ranking", a.organiser(t), nil)
 		r.Expect(t, http.StatusOK, "")
-		var got Ranking
+		var got clip.Ranking
 		r.Decode(t, &got)
 		if len(got.Blocks) != 2 || got.Blocks[0].Block != string(contest.BlockAgency) || got.Blocks[1].Block != string(contest.BlockCommune) {
 			t.Fatalf("blocks %+v", got.Blocks)
@@ -794,7 +798,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 		a.call(t, "POST", "/ranking/publish", j1, nil).Expect(t, http.StatusForbidden, "organiser_only")
 		a.call(t, "POST", "/ranking/publish", a.organiser(t), nil).Expect(t, http.StatusOK, "")
 		for _, name := range []string{"ranking.json", "ranking.csv"} {
-			if !a.objectExists(t, RankingPrefix(demo.ContestID)+name) {
+			if !a.objectExists(t, clip.RankingPrefix(demo.ContestID)+name) {
 				t.Errorf("%s not published", name)
 			}
 		}
@@ -829,7 +833,7 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 	for _, f := range mp4test.Fixtures()[:3] {
 		u := a.requestUpload(t, tok, int64(len(f.Data)), false)
 		mustPost(t, u, f.Data)
-		key := ObjectKey(demo.ContestID, unitA, u.Clip.ID)
+		key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
 		var wg sync.WaitGroup
 		verdicts := make(chan string, 8)
 		for i := range 8 {
@@ -866,15 +870,15 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 }
 
 func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
-	a := newClipsAPI(t, func(s *cliprules.Settings) { s.Quota = 10 })
+	a := newClipsAPI(t, func(s *clip.Settings) { s.Quota = 10 })
 	tok := a.admin(t, unitA)
 	for _, tt := range []struct {
 		millis uint64
 		status string
 	}{
-		{300_000, dynamo.ClipAccepted},
-		{300_500, dynamo.ClipAccepted}, // 5:00 plus the 0.5 s tolerance
-		{300_501, dynamo.ClipRejected},
+		{300_000, clip.Accepted},
+		{300_500, clip.Accepted}, // 5:00 plus the 0.5 s tolerance
+		{300_501, clip.Rejected},
 	} {
 		t.Run(fmt.Sprintf("%d ms is %s", tt.millis, tt.status), func(t *testing.T) {
 			data := mp4test.Build(mp4test.Spec{Timescale: 1000, Duration: tt.millis, MediaBytes: 100})
@@ -885,7 +889,7 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 			if got.Clip.Status != tt.status {
 				t.Fatalf("%+v, want %s", got.Clip, tt.status)
 			}
-			if tt.status == dynamo.ClipRejected && !strings.Contains(got.Clip.Message, "5:00") {
+			if tt.status == clip.Rejected && !strings.Contains(got.Clip.Message, "5:00") {
 				t.Errorf("message %q does not name the limit", got.Clip.Message)
 			}
 		})

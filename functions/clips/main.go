@@ -13,18 +13,18 @@ import (
 
 	"github.com/hoithi/hoithi/shared/app"
 	"github.com/hoithi/hoithi/shared/blob"
-	"github.com/hoithi/hoithi/shared/cliprules"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/funcurl"
 )
 
 func main() {
 	app.Main("clips", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
-		settings, err := cliprules.FromEnv(env.Config.Bucket, os.Getenv)
+		settings, err := clip.FromEnv(env.Config.Bucket, os.Getenv)
 		if err != nil {
 			return nil, nil, err
 		}
 		objects := blob.NewClient(env.AWS, env.Config.S3PathStyle)
-		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Signer, settings, env.Config.Contest, nil, env.Log)
+		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Signer, settings, env.Config.Contest, env.Now, env.Log)
 		return h.Routes(), h.HandleEvent, nil
 	})
 }

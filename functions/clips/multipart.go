@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 )
@@ -44,7 +44,7 @@ type multipartUpload struct {
 	UploadDeadline time.Time `json:"uploadDeadline"`
 }
 
-func (h *Handler) startMultipart(w http.ResponseWriter, r *http.Request, c dynamo.Clip) {
+func (h *Handler) startMultipart(w http.ResponseWriter, r *http.Request, c clip.Clip) {
 	ctx := r.Context()
 	c.Method = "multipart"
 	c.UploadDeadline = c.CreatedAt.Add(h.settings.MultipartWindow)
@@ -81,7 +81,7 @@ func (h *Handler) startMultipart(w http.ResponseWriter, r *http.Request, c dynam
 }
 
 // partURLs presigns the PUT of each numbered part, bound to its exact length.
-func (h *Handler) partURLs(ctx context.Context, c dynamo.Clip, numbers []int32) ([]partURL, time.Time, error) {
+func (h *Handler) partURLs(ctx context.Context, c clip.Clip, numbers []int32) ([]partURL, time.Time, error) {
 	count := int32((c.DeclaredSize + c.PartSize - 1) / c.PartSize)
 	now := h.now()
 	expires := now.Add(h.settings.UploadExpiry)
@@ -111,12 +111,12 @@ func (h *Handler) partURLs(ctx context.Context, c dynamo.Clip, numbers []int32) 
 
 // multipartClip reads a clip the holder may manage and checks that its
 // multipart upload is still open.
-func (h *Handler) multipartClip(r *http.Request) (dynamo.Clip, error) {
+func (h *Handler) multipartClip(r *http.Request) (clip.Clip, error) {
 	_, c, err := h.managedClip(r)
 	if err != nil {
 		return c, err
 	}
-	if c.Method != "multipart" {
+	if c.Method != clip.MethodMultipart {
 		return c, fault.Conflict("not_multipart", "Video clip này không được tải lên theo nhiều phần.")
 	}
 	return c, nil
@@ -145,7 +145,7 @@ func (h *Handler) presignParts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case c.Status != dynamo.ClipUploading:
+	case c.Status != clip.Uploading:
 		httpapi.WriteError(w, r, h.log, fault.Conflict("clip_already_checked", "Video clip đã được kiểm tra; không thể tải thêm phần."))
 		return
 	case !h.now().Before(c.UploadDeadline):
@@ -189,7 +189,7 @@ func (h *Handler) completeMultipart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if c.Status == dynamo.ClipUploading {
+	if c.Status == clip.Uploading {
 		if c, err = h.complete(ctx, c, req.Parts); err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 			return
@@ -206,7 +206,7 @@ func (h *Handler) completeMultipart(w http.ResponseWriter, r *http.Request) {
 // complete checks the parts the client names against those S3 holds, and
 // completes the upload if they add up to no more than was declared (else the
 // clip is rejected: the returned clip says so).
-func (h *Handler) complete(ctx context.Context, c dynamo.Clip, named []completedPart) (dynamo.Clip, error) {
+func (h *Handler) complete(ctx context.Context, c clip.Clip, named []completedPart) (clip.Clip, error) {
 	if len(named) == 0 || len(named) > 10_000 {
 		return c, fault.Invalid("invalid_parts", "Cần danh sách các phần đã tải lên (partNumber, etag).")
 	}
@@ -241,7 +241,7 @@ func (h *Handler) complete(ctx context.Context, c dynamo.Clip, named []completed
 	}
 	if total > c.DeclaredSize {
 		h.abortMultipart(ctx, c)
-		return h.decide(ctx, c, dynamo.ClipVerdict{Status: dynamo.ClipRejected, Reason: ReasonLargerThanDeclared, Size: total, CheckedAt: h.now()})
+		return h.decide(ctx, c, clip.Verdict{Status: clip.Rejected, Reason: clip.ReasonLargerThanDeclared, Size: total, CheckedAt: h.now()})
 	}
 	_, err := h.objects.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: &h.settings.Bucket, Key: &c.Key, UploadId: &c.UploadID,
@@ -258,7 +258,7 @@ func (h *Handler) complete(ctx context.Context, c dynamo.Clip, named []completed
 	}
 }
 
-func (h *Handler) abortMultipart(ctx context.Context, c dynamo.Clip) {
+func (h *Handler) abortMultipart(ctx context.Context, c clip.Clip) {
 	_, err := h.objects.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &h.settings.Bucket, Key: &c.Key, UploadId: &c.UploadID})
 	if err != nil && s3Code(err) != "NoSuchUpload" {
 		h.log.Warn("abort multipart upload", "clip", c.ID, "err", err)
@@ -274,14 +274,14 @@ func (h *Handler) abortUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if c.Status != dynamo.ClipUploading {
+	if c.Status != clip.Uploading {
 		httpapi.WriteError(w, r, h.log, fault.Conflict("clip_already_checked", "Video clip đã được kiểm tra; không thể huỷ lần tải lên."))
 		return
 	}
-	if c.Method == "multipart" {
+	if c.Method == clip.MethodMultipart {
 		h.abortMultipart(ctx, c)
 	}
-	stored, won, err := h.store.DecideClip(ctx, c.ContestID, c.ID, dynamo.ClipVerdict{Status: dynamo.ClipRejected, Reason: ReasonAborted, CheckedAt: h.now()})
+	stored, won, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Verdict{Status: clip.Rejected, Reason: clip.ReasonAborted, CheckedAt: h.now()})
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return

@@ -93,7 +93,7 @@ func (h *Handler) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	if err := checkAnswers(p, req.Answers); err != nil {
+	if err := p.CheckSentAnswers(req.Answers); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
@@ -103,7 +103,7 @@ func (h *Handler) saveAnswers(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	merged := merge(p.Answers, req.Answers)
+	merged := contest.MergeAnswers(p.Answers, req.Answers)
 	if err := h.store.SaveAnswers(r.Context(), p, merged, req.Prediction); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
@@ -164,44 +164,13 @@ func (h *Handler) grade(ctx context.Context, p *contest.Paper, req submitRequest
 	if err := contest.CheckPrediction(req.Prediction); err != nil {
 		return contest.Result{}, err
 	}
-	if err := checkAnswers(p, req.Answers); err != nil {
+	if err := p.CheckSentAnswers(req.Answers); err != nil {
 		return contest.Result{}, err
 	}
-	answers := merge(p.Answers, req.Answers)
+	answers := contest.MergeAnswers(p.Answers, req.Answers)
 	stored, _, err := h.store.SubmitPaper(ctx, p, answers, contest.Grade(p, answers, *req.Prediction, now))
 	if err != nil {
 		return contest.Result{}, err
 	}
 	return *stored.Result, nil
-}
-
-// merge overlays the sent answers on the saved ones; an empty answer clears
-// a question.
-func merge(saved, sent map[string]string) map[string]string {
-	out := contest.Merge(saved, sent)
-	for q, a := range out {
-		if a == "" {
-			delete(out, q)
-		}
-	}
-	return out
-}
-
-// checkAnswers validates sent answers: an empty answer (clearing a question)
-// must still name a question on the paper.
-func checkAnswers(p *contest.Paper, sent map[string]string) error {
-	picked := make(map[string]string, len(sent))
-	for q, a := range sent {
-		if a == "" {
-			if !p.HasQuestion(q) {
-				return fault.Invalid("unknown_question", "Câu hỏi không có trong bài thi này.")
-			}
-			continue
-		}
-		picked[q] = a
-	}
-	if len(sent) > len(p.Items) {
-		return fault.Invalid("too_many_answers", "Số câu trả lời nhiều hơn số câu hỏi của bài thi.")
-	}
-	return p.CheckAnswers(picked)
 }

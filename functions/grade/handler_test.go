@@ -425,7 +425,7 @@ func TestOnlyTheOwnerMayAnswerAPaper(t *testing.T) {
 	p, ownerTok := g.newPaper(t, demo.Roster()[6].Email, env.Now.Add(-time.Minute))
 	otherTok := env.TokenFor(t, demo.Roster()[7].Email)
 	forged := func() string {
-		s, err := token.NewSigner([]byte("another-key-0123456789abcdef0123456789"), time.Hour, nil)
+		s, err := token.NewSigner([]byte("another-key-0123456789abcdef0123456789"), time.Hour, testenv.Now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,6 @@ import (
 
 func main() {
 	app.Main("grade", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
-		return NewHandler(env.Store, env.Signer, env.Config.Grace, nil, env.Log).Routes(), nil, nil
+		return NewHandler(env.Store, env.Signer, env.Config.Grace, env.Now, env.Log).Routes(), nil, nil
 	})
 }

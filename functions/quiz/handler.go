@@ -182,19 +182,20 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*
 		if err != nil {
 			return nil, false, err
 		}
-		for _, p := range papers {
-			if h.active(p, now) {
-				return p, false, nil
-			}
+		active, overdue, n := contest.Resume(papers, now, h.grace)
+		for _, p := range overdue {
 			if _, err := h.settle(ctx, p); err != nil {
 				return nil, false, err
 			}
 		}
-		next = len(papers) + 1
+		if active != nil {
+			return active, false, nil
+		}
+		next = n
 	}
 	for range 3 {
-		if next > round.Attempts {
-			return nil, false, attemptsUsed(round)
+		if err := round.CheckAttempt(next); err != nil {
+			return nil, false, err
 		}
 		p, err := h.newPaper(c, round, bank, next, now)
 		if err != nil {
@@ -204,7 +205,7 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*
 		if err != nil {
 			return nil, false, err
 		}
-		if created || h.active(stored, now) {
+		if created || stored.Active(now, h.grace) {
 			return stored, created, nil
 		}
 		if _, err := h.settle(ctx, stored); err != nil {
@@ -213,17 +214,6 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*
 		next = stored.Attempt + 1
 	}
 	return nil, false, fault.Conflict("start_conflict", "Không thể bắt đầu bài thi lúc này; vui lòng thử lại.")
-}
-
-func attemptsUsed(r contest.Round) error {
-	if r.Attempts == 1 {
-		return fault.Conflict("attempts_used", "Bạn đã dự thi tuần này. Mỗi người chỉ được dự thi một lần mỗi tuần.")
-	}
-	return fault.Conflict("attempts_used", "Bạn đã dùng hết số lượt dự thi của tuần này.")
-}
-
-func (h *Handler) active(p *contest.Paper, now time.Time) bool {
-	return p.Status == contest.PaperInProgress && !now.After(p.Deadline.Add(h.grace))
 }
 
 // settle closes a paper left in progress past its deadline and grace (its

@@ -102,9 +102,8 @@ func mint(t *testing.T, q *quizAPI, key []byte, email string, now time.Time) str
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := token.Claims{Contest: demo.ContestID, Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-	c.Subject = contest.ParticipantID(demo.ContestID, email)
-	tok, _, err := s.Issue(c)
+	m.Email = email
+	tok, _, err := s.Issue(token.ClaimsFor(demo.ContestID, m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,10 +287,12 @@ func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
 		{name: "without a token the caller must sign in", email: roster[3].Email, tok: func(*testing.T) string { return "" }, round: openStaff.ID, status: http.StatusUnauthorized, code: "token_missing"},
 		{name: "a token signed with another key is invalid", email: roster[3].Email, round: openStaff.ID, status: http.StatusUnauthorized, code: "token_invalid",
 			tok: func(t *testing.T) string {
-				return mint(t, q, []byte("another-key-0123456789abcdef0123456789"), roster[3].Email, time.Now())
+				return mint(t, q, []byte("another-key-0123456789abcdef0123456789"), roster[3].Email, testenv.Now())
 			}},
 		{name: "an expired token is refused", email: roster[3].Email, round: openStaff.ID, status: http.StatusUnauthorized, code: "token_expired",
-			tok: func(t *testing.T) string { return mint(t, q, env.Key, roster[3].Email, time.Now().Add(-2*time.Hour)) }},
+			tok: func(t *testing.T) string {
+				return mint(t, q, env.Key, roster[3].Email, testenv.Now().Add(-2*time.Hour))
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,7 +326,7 @@ func TestWhoMayStartAPaperInWhichRound(t *testing.T) {
 }
 
 func TestStartingAgainGivesTheSamePaper(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededContestWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	tok := env.TokenFor(t, demo.Roster()[4].Email)
@@ -386,7 +387,7 @@ func TestStartingAgainGivesTheSamePaper(t *testing.T) {
 }
 
 func TestAttemptsPerRound(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededContestWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
 	q := newQuizAPI(t, env)
 	ctx := context.Background()
 	twice := contest.Round{
@@ -643,7 +644,7 @@ func (q *quizAPI) abandon(t *testing.T, email string, round contest.Round, answe
 }
 
 func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := testenv.SeededContestWithRoom(t, 2*time.Hour) // a paper's time, the grace and an hour after
 	q := newQuizAPI(t, env)
 	round := env.OpenRound()
 	roster := demo.Roster()

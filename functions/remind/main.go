@@ -17,7 +17,7 @@ import (
 func main() {
 	app.MainEvents("remind", func(_ context.Context, env *app.Env) (funcurl.EventHandler, error) {
 		sender := mail.New(env.AWS, env.Config.MailFrom, env.Config.Outbox)
-		h := NewHandler(env.Store, sender, env.Config.MailRate, os.Getenv(platform.EnvSiteURL), env.Config.Grace, nil, env.Log)
+		h := NewHandler(env.Store, sender, env.Config.MailRate, os.Getenv(platform.EnvSiteURL), env.Config.Grace, env.Now, env.Log)
 		return h.HandleEvent, nil
 	})
 }

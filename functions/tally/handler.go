@@ -60,7 +60,7 @@ func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	if !claims.Has(contest.RoleOrganiser) {
+	if !claims.Actor().MayTally() {
 		httpapi.WriteError(w, r, h.log, fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được tổng hợp kết quả."))
 		return
 	}
@@ -127,8 +127,7 @@ func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unitID := r.PathValue("unitId")
-	organiser := claims.Has(contest.RoleOrganiser)
-	if !organiser && !(claims.Has(contest.RoleUnitAdmin) && claims.UnitID == unitID) {
+	if !claims.Actor().MaySeeUnit(unitID) {
 		httpapi.WriteError(w, r, h.log, fault.Forbidden("not_your_unit", "Bạn chỉ được xem danh sách của đơn vị mình."))
 		return
 	}

@@ -15,7 +15,7 @@ import (
 
 func main() {
 	app.Main("tally", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
-		h := NewHandler(env.Store, blob.NewClient(env.AWS, env.Config.S3PathStyle), env.Config.Bucket, env.Signer, env.Config.Grace, nil, env.Log)
+		h := NewHandler(env.Store, blob.NewClient(env.AWS, env.Config.S3PathStyle), env.Config.Bucket, env.Signer, env.Config.Grace, env.Now, env.Log)
 		return h.Routes(), h.HandleEvent, nil
 	})
 }

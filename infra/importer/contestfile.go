@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/tally"
 )
 
 // parseContest reads contest.json: contest.Contest's own JSON, checked.
@@ -56,8 +55,8 @@ func parseContest(data []byte, rep *report) contest.Contest {
 	c.OpenSignUp = open
 
 	if len(c.TieBreak) > 0 {
-		if _, err := tally.ParseOrder(c.TieBreak); err != nil {
-			rep.problem(fileContest, 0, "tieBreak", "name each of %s once, in the order that ranks (or leave tieBreak out for that usual order)", keyList(tally.DefaultOrder))
+		if _, err := contest.ParseOrder(c.TieBreak); err != nil {
+			rep.problem(fileContest, 0, "tieBreak", "name each of %s once, in the order that ranks (or leave tieBreak out for that usual order)", keyList(contest.DefaultOrder))
 		}
 	}
 	names := map[string]bool{}
@@ -75,6 +74,12 @@ func parseContest(data []byte, rep *report) contest.Contest {
 		if p.Count < 1 || p.Count > 1000 {
 			rep.problem(fileContest, 0, item, "prize %q: count %d must be from 1 to 1000", p.Name, p.Count)
 		}
+	}
+	if c.CodesPerSecond < 0 || c.CodesPerSecond > 1000 {
+		rep.problem(fileContest, 0, "codesPerSecond", "%v is not a number of sign-in e-mails a second from 0 to 1000 (keep it below the SES sending rate; 0 or left out: 5)", c.CodesPerSecond)
+	}
+	if c.CodesPerRequesterHour < 0 {
+		rep.problem(fileContest, 0, "codesPerRequesterHour", "%d is not a number of sign-in e-mails an hour (0 or left out: 600)", c.CodesPerRequesterHour)
 	}
 	if t := c.ReportThreshold; t < 0 || t > 1 {
 		rep.problem(fileContest, 0, "reportThreshold", "%v is not a rate from 0 to 1 (write 0.8 for 80%%)", t)
@@ -100,7 +105,7 @@ func validDomain(d string) bool {
 	return true
 }
 
-func keyList(keys []tally.Key) string {
+func keyList(keys []contest.TieBreakKey) string {
 	s := make([]string, len(keys))
 	for i, k := range keys {
 		s[i] = fmt.Sprintf("%q", k)

@@ -121,7 +121,7 @@ func Load(dir string, now time.Time) (*Folder, error) {
 
 	roster, rosterState := readCSV(dir, fileRoster, rosterColumns, &rep)
 	f.Present[fileRoster] = rosterState != fileAbsent
-	f.Members = parseRoster(roster, unitRows, unitsState, &rep)
+	f.Members = parseRoster(f.Contest, roster, unitRows, unitsState, &rep)
 	f.Units = settleHeadcounts(unitRows, f.Members, rosterState == fileRead, &rep)
 
 	data, err = os.ReadFile(filepath.Join(dir, fileRounds))
@@ -166,6 +166,11 @@ func (f *Folder) Summary(w io.Writer) {
 	c := f.Contest
 	fmt.Fprintf(w, "Contest %s: %s\n", c.ID, c.Title)
 	fmt.Fprintf(w, "  official e-mail domains: %s; open sign-up: %s\n", listOrNone(c.AllowedDomains), listOrNone(audiences(c.OpenSignUp)))
+	staff := "the roster only"
+	if !c.RosterOnly() {
+		staff = "the roster and any official address (allowUnlisted)"
+	}
+	fmt.Fprintf(w, "  staff who may sign in: %s\n", staff)
 
 	if !f.Present[fileUnits] {
 		fmt.Fprintf(w, "  units:   none (no %s)\n", fileUnits)

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/signin"
 )
 
 var unitColumns = []column{{"id", true}, {"name", true}, {"block", true}, {"headcount", false}}
@@ -81,9 +82,11 @@ func parseUnits(rows []csvRow, rep *report) []unitRow {
 	return units
 }
 
-// parseRoster reads roster.csv's people; unitsState says whether their
-// units can be checked against units.csv.
-func parseRoster(rows []csvRow, units []unitRow, unitsState fileState, rep *report) []contest.Member {
+// parseRoster reads roster.csv's people, each under the address that
+// identifies them in contest c (shared/signin.Canonical: "an+x@" of an
+// official domain is "an@"); unitsState says whether their units can be
+// checked against units.csv.
+func parseRoster(c contest.Contest, rows []csvRow, units []unitRow, unitsState fileState, rep *report) []contest.Member {
 	known := make(map[string]bool, len(units))
 	for _, u := range units {
 		known[u.ID] = true
@@ -97,11 +100,11 @@ func parseRoster(rows []csvRow, units []unitRow, unitsState fileState, rep *repo
 		if row.stray {
 			continue // reported already
 		}
-		c := row.cells
-		item := fmt.Sprintf("%q", c["email"])
-		email, err := contest.NormalizeEmail(c["email"])
+		cells := row.cells
+		item := fmt.Sprintf("%q", cells["email"])
+		email, err := signin.Canonical(c, cells["email"])
 		switch prev, dup := lineOf[email]; {
-		case c["email"] == "":
+		case cells["email"] == "":
 			rep.problem(fileRoster, row.line, "", "no e-mail address")
 			item = ""
 		case err != nil:
@@ -112,19 +115,19 @@ func parseRoster(rows []csvRow, units []unitRow, unitsState fileState, rep *repo
 			lineOf[email] = row.line
 		}
 
-		m := contest.Member{Email: email, Name: c["name"], UnitID: c["unit"], Ward: c["ward"], Audience: contest.AudienceStaff}
+		m := contest.Member{Email: email, Name: cells["name"], UnitID: cells["unit"], Ward: cells["ward"], Audience: contest.AudienceStaff}
 		if m.Name == "" {
 			rep.problem(fileRoster, row.line, item, "no name")
 		} else if utf8.RuneCountInString(m.Name) > maxNameRunes {
 			rep.problem(fileRoster, row.line, item, "name longer than %d characters", maxNameRunes)
 		}
-		if a := strings.ToLower(c["audience"]); a != "" {
+		if a := strings.ToLower(cells["audience"]); a != "" {
 			m.Audience = contest.Audience(a)
 			if !m.Audience.Valid() {
-				rep.problem(fileRoster, row.line, item, "unknown audience %q: use %s (civil servants, the default) or %s", c["audience"], contest.AudienceStaff, contest.AudienceCitizen)
+				rep.problem(fileRoster, row.line, item, "unknown audience %q: use %s (civil servants, the default) or %s", cells["audience"], contest.AudienceStaff, contest.AudienceCitizen)
 			}
 		}
-		m.Roles = parseRoles(c["roles"], row.line, item, rep)
+		m.Roles = parseRoles(cells["roles"], row.line, item, rep)
 
 		switch m.Audience {
 		case contest.AudienceStaff:

@@ -196,7 +196,7 @@ func TestEventsThroughTheRuntimeEmulator(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), spec.Timeout+time.Minute)
 			defer cancel()
 			emu, err := lambdarie.Start(ctx, lambdarie.Options{
-				RIE: rie, Bootstrap: filepath.Join(bin, fn, "bootstrap"), Env: local.Env(),
+				RIE: rie, Bootstrap: filepath.Join(bin, fn, "bootstrap"), Env: append(local.Env(), testenv.ClockEnv()...),
 				FunctionName: fn, MemoryMB: spec.MemoryMB, Timeout: spec.Timeout,
 			})
 			if err != nil {
@@ -359,7 +359,7 @@ func (e *eventEnv) newPaper(t *testing.T, email string) *contest.Paper {
 	if err != nil {
 		t.Fatal(err)
 	}
-	started := time.Now().Add(-2 * time.Minute).Truncate(time.Millisecond)
+	started := testenv.Now().Add(-2 * time.Minute).Truncate(time.Millisecond)
 	p := &contest.Paper{
 		ContestID: demo.ContestID, RoundID: round.ID, ParticipantID: contest.ParticipantID(demo.ContestID, email), Attempt: 1,
 		Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: round.BankID,

@@ -297,9 +297,7 @@ func (v placeholderValues) tokenFor(m contest.Member) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	claims := token.Claims{Contest: v.contest, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-	claims.Subject = contest.ParticipantID(v.contest, m.Email)
-	tok, _, err := signer.Issue(claims)
+	tok, _, err := signer.Issue(token.ClaimsFor(v.contest, m))
 	return tok, err
 }
 

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -32,7 +34,7 @@ func clipPlatform(t *testing.T) *Platform {
 	suffix := randomHex(4)
 	p := &Platform{
 		Root: e.p.Root, StateDir: t.TempDir(), Table: "hoithi-clips-" + suffix, Bucket: "hoithi-clips-" + suffix,
-		Contest: demo.ContestID, TokenKey: randomHex(32), DynamoURL: e.p.DynamoURL,
+		Contest: demo.ContestID, TokenKey: randomHex(32), DynamoURL: e.p.DynamoURL, ExtraEnv: e.clock.Env(),
 	}
 	t.Cleanup(p.Stop)
 	if err := p.StartServers(ctx, Ports{}); err != nil {
@@ -42,7 +44,7 @@ func clipPlatform(t *testing.T) *Platform {
 		t.Fatal(err)
 	}
 	db, obj := p.Clients()
-	if _, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), obj, p.Bucket, time.Now()); err != nil {
+	if _, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), blob.NewBankBucket(obj, p.Bucket), e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// The binaries TestMain built.
@@ -52,6 +54,11 @@ func clipPlatform(t *testing.T) *Platform {
 	if err := p.StartFunctions(ctx, Ports{}); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { // before Stop: a server or function that died under the test
+		if err := p.Failure(); err != nil {
+			t.Error(err)
+		}
+	})
 	return p
 }
 
@@ -60,13 +67,11 @@ func clipAdmin(t *testing.T, p *Platform, unit string) string {
 	t.Helper()
 	for _, m := range demo.Roster() {
 		if m.UnitID == unit && m.Has(contest.RoleUnitAdmin) {
-			s, err := token.NewSigner([]byte(p.TokenKey), time.Hour, nil)
+			s, err := token.NewSigner([]byte(p.TokenKey), time.Hour, env.clock.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := token.Claims{Contest: demo.ContestID, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-			c.Subject = contest.ParticipantID(demo.ContestID, m.Email)
-			tok, _, err := s.Issue(c)
+			tok, _, err := s.Issue(token.ClaimsFor(demo.ContestID, m))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,9 +130,9 @@ func TestClipUploadsAreCheckedThroughTheBucketNotifications(t *testing.T) {
 	for _, tt := range []struct {
 		fixture, status, reason string
 	}{
-		{"moov-last-4m59.mp4", dynamo.ClipAccepted, ""},
-		{"moov-first-5m01.mp4", dynamo.ClipRejected, "too_long"},
-		{"truncated-in-mdat.mp4", dynamo.ClipRejected, "truncated"},
+		{"moov-last-4m59.mp4", clip.Accepted, ""},
+		{"moov-first-5m01.mp4", clip.Rejected, "too_long"},
+		{"truncated-in-mdat.mp4", clip.Rejected, "truncated"},
 	} {
 		t.Run(tt.fixture+" uploaded from the site is checked without a confirm", func(t *testing.T) {
 			data := fixtures[tt.fixture].Data
@@ -188,7 +193,7 @@ func TestClipUploadsAreCheckedThroughTheBucketNotifications(t *testing.T) {
 						got = c
 					}
 				}
-				if got.Status != "" && got.Status != dynamo.ClipUploading {
+				if got.Status != "" && got.Status != clip.Uploading {
 					break
 				}
 				time.Sleep(100 * time.Millisecond)
@@ -197,7 +202,7 @@ func TestClipUploadsAreCheckedThroughTheBucketNotifications(t *testing.T) {
 				t.Fatalf("clip %+v, want %s %s (see %s)", got, tt.status, tt.reason, p.path("logs", "s3-events.log"))
 			}
 			// the verdict is stored before a rejected object is removed: wait for it
-			want := tt.status == dynamo.ClipAccepted
+			want := tt.status == clip.Accepted
 			exists := !want
 			for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 				_, err = obj.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(p.Bucket), Key: aws.String(up.Upload.Fields["key"])})

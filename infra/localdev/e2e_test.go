@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -31,6 +32,9 @@ type e2eEnv struct {
 	accounts demo.Accounts
 	signer   *token.Signer
 	now      time.Time
+	// clock is the run's clock, also the functions': the tests' clock, moved
+	// back when this week closes within the hour the run may take.
+	clock testenv.RunClock
 }
 
 var env *e2eEnv
@@ -64,11 +68,12 @@ func runE2E(m *testing.M) (int, error) {
 	}
 	defer os.RemoveAll(state)
 	suffix := randomHex(4)
+	clock := testenv.ClockWithRoom(time.Hour)
 	p := &Platform{
 		Root: root, StateDir: state, Table: "hoithi-e2e-" + suffix, Bucket: "hoithi-e2e-" + suffix,
 		Contest: demo.ContestID, TokenKey: randomHex(32),
 		DynamoURL: os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), S3URL: os.Getenv("AWS_ENDPOINT_URL_S3"),
-		ExtraEnv: []string{fmt.Sprintf("SUBMIT_GRACE_SECONDS=%d", e2eGraceSeconds)},
+		ExtraEnv: append(clock.Env(), fmt.Sprintf("SUBMIT_GRACE_SECONDS=%d", e2eGraceSeconds)),
 	}
 	defer p.Stop()
 	ctx := context.Background()
@@ -76,11 +81,11 @@ func runE2E(m *testing.M) (int, error) {
 		return 0, err
 	}
 	db, obj := p.Clients()
-	e := &e2eEnv{p: p, store: dynamo.New(db, p.Table, nil), now: time.Now()}
-	if e.accounts, err = demo.Seed(ctx, e.store, obj, p.Bucket, e.now); err != nil {
+	e := &e2eEnv{p: p, store: dynamo.New(db, p.Table, nil), now: clock.Now(), clock: clock}
+	if e.accounts, err = demo.Seed(ctx, e.store, blob.NewBankBucket(obj, p.Bucket), e.now); err != nil {
 		return 0, err
 	}
-	if e.signer, err = token.NewSigner([]byte(p.TokenKey), time.Hour, nil); err != nil {
+	if e.signer, err = token.NewSigner([]byte(p.TokenKey), time.Hour, clock.Now); err != nil {
 		return 0, err
 	}
 	if err := p.BuildFunctions(ctx); err != nil {
@@ -90,7 +95,12 @@ func runE2E(m *testing.M) (int, error) {
 		return 0, err
 	}
 	env = e
-	return m.Run(), nil
+	code := m.Run()
+	if err := p.Failure(); err != nil { // a function died under the tests
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		code = 1
+	}
+	return code, nil
 }
 
 func need(t *testing.T) *e2eEnv {
@@ -178,9 +188,8 @@ func (e *e2eEnv) mint(t *testing.T, email string, now time.Time) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := token.Claims{Contest: demo.ContestID, Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-	c.Subject = contest.ParticipantID(demo.ContestID, email)
-	tok, _, err := s.Issue(c)
+	m.Email = email
+	tok, _, err := s.Issue(token.ClaimsFor(demo.ContestID, m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +373,7 @@ func wrongLabel(right byte) string {
 func TestHundredConcurrentStartsMakeOnePaper(t *testing.T) {
 	e := need(t)
 	email := rosterMember(t, 1)
-	tok := e.mint(t, email, time.Now())
+	tok := e.mint(t, email, e.clock.Now())
 	const n = 100
 	var wg sync.WaitGroup
 	results := make([]response, n)
@@ -399,7 +408,7 @@ func TestHundredConcurrentStartsMakeOnePaper(t *testing.T) {
 func TestHundredConcurrentSubmitsGradeOnce(t *testing.T) {
 	e := need(t)
 	email := rosterMember(t, 2)
-	tok := e.mint(t, email, time.Now())
+	tok := e.mint(t, email, e.clock.Now())
 	r := e.call(t, nil, "POST", "quiz", "/rounds/"+e.openRound()+"/papers", tok, nil)
 	if r.status != http.StatusCreated {
 		t.Fatalf("start: %d %s", r.status, r.raw)
@@ -448,15 +457,15 @@ func TestLateSubmitIsRefusedAndClientTimesAreIgnored(t *testing.T) {
 	e := need(t)
 	round := e.shortRound(t)
 
-	late := e.mint(t, rosterMember(t, 3), time.Now())
+	late := e.mint(t, rosterMember(t, 3), e.clock.Now())
 	r := e.call(t, nil, "POST", "quiz", "/rounds/"+round+"/papers", late, nil)
 	lateID := r.json["paper"].(map[string]any)["id"].(string)
 
-	onTime := e.mint(t, rosterMember(t, 4), time.Now())
+	onTime := e.mint(t, rosterMember(t, 4), e.clock.Now())
 	r = e.call(t, nil, "POST", "quiz", "/rounds/"+round+"/papers", onTime, nil)
 	onTimeID := r.json["paper"].(map[string]any)["id"].(string)
 	time.Sleep(300 * time.Millisecond)
-	before := time.Now()
+	before := e.clock.Now()
 	r = e.call(t, nil, "POST", "grade", "/papers/"+onTimeID+"/submission", onTime, map[string]any{
 		"answers": map[string]string{}, "prediction": 3,
 		"submittedAt": "2001-01-01T00:00:00Z", "timeTakenMs": 1, "startedAt": "2001-01-01T00:00:00Z",
@@ -488,11 +497,11 @@ func TestLateSubmitIsRefusedAndClientTimesAreIgnored(t *testing.T) {
 func TestBadInputGetsAClearError(t *testing.T) {
 	e := need(t)
 	owner := rosterMember(t, 5)
-	tok := e.mint(t, owner, time.Now())
-	other := e.mint(t, rosterMember(t, 6), time.Now())
-	expired := e.mint(t, owner, time.Now().Add(-2*time.Hour))
+	tok := e.mint(t, owner, e.clock.Now())
+	other := e.mint(t, rosterMember(t, 6), e.clock.Now())
+	expired := e.mint(t, owner, e.clock.Now().Add(-2*time.Hour))
 	forged := tok[:len(tok)-4] + "AAAA"
-	organiser := e.mint(t, e.accounts.Organiser[0], time.Now())
+	organiser := e.mint(t, e.accounts.Organiser[0], e.clock.Now())
 	r := e.call(t, nil, "POST", "quiz", "/rounds/"+e.openRound()+"/papers", tok, nil)
 	if r.status != http.StatusCreated {
 		t.Fatalf("start: %d %s", r.status, r.raw)
@@ -594,7 +603,7 @@ func TestSiteGetsTheFunctionURLs(t *testing.T) {
 func TestSiteServesPublishedResultsOnly(t *testing.T) {
 	e := need(t)
 	fn, _ := platform.FunctionNamed("tally")
-	out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(fn.Schedules[0], demo.ContestID, time.Now()))
+	out, err := e.p.RunEvent(context.Background(), "tally", ScheduledEvent(fn.Schedules[0], demo.ContestID, e.clock.Now()))
 	if err != nil {
 		t.Fatalf("scheduled tally: %v", err)
 	}
@@ -655,7 +664,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 	if !slices.Contains(admin.Roles, contest.RoleUnitAdmin) || missed.UnitID != last.ID {
 		t.Fatalf("demo roster changed: %+v %+v", admin, missed)
 	}
-	tok := e.mint(t, took.Email, time.Now())
+	tok := e.mint(t, took.Email, e.clock.Now())
 	r := e.call(t, nil, "POST", "quiz", "/rounds/"+e.openRound()+"/papers", tok, nil)
 	id := r.json["paper"].(map[string]any)["id"].(string)
 	if r := e.call(t, nil, "POST", "grade", "/papers/"+id+"/submission", tok, map[string]any{"answers": map[string]string{}, "prediction": 1}); r.status != 200 {
@@ -676,7 +685,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 	// WHEN the unit-admin schedule runs (twice: a retry sends nothing more)
 	// THEN only the unit admin hears, with the list of who has not taken part
 	for run := 1; run <= 2; run++ {
-		out, err := e.p.RunEvent(context.Background(), "remind", ScheduledEvent(admins, demo.ContestID, time.Now()))
+		out, err := e.p.RunEvent(context.Background(), "remind", ScheduledEvent(admins, demo.ContestID, e.clock.Now()))
 		if err != nil {
 			t.Fatalf("%s run %d: %v", admins.Name, run, err)
 		}
@@ -693,7 +702,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 	// WHEN the everyone schedule runs (twice) THEN the one missing hears once,
 	// the one who took part never, and the admin gets this slot's summary
 	for run := 1; run <= 2; run++ {
-		out, err := e.p.RunEvent(context.Background(), "remind", ScheduledEvent(everyone, demo.ContestID, time.Now()))
+		out, err := e.p.RunEvent(context.Background(), "remind", ScheduledEvent(everyone, demo.ContestID, e.clock.Now()))
 		if err != nil {
 			t.Fatalf("%s run %d: %v", everyone.Name, run, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/hoithi/hoithi/infra/localenv"
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -72,10 +74,15 @@ type Endpoints struct {
 func dev(args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ExitOnError)
 	sitePort := fs.Int("site-port", 8080, "port of the static site")
-	fnPort := fs.Int("function-port", 9001, "first port of the function URLs (auth, quiz, grade in order)")
+	fnPort := fs.Int("function-port", 9001, "first port of the function URLs (one each, in the order auth, quiz, grade, tally, clips)")
 	dynamoPort := fs.Int("dynamodb-port", 8000, "port of the local DynamoDB-compatible server")
 	s3Port := fs.Int("s3-port", 9000, "port of the local S3-compatible server")
 	_ = fs.Parse(args)
+	// Every port first: a clash must show at once, not after seeding and building.
+	ports := devPorts(*sitePort, *fnPort, *dynamoPort, *s3Port)
+	if err := checkPorts(ports); err != nil {
+		return fmt.Errorf("HoiThi cannot start:\n%w", err)
+	}
 
 	root, err := findRoot()
 	if err != nil {
@@ -87,12 +94,6 @@ func dev(args []string) error {
 		return err
 	}
 	p := &Platform{Root: root, StateDir: state, Persist: true, Table: localenv.Table, Bucket: localenv.Bucket, Contest: demo.ContestID, TokenKey: key}
-	ports := Ports{Dynamo: *dynamoPort, S3: *s3Port, Site: *sitePort, Functions: map[string]int{}}
-	for _, f := range platform.Functions {
-		if f.HasURL { // event-only functions get no port
-			ports.Functions[f.Name] = *fnPort + len(ports.Functions)
-		}
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	defer p.Stop()
@@ -102,19 +103,22 @@ func dev(args []string) error {
 		return err
 	}
 	if err := p.CreateResources(ctx); err != nil {
-		return err
+		return p.Explain(err)
 	}
 	fmt.Println("HoiThi: seeding the demo contest…")
 	db, obj := p.Clients()
-	accounts, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), obj, p.Bucket, time.Now())
+	accounts, err := demo.Seed(ctx, dynamo.New(db, p.Table, nil), blob.NewBankBucket(obj, p.Bucket), time.Now())
 	if err != nil {
-		return fmt.Errorf("seed: %w", err)
+		return p.Explain(fmt.Errorf("seed: %w", err))
 	}
 	fmt.Println("HoiThi: building and starting the functions…")
 	if err := p.BuildFunctions(ctx); err != nil {
 		return err
 	}
 	if err := p.StartFunctions(ctx, ports); err != nil {
+		return p.Explain(err)
+	}
+	if err := p.Failure(); err != nil { // a server that answered once, and no more
 		return err
 	}
 	ep := Endpoints{
@@ -126,9 +130,13 @@ func dev(args []string) error {
 	}
 	printSummary(ep, p)
 	p.PlaySchedules(ctx, func(format string, args ...any) { fmt.Printf("HoiThi: "+format+"\n", args...) })
-	<-ctx.Done()
-	fmt.Println("\nHoiThi: stopping…")
-	return nil
+	select {
+	case <-ctx.Done():
+		fmt.Println("\nHoiThi: stopping…")
+		return nil
+	case <-p.Failed():
+		return fmt.Errorf("stopped, because %w", p.Failure())
+	}
 }
 
 // writeEndpoints writes every function URL by name (later functions included)
@@ -217,7 +225,41 @@ func execWithServers(args []string) (int, error) {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), p.AWSEnv()...)
 	cmd.Env = append(cmd.Env, "HOITHI_REQUIRE_SERVERS=1", "HOITHI_ROOT="+root)
-	err = cmd.Run()
+	return runWatched(p, cmd, os.Stderr)
+}
+
+// runWatched runs cmd while the platform's servers run. A server that dies
+// during the run is reported (to report) when it happens, since the
+// command's own failures follow from it, and fails the run even if the
+// command succeeds. Else it returns the command's exit code.
+func runWatched(p *Platform, cmd *exec.Cmd, report io.Writer) (int, error) {
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	ran, reported := make(chan struct{}), make(chan bool, 1)
+	go func() {
+		select {
+		case <-p.Failed():
+		case <-ran:
+			// the command ended: a death seen before it did is still reported
+			select {
+			case <-p.Failed():
+			default:
+				reported <- false
+				return
+			}
+		}
+		fmt.Fprintf(report, "localdev: during %s: %v\n", filepath.Base(cmd.Path), p.Failure())
+		reported <- true
+	}()
+	err := cmd.Wait()
+	close(ran)
+	if failure := p.Failure(); failure != nil {
+		if <-reported {
+			return 0, fmt.Errorf("a local server exited during %s (its log is shown above)", filepath.Base(cmd.Path))
+		}
+		return 0, fmt.Errorf("during %s: %w", filepath.Base(cmd.Path), failure)
+	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		return exit.ExitCode(), nil

@@ -17,6 +17,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/hoithi/hoithi/infra/localenv"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -171,7 +172,7 @@ type object struct {
 func (n *s3Notifier) pendingObjects() []object {
 	p := n.p
 	db, obj := p.Clients()
-	clips, err := dynamo.New(db, p.Table, nil).ListClips(n.ctx, p.Contest, "", dynamo.ClipUploading)
+	clips, err := dynamo.New(db, p.Table, nil).ListClips(n.ctx, p.Contest, "", clip.Uploading)
 	if err != nil {
 		n.logf("list pending uploads: %v", err)
 		return nil

@@ -51,7 +51,11 @@ type Platform struct {
 	SiteURL      string
 	FunctionURLs map[string]string
 
-	procs    []*exec.Cmd
+	mu       sync.Mutex
+	procs    []*child
+	stopping bool          // Stop is ending the children: their exits are expected
+	failed   chan struct{} // closed by the first unexpected exit (Failed)
+	failure  error
 	servers  []*http.Server
 	fnEnv    []string
 	notifier *s3Notifier // the bucket's event notifications (notify.go)
@@ -85,48 +89,179 @@ func portOr(want int) (int, error) {
 	return freePort()
 }
 
-func (p *Platform) start(name string, env []string, bin string, args ...string) error {
+// child is a process the platform started (a server or a function),
+// watched from its start to its exit.
+type child struct {
+	what string // for people: "the local DynamoDB server (dynoxide)"
+	log  string // its log file, StateDir/logs/<name>.log
+	cmd  *exec.Cmd
+	done chan struct{} // closed once it has exited
+	err  error         // how it exited, once done is closed
+}
+
+func (c *child) exited() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// exitError says that the child exited (when) and shows the end of its log.
+func (c *child) exitError(when string) error { return &childExit{c: c, when: when} }
+
+// childExit is the error of a child's exit.
+type childExit struct {
+	c    *child
+	when string
+}
+
+func (e *childExit) Error() string {
+	how := "exit status 0"
+	if e.c.err != nil {
+		how = e.c.err.Error()
+	}
+	return fmt.Sprintf("%s exited (%s) %s; the last lines of its log (%s):\n%s", e.c.what, how, e.when, e.c.log, logTail(e.c.log, 15))
+}
+
+// logTail returns the last n lines of a log file, indented.
+func logTail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "    (" + err.Error() + ")"
+	}
+	if len(data) > 4000 {
+		data = data[len(data)-4000:]
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	if len(lines) == 1 && lines[0] == "" {
+		return "    (empty)"
+	}
+	return "    " + strings.Join(lines, "\n    ")
+}
+
+// start runs a child with its output in StateDir/logs/<name>.log. Its exit,
+// unless Stop caused it, is the platform's failure (see Failed).
+func (p *Platform) start(name, what string, env []string, bin string, args ...string) (*child, error) {
 	if err := os.MkdirAll(p.path("logs"), 0o755); err != nil {
+		return nil, err
+	}
+	c := &child{what: what, log: p.path("logs", name+".log"), done: make(chan struct{})}
+	logf, err := os.Create(c.log)
+	if err != nil {
+		return nil, err
+	}
+	c.cmd = exec.Command(bin, args...)
+	c.cmd.Stdout, c.cmd.Stderr = logf, logf
+	c.cmd.Env = append(os.Environ(), env...)
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := c.cmd.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("start %s: %w", what, err)
+	}
+	p.mu.Lock()
+	p.procs = append(p.procs, c)
+	p.mu.Unlock()
+	go func() {
+		c.err = c.cmd.Wait()
+		logf.Close()
+		close(c.done)
+		p.childExited(c)
+	}()
+	return c, nil
+}
+
+// childExited records the first child that exited on its own.
+func (p *Platform) childExited(c *child) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopping || p.failure != nil {
+		return
+	}
+	p.failure = c.exitError("while running")
+	close(p.failedChan())
+}
+
+// failedChan must be called with p.mu held.
+func (p *Platform) failedChan() chan struct{} {
+	if p.failed == nil {
+		p.failed = make(chan struct{})
+	}
+	return p.failed
+}
+
+// Failed is closed when a server or function the platform started exits
+// without Stop asking it to; Failure then says which, how, and its log's end.
+func (p *Platform) Failed() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failedChan()
+}
+
+// Failure is the exit that closed Failed, or nil.
+func (p *Platform) Failure() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failure
+}
+
+// Explain returns the exit of a server or function, if one has exited by
+// now or does in a moment, with err as its consequence: "connection refused"
+// from a seed says less than the dead server's log. Else it returns err.
+func (p *Platform) Explain(err error) error {
+	if ce := (*childExit)(nil); errors.As(err, &ce) {
+		return err // explained already
+	}
+	select {
+	case <-p.Failed():
+	case <-time.After(300 * time.Millisecond):
 		return err
 	}
-	logf, err := os.Create(p.path("logs", name+".log"))
+	return fmt.Errorf("%w\n(and so: %v)", p.Failure(), err)
+}
+
+// waitHTTP waits until the child answers HTTP at u. An answer counts only
+// while the child runs and holds the listening socket itself: another
+// server on that port (a copy of make dev, anything) is never taken for it.
+func waitHTTP(ctx context.Context, u string, c *child) error {
+	parsed, err := url.Parse(u)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return fmt.Errorf("start %s: %w", name, err)
-	}
-	p.procs = append(p.procs, cmd)
-	return nil
-}
-
-// waitHTTP waits until something answers HTTP at u.
-func waitHTTP(ctx context.Context, u, name, logPath string) error {
+	port, _ := strconv.Atoi(parsed.Port())
 	deadline := time.Now().Add(30 * time.Second)
+	foreign := ""
 	for time.Now().Before(deadline) {
+		if c.exited() {
+			return c.exitError("before it answered at " + u + foreign)
+		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()
-			return nil
+			inodes, ok := listenInodes(port)
+			switch {
+			case !ok && !c.exited(): // no /proc: its being alive has to do
+				return nil
+			case ok && holdsSocket(c.cmd.Process.Pid, inodes):
+				return nil
+			}
+			foreign = " (another server answers there)"
+			if pid, cmdline := listenerProcess(port); pid != 0 {
+				foreign = fmt.Sprintf(" (process %d answers there: %s)", pid, cmdline)
+			}
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.done:
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	tail, _ := os.ReadFile(logPath)
-	if len(tail) > 2000 {
-		tail = tail[len(tail)-2000:]
-	}
-	return fmt.Errorf("%s did not come up at %s; its log (%s) ends:\n%s", name, u, logPath, tail)
-}
-
-// Ports chooses fixed ports (make dev) or free ones (0, tests).
-type Ports struct {
-	Dynamo, S3, Site int
-	Functions        map[string]int
+	return fmt.Errorf("%s did not come up at %s%s within 30 s; the last lines of its log (%s):\n%s", c.what, u, foreign, c.log, logTail(c.log, 15))
 }
 
 // StartServers starts dynoxide and versitygw unless DynamoURL/S3URL are set.
@@ -143,13 +278,15 @@ func (p *Platform) StartServers(ctx context.Context, ports Ports) error {
 			}
 			args = append(args, "--db-path", p.path("dynamodb", "hoithi.sqlite"))
 		}
-		if err := p.start("dynamodb", nil, filepath.Join(p.Root, "node_modules/@dynoxide/linux-x64/dynoxide"), args...); err != nil {
+		c, err := p.start("dynamodb", "the local DynamoDB server (dynoxide)", nil, filepath.Join(p.Root, "node_modules/@dynoxide/linux-x64/dynoxide"), args...)
+		if err != nil {
 			return err
 		}
-		p.DynamoURL = fmt.Sprintf("http://127.0.0.1:%d", port)
-		if err := waitHTTP(ctx, p.DynamoURL, "dynamodb (dynoxide)", p.path("logs", "dynamodb.log")); err != nil {
+		u := fmt.Sprintf("http://127.0.0.1:%d", port)
+		if err := waitHTTP(ctx, u, c); err != nil {
 			return err
 		}
+		p.DynamoURL = u
 	}
 	if p.S3URL == "" {
 		port, err := portOr(ports.S3)
@@ -165,15 +302,17 @@ func (p *Platform) StartServers(ctx context.Context, ports Ports) error {
 		if err != nil {
 			return err
 		}
-		if err := p.start("s3", nil, filepath.Join(p.Root, ".local/bin/versitygw"),
+		c, err := p.start("s3", "the local S3 server (versitygw)", nil, filepath.Join(p.Root, ".local/bin/versitygw"),
 			"--access", localenv.AccessKey, "--secret", localenv.SecretKey, "--region", localenv.Region, "--port", fmt.Sprintf("127.0.0.1:%d", port),
-			"--event-webhook-url", hook, "posix", dir); err != nil {
+			"--event-webhook-url", hook, "posix", dir)
+		if err != nil {
 			return err
 		}
-		p.S3URL = fmt.Sprintf("http://127.0.0.1:%d", port)
-		if err := waitHTTP(ctx, p.S3URL, "s3 (versitygw)", p.path("logs", "s3.log")); err != nil {
+		u := fmt.Sprintf("http://127.0.0.1:%d", port)
+		if err := waitHTTP(ctx, u, c); err != nil {
 			return err
 		}
+		p.S3URL = u
 	}
 	return nil
 }
@@ -278,7 +417,8 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 			return err
 		}
 		innerAddr := fmt.Sprintf("127.0.0.1:%d", inner)
-		if err := p.start(f.Name, append(env, platform.EnvListen+"="+innerAddr), p.path("bin", f.Name)); err != nil {
+		c, err := p.start(f.Name, "the function "+f.Name, append(env, platform.EnvListen+"="+innerAddr), p.path("bin", f.Name))
+		if err != nil {
 			return err
 		}
 		public, err := portOr(ports.Functions[f.Name])
@@ -287,17 +427,20 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 		}
 		target, _ := url.Parse("http://" + innerAddr)
 		if err := p.serve(fmt.Sprintf("127.0.0.1:%d", public), cors(httputil.NewSingleHostReverseProxy(target), p.SiteURL, platform.FunctionURLCORS)); err != nil {
-			return fmt.Errorf("function URL of %s: %w", f.Name, err)
+			return ports.listenError(public, fmt.Errorf("function URL of %s: %w", f.Name, err))
 		}
 		p.FunctionURLs[f.Name] = fmt.Sprintf("http://127.0.0.1:%d", public)
-		if err := waitHTTP(ctx, "http://"+innerAddr+"/", f.Name, p.path("logs", f.Name+".log")); err != nil {
+		if err := waitHTTP(ctx, "http://"+innerAddr+"/", c); err != nil {
 			return err
 		}
 	}
 	if err := p.connectClipUploads(ctx); err != nil {
 		return err
 	}
-	return p.serve(fmt.Sprintf("127.0.0.1:%d", sitePort), p.siteHandler())
+	if err := p.serve(fmt.Sprintf("127.0.0.1:%d", sitePort), p.siteHandler()); err != nil {
+		return ports.listenError(sitePort, fmt.Errorf("site: %w", err))
+	}
+	return nil
 }
 
 func (p *Platform) serve(addr string, h http.Handler) error {
@@ -383,6 +526,11 @@ func (p *Platform) serveResult(w http.ResponseWriter, r *http.Request) {
 
 // Stop ends every process and server the platform started.
 func (p *Platform) Stop() {
+	p.mu.Lock()
+	p.stopping = true
+	procs := p.procs
+	p.procs = nil
+	p.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	for _, s := range p.servers {
@@ -392,22 +540,17 @@ func (p *Platform) Stop() {
 		p.notifier.stop()
 		p.notifier = nil
 	}
-	for i := len(p.procs) - 1; i >= 0; i-- {
-		c := p.procs[i]
-		if c.Process == nil {
-			continue
-		}
-		_ = syscall.Kill(-c.Process.Pid, syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = c.Wait(); close(done) }()
+	for i := len(procs) - 1; i >= 0; i-- {
+		c := procs[i]
+		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGTERM)
 		select {
-		case <-done:
+		case <-c.done:
 		case <-time.After(3 * time.Second):
-			_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
-			<-done
+			_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+			<-c.done
 		}
 	}
-	p.procs, p.servers = nil, nil
+	p.servers = nil
 }
 
 // randomHex returns n random bytes in hex.

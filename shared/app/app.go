@@ -30,6 +30,8 @@ type Env struct {
 	Signer   *token.Signer
 	Store    *dynamo.Store
 	Log      *slog.Logger
+	// Now is the clock every rule of the function takes (Config.Now).
+	Now func() time.Time
 }
 
 // Load reads the configuration and builds the clients and the token signer;
@@ -43,7 +45,7 @@ func Load(ctx context.Context, sessionTTL time.Duration, log *slog.Logger) (*Env
 	if env.TokenKey, err = config.TokenKey(ctx, env.AWS); err != nil {
 		return nil, err
 	}
-	if env.Signer, err = token.NewSigner(env.TokenKey, sessionTTL, nil); err != nil {
+	if env.Signer, err = token.NewSigner(env.TokenKey, sessionTTL, env.Now); err != nil {
 		return nil, err
 	}
 	return env, nil
@@ -60,7 +62,7 @@ func loadWithoutKey(ctx context.Context, log *slog.Logger) (*Env, error) {
 		return nil, err
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(awsCfg), cfg.Table, nil)
-	return &Env{Config: cfg, AWS: awsCfg, Store: store, Log: log}, nil
+	return &Env{Config: cfg, AWS: awsCfg, Store: store, Log: log, Now: cfg.Now}, nil
 }
 
 // Build makes a function's HTTP API and, for functions that also take other

@@ -110,6 +110,22 @@ func (b *Banks) fetch(ctx context.Context, k string) (*contest.Bank, error) {
 	return bank, nil
 }
 
+// BankBucket puts banks into a bucket (demo.Seed's Banks on S3).
+type BankBucket struct {
+	client objectPutter
+	bucket string
+}
+
+// NewBankBucket returns a bank writer on the bucket.
+func NewBankBucket(client objectPutter, bucket string) BankBucket {
+	return BankBucket{client: client, bucket: bucket}
+}
+
+// PutBank checks and uploads a bank (PutBank).
+func (b BankBucket) PutBank(ctx context.Context, contestID string, data []byte) (*contest.Bank, error) {
+	return PutBank(ctx, b.client, b.bucket, contestID, data)
+}
+
 // PutBank checks and uploads a bank.
 func PutBank(ctx context.Context, client objectPutter, bucket, contestID string, data []byte) (*contest.Bank, error) {
 	bank, err := contest.ParseBank(data)

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ import (
 func setEnv(t *testing.T, env map[string]string) {
 	t.Helper()
 	for _, k := range []string{platform.EnvTable, platform.EnvBucket, platform.EnvContest, platform.EnvGraceSeconds,
-		platform.EnvMailFrom, platform.EnvMailOutbox, platform.EnvMailRate, platform.EnvS3PathStyle, platform.EnvTokenKey, platform.EnvTokenSecretARN} {
+		platform.EnvMailFrom, platform.EnvMailOutbox, platform.EnvMailRate, platform.EnvS3PathStyle, platform.EnvTokenKey, platform.EnvTokenSecretARN, platform.EnvClockOffset} {
 		t.Setenv(k, env[k])
 	}
 }
@@ -64,6 +65,8 @@ func TestFromEnv(t *testing.T) {
 		{name: "a mail rate of 1 a second is allowed",
 			env:  base(map[string]string{"MAIL_RATE_PER_SECOND": "1"}),
 			want: config.Config{Table: "hoithi-table", Contest: "hue-2025", Grace: 60 * time.Second, MailRate: 1}},
+		{name: "a clock offset that is not a duration is refused", env: base(map[string]string{"CLOCK_OFFSET": "yesterday"}), wantErrIn: "CLOCK_OFFSET"},
+		{name: "a clock offset without a unit is refused", env: base(map[string]string{"CLOCK_OFFSET": "3600"}), wantErrIn: "CLOCK_OFFSET"},
 		{name: "a mail rate of 0 is refused", env: base(map[string]string{"MAIL_RATE_PER_SECOND": "0"}), wantErrIn: "MAIL_RATE_PER_SECOND"},
 		{name: "a mail rate over 1000 is refused", env: base(map[string]string{"MAIL_RATE_PER_SECOND": "1001"}), wantErrIn: "MAIL_RATE_PER_SECOND"},
 		{name: "a mail rate that is not a number is refused", env: base(map[string]string{"MAIL_RATE_PER_SECOND": "fast"}), wantErrIn: "MAIL_RATE_PER_SECOND"},
@@ -84,8 +87,40 @@ func TestFromEnv(t *testing.T) {
 			if err != nil {
 				t.Fatalf("FromEnv error = %v, want nil", err)
 			}
-			if got != tt.want {
+			if got.Now == nil {
+				t.Fatal("FromEnv gave no clock")
+			}
+			if d := time.Since(got.Now()); d < -time.Second || d > time.Second {
+				t.Errorf("without CLOCK_OFFSET the clock stands %s from the wall clock, want the wall clock", d)
+			}
+			got.Now = nil
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("FromEnv =\n %+v\nwant\n %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClockOffset(t *testing.T) {
+	tests := []struct {
+		name   string
+		offset string
+		want   time.Duration
+	}{
+		{name: "a negative offset runs the functions in the past", offset: "-2400h", want: -2400 * time.Hour},
+		{name: "a positive offset runs them in the future", offset: "72h30m", want: 72*time.Hour + 30*time.Minute},
+		{name: "a zero offset is the wall clock", offset: "0s", want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setEnv(t, map[string]string{"TABLE_NAME": "hoithi-table", "CONTEST_ID": "hue-2025", "CLOCK_OFFSET": tt.offset})
+			got, err := config.FromEnv()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// the shift, to within the second the two readings may straddle
+			if d := got.Now().Sub(time.Now()) - tt.want; d < -time.Second || d > time.Second {
+				t.Errorf("the clock stands %s from the wall clock, want %s", got.Now().Sub(time.Now()), tt.want)
 			}
 		})
 	}

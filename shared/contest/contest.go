@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/hoithi/hoithi/shared/fault"
 )
 
@@ -50,9 +52,23 @@ const (
 type Contest struct {
 	ID    string `json:"id"`
 	Title string `json:"title"`
-	// AllowedDomains lists official e-mail domains whose holders may sign in
-	// as staff even when not (yet) on the roster.
+	// AllowedDomains lists the official e-mail domains (and their
+	// sub-domains): their addresses are staff identities. Only those on the
+	// roster may sign in, unless AllowUnlisted.
 	AllowedDomains []string `json:"allowedDomains"`
+	// AllowUnlisted lets holders of an official address who are not on the
+	// roster sign in as staff participants. Default false: the roster is the
+	// list of who may take part (RosterOnly).
+	AllowUnlisted bool `json:"allowUnlisted,omitempty"`
+	// KeepPlusTags makes "an+tag@" of an official domain a person of its own.
+	// Default false: it is the same person as "an@" (shared/signin.Canonical).
+	KeepPlusTags bool `json:"keepPlusTags,omitempty"`
+	// CodesPerSecond is how many sign-in e-mails the whole contest may send a
+	// second (0: shared/signin's default, below SES's usual 14 a second).
+	CodesPerSecond float64 `json:"codesPerSecond,omitempty"`
+	// CodesPerRequesterHour is how many sign-in e-mails one network address
+	// (an IPv4 address, an IPv6 /64) may cause an hour (0: signin's default).
+	CodesPerRequesterHour int `json:"codesPerRequesterHour,omitempty"`
 	// OpenSignUp lists audiences anyone may join by declaring name and ward.
 	OpenSignUp []Audience `json:"openSignUp"`
 	// TieBreak is the ranking order (empty: the usual one, see shared/tally).
@@ -69,6 +85,10 @@ type Prize struct {
 	Name  string `json:"name" dynamodbav:"name"`
 	Count int    `json:"count" dynamodbav:"count"`
 }
+
+// RosterOnly reports whether only the roster's people may sign in as staff
+// (the default), rather than anyone with an official address.
+func (c Contest) RosterOnly() bool { return !c.AllowUnlisted }
 
 // AllowsOpenSignUp reports whether anyone may sign up for audience a.
 func (c Contest) AllowsOpenSignUp(a Audience) bool { return slices.Contains(c.OpenSignUp, a) }
@@ -136,9 +156,12 @@ func ValidID(s string) bool {
 	return true
 }
 
-// NormalizeEmail lower-cases and checks an e-mail address.
+// NormalizeEmail trims, lower-cases and composes (Unicode NFC) an e-mail
+// address and checks it: "Nguyễn" typed with combining marks and with
+// precomposed letters is one address. Identity in a contest also depends on
+// its settings: see shared/signin.Canonical.
 func NormalizeEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = norm.NFC.String(strings.ToLower(norm.NFC.String(strings.TrimSpace(s))))
 	if len(s) > 254 || s == "" {
 		return "", fault.Invalid("invalid_email", "Địa chỉ email không hợp lệ.")
 	}

@@ -25,6 +25,8 @@ func TestNormalizeEmail(t *testing.T) {
 		{name: "an upper-case address is lower-cased", in: "An.Nguyen@Hue.GOV.VN", want: "an.nguyen@hue.gov.vn"},
 		{name: "surrounding spaces are trimmed", in: "  binh@gmail.com\t\n", want: "binh@gmail.com"},
 		{name: "a plus tag is accepted", in: "binh+hoithi@gmail.com", want: "binh+hoithi@gmail.com"},
+		{name: "letters typed with combining marks are composed (NFC)", in: "nguye\u0302\u0303n@hue.gov.vn", want: "nguy\u1ec5n@hue.gov.vn"},
+		{name: "a decomposed capital is composed and lower-cased", in: "E\u0302\u0301@hue.gov.vn", want: "\u1ebf@hue.gov.vn"},
 		{name: "an address of 254 bytes is accepted", in: maxEmail, want: maxEmail},
 
 		{name: "an empty string is rejected", in: "", wantCode: "invalid_email"},

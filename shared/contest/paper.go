@@ -230,6 +230,29 @@ func (p *Paper) Overdue(now time.Time, grace time.Duration) bool {
 	return p.Status == PaperInProgress && now.After(p.Deadline.Add(grace))
 }
 
+// Active reports whether the paper is one its owner can still answer at now:
+// in progress and not Overdue. Starting the round again resumes it.
+func (p *Paper) Active(now time.Time, grace time.Duration) bool {
+	return p.Status == PaperInProgress && !p.Overdue(now, grace)
+}
+
+// Resume reads what starting a round again finds among the participant's
+// papers in it (by attempt) at now: the paper to resume (the first Active one,
+// nil if none), the Overdue papers before it, which are to be closed
+// (CloseOverdue) so their owner sees a result, and the attempt to start when
+// there is none to resume (Round.CheckAttempt says whether it may).
+func Resume(papers []*Paper, now time.Time, grace time.Duration) (active *Paper, overdue []*Paper, next int) {
+	for _, p := range papers {
+		if p.Active(now, grace) {
+			return p, overdue, 0
+		}
+		if p.Overdue(now, grace) {
+			overdue = append(overdue, p)
+		}
+	}
+	return nil, overdue, len(papers) + 1
+}
+
 // CloseOverdue grades an overdue paper as the site's automatic submission at
 // the deadline would have: the saved answers and the saved prediction (0 when
 // none was saved, as the site records an empty prediction), submitted at the
@@ -244,13 +267,39 @@ func CloseOverdue(p *Paper) Result {
 	return r
 }
 
-// Merge returns the saved answers overlaid with the submitted ones.
-func Merge(saved, submitted map[string]string) map[string]string {
-	out := make(map[string]string, len(saved)+len(submitted))
+// CheckSentAnswers validates answers sent by the participant (an autosave or
+// a submission): each names a question on the paper and one of its options
+// (CheckAnswers), or is empty, which clears the question (MergeAnswers) but
+// must still name a question on the paper.
+func (p *Paper) CheckSentAnswers(sent map[string]string) error {
+	picked := make(map[string]string, len(sent))
+	for q, a := range sent {
+		if a == "" {
+			if !p.HasQuestion(q) {
+				return fault.Invalid("unknown_question", "Câu hỏi không có trong bài thi này.")
+			}
+			continue
+		}
+		picked[q] = a
+	}
+	if len(sent) > len(p.Items) {
+		return fault.Invalid("too_many_answers", "Số câu trả lời nhiều hơn số câu hỏi của bài thi.")
+	}
+	return p.CheckAnswers(picked)
+}
+
+// MergeAnswers returns the saved answers overlaid with the sent ones (checked
+// by CheckSentAnswers); an empty answer clears its question.
+func MergeAnswers(saved, sent map[string]string) map[string]string {
+	out := make(map[string]string, len(saved)+len(sent))
 	for q, a := range saved {
 		out[q] = a
 	}
-	for q, a := range submitted {
+	for q, a := range sent {
+		if a == "" {
+			delete(out, q)
+			continue
+		}
 		out[q] = a
 	}
 	return out
@@ -360,22 +409,3 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
-
-// Submitted is a submitted paper as the tally reads it from the ranking index.
-type Submitted struct {
-	PaperID       string
-	ParticipantID string
-	Email         string
-	Name          string
-	UnitID        string
-	Audience      Audience
-	Attempt       int
-	Correct       int
-	Total         int
-	Prediction    int
-	TimeTakenMs   int64
-	SubmittedAt   time.Time
-}
-
-// AllCorrect reports whether every answer was right.
-func (p Submitted) AllCorrect() bool { return p.Total > 0 && p.Correct == p.Total }

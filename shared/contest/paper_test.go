@@ -596,6 +596,10 @@ func TestPaperOverdue(t *testing.T) {
 			if got := p.Overdue(p.Deadline.Add(tt.at), tt.grace); got != tt.want {
 				t.Errorf("Overdue(deadline%+v, grace %v) = %v, want %v", tt.at, tt.grace, got, tt.want)
 			}
+			// A paper in progress is either active or overdue, never both.
+			if active := p.Active(p.Deadline.Add(tt.at), tt.grace); active != (tt.status == contest.PaperInProgress && !tt.want) {
+				t.Errorf("Active = %v with Overdue = %v for a paper %s", active, tt.want, tt.status)
+			}
 			// An overdue paper is exactly one that no longer takes answers while in progress.
 			open := p.CheckOpenForAnswers(p.Deadline.Add(tt.at), tt.grace) == nil
 			if tt.status == contest.PaperInProgress && open == tt.want {
@@ -714,39 +718,110 @@ func TestGrade(t *testing.T) {
 	})
 }
 
-func TestMerge(t *testing.T) {
+func TestMergeAnswers(t *testing.T) {
 	tests := []struct {
-		name      string
-		saved     map[string]string
-		submitted map[string]string
-		want      map[string]string
+		name        string
+		saved, sent map[string]string
+		want        map[string]string
 	}{
-		{name: "submitted answers overlay saved ones",
-			saved: map[string]string{"s001": "A", "s002": "B"}, submitted: map[string]string{"s002": "C", "s003": "D"},
+		{name: "sent answers overlay saved ones",
+			saved: map[string]string{"s001": "A", "s002": "B"}, sent: map[string]string{"s002": "C", "s003": "D"},
 			want: map[string]string{"s001": "A", "s002": "C", "s003": "D"}},
-		{name: "saved answers stand when nothing is submitted",
-			saved: map[string]string{"s001": "A"}, submitted: nil,
+		{name: "saved answers stand when nothing is sent",
+			saved: map[string]string{"s001": "A"}, sent: nil,
 			want: map[string]string{"s001": "A"}},
-		{name: "submitted answers stand when nothing was saved",
-			saved: nil, submitted: map[string]string{"s001": "B"},
+		{name: "sent answers stand when nothing was saved",
+			saved: nil, sent: map[string]string{"s001": "B"},
 			want: map[string]string{"s001": "B"}},
 		{name: "nothing merged with nothing is empty",
-			saved: nil, submitted: nil,
+			saved: nil, sent: nil,
+			want: map[string]string{}},
+		{name: "an empty answer clears a saved question",
+			saved: map[string]string{"s001": "A", "s002": "B"}, sent: map[string]string{"s001": ""},
+			want: map[string]string{"s002": "B"}},
+		{name: "an empty answer for a question never answered leaves nothing behind",
+			saved: map[string]string{"s001": "A"}, sent: map[string]string{"s002": ""},
+			want: map[string]string{"s001": "A"}},
+		{name: "clearing every answer leaves an empty map",
+			saved: map[string]string{"s001": "A"}, sent: map[string]string{"s001": ""},
 			want: map[string]string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			savedBefore := maps.Clone(tt.saved)
-			submittedBefore := maps.Clone(tt.submitted)
-			got := contest.Merge(tt.saved, tt.submitted)
+			sentBefore := maps.Clone(tt.sent)
+			got := contest.MergeAnswers(tt.saved, tt.sent)
 			if !maps.Equal(got, tt.want) {
-				t.Errorf("Merge(%v, %v) = %v, want %v", tt.saved, tt.submitted, got, tt.want)
+				t.Errorf("MergeAnswers(%v, %v) = %v, want %v", tt.saved, tt.sent, got, tt.want)
 			}
 			if got == nil {
-				t.Errorf("Merge returned a nil map, want a usable map")
+				t.Errorf("MergeAnswers returned a nil map, want a usable map")
 			}
-			if !maps.Equal(tt.saved, savedBefore) || !maps.Equal(tt.submitted, submittedBefore) {
-				t.Errorf("Merge modified its inputs: saved %v (was %v), submitted %v (was %v)", tt.saved, savedBefore, tt.submitted, submittedBefore)
+			if !maps.Equal(tt.saved, savedBefore) || !maps.Equal(tt.sent, sentBefore) {
+				t.Errorf("MergeAnswers modified its inputs: saved %v (was %v), sent %v (was %v)", tt.saved, savedBefore, tt.sent, sentBefore)
+			}
+		})
+	}
+}
+
+func TestPaperCheckSentAnswers(t *testing.T) {
+	// Items: s003 (6 options), s001 (4 options), s002 (2 options).
+	tests := []struct {
+		name     string
+		sent     map[string]string
+		wantCode string // "" means accepted
+	}{
+		{name: "valid answers are accepted", sent: map[string]string{"s003": "F", "s001": "D"}},
+		{name: "an empty answer clearing a question on the paper is accepted", sent: map[string]string{"s001": ""}},
+		{name: "an empty answer next to valid ones is accepted", sent: map[string]string{"s001": "", "s002": "B"}},
+		{name: "an empty answer for a question not on the paper is an unknown question", sent: map[string]string{"s004": ""}, wantCode: "unknown_question"},
+		{name: "a bad label is an unknown option", sent: map[string]string{"s001": "E"}, wantCode: "unknown_option"},
+		{name: "more answers than items are too many answers, empty ones included",
+			sent: map[string]string{"s003": "", "s001": "", "s002": "", "s999": "A"}, wantCode: "too_many_answers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := paperFixture().CheckSentAnswers(tt.sent)
+			if got := fault.CodeOf(err); got != tt.wantCode {
+				t.Errorf("CheckSentAnswers(%v) code = %q (err %v), want %q", tt.sent, got, err, tt.wantCode)
+			}
+		})
+	}
+}
+
+func TestResume(t *testing.T) {
+	const grace = 30 * time.Second
+	now := week1Opens.Add(3 * time.Hour)
+	paper := func(attempt int, status contest.PaperStatus, deadline time.Duration) *contest.Paper {
+		p := paperFixture()
+		p.Attempt, p.Status, p.Deadline = attempt, status, now.Add(deadline)
+		return p
+	}
+	submitted := paper(1, contest.PaperSubmitted, -time.Hour)
+	overdue := paper(2, contest.PaperInProgress, -time.Minute)
+	inGrace := paper(2, contest.PaperInProgress, -grace/2)
+	taking := paper(3, contest.PaperInProgress, 10*time.Minute)
+	tests := []struct {
+		name        string
+		papers      []*contest.Paper
+		wantActive  *contest.Paper
+		wantOverdue []*contest.Paper
+		wantNext    int
+	}{
+		{name: "no paper yet: attempt 1 starts", wantNext: 1},
+		{name: "a paper being taken is resumed", papers: []*contest.Paper{submitted, taking}, wantActive: taking},
+		{name: "a paper within the grace is resumed (it can still be submitted)", papers: []*contest.Paper{submitted, inGrace}, wantActive: inGrace},
+		{name: "a submitted paper: the next attempt starts", papers: []*contest.Paper{submitted}, wantNext: 2},
+		{name: "an overdue paper is to be closed and the next attempt starts",
+			papers: []*contest.Paper{submitted, overdue}, wantOverdue: []*contest.Paper{overdue}, wantNext: 3},
+		{name: "an overdue paper before one being taken is closed and the other resumed",
+			papers: []*contest.Paper{overdue, taking}, wantOverdue: []*contest.Paper{overdue}, wantActive: taking},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			active, overdue, next := contest.Resume(tt.papers, now, grace)
+			if active != tt.wantActive || !slices.Equal(overdue, tt.wantOverdue) || next != tt.wantNext {
+				t.Errorf("Resume = %v, %v, %d; want %v, %v, %d", active, overdue, next, tt.wantActive, tt.wantOverdue, tt.wantNext)
 			}
 		})
 	}

@@ -55,6 +55,18 @@ func (r Round) CheckOpen(now time.Time) error {
 	return nil
 }
 
+// CheckAttempt returns attempts_used unless attempt n (from 1) may start.
+func (r Round) CheckAttempt(n int) error {
+	switch {
+	case n <= r.Attempts:
+		return nil
+	case r.Attempts == 1:
+		return fault.Conflict("attempts_used", "Bạn đã dự thi tuần này. Mỗi người chỉ được dự thi một lần mỗi tuần.")
+	default:
+		return fault.Conflict("attempts_used", "Bạn đã dùng hết số lượt dự thi của tuần này.")
+	}
+}
+
 // Deadline is when a paper started at startedAt must be submitted: the time
 // limit from the start, but never after the round closes.
 func (r Round) Deadline(startedAt time.Time) time.Time {

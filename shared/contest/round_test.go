@@ -197,3 +197,36 @@ func TestRoundValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestRoundCheckAttempt(t *testing.T) {
+	tests := []struct {
+		name     string
+		attempts int
+		n        int
+		wantMsg  string // "" means allowed
+	}{
+		{name: "the first attempt of a one-attempt round may start", attempts: 1, n: 1},
+		{name: "a second attempt of a one-attempt round is refused with the once-a-week message", attempts: 1, n: 2,
+			wantMsg: "Bạn đã dự thi tuần này. Mỗi người chỉ được dự thi một lần mỗi tuần."},
+		{name: "the last attempt of a three-attempt round may start", attempts: 3, n: 3},
+		{name: "a fourth attempt of a three-attempt round is refused", attempts: 3, n: 4,
+			wantMsg: "Bạn đã dùng hết số lượt dự thi của tuần này."},
+		{name: "a round without attempts refuses the first", attempts: 0, n: 1,
+			wantMsg: "Bạn đã dùng hết số lượt dự thi của tuần này."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := contest.Round{Attempts: tt.attempts}.CheckAttempt(tt.n)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("CheckAttempt(%d) = %v, want nil", tt.n, err)
+				}
+				return
+			}
+			e, ok := fault.As(err)
+			if !ok || e.Code != "attempts_used" || e.Kind != fault.KindConflict || e.Message != tt.wantMsg {
+				t.Errorf("CheckAttempt(%d) = %v, want a conflict attempts_used %q", tt.n, err, tt.wantMsg)
+			}
+		})
+	}
+}

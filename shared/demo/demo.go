@@ -13,9 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
-	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 )
@@ -38,6 +35,12 @@ type Store interface {
 	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	CreatePaper(ctx context.Context, p *contest.Paper) (*contest.Paper, bool, error)
 	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
+}
+
+// Banks is where seeding puts the question banks (blob.BankBucket on S3):
+// the demo's data stays free of any store.
+type Banks interface {
+	PutBank(ctx context.Context, contestID string, data []byte) (*contest.Bank, error)
 }
 
 // Accounts lists demo e-mails by role, for people trying the demo and for tests.
@@ -161,19 +164,19 @@ func Rounds(now time.Time) []contest.Round {
 }
 
 // Seed writes the demo contest. It is safe to run again: existing papers are kept.
-func Seed(ctx context.Context, st Store, objects *s3.Client, bucket string, now time.Time) (Accounts, error) {
+func Seed(ctx context.Context, st Store, banks Banks, now time.Time) (Accounts, error) {
 	var acc Accounts
-	banks := map[string]*contest.Bank{}
+	seeded := map[string]*contest.Bank{}
 	for _, f := range []string{"bank-staff.json", "bank-citizen.json"} {
 		data, err := bankFiles.ReadFile(f)
 		if err != nil {
 			return acc, err
 		}
-		b, err := blob.PutBank(ctx, objects, bucket, ContestID, data)
+		b, err := banks.PutBank(ctx, ContestID, data)
 		if err != nil {
 			return acc, fmt.Errorf("seed bank %s: %w", f, err)
 		}
-		banks[b.ID] = b
+		seeded[b.ID] = b
 	}
 	if err := st.PutContest(ctx, Contest()); err != nil {
 		return acc, err
@@ -213,7 +216,7 @@ func Seed(ctx context.Context, st Store, objects *s3.Client, bucket string, now 
 			return acc, err
 		}
 	}
-	if err := seedPapers(ctx, st, rounds[0], banks[rounds[0].BankID], roster); err != nil {
+	if err := seedPapers(ctx, st, rounds[0], seeded[rounds[0].BankID], roster); err != nil {
 		return acc, err
 	}
 	return acc, nil

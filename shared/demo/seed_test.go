@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -41,7 +42,7 @@ func TestSeed(t *testing.T) {
 	last := rounds[0]
 	roster := demo.Roster()
 
-	firstAccounts, err := demo.Seed(ctx, st, obj, bucket, now)
+	firstAccounts, err := demo.Seed(ctx, st, blob.NewBankBucket(obj, bucket), now)
 	if err != nil {
 		t.Fatalf("first Seed: %v", err)
 	}
@@ -109,7 +110,7 @@ func TestSeed(t *testing.T) {
 	}
 	for _, rs := range reseeds {
 		t.Run(rs.name+" succeeds and keeps last week's papers unchanged", func(t *testing.T) {
-			acc, err := demo.Seed(ctx, st, obj, bucket, rs.at)
+			acc, err := demo.Seed(ctx, st, blob.NewBankBucket(obj, bucket), rs.at)
 			if err != nil {
 				t.Fatalf("Seed: %v", err)
 			}

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/clip"
 )
 
 // The clip contest lives in one partition per contest (docs/clips.md): a
@@ -33,47 +33,6 @@ const (
 	// attribute per criterion, so scoring a criterion again overwrites it.
 	scoreAttr = "s_"
 )
-
-// Clip statuses.
-const (
-	ClipUploading = "uploading"
-	ClipAccepted  = "accepted"
-	ClipRejected  = "rejected"
-)
-
-// Clip is a unit's clip: the upload issued for it and, once checked, the verdict.
-type Clip struct {
-	ContestID     string
-	ID            string
-	UnitID        string
-	UnitName      string
-	Block         string
-	Title         string
-	Genre         string
-	ContentType   string
-	DeclaredSize  int64
-	UploaderEmail string
-	UploaderName  string
-	// Key is the object key the upload was bound to.
-	Key string
-	// Method is "post" (presigned POST) or "multipart"; UploadID and
-	// PartSize belong to a multipart upload.
-	Method   string
-	UploadID string
-	PartSize int64
-	// Status is ClipUploading, ClipAccepted or ClipRejected (with Reason).
-	Status string
-	Reason string
-	// What the check found: the object's size and ETag, the duration.
-	Size       int64
-	ETag       string
-	DurationMs int64
-	MoovAtEnd  bool
-	CreatedAt  time.Time
-	// UploadDeadline is when the issued upload stops being usable.
-	UploadDeadline time.Time
-	CheckedAt      time.Time
-}
 
 type clipItem struct {
 	PK             string `dynamodbav:"PK"`
@@ -103,7 +62,7 @@ type clipItem struct {
 	CheckedAt      int64  `dynamodbav:"checkedAt,omitempty"`
 }
 
-func toClipItem(c Clip) clipItem {
+func toClipItem(c clip.Clip) clipItem {
 	return clipItem{
 		PK: clipsPK(c.ContestID), SK: preClip + c.ID, ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block,
 		Title: c.Title, Genre: c.Genre, ContentType: c.ContentType, DeclaredSize: c.DeclaredSize,
@@ -114,12 +73,12 @@ func toClipItem(c Clip) clipItem {
 	}
 }
 
-func fromClipItem(contestID string, av map[string]types.AttributeValue) (Clip, error) {
+func fromClipItem(contestID string, av map[string]types.AttributeValue) (clip.Clip, error) {
 	var it clipItem
 	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-		return Clip{}, fmt.Errorf("unmarshal clip: %w", err)
+		return clip.Clip{}, fmt.Errorf("unmarshal clip: %w", err)
 	}
-	c := Clip{
+	c := clip.Clip{
 		ContestID: contestID, ID: it.ID, UnitID: it.UnitID, UnitName: it.UnitName, Block: it.Block, Title: it.Title,
 		Genre: it.Genre, ContentType: it.ContentType, DeclaredSize: it.DeclaredSize, UploaderEmail: it.UploaderEmail,
 		UploaderName: it.UploaderName, Key: it.Key, Method: it.Method, UploadID: it.UploadID, PartSize: it.PartSize,
@@ -132,16 +91,12 @@ func fromClipItem(contestID string, av map[string]types.AttributeValue) (Clip, e
 	return c, nil
 }
 
-func errClipNotFound() error {
-	return fault.NotFound("clip_not_found", "Không tìm thấy video clip.")
-}
-
 // CreateClip records a new upload, taking one of the unit's quota slots
 // first: a unit holds at most quota clips that are uploading or accepted
 // (rejected ones give their slot back). Concurrent requests cannot overrun
 // the quota: the slot is a conditional add to the unit's set of live clips.
 // Errors: fault.Conflict "clip_quota_reached".
-func (s *Store) CreateClip(ctx context.Context, c Clip, quota int) error {
+func (s *Store) CreateClip(ctx context.Context, c clip.Clip, quota int) error {
 	expr, err := expression.NewBuilder().
 		WithUpdate(expression.Add(expression.Name("live"), expression.Value(&types.AttributeValueMemberSS{Value: []string{c.ID}}))).
 		WithCondition(expression.AttributeNotExists(expression.Name("live")).
@@ -151,8 +106,7 @@ func (s *Store) CreateClip(ctx context.Context, c Clip, quota int) error {
 	}
 	err = s.update(ctx, clipsPK(c.ContestID), preQuota+c.UnitID, expr, "take clip slot")
 	if _, failed := isConditionFailed(err); failed {
-		return fault.Conflict("clip_quota_reached",
-			fmt.Sprintf("Đơn vị đã có đủ %d video clip (đang tải lên hoặc đã được chấp nhận).", quota))
+		return clip.ErrQuotaReached(quota)
 	}
 	if err != nil {
 		return err
@@ -197,17 +151,17 @@ func (s *Store) ClipSlots(ctx context.Context, contestID, unitID string) ([]stri
 }
 
 // GetClip reads a clip. Errors: fault.NotFound "clip_not_found".
-func (s *Store) GetClip(ctx context.Context, contestID, clipID string, consistent bool) (Clip, error) {
+func (s *Store) GetClip(ctx context.Context, contestID, clipID string, consistent bool) (clip.Clip, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(s.table), Key: key(clipsPK(contestID), preClip+clipID),
 		ConsistentRead: aws.Bool(consistent), ReturnConsumedCapacity: s.capacity(),
 	})
 	if err != nil {
-		return Clip{}, fmt.Errorf("get clip %s: %w", clipID, err)
+		return clip.Clip{}, fmt.Errorf("get clip %s: %w", clipID, err)
 	}
 	s.meter.add(out.ConsumedCapacity, false)
 	if out.Item == nil {
-		return Clip{}, errClipNotFound()
+		return clip.Clip{}, clip.ErrNotFound()
 	}
 	return fromClipItem(contestID, out.Item)
 }
@@ -215,7 +169,7 @@ func (s *Store) GetClip(ctx context.Context, contestID, clipID string, consisten
 // ListClips returns a contest's clips by id (a unit's ids share the unit's
 // prefix, so a unit's clips are one key range): unitID "" lists every unit's,
 // status "" every status.
-func (s *Store) ListClips(ctx context.Context, contestID, unitID, status string) ([]Clip, error) {
+func (s *Store) ListClips(ctx context.Context, contestID, unitID, status string) ([]clip.Clip, error) {
 	prefix := preClip
 	if unitID != "" {
 		prefix += unitID + "."
@@ -229,7 +183,7 @@ func (s *Store) ListClips(ctx context.Context, contestID, unitID, status string)
 	if err != nil {
 		return nil, err
 	}
-	clips := []Clip{}
+	clips := []clip.Clip{}
 	err = s.queryAll(ctx, &dynamodb.QueryInput{
 		KeyConditionExpression: expr.KeyCondition(), FilterExpression: expr.Filter(),
 		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
@@ -249,22 +203,11 @@ func (s *Store) ListClips(ctx context.Context, contestID, unitID, status string)
 	return clips, nil
 }
 
-// ClipVerdict is the outcome of checking an uploaded clip.
-type ClipVerdict struct {
-	Status     string // ClipAccepted or ClipRejected
-	Reason     string // why a clip was rejected
-	Size       int64
-	ETag       string
-	DurationMs int64
-	MoovAtEnd  bool
-	CheckedAt  time.Time
-}
-
 // DecideClip records the verdict on a clip that is still uploading, once: if
 // another check decided first, it returns the stored clip and false, so every
 // caller reports the same verdict. A rejected clip gives its quota slot back.
 // Errors: fault.NotFound "clip_not_found".
-func (s *Store) DecideClip(ctx context.Context, contestID, clipID string, v ClipVerdict) (Clip, bool, error) {
+func (s *Store) DecideClip(ctx context.Context, contestID, clipID string, v clip.Verdict) (clip.Clip, bool, error) {
 	upd := expression.Set(expression.Name("status"), expression.Value(v.Status)).
 		Set(expression.Name("checkedAt"), expression.Value(v.CheckedAt.UnixMilli())).
 		Set(expression.Name("size"), expression.Value(v.Size)).
@@ -276,28 +219,28 @@ func (s *Store) DecideClip(ctx context.Context, contestID, clipID string, v Clip
 	if v.ETag != "" {
 		upd = upd.Set(expression.Name("etag"), expression.Value(v.ETag))
 	}
-	cond := expression.Name("status").Equal(expression.Value(ClipUploading))
-	return s.setVerdict(ctx, contestID, clipID, upd, cond, v.Status == ClipRejected)
+	cond := expression.Name("status").Equal(expression.Value(clip.Uploading))
+	return s.setVerdict(ctx, contestID, clipID, upd, cond, v.Status == clip.Rejected)
 }
 
 // RevokeClip rejects an accepted clip whose object was replaced after the
 // check (its ETag changed): the clip stands only with the object that was
 // checked. It reports false, with the stored clip, if the clip is no longer
 // accepted with that ETag.
-func (s *Store) RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (Clip, bool, error) {
-	upd := expression.Set(expression.Name("status"), expression.Value(ClipRejected)).
+func (s *Store) RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (clip.Clip, bool, error) {
+	upd := expression.Set(expression.Name("status"), expression.Value(clip.Rejected)).
 		Set(expression.Name("reason"), expression.Value(reason)).
 		Set(expression.Name("checkedAt"), expression.Value(at.UnixMilli()))
-	cond := expression.Name("status").Equal(expression.Value(ClipAccepted)).
+	cond := expression.Name("status").Equal(expression.Value(clip.Accepted)).
 		And(expression.Name("etag").Equal(expression.Value(checkedETag)))
 	return s.setVerdict(ctx, contestID, clipID, upd, cond, true)
 }
 
-func (s *Store) setVerdict(ctx context.Context, contestID, clipID string, upd expression.UpdateBuilder, cond expression.ConditionBuilder, release bool) (Clip, bool, error) {
+func (s *Store) setVerdict(ctx context.Context, contestID, clipID string, upd expression.UpdateBuilder, cond expression.ConditionBuilder, release bool) (clip.Clip, bool, error) {
 	expr, err := expression.NewBuilder().WithUpdate(upd).
 		WithCondition(expression.AttributeExists(expression.Name("PK")).And(cond)).Build()
 	if err != nil {
-		return Clip{}, false, err
+		return clip.Clip{}, false, err
 	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(clipsPK(contestID), preClip+clipID),
@@ -316,12 +259,12 @@ func (s *Store) setVerdict(ctx context.Context, contestID, clipID string, upd ex
 		return c, false, err
 	}
 	if err != nil {
-		return Clip{}, false, fmt.Errorf("record verdict on clip %s: %w", clipID, err)
+		return clip.Clip{}, false, fmt.Errorf("record verdict on clip %s: %w", clipID, err)
 	}
 	s.meter.add(out.ConsumedCapacity, true)
 	c, err := fromClipItem(contestID, out.Attributes)
 	if err != nil {
-		return Clip{}, false, err
+		return clip.Clip{}, false, err
 	}
 	if release {
 		if err := s.ReleaseClipSlot(ctx, contestID, c.UnitID, c.ID); err != nil {
@@ -331,20 +274,11 @@ func (s *Store) setVerdict(ctx context.Context, contestID, clipID string, upd ex
 	return c, true, nil
 }
 
-// ClipScores is one juror's scores of one clip, by criterion.
-type ClipScores struct {
-	ClipID    string
-	JurorID   string
-	JurorName string
-	Scores    map[string]int
-	UpdatedAt time.Time
-}
-
 // PutClipScores records a juror's scores of a clip: one value per juror and
 // criterion, so scoring a criterion again replaces the earlier score (and
 // leaves the juror's other criteria as they were). It returns all of the
 // juror's scores of the clip.
-func (s *Store) PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (ClipScores, error) {
+func (s *Store) PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (clip.Scores, error) {
 	upd := expression.Set(expression.Name("clipId"), expression.Value(clipID)).
 		Set(expression.Name("jurorId"), expression.Value(jurorID)).
 		Set(expression.Name("jurorName"), expression.Value(jurorName)).
@@ -354,7 +288,7 @@ func (s *Store) PutClipScores(ctx context.Context, contestID, clipID, jurorID, j
 	}
 	expr, err := expression.NewBuilder().WithUpdate(upd).Build()
 	if err != nil {
-		return ClipScores{}, err
+		return clip.Scores{}, err
 	}
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(clipsPK(contestID), preScore+clipID+"#"+jurorID),
@@ -362,19 +296,19 @@ func (s *Store) PutClipScores(ctx context.Context, contestID, clipID, jurorID, j
 		ReturnValues: types.ReturnValueAllNew, ReturnConsumedCapacity: s.capacity(),
 	})
 	if err != nil {
-		return ClipScores{}, fmt.Errorf("score clip %s: %w", clipID, err)
+		return clip.Scores{}, fmt.Errorf("score clip %s: %w", clipID, err)
 	}
 	s.meter.add(out.ConsumedCapacity, true)
 	return decodeScores(out.Attributes)
 }
 
 // ListClipScores returns every juror's scores of every clip of the contest.
-func (s *Store) ListClipScores(ctx context.Context, contestID string) ([]ClipScores, error) {
+func (s *Store) ListClipScores(ctx context.Context, contestID string) ([]clip.Scores, error) {
 	expr, err := beginsWith(clipsPK(contestID), preScore)
 	if err != nil {
 		return nil, err
 	}
-	out := []ClipScores{}
+	out := []clip.Scores{}
 	err = s.queryAll(ctx, &dynamodb.QueryInput{
 		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
 	}, func(items []map[string]types.AttributeValue) error {
@@ -393,9 +327,9 @@ func (s *Store) ListClipScores(ctx context.Context, contestID string) ([]ClipSco
 	return out, nil
 }
 
-func decodeScores(av map[string]types.AttributeValue) (ClipScores, error) {
+func decodeScores(av map[string]types.AttributeValue) (clip.Scores, error) {
 	var d avDecoder
-	sc := ClipScores{ClipID: d.s(av, "clipId"), JurorID: d.s(av, "jurorId"), JurorName: d.s(av, "jurorName"),
+	sc := clip.Scores{ClipID: d.s(av, "clipId"), JurorID: d.s(av, "jurorId"), JurorName: d.s(av, "jurorName"),
 		UpdatedAt: time.UnixMilli(d.n(av, "updatedAt")), Scores: map[string]int{}}
 	for name, v := range av {
 		criterion, ok := strings.CutPrefix(name, scoreAttr)

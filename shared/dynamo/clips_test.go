@@ -8,18 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/fault"
 )
 
-func sampleClip(unit string, i int) dynamo.Clip {
+func sampleClip(unit string, i int) clip.Clip {
 	now := time.Now().Truncate(time.Millisecond)
 	id := fmt.Sprintf("%s.%016x", unit, i)
-	return dynamo.Clip{
+	return clip.Clip{
 		ContestID: "c1", ID: id, UnitID: unit, UnitName: "UBND phường " + unit, Block: "xa-phuong",
 		Title: "Dịch vụ công trực tuyến", Genre: "phong-su", ContentType: "video/mp4", DeclaredSize: 1000,
 		UploaderEmail: "admin@" + unit + ".gov.vn", UploaderName: "Quản trị", Key: "clips/c1/" + unit + "/" + id + ".mp4",
-		Method: "post", Status: dynamo.ClipUploading, CreatedAt: now, UploadDeadline: now.Add(15 * time.Minute),
+		Method: "post", Status: clip.Uploading, CreatedAt: now, UploadDeadline: now.Add(15 * time.Minute),
 	}
 }
 
@@ -82,8 +82,8 @@ func TestARejectedClipGivesItsSlotBack(t *testing.T) {
 	if err := s.CreateClip(ctx, b, 1); fault.CodeOf(err) != "clip_quota_reached" {
 		t.Fatalf("second clip over a quota of 1: %v, want clip_quota_reached", err)
 	}
-	got, decided, err := s.DecideClip(ctx, "c1", a.ID, dynamo.ClipVerdict{Status: dynamo.ClipRejected, Reason: "too_long", Size: 900, CheckedAt: time.Now()})
-	if err != nil || !decided || got.Status != dynamo.ClipRejected || got.Reason != "too_long" || got.Size != 900 {
+	got, decided, err := s.DecideClip(ctx, "c1", a.ID, clip.Verdict{Status: clip.Rejected, Reason: "too_long", Size: 900, CheckedAt: time.Now()})
+	if err != nil || !decided || got.Status != clip.Rejected || got.Reason != "too_long" || got.Size != 900 {
 		t.Fatalf("decide: %+v %v %v", got, decided, err)
 	}
 	if err := s.CreateClip(ctx, b, 1); err != nil {
@@ -100,11 +100,11 @@ func TestAClipIsDecidedOnce(t *testing.T) {
 	}
 	const n = 10
 	var wg sync.WaitGroup
-	results := make(chan dynamo.Clip, n)
+	results := make(chan clip.Clip, n)
 	wins := make(chan bool, n)
 	for i := range n {
 		wg.Go(func() {
-			v := dynamo.ClipVerdict{Status: dynamo.ClipAccepted, Size: int64(100 + i), ETag: fmt.Sprintf(`"e%d"`, i), DurationMs: 299_000, CheckedAt: time.Now()}
+			v := clip.Verdict{Status: clip.Accepted, Size: int64(100 + i), ETag: fmt.Sprintf(`"e%d"`, i), DurationMs: 299_000, CheckedAt: time.Now()}
 			got, won, err := s.DecideClip(ctx, "c1", c.ID, v)
 			if err != nil {
 				t.Error(err)
@@ -130,7 +130,7 @@ func TestAClipIsDecidedOnce(t *testing.T) {
 	if won != 1 || len(slices.Compact(slices.Sorted(slices.Values(etags)))) != 1 {
 		t.Fatalf("%d deciders won, verdicts seen %v: want one winner and one verdict for all", won, etags)
 	}
-	if _, _, err := s.DecideClip(ctx, "c1", "phu-hoi.ffffffffffffffff", dynamo.ClipVerdict{Status: dynamo.ClipAccepted, CheckedAt: time.Now()}); fault.CodeOf(err) != "clip_not_found" {
+	if _, _, err := s.DecideClip(ctx, "c1", "phu-hoi.ffffffffffffffff", clip.Verdict{Status: clip.Accepted, CheckedAt: time.Now()}); fault.CodeOf(err) != "clip_not_found" {
 		t.Errorf("deciding an unknown clip: %v, want clip_not_found", err)
 	}
 }
@@ -142,14 +142,14 @@ func TestRevokeNeedsTheCheckedETag(t *testing.T) {
 	if err := s.CreateClip(ctx, c, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.DecideClip(ctx, "c1", c.ID, dynamo.ClipVerdict{Status: dynamo.ClipAccepted, ETag: `"a"`, CheckedAt: time.Now()}); err != nil {
+	if _, _, err := s.DecideClip(ctx, "c1", c.ID, clip.Verdict{Status: clip.Accepted, ETag: `"a"`, CheckedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok, err := s.RevokeClip(ctx, "c1", c.ID, `"other"`, "replaced", time.Now()); err != nil || ok || got.Status != dynamo.ClipAccepted {
+	if got, ok, err := s.RevokeClip(ctx, "c1", c.ID, `"other"`, "replaced", time.Now()); err != nil || ok || got.Status != clip.Accepted {
 		t.Fatalf("revoke with another ETag: %+v %v %v, want the accepted clip untouched", got.Status, ok, err)
 	}
 	got, ok, err := s.RevokeClip(ctx, "c1", c.ID, `"a"`, "replaced", time.Now())
-	if err != nil || !ok || got.Status != dynamo.ClipRejected || got.Reason != "replaced" {
+	if err != nil || !ok || got.Status != clip.Rejected || got.Reason != "replaced" {
 		t.Fatalf("revoke: %+v %v %v", got, ok, err)
 	}
 	if slots, _ := s.ClipSlots(ctx, "c1", "phu-hoi"); len(slots) != 0 {
@@ -166,7 +166,7 @@ func TestListingByUnitAndStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			if _, _, err := s.DecideClip(ctx, "c1", c.ID, dynamo.ClipVerdict{Status: dynamo.ClipAccepted, CheckedAt: time.Now()}); err != nil {
+			if _, _, err := s.DecideClip(ctx, "c1", c.ID, clip.Verdict{Status: clip.Accepted, CheckedAt: time.Now()}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -182,7 +182,7 @@ func TestListingByUnitAndStatus(t *testing.T) {
 	if got := count("phu-hoi", ""); got != 2 {
 		t.Errorf("phu-hoi has %d clips, want 2 (phu-hoi-2's are not its)", got)
 	}
-	if got := count("", dynamo.ClipAccepted); got != 2 {
+	if got := count("", clip.Accepted); got != 2 {
 		t.Errorf("%d accepted clips, want 2", got)
 	}
 	if got := count("", ""); got != 4 {

@@ -10,21 +10,52 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/signin"
 )
 
 type codeItem struct {
-	PK          string `dynamodbav:"PK"`
-	SK          string `dynamodbav:"SK"`
-	Hash        string `dynamodbav:"hash"`
-	ExpiresAt   int64  `dynamodbav:"expiresAt"`
-	Tries       int    `dynamodbav:"tries"`
-	Used        bool   `dynamodbav:"used"`
-	WindowStart int64  `dynamodbav:"windowStart"`
-	Sends       int    `dynamodbav:"sends"`
-	LastSentAt  int64  `dynamodbav:"lastSentAt"`
-	TTL         int64  `dynamodbav:"ttl"`
+	PK          string         `dynamodbav:"PK"`
+	SK          string         `dynamodbav:"SK"`
+	Hash        string         `dynamodbav:"hash"`
+	ExpiresAt   int64          `dynamodbav:"expiresAt"`
+	Tries       int            `dynamodbav:"tries"`
+	TriesBy     map[string]int `dynamodbav:"triesBy"`
+	Used        bool           `dynamodbav:"used"`
+	WindowStart int64          `dynamodbav:"windowStart"`
+	Sends       int            `dynamodbav:"sends"`
+	LastSentAt  int64          `dynamodbav:"lastSentAt"`
+	SignUpAud   string         `dynamodbav:"signUpAudience,omitempty"`
+	SignUpName  string         `dynamodbav:"signUpName,omitempty"`
+	SignUpWard  string         `dynamodbav:"signUpWard,omitempty"`
+	TTL         int64          `dynamodbav:"ttl"`
+}
+
+func newCodeItem(contestID, email string, st signin.CodeState) codeItem {
+	it := codeItem{
+		PK: memberPK(contestID, email), SK: skCode, Hash: st.Hash, ExpiresAt: st.ExpiresAt.UnixMilli(), Tries: st.Tries,
+		TriesBy: map[string]int{}, Used: st.Used, WindowStart: st.WindowStart.UnixMilli(), Sends: st.Sends, LastSentAt: st.LastSentAt.UnixMilli(),
+		TTL: max(st.WindowStart.Add(signin.SendWindow).Unix(), st.ExpiresAt.Unix()) + 1,
+	}
+	for k, n := range st.TriesBy {
+		it.TriesBy[k] = n
+	}
+	if su := st.SignUp; su != nil {
+		it.SignUpAud, it.SignUpName, it.SignUpWard = string(su.Audience), su.Name, su.Ward
+	}
+	return it
+}
+
+func (it codeItem) state() *signin.CodeState {
+	st := &signin.CodeState{
+		Hash: it.Hash, ExpiresAt: time.UnixMilli(it.ExpiresAt), Tries: it.Tries, TriesBy: it.TriesBy, Used: it.Used,
+		WindowStart: time.UnixMilli(it.WindowStart), Sends: it.Sends, LastSentAt: time.UnixMilli(it.LastSentAt),
+	}
+	if it.SignUpAud != "" {
+		st.SignUp = &contest.SignUp{Audience: contest.Audience(it.SignUpAud), Name: it.SignUpName, Ward: it.SignUpWard}
+	}
+	return st
 }
 
 // GetCode reads a person's code state; nil when there is none or its item has
@@ -38,21 +69,14 @@ func (s *Store) GetCode(ctx context.Context, contestID, email string, now time.T
 	if !ok || now.Unix() >= it.TTL {
 		return nil, nil
 	}
-	return &signin.CodeState{
-		Hash: it.Hash, ExpiresAt: time.UnixMilli(it.ExpiresAt), Tries: it.Tries, Used: it.Used,
-		WindowStart: time.UnixMilli(it.WindowStart), Sends: it.Sends, LastSentAt: time.UnixMilli(it.LastSentAt),
-	}, nil
+	return it.state(), nil
 }
 
 // PutCode stores a new code state, provided the state read before (prev, nil
 // for none) is still current: two concurrent requests cannot both send.
 // A lost race is a fault.RateLimited.
 func (s *Store) PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error {
-	item := codeItem{
-		PK: memberPK(contestID, email), SK: skCode, Hash: st.Hash, ExpiresAt: st.ExpiresAt.UnixMilli(),
-		WindowStart: st.WindowStart.UnixMilli(), Sends: st.Sends, LastSentAt: st.LastSentAt.UnixMilli(),
-		TTL: st.WindowStart.Add(signin.SendWindow).Unix() + 1,
-	}
+	item := newCodeItem(contestID, email, st)
 	var cond expression.ConditionBuilder
 	if prev == nil {
 		cond = expression.AttributeNotExists(expression.Name("PK")).Or(expression.Name("ttl").LessThanEqual(expression.Value(now.Unix())))
@@ -97,11 +121,7 @@ func (s *Store) RevertCode(ctx context.Context, contestID, email string, sent si
 		})
 	} else {
 		var av map[string]types.AttributeValue
-		av, err = marshal(codeItem{
-			PK: memberPK(contestID, email), SK: skCode, Hash: prev.Hash, ExpiresAt: prev.ExpiresAt.UnixMilli(), Tries: prev.Tries, Used: prev.Used,
-			WindowStart: prev.WindowStart.UnixMilli(), Sends: prev.Sends, LastSentAt: prev.LastSentAt.UnixMilli(),
-			TTL: prev.WindowStart.Add(signin.SendWindow).Unix() + 1,
-		})
+		av, err = marshal(newCodeItem(contestID, email, *prev))
 		if err != nil {
 			return err
 		}
@@ -119,10 +139,13 @@ func (s *Store) RevertCode(ctx context.Context, contestID, email string, sent si
 	return nil
 }
 
-// AddCodeTry counts a wrong try against the code with the given hash.
-func (s *Store) AddCodeTry(ctx context.Context, contestID, email, hash string) error {
+// AddCodeTry counts a wrong try by requester (a signin.RequesterKey) against
+// the code with the given hash.
+func (s *Store) AddCodeTry(ctx context.Context, contestID, email, hash, requester string) error {
+	by := expression.Name("triesBy." + requester)
 	expr, err := expression.NewBuilder().
-		WithUpdate(expression.Add(expression.Name("tries"), expression.Value(1))).
+		WithUpdate(expression.Add(expression.Name("tries"), expression.Value(1)).
+			Set(by, expression.Plus(expression.IfNotExists(by, expression.Value(0)), expression.Value(1)))).
 		WithCondition(expression.Name("hash").Equal(expression.Value(hash))).Build()
 	if err != nil {
 		return err
@@ -131,13 +154,16 @@ func (s *Store) AddCodeTry(ctx context.Context, contestID, email, hash string) e
 }
 
 // UseCode marks the code used, if it is still the code with that hash, unused
-// and not locked. It reports false when someone else used or locked it first.
-func (s *Store) UseCode(ctx context.Context, contestID, email, hash string) (bool, error) {
+// and not locked for requester (signin.Check's limits). It reports false when
+// someone else used or locked it first.
+func (s *Store) UseCode(ctx context.Context, contestID, email, hash, requester string) (bool, error) {
+	by := expression.Name("triesBy." + requester)
 	expr, err := expression.NewBuilder().
 		WithUpdate(expression.Set(expression.Name("used"), expression.Value(true))).
 		WithCondition(expression.Name("hash").Equal(expression.Value(hash)).
 			And(expression.Name("used").Equal(expression.Value(false))).
-			And(expression.Name("tries").LessThan(expression.Value(signin.MaxTries)))).Build()
+			And(expression.Name("tries").LessThan(expression.Value(signin.MaxTriesPerCode))).
+			And(expression.AttributeNotExists(by).Or(by.LessThan(expression.Value(signin.MaxTries))))).Build()
 	if err != nil {
 		return false, err
 	}

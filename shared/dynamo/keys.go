@@ -5,7 +5,6 @@ import (
 	"hash/fnv"
 	"time"
 
-	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -55,11 +54,4 @@ func shardOf(participantID string, shards int) int {
 // (until the year 2286).
 func InProgressSortKey(deadline time.Time) string {
 	return fmt.Sprintf("%013d", deadline.UnixMilli())
-}
-
-// RankingSortKey orders a shard's papers best first: most correct, then
-// shortest time, then earliest submission. The prediction tie-break needs the
-// final all-correct count, so the tally applies it.
-func RankingSortKey(r contest.Result, ref contest.PaperRef) string {
-	return fmt.Sprintf("%03d#%012d#%013d#%s", 999-r.Correct, r.TimeTakenMs, r.SubmittedAt.UnixMilli(), ref.ID())
 }

@@ -219,7 +219,7 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 		Set(expression.Name("submittedAt"), expression.Value(r.SubmittedAt.UnixMilli())).
 		Set(expression.Name("prediction"), expression.Value(r.Prediction)).
 		Set(expression.Name("GSI1PK"), expression.Value(rankingPK(p.ContestID, p.RoundID, RankingShard(p.ParticipantID)))).
-		Set(expression.Name("GSI1SK"), expression.Value(RankingSortKey(r, ref))).
+		Set(expression.Name("GSI1SK"), expression.Value(contest.RankingIndexKey(r, ref))).
 		Remove(expression.Name(platform.AttrGSI3PK)).
 		Remove(expression.Name(platform.AttrGSI3SK))
 	if r.Automatic {
@@ -451,7 +451,7 @@ func (s *Store) ImportSubmitted(ctx context.Context, papers []*contest.Paper) er
 				return err
 			}
 			av["GSI1PK"] = &types.AttributeValueMemberS{Value: rankingPK(p.ContestID, p.RoundID, RankingShard(p.ParticipantID))}
-			av["GSI1SK"] = &types.AttributeValueMemberS{Value: RankingSortKey(r, p.Ref())}
+			av["GSI1SK"] = &types.AttributeValueMemberS{Value: contest.RankingIndexKey(r, p.Ref())}
 			if p.UnitID != "" {
 				av["GSI2PK"] = &types.AttributeValueMemberS{Value: unitPK(p.ContestID, p.RoundID, p.UnitID)}
 				av["GSI2SK"] = &types.AttributeValueMemberS{Value: p.ID()}

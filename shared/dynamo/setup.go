@@ -24,6 +24,10 @@ type contestItem struct {
 	TieBreak        []string        `dynamodbav:"tieBreak,omitempty"`
 	Prizes          []contest.Prize `dynamodbav:"prizes,omitempty"`
 	ReportThreshold float64         `dynamodbav:"reportThreshold,omitempty"`
+	AllowUnlisted   bool            `dynamodbav:"allowUnlisted,omitempty"`
+	KeepPlusTags    bool            `dynamodbav:"keepPlusTags,omitempty"`
+	CodesPerSecond  float64         `dynamodbav:"codesPerSecond,omitempty"`
+	CodesPerReqHour int             `dynamodbav:"codesPerRequesterHour,omitempty"`
 }
 
 type roundItem struct {
@@ -130,7 +134,8 @@ func beginsWith(pk, prefix string) (expression.Expression, error) {
 // PutContest writes a contest's settings.
 func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
 	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains,
-		TieBreak: c.TieBreak, Prizes: c.Prizes, ReportThreshold: c.ReportThreshold}
+		TieBreak: c.TieBreak, Prizes: c.Prizes, ReportThreshold: c.ReportThreshold,
+		AllowUnlisted: c.AllowUnlisted, KeepPlusTags: c.KeepPlusTags, CodesPerSecond: c.CodesPerSecond, CodesPerReqHour: c.CodesPerRequesterHour}
 	for _, a := range c.OpenSignUp {
 		item.OpenSignUp = append(item.OpenSignUp, string(a))
 	}
@@ -151,7 +156,8 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
 	}
 	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains,
-		TieBreak: it.TieBreak, Prizes: it.Prizes, ReportThreshold: it.ReportThreshold}
+		TieBreak: it.TieBreak, Prizes: it.Prizes, ReportThreshold: it.ReportThreshold,
+		AllowUnlisted: it.AllowUnlisted, KeepPlusTags: it.KeepPlusTags, CodesPerSecond: it.CodesPerSecond, CodesPerRequesterHour: it.CodesPerReqHour}
 	for _, a := range it.OpenSignUp {
 		c.OpenSignUp = append(c.OpenSignUp, contest.Audience(a))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,22 +175,90 @@ func TestCodes(t *testing.T) {
 	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); fault.CodeOf(err) != "code_rate_limited" {
 		t.Fatalf("second put with stale state: %v, want code_rate_limited", err)
 	}
-	if err := s.AddCodeTry(ctx, "c1", "a@hue.gov.vn", "h1"); err != nil {
+	for range signin.MaxTries {
+		if err := s.AddCodeTry(ctx, "c1", "a@hue.gov.vn", "h1", "stranger"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddCodeTry(ctx, "c1", "a@hue.gov.vn", "h1", "owner"); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.GetCode(ctx, "c1", "a@hue.gov.vn", now)
-	if err != nil || got.Tries != 1 || got.Hash != "h1" {
-		t.Fatalf("after a wrong try: %+v %v", got, err)
+	if err != nil || got.Tries != signin.MaxTries+1 || got.TriesBy["stranger"] != signin.MaxTries || got.TriesBy["owner"] != 1 || got.Hash != "h1" {
+		t.Fatalf("after wrong tries: %+v %v", got, err)
 	}
-	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1"); !ok || err != nil {
+	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "stranger"); ok || err != nil {
+		t.Fatalf("use a code locked for the requester: %v %v, want false", ok, err)
+	}
+	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner"); !ok || err != nil {
 		t.Fatalf("use code: %v %v", ok, err)
 	}
-	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1"); ok || err != nil {
+	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner"); ok || err != nil {
 		t.Fatalf("reuse code: %v %v, want false", ok, err)
 	}
 	if got, _ := s.GetCode(ctx, "c1", "a@hue.gov.vn", now.Add(2*time.Hour)); got != nil {
 		t.Fatalf("expired item must read as gone, got %+v", got)
 	}
+	t.Run("a sign-up travels with the code", func(t *testing.T) {
+		st, _ := signin.Issue(nil, "h2", now)
+		st.SignUp = &contest.SignUp{Audience: contest.AudienceCitizen, Name: "Trần Thị Bé", Ward: "Phường Kim Long"}
+		if err := s.PutCode(ctx, "c1", "be@example.net", nil, st, now); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetCode(ctx, "c1", "be@example.net", now)
+		if err != nil || got.SignUp == nil || *got.SignUp != *st.SignUp {
+			t.Fatalf("sign-up read back as %+v (%v)", got, err)
+		}
+		if _, found, _ := s.GetMember(ctx, "c1", "be@example.net"); found {
+			t.Error("a code with a sign-up wrote a member")
+		}
+	})
+}
+
+func TestTakeToken(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 8, 0, 0, 0, contest.ICT)
+	b := signin.Bucket{Name: "requester", Burst: 5, Every: 6 * time.Second}
+	t.Run("a bucket gives its burst at once, then refuses with the wait", func(t *testing.T) {
+		for i := range 5 {
+			if err := s.TakeToken(ctx, "c1", b, "k1", now); err != nil {
+				t.Fatalf("token %d: %v", i+1, err)
+			}
+		}
+		err := s.TakeToken(ctx, "c1", b, "k1", now)
+		if fe, ok := fault.As(err); !ok || fe.Kind != fault.KindRateLimited || fe.RetryAfter != 6*time.Second {
+			t.Fatalf("sixth token: %v, want rate limited for 6 s", err)
+		}
+	})
+	t.Run("another key has its own bucket", func(t *testing.T) {
+		if err := s.TakeToken(ctx, "c1", b, "k2", now); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("a token comes back after its interval", func(t *testing.T) {
+		if err := s.TakeToken(ctx, "c1", b, "k1", now.Add(6*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("concurrent takes never spend one token twice", func(t *testing.T) {
+		const takers = 40
+		var granted atomic.Int32
+		var wg sync.WaitGroup
+		for range takers {
+			wg.Go(func() {
+				if err := s.TakeToken(ctx, "c1", b, "race", now); err == nil {
+					granted.Add(1)
+				} else if fault.CodeOf(err) == "" {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := granted.Load(); got != int32(b.Burst) {
+			t.Errorf("%d of %d concurrent takes granted, want exactly the burst %d", got, takers, b.Burst)
+		}
+	})
 }
 
 // halfProcessed is a DynamoDB client that, like a throttled table, processes

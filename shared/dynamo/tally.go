@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,28 +19,23 @@ import (
 )
 
 // decodeRanked reads a ranking-index item without reflection: a national
-// round has a million of them and the tally reads them all.
+// round has a million of them and the tally reads them all. The sort key
+// (contest.RankingIndexKey) carries what the projection does not.
 func decodeRanked(av map[string]types.AttributeValue, roundID string) (contest.Submitted, error) {
 	var d avDecoder
-	p := contest.Submitted{Name: d.s(av, "name"), UnitID: d.s(av, "unitId"), Total: int(d.n(av, "total")), Prediction: int(d.n(av, "prediction"))}
+	sk := d.s(av, platform.AttrGSI1SK)
+	name, unit, total, prediction := d.s(av, "name"), d.s(av, "unitId"), int(d.n(av, "total")), int(d.n(av, "prediction"))
 	if d.err != nil {
 		return contest.Submitted{}, d.err
 	}
-	// The sort key carries the rest: 999-correct, time taken, submission time, paper id.
-	sk := d.s(av, "GSI1SK")
-	parts := strings.SplitN(sk, "#", 4)
-	if len(parts) != 4 {
-		return contest.Submitted{}, fmt.Errorf("ranking key %q", sk)
+	p, err := contest.ParseRankingIndexKey(sk)
+	if err != nil {
+		return contest.Submitted{}, err
 	}
-	inv, err1 := strconv.Atoi(parts[0])
-	taken, err2 := strconv.ParseInt(parts[1], 10, 64)
-	at, err3 := strconv.ParseInt(parts[2], 10, 64)
-	ref, err4 := contest.ParsePaperID(parts[3])
-	if err := errors.Join(err1, err2, err3, err4); err != nil || ref.RoundID != roundID {
-		return contest.Submitted{}, fmt.Errorf("ranking key %q: %v", sk, err)
+	if !strings.HasPrefix(p.PaperID, roundID+".") {
+		return contest.Submitted{}, fmt.Errorf("ranking key %q is not of round %s", sk, roundID)
 	}
-	p.Correct, p.TimeTakenMs, p.SubmittedAt = 999-inv, taken, time.UnixMilli(at)
-	p.PaperID, p.ParticipantID, p.Attempt = parts[3], ref.ParticipantID, ref.Attempt
+	p.Name, p.UnitID, p.Total, p.Prediction = name, unit, total, prediction
 	return p, nil
 }
 
@@ -113,30 +107,53 @@ func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([
 	return out, nil
 }
 
-// RosterEntry is a roster member as listed for a unit.
-type RosterEntry struct {
-	Email string         `dynamodbav:"email" json:"email"`
-	Name  string         `dynamodbav:"name" json:"name"`
-	Roles []contest.Role `dynamodbav:"roles" json:"-"`
+// rosterItem is a roster member as the unit index lists it.
+type rosterItem struct {
+	Email string         `dynamodbav:"email"`
+	Name  string         `dynamodbav:"name"`
+	Roles []contest.Role `dynamodbav:"roles"`
 }
 
-// ListRoster returns a unit's roster members, by e-mail.
-func (s *Store) ListRoster(ctx context.Context, contestID, unitID string) ([]RosterEntry, error) {
-	return queryIndex[RosterEntry](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, rosterPK(contestID, unitID))
+// ListRoster returns a unit's roster members (e-mail, name, roles), by e-mail.
+func (s *Store) ListRoster(ctx context.Context, contestID, unitID string) ([]contest.Member, error) {
+	items, err := queryIndex[rosterItem](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, rosterPK(contestID, unitID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contest.Member, len(items))
+	for i, it := range items {
+		out[i] = contest.Member{Email: it.Email, Name: it.Name, UnitID: unitID, Roles: it.Roles}
+	}
+	return out, nil
 }
 
-// UnitPaper is a unit's submitted paper as listed in the unit index.
-type UnitPaper struct {
-	Email       string `dynamodbav:"email" json:"email"`
-	Name        string `dynamodbav:"name" json:"name"`
-	Correct     int    `dynamodbav:"correct" json:"correct"`
-	Total       int    `dynamodbav:"total" json:"total"`
-	SubmittedAt int64  `dynamodbav:"submittedAt" json:"-"`
+// unitPaperItem is a submitted paper as the unit index lists it.
+type unitPaperItem struct {
+	PaperID     string `dynamodbav:"GSI2SK"`
+	Email       string `dynamodbav:"email"`
+	Name        string `dynamodbav:"name"`
+	Correct     int    `dynamodbav:"correct"`
+	Total       int    `dynamodbav:"total"`
+	SubmittedAt int64  `dynamodbav:"submittedAt"`
 }
 
-// ListUnitPapers returns a unit's submitted papers in a round.
-func (s *Store) ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]UnitPaper, error) {
-	return queryIndex[UnitPaper](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, unitPK(contestID, roundID, unitID))
+// ListUnitPapers returns a unit's submitted papers in a round, with what the
+// unit index projects: paper id, e-mail, name, correct, total, submission time.
+func (s *Store) ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]contest.Submitted, error) {
+	items, err := queryIndex[unitPaperItem](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, unitPK(contestID, roundID, unitID))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contest.Submitted, len(items))
+	for i, it := range items {
+		ref, err := contest.ParsePaperID(it.PaperID)
+		if err != nil {
+			return nil, fmt.Errorf("unit index key %q: %w", it.PaperID, err)
+		}
+		out[i] = contest.Submitted{PaperID: it.PaperID, ParticipantID: ref.ParticipantID, Attempt: ref.Attempt, Email: it.Email, Name: it.Name,
+			UnitID: unitID, Correct: it.Correct, Total: it.Total, SubmittedAt: time.UnixMilli(it.SubmittedAt)}
+	}
+	return out, nil
 }
 
 func queryIndex[T any](ctx context.Context, s *Store, index, attr, pk string) ([]T, error) {

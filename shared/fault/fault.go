@@ -6,6 +6,7 @@ package fault
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for the caller; httpapi maps kinds to HTTP status.
@@ -33,6 +34,9 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// RetryAfter, when positive, is how long the client should wait before
+	// the same request may succeed (HTTP Retry-After).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -73,6 +77,13 @@ func RateLimited(code, message string) *Error { return New(KindRateLimited, code
 // Unavailable: a service the request needs (e-mail, say) failed or is busy;
 // nothing was done and the same request may be tried again shortly.
 func Unavailable(code, message string) *Error { return New(KindUnavailable, code, message) }
+
+// After returns a copy of e that tells the client to wait d before trying again.
+func (e *Error) After(d time.Duration) *Error {
+	c := *e
+	c.RetryAfter = d
+	return &c
+}
 
 // As returns the *Error in err's chain, if any.
 func As(err error) (*Error, bool) {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 
@@ -38,8 +39,7 @@ type EventHandler func(ctx context.Context, event json.RawMessage) (any, error)
 func StartWithEvents(h http.Handler, events EventHandler, log *slog.Logger) error {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		if events == nil {
-			lambdaurl.Start(h)
-			return nil
+			events = Reject(log)
 		}
 		lambda.Start(Dispatch(h, events))
 		return nil
@@ -102,8 +102,14 @@ func RequestID(raw []byte) string {
 }
 
 // Dispatch routes an invocation: a function URL request (IsURLEvent) to the
-// HTTP handler, anything else to the event handler.
+// HTTP handler, anything else to the event handler (nil: Reject with the
+// default logger). A function with no events of its own must not hand an S3
+// notification or a schedule to its HTTP routes, which would answer it with
+// a redirect to "/" (lambdaurl turns any JSON into a request with no path).
 func Dispatch(h http.Handler, handle EventHandler) func(ctx context.Context, raw json.RawMessage) (any, error) {
+	if handle == nil {
+		handle = Reject(slog.Default())
+	}
 	url := lambdaurl.Wrap(h)
 	return func(ctx context.Context, raw json.RawMessage) (any, error) {
 		if IsURLEvent(raw) {
@@ -115,4 +121,44 @@ func Dispatch(h http.Handler, handle EventHandler) func(ctx context.Context, raw
 		}
 		return handle(ctx, raw)
 	}
+}
+
+// ErrNotAURLRequest is the error of an invocation a function without events
+// of its own rejects: the invocation fails with a JSON error
+// ({"errorType","errorMessage"}), which Lambda logs and counts.
+var ErrNotAURLRequest = errors.New("this function takes function URL requests only: the event was rejected")
+
+// Reject is the event handler of a function that only serves its URL: it logs
+// the stray event's shape (never its content) and fails the invocation.
+func Reject(log *slog.Logger) EventHandler {
+	return func(_ context.Context, raw json.RawMessage) (any, error) {
+		var shape struct {
+			Records []struct {
+				EventSource string `json:"eventSource"`
+			} `json:"Records"`
+			Source     string `json:"source"`
+			DetailType string `json:"detail-type"`
+		}
+		_ = json.Unmarshal(raw, &shape)
+		source := shape.Source
+		if len(shape.Records) > 0 {
+			source = shape.Records[0].EventSource
+		}
+		log.Warn("event rejected", "reason", "not a function URL request", "source", source, "detailType", shape.DetailType, "bytes", len(raw))
+		return nil, ErrNotAURLRequest
+	}
+}
+
+// SourceIP is the address a request came from, as the platform saw it: the
+// function URL's requestContext.http.sourceIp on Lambda, the connection's
+// peer locally. Client headers (X-Forwarded-For) are never read: anyone can
+// write them.
+func SourceIP(r *http.Request) string {
+	if req, ok := lambdaurl.RequestFromContext(r.Context()); ok && req.RequestContext.HTTP.SourceIP != "" {
+		return req.RequestContext.HTTP.SourceIP
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }

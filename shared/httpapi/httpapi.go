@@ -12,10 +12,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/hoithi/hoithi/shared/fault"
 )
@@ -102,6 +107,9 @@ type ErrorDetail struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	RequestID string `json:"requestId,omitempty"`
+	// RetryAfterSeconds repeats the Retry-After header for the site, which
+	// cannot read that header across origins.
+	RetryAfterSeconds int `json:"retryAfterSeconds,omitempty"`
 }
 
 // Status maps an error kind to its HTTP status.
@@ -128,11 +136,35 @@ func Status(k fault.Kind) int {
 	}
 }
 
-// WriteError answers with err: a client error's code and message, or for any
-// other error only "internal" and the request id (the cause is logged here, once).
+// UnavailableRetryAfter is what a 503 asks clients to wait when the error
+// names no wait of its own.
+const UnavailableRetryAfter = 5 * time.Second
+
+// storeUnavailable is the 503 for a DynamoDB or S3 outage: nothing was done,
+// the same request may be sent again.
+var storeUnavailable = fault.Unavailable("unavailable",
+	"Hệ thống đang quá tải hoặc tạm mất kết nối tới dữ liệu; yêu cầu chưa được thực hiện. Vui lòng thử lại sau ít giây.")
+
+// WriteError answers with err: a client error's code and message (with
+// Retry-After when it names a wait; a 503 always does); a store outage
+// (Unavailable) as a 503 "unavailable"; any other error only as "internal"
+// and the request id. The cause of a 503 or a 500 is logged here, once.
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	if fe, ok := fault.As(err); ok && fe.Kind != fault.KindInternal {
-		WriteJSON(w, Status(fe.Kind), ErrorBody{Error: ErrorDetail{Code: fe.Code, Message: fe.Message}})
+	fe, ok := fault.As(err)
+	if (!ok || fe.Kind == fault.KindInternal) && Unavailable(err) {
+		log.Warn("store unavailable", "requestId", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
+		fe, ok = storeUnavailable, true
+	}
+	if ok && fe.Kind != fault.KindInternal {
+		wait := fe.RetryAfter
+		if wait <= 0 && fe.Kind == fault.KindUnavailable {
+			wait = UnavailableRetryAfter
+		}
+		secs := int((wait + time.Second - 1) / time.Second)
+		if secs > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+		WriteJSON(w, Status(fe.Kind), ErrorBody{Error: ErrorDetail{Code: fe.Code, Message: fe.Message, RetryAfterSeconds: secs}})
 		return
 	}
 	id := RequestID(r.Context())
@@ -195,4 +227,38 @@ func NotFound(log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, log, fault.NotFound("route_not_found", "Không có chức năng này."))
 	}
+}
+
+// Unavailable reports whether err is a store (DynamoDB, S3) that could not be
+// reached or refused for now: a connection that failed, throttling, or a 5xx
+// answer. It is the one place that knows these errors; WriteError maps them
+// to 503 "unavailable" with Retry-After. A client's own mistakes (4xx other
+// than throttling) and cancelled requests are not outages.
+func Unavailable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+			"TooManyRequestsException", "SlowDown", "ServiceUnavailable", "InternalServerError", "InternalError",
+			"InternalFailure", "RequestTimeout", "RequestTimeoutException":
+			return true
+		}
+		if api.ErrorFault() == smithy.FaultServer {
+			return true
+		}
+	}
+	var resp *smithyhttp.ResponseError
+	if errors.As(err, &resp) {
+		if code := resp.HTTPStatusCode(); code >= 500 || code == http.StatusTooManyRequests {
+			return true
+		}
+	}
+	var send *smithyhttp.RequestSendError
+	var netErr net.Error
+	var opErr *net.OpError
+	return errors.As(err, &send) || errors.As(err, &opErr) || errors.As(err, &netErr) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
 }

@@ -8,12 +8,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
@@ -404,6 +410,83 @@ func TestWriteJSON(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.got != tt.want {
 				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStoreOutagesAre503WithRetryAfter(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
+	awsError := func(code string, f smithy.ErrorFault) error {
+		return &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "GetItem", Err: &smithy.GenericAPIError{Code: code, Message: "x", Fault: f}}
+	}
+	response := func(status int) error {
+		return &smithy.OperationError{ServiceID: "S3", OperationName: "GetObject", Err: &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: errors.New("answer")}}
+	}
+	tests := []struct {
+		name        string
+		err         error
+		unavailable bool
+	}{
+		{"DynamoDB unreachable (connection refused) is unavailable",
+			fmt.Errorf("get contest demo: %w", &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "GetItem", Err: &smithyhttp.RequestSendError{Err: refused}}), true},
+		{"DynamoDB throttling is unavailable", awsError("ThrottlingException", smithy.FaultClient), true},
+		{"DynamoDB's provisioned throughput exceeded is unavailable", awsError("ProvisionedThroughputExceededException", smithy.FaultClient), true},
+		{"a DynamoDB server error is unavailable", awsError("InternalServerError", smithy.FaultServer), true},
+		{"S3 asking to slow down is unavailable", awsError("SlowDown", smithy.FaultServer), true},
+		{"an S3 answer 503 is unavailable", response(503), true},
+		{"an S3 answer 500 is unavailable", response(500), true},
+		{"a failed condition is not an outage", awsError("ConditionalCheckFailedException", smithy.FaultClient), false},
+		{"access denied is not an outage (a bug to fix)", awsError("AccessDeniedException", smithy.FaultClient), false},
+		{"an S3 answer 403 is not an outage", response(403), false},
+		{"a plain error is not an outage", errors.New("unmarshal item: bad"), false},
+		{"a cancelled request is not an outage", fmt.Errorf("get: %w", context.Canceled), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := httpapi.Unavailable(tt.err); got != tt.unavailable {
+				t.Fatalf("Unavailable = %v, want %v", got, tt.unavailable)
+			}
+			w := httptest.NewRecorder()
+			httpapi.WriteError(w, httptest.NewRequest("GET", "/rounds", nil), discard(), tt.err)
+			if !tt.unavailable {
+				if w.Code == http.StatusServiceUnavailable {
+					t.Errorf("status 503 for an error that is no outage")
+				}
+				return
+			}
+			d := decodeError(t, w.Body.Bytes())
+			if w.Code != http.StatusServiceUnavailable || d.Code != "unavailable" {
+				t.Errorf("answer %d %q, want 503 unavailable", w.Code, d.Code)
+			}
+			if got := w.Header().Get("Retry-After"); got != "5" || d.RetryAfterSeconds != 5 {
+				t.Errorf("Retry-After %q, retryAfterSeconds %d, want 5 and 5", got, d.RetryAfterSeconds)
+			}
+			if !strings.Contains(d.Message, "thử lại") || strings.Contains(w.Body.String(), "refused") {
+				t.Errorf("message %q should say to try again and hide the cause", d.Message)
+			}
+		})
+	}
+}
+
+func TestRetryAfterOfAFault(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"a limit that names its wait sends it, rounded up to whole seconds", fault.RateLimited("limited", "Đợi.").After(41500 * time.Millisecond), "42"},
+		{"a limit without a wait sends none", fault.RateLimited("limited", "Đợi."), ""},
+		{"an unavailable fault without a wait asks for 5 seconds", fault.Unavailable("mail_unavailable", "Thử lại."), "5"},
+		{"an unavailable fault with a wait sends it", fault.Unavailable("mail_unavailable", "Thử lại.").After(30 * time.Second), "30"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			httpapi.WriteError(w, httptest.NewRequest("POST", "/codes", nil), discard(), tt.err)
+			if got := w.Header().Get("Retry-After"); got != tt.want {
+				t.Errorf("Retry-After = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -191,13 +191,16 @@ func TestProbeReadsLittleOfALargeFile(t *testing.T) {
 	}
 }
 
+// classes are the errors that classify a file.
+var classes = []error{mp4.ErrNotMP4, mp4.ErrTruncated, mp4.ErrCorrupt, mp4.ErrNoDuration, mp4.ErrInconsistentDuration}
+
 type failingReader struct{}
 
 func (failingReader) ReadAt([]byte, int64) (int, error) { return 0, errors.New("connection reset") }
 
 func TestReadErrorsAreNotVerdicts(t *testing.T) {
 	_, err := mp4.Probe(failingReader{}, 1000)
-	for _, class := range []error{mp4.ErrNotMP4, mp4.ErrTruncated, mp4.ErrCorrupt, mp4.ErrNoDuration} {
+	for _, class := range classes {
 		if errors.Is(err, class) {
 			t.Fatalf("a failing reader gave %v: an I/O error must not classify the file", err)
 		}
@@ -231,8 +234,18 @@ func TestFixturesAreUpToDate(t *testing.T) {
 				if !errors.Is(err, mp4.ErrTruncated) {
 					t.Errorf("Probe: %v, want ErrTruncated", err)
 				}
+			case "inconsistent":
+				if !errors.Is(err, mp4.ErrInconsistentDuration) || info.Milliseconds() != f.Millis {
+					t.Errorf("Probe: %d ms, %v; want ErrInconsistentDuration and the longest figure, %d ms", info.Milliseconds(), err, f.Millis)
+				}
 			default:
 				t.Errorf("unknown class %q", f.Class)
+			}
+			if f.InCorpus() {
+				got, err := os.ReadFile(filepath.Join(mp4test.CorpusDir, f.Name))
+				if err != nil || !bytes.Equal(got, mp4test.CorpusFile(f.Data)) {
+					t.Errorf("%s/%s is missing or differs (%v): run `go run ./testdata/gen.go` in shared/mp4", mp4test.CorpusDir, f.Name, err)
+				}
 			}
 		})
 	}
@@ -255,7 +268,7 @@ func FuzzReader(f *testing.F) {
 		}
 		if err != nil {
 			classified := 0
-			for _, class := range []error{mp4.ErrNotMP4, mp4.ErrTruncated, mp4.ErrCorrupt, mp4.ErrNoDuration} {
+			for _, class := range classes {
 				if errors.Is(err, class) {
 					classified++
 				}
@@ -286,4 +299,93 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("accepted a first box of size %d", binary.BigEndian.Uint32(data[:4]))
 		}
 	})
+}
+
+// movie is a non-fragmented file: ftyp, moov (an mvhd in milliseconds and
+// the tracks), mdat.
+func movie(mvhd []byte, tracks ...[]byte) []byte {
+	return cat(ftyp, mp4test.Box("moov", append([][]byte{mvhd}, tracks...)...), mdat)
+}
+
+// track is a trak whose tkhd says tkhdMs (movie timescale 1000), whose mdhd
+// says mdhdSecs at 90 kHz and whose samples add up to sampleSecs.
+func track(version1 bool, tkhdMs uint64, mdhdSecs, sampleSecs float64) []byte {
+	const ts = 90_000
+	return mp4test.Track(mp4test.TrackHeader(version1, 1, tkhdMs),
+		mp4test.MediaHeader(version1, ts, uint64(mdhdSecs*ts)),
+		mp4test.TimeToSample(mp4test.Samples(ts, uint64(sampleSecs*ts))...))
+}
+
+func ms(version1 bool, d uint64) []byte { return mp4test.MovieHeader(version1, 1000, d) }
+
+func TestDurationsMustAgree(t *testing.T) {
+	const unknown32 = 0xffffffff
+	// a track stating nothing: tkhd 0, mdhd "unknown", an empty sample table
+	silent := mp4test.Track(mp4test.TrackHeader(false, 1, 0), mp4test.MediaHeader(false, 48_000, unknown32), mp4test.TimeToSample())
+	// variable frame rate: 9,000 samples alternately 2999 and 3001 units at 90 kHz (300 s), 72 KB of entries
+	var vfr [][2]uint32
+	for range 4500 {
+		vfr = append(vfr, [2]uint32{1, 2999}, [2]uint32{1, 3001})
+	}
+	vfrTrack := mp4test.Track(mp4test.TrackHeader(false, 1, 300_000), mp4test.MediaHeader(false, 90_000, 300*90_000), mp4test.TimeToSample(vfr...))
+	fragmented := func(mehdMs uint32, tr []byte) []byte {
+		mehd := binary.BigEndian.AppendUint32([]byte{0, 0, 0, 0}, mehdMs)
+		return cat(ftyp, mp4test.Box("moov", ms(false, 0), tr, mp4test.Box("mvex", mp4test.Box("mehd", mehd))),
+			mp4test.Box("moof", make([]byte, 16)), mdat, mp4test.Box("moof", make([]byte, 16)), mdat)
+	}
+	tests := []struct {
+		name   string
+		data   []byte
+		millis int64 // the longest figure
+		want   error
+	}{
+		{"a clip whose every figure says 5:30 is 5:30", movie(ms(false, 330_000), track(false, 330_000, 330, 330)), 330_000, nil},
+		{"version-1 boxes throughout are read alike", movie(ms(true, 330_000), track(true, 330_000, 330, 330)), 330_000, nil},
+		{"audio priming of 46 ms is no disagreement, and the longest figure counts", movie(ms(false, 300_000), track(false, 300_000, 300.046, 300.046)), 300_046, nil},
+		{"a track cut 5 s short of its media in a 5-minute clip is within 2%", movie(ms(false, 300_000), track(false, 300_000, 305, 305)), 305_000, nil},
+		{"30 s against 30.9 s is within the one-second floor", movie(ms(false, 30_000), track(false, 30_000, 30.9, 30.9)), 30_900, nil},
+		{"unknown track figures (0, all ones, no samples) are left out", movie(ms(false, 120_000), silent), 120_000, nil},
+		{"a version-1 tkhd of all ones is unknown", movie(ms(false, 120_000), mp4test.Box("trak", mp4test.TrackHeader(true, 1, 1<<64-1))), 120_000, nil},
+		{"tracks may differ in length: a 30 s music track beside 5:00 of video", movie(ms(false, 300_000), track(false, 300_000, 300, 300), track(false, 30_000, 30, 30)), 300_000, nil},
+		{"an mvhd of unknown duration takes the tracks'", movie(ms(false, unknown32), track(false, 120_000, 120, 120)), 120_000, nil},
+		{"an mvhd of duration 0 takes the tracks'", movie(ms(false, 0), track(false, 120_000, 120, 120)), 120_000, nil},
+		{"a variable frame rate's long sample table is summed", movie(ms(false, 300_000), vfrTrack), 300_000, nil},
+		{"a fragmented file's tracks describe only what precedes the fragments", fragmented(330_000, track(false, 2_000, 2, 2)), 330_000, nil},
+		{"a fragmented file is as long as its longest figure", fragmented(10_000, track(false, 330_000, 330, 330)), 330_000, nil},
+
+		{"an mvhd patched to 10 s against a 5:30 track is refused", movie(ms(false, 10_000), track(false, 330_000, 330, 330)), 330_000, mp4.ErrInconsistentDuration},
+		{"a version-1 mvhd patched to 10 s is refused", movie(ms(true, 10_000), track(true, 330_000, 330, 330)), 330_000, mp4.ErrInconsistentDuration},
+		{"mvhd and tkhd patched, mdhd and samples at 5:30, is refused", movie(ms(false, 10_000), track(false, 10_000, 330, 330)), 330_000, mp4.ErrInconsistentDuration},
+		{"every header patched, the samples at 5:30, is refused", movie(ms(false, 10_000), track(false, 10_000, 10, 330)), 330_000, mp4.ErrInconsistentDuration},
+		{"an mdhd patched alone is refused", movie(ms(false, 330_000), track(false, 330_000, 10, 330)), 330_000, mp4.ErrInconsistentDuration},
+		{"a second track that disagrees with itself is refused", movie(ms(false, 330_000), track(false, 330_000, 330, 330), track(false, 330_000, 10, 330)), 330_000, mp4.ErrInconsistentDuration},
+		{"an mvhd longer than every track is refused", movie(ms(false, 330_000), track(false, 10_000, 10, 10)), 330_000, mp4.ErrInconsistentDuration},
+		{"300 s against 307 s is beyond 2%", movie(ms(false, 300_000), track(false, 300_000, 307, 307)), 307_000, mp4.ErrInconsistentDuration},
+		{"30 s against 31.5 s is beyond the one-second floor", movie(ms(false, 30_000), track(false, 30_000, 31.5, 31.5)), 31_500, mp4.ErrInconsistentDuration},
+		{"a sample table whose sum overflows is refused", movie(ms(false, 300_000), mp4test.Track(mp4test.TrackHeader(false, 1, 300_000), mp4test.MediaHeader(false, 90_000, 300*90_000),
+			mp4test.TimeToSample([2]uint32{unknown32, unknown32}, [2]uint32{unknown32, unknown32}, [2]uint32{2, unknown32}))), 0, mp4.ErrInconsistentDuration},
+
+		{"a tkhd too short for its version is corrupt", movie(ms(false, 1000), mp4test.Box("trak", mp4test.Box("tkhd", make([]byte, 40)))), 0, mp4.ErrCorrupt},
+		{"a tkhd of version 2 is corrupt", movie(ms(false, 1000), mp4test.Box("trak", mp4test.Box("tkhd", append([]byte{2}, make([]byte, 95)...)))), 0, mp4.ErrCorrupt},
+		{"an mdhd of timescale 0 is corrupt", movie(ms(false, 1000), mp4test.Track(mp4test.TrackHeader(false, 1, 1000), mp4test.MediaHeader(false, 0, 1000), mp4test.TimeToSample())), 0, mp4.ErrCorrupt},
+		{"an mdhd too short is corrupt", movie(ms(false, 1000), mp4test.Track(mp4test.TrackHeader(false, 1, 1000), mp4test.Box("mdhd", make([]byte, 12)), mp4test.TimeToSample())), 0, mp4.ErrCorrupt},
+		{"an stts claiming more entries than it holds is corrupt", movie(ms(false, 1000), mp4test.Track(mp4test.TrackHeader(false, 1, 1000), mp4test.MediaHeader(false, 1000, 1000),
+			mp4test.Box("stts", []byte{0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 3, 0xe8}))), 0, mp4.ErrCorrupt},
+		{"an stts of more entries than are read is corrupt", movie(ms(false, 1000), mp4test.Track(mp4test.TrackHeader(false, 1, 1000), mp4test.MediaHeader(false, 1000, 1000),
+			mp4test.Box("stts", binary.BigEndian.AppendUint32([]byte{0, 0, 0, 0}, mp4.MaxSampleTableEntries+1)))), 0, mp4.ErrCorrupt},
+		{"two tkhds in a track are corrupt", movie(ms(false, 1000), mp4test.Box("trak", mp4test.TrackHeader(false, 1, 1000), mp4test.TrackHeader(false, 1, 1000))), 0, mp4.ErrCorrupt},
+		{"two sample tables in a track are corrupt", movie(ms(false, 1000), mp4test.Box("trak", mp4test.TrackHeader(false, 1, 1000), mp4test.Box("mdia", mp4test.MediaHeader(false, 1000, 1000),
+			mp4test.Box("minf", mp4test.Box("stbl", mp4test.TimeToSample([2]uint32{1, 1000}), mp4test.TimeToSample([2]uint32{1, 1000})))))), 0, mp4.ErrCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			info, err := probe(tt.data)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("Probe: %v, want %v", err, tt.want)
+			}
+			if tt.millis != 0 && info.Milliseconds() != tt.millis {
+				t.Errorf("duration %d ms, want %d (the longest figure)", info.Milliseconds(), tt.millis)
+			}
+		})
+	}
 }

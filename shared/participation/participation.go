@@ -20,13 +20,15 @@ import (
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/dynamo"
 )
 
 // Store is what counting reads, and writes to close overdue papers.
 type Store interface {
-	ListRoster(ctx context.Context, contestID, unitID string) ([]dynamo.RosterEntry, error)
-	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]dynamo.UnitPaper, error)
+	// ListRoster lists a unit's roster members (e-mail, name and roles are enough).
+	ListRoster(ctx context.Context, contestID, unitID string) ([]contest.Member, error)
+	// ListUnitPapers lists a unit's submitted papers in a round as the unit
+	// index does (e-mail and name are enough), eventually consistent.
+	ListUnitPapers(ctx context.Context, contestID, roundID, unitID string) ([]contest.Submitted, error)
 	GetPapers(ctx context.Context, contestID, roundID string, participantIDs []string, attempts int) ([]*contest.Paper, error)
 	ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error)
 }
@@ -94,12 +96,12 @@ func Of(ctx context.Context, s Store, contestID string, r contest.Round, unitID 
 
 // Unlisted returns the roster members who may take part and whom the unit
 // index does not list: the ones whose papers Of reads by key.
-func Unlisted(roster []dynamo.RosterEntry, listed []dynamo.UnitPaper) []dynamo.RosterEntry {
+func Unlisted(roster []contest.Member, listed []contest.Submitted) []contest.Member {
 	took := map[string]bool{}
 	for _, p := range listed {
 		took[p.Email] = true
 	}
-	var out []dynamo.RosterEntry
+	var out []contest.Member
 	for _, m := range roster {
 		if !took[m.Email] && contest.MayCompete(m.Roles) {
 			out = append(out, m)
@@ -112,7 +114,7 @@ func Unlisted(roster []dynamo.RosterEntry, listed []dynamo.UnitPaper) []dynamo.R
 // unit index lists them; papers are the papers of the roster members it does
 // not list (overdue ones already closed). A paper of someone not on the
 // roster is ignored.
-func Count(contestID string, roster []dynamo.RosterEntry, listed []dynamo.UnitPaper, papers []*contest.Paper) Unit {
+func Count(contestID string, roster []contest.Member, listed []contest.Submitted, papers []*contest.Paper) Unit {
 	var u Unit
 	took := map[string]bool{}
 	for _, p := range listed {

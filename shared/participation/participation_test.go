@@ -8,7 +8,6 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
-	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
@@ -18,8 +17,8 @@ func TestCount(t *testing.T) {
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, contest.ICT)
 	staff := []contest.Role{contest.RoleParticipant}
 	admin := []contest.Role{contest.RoleParticipant, contest.RoleUnitAdmin}
-	member := func(email string, roles []contest.Role) dynamo.RosterEntry {
-		return dynamo.RosterEntry{Email: email, Name: "Tên " + email, Roles: roles}
+	member := func(email string, roles []contest.Role) contest.Member {
+		return contest.Member{Email: email, Name: "Tên " + email, Roles: roles}
 	}
 	paper := func(email string, attempt int, status contest.PaperStatus, deadline time.Duration) *contest.Paper {
 		return &contest.Paper{ContestID: c, ParticipantID: contest.ParticipantID(c, email), Attempt: attempt, Email: email,
@@ -33,50 +32,50 @@ func TestCount(t *testing.T) {
 		p.Deadline = now.Add(deadline)
 		return p
 	}
-	listed := func(email string) dynamo.UnitPaper { return dynamo.UnitPaper{Email: email, Name: "Tên " + email} }
+	listed := func(email string) contest.Submitted { return contest.Submitted{Email: email, Name: "Tên " + email} }
 
 	tests := []struct {
 		name   string
-		roster []dynamo.RosterEntry
-		listed []dynamo.UnitPaper
+		roster []contest.Member
+		listed []contest.Submitted
 		papers []*contest.Paper
 		want   participation.Unit
 	}{
 		{name: "nobody yet",
-			roster: []dynamo.RosterEntry{member("b@x.vn", staff), member("a@x.vn", admin)},
+			roster: []contest.Member{member("b@x.vn", staff), member("a@x.vn", admin)},
 			want: participation.Unit{NotTakenPart: []participation.Person{person("a@x.vn"), person("b@x.vn")},
 				Admins: []participation.Person{person("a@x.vn")}}},
 		{name: "listed by the unit index, twice for two attempts",
-			roster: []dynamo.RosterEntry{member("a@x.vn", staff), member("b@x.vn", staff)},
-			listed: []dynamo.UnitPaper{listed("a@x.vn"), listed("a@x.vn")},
+			roster: []contest.Member{member("a@x.vn", staff), member("b@x.vn", staff)},
+			listed: []contest.Submitted{listed("a@x.vn"), listed("a@x.vn")},
 			want:   participation.Unit{TakenPart: []participation.Person{person("a@x.vn")}, NotTakenPart: []participation.Person{person("b@x.vn")}}},
 		{name: "submitted, not yet in the index",
-			roster: []dynamo.RosterEntry{member("a@x.vn", staff)},
+			roster: []contest.Member{member("a@x.vn", staff)},
 			papers: []*contest.Paper{paper("a@x.vn", 1, contest.PaperSubmitted, -time.Hour)},
 			want:   participation.Unit{TakenPart: []participation.Person{person("a@x.vn")}}},
 		{name: "taking a paper now",
-			roster: []dynamo.RosterEntry{member("a@x.vn", staff)},
+			roster: []contest.Member{member("a@x.vn", staff)},
 			papers: []*contest.Paper{paper("a@x.vn", 1, contest.PaperInProgress, 5*time.Minute)},
 			want:   participation.Unit{InProgress: []participation.Person{taking("a@x.vn", 5*time.Minute)}}},
 		{name: "a second attempt in progress after an unlisted submission has taken part",
-			roster: []dynamo.RosterEntry{member("a@x.vn", staff)},
+			roster: []contest.Member{member("a@x.vn", staff)},
 			papers: []*contest.Paper{paper("a@x.vn", 2, contest.PaperInProgress, 5*time.Minute), paper("a@x.vn", 1, contest.PaperSubmitted, -time.Hour)},
 			want:   participation.Unit{TakenPart: []participation.Person{person("a@x.vn")}}},
 		{name: "two attempts in progress: the later deadline",
-			roster: []dynamo.RosterEntry{member("a@x.vn", staff)},
+			roster: []contest.Member{member("a@x.vn", staff)},
 			papers: []*contest.Paper{paper("a@x.vn", 1, contest.PaperInProgress, 9*time.Minute), paper("a@x.vn", 2, contest.PaperInProgress, 3*time.Minute)},
 			want:   participation.Unit{InProgress: []participation.Person{taking("a@x.vn", 9*time.Minute)}}},
 		{name: "organisers and their support staff may not take part: never missing",
-			roster: []dynamo.RosterEntry{member("btc@x.vn", []contest.Role{contest.RoleOrganiser}), member("tgv@x.vn", []contest.Role{contest.RoleOrganiser, contest.RoleParticipant})},
+			roster: []contest.Member{member("btc@x.vn", []contest.Role{contest.RoleOrganiser}), member("tgv@x.vn", []contest.Role{contest.RoleOrganiser, contest.RoleParticipant})},
 			want:   participation.Unit{}},
 		{name: "someone not on the roster took part for the unit; another's paper is ignored",
-			roster: []dynamo.RosterEntry{member("a@x.vn", staff)},
-			listed: []dynamo.UnitPaper{listed("moi@x.vn")},
+			roster: []contest.Member{member("a@x.vn", staff)},
+			listed: []contest.Submitted{listed("moi@x.vn")},
 			papers: []*contest.Paper{paper("khac@x.vn", 1, contest.PaperSubmitted, -time.Hour)},
 			want:   participation.Unit{TakenPart: []participation.Person{person("moi@x.vn")}, NotTakenPart: []participation.Person{person("a@x.vn")}}},
 		{name: "a unit admin who took part is still an admin",
-			roster: []dynamo.RosterEntry{member("a@x.vn", admin)},
-			listed: []dynamo.UnitPaper{listed("a@x.vn")},
+			roster: []contest.Member{member("a@x.vn", admin)},
+			listed: []contest.Submitted{listed("a@x.vn")},
 			want:   participation.Unit{TakenPart: []participation.Person{person("a@x.vn")}, Admins: []participation.Person{person("a@x.vn")}}},
 	}
 	for _, tt := range tests {
@@ -128,7 +127,7 @@ func TestOf(t *testing.T) {
 	ctx := context.Background()
 	r := c.OpenRound()
 	const unit, grace = "so-noi-vu", 2 * time.Minute
-	now := time.Now()
+	now := c.Now
 
 	before, err := participation.Of(ctx, c.Store, demo.ContestID, r, unit, now, grace)
 	if err != nil {

@@ -99,6 +99,11 @@ const (
 	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
 	EnvListen         = "LISTEN_ADDR"
 	EnvSiteURL        = "SITE_URL"
+	// EnvClockOffset shifts a function's clock by a Go duration ("-72h30m"):
+	// the local platform and the tests run the contest at a chosen instant.
+	// The stack never sets it (infra/stack_test.go checks), so on AWS the
+	// functions keep the wall clock.
+	EnvClockOffset = "CLOCK_OFFSET"
 
 	// Clip contest limits (functions/clips; defaults in docs/clips.md).
 	EnvClipMaxBytes     = "CLIP_MAX_BYTES"             // largest clip accepted (default 1 GiB)
@@ -170,6 +175,11 @@ func (s Schedule) Next(t time.Time, loc *time.Location) time.Time {
 
 // TimeZoneICT is the contests' time zone name.
 const TimeZoneICT = "Asia/Ho_Chi_Minh"
+
+// LogSigninBudget is the message the auth function logs when an e-mail budget
+// refuses a code (attribute "limit": "requester" or "contest"); the stack's
+// metric filter counts the contest's, and an alarm watches it.
+const LogSigninBudget = "sign-in budget reached"
 
 // Functions lists every function, in the order they are started locally.
 var Functions = []Function{

@@ -30,7 +30,7 @@ type Store interface {
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
-	ListSubmitted(ctx context.Context, contestID, roundID string) ([]tally.Paper, error)
+	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
 	ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error)
@@ -88,7 +88,7 @@ type Timings struct {
 // Run tallies a round; with publish, it uploads the artefacts and marks the
 // round published. Organisers and their staff are kept out of the prizes.
 func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (Tallied, error) {
-	order, err := tally.ParseOrder(c.TieBreak)
+	order, err := contest.ParseOrder(c.TieBreak)
 	if err != nil {
 		return Tallied{}, err
 	}

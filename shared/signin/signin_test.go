@@ -1,6 +1,7 @@
 package signin_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +106,7 @@ func TestIssue(t *testing.T) {
 		now      time.Time
 		wantCode string // fault code; "" for success
 		wantMsg  string // substring of the message
+		wantWait time.Duration
 		want     signin.CodeState
 	}{
 		{
@@ -120,7 +122,7 @@ func TestIssue(t *testing.T) {
 		{
 			name: "a resend after 15 seconds is refused with a 45 second wait",
 			prev: sent(firstSend, firstSend, 1), now: firstSend.Add(15 * time.Second),
-			wantCode: "code_rate_limited", wantMsg: "45 giây",
+			wantCode: "code_rate_limited", wantMsg: "45 giây", wantWait: 45 * time.Second,
 		},
 		{
 			name: "a resend after 59.5 seconds is refused with a 1 second wait",
@@ -133,14 +135,20 @@ func TestIssue(t *testing.T) {
 			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(60*time.Second + 10*time.Minute), WindowStart: firstSend, Sends: 2, LastSentAt: firstSend.Add(60 * time.Second)},
 		},
 		{
-			name: "a fifth send within the hour is allowed",
+			name: "a fifth send within the hour is allowed, and lives until the hour is over",
 			prev: sent(firstSend.Add(20*time.Minute), firstSend, 4), now: firstSend.Add(30 * time.Minute),
-			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(40 * time.Minute), WindowStart: firstSend, Sends: 5, LastSentAt: firstSend.Add(30 * time.Minute)},
+			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(time.Hour), WindowStart: firstSend, Sends: 5, LastSentAt: firstSend.Add(30 * time.Minute)},
 		},
 		{
-			name: "a sixth send within the hour is refused",
+			name: "a fifth send in the hour's last minutes keeps its 10 minutes",
+			prev: sent(firstSend.Add(55*time.Minute), firstSend, 4), now: firstSend.Add(56 * time.Minute),
+			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(66 * time.Minute), WindowStart: firstSend, Sends: 5, LastSentAt: firstSend.Add(56 * time.Minute)},
+		},
+		{
+			name: "a sixth send within the hour is refused, pointing at the last code and when to ask again",
 			prev: sent(firstSend.Add(20*time.Minute), firstSend, 5), now: firstSend.Add(30 * time.Minute),
-			wantCode: "code_rate_limited", wantMsg: "quá nhiều mã",
+			wantCode: "code_rate_limited", wantMsg: "đã nhận 5 mã trong một giờ. Mã gửi gần nhất (lúc 16:20) vẫn dùng được đến 16:30; sau 17:00",
+			wantWait: 30 * time.Minute,
 		},
 		{
 			name: "a sixth send one second before the hour ends is refused",
@@ -154,7 +162,7 @@ func TestIssue(t *testing.T) {
 		},
 		{
 			name: "a new code resets tries and the used mark",
-			prev: &signin.CodeState{Hash: "old", Tries: 5, Used: true, WindowStart: firstSend, Sends: 1, LastSentAt: firstSend},
+			prev: &signin.CodeState{Hash: "old", Tries: 5, TriesBy: map[string]int{"me": 5}, Used: true, WindowStart: firstSend, Sends: 1, LastSentAt: firstSend},
 			now:  firstSend.Add(2 * time.Minute),
 			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(12 * time.Minute), WindowStart: firstSend, Sends: 2, LastSentAt: firstSend.Add(2 * time.Minute)},
 		},
@@ -173,12 +181,15 @@ func TestIssue(t *testing.T) {
 				if !strings.Contains(fe.Message, tt.wantMsg) {
 					t.Errorf("Issue message = %q, want it to contain %q", fe.Message, tt.wantMsg)
 				}
+				if tt.wantWait != 0 && fe.RetryAfter != tt.wantWait {
+					t.Errorf("Issue RetryAfter = %v, want %v", fe.RetryAfter, tt.wantWait)
+				}
 				return
 			}
 			if err != nil {
 				t.Fatalf("Issue error = %v, want nil", err)
 			}
-			if got != tt.want {
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 				t.Errorf("Issue =\n %+v\nwant\n %+v", got, tt.want)
 			}
 		})
@@ -206,12 +217,23 @@ func TestIssueAllowsFiveSendsPerHour(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	now := firstSend.Add(3 * time.Minute)
-	fresh := func(tries int) *signin.CodeState {
-		return &signin.CodeState{Hash: "right", ExpiresAt: firstSend.Add(signin.CodeTTL), Tries: tries, WindowStart: firstSend, Sends: 1, LastSentAt: firstSend}
+	// fresh is a code tried wrongly mine times by "me" and others times by other networks.
+	fresh := func(mine, others int) *signin.CodeState {
+		st := &signin.CodeState{Hash: "right", ExpiresAt: firstSend.Add(signin.CodeTTL), Tries: mine + others,
+			TriesBy: map[string]int{}, WindowStart: firstSend, Sends: 1, LastSentAt: firstSend}
+		if mine > 0 {
+			st.TriesBy["me"] = mine
+		}
+		for i := 0; others > 0; i++ {
+			n := min(others, signin.MaxTries)
+			st.TriesBy[fmt.Sprintf("stranger-%d", i)] = n
+			others -= n
+		}
+		return st
 	}
-	used := fresh(0)
+	used := fresh(0, 0)
 	used.Used = true
-	noHash := fresh(0)
+	noHash := fresh(0, 0)
 	noHash.Hash = ""
 	tests := []struct {
 		name     string
@@ -221,25 +243,36 @@ func TestCheck(t *testing.T) {
 		wantCode string
 		wantKind fault.Kind
 		wantMsg  string
+		counts   bool
 	}{
 		{name: "no stored code is invalid", state: nil, hash: "right", now: now, wantCode: "code_invalid", wantKind: fault.KindUnauthorized},
 		{name: "a state without a hash is invalid", state: noHash, hash: "", now: now, wantCode: "code_invalid", wantKind: fault.KindUnauthorized},
 		{name: "a used code is invalid even when right", state: used, hash: "right", now: now, wantCode: "code_invalid", wantKind: fault.KindUnauthorized},
-		{name: "a code tried wrongly five times is locked even when right", state: fresh(5), hash: "right", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden},
-		{name: "a code tried wrongly six times is locked", state: fresh(6), hash: "right", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden},
-		{name: "an expired code is refused even when right", state: fresh(0), hash: "right", now: firstSend.Add(signin.CodeTTL + time.Second), wantCode: "code_expired", wantKind: fault.KindUnauthorized},
-		{name: "a code at its expiry instant still opens", state: fresh(0), hash: "right", now: firstSend.Add(signin.CodeTTL)},
-		{name: "a first wrong try leaves four tries", state: fresh(0), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 4 lần"},
-		{name: "a third wrong try leaves two tries", state: fresh(2), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 2 lần"},
-		{name: "a fourth wrong try leaves one try", state: fresh(3), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 1 lần"},
-		{name: "the fifth wrong try locks the code", state: fresh(4), hash: "wrong", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden},
-		{name: "an empty hash is a wrong try", state: fresh(0), hash: "", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized},
-		{name: "the right hash opens a fresh code", state: fresh(0), hash: "right", now: now},
-		{name: "the right hash opens after four wrong tries", state: fresh(4), hash: "right", now: now},
+		{name: "a code I tried wrongly five times is locked for me even when right", state: fresh(5, 0), hash: "right", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden},
+		{name: "a code I tried wrongly six times is locked for me", state: fresh(6, 0), hash: "right", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden},
+		{name: "a code a stranger tried wrongly five times still opens for me", state: fresh(0, 5), hash: "right", now: now},
+		{name: "a code strangers on three networks tried wrongly fifteen times still opens for me", state: fresh(0, 15), hash: "right", now: now},
+		{name: "a code tried wrongly twenty times in all is locked for everyone", state: fresh(0, 20), hash: "right", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden},
+		{name: "my wrong try after strangers' nineteen is the last", state: fresh(0, 19), hash: "wrong", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden, counts: true},
+		{name: "my wrong try after strangers' eighteen leaves one", state: fresh(0, 18), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 1 lần", counts: true},
+		{name: "an expired code is refused even when right", state: fresh(0, 0), hash: "right", now: firstSend.Add(signin.CodeTTL + time.Second), wantCode: "code_expired", wantKind: fault.KindUnauthorized},
+		{name: "a code at its expiry instant still opens", state: fresh(0, 0), hash: "right", now: firstSend.Add(signin.CodeTTL)},
+		{name: "a first wrong try leaves four tries", state: fresh(0, 0), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 4 lần", counts: true},
+		{name: "a stranger's wrong tries do not use up mine", state: fresh(0, 4), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 4 lần", counts: true},
+		{name: "a third wrong try leaves two tries", state: fresh(2, 0), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 2 lần", counts: true},
+		{name: "a fourth wrong try leaves one try", state: fresh(3, 0), hash: "wrong", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, wantMsg: "còn 1 lần", counts: true},
+		{name: "the fifth wrong try locks the code for me", state: fresh(4, 0), hash: "wrong", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden, counts: true},
+		{name: "a try on a code already locked for me does not count", state: fresh(5, 0), hash: "wrong", now: now, wantCode: "code_locked", wantKind: fault.KindForbidden},
+		{name: "an empty hash is a wrong try", state: fresh(0, 0), hash: "", now: now, wantCode: "code_wrong", wantKind: fault.KindUnauthorized, counts: true},
+		{name: "the right hash opens a fresh code", state: fresh(0, 0), hash: "right", now: now},
+		{name: "the right hash opens after four wrong tries", state: fresh(4, 0), hash: "right", now: now},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := signin.Check(tt.state, tt.hash, tt.now)
+			counts, err := signin.Check(tt.state, tt.hash, "me", tt.now)
+			if counts != tt.counts {
+				t.Errorf("Check counts the try = %v, want %v", counts, tt.counts)
+			}
 			if tt.wantCode == "" {
 				if err != nil {
 					t.Fatalf("Check error = %v, want nil", err)
@@ -264,18 +297,26 @@ func TestCheck(t *testing.T) {
 }
 
 // TestCheckCountsDownToLock walks a code through wrong tries the way the
-// auth function does (Check, then record the try), until it locks.
+// auth function does (Check, then record the try when it counts), until it
+// locks for that requester, and not for another.
 func TestCheckCountsDownToLock(t *testing.T) {
-	st := &signin.CodeState{Hash: "right", ExpiresAt: firstSend.Add(signin.CodeTTL), WindowStart: firstSend, Sends: 1, LastSentAt: firstSend}
+	st := &signin.CodeState{Hash: "right", ExpiresAt: firstSend.Add(signin.CodeTTL), TriesBy: map[string]int{}, WindowStart: firstSend, Sends: 1, LastSentAt: firstSend}
 	now := firstSend.Add(time.Minute)
 	want := []string{"code_wrong", "code_wrong", "code_wrong", "code_wrong", "code_locked", "code_locked"}
 	for i, w := range want {
-		if got := fault.CodeOf(signin.Check(st, "wrong", now)); got != w {
+		counts, err := signin.Check(st, "wrong", "stranger", now)
+		if got := fault.CodeOf(err); got != w {
 			t.Fatalf("wrong try %d: code %q, want %q", i+1, got, w)
 		}
-		st.Tries++
+		if counts {
+			st.Tries++
+			st.TriesBy["stranger"]++
+		}
 	}
-	if got := fault.CodeOf(signin.Check(st, "right", now)); got != "code_locked" {
-		t.Fatalf("right code after lock: code %q, want code_locked", got)
+	if _, err := signin.Check(st, "right", "stranger", now); fault.CodeOf(err) != "code_locked" {
+		t.Fatalf("right code after lock: %v, want code_locked", err)
+	}
+	if _, err := signin.Check(st, "right", "owner", now); err != nil {
+		t.Fatalf("the owner's right code after a stranger's lock: %v, want it to open", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/sheet"
 	"github.com/hoithi/hoithi/shared/xlsx"
 )
 
@@ -43,15 +44,15 @@ type PublicEntry struct {
 
 // Result is a round's tally as published.
 type Result struct {
-	Contest      string        `json:"contest"`
-	Round        RoundInfo     `json:"round"`
-	Final        bool          `json:"final"`
-	Papers       int           `json:"papers"`
-	Participants int           `json:"participants"`
-	AllCorrect   int           `json:"allCorrect"`
-	TieBreak     []Key         `json:"tieBreak"`
-	Prizes       []PublicEntry `json:"prizes"`
-	Ranking      []PublicEntry `json:"ranking"`
+	Contest      string                `json:"contest"`
+	Round        RoundInfo             `json:"round"`
+	Final        bool                  `json:"final"`
+	Papers       int                   `json:"papers"`
+	Participants int                   `json:"participants"`
+	AllCorrect   int                   `json:"allCorrect"`
+	TieBreak     []contest.TieBreakKey `json:"tieBreak"`
+	Prizes       []PublicEntry         `json:"prizes"`
+	Ranking      []PublicEntry         `json:"ranking"`
 	// RankingPages is how many ranking pages of RankingPageSize entries are
 	// published besides results.json (RankingPageName).
 	RankingPages    int         `json:"rankingPages"`
@@ -85,16 +86,16 @@ type UnitRanking struct {
 func UnitRankingName(unitID string) string { return "ranking/units/" + unitID + ".json" }
 
 // Compute tallies a round from its submitted papers.
-func Compute(contestID string, r contest.Round, units []contest.Unit, papers []Paper, rules Rules, now time.Time) Result {
+func Compute(contestID string, r contest.Round, units []contest.Unit, papers []contest.Submitted, rules Rules, now time.Time) Result {
 	return ComputeRanked(contestID, r, units, papers, Ranking(papers, CountAllCorrect(papers), rules), rules, now)
 }
 
 // ComputeRanked is Compute for a ranking already made by Ranking (and
 // Exclude) from the same papers and rules.
-func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, papers []Paper, ranking []Entry, rules Rules, now time.Time) Result {
+func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, papers []contest.Submitted, ranking []Entry, rules Rules, now time.Time) Result {
 	order := rules.Order
 	if len(order) == 0 {
-		order = DefaultOrder
+		order = contest.DefaultOrder
 	}
 	all := CountAllCorrect(papers)
 	unitName := map[string]string{}
@@ -222,6 +223,8 @@ func writeCSV(rows [][]string) []byte {
 	return b.Bytes()
 }
 
+// rankingCSV and unitsCSV pass every text that people chose (names, unit
+// names, prize names) through sheet.Text, so none opens as a formula.
 func rankingCSV(res Result) []byte {
 	rows := [][]string{{"Hạng", "Họ và tên", "Đơn vị", "Số câu đúng", "Tổng số câu", "Dự đoán", "Chênh lệch dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp", "Giải"}}
 	for _, e := range res.Ranking {
@@ -229,9 +232,9 @@ func rankingCSV(res Result) []byte {
 		if e.Excluded {
 			prize = "Không xét giải (Ban tổ chức)"
 		}
-		rows = append(rows, []string{strconv.Itoa(e.Rank), e.Name, e.Unit, strconv.Itoa(e.Correct), strconv.Itoa(e.Total),
+		rows = append(rows, []string{strconv.Itoa(e.Rank), sheet.Text(e.Name), sheet.Text(e.Unit), strconv.Itoa(e.Correct), strconv.Itoa(e.Total),
 			strconv.Itoa(e.Prediction), strconv.Itoa(e.Distance), strconv.FormatFloat(float64(e.TimeTakenMs)/1000, 'f', 3, 64),
-			e.SubmittedAt.Format("2006-01-02 15:04:05.000"), prize})
+			e.SubmittedAt.Format("2006-01-02 15:04:05.000"), sheet.Text(prize)})
 	}
 	return writeCSV(rows)
 }
@@ -239,7 +242,7 @@ func rankingCSV(res Result) []byte {
 func unitsCSV(res Result) []byte {
 	rows := [][]string{{"Khối", "Hạng trong khối", "Đơn vị", "Số CBCCVC", "Số người dự thi", "Số bài thi", "Tỷ lệ tham gia (%)", "Điểm trung bình (thang 10)", "Số bài đúng hoàn toàn", "Tỷ lệ bài đúng hoàn toàn (%)"}}
 	for _, u := range res.Units {
-		rows = append(rows, []string{BlockName(u.Block), strconv.Itoa(u.RankInBlock), u.Name, strconv.Itoa(u.Headcount), strconv.Itoa(u.Participants),
+		rows = append(rows, []string{sheet.Text(BlockName(u.Block)), strconv.Itoa(u.RankInBlock), sheet.Text(u.Name), strconv.Itoa(u.Headcount), strconv.Itoa(u.Participants),
 			strconv.Itoa(u.Papers), pct(u.Rate), strconv.FormatFloat(u.AverageScore, 'f', 2, 64), strconv.Itoa(u.AllCorrect), pct(u.AllCorrectShare)})
 	}
 	return writeCSV(rows)
@@ -261,7 +264,9 @@ func BlockName(b contest.Block) string {
 }
 
 // report renders the home-affairs workbook: one sheet per block, one row per
-// unit, a totals row, units under the threshold highlighted.
+// unit, a totals row, units under the threshold highlighted. Unit names and
+// the round's title go in as they are: shared/xlsx writes them as string
+// cells, which no spreadsheet program evaluates (see shared/sheet).
 func report(res Result, opts ReportOptions) ([]byte, error) {
 	wb := xlsx.Workbook{Props: xlsx.Props{
 		Title: "Báo cáo tham gia " + res.Round.Title, Creator: "HoiThi", Language: "vi-VN",

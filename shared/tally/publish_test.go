@@ -32,7 +32,7 @@ func fixtureRules() tally.Rules {
 	return tally.Rules{Prizes: tally.DefaultPrizes, Excluded: map[string]bool{"b2": true}}
 }
 
-func computeFixture(papers []tally.Paper) tally.Result {
+func computeFixture(papers []contest.Submitted) tally.Result {
 	r := fixtureRound()
 	return tally.Compute("demo", r, fixtureUnits(), papers, fixtureRules(), r.ClosesAt.Add(time.Hour))
 }
@@ -60,7 +60,7 @@ func TestComputeTotals(t *testing.T) {
 		{"participants are people, not papers", res.Participants, 27},
 		{"all-correct papers are counted per paper (the prediction's answer)", res.AllCorrect, 13},
 		{"a round tallied after it closed is final", res.Final, true},
-		{"the tie-break order is published", slices.Equal(res.TieBreak, tally.DefaultOrder), true},
+		{"the tie-break order is published", slices.Equal(res.TieBreak, contest.DefaultOrder), true},
 		{"six prizes go to six people, the excluded one skipped", len(res.Prizes), 6},
 		{"the ranking lists every participant once", len(res.Ranking), 27},
 		{"the round's close is shown in Huế time", res.Round.ClosesAt.Format(time.RFC3339), "2026-01-12T00:00:00+07:00"},
@@ -318,7 +318,7 @@ func TestRankingPages(t *testing.T) {
 	r := fixtureRound()
 	for _, n := range []int{0, 1, tally.RankingPageSize - 1, tally.RankingPageSize, tally.RankingPageSize + 1, 2*tally.RankingPageSize + 345} {
 		t.Run(strconv.Itoa(n)+" participants", func(t *testing.T) {
-			var papers []tally.Paper
+			var papers []contest.Submitted
 			for i := range n {
 				papers = append(papers, unitPaper("p"+strconv.Itoa(i), "so-a", 1, i%11, 10))
 			}

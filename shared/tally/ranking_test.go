@@ -15,13 +15,13 @@ import (
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, contest.ICT)
 
 // paper is a one-attempt staff paper of 15 questions for participant id.
-func paper(id string, correct, prediction int, timeMs int64, submitted time.Time) tally.Paper {
+func paper(id string, correct, prediction int, timeMs int64, submitted time.Time) contest.Submitted {
 	return attempt(id, 1, correct, prediction, timeMs, submitted)
 }
 
 // attempt is participant id's n-th paper of 15 questions.
-func attempt(id string, n, correct, prediction int, timeMs int64, submitted time.Time) tally.Paper {
-	return tally.Paper{
+func attempt(id string, n, correct, prediction int, timeMs int64, submitted time.Time) contest.Submitted {
+	return contest.Submitted{
 		PaperID: fmt.Sprintf("%s.%d", id, n), ParticipantID: id, Email: id + "@demo.hue.gov.vn", Name: "Người " + id,
 		UnitID: "so-noi-vu", Audience: contest.AudienceStaff, Attempt: n,
 		Correct: correct, Total: 15, Prediction: prediction, TimeTakenMs: timeMs, SubmittedAt: submitted,
@@ -66,74 +66,17 @@ func checkPlaces(t *testing.T, got []tally.Entry, want []placed) {
 	}
 }
 
-func TestParseOrder(t *testing.T) {
-	tests := []struct {
-		name string
-		keys []string
-		want []tally.Key
-	}{
-		{name: "no order means the usual order", keys: nil, want: tally.DefaultOrder},
-		{name: "an empty order means the usual order", keys: []string{}, want: tally.DefaultOrder},
-		{name: "the usual order spelt out is accepted",
-			keys: []string{"correct", "prediction", "time", "submitted"},
-			want: []tally.Key{tally.KeyCorrect, tally.KeyPrediction, tally.KeyTime, tally.KeySubmitted}},
-		{name: "time before prediction is accepted as given",
-			keys: []string{"correct", "time", "prediction", "submitted"},
-			want: []tally.Key{tally.KeyCorrect, tally.KeyTime, tally.KeyPrediction, tally.KeySubmitted}},
-		{name: "any permutation is accepted",
-			keys: []string{"submitted", "time", "prediction", "correct"},
-			want: []tally.Key{tally.KeySubmitted, tally.KeyTime, tally.KeyPrediction, tally.KeyCorrect}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := tally.ParseOrder(tt.keys)
-			if err != nil {
-				t.Fatalf("ParseOrder(%q) error = %v, want nil", tt.keys, err)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("ParseOrder(%q) = %v, want %v", tt.keys, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestParseOrderRejects(t *testing.T) {
-	tests := []struct {
-		name string
-		keys []string
-	}{
-		{name: "an unknown key is rejected", keys: []string{"correct", "prediction", "time", "score"}},
-		{name: "a key in the wrong case is rejected", keys: []string{"Correct", "prediction", "time", "submitted"}},
-		{name: "an empty key is rejected", keys: []string{"correct", "prediction", "time", ""}},
-		{name: "a repeated key is rejected", keys: []string{"correct", "correct", "time", "submitted"}},
-		{name: "a missing key is rejected", keys: []string{"correct", "prediction", "time"}},
-		{name: "a single key is rejected", keys: []string{"correct"}},
-		{name: "five keys with one repeated are rejected", keys: []string{"correct", "prediction", "time", "submitted", "time"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := tally.ParseOrder(tt.keys)
-			if err == nil {
-				t.Fatalf("ParseOrder(%q) = %v, nil; want an error", tt.keys, got)
-			}
-			if got != nil {
-				t.Errorf("ParseOrder(%q) order = %v, want nil alongside the error", tt.keys, got)
-			}
-		})
-	}
-}
-
 func TestRankingTies(t *testing.T) {
 	const actual = 10
 	at := t0.Add(3 * time.Hour).Add(250 * time.Millisecond)
 	tests := []struct {
 		name   string
-		papers []tally.Paper
+		papers []contest.Submitted
 		want   []placed
 	}{
 		{
 			name: "papers equal on every key down to the millisecond share a rank and the next rank skips",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("c", 14, 10, 300_000, at), paper("a", 14, 10, 300_000, at),
 				paper("d", 13, 10, 300_000, at), paper("b", 14, 10, 300_000, at),
 			},
@@ -141,7 +84,7 @@ func TestRankingTies(t *testing.T) {
 		},
 		{
 			name: "two ties in one ranking each share their rank",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("a", 15, 10, 200_000, at), paper("b", 15, 10, 200_000, at),
 				paper("c", 14, 10, 200_000, at), paper("d", 14, 10, 200_000, at), paper("e", 14, 10, 200_000, at),
 				paper("f", 13, 10, 200_000, at),
@@ -150,35 +93,35 @@ func TestRankingTies(t *testing.T) {
 		},
 		{
 			name: "predictions the same distance above and below the actual count tie",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("above", 15, actual+2, 200_000, at), paper("below", 15, actual-2, 200_000, at),
 			},
 			want: []placed{p("above", 1), p("below", 1)},
 		},
 		{
 			name: "the same instant written in two time zones ties",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("hue", 15, actual, 200_000, at), paper("utc", 15, actual, 200_000, at.UTC()),
 			},
 			want: []placed{p("hue", 1), p("utc", 1)},
 		},
 		{
 			name: "submissions one millisecond apart do not tie",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("later", 15, actual, 200_000, at.Add(time.Millisecond)), paper("earlier", 15, actual, 200_000, at),
 			},
 			want: []placed{p("earlier", 1), p("later", 2)},
 		},
 		{
 			name: "times taken one millisecond apart do not tie",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("slower", 15, actual, 200_001, at), paper("faster", 15, actual, 200_000, at),
 			},
 			want: []placed{p("faster", 1), p("slower", 2)},
 		},
 		{
 			name: "predictions one apart in distance do not tie",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("off-by-3", 15, actual+3, 200_000, at), paper("off-by-2", 15, actual-2, 200_000, at),
 			},
 			want: []placed{p("off-by-2", 1), p("off-by-3", 2)},
@@ -196,57 +139,57 @@ func TestRankingEachKeyDecidesInTurn(t *testing.T) {
 	early, late := t0, t0.Add(48*time.Hour)
 	tests := []struct {
 		name   string
-		order  []tally.Key
-		papers []tally.Paper
+		order  []contest.TieBreakKey
+		papers []contest.Submitted
 		want   []placed
 	}{
 		{
 			name: "more correct answers win over a closer prediction, a shorter time and an earlier submission",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("b", 14, actual, 60_000, early), paper("a", 15, actual+50, 600_000, late),
 			},
 			want: []placed{p("a", 1), p("b", 2)},
 		},
 		{
 			name: "with correct answers equal, the closer prediction wins over a shorter time and an earlier submission",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("b", 15, actual+1, 60_000, early), paper("a", 15, actual, 600_000, late),
 			},
 			want: []placed{p("a", 1), p("b", 2)},
 		},
 		{
 			name: "with correct answers and prediction distance equal, the shorter time wins over an earlier submission",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("b", 15, actual+4, 300_000, early), paper("a", 15, actual-4, 299_999, late),
 			},
 			want: []placed{p("a", 1), p("b", 2)},
 		},
 		{
 			name: "with everything else equal, the earlier submission wins",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("b", 15, actual, 300_000, late), paper("a", 15, actual, 300_000, early),
 			},
 			want: []placed{p("a", 1), p("b", 2)},
 		},
 		{
 			name:  "with time before prediction, the faster paper wins over the closer prediction",
-			order: []tally.Key{tally.KeyCorrect, tally.KeyTime, tally.KeyPrediction, tally.KeySubmitted},
-			papers: []tally.Paper{
+			order: []contest.TieBreakKey{contest.ByCorrect, contest.ByTime, contest.ByPrediction, contest.BySubmitted},
+			papers: []contest.Submitted{
 				paper("close", 15, actual, 400_000, early), paper("fast", 15, actual+30, 100_000, late),
 			},
 			want: []placed{p("fast", 1), p("close", 2)},
 		},
 		{
 			name: "with the usual order, the same two papers rank the other way round",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				paper("close", 15, actual, 400_000, early), paper("fast", 15, actual+30, 100_000, late),
 			},
 			want: []placed{p("close", 1), p("fast", 2)},
 		},
 		{
 			name:  "with submission first, the earliest paper wins even with fewer correct answers",
-			order: []tally.Key{tally.KeySubmitted, tally.KeyCorrect, tally.KeyPrediction, tally.KeyTime},
-			papers: []tally.Paper{
+			order: []contest.TieBreakKey{contest.BySubmitted, contest.ByCorrect, contest.ByPrediction, contest.ByTime},
+			papers: []contest.Submitted{
 				paper("best", 15, actual, 60_000, late), paper("first", 3, actual+99, 600_000, early),
 			},
 			want: []placed{p("first", 1), p("best", 2)},
@@ -262,7 +205,7 @@ func TestRankingEachKeyDecidesInTurn(t *testing.T) {
 func TestRankingEntriesCarryTheDecidingNumbers(t *testing.T) {
 	at := time.Date(2026, 1, 6, 2, 30, 15, 125_000_000, time.UTC)
 	pp := paper("a", 13, 7, 412_345, at)
-	got := tally.Ranking([]tally.Paper{pp}, 10, tally.Rules{})
+	got := tally.Ranking([]contest.Submitted{pp}, 10, tally.Rules{})
 	if len(got) != 1 {
 		t.Fatalf("len(ranking) = %d, want 1", len(got))
 	}
@@ -293,23 +236,23 @@ func TestRankingEntriesCarryTheDecidingNumbers(t *testing.T) {
 
 func TestRankingSeveralAttempts(t *testing.T) {
 	const actual = 10
-	timeFirst := []tally.Key{tally.KeyCorrect, tally.KeyTime, tally.KeyPrediction, tally.KeySubmitted}
+	timeFirst := []contest.TieBreakKey{contest.ByCorrect, contest.ByTime, contest.ByPrediction, contest.BySubmitted}
 	tests := []struct {
 		name   string
-		order  []tally.Key
-		papers []tally.Paper
+		order  []contest.TieBreakKey
+		papers []contest.Submitted
 		want   []placed
 	}{
 		{
 			name: "the attempt with more correct answers counts, whichever came first",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				attempt("a", 1, 15, actual, 500_000, t0), attempt("a", 2, 12, actual, 100_000, t0.Add(time.Hour)),
 			},
 			want: []placed{{Who: "a", Paper: "a.1", Rank: 1}},
 		},
 		{
 			name: "with correct answers equal, the attempt with the closer prediction counts over a faster one",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				attempt("a", 1, 15, actual+30, 100_000, t0), attempt("a", 2, 15, actual-1, 500_000, t0.Add(time.Hour)),
 			},
 			want: []placed{{Who: "a", Paper: "a.2", Rank: 1}},
@@ -317,21 +260,21 @@ func TestRankingSeveralAttempts(t *testing.T) {
 		{
 			name:  "with time before prediction, the faster attempt counts over the closer prediction",
 			order: timeFirst,
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				attempt("a", 1, 15, actual+30, 100_000, t0), attempt("a", 2, 15, actual-1, 500_000, t0.Add(time.Hour)),
 			},
 			want: []placed{{Who: "a", Paper: "a.1", Rank: 1}},
 		},
 		{
 			name: "with everything else equal, the earlier attempt counts",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				attempt("a", 2, 14, actual, 300_000, t0.Add(time.Hour)), attempt("a", 1, 14, actual, 300_000, t0),
 			},
 			want: []placed{{Who: "a", Paper: "a.1", Rank: 1}},
 		},
 		{
 			name: "each participant appears once, ranked by their best attempt",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				attempt("a", 1, 9, actual, 300_000, t0), attempt("b", 1, 12, actual, 300_000, t0),
 				attempt("a", 2, 14, actual, 300_000, t0.Add(time.Hour)), attempt("c", 1, 10, actual, 300_000, t0),
 				attempt("c", 2, 11, actual, 300_000, t0.Add(time.Hour)), attempt("c", 3, 8, actual, 300_000, t0.Add(2*time.Hour)),
@@ -342,7 +285,7 @@ func TestRankingSeveralAttempts(t *testing.T) {
 		},
 		{
 			name: "a weaker later attempt does not pull a participant down",
-			papers: []tally.Paper{
+			papers: []contest.Submitted{
 				attempt("a", 1, 15, actual, 200_000, t0), attempt("b", 1, 14, actual, 200_000, t0),
 				attempt("a", 2, 2, actual+90, 600_000, t0.Add(time.Hour)),
 			},
@@ -358,15 +301,15 @@ func TestRankingSeveralAttempts(t *testing.T) {
 
 // prizes names the prize levels in tests.
 var (
-	first  = tally.PrizeLevel{Name: "Giải Nhất", Count: 1}
-	second = tally.PrizeLevel{Name: "Giải Nhì", Count: 2}
-	third  = tally.PrizeLevel{Name: "Giải Ba", Count: 3}
+	first  = contest.Prize{Name: "Giải Nhất", Count: 1}
+	second = contest.Prize{Name: "Giải Nhì", Count: 2}
+	third  = contest.Prize{Name: "Giải Ba", Count: 3}
 )
 
 // ladder returns one-attempt papers whose ranks follow ranks in order (equal
 // ranks tie on every key), named p1, p2, … so ties sort by name.
-func ladder(ranks ...int) []tally.Paper {
-	out := make([]tally.Paper, len(ranks))
+func ladder(ranks ...int) []contest.Submitted {
+	out := make([]contest.Submitted, len(ranks))
 	for i, r := range ranks {
 		out[i] = paper(fmt.Sprintf("p%d", i+1), 15, 10, int64(100_000+1_000*r), t0)
 	}
@@ -374,11 +317,11 @@ func ladder(ranks ...int) []tally.Paper {
 }
 
 func TestRankingPrizes(t *testing.T) {
-	one := []tally.PrizeLevel{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 1}}
+	one := []contest.Prize{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 1}}
 	tests := []struct {
 		name     string
-		papers   []tally.Paper
-		prizes   []tally.PrizeLevel
+		papers   []contest.Submitted
+		prizes   []contest.Prize
 		excluded []string
 		want     []placed
 	}{
@@ -407,7 +350,7 @@ func TestRankingPrizes(t *testing.T) {
 		},
 		{
 			name:   "a tie for first gives every tied person the first prize",
-			papers: ladder(1, 1, 3, 4, 5, 6, 7, 8), prizes: []tally.PrizeLevel{first, second, third},
+			papers: ladder(1, 1, 3, 4, 5, 6, 7, 8), prizes: []contest.Prize{first, second, third},
 			want: []placed{
 				p("p1", 1, "Giải Nhất"), p("p2", 1, "Giải Nhất"), p("p3", 3, "Giải Nhì"), p("p4", 4, "Giải Nhì"),
 				p("p5", 5, "Giải Ba"), p("p6", 6, "Giải Ba"), p("p7", 7, "Giải Ba"), p("p8", 8),
@@ -415,7 +358,7 @@ func TestRankingPrizes(t *testing.T) {
 		},
 		{
 			name:   "a tie across the second/third boundary gives both tied people the second prize",
-			papers: ladder(1, 2, 3, 3, 5, 6, 7, 8), prizes: []tally.PrizeLevel{first, second, third},
+			papers: ladder(1, 2, 3, 3, 5, 6, 7, 8), prizes: []contest.Prize{first, second, third},
 			want: []placed{
 				p("p1", 1, "Giải Nhất"), p("p2", 2, "Giải Nhì"), p("p3", 3, "Giải Nhì"), p("p4", 3, "Giải Nhì"),
 				p("p5", 5, "Giải Ba"), p("p6", 6, "Giải Ba"), p("p7", 7, "Giải Ba"), p("p8", 8),
@@ -475,19 +418,19 @@ func TestRankingPrizes(t *testing.T) {
 func TestRankingSmallRounds(t *testing.T) {
 	tests := []struct {
 		name     string
-		papers   []tally.Paper
+		papers   []contest.Submitted
 		excluded []string
 		want     []placed
 	}{
 		{name: "a round without papers has an empty ranking", papers: nil, want: []placed{}},
-		{name: "a round with an empty list of papers has an empty ranking", papers: []tally.Paper{}, want: []placed{}},
+		{name: "a round with an empty list of papers has an empty ranking", papers: []contest.Submitted{}, want: []placed{}},
 		{name: "the only participant ranks first and gets the first prize",
-			papers: []tally.Paper{paper("a", 4, 0, 600_000, t0)}, want: []placed{p("a", 1, "Giải Nhất")}},
+			papers: []contest.Submitted{paper("a", 4, 0, 600_000, t0)}, want: []placed{p("a", 1, "Giải Nhất")}},
 		{name: "the only participant with several attempts appears once",
-			papers: []tally.Paper{attempt("a", 1, 4, 0, 600_000, t0), attempt("a", 2, 9, 0, 600_000, t0.Add(time.Hour))},
+			papers: []contest.Submitted{attempt("a", 1, 4, 0, 600_000, t0), attempt("a", 2, 9, 0, 600_000, t0.Add(time.Hour))},
 			want:   []placed{{Who: "a", Paper: "a.2", Rank: 1, Prize: "Giải Nhất"}}},
 		{name: "the only participant, excluded, ranks first without a prize",
-			papers: []tally.Paper{paper("a", 15, 1, 60_000, t0)}, excluded: []string{"a"}, want: []placed{excluded("a", 1)}},
+			papers: []contest.Submitted{paper("a", 15, 1, 60_000, t0)}, excluded: []string{"a"}, want: []placed{excluded("a", 1)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -505,24 +448,24 @@ func TestRankingSmallRounds(t *testing.T) {
 }
 
 func TestCountAllCorrect(t *testing.T) {
-	full := func(id string, n, total int) tally.Paper {
+	full := func(id string, n, total int) contest.Submitted {
 		pp := attempt(id, n, total, 0, 1, t0)
 		pp.Total = total
 		return pp
 	}
 	tests := []struct {
 		name   string
-		papers []tally.Paper
+		papers []contest.Submitted
 		want   int
 	}{
 		{name: "no papers, no all-correct papers", papers: nil, want: 0},
-		{name: "a paper with one mistake is not all correct", papers: []tally.Paper{paper("a", 14, 0, 1, t0)}, want: 0},
+		{name: "a paper with one mistake is not all correct", papers: []contest.Submitted{paper("a", 14, 0, 1, t0)}, want: 0},
 		{name: "papers of different lengths count when every answer is right",
-			papers: []tally.Paper{full("a", 1, 15), full("b", 1, 10), paper("c", 14, 0, 1, t0), full("d", 1, 20)}, want: 3},
+			papers: []contest.Submitted{full("a", 1, 15), full("b", 1, 10), paper("c", 14, 0, 1, t0), full("d", 1, 20)}, want: 3},
 		{name: "a paper with no questions is not all correct",
-			papers: []tally.Paper{{PaperID: "e.1", ParticipantID: "e", Correct: 0, Total: 0}}, want: 0},
+			papers: []contest.Submitted{{PaperID: "e.1", ParticipantID: "e", Correct: 0, Total: 0}}, want: 0},
 		{name: "all-correct papers are counted per paper, so two attempts of one person count twice",
-			papers: []tally.Paper{full("a", 1, 15), full("a", 2, 15), paper("b", 3, 0, 1, t0)}, want: 2},
+			papers: []contest.Submitted{full("a", 1, 15), full("a", 2, 15), paper("b", 3, 0, 1, t0)}, want: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -535,16 +478,16 @@ func TestCountAllCorrect(t *testing.T) {
 
 // generated returns n papers over units units, ~54% all correct, 2–10
 // minutes each, submitted over a week: the Huế 2024 shape.
-func generated(n, units int) []tally.Paper {
+func generated(n, units int) []contest.Submitted {
 	rng := rand.New(rand.NewPCG(2024, 107_737))
-	out := make([]tally.Paper, n)
+	out := make([]contest.Submitted, n)
 	for i := range out {
 		correct := 15
 		if rng.Float64() >= 0.54 {
 			correct = 5 + rng.IntN(10)
 		}
 		id := fmt.Sprintf("%020x", rng.Uint64())
-		out[i] = tally.Paper{
+		out[i] = contest.Submitted{
 			PaperID: "2026-w02." + id + ".1", ParticipantID: id, Email: id + "@demo.hue.gov.vn", Name: "Người dự thi",
 			UnitID: fmt.Sprintf("don-vi-%03d", i%units), Audience: contest.AudienceStaff, Attempt: 1,
 			Correct: correct, Total: 15, Prediction: rng.IntN(100_000), TimeTakenMs: int64(120_000 + rng.IntN(480_000)),

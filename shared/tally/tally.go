@@ -1,12 +1,17 @@
 // Package tally computes a round's results: the number of all-correct papers
-// (the answer to the prediction question), the ranking with a configurable
-// tie-break order, the prize list, and each unit's participation. It has no
-// AWS imports; functions/tally reads the papers and publishes what it returns.
+// (the answer to the prediction question), the ranking in the contest's
+// tie-break order (contest.Order), the prize list, each unit's participation,
+// and the published files. It has no AWS imports.
+//
+// "Tally" names four things: this package (the rules and the files, pure
+// functions of the papers), shared/results (a tally run: reads the store,
+// applies this package, uploads to S3), functions/tally (the Lambda function
+// that runs it on its schedule and for organisers) and infra/benchtally (its
+// benchmark on generated rounds).
 package tally
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -14,54 +19,13 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 )
 
-// Key is one tie-break criterion.
-type Key string
-
-const (
-	KeyCorrect    Key = "correct"    // most correct answers first
-	KeyPrediction Key = "prediction" // prediction closest to the real all-correct count first
-	KeyTime       Key = "time"       // shortest time taken first
-	KeySubmitted  Key = "submitted"  // earliest submission first
-)
-
-// DefaultOrder is the usual rule: most correct → closest prediction →
-// shortest time → earliest submission.
-var DefaultOrder = []Key{KeyCorrect, KeyPrediction, KeyTime, KeySubmitted}
-
-// ParseOrder checks an organiser's tie-break order: each key once, all keys.
-func ParseOrder(keys []string) ([]Key, error) {
-	if len(keys) == 0 {
-		return DefaultOrder, nil
-	}
-	seen := map[Key]bool{}
-	out := make([]Key, 0, len(keys))
-	for _, k := range keys {
-		key := Key(k)
-		if !slices.Contains(DefaultOrder, key) || seen[key] {
-			return nil, fmt.Errorf("tie-break order %v: unknown or repeated key %q", keys, k)
-		}
-		seen[key] = true
-		out = append(out, key)
-	}
-	if len(out) != len(DefaultOrder) {
-		return nil, fmt.Errorf("tie-break order %v must name each of %v once", keys, DefaultOrder)
-	}
-	return out, nil
-}
-
-// Paper is a submitted paper as the tally sees it.
-type Paper = contest.Submitted
-
-// PrizeLevel is a prize and how many are given (per audience).
-type PrizeLevel = contest.Prize
-
 // DefaultPrizes: one first, two second, three third prizes a week.
-var DefaultPrizes = []PrizeLevel{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 2}, {Name: "Giải Ba", Count: 3}}
+var DefaultPrizes = []contest.Prize{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 2}, {Name: "Giải Ba", Count: 3}}
 
 // Rules configure a tally.
 type Rules struct {
-	Order  []Key
-	Prizes []PrizeLevel
+	Order  []contest.TieBreakKey
+	Prizes []contest.Prize
 	// Excluded participants (organisers and their staff) are ranked for the
 	// record but get no prize.
 	Excluded map[string]bool
@@ -89,23 +53,23 @@ type Entry struct {
 // Ranking orders each participant's best paper (several attempts: the best
 // counts, by the same order) given the round's all-correct count. Entries tie
 // (share a rank) only if every key is equal.
-func Ranking(papers []Paper, allCorrect int, rules Rules) []Entry {
+func Ranking(papers []contest.Submitted, allCorrect int, rules Rules) []Entry {
 	order := rules.Order
 	if len(order) == 0 {
-		order = DefaultOrder
+		order = contest.DefaultOrder
 	}
 	// Each paper's sort key is computed once: a national round has a million.
 	type keyed struct {
-		key [4]int64
-		p   *Paper
+		key contest.RankKey
+		p   *contest.Submitted
 	}
 	best := make(map[string]int, len(papers))
 	list := make([]keyed, 0, len(papers))
 	for i := range papers {
 		p := &papers[i]
-		k := keyed{sortKey(p, allCorrect, order), p}
+		k := keyed{p.RankKey(allCorrect, order), p}
 		if j, ok := best[p.ParticipantID]; ok {
-			if cmpKeys(k.key, list[j].key) < 0 {
+			if k.key.Compare(list[j].key) < 0 {
 				list[j] = k
 			}
 			continue
@@ -114,7 +78,7 @@ func Ranking(papers []Paper, allCorrect int, rules Rules) []Entry {
 		list = append(list, k)
 	}
 	slices.SortFunc(list, func(a, b keyed) int {
-		if c := cmpKeys(a.key, b.key); c != 0 {
+		if c := a.key.Compare(b.key); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.p.PaperID, b.p.PaperID) // stable output for equal entries
@@ -128,39 +92,12 @@ func Ranking(papers []Paper, allCorrect int, rules Rules) []Entry {
 		}
 		out[i] = Entry{
 			Rank: rank, ParticipantID: p.ParticipantID, Name: p.Name, UnitID: p.UnitID, Audience: p.Audience, PaperID: p.PaperID,
-			Correct: p.Correct, Total: p.Total, Prediction: p.Prediction, Distance: distance(p.Prediction, allCorrect),
+			Correct: p.Correct, Total: p.Total, Prediction: p.Prediction, Distance: contest.Distance(p.Prediction, allCorrect),
 			TimeTakenMs: p.TimeTakenMs, SubmittedAt: p.SubmittedAt.In(contest.ICT), Excluded: rules.Excluded[p.ParticipantID],
 		}
 	}
 	awardPrizes(out, rules.Prizes)
 	return out
-}
-
-// sortKey turns a paper into numbers that sort best first in the given order.
-func sortKey(p *Paper, allCorrect int, order []Key) [4]int64 {
-	var k [4]int64
-	for i, key := range order[:min(4, len(order))] {
-		switch key {
-		case KeyCorrect:
-			k[i] = -int64(p.Correct)
-		case KeyPrediction:
-			k[i] = int64(distance(p.Prediction, allCorrect))
-		case KeyTime:
-			k[i] = p.TimeTakenMs
-		case KeySubmitted:
-			k[i] = p.SubmittedAt.UnixNano()
-		}
-	}
-	return k
-}
-
-func cmpKeys(a, b [4]int64) int {
-	for i := range a {
-		if c := cmp.Compare(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return 0
 }
 
 // awardPrizes gives prizes down the ranking, skipping excluded people. A tie
@@ -170,14 +107,14 @@ func cmpKeys(a, b [4]int64) int {
 // the record, no prize) and hands the prizes out again. The order does not
 // depend on exclusions, so this equals ranking again with them, without the
 // sort.
-func Exclude(entries []Entry, excluded map[string]bool, levels []PrizeLevel) {
+func Exclude(entries []Entry, excluded map[string]bool, levels []contest.Prize) {
 	for i := range entries {
 		entries[i].Excluded, entries[i].Prize = excluded[entries[i].ParticipantID], ""
 	}
 	awardPrizes(entries, levels)
 }
 
-func awardPrizes(entries []Entry, levels []PrizeLevel) {
+func awardPrizes(entries []Entry, levels []contest.Prize) {
 	i := 0
 	for _, lv := range levels {
 		for given := 0; given < lv.Count; {
@@ -199,16 +136,8 @@ func awardPrizes(entries []Entry, levels []PrizeLevel) {
 	}
 }
 
-func distance(prediction, actual int) int {
-	d := prediction - actual
-	if d < 0 {
-		d = -d
-	}
-	return d
-}
-
 // CountAllCorrect counts papers with every answer right (all attempts).
-func CountAllCorrect(papers []Paper) int {
+func CountAllCorrect(papers []contest.Submitted) int {
 	n := 0
 	for _, p := range papers {
 		if p.AllCorrect() {
@@ -244,7 +173,7 @@ type UnitStats struct {
 // the all-correct share is over those best papers too. Units are returned by
 // block, then by rank within the block: rate, then average score, then
 // all-correct share (higher first).
-func Units(units []contest.Unit, ranking []Entry, papers []Paper) []UnitStats {
+func Units(units []contest.Unit, ranking []Entry, papers []contest.Submitted) []UnitStats {
 	byUnit := map[string]*UnitStats{}
 	out := make([]UnitStats, len(units))
 	for i, u := range units {

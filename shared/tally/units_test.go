@@ -42,8 +42,8 @@ func fixtureUnits() []contest.Unit {
 // unitPaper is participant who's n-th paper in unit (who is a letter and a
 // digit), submitted n hours after t0; every person's time taken differs, so
 // the fixture's ranking has no ties.
-func unitPaper(who, unit string, n, correct, total int) tally.Paper {
-	return tally.Paper{
+func unitPaper(who, unit string, n, correct, total int) contest.Submitted {
+	return contest.Submitted{
 		PaperID: fmt.Sprintf("2026-w02.%s.%d", who, n), ParticipantID: who, Email: who + "@demo.hue.gov.vn",
 		Name: "Cán bộ " + who, UnitID: unit, Audience: contest.AudienceStaff, Attempt: n,
 		Correct: correct, Total: total, Prediction: 12, TimeTakenMs: int64(60_000 + 997*int(who[0]) + 31*int(who[1]) + 7*n),
@@ -51,8 +51,8 @@ func unitPaper(who, unit string, n, correct, total int) tally.Paper {
 	}
 }
 
-func fixturePapers() []tally.Paper {
-	ps := []tally.Paper{
+func fixturePapers() []contest.Submitted {
+	ps := []contest.Submitted{
 		unitPaper("a1", "so-a", 1, 10, 10), unitPaper("a2", "so-a", 1, 10, 10),
 		unitPaper("a3", "so-a", 1, 5, 10), unitPaper("a4", "so-a", 1, 5, 10),
 
@@ -134,7 +134,7 @@ func TestUnitsEdges(t *testing.T) {
 	tests := []struct {
 		name   string
 		units  []contest.Unit
-		papers []tally.Paper
+		papers []contest.Submitted
 		want   []tally.UnitStats
 	}{
 		{
@@ -148,14 +148,14 @@ func TestUnitsEdges(t *testing.T) {
 		{
 			name:   "a unit that exactly fills its roster is at rate 1 and not over the roster",
 			units:  []contest.Unit{{ID: "u1", Name: "U1", Block: contest.BlockCommune, Headcount: 2}},
-			papers: []tally.Paper{unitPaper("m1", "u1", 1, 10, 10), unitPaper("m2", "u1", 1, 0, 10)},
+			papers: []contest.Submitted{unitPaper("m1", "u1", 1, 10, 10), unitPaper("m2", "u1", 1, 0, 10)},
 			want: []tally.UnitStats{{UnitID: "u1", Name: "U1", Block: contest.BlockCommune, Headcount: 2, Participants: 2, Papers: 2,
 				Rate: 1, AverageScore: 5, AllCorrect: 1, AllCorrectShare: 0.5, RankInBlock: 1}},
 		},
 		{
 			name:   "a unit with participants but no roster headcount yet is over the roster: rate 1",
 			units:  []contest.Unit{{ID: "u1", Name: "U1", Block: contest.BlockCommune, Headcount: 0}},
-			papers: []tally.Paper{unitPaper("m1", "u1", 1, 10, 10), unitPaper("m2", "u1", 1, 5, 10)},
+			papers: []contest.Submitted{unitPaper("m1", "u1", 1, 10, 10), unitPaper("m2", "u1", 1, 5, 10)},
 			want: []tally.UnitStats{{UnitID: "u1", Name: "U1", Block: contest.BlockCommune, Headcount: 0, Participants: 2, Papers: 2,
 				Rate: 1, OverRoster: true, AverageScore: 7.5, AllCorrect: 1, AllCorrectShare: 0.5, RankInBlock: 1}},
 		},

@@ -34,20 +34,44 @@ type Contest struct {
 	Now      time.Time
 }
 
-// SeededContest creates a table and a bucket and seeds the demo contest at now.
+// SeededContest creates a table and a bucket and seeds the demo contest at
+// the tests' clock (Now).
 func SeededContest(t testing.TB) *Contest {
+	t.Helper()
+	return seededContestAt(t, Now())
+}
+
+// SeededContestWithRoom is SeededContest for a test whose story needs room
+// to move its clock on inside this week's rounds (minutes or hours, as a
+// participant's paper does): when this week closes within room of the tests'
+// clock, the contest is seeded and the test runs room before it closes.
+func SeededContestWithRoom(t testing.TB, room time.Duration) *Contest {
+	t.Helper()
+	return seededContestAt(t, WithRoom(Now(), room))
+}
+
+// WithRoom returns now, or the instant room before this week's rounds close
+// (Sunday 24:00 ICT) when they close sooner.
+func WithRoom(now time.Time, room time.Duration) time.Time {
+	if closes := demo.WeekStart(now).AddDate(0, 0, 7); closes.Sub(now) < room {
+		return closes.Add(-room)
+	}
+	return now
+}
+
+func seededContestAt(t testing.TB, now time.Time) *Contest {
 	t.Helper()
 	db, table := Table(t)
 	obj, bucket := Bucket(t)
-	c := &Contest{DB: db, Table: table, S3: obj, Bucket: bucket, Meter: &dynamo.Meter{}, Now: time.Now()}
+	c := &Contest{DB: db, Table: table, S3: obj, Bucket: bucket, Meter: &dynamo.Meter{}, Now: now}
 	c.Store = dynamo.New(db, table, c.Meter)
 	c.Banks = blob.NewBanks(obj, bucket)
 	c.Key = []byte("test-key-0123456789abcdef0123456789abcdef")
 	var err error
-	if c.Signer, err = token.NewSigner(c.Key, time.Hour, nil); err != nil {
+	if c.Signer, err = token.NewSigner(c.Key, time.Hour, Now); err != nil {
 		t.Fatal(err)
 	}
-	if c.Accounts, err = demo.Seed(context.Background(), c.Store, obj, bucket, c.Now); err != nil {
+	if c.Accounts, err = demo.Seed(context.Background(), c.Store, blob.NewBankBucket(obj, bucket), c.Now); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -65,9 +89,7 @@ func (c *Contest) TokenFor(t testing.TB, email string) string {
 	if err != nil || !ok {
 		t.Fatalf("member %s: found=%v err=%v", email, ok, err)
 	}
-	claims := token.Claims{Contest: demo.ContestID, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
-	claims.Subject = contest.ParticipantID(demo.ContestID, email)
-	tok, _, err := c.Signer.Issue(claims)
+	tok, _, err := c.Signer.Issue(token.ClaimsFor(demo.ContestID, m))
 	if err != nil {
 		t.Fatal(err)
 	}

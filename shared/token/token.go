@@ -33,6 +33,15 @@ type Claims struct {
 	Roles    []contest.Role   `json:"roles"`
 }
 
+// ClaimsFor is the session of member m of a contest: who they are, their
+// unit, audience and roles, and their participant id as the subject. The
+// auth function issues it; tests and tools that sign tokens build it here too.
+func ClaimsFor(contestID string, m contest.Member) Claims {
+	c := Claims{Contest: contestID, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, Roles: m.Roles}
+	c.Subject = contest.ParticipantID(contestID, m.Email)
+	return c
+}
+
 // ParticipantID is the holder's id in the contest.
 func (c *Claims) ParticipantID() string { return c.Subject }
 
@@ -102,12 +111,25 @@ func (s *Signer) Verify(raw string) (*Claims, error) {
 	return &c, nil
 }
 
-// FromRequest verifies the request's "Authorization: Bearer" token.
+// FromRequest verifies the request's "Authorization: Bearer" token. A token
+// works in its own contest only: every authenticated endpoint reads and
+// writes the token's contest, and a request that names another one
+// (?contest=) is refused with 403 other_contest, whatever the holder's roles.
 func (s *Signer) FromRequest(r *http.Request) (*Claims, error) {
 	h := r.Header.Get("Authorization")
 	scheme, raw, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return nil, fault.Unauthorized("token_missing", "Bạn cần đăng nhập để thực hiện thao tác này.")
 	}
-	return s.Verify(strings.TrimSpace(raw))
+	c, err := s.Verify(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, err
+	}
+	if named := r.URL.Query().Get("contest"); named != "" && named != c.Contest {
+		return nil, fault.Forbidden("other_contest", "Phiên đăng nhập này thuộc cuộc thi khác, không dùng được cho cuộc thi này. Vui lòng đăng nhập lại tại trang của cuộc thi.")
+	}
+	return c, nil
 }
+
+// Actor is the holder as the access rules see them (contest.Actor).
+func (c *Claims) Actor() contest.Actor { return contest.Actor{Roles: c.Roles, UnitID: c.UnitID} }

@@ -360,6 +360,35 @@ func TestFromRequest(t *testing.T) {
 	}
 }
 
+func TestFromRequestKeepsATokenInItsContest(t *testing.T) {
+	s := newSigner(t, testKey, &clock{t: issuedAt})
+	claims := sampleClaims()
+	claims.Roles = []contest.Role{contest.RoleOrganiser, contest.RoleUnitAdmin, contest.RoleJury}
+	tok, _, err := s.Issue(claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, target, code string }{
+		{"a request naming no contest is the token's contest", "/rounds/tuan-1/tally", ""},
+		{"a request naming the token's contest is accepted", "/clips?contest=" + claims.Contest, ""},
+		{"an organiser, admin and juror naming another contest is refused", "/rounds/tuan-1/tally?contest=other-contest", "other_contest"},
+		{"another contest named among other parameters is refused", "/clips?status=accepted&contest=other-contest", "other_contest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", tt.target, nil)
+			r.Header.Set("Authorization", "Bearer "+tok)
+			_, err := s.FromRequest(r)
+			if got := fault.CodeOf(err); got != tt.code {
+				t.Fatalf("FromRequest error = %v, want code %q", err, tt.code)
+			}
+			if fe, ok := fault.As(err); ok && fe.Kind != fault.KindForbidden {
+				t.Errorf("kind = %v, want forbidden (403)", fe.Kind)
+			}
+		})
+	}
+}
+
 // checkFault checks that err is an Unauthorized fault with wantCode, or nil
 // when wantCode is "".
 func checkFault(t *testing.T, err error, wantCode string) {

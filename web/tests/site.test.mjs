@@ -53,6 +53,30 @@ after(async () => {
 
 // ------------------------------------------------------------ helpers
 
+/** Rows of a CSV file (RFC 4180: quoted fields may hold commas, quotes and line breaks; rows end in CRLF). */
+function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (text[i + 1] === '"') { cell += '"'; i++; } else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
 async function newPage(options = {}) {
   const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', ...options });
   context.setDefaultTimeout(10000);
@@ -730,6 +754,47 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
     ]);
     assert.deepEqual(csvRows.map((r) => r[0]), csvRows.map((_, i) => String(i + 1)));
 
+    // Names and e-mails that Excel would run as formulas are written as text
+    // (a leading single quote), the same rule as shared/sheet on the server.
+    const cases = [
+      ['=HYPERLINK("http://evil.example/?x","Nhan thuong")', '\'=HYPERLINK("http://evil.example/?x","Nhan thuong")'],
+      ['=1+1', "'=1+1"], ['+1', "'+1"], ['-1', "'-1"], ['@SUM(A1)', "'@SUM(A1)"],
+      ['\t=1', "'\t=1"], ['\r=1', "'\r=1"], ['＝1+1', "'＝1+1"],
+      ['Nguyễn Thị Hoa', 'Nguyễn Thị Hoa'], ['Tôn Nữ Lan-Anh', 'Tôn Nữ Lan-Anh'], ['', ''],
+    ];
+    assert.deepEqual(await page.evaluate(async (values) => {
+      const { sheetText } = await import('/util.js');
+      return values.map(sheetText);
+    }, cases.map((c) => c[0])), cases.map((c) => c[1]));
+    const hostile = [
+      { email: 'a@evil.example', name: '=HYPERLINK("http://evil.example/?x","Nhan thuong")' },
+      { email: 'b@evil.example', name: '@SUM(A1)' },
+      { email: 'c@evil.example', name: '\t=1' },
+      { email: 'd@evil.example', name: '\r=1' },
+      { email: '=1+1@evil.example', name: 'Nguyễn Thị Hoa' },
+    ];
+    const participationURL = `${cfg.tally}/rounds/${roundId}/units/${unitId}/participation`;
+    await page.route(participationURL, async (route) => {
+      const resp = await route.fetch();
+      const body = await resp.json();
+      await route.fulfill({ response: resp, json: { ...body, notTakenPart: [...hostile, ...body.notTakenPart] } });
+    });
+    await page.locator('#unit-refresh').click();
+    await page.locator(`#unit-participation[data-state="loaded"] tr[data-email="${hostile[0].email}"]`).waitFor();
+    const [hostileDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#unit-participation button[data-download="csv"]').click()]);
+    const hostileRows = parseCSV((await readFile(await hostileDownload.path(), 'utf8')).replace(/^\uFEFF/, ''));
+    assert.deepEqual(hostileRows.slice(1, 1 + hostile.length).map((r) => [r[1], r[2]]), [
+      ['\'=HYPERLINK("http://evil.example/?x","Nhan thuong")', 'a@evil.example'],
+      ["'@SUM(A1)", 'b@evil.example'],
+      ["'\t=1", 'c@evil.example'],
+      ["'\r=1", 'd@evil.example'],
+      ['Nguyễn Thị Hoa', "'=1+1@evil.example"],
+    ]);
+    await page.unroute(participationURL);
+    await page.locator('#unit-refresh').click();
+    await page.locator(`#unit-participation tr[data-email="${hostile[0].email}"]`).waitFor({ state: 'detached' });
+    await loaded.waitFor();
+
     // The list copies in one go.
     await page.locator('#unit-participation button[data-copy="emails"]').click();
     await page.locator('#unit-participation .copy-status[data-state="ok"]').waitFor();
@@ -1010,9 +1075,10 @@ test('a unit admin uploads a clip straight to S3, it is accepted and shown in th
   }
 });
 
-// A valid MP4 written box by box as shared/mp4/mp4test.Build does (ftyp,
-// moov with a version-0 mvhd, mdat of mediaBytes): what functions/clips'
-// multipart test uploads (12 MiB and a bit: parts of 8 MiB and the rest).
+// A valid MP4 written box by box (ftyp, moov with a version-0 mvhd, mdat of
+// mediaBytes), as shared/mp4/mp4test.Build with NoTrack does: with no track,
+// mvhd's is the only duration stated. What functions/clips' multipart test
+// uploads (12 MiB and a bit: parts of 8 MiB and the rest).
 function buildMP4({ timescale, duration, mediaBytes }) {
   const box = (type, ...payload) => {
     const size = 8 + payload.reduce((n, p) => n + p.length, 0);

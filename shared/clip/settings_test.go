@@ -1,12 +1,10 @@
-package cliprules_test
+package clip
 
 import (
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/hoithi/hoithi/shared/cliprules"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -14,24 +12,24 @@ func TestFromEnv(t *testing.T) {
 		name      string
 		env       map[string]string
 		bucket    string
-		check     func(s cliprules.Settings) bool
+		check     func(s Settings) bool
 		wantErrIn string
 	}{
 		{name: "no variables give the defaults", bucket: "b",
-			check: func(s cliprules.Settings) bool {
+			check: func(s Settings) bool {
 				return s.MaxBytes == 1<<30 && s.Quota == 3 && s.MaxDuration == 5*time.Minute && s.UploadExpiry == 15*time.Minute &&
-					slices.Equal(s.Criteria, cliprules.DefaultCriteria)
+					slices.Equal(s.Criteria, DefaultCriteria)
 			}},
 		{name: "every variable is read", bucket: "b",
 			env: map[string]string{"CLIP_MAX_BYTES": "524288000", "CLIP_QUOTA_PER_UNIT": "5", "CLIP_MAX_SECONDS": "180",
 				"CLIP_UPLOAD_EXPIRY_SECONDS": "600", "CLIP_CRITERIA": "noi-dung:Nội dung, hinh-anh:Hình ảnh"},
-			check: func(s cliprules.Settings) bool {
+			check: func(s Settings) bool {
 				return s.MaxBytes == 500<<20 && s.Quota == 5 && s.MaxDuration == 3*time.Minute && s.UploadExpiry == 10*time.Minute &&
-					slices.Equal(s.Criteria, []cliprules.Criterion{{ID: "noi-dung", Name: "Nội dung"}, {ID: "hinh-anh", Name: "Hình ảnh"}})
+					slices.Equal(s.Criteria, []Criterion{{ID: "noi-dung", Name: "Nội dung"}, {ID: "hinh-anh", Name: "Hình ảnh"}})
 			}},
 		{name: "a criterion without a name is named by its id", bucket: "b", env: map[string]string{"CLIP_CRITERIA": "tong-hop"},
-			check: func(s cliprules.Settings) bool {
-				return slices.Equal(s.Criteria, []cliprules.Criterion{{ID: "tong-hop", Name: "tong-hop"}})
+			check: func(s Settings) bool {
+				return slices.Equal(s.Criteria, []Criterion{{ID: "tong-hop", Name: "tong-hop"}})
 			}},
 		{name: "no bucket is refused", bucket: "", wantErrIn: "DATA_BUCKET"},
 		{name: "a size under 1 MiB is refused", bucket: "b", env: map[string]string{"CLIP_MAX_BYTES": "1000"}, wantErrIn: "CLIP_MAX_BYTES"},
@@ -46,7 +44,7 @@ func TestFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := cliprules.FromEnv(tt.bucket, func(k string) string { return tt.env[k] })
+			s, err := FromEnv(tt.bucket, func(k string) string { return tt.env[k] })
 			if tt.wantErrIn != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErrIn) {
 					t.Fatalf("FromEnv error = %v, want one naming %s", err, tt.wantErrIn)
@@ -72,7 +70,7 @@ func manyCriteria(n int) string {
 }
 
 func TestPartPlan(t *testing.T) {
-	s := cliprules.Defaults("b")
+	s := Defaults("b")
 	for _, tt := range []struct {
 		size     int64
 		partSize int64
@@ -85,14 +83,14 @@ func TestPartPlan(t *testing.T) {
 		{200 << 30, 21 << 20, 9753}, // more than 10,000 parts of 8 MiB: larger parts
 	} {
 		ps, n := s.PartPlan(tt.size)
-		if ps != tt.partSize || n != tt.parts || n > cliprules.MaxParts {
+		if ps != tt.partSize || n != tt.parts || n > MaxParts {
 			t.Errorf("PartPlan(%d) = %d × %d, want %d × %d", tt.size, n, ps, tt.parts, tt.partSize)
 		}
 	}
 }
 
 func TestLimit(t *testing.T) {
-	s := cliprules.Defaults("b")
+	s := Defaults("b")
 	if got := s.Limit(); got != 5*time.Minute+500*time.Millisecond {
 		t.Errorf("Limit = %v, want 5m0.5s (5:00 plus the tolerance)", got)
 	}

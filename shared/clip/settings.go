@@ -1,7 +1,8 @@
-// Package cliprules holds the clip contest's settings: the limits and jury
-// criteria of functions/clips, read from CLIP_* variables, and checked by the
-// CDK stack at synthesis with the same rules (docs/clips.md).
-package cliprules
+package clip
+
+// The clip contest's settings: the limits and jury criteria of
+// functions/clips, read from CLIP_* variables, and checked by the CDK stack at
+// synthesis with the same rules (docs/clips.md).
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package main
+package clip
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ func TestClipUnit(t *testing.T) {
 		wantUnit string
 		wantOK   bool
 	}{
-		{name: "a minted id gives its unit", id: newClipID("phuong-an-cuu"), wantUnit: "phuong-an-cuu", wantOK: true},
+		{name: "a minted id gives its unit", id: NewID("phuong-an-cuu"), wantUnit: "phuong-an-cuu", wantOK: true},
 		{name: "a unit of 63 characters is accepted", id: strings.Repeat("u", 63) + ".0123456789abcdef", wantUnit: strings.Repeat("u", 63), wantOK: true},
 		{name: "a unit of 64 characters is refused", id: strings.Repeat("u", 64) + ".0123456789abcdef"},
 		{name: "no dot is refused", id: "phuong0123456789abcdef"},
@@ -27,9 +27,9 @@ func TestClipUnit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			unit, ok := clipUnit(tt.id)
+			unit, ok := UnitOf(tt.id)
 			if unit != tt.wantUnit || ok != tt.wantOK {
-				t.Errorf("clipUnit(%q) = %q, %v; want %q, %v", tt.id, unit, ok, tt.wantUnit, tt.wantOK)
+				t.Errorf("UnitOf(%q) = %q, %v; want %q, %v", tt.id, unit, ok, tt.wantUnit, tt.wantOK)
 			}
 		})
 	}

@@ -1,0 +1,58 @@
+package contest
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hoithi/hoithi/shared/fault"
+)
+
+// SignUp is what a person declares to join an audience open to sign-up.
+type SignUp struct {
+	Audience Audience `json:"audience"`
+	Name     string   `json:"name"`
+	Ward     string   `json:"ward"`
+}
+
+// MaxSignUpRunes bounds a declared name and ward.
+const MaxSignUpRunes = 100
+
+// Admit decides who signs in with email (canonical, see shared/signin):
+//
+//   - a person on the roster, or a citizen who signed up before (member,
+//     nil when the store has none), is that member, whatever they declare;
+//   - an official address (AllowedDomains) not on the roster is refused with
+//     not_on_roster, unless the contest allows unlisted staff: then a staff
+//     participant, not recorded;
+//   - anyone else who declares a name and ward for an audience open to
+//     sign-up is a new member of it, to be recorded (record) once their code
+//     is verified, never before;
+//   - everyone else is not_eligible.
+//
+// signUp is nil when the request declares nothing.
+func (c Contest) Admit(email string, member *Member, signUp *SignUp) (m Member, record bool, err error) {
+	if member != nil {
+		return *member, false, nil
+	}
+	if c.InAllowedDomain(email) {
+		if c.RosterOnly() {
+			return Member{}, false, fault.Forbidden("not_on_roster",
+				"Email chưa có trong danh sách dự thi của đơn vị; vui lòng liên hệ cán bộ phụ trách đơn vị.")
+		}
+		return Member{Email: email, Audience: AudienceStaff, Roles: []Role{RoleParticipant}}, false, nil
+	}
+	if signUp != nil && signUp.Audience != "" && signUp.Audience != AudienceStaff && c.AllowsOpenSignUp(signUp.Audience) {
+		name, ward := CleanText(signUp.Name), CleanText(signUp.Ward)
+		if name == "" || ward == "" || utf8.RuneCountInString(name) > MaxSignUpRunes || utf8.RuneCountInString(ward) > MaxSignUpRunes {
+			return Member{}, false, fault.Invalid("signup_incomplete", "Vui lòng nhập họ tên và phường/xã nơi cư trú (mỗi mục tối đa 100 ký tự).")
+		}
+		return Member{Email: email, Name: name, Ward: ward, Audience: signUp.Audience, Roles: []Role{RoleParticipant}}, true, nil
+	}
+	return Member{}, false, fault.Forbidden("not_eligible",
+		"Email này không có trong danh sách dự thi. Cán bộ, công chức vui lòng dùng email công vụ; nếu vẫn lỗi, liên hệ quản trị viên của đơn vị.")
+}
+
+// CleanText keeps a declared text's words: valid UTF-8, runs of spaces as one.
+func CleanText(s string) string {
+	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
+}
