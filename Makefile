@@ -105,8 +105,9 @@ clean:
 	rm -rf $(LOCAL)/bin cdk.out
 
 ## bench-tally: generate a Huế-2024-sized closed round (107,737 papers, 209
-## units) in a throwaway local DynamoDB, then tally and publish it; prints the
-## time taken and the read capacity consumed. PAPERS= and UNITS= override.
+## units, 1% left in progress) in a throwaway local DynamoDB, then close its
+## overdue papers, tally and publish it; prints the time taken and the
+## capacity consumed, the closing step's apart. PAPERS= and UNITS= override.
 PAPERS ?= 107737
 UNITS  ?= 209
 bench-tally: deps $(LOCALDEV)
