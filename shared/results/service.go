@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
@@ -79,8 +80,12 @@ type Timings struct {
 	// Close is closing overdue papers before a publication: reading the
 	// round's papers in progress past their deadline (the in-progress index,
 	// then the papers by key) and submitting them.
-	Close                          time.Duration
-	Read, Compute, Render, Publish time.Duration
+	Close time.Duration
+	// Read is reading the round's submitted papers (the ranking index).
+	Read time.Duration
+	// Gather is closing and reading together: they run at the same time.
+	Gather                   time.Duration
+	Compute, Render, Publish time.Duration
 	// Closed counts the overdue papers closed.
 	Closed int
 }
@@ -98,33 +103,45 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	}
 	var tm Timings
 	t0 := time.Now()
-	var closed []contest.Submitted
+	// Closing the overdue papers, reading the ranking index and reading the
+	// units are independent: they run at once (withClosed merges the closed
+	// papers with those the index already lists, without counting one twice).
+	var (
+		closed []contest.Submitted
+		papers []contest.Submitted
+		units  []contest.Unit
+	)
+	g, gctx := errgroup.WithContext(ctx)
 	if publish {
 		// A final tally counts every paper; a preview of an open round
 		// ranks what was submitted so far (owners who come back get their
 		// overdue papers closed by the quiz function).
-		if closed, err = s.closeOverdue(ctx, c.ID, r.ID); err != nil {
-			return Tallied{}, err
-		}
-		tm.Close, tm.Closed = time.Since(t0), len(closed)
-		t0 = time.Now()
+		g.Go(func() (err error) {
+			closed, err = s.closeOverdue(gctx, c.ID, r.ID)
+			tm.Close, tm.Closed = time.Since(t0), len(closed)
+			return err
+		})
 	}
-	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
-	if err != nil {
+	g.Go(func() (err error) {
+		papers, err = s.store.ListSubmitted(gctx, c.ID, r.ID)
+		tm.Read = time.Since(t0)
+		return err
+	})
+	g.Go(func() (err error) {
+		units, err = s.store.ListUnits(gctx, c.ID)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return Tallied{}, err
 	}
 	papers = withClosed(papers, closed)
 	for i := range papers {
 		papers[i].Audience = r.Audience
 	}
-	units, err := s.store.ListUnits(ctx, c.ID)
-	if err != nil {
-		return Tallied{}, err
-	}
 	if r.Audience != contest.AudienceStaff {
 		units = nil // citizens belong to no unit: no unit table for their rounds
 	}
-	tm.Read = time.Since(t0)
+	tm.Gather = time.Since(t0)
 	t0 = time.Now()
 	rules := tally.Rules{Order: order, Prizes: prizes, Excluded: map[string]bool{}}
 	ranking := tally.Ranking(papers, tally.CountAllCorrect(papers), rules)
@@ -160,7 +177,7 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		}
 		out.Timings.Publish = time.Since(t0)
 	}
-	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "closed", tm.Closed, "closeMs", tm.Close.Milliseconds(), "readMs", out.Timings.Read.Milliseconds(),
+	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "closed", tm.Closed, "closeMs", tm.Close.Milliseconds(), "gatherMs", tm.Gather.Milliseconds(), "readMs", out.Timings.Read.Milliseconds(),
 		"computeMs", out.Timings.Compute.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
 	return out, nil
 }
