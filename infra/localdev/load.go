@@ -23,6 +23,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -745,8 +746,15 @@ func (l *loadRun) call(ctx context.Context, step, method, url, tok string, body,
 		retry := err != nil || status == http.StatusTooManyRequests || status >= 500
 		if retry && attempt < 4 {
 			l.retries.Add(1)
+			wait := time.Duration(200<<attempt) * time.Millisecond
+			if err == nil { // the server's Retry-After, if longer, as the site waits (web/api.js, web/quiz.js)
+				if secs, perr := strconv.Atoi(res.Header.Get("Retry-After")); perr == nil && secs > 0 {
+					wait = max(wait, time.Duration(secs)*time.Second)
+				}
+			}
+			wait = time.Duration(float64(wait) * (0.8 + 0.4*rand.Float64())) // ±20 %, as web/util.js backoffDelay: refused together, not again together
 			select {
-			case <-time.After(time.Duration(200<<attempt) * time.Millisecond):
+			case <-time.After(wait):
 			case <-ctx.Done():
 				return false
 			}
@@ -837,7 +845,7 @@ func (l *loadRun) report(out io.Writer, f loadFigures) {
 		}
 		fmt.Fprintf(out, "  %-9s %8d %8s %8s %8s %8s\n", step, len(ds), q(0.50), q(0.95), q(0.99), ds[len(ds)-1].Round(100*time.Microsecond))
 	}
-	fmt.Fprintf(out, "  retries:           %d (network errors, 429, 5xx; the site retries the same way)\n", l.retries.Load())
+	fmt.Fprintf(out, "  retries:           %d (network errors, 429, 5xx, after the server's Retry-After if longer; the site retries the same way)\n", l.retries.Load())
 	if len(l.failures) == 0 {
 		fmt.Fprintln(out, "  failures:          none")
 	}
