@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -30,7 +31,7 @@ type store interface {
 	PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error
 	RevertCode(ctx context.Context, contestID, email string, sent signin.CodeState, prev *signin.CodeState) error
 	AddCodeTry(ctx context.Context, contestID, email, hash, requester string) error
-	UseCode(ctx context.Context, contestID, email, hash, requester string) (bool, error)
+	UseCode(ctx context.Context, contestID, email, hash, requester string, now time.Time) (*signin.CodeState, bool, error)
 	TakeToken(ctx context.Context, contestID string, b signin.Bucket, key string, now time.Time) error
 }
 
@@ -43,6 +44,15 @@ type Handler struct {
 	contest string
 	now     func() time.Time
 	log     *slog.Logger
+
+	mu       sync.Mutex
+	contests map[string]cachedContest // by id, read less than platform.SettingsCacheTTL ago
+}
+
+// cachedContest is a contest's settings as read at a time.
+type cachedContest struct {
+	c  contest.Contest
+	at time.Time
 }
 
 // NewHandler builds the handler; tokenKey also keys the code hashes.
@@ -51,7 +61,8 @@ func NewHandler(s store, m mail.Sender, signer *token.Signer, tokenKey []byte, d
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, mail: m, signer: signer, codeKey: k[:], contest: defaultContest, now: now, log: log}
+	return &Handler{store: s, mail: m, signer: signer, codeKey: k[:], contest: defaultContest, now: now, log: log,
+		contests: map[string]cachedContest{}}
 }
 
 // Routes is the function's HTTP API.
@@ -251,12 +262,19 @@ func (h *Handler) openSession(ctx context.Context, req sessionRequest, requester
 		return sessionResponse{}, err
 	}
 	now := h.now()
-	st, err := h.store.GetCode(ctx, c.ID, email, now)
+	hash := signin.Hash(h.codeKey, c.ID, email, code)
+	// The right code, the usual case, is used at once (the store's condition
+	// is signin.Check's rules); when it is not, Check on the state the store
+	// found says why, and whether the try counts.
+	st, used, err := h.store.UseCode(ctx, c.ID, email, hash, requester, now)
 	if err != nil {
 		return sessionResponse{}, err
 	}
-	hash := signin.Hash(h.codeKey, c.ID, email, code)
-	if countTry, err := signin.Check(st, hash, requester, now); err != nil {
+	if !used {
+		countTry, err := signin.Check(st, hash, requester, now)
+		if err == nil { // used or locked in the meantime
+			err = fault.Unauthorized("code_invalid", "Mã xác thực không đúng hoặc đã được dùng. Vui lòng yêu cầu mã mới.")
+		}
 		if countTry {
 			if err := h.store.AddCodeTry(ctx, c.ID, email, st.Hash, requester); err != nil {
 				h.log.Warn("count wrong code", "err", err)
@@ -264,14 +282,11 @@ func (h *Handler) openSession(ctx context.Context, req sessionRequest, requester
 		}
 		return sessionResponse{}, err
 	}
-	used, err := h.store.UseCode(ctx, c.ID, email, hash, requester)
-	if err != nil {
-		return sessionResponse{}, err
+	var signUp *contest.SignUp
+	if st != nil {
+		signUp = st.SignUp
 	}
-	if !used {
-		return sessionResponse{}, fault.Unauthorized("code_invalid", "Mã xác thực không đúng hoặc đã được dùng. Vui lòng yêu cầu mã mới.")
-	}
-	m, record, err := h.admit(ctx, c, email, st.SignUp)
+	m, record, err := h.admit(ctx, c, email, signUp)
 	if err != nil {
 		return sessionResponse{}, err
 	}
@@ -294,6 +309,10 @@ func (h *Handler) openSession(ctx context.Context, req sessionRequest, requester
 	}}, nil
 }
 
+// contestOf reads a contest's settings through the container's cache: the
+// two calls of a sign-in, and every sign-in at the peak, would otherwise read
+// the same item; an organiser's change (its budgets, who may sign in) shows
+// within platform.SettingsCacheTTL. Contests not found are not kept.
 func (h *Handler) contestOf(ctx context.Context, id string) (contest.Contest, error) {
 	if id == "" {
 		id = h.contest
@@ -301,7 +320,21 @@ func (h *Handler) contestOf(ctx context.Context, id string) (contest.Contest, er
 	if !contest.ValidID(id) {
 		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
 	}
-	return h.store.GetContest(ctx, id)
+	now := h.now()
+	h.mu.Lock()
+	cached, ok := h.contests[id]
+	h.mu.Unlock()
+	if ok && now.Sub(cached.at) < platform.SettingsCacheTTL && now.Sub(cached.at) >= 0 {
+		return cached.c, nil
+	}
+	c, err := h.store.GetContest(ctx, id)
+	if err != nil {
+		return contest.Contest{}, err
+	}
+	h.mu.Lock()
+	h.contests[id] = cachedContest{c: c, at: now}
+	h.mu.Unlock()
+	return c, nil
 }
 
 // maskEmail shows enough of an address to recognise it: "ng***@hue.gov.vn".

@@ -15,6 +15,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/testenv"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -535,4 +536,25 @@ func TestAContestMayAdmitUnlistedOfficialAddresses(t *testing.T) {
 	if p["email"] != email || p["audience"] != "staff" || p["mayCompete"] != true {
 		t.Errorf("participant = %v, want %s as a staff participant", p, email)
 	}
+}
+
+func TestAContestsChangeShowsWithinTheSettingsCacheTime(t *testing.T) {
+	// GIVEN a warm container that has read the contest (it admits the roster only)
+	env := testenv.SeededContest(t)
+	s := newSignIn(t, env)
+	listed := demo.Roster()[1].Email
+	s.requestCode(t, map[string]string{"email": listed}).Expect(t, http.StatusAccepted, "")
+	unlisted := "moi.tuyen.dung@" + demo.Domain
+	s.requestCode(t, map[string]string{"email": unlisted}).Expect(t, http.StatusForbidden, "not_on_roster")
+
+	// WHEN the organiser lets unlisted official addresses in
+	c := demo.Contest()
+	c.AllowUnlisted = true
+	if err := env.Store.PutContest(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+
+	// THEN the container sees it once its copy is platform.SettingsCacheTTL old
+	s.clock.Advance(platform.SettingsCacheTTL)
+	s.requestCode(t, map[string]string{"email": unlisted}).Expect(t, http.StatusAccepted, "")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -18,7 +19,7 @@ const answersBodyLimit = 8 << 10
 
 type store interface {
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
-	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string, prediction *int) error
+	MergeAnswers(ctx context.Context, p *contest.Paper, sent map[string]string, prediction *int) (map[string]string, *int, error)
 	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
 }
 
@@ -30,7 +31,15 @@ type Handler struct {
 	grace  time.Duration
 	now    func() time.Time
 	log    *slog.Logger
+
+	mu     sync.Mutex
+	papers map[string]*contest.Paper // as read, by contest and paper id: for autosaves (paperToSave)
 }
+
+// papersKept bounds the papers a container keeps for autosaves (a few
+// hundred bytes each): when full, those past their deadline go, and if that
+// is not enough, all.
+const papersKept = 20_000
 
 // NewHandler builds the handler; grace is how late after the deadline a
 // submission is still taken (network blips at the last second).
@@ -38,7 +47,7 @@ func NewHandler(s store, signer *token.Signer, grace time.Duration, now func() t
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, signer: signer, grace: grace, now: now, log: log}
+	return &Handler{store: s, signer: signer, grace: grace, now: now, log: log, papers: map[string]*contest.Paper{}}
 }
 
 // Routes is the function's HTTP API.
@@ -50,20 +59,66 @@ func (h *Handler) Routes() http.Handler {
 	return httpapi.Wrap(mux, h.log)
 }
 
-// ownPaper authenticates the caller and loads their paper named in the path.
-func (h *Handler) ownPaper(r *http.Request, consistent bool) (*contest.Paper, error) {
+// ownRef authenticates the caller and returns their contest and the paper
+// named in the path, if it is theirs.
+func (h *Handler) ownRef(r *http.Request) (string, contest.PaperRef, error) {
 	claims, err := h.signer.FromRequest(r)
 	if err != nil {
-		return nil, err
+		return "", contest.PaperRef{}, err
 	}
 	ref, err := contest.ParsePaperID(r.PathValue("paperId"))
 	if err != nil {
-		return nil, err
+		return "", contest.PaperRef{}, err
 	}
 	if ref.ParticipantID != claims.ParticipantID() {
-		return nil, fault.Forbidden("not_your_paper", "Bạn không có quyền với bài thi này.")
+		return "", contest.PaperRef{}, fault.Forbidden("not_your_paper", "Bạn không có quyền với bài thi này.")
 	}
-	return h.store.GetPaper(r.Context(), claims.Contest, ref, consistent)
+	return claims.Contest, ref, nil
+}
+
+// ownPaper authenticates the caller and loads their paper named in the path.
+func (h *Handler) ownPaper(r *http.Request, consistent bool) (*contest.Paper, error) {
+	contestID, ref, err := h.ownRef(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.store.GetPaper(r.Context(), contestID, ref, consistent)
+}
+
+// paperToSave is the caller's paper for an autosave: the copy this container
+// read before (with the func that forgets it), else read now (and kept). An autosave checks only what never
+// changes in a paper, or changes once (contest.Paper.CheckAutosave), and the
+// store merges the answers on condition that the paper is in progress: so a
+// participant's second and later autosaves need no read.
+func (h *Handler) paperToSave(r *http.Request, now time.Time) (p *contest.Paper, kept func(), err error) {
+	contestID, ref, err := h.ownRef(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	k := contestID + "/" + ref.ID()
+	h.mu.Lock()
+	p, ok := h.papers[k]
+	h.mu.Unlock()
+	if ok {
+		return p, func() { h.mu.Lock(); delete(h.papers, k); h.mu.Unlock() }, nil
+	}
+	if p, err = h.store.GetPaper(r.Context(), contestID, ref, true); err != nil {
+		return nil, nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.papers) >= papersKept {
+		for k, kept := range h.papers {
+			if !kept.Active(now, h.grace) {
+				delete(h.papers, k)
+			}
+		}
+		if len(h.papers) >= papersKept {
+			clear(h.papers)
+		}
+	}
+	h.papers[k] = p
+	return p, nil, nil
 }
 
 type answersRequest struct {
@@ -83,26 +138,38 @@ func (h *Handler) saveAnswers(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	p, err := h.ownPaper(r, true)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
 	now := h.now()
-	merged, err := p.Autosave(req.Answers, req.Prediction, now, h.grace)
+	merged, saved, err := h.autosave(r, req, now)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
-	}
-	if err := h.store.SaveAnswers(r.Context(), p, merged, req.Prediction); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	saved := req.Prediction
-	if saved == nil {
-		saved = p.SavedPrediction
 	}
 	httpapi.WriteJSON(w, http.StatusOK, answersResponse{Answers: merged, Prediction: saved, SavedAt: now.In(contest.ICT)})
+}
+
+// autosave checks the sent answers against the caller's paper and has the
+// store merge them. A refusal found with a copy kept from before is checked
+// again on the paper as stored, so it says what a fresh read would (a paper
+// submitted elsewhere is paper_submitted, even past its deadline).
+func (h *Handler) autosave(r *http.Request, req answersRequest, now time.Time) (map[string]string, *int, error) {
+	for again := false; ; again = true {
+		p, forget, err := h.paperToSave(r, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		err = p.CheckAutosave(req.Answers, req.Prediction, now, h.grace)
+		if err == nil {
+			var merged map[string]string
+			var saved *int
+			if merged, saved, err = h.store.MergeAnswers(r.Context(), p, req.Answers, req.Prediction); err == nil {
+				return merged, saved, nil
+			}
+		}
+		if _, domain := fault.As(err); forget == nil || !domain || again {
+			return nil, nil, err
+		}
+		forget() // and again, on a fresh read
+	}
 }
 
 type submitRequest struct {

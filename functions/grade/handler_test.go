@@ -530,3 +530,34 @@ func TestAutosaveKeepsThePredictionForTheSubmission(t *testing.T) {
 		}
 	})
 }
+
+func TestAutosavesThroughTwoContainersLoseNothing(t *testing.T) {
+	// GIVEN a paper autosaved through one container, which keeps its copy,
+	// and a second container of the function
+	env := testenv.SeededDemo(t)
+	g := newGradeAPI(t, env)
+	p, tok := g.newPaper(t, demo.Roster()[5].Email, env.Now.Add(-time.Minute))
+	q0, q1, q2 := p.Items[0].QuestionID, p.Items[1].QuestionID, p.Items[2].QuestionID
+	other := &gradeAPI{env: env, clock: g.clock, round: g.round,
+		routes: NewHandler(env.Store, env.Signer, testGrace, g.clock.Now, testenv.Logger()).Routes()}
+	g.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{q0: "A"}}).Expect(t, http.StatusOK, "")
+
+	t.Run("an answer saved elsewhere meanwhile is kept by the next autosave here", func(t *testing.T) {
+		other.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{q1: "B"}}).Expect(t, http.StatusOK, "")
+		res := g.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{q2: "C"}})
+		res.Expect(t, http.StatusOK, "")
+		want := map[string]string{q0: "A", q1: "B", q2: "C"}
+		if got := answersOf(res.JSON["answers"]); !sameAnswers(got, want) {
+			t.Errorf("response answers = %v, want %v", got, want)
+		}
+		if got := g.stored(t, p.ID()).Answers; !sameAnswers(got, want) {
+			t.Errorf("stored answers = %v, want %v", got, want)
+		}
+	})
+	t.Run("a paper submitted elsewhere is paper_submitted here, even past its deadline", func(t *testing.T) {
+		other.submit(t, tok, p.ID(), map[string]any{"answers": map[string]string{}, "prediction": 3}).Expect(t, http.StatusOK, "")
+		g.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{q0: "B"}}).Expect(t, http.StatusConflict, "paper_submitted")
+		g.clock.Set(p.Deadline.Add(testGrace + time.Minute))
+		g.save(t, tok, p.ID(), map[string]any{"answers": map[string]string{q0: "B"}}).Expect(t, http.StatusConflict, "paper_submitted")
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -49,7 +50,7 @@ type Handler struct {
 // cacheTTL is how long a warm container trusts a round or contest it read:
 // at the peak every start would otherwise read the same item; organisers'
 // edits (and a round's publication) show within this time.
-const cacheTTL = 30 * time.Second
+const cacheTTL = platform.SettingsCacheTTL
 
 type cached[T any] struct {
 	v  T

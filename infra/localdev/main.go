@@ -65,6 +65,7 @@ type Endpoints struct {
 	Grade    string        `json:"grade"`
 	Tally    string        `json:"tally"`
 	Contest  string        `json:"contest"`
+	Table    string        `json:"table"`
 	Outbox   string        `json:"outbox"`
 	DynamoDB string        `json:"dynamodb"`
 	S3       string        `json:"s3"`
@@ -123,7 +124,7 @@ func dev(args []string) error {
 	}
 	ep := Endpoints{
 		Site: p.SiteURL, Auth: p.FunctionURLs["auth"], Quiz: p.FunctionURLs["quiz"], Grade: p.FunctionURLs["grade"], Tally: p.FunctionURLs["tally"],
-		Contest: p.Contest, Outbox: p.Outbox(), DynamoDB: p.DynamoURL, S3: p.S3URL, Accounts: accounts,
+		Contest: p.Contest, Table: p.Table, Outbox: p.Outbox(), DynamoDB: p.DynamoURL, S3: p.S3URL, Accounts: accounts,
 	}
 	if err := writeEndpoints(filepath.Join(state, "endpoints.json"), ep, p.FunctionURLs); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -16,6 +17,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,12 +49,16 @@ type Platform struct {
 	DynamoURL string // set by StartServers, or given to reuse a running server
 	S3URL     string
 	ExtraEnv  []string // more environment for the functions (tests)
+	// FunctionEnv is more environment for one function's process (the load
+	// command's counting datastore address and profiling port), after ExtraEnv.
+	FunctionEnv map[string][]string
 
 	SiteURL      string
 	FunctionURLs map[string]string
 
 	mu       sync.Mutex
 	procs    []*child
+	dynamo   *child        // the dynoxide process StartServers started, if any
 	stopping bool          // Stop is ending the children: their exits are expected
 	failed   chan struct{} // closed by the first unexpected exit (Failed)
 	failure  error
@@ -92,6 +98,7 @@ func portOr(want int) (int, error) {
 // child is a process the platform started (a server or a function),
 // watched from its start to its exit.
 type child struct {
+	name string // "dynamodb", "s3", a function's name: its log's and CPU time's
 	what string // for people: "the local DynamoDB server (dynoxide)"
 	log  string // its log file, StateDir/logs/<name>.log
 	cmd  *exec.Cmd
@@ -150,7 +157,7 @@ func (p *Platform) start(name, what string, env []string, bin string, args ...st
 	if err := os.MkdirAll(p.path("logs"), 0o755); err != nil {
 		return nil, err
 	}
-	c := &child{what: what, log: p.path("logs", name+".log"), done: make(chan struct{})}
+	c := &child{name: name, what: what, log: p.path("logs", name+".log"), done: make(chan struct{})}
 	logf, err := os.Create(c.log)
 	if err != nil {
 		return nil, err
@@ -282,6 +289,9 @@ func (p *Platform) StartServers(ctx context.Context, ports Ports) error {
 		if err != nil {
 			return err
 		}
+		p.mu.Lock()
+		p.dynamo = c
+		p.mu.Unlock()
 		u := fmt.Sprintf("http://127.0.0.1:%d", port)
 		if err := waitHTTP(ctx, u, c); err != nil {
 			return err
@@ -417,7 +427,8 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 			return err
 		}
 		innerAddr := fmt.Sprintf("127.0.0.1:%d", inner)
-		c, err := p.start(f.Name, "the function "+f.Name, append(env, platform.EnvListen+"="+innerAddr), p.path("bin", f.Name))
+		fnEnv := append(slices.Clip(env), p.FunctionEnv[f.Name]...)
+		c, err := p.start(f.Name, "the function "+f.Name, append(fnEnv, platform.EnvListen+"="+innerAddr), p.path("bin", f.Name))
 		if err != nil {
 			return err
 		}
@@ -426,7 +437,7 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 			return err
 		}
 		target, _ := url.Parse("http://" + innerAddr)
-		if err := p.serve(fmt.Sprintf("127.0.0.1:%d", public), cors(httputil.NewSingleHostReverseProxy(target), p.SiteURL, platform.FunctionURLCORS)); err != nil {
+		if err := p.serve(fmt.Sprintf("127.0.0.1:%d", public), cors(localProxy(target), p.SiteURL, platform.FunctionURLCORS)); err != nil {
 			return ports.listenError(public, fmt.Errorf("function URL of %s: %w", f.Name, err))
 		}
 		p.FunctionURLs[f.Name] = fmt.Sprintf("http://127.0.0.1:%d", public)
@@ -442,6 +453,40 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 	}
 	return nil
 }
+
+// localTransport is the HTTP transport of the local layers in front of a
+// server (the function URLs, the load's counting proxies): it keeps as many
+// idle connections to the one server as there are requests in flight. Go's
+// default keeps two, so at a peak every other request would open (and leave
+// in TIME_WAIT) a new connection.
+func localTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost, t.IdleConnTimeout = 1024, 1024, time.Minute
+	return t
+}
+
+// localProxy is a reverse proxy to target over localTransport, copying
+// bodies through pooled buffers (by default it allocates 32 KB per response).
+func localProxy(target *url.URL) *httputil.ReverseProxy {
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = localTransport()
+	proxy.BufferPool = proxyBuffers
+	proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		if !errors.Is(err, context.Canceled) { // a caller that went away is no error of the server's
+			log.Printf("proxy to %s: %v", target.Host, err)
+		}
+		w.WriteHeader(http.StatusBadGateway)
+	}
+	return proxy
+}
+
+var proxyBuffers = &bufferPool{sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+
+// bufferPool is httputil.BufferPool over a sync.Pool.
+type bufferPool struct{ pool sync.Pool }
+
+func (b *bufferPool) Get() []byte  { return *b.pool.Get().(*[]byte) }
+func (b *bufferPool) Put(p []byte) { b.pool.Put(&p) }
 
 func (p *Platform) serve(addr string, h http.Handler) error {
 	l, err := net.Listen("tcp", addr)
@@ -551,6 +596,19 @@ func (p *Platform) Stop() {
 		}
 	}
 	p.servers = nil
+}
+
+// KillDatastore ends the dynoxide process StartServers started, as a crash
+// would (SIGKILL): the load's fault injection in tests. Its exit is the
+// platform's failure, as any child's.
+func (p *Platform) KillDatastore() error {
+	p.mu.Lock()
+	c := p.dynamo
+	p.mu.Unlock()
+	if c == nil {
+		return errors.New("no datastore process started here")
+	}
+	return syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // randomHex returns n random bytes in hex.

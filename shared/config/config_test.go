@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -234,5 +235,26 @@ func TestAWS(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAWSClientsKeepAConnectionPerRequestInFlight(t *testing.T) {
+	for k, v := range map[string]string{"AWS_REGION": "ap-southeast-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"} {
+		t.Setenv(k, v)
+	}
+	cfg, err := config.AWS(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	if !ok {
+		t.Fatalf("HTTP client %T, want the SDK's buildable client (its timeouts and retryable errors)", cfg.HTTPClient)
+	}
+	tr := c.GetTransport()
+	if tr.MaxIdleConnsPerHost != config.IdleConnsPerHost || tr.MaxIdleConns < config.IdleConnsPerHost {
+		t.Errorf("idle connections %d per host, %d in all; want %d per host", tr.MaxIdleConnsPerHost, tr.MaxIdleConns, config.IdleConnsPerHost)
+	}
+	if tr.TLSHandshakeTimeout != awshttp.DefaultHTTPTransportTLSHandleshakeTimeout {
+		t.Errorf("TLS handshake timeout %s: the SDK's other settings are to stay", tr.TLSHandshakeTimeout)
 	}
 }

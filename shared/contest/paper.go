@@ -305,22 +305,33 @@ func MergeAnswers(saved, sent map[string]string) map[string]string {
 	return out
 }
 
-// Autosave checks an autosave at now (the paper still takes answers, the
-// answers sent, the prediction if sent) and returns the answers to save:
-// the saved ones merged with the sent ones (MergeAnswers).
+// Autosave checks an autosave at now (CheckAutosave) and returns the answers
+// to save: the saved ones merged with the sent ones (MergeAnswers).
 func (p *Paper) Autosave(sent map[string]string, prediction *int, now time.Time, grace time.Duration) (map[string]string, error) {
-	if err := p.CheckOpenForAnswers(now, grace); err != nil {
+	if err := p.CheckAutosave(sent, prediction, now, grace); err != nil {
 		return nil, err
-	}
-	if err := p.CheckSentAnswers(sent); err != nil {
-		return nil, err
-	}
-	if prediction != nil {
-		if err := CheckPrediction(prediction); err != nil {
-			return nil, err
-		}
 	}
 	return MergeAnswers(p.Answers, sent), nil
+}
+
+// CheckAutosave checks an autosave at now: the paper still takes answers,
+// the answers sent are of its questions and options, the prediction if sent
+// is in range. It reads only what never changes once the paper is drawn
+// (its questions, options and deadline) and its status, which only ever
+// moves to submitted: a store that merges the sent answers itself
+// (MergeAnswers, on condition that the paper is still in progress) may check
+// against a copy read earlier.
+func (p *Paper) CheckAutosave(sent map[string]string, prediction *int, now time.Time, grace time.Duration) error {
+	if err := p.CheckOpenForAnswers(now, grace); err != nil {
+		return err
+	}
+	if err := p.CheckSentAnswers(sent); err != nil {
+		return err
+	}
+	if prediction != nil {
+		return CheckPrediction(prediction)
+	}
+	return nil
 }
 
 // Submit grades a submission at now: the saved answers merged with the sent

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -153,25 +154,58 @@ func (s *Store) AddCodeTry(ctx context.Context, contestID, email, hash, requeste
 	return s.update(ctx, memberPK(contestID, email), skCode, expr, "count wrong code")
 }
 
-// UseCode marks the code used, if it is still the code with that hash, unused
-// and not locked for requester (signin.Check's limits). It reports false when
-// someone else used or locked it first.
-func (s *Store) UseCode(ctx context.Context, contestID, email, hash, requester string) (bool, error) {
+// UseCode marks the code used, if at now it is still the code with that
+// hash, unused, not expired and not locked for requester (signin.Check's
+// rules, so that a right code needs no read before). It returns the code's
+// state and whether it was used: on success the state after (its sign-up),
+// else the state as stored (nil for none or an expired item), for
+// signin.Check to say why not.
+func (s *Store) UseCode(ctx context.Context, contestID, email, hash, requester string, now time.Time) (*signin.CodeState, bool, error) {
 	by := expression.Name("triesBy." + requester)
 	expr, err := expression.NewBuilder().
 		WithUpdate(expression.Set(expression.Name("used"), expression.Value(true))).
 		WithCondition(expression.Name("hash").Equal(expression.Value(hash)).
 			And(expression.Name("used").Equal(expression.Value(false))).
+			And(expression.Name("expiresAt").GreaterThanEqual(expression.Value(now.UnixMilli()))).
 			And(expression.Name("tries").LessThan(expression.Value(signin.MaxTriesPerCode))).
 			And(expression.AttributeNotExists(by).Or(by.LessThan(expression.Value(signin.MaxTries))))).Build()
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
-	err = s.update(ctx, memberPK(contestID, email), skCode, expr, "use code")
-	if _, failed := isConditionFailed(err); failed {
-		return false, nil
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(memberPK(contestID, email), skCode),
+		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ReturnConsumedCapacity:              s.capacity(),
+	})
+	if old, failed := isConditionFailed(err); failed {
+		st, err := codeState(old, now)
+		return st, false, err
 	}
-	return err == nil, err
+	if err != nil {
+		return nil, false, fmt.Errorf("use code: %w", err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	st, err := codeState(out.Attributes, now)
+	return st, err == nil, err
+}
+
+// codeState reads a code item as GetCode does: nil when there is none or it
+// has expired.
+func codeState(av map[string]types.AttributeValue, now time.Time) (*signin.CodeState, error) {
+	if av == nil {
+		return nil, nil
+	}
+	var it codeItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return nil, fmt.Errorf("unmarshal code: %w", err)
+	}
+	if now.Unix() >= it.TTL {
+		return nil, nil
+	}
+	return it.state(), nil
 }
 
 func (s *Store) update(ctx context.Context, pk, sk string, expr expression.Expression, what string) error {

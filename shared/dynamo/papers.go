@@ -204,6 +204,62 @@ func (s *Store) SaveAnswers(ctx context.Context, p *contest.Paper, answers map[s
 	return err
 }
 
+// MergeAnswers merges the sent answers (checked by contest.Paper.CheckAutosave)
+// into the stored ones in one conditional write, contest.MergeAnswers's way
+// (an empty answer clears its question), and saves the prediction when
+// given, while the paper is in progress. It returns the answers and the
+// saved prediction after the write: nothing is read before, and two devices
+// saving at once lose none of each other's answers. A submitted paper is a
+// fault.Conflict, an unknown one a fault.NotFound.
+func (s *Store) MergeAnswers(ctx context.Context, p *contest.Paper, sent map[string]string, prediction *int) (map[string]string, *int, error) {
+	answers := expression.Name("answers")
+	var upd expression.UpdateBuilder
+	for q, a := range sent {
+		if a == "" {
+			upd = upd.Remove(answers.AppendName(expression.Name(q)))
+		} else {
+			upd = upd.Set(answers.AppendName(expression.Name(q)), expression.Value(a))
+		}
+	}
+	if prediction != nil {
+		upd = upd.Set(expression.Name("savedPrediction"), expression.Value(*prediction))
+	}
+	if len(sent) == 0 && prediction == nil { // nothing to change: the write still checks the status
+		upd = upd.Set(answers, expression.IfNotExists(answers, expression.Value(map[string]string{})))
+	}
+	expr, err := expression.NewBuilder().WithUpdate(upd).
+		WithCondition(expression.Name("status").Equal(expression.Value(string(contest.PaperInProgress)))).Build()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(paperPK(p.ContestID, p.RoundID, p.ParticipantID), paperSK(p.Attempt)),
+		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ReturnConsumedCapacity:              s.capacity(),
+	})
+	if old, failed := isConditionFailed(err); failed {
+		if old == nil {
+			return nil, nil, fault.NotFound("paper_not_found", "Không tìm thấy bài thi.")
+		}
+		return nil, nil, fault.Conflict("paper_submitted", "Bài thi đã được nộp.")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("save answers of %s: %w", p.ID(), err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	var it paperItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		return nil, nil, fmt.Errorf("unmarshal paper: %w", err)
+	}
+	if it.Answers == nil {
+		it.Answers = map[string]string{}
+	}
+	return it.Answers, it.SavedPred, nil
+}
+
 // SubmitPaper stores the graded result once. If the paper was already
 // submitted (a retry, or a concurrent submit that won), it returns the stored
 // paper with its result and false; otherwise the submitted paper and true.

@@ -187,14 +187,23 @@ func TestCodes(t *testing.T) {
 	if err != nil || got.Tries != signin.MaxTries+1 || got.TriesBy["stranger"] != signin.MaxTries || got.TriesBy["owner"] != 1 || got.Hash != "h1" {
 		t.Fatalf("after wrong tries: %+v %v", got, err)
 	}
-	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "stranger"); ok || err != nil {
-		t.Fatalf("use a code locked for the requester: %v %v, want false", ok, err)
+	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "stranger", now); ok || err != nil || st == nil || st.TriesBy["stranger"] != signin.MaxTries {
+		t.Fatalf("use a code locked for the requester: %v %v, want false and the state that says why (%+v)", ok, err, st)
 	}
-	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner"); !ok || err != nil {
-		t.Fatalf("use code: %v %v", ok, err)
+	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h2", "owner", now); ok || err != nil || st == nil || st.Hash != "h1" {
+		t.Fatalf("use another code: %v %v, want false and the stored state (%+v)", ok, err, st)
 	}
-	if ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner"); ok || err != nil {
-		t.Fatalf("reuse code: %v %v, want false", ok, err)
+	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner", st.ExpiresAt.Add(time.Millisecond)); ok || err != nil || st == nil {
+		t.Fatalf("use an expired code: %v %v, want false and the stored state (%+v)", ok, err, st)
+	}
+	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner", now); !ok || err != nil || st == nil || !st.Used {
+		t.Fatalf("use code: %v %v, want the state after (%+v)", ok, err, st)
+	}
+	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner", now); ok || err != nil || st == nil || !st.Used {
+		t.Fatalf("reuse code: %v %v, want false and the used state (%+v)", ok, err, st)
+	}
+	if st, ok, err := s.UseCode(ctx, "c1", "nobody@hue.gov.vn", "h1", "owner", now); ok || err != nil || st != nil {
+		t.Fatalf("use a code never sent: %v %v %+v, want false and no state", ok, err, st)
 	}
 	if got, _ := s.GetCode(ctx, "c1", "a@hue.gov.vn", now.Add(2*time.Hour)); got != nil {
 		t.Fatalf("expired item must read as gone, got %+v", got)

@@ -75,6 +75,11 @@ func StartEvents(events EventHandler, log *slog.Logger) error {
 // EnvLocalEvent names a file holding one event for a local run.
 const EnvLocalEvent = "LOCAL_EVENT_FILE"
 
+// EnvPprofAddr is a loopback address where a function served locally (on
+// LISTEN_ADDR) also serves net/http/pprof, for profiling it under load. The
+// Lambda build has no such server (serve_lambda.go).
+const EnvPprofAddr = "PPROF_ADDR"
+
 // urlProbe is what tells a function URL request from other events.
 type urlProbe struct {
 	RequestContext struct {

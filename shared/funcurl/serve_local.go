@@ -5,8 +5,11 @@ package funcurl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -33,6 +36,12 @@ func serveLocal(h http.Handler, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("serving locally", "addr", addr)
+	if pa := os.Getenv(EnvPprofAddr); pa != "" {
+		if err := servePprof(pa); err != nil {
+			return err
+		}
+		log.Info("serving pprof locally", "addr", pa)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -41,4 +50,24 @@ func serveLocal(h http.Handler, log *slog.Logger) error {
 		defer cancel()
 		return srv.Shutdown(shutdown)
 	}
+}
+
+// servePprof serves net/http/pprof on addr, a loopback address only.
+func servePprof(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		return fmt.Errorf("%s=%q: profiles are served on a loopback address only", EnvPprofAddr, addr)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", EnvPprofAddr, err)
+	}
+	go func() { _ = http.Serve(l, mux) }()
+	return nil
 }

@@ -104,6 +104,28 @@ func TestStoresHonourTheConditionalWritesHandlersRelyOn(t *testing.T) {
 					t.Errorf("changing a paper read changed the stored one: %v", again.Answers)
 				}
 			})
+			t.Run("sent answers merge into the saved ones in the store, an empty one clears its question", func(t *testing.T) {
+				got, pred, err := s.MergeAnswers(ctx, p, map[string]string{"q2": "B"}, nil)
+				if err != nil || !maps.Equal(got, map[string]string{"q1": "A", "q2": "B"}) || pred == nil || *pred != 12 {
+					t.Fatalf("after merging q2: %v, prediction %v, %v", got, pred, err)
+				}
+				seven := 7
+				got, pred, err = s.MergeAnswers(ctx, p, map[string]string{"q2": ""}, &seven)
+				if err != nil || !maps.Equal(got, map[string]string{"q1": "A"}) || pred == nil || *pred != 7 {
+					t.Fatalf("after clearing q2: %v, prediction %v, %v", got, pred, err)
+				}
+				got, pred, err = s.MergeAnswers(ctx, p, nil, nil)
+				if err != nil || !maps.Equal(got, map[string]string{"q1": "A"}) || pred == nil || *pred != 7 {
+					t.Fatalf("after merging nothing: %v, prediction %v, %v", got, pred, err)
+				}
+				stored, err := s.GetPaper(ctx, c, p.Ref(), true)
+				if err != nil || !maps.Equal(stored.Answers, map[string]string{"q1": "A"}) || *stored.SavedPrediction != 7 {
+					t.Fatalf("stored %+v, %v", stored, err)
+				}
+				if _, _, err := s.MergeAnswers(ctx, newPaper("nobody@x.vn", "AB"), map[string]string{"q1": "A"}, nil); fault.CodeOf(err) != "paper_not_found" {
+					t.Errorf("merge into a paper never started: %v, want paper_not_found", err)
+				}
+			})
 			t.Run("a paper is submitted once: a second submission gets the first result", func(t *testing.T) {
 				first := contest.Result{Correct: 1, Total: 2, TimeTakenMs: 60_000, SubmittedAt: t0.Add(time.Minute), Prediction: 12}
 				done, ok, err := s.SubmitPaper(ctx, p, map[string]string{"q1": "A"}, first)
@@ -119,6 +141,9 @@ func TestStoresHonourTheConditionalWritesHandlersRelyOn(t *testing.T) {
 				err := s.SaveAnswers(ctx, p, map[string]string{"q2": "B"}, nil)
 				if fault.CodeOf(err) != "paper_submitted" {
 					t.Errorf("save after submission: %v, want paper_submitted", err)
+				}
+				if _, _, err := s.MergeAnswers(ctx, p, map[string]string{"q2": "B"}, nil); fault.CodeOf(err) != "paper_submitted" {
+					t.Errorf("merge after submission: %v, want paper_submitted", err)
 				}
 			})
 			t.Run("an unknown paper is not found", func(t *testing.T) {

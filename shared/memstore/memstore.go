@@ -266,6 +266,32 @@ func (s *Store) SaveAnswers(_ context.Context, p *contest.Paper, answers map[str
 	return nil
 }
 
+// MergeAnswers merges the sent answers into the stored ones
+// (contest.MergeAnswers) and saves the prediction when given, while the
+// paper is in progress; it returns the answers and saved prediction after.
+func (s *Store) MergeAnswers(_ context.Context, p *contest.Paper, sent map[string]string, prediction *int) (map[string]string, *int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.papers[paperKey{p.ContestID, p.Ref()}]
+	if !ok {
+		return nil, nil, fault.NotFound("paper_not_found", "Không tìm thấy bài thi.")
+	}
+	if cur.Status != contest.PaperInProgress {
+		return nil, nil, fault.Conflict("paper_submitted", "Bài thi đã được nộp.")
+	}
+	cur.Answers = contest.MergeAnswers(cur.Answers, sent)
+	if prediction != nil {
+		v := *prediction
+		cur.SavedPrediction = &v
+	}
+	var saved *int
+	if cur.SavedPrediction != nil {
+		v := *cur.SavedPrediction
+		saved = &v
+	}
+	return maps.Clone(cur.Answers), saved, nil
+}
+
 // SubmitPaper stores the graded result once: a paper no longer in progress
 // comes back as stored, with false.
 func (s *Store) SubmitPaper(_ context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error) {

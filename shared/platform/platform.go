@@ -176,6 +176,12 @@ func (s Schedule) Next(t time.Time, loc *time.Location) time.Time {
 // TimeZoneICT is the contests' time zone name.
 const TimeZoneICT = "Asia/Ho_Chi_Minh"
 
+// SettingsCacheTTL is how long a warm function container trusts a contest's
+// settings it read (auth and quiz; quiz its rounds too): at the peak every
+// request would otherwise read the same item; organisers' edits show within
+// this time.
+const SettingsCacheTTL = 30 * time.Second
+
 // LogSigninBudget is the message the auth function logs when an e-mail budget
 // refuses a code (attribute "limit": "requester" or "contest"); the stack's
 // metric filter counts the contest's, and an alarm watches it.

@@ -26,6 +26,7 @@ type Store interface {
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	ListPapers(ctx context.Context, contestID, roundID, participantID string) ([]*contest.Paper, error)
 	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string, prediction *int) error
+	MergeAnswers(ctx context.Context, p *contest.Paper, sent map[string]string, prediction *int) (map[string]string, *int, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
