@@ -20,7 +20,8 @@ import (
 // anything is sent:
 //
 //   - the requester's (one IPv4 address, or one IPv6 /64 network): by
-//     default 5 at once, then one every 6 seconds (600 an hour). An office
+//     default 5 at once, then one every 6 seconds (600 an hour; a contest
+//     that raises the rate gets ten seconds' worth at once). An office
 //     behind one address signs 600 people in an hour; a script asking for a
 //     thousand addresses gets 5 e-mails out, and cannot empty the contest's
 //     bucket (its burst is larger) for everyone else;
@@ -53,7 +54,12 @@ func RequesterBudget(c contest.Contest) Bucket {
 	if perHour <= 0 {
 		perHour = DefaultRequesterPerHour
 	}
-	return Bucket{Name: "requester", Burst: min(DefaultRequesterBurst, perHour), Every: max(time.Hour/time.Duration(perHour), time.Millisecond)}
+	// Ten seconds' worth at once when a contest raises the rate: a burst
+	// that stays at 5 while the rate grows refuses requests that merely
+	// arrive a few milliseconds out of order (an office behind one address
+	// at 8:00 on Monday).
+	burst := max(min(DefaultRequesterBurst, perHour), perHour/360)
+	return Bucket{Name: "requester", Burst: burst, Every: max(time.Hour/time.Duration(perHour), time.Millisecond)}
 }
 
 // ContestBudget is contest c's bucket for everyone together: its rate a
