@@ -268,6 +268,31 @@ func TestTakeToken(t *testing.T) {
 			t.Errorf("%d of %d concurrent takes granted, want exactly the burst %d", got, takers, b.Burst)
 		}
 	})
+	t.Run("concurrent takes within the burst are all granted, none sent back as busy", func(t *testing.T) {
+		wide := signin.Bucket{Name: "contest", Burst: 1000, Every: time.Millisecond}
+		const takers = 200
+		var wg sync.WaitGroup
+		for i := range takers {
+			wg.Go(func() {
+				// the takers' clocks differ by a few milliseconds, as requests' do
+				if err := s.TakeToken(ctx, "c1", wide, "all", now.Add(time.Duration(i%7)*time.Millisecond)); err != nil {
+					t.Errorf("take %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+	})
+	t.Run("a bucket whose state has passed is full again", func(t *testing.T) {
+		later := now.Add(time.Hour)
+		for i := range b.Burst {
+			if err := s.TakeToken(ctx, "c1", b, "k1", later); err != nil {
+				t.Fatalf("token %d an hour later: %v", i+1, err)
+			}
+		}
+		if err := s.TakeToken(ctx, "c1", b, "k1", later); fault.CodeOf(err) != "too_many_codes" {
+			t.Fatalf("one past the burst an hour later: %v, want too_many_codes", err)
+		}
+	})
 }
 
 // halfProcessed is a DynamoDB client that, like a throttled table, processes

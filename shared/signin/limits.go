@@ -86,6 +86,15 @@ func (b Bucket) Take(full, now time.Time) (time.Time, error) {
 	return next, nil
 }
 
+// Latest is, at now, the latest state from which a take still succeeds:
+// from a state between now and Latest a take advances it by Every; a state
+// before now (or none) is a full bucket, which a take sets to now+Every.
+// Stores use it to take a token in one conditional write, without reading
+// the state first (no lost races on a busy bucket); it agrees with Take.
+func (b Bucket) Latest(now time.Time) time.Time {
+	return now.Add(time.Duration(b.Burst-1) * b.Every)
+}
+
 // Wait is how long one must wait for a token of b at now, given its state
 // full (0: there is one).
 func (b Bucket) Wait(full, now time.Time) time.Duration {

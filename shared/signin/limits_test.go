@@ -142,3 +142,32 @@ func TestRequester(t *testing.T) {
 		}
 	})
 }
+
+func TestLatestAgreesWithTake(t *testing.T) {
+	now := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	for _, b := range []signin.Bucket{signin.RequesterBudget(contest.Contest{}), signin.ContestBudget(contest.Contest{}),
+		signin.RequesterBudget(contest.Contest{CodesPerRequesterHour: 2})} {
+		latest := b.Latest(now)
+		tests := []struct {
+			name  string
+			full  time.Time
+			takes bool
+		}{
+			{"a full bucket (a state in the past) gives a token", now.Add(-time.Hour), true},
+			{"a bucket whose state is now gives a token", now, true},
+			{"a state at Latest still gives a token", latest, true},
+			{"a state one millisecond past Latest gives none", latest.Add(time.Millisecond), false},
+		}
+		for _, tt := range tests {
+			t.Run(b.Name+": "+tt.name, func(t *testing.T) {
+				next, err := b.Take(tt.full, now)
+				if (err == nil) != tt.takes {
+					t.Fatalf("Take(%v) error %v, want a token: %v", tt.full, err, tt.takes)
+				}
+				if err == nil && !tt.full.Before(now) && !next.Equal(tt.full.Add(b.Every)) {
+					t.Errorf("Take advanced %v to %v, want +%v", tt.full, next, b.Every)
+				}
+			})
+		}
+	}
+}
