@@ -44,6 +44,9 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("POST /rounds/{roundId}/tally", h.runTally)
 	mux.HandleFunc("GET /rounds/{roundId}/units/{unitId}/participation", h.participation)
 	mux.HandleFunc("GET /rounds/{roundId}/statistics", h.statistics)
+	mux.HandleFunc("GET /rounds/{roundId}/integrity", h.integrity)
+	mux.HandleFunc("POST /papers/{paperId}/exclusion", h.exclude)
+	mux.HandleFunc("DELETE /papers/{paperId}/exclusion", h.include)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
