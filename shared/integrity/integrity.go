@@ -181,6 +181,9 @@ func Review(papers []contest.Submitted, units []contest.Unit, staff []contest.Me
 			k := [2]int64{p.StartedAt().Unix(), p.SubmittedAt.Unix()}
 			timings[k] = append(timings[k], i)
 		}
+		if len(staffByName) == 0 {
+			continue
+		}
 		if m, ok := staffByName[foldName(p.Name)]; ok && (m.UnitID == "" || m.UnitID == p.UnitID) {
 			add(i, Signal{KindStaff, Suspicious, fmt.Sprintf("Trùng họ tên với %s %s (đăng ký bằng email khác); Ban tổ chức, tổ giúp việc và giám khảo không được dự thi.",
 				staffRole(m), m.Name)})
@@ -204,7 +207,7 @@ func Review(papers []contest.Submitted, units []contest.Unit, staff []contest.Me
 	info := func(kind Kind, byKey map[string][]int, min int, what string) {
 		keys := make([]string, 0)
 		for k, g := range byKey {
-			if participants(papers, g) >= min {
+			if len(g) >= min && participants(papers, g) >= min {
 				keys = append(keys, k)
 			}
 		}
@@ -306,27 +309,36 @@ func network(device string) string {
 	return addr
 }
 
+// distinct is a and b without empties or a repeat (at most two: no allocation).
 func distinct(a, b string) []string {
-	switch {
-	case a == "" && b == "":
-		return nil
-	case a == "" || a == b:
-		return []string{b}
-	case b == "":
-		return []string{a}
+	var buf [2]string
+	out := buf[:0]
+	if a != "" {
+		out = append(out, a)
 	}
-	return []string{a, b}
+	if b != "" && b != a {
+		out = append(out, b)
+	}
+	return out
 }
 
 // answerKey is a paper's questions and choices in question order: papers
 // with the same key had the same questions and picked the same options.
 func answerKey(rs contest.Responses) string {
-	var items []string
+	var buf [contest.MaxQuestions]contest.Response
+	items := buf[:0]
 	for r := range rs.All() {
-		items = append(items, fmt.Sprintf("%s:%d", r.QuestionID, r.Chosen))
+		items = append(items, r)
 	}
-	slices.Sort(items)
-	return strings.Join(items, " ")
+	slices.SortFunc(items, func(a, b contest.Response) int { return strings.Compare(a.QuestionID, b.QuestionID) })
+	var sb strings.Builder
+	for _, r := range items {
+		sb.WriteString(r.QuestionID)
+		sb.WriteByte(':')
+		sb.WriteByte(byte('0' + r.Chosen + 1)) // '/' for none
+		sb.WriteByte(' ')
+	}
+	return sb.String()
 }
 
 // label is an opaque name for a group (never the address it stands for).
