@@ -35,7 +35,7 @@ func benchRound() []contest.Submitted {
 		addr := fmt.Sprintf("10.%d.%d.1", i%2000/250, i%250)
 		papers[i] = contest.Submitted{PaperID: fmt.Sprintf("tuan-1.%020d.1", i), ParticipantID: fmt.Sprintf("%020d", i), Name: fmt.Sprintf("Cán bộ %d", i),
 			UnitID: fmt.Sprintf("don-vi-%03d", i%209), Correct: correct, Total: 15, TimeTakenMs: taken,
-			SubmittedAt: time.Date(2026, 1, 5, 0, 0, 0, 0, contest.ICT).Add(time.Duration(rng.Int64N(int64(7*24*time.Hour)))), Responses: contest.Responses(sb.String()),
+			SubmittedAt: time.Date(2026, 1, 5, 0, 0, 0, 0, contest.ICT).Add(time.Duration(rng.Int64N(int64(7 * 24 * time.Hour)))), Responses: contest.Responses(sb.String()),
 			StartedFrom: addr + "|0000000" + fmt.Sprint(i%7), SubmittedFrom: addr + "|0000000" + fmt.Sprint(i%7)}
 	}
 	return papers
