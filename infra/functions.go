@@ -68,10 +68,12 @@ var Grants = map[string]Access{
 		ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
 	"grade": {Table: readWriteTable, TokenKey: true},
 	// The tally reads papers and rosters and marks rounds published; it reads
-	// and writes published results only (it reads the previous units.json,
-	// which may be missing).
-	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults}, WritePrefixes: []string{platform.PrefixResults},
-		ListBucket: true, TokenKey: true},
+	// and writes published results (it reads the previous units.json, which
+	// may be missing) and the organisers' statistics, and reads banks (the
+	// statistics' question texts).
+	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults, platform.PrefixInsight, platform.PrefixBanks},
+		WritePrefixes: []string{platform.PrefixResults, platform.PrefixInsight},
+		ListBucket:    true, TokenKey: true},
 	// Remind reads rosters and papers, closes overdue papers (someone who
 	// left has taken part), claims each reminder (one item per person, round
 	// and slot) and sends the e-mails; no bucket, no token key.

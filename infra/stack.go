@@ -121,7 +121,7 @@ func newTable(stack awscdk.Stack) awsdynamodb.Table {
 	return t
 }
 
-// newDataBucket holds banks/, results/ and clips/: private, encrypted, TLS
+// newDataBucket holds banks/, results/, clips/ and insight/: private, encrypted, TLS
 // only; browsers may upload (presigned clip uploads, platform.BucketCORS) from
 // the site origin only; multipart uploads left unfinished are aborted after a day.
 func newDataBucket(stack awscdk.Stack, name *string, origin string) awss3.Bucket {

@@ -596,12 +596,13 @@ func checkPrefixes(t *testing.T, sts []statement, prefixes []string) {
 	var got []string
 	for _, st := range sts {
 		j := jsonOf(st.st["Resource"])
-		for _, p := range append([]string{platform.PrefixBanks, platform.PrefixResults, platform.PrefixClips}, prefixes...) {
+		for _, p := range append([]string{platform.PrefixBanks, platform.PrefixResults, platform.PrefixClips, platform.PrefixInsight}, prefixes...) {
 			if strings.Contains(j, `"/`+p+`*"`) && !slices.Contains(got, p) {
 				got = append(got, p)
 			}
 		}
-		if !strings.Contains(j, `/`+platform.PrefixBanks) && !strings.Contains(j, `/`+platform.PrefixResults) && !strings.Contains(j, `/`+platform.PrefixClips) {
+		if !strings.Contains(j, `/`+platform.PrefixBanks) && !strings.Contains(j, `/`+platform.PrefixResults) && !strings.Contains(j, `/`+platform.PrefixClips) &&
+			!strings.Contains(j, `/`+platform.PrefixInsight) {
 			t.Errorf("object access beyond the data bucket's prefixes: %s", j)
 		}
 	}

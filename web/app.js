@@ -837,6 +837,7 @@ function setResult(entry) {
   const notes = [];
   if (resultNotice) notes.push(resultNotice);
   resultNotice = '';
+  if (entry.paper && entry.paper.excluded && entry.paper.excluded.message) notes.push(entry.paper.excluded.message);
   if (entry.meta && entry.meta.auto) notes.push('Bài được nộp tự động khi hết giờ.');
   else if (r.automatic) notes.push('Bài chưa được nộp khi hết giờ nên hệ thống đã chấm theo các câu trả lời đã lưu (dự đoán chưa lưu được ghi nhận là 0).');
   if (entry.meta && entry.meta.predictionDefaulted) notes.push('Bạn chưa trả lời câu hỏi dự đoán trước khi hết giờ nên dự đoán được ghi nhận là 0.');

@@ -52,8 +52,17 @@ var gradeEvents = map[string]eventWant{
 			if r["correct"] != float64(want) || r["total"] != float64(len(p.Items)) || r["prediction"] != float64(12500) {
 				t.Errorf("result = %v, want %d of %d correct with prediction 12500", r, want, len(p.Items))
 			}
-			if s := g.stored(t, p.ID()); s.Status != contest.PaperSubmitted || s.Result == nil || s.Result.Correct != want {
+			s := g.stored(t, p.ID())
+			if s.Status != contest.PaperSubmitted || s.Result == nil || s.Result.Correct != want {
 				t.Errorf("stored paper %s, result %+v: want submitted with %d correct", s.Status, s.Result, want)
+			}
+			// where the submission came from is the function URL's request
+			// context, kept with the paper and not sent back
+			if s.SubmittedFrom.Address != eventSourceIP || !strings.HasPrefix(s.SubmittedFrom.UserAgent, "Mozilla/5.0") {
+				t.Errorf("submitted from %+v, want the event's %s and browser", s.SubmittedFrom, eventSourceIP)
+			}
+			if data, _ := json.Marshal(body); strings.Contains(string(data), eventSourceIP) || strings.Contains(string(data), "Mozilla") {
+				t.Errorf("the answer holds the requester: %s", data)
 			}
 		},
 	},
@@ -66,6 +75,9 @@ var gradeEvents = map[string]eventWant{
 		},
 	},
 }
+
+// eventSourceIP is the requestContext.http.sourceIp of the events' requests.
+const eventSourceIP = "203.0.113.24"
 
 func TestEveryGradeEventHasAnExpectedOutcome(t *testing.T) {
 	files := testenv.EventFiles(t, eventsDir)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -196,6 +197,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
+	p.SubmittedFrom = contest.NewRequester(funcurl.SourceIP(r), funcurl.UserAgent(r))
 	res, err := h.grade(r.Context(), p, req)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)

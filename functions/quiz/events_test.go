@@ -51,6 +51,14 @@ var quizEvents = map[string]eventWant{
 			if view.ID != ref.ID() {
 				t.Errorf("paper id = %s, want %s", view.ID, ref.ID())
 			}
+			// where the start came from is the function URL's request
+			// context, kept with the paper and not sent back
+			if from := q.stored(t, ref.ID()).StartedFrom; from.Address != "203.0.113.24" || !strings.HasPrefix(from.UserAgent, "Mozilla/5.0") {
+				t.Errorf("started from %+v, want the event's 203.0.113.24 and browser", from)
+			}
+			if data, _ := json.Marshal(body); strings.Contains(string(data), "203.0.113.24") || strings.Contains(string(data), "Mozilla") {
+				t.Errorf("the answer holds the requester: %s", data)
+			}
 		},
 	},
 	"get-paper.json": {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
@@ -157,7 +158,8 @@ func (h *Handler) startPaper(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	p, created, err := h.start(r.Context(), claims, r.PathValue("roundId"))
+	from := contest.NewRequester(funcurl.SourceIP(r), funcurl.UserAgent(r))
+	p, created, err := h.start(r.Context(), claims, r.PathValue("roundId"), from)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
@@ -168,7 +170,7 @@ func (h *Handler) startPaper(w http.ResponseWriter, r *http.Request) {
 // start returns the participant's paper in progress for the round, or starts
 // the next attempt if one is left. Concurrent starts agree on one paper: its
 // key is (round, participant, attempt) and only one conditional put wins.
-func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*contest.Paper, bool, error) {
+func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string, from contest.Requester) (*contest.Paper, bool, error) {
 	if !contest.MayCompete(c.Roles) {
 		return nil, false, fault.Forbidden("not_allowed_to_compete", "Thành viên Ban tổ chức và tổ giúp việc không được tham gia dự thi.")
 	}
@@ -211,7 +213,7 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string) (*
 		if err := round.CheckAttempt(next); err != nil {
 			return nil, false, err
 		}
-		p, err := h.newPaper(c, round, bank, next, now)
+		p, err := h.newPaper(c, round, bank, next, now, from)
 		if err != nil {
 			return nil, false, err
 		}
@@ -248,7 +250,7 @@ func (h *Handler) settle(ctx context.Context, p *contest.Paper) (*contest.Paper,
 	return stored, nil
 }
 
-func (h *Handler) newPaper(c *token.Claims, round contest.Round, bank *contest.Bank, attempt int, now time.Time) (*contest.Paper, error) {
+func (h *Handler) newPaper(c *token.Claims, round contest.Round, bank *contest.Bank, attempt int, now time.Time, from contest.Requester) (*contest.Paper, error) {
 	var seed [16]byte
 	if _, err := crand.Read(seed[:]); err != nil {
 		return nil, err
@@ -263,7 +265,7 @@ func (h *Handler) newPaper(c *token.Claims, round contest.Round, bank *contest.B
 		ContestID: c.Contest, RoundID: round.ID, ParticipantID: c.ParticipantID(), Attempt: attempt,
 		Email: c.Email, Name: c.Name, UnitID: c.UnitID, Audience: c.Audience, BankID: round.BankID,
 		Items: items, Key: key, StartedAt: now, Deadline: round.Deadline(now),
-		Answers: map[string]string{}, Status: contest.PaperInProgress,
+		Answers: map[string]string{}, Status: contest.PaperInProgress, StartedFrom: from,
 	}, nil
 }
 
@@ -276,6 +278,8 @@ type paperSummary struct {
 	Result    *contest.Result     `json:"result,omitempty"`
 	// Counts marks the submitted paper that counts (contest.Counts).
 	Counts bool `json:"counts,omitempty"`
+	// Excluded says why the paper is not ranked, if an organiser excluded it.
+	Excluded *contest.ExclusionView `json:"excluded,omitempty"`
 }
 
 // myPapers lists the caller's own papers in a round (to find a paper again on
@@ -309,7 +313,8 @@ func (h *Handler) myPapers(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]paperSummary, 0, len(papers))
 	for i, p := range papers {
-		s := paperSummary{Counts: i == counts, ID: p.ID(), Attempt: p.Attempt, Status: p.Status, StartedAt: p.StartedAt.In(contest.ICT), Deadline: p.Deadline.In(contest.ICT)}
+		s := paperSummary{Counts: i == counts, ID: p.ID(), Attempt: p.Attempt, Status: p.Status, StartedAt: p.StartedAt.In(contest.ICT), Deadline: p.Deadline.In(contest.ICT),
+			Excluded: p.Exclusion.View()}
 		if p.Result != nil {
 			res := *p.Result
 			res.SubmittedAt = res.SubmittedAt.In(contest.ICT)

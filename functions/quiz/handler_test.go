@@ -162,12 +162,19 @@ func checkPaperView(t *testing.T, q *quizAPI, body map[string]any, round contest
 }
 
 // checkNoKeyLeak fails if a response carries the paper's key, a field named
-// like a key, or a field about correctness outside the graded "result".
+// like a key, a field about correctness outside the graded "result", or the
+// requester's address or user agent.
 func checkNoKeyLeak(t *testing.T, body map[string]any, key string) {
 	t.Helper()
 	data, _ := json.Marshal(body)
 	if key != "" && bytes.Contains(data, []byte(key)) {
 		t.Errorf("response contains the paper's key %s: %s", key, data)
+	}
+	// nor where the start came from (kept with the paper, never sent back)
+	for _, s := range []string{testenv.RemoteAddress, testenv.UserAgent} {
+		if bytes.Contains(data, []byte(s)) {
+			t.Errorf("response contains the requester's %q: %s", s, data)
+		}
 	}
 	var walk func(path string, v any)
 	walk = func(path string, v any) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -19,6 +20,7 @@ import (
 type store interface {
 	results.Store
 	participation.Store
+	SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error)
 }
 
 // Handler serves the tally's function URL (organisers' on-demand runs, unit
@@ -41,6 +43,10 @@ func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /rounds/{roundId}/tally", h.runTally)
 	mux.HandleFunc("GET /rounds/{roundId}/units/{unitId}/participation", h.participation)
+	mux.HandleFunc("GET /rounds/{roundId}/statistics", h.statistics)
+	mux.HandleFunc("GET /rounds/{roundId}/integrity", h.integrity)
+	mux.HandleFunc("POST /papers/{paperId}/exclusion", h.exclude)
+	mux.HandleFunc("DELETE /papers/{paperId}/exclusion", h.include)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }

@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"hash/fnv"
@@ -17,6 +18,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +81,10 @@ func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 	if err := store.PutRound(ctx, round); err != nil {
 		return err
 	}
+	bank, err := putBank(ctx, objects, name)
+	if err != nil {
+		return err
+	}
 	unitList, weights := makeUnits(nUnits, nPapers)
 	for _, u := range unitList {
 		if err := store.PutUnit(ctx, contestID, u); err != nil {
@@ -87,7 +93,7 @@ func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 	}
 	fmt.Printf("Generating %d papers over %d units (%.0f%% all correct, %.1f%% left in progress)…\n", nPapers, nUnits, allCorrect*100, abandoned*100)
 	start := time.Now()
-	if err := generate(ctx, store, round, unitList, weights, nPapers, allCorrect, abandoned); err != nil {
+	if err := generate(ctx, store, round, bank, unitList, weights, nPapers, allCorrect, abandoned); err != nil {
 		return err
 	}
 	fmt.Printf("\rGenerated %d papers in %s.%s\n", nPapers, time.Since(start).Round(time.Millisecond), "                    ")
@@ -136,11 +142,13 @@ Tally of %d papers (%d participants, %d all correct) over %d units, published %d
   write capacity consumed:  %.0f WCU
   memory allocated:         %.0f MB
   phases:                   read %s, compute %s, render %s, publish %s
+  question statistics:      %s   (what they add to the tally, on %d papers; goal <= 1 s)
 `, out.Result.Papers, out.Result.Participants, out.Result.AllCorrect, len(out.Result.Units), len(out.Artefacts),
 		took.Round(time.Millisecond), out.Timings.Close.Round(time.Millisecond), out.Timings.Closed,
 		closeRCU, closeWCU, out.Timings.Gather.Round(time.Millisecond),
 		rcu, rcu/float64(max(1, out.Result.Papers)), closeRCU, wcu, float64(after.TotalAlloc-before.TotalAlloc)/1e6,
-		out.Timings.Read.Round(time.Millisecond), out.Timings.Compute.Round(time.Millisecond), out.Timings.Render.Round(time.Millisecond), out.Timings.Publish.Round(time.Millisecond))
+		out.Timings.Read.Round(time.Millisecond), out.Timings.Compute.Round(time.Millisecond), out.Timings.Render.Round(time.Millisecond), out.Timings.Publish.Round(time.Millisecond),
+		out.Timings.Statistics.Round(time.Millisecond), out.Result.Papers)
 	return nil
 }
 
@@ -184,7 +192,7 @@ func makeUnits(n, papers int) ([]contest.Unit, []float64) {
 	return units, weights
 }
 
-func generate(ctx context.Context, store *dynamo.Store, r contest.Round, units []contest.Unit, weights []float64, n int, allCorrect, abandoned float64) error {
+func generate(ctx context.Context, store *dynamo.Store, r contest.Round, bank *contest.Bank, units []contest.Unit, weights []float64, n int, allCorrect, abandoned float64) error {
 	cum := make([]float64, len(weights))
 	acc := 0.0
 	for i, w := range weights {
@@ -244,9 +252,15 @@ func generate(ctx context.Context, store *dynamo.Store, r contest.Round, units [
 			}
 			continue
 		}
+		items, key, err := contest.Draw(bank, 15, rng)
+		if err != nil {
+			return err
+		}
 		p := &contest.Paper{ContestID: contestID, RoundID: r.ID, ParticipantID: pid, Attempt: 1, Email: email,
 			Name: fmt.Sprintf("Cán bộ %06d", i), UnitID: u.ID, Audience: contest.AudienceStaff, BankID: r.BankID,
-			StartedAt: started, Deadline: r.Deadline(started), Status: contest.PaperSubmitted,
+			Items: items, Key: key, Answers: answer(rng, items, key, correct),
+			StartedFrom: contest.Requester{Address: fmt.Sprintf("10.%d.%d.%d", i%7, h.Sum32()%250, rng.IntN(250)), UserAgent: "Mozilla/5.0 (bench)"},
+			StartedAt:   started, Deadline: r.Deadline(started), Status: contest.PaperSubmitted,
 			Result: &contest.Result{Correct: correct, Total: 15, TimeTakenMs: taken.Milliseconds(), SubmittedAt: started.Add(taken),
 				Prediction: int(h.Sum32() % 120000)}}
 		batch = append(batch, p)
@@ -294,6 +308,35 @@ func leave(ctx context.Context, store *dynamo.Store, r contest.Round, rng *rand.
 	}
 	_, _, err := store.CreatePaper(ctx, p)
 	return err
+}
+
+// putBank stores the benchmark's bank: 87 questions of 4 options.
+func putBank(ctx context.Context, objects *s3.Client, bucket string) (*contest.Bank, error) {
+	b := contest.Bank{ID: "bench", Title: "Ngân hàng câu hỏi sinh tự động", Demo: true}
+	for q := range 87 {
+		b.Questions = append(b.Questions, contest.Question{ID: fmt.Sprintf("q%03d", q+1), Text: fmt.Sprintf("Câu hỏi %d", q+1),
+			Options: []string{"Phương án 1", "Phương án 2", "Phương án 3", "Phương án 4"}, Correct: q % 4})
+	}
+	data, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	return blob.PutBank(ctx, objects, bucket, contestID, data)
+}
+
+// answer answers every item, right exactly `correct` times: the items
+// answered wrong are drawn at random, each with a wrong label.
+func answer(rng *rand.Rand, items []contest.Item, key string, correct int) map[string]string {
+	answers := make(map[string]string, len(items))
+	wrong := rng.Perm(len(items))[:len(items)-correct]
+	for i, it := range items {
+		answers[it.QuestionID] = key[i : i+1]
+	}
+	for _, i := range wrong {
+		k := strings.IndexByte("ABCD", key[i])
+		answers[items[i].QuestionID] = string("ABCD"[(k+1+rng.IntN(3))%4])
+	}
+	return answers
 }
 
 func search(cum []float64, x float64) int {

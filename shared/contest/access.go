@@ -42,3 +42,7 @@ func (a Actor) MaySeeClipRanking() bool { return a.Has(RoleOrganiser) || a.Has(R
 
 // MayPublishClipRanking: organisers publish the clip ranking.
 func (a Actor) MayPublishClipRanking() bool { return a.Has(RoleOrganiser) }
+
+// MayReviewRound: a round's question statistics, integrity signals and the
+// exclusion of papers are for organisers only.
+func (a Actor) MayReviewRound() bool { return a.Has(RoleOrganiser) }

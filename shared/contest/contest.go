@@ -78,6 +78,9 @@ type Contest struct {
 	// ReportThreshold is the participation rate under which the home-affairs
 	// report highlights a unit (0: 0.8).
 	ReportThreshold float64 `json:"reportThreshold,omitempty"`
+	// MinSecondsPerQuestion is the integrity review's speed floor (0: 2 s a
+	// question, see SpeedFloor).
+	MinSecondsPerQuestion float64 `json:"minSecondsPerQuestion,omitempty"`
 }
 
 // Prize is a prize level and how many are given.

@@ -98,6 +98,13 @@ type Paper struct {
 	SavedPrediction *int
 	Status          PaperStatus
 	Result          *Result
+	// StartedFrom and SubmittedFrom are where the start and the submission
+	// came from (zero when unknown, or closed by the server); never published.
+	StartedFrom, SubmittedFrom Requester
+	// Responses are the graded answers in the bank's terms (set with Result).
+	Responses Responses
+	// Exclusion, if any, keeps the paper out of the ranking at the next tally.
+	Exclusion *Exclusion
 }
 
 // ParticipantID derives a stable, opaque id for a person in a contest.
@@ -420,6 +427,8 @@ type PaperView struct {
 	// site checks the field against it.
 	MaxPrediction int     `json:"maxPrediction"`
 	Result        *Result `json:"result,omitempty"`
+	// Excluded says why the paper is not ranked, if an organiser excluded it.
+	Excluded *ExclusionView `json:"excluded,omitempty"`
 }
 
 // View renders the paper for its owner from the bank, in the paper's order.
@@ -434,6 +443,7 @@ func (p *Paper) View(b *Bank) (PaperView, error) {
 		Answers:       p.Answers,
 		Prediction:    p.SavedPrediction,
 		MaxPrediction: MaxPrediction,
+		Excluded:      p.Exclusion.View(),
 	}
 	if v.Answers == nil {
 		v.Answers = map[string]string{}

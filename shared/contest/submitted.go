@@ -25,6 +25,21 @@ type Submitted struct {
 	Prediction    int
 	TimeTakenMs   int64
 	SubmittedAt   time.Time
+	// Automatic: closed by the server at its deadline.
+	Automatic bool
+	// Responses, StartedFrom and SubmittedFrom (Requester.Device of each)
+	// and Excluded (an exclusion's reason) are listed by the ranking index
+	// for the tally's statistics and integrity review; other listings leave
+	// them empty.
+	Responses     Responses
+	StartedFrom   string
+	SubmittedFrom string
+	Excluded      string
+}
+
+// StartedAt is when the paper was started (its submission less the time taken).
+func (p Submitted) StartedAt() time.Time {
+	return p.SubmittedAt.Add(-time.Duration(p.TimeTakenMs) * time.Millisecond)
 }
 
 // AllCorrect reports whether every answer was right.
@@ -39,7 +54,8 @@ func (p *Paper) Submitted() (s Submitted, ok bool) {
 	}
 	return Submitted{PaperID: p.ID(), ParticipantID: p.ParticipantID, Email: p.Email, Name: p.Name, UnitID: p.UnitID,
 		Audience: p.Audience, Attempt: p.Attempt, Correct: r.Correct, Total: r.Total, Prediction: r.Prediction,
-		TimeTakenMs: r.TimeTakenMs, SubmittedAt: r.SubmittedAt}, true
+		TimeTakenMs: r.TimeTakenMs, SubmittedAt: r.SubmittedAt, Automatic: r.Automatic, Responses: p.Responses,
+		StartedFrom: p.StartedFrom.Device(), SubmittedFrom: p.SubmittedFrom.Device(), Excluded: p.Exclusion.reason()}, true
 }
 
 // RankingIndexKey is the sort key a submitted paper is stored under in the

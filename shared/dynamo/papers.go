@@ -44,6 +44,20 @@ type paperItem struct {
 	Prediction    *int              `dynamodbav:"prediction,omitempty"`
 	SavedPred     *int              `dynamodbav:"savedPrediction,omitempty"`
 	Automatic     bool              `dynamodbav:"automatic,omitempty"`
+	// Where the start and the submission came from (never published), and
+	// each one's contest.Requester.Device, which the ranking index lists.
+	StartedAddress     string `dynamodbav:"startedAddress,omitempty"`
+	StartedUserAgent   string `dynamodbav:"startedUserAgent,omitempty"`
+	StartedDevice      string `dynamodbav:"startedDevice,omitempty"`
+	SubmittedAddress   string `dynamodbav:"submittedAddress,omitempty"`
+	SubmittedUserAgent string `dynamodbav:"submittedUserAgent,omitempty"`
+	SubmittedDevice    string `dynamodbav:"submittedDevice,omitempty"`
+	// Responses (contest.Responses), written with the result.
+	Responses string `dynamodbav:"responses,omitempty"`
+	// An organiser's exclusion (contest.Exclusion).
+	ExcludedReason string `dynamodbav:"excludedReason,omitempty"`
+	ExcludedAt     int64  `dynamodbav:"excludedAt,omitempty"`
+	ExcludedBy     string `dynamodbav:"excludedBy,omitempty"`
 	// InProgressPK and InProgressSK list the paper in the in-progress index
 	// while it is in progress (removed on submission).
 	InProgressPK string `dynamodbav:"GSI3PK,omitempty"`
@@ -74,6 +88,12 @@ func toPaperItem(p *contest.Paper) paperItem {
 		Items: strings.Join(enc, " "), Key: p.Key,
 		StartedAt: p.StartedAt.UnixMilli(), Deadline: p.Deadline.UnixMilli(),
 		Answers: answers, Status: string(p.Status), SavedPred: p.SavedPrediction,
+		StartedAddress: p.StartedFrom.Address, StartedUserAgent: p.StartedFrom.UserAgent, StartedDevice: p.StartedFrom.Device(),
+		SubmittedAddress: p.SubmittedFrom.Address, SubmittedUserAgent: p.SubmittedFrom.UserAgent, SubmittedDevice: p.SubmittedFrom.Device(),
+		Responses: string(p.Responses),
+	}
+	if e := p.Exclusion; e != nil {
+		it.ExcludedReason, it.ExcludedAt, it.ExcludedBy = e.Reason, e.At.UnixMilli(), e.By
 	}
 	if p.Status == contest.PaperInProgress {
 		it.InProgressPK = inProgressPK(p.ContestID, p.RoundID, InProgressShard(p.ParticipantID))
@@ -92,6 +112,12 @@ func fromPaperItem(contestID string, av map[string]types.AttributeValue) (*conte
 		Email: it.Email, Name: it.Name, UnitID: it.UnitID, Audience: contest.Audience(it.Audience), BankID: it.BankID,
 		Key: it.Key, StartedAt: time.UnixMilli(it.StartedAt), Deadline: time.UnixMilli(it.Deadline),
 		Answers: it.Answers, Status: contest.PaperStatus(it.Status), SavedPrediction: it.SavedPred,
+		StartedFrom:   contest.Requester{Address: it.StartedAddress, UserAgent: it.StartedUserAgent},
+		SubmittedFrom: contest.Requester{Address: it.SubmittedAddress, UserAgent: it.SubmittedUserAgent},
+		Responses:     contest.Responses(it.Responses),
+	}
+	if it.ExcludedReason != "" {
+		p.Exclusion = &contest.Exclusion{Reason: it.ExcludedReason, At: time.UnixMilli(it.ExcludedAt), By: it.ExcludedBy}
 	}
 	for _, s := range strings.Fields(it.Items) {
 		item, err := contest.ParseItem(s)
@@ -267,7 +293,9 @@ func (s *Store) MergeAnswers(ctx context.Context, p *contest.Paper, sent map[str
 // in-progress index (sparse GSIs), in the same write.
 func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error) {
 	ref := p.Ref()
+	responses := contest.ResponsesOf(p, answers)
 	upd := expression.Set(expression.Name("status"), expression.Value(string(contest.PaperSubmitted))).
+		Set(expression.Name("responses"), expression.Value(string(responses))).
 		Set(expression.Name("answers"), expression.Value(answers)).
 		Set(expression.Name("correct"), expression.Value(r.Correct)).
 		Set(expression.Name("total"), expression.Value(r.Total)).
@@ -280,6 +308,13 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 		Remove(expression.Name(platform.AttrGSI3SK))
 	if r.Automatic {
 		upd = upd.Set(expression.Name("automatic"), expression.Value(true))
+	}
+	if from := p.SubmittedFrom; from.Address != "" {
+		upd = upd.Set(expression.Name("submittedAddress"), expression.Value(from.Address)).
+			Set(expression.Name("submittedDevice"), expression.Value(from.Device()))
+		if from.UserAgent != "" {
+			upd = upd.Set(expression.Name("submittedUserAgent"), expression.Value(from.UserAgent))
+		}
 	}
 	if p.UnitID != "" {
 		upd = upd.Set(expression.Name("GSI2PK"), expression.Value(unitPK(p.ContestID, p.RoundID, p.UnitID))).
@@ -317,7 +352,7 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 	}
 	s.meter.add(out.ConsumedCapacity, true)
 	done := *p
-	done.Status, done.Answers, done.Result = contest.PaperSubmitted, answers, &r
+	done.Status, done.Answers, done.Result, done.Responses = contest.PaperSubmitted, answers, &r, responses
 	return &done, true, nil
 }
 
@@ -497,6 +532,8 @@ func (s *Store) ImportSubmitted(ctx context.Context, papers []*contest.Paper) er
 			}
 			it := toPaperItem(p)
 			r := *p.Result
+			it.Responses = string(contest.ResponsesOf(p, p.Answers))
+			it.Automatic = r.Automatic
 			it.Status = string(contest.PaperSubmitted)
 			it.InProgressPK, it.InProgressSK = "", ""
 			it.Correct, it.Total, it.TimeTakenMs, it.Prediction = &r.Correct, &r.Total, &r.TimeTakenMs, &r.Prediction
@@ -533,4 +570,42 @@ func (s *Store) ImportSubmitted(ctx context.Context, papers []*contest.Paper) er
 		}
 	}
 	return nil
+}
+
+// SetExclusion records an organiser's exclusion of a submitted paper (nil:
+// lifts it) and returns the paper as stored. The ranking index lists the
+// reason, so the next tally leaves the paper out of the ranking. A paper not
+// submitted is a fault.Conflict, an unknown one fault.NotFound.
+func (s *Store) SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error) {
+	var upd expression.UpdateBuilder
+	if e != nil {
+		upd = expression.Set(expression.Name("excludedReason"), expression.Value(e.Reason)).
+			Set(expression.Name("excludedAt"), expression.Value(e.At.UnixMilli())).
+			Set(expression.Name("excludedBy"), expression.Value(e.By))
+	} else {
+		upd = expression.Remove(expression.Name("excludedReason")).Remove(expression.Name("excludedAt")).Remove(expression.Name("excludedBy"))
+	}
+	expr, err := expression.NewBuilder().WithUpdate(upd).
+		WithCondition(expression.Name("status").Equal(expression.Value(string(contest.PaperSubmitted)))).Build()
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(paperPK(contestID, ref.RoundID, ref.ParticipantID), paperSK(ref.Attempt)),
+		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		ReturnValues: types.ReturnValueAllNew, ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ReturnConsumedCapacity: s.capacity(),
+	})
+	if old, failed := isConditionFailed(err); failed {
+		if old == nil {
+			return nil, fault.NotFound("paper_not_found", "Không tìm thấy bài thi.")
+		}
+		return nil, fault.Conflict("paper_not_submitted", "Bài thi chưa được nộp; chỉ bài đã nộp mới có thể bị loại khỏi bảng xếp hạng.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("set exclusion of paper %s: %w", ref.ID(), err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	return fromPaperItem(contestID, out.Attributes)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/platform"
 )
 
 type contestItem struct {
@@ -284,10 +285,84 @@ func (s *Store) PutMember(ctx context.Context, contestID string, m contest.Membe
 	for _, r := range m.Roles {
 		item.Roles = append(item.Roles, string(r))
 	}
-	if err := s.put(ctx, item); err != nil {
+	av, err := marshal(item)
+	if err != nil {
+		return err
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: av,
+		ReturnValues: types.ReturnValueAllOld, ReturnConsumedCapacity: s.capacity()})
+	if err != nil {
 		return fmt.Errorf("put member: %w", err)
 	}
+	s.meter.add(out.ConsumedCapacity, true)
+	// The contest's staff are also listed in one partition (ListStaff): the
+	// listing follows the member's roles, written when they are staff and
+	// removed when they no longer are (the old item says whether they were).
+	var old memberItem
+	_ = attributevalue.UnmarshalMap(out.Attributes, &old)
+	wasStaff := staffRoles(old.Roles)
+	switch {
+	case m.IsStaff():
+		if err := s.put(ctx, staffItem{PK: staffPK(contestID), SK: m.Email, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Roles: item.Roles}); err != nil {
+			return fmt.Errorf("put staff member: %w", err)
+		}
+	case wasStaff:
+		if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(staffPK(contestID), m.Email)}); err != nil {
+			return fmt.Errorf("delete staff member: %w", err)
+		}
+	}
 	return nil
+}
+
+func staffRoles(roles []string) bool {
+	m := contest.Member{}
+	for _, r := range roles {
+		m.Roles = append(m.Roles, contest.Role(r))
+	}
+	return m.IsStaff()
+}
+
+// staffItem lists one of the contest's staff (organisers, support staff,
+// jury) under staffPK, for the integrity review.
+type staffItem struct {
+	PK     string   `dynamodbav:"PK"`
+	SK     string   `dynamodbav:"SK"`
+	Email  string   `dynamodbav:"email"`
+	Name   string   `dynamodbav:"name"`
+	UnitID string   `dynamodbav:"unitId,omitempty"`
+	Roles  []string `dynamodbav:"roles"`
+}
+
+func staffPK(c string) string { return "C#" + c + "#STAFF" }
+
+// ListStaff returns the contest's organisers, support staff and jury
+// (contest.Member.IsStaff), by e-mail: one query of one partition.
+func (s *Store) ListStaff(ctx context.Context, contestID string) ([]contest.Member, error) {
+	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(platform.AttrPK).Equal(expression.Value(staffPK(contestID)))).Build()
+	if err != nil {
+		return nil, err
+	}
+	var out []contest.Member
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}, func(items []map[string]types.AttributeValue) error {
+		var page []staffItem
+		if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
+			return err
+		}
+		for _, it := range page {
+			m := contest.Member{Email: it.Email, Name: it.Name, UnitID: it.UnitID}
+			for _, r := range it.Roles {
+				m.Roles = append(m.Roles, contest.Role(r))
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list staff of %s: %w", contestID, err)
+	}
+	return out, nil
 }
 
 // GetMember reads a person by e-mail; found is false when unknown.

@@ -25,6 +25,11 @@ func decodeRanked(av map[string]types.AttributeValue, roundID string) (contest.S
 	var d avDecoder
 	sk := d.s(av, platform.AttrGSI1SK)
 	name, unit, total, prediction := d.s(av, "name"), d.s(av, "unitId"), int(d.n(av, "total")), int(d.n(av, "prediction"))
+	responses, started, submitted, excluded := d.s(av, "responses"), d.s(av, "startedDevice"), d.s(av, "submittedDevice"), d.s(av, "excludedReason")
+	automatic := false
+	if b, ok := av["automatic"].(*types.AttributeValueMemberBOOL); ok {
+		automatic = b.Value
+	}
 	if d.err != nil {
 		return contest.Submitted{}, d.err
 	}
@@ -36,6 +41,7 @@ func decodeRanked(av map[string]types.AttributeValue, roundID string) (contest.S
 		return contest.Submitted{}, fmt.Errorf("ranking key %q is not of round %s", sk, roundID)
 	}
 	p.Name, p.UnitID, p.Total, p.Prediction = name, unit, total, prediction
+	p.Responses, p.StartedFrom, p.SubmittedFrom, p.Excluded, p.Automatic = contest.Responses(responses), started, submitted, excluded, automatic
 	return p, nil
 }
 

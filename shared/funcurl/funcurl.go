@@ -167,3 +167,13 @@ func SourceIP(r *http.Request) string {
 	}
 	return r.RemoteAddr
 }
+
+// UserAgent is the requesting browser's user agent, as the platform saw it:
+// the function URL's requestContext.http.userAgent on Lambda, the header
+// locally.
+func UserAgent(r *http.Request) string {
+	if req, ok := lambdaurl.RequestFromContext(r.Context()); ok && req.RequestContext.HTTP.UserAgent != "" {
+		return req.RequestContext.HTTP.UserAgent
+	}
+	return r.UserAgent()
+}

@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"context"
 	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -205,6 +206,87 @@ func TestStoresHonourTheConditionalWritesHandlersRelyOn(t *testing.T) {
 				got, err := s.GetRound(ctx, c, r.ID)
 				if err != nil || got.KnownAllCorrect() != 9 || !got.PublishedAt.Equal(t0.Add(2*time.Hour)) {
 					t.Errorf("round %+v, %v; want published with 9 all-correct", got, err)
+				}
+			})
+		})
+	}
+}
+
+func TestStoresKeepWhatTheOrganisersReviewNeeds(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			p := newPaper("r@x.vn", "CA")
+			p.StartedFrom = contest.NewRequester("203.0.113.7", "Trình duyệt A")
+			if _, _, err := s.CreatePaper(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			t.Run("a paper in progress cannot be excluded", func(t *testing.T) {
+				_, err := s.SetExclusion(ctx, c, p.Ref(), &contest.Exclusion{Reason: "x", At: t0})
+				if fault.CodeOf(err) != "paper_not_submitted" {
+					t.Errorf("err %v", err)
+				}
+			})
+			answers := map[string]string{"q1": "C", "q2": "B"}
+			p.SubmittedFrom = contest.NewRequester("198.51.100.9", "Trình duyệt B")
+			if _, _, err := s.SubmitPaper(ctx, p, answers, contest.Grade(p, answers, 3, t0.Add(time.Minute))); err != nil {
+				t.Fatal(err)
+			}
+			t.Run("the paper keeps where its start and submission came from, and its responses", func(t *testing.T) {
+				got, err := s.GetPaper(ctx, c, p.Ref(), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.StartedFrom != p.StartedFrom || got.SubmittedFrom != p.SubmittedFrom || got.Responses != "q1:22 q2:01" {
+					t.Errorf("started %+v, submitted %+v, responses %q", got.StartedFrom, got.SubmittedFrom, got.Responses)
+				}
+			})
+			t.Run("an exclusion is stored, listed for the tally, and lifted", func(t *testing.T) {
+				e := &contest.Exclusion{Reason: "Làm bài quá nhanh", At: t0.Add(time.Hour), By: "btc@x.vn"}
+				got, err := s.SetExclusion(ctx, c, p.Ref(), e)
+				if err != nil || got.Exclusion == nil || got.Exclusion.Reason != e.Reason || !got.Exclusion.At.Equal(e.At) || got.Exclusion.By != e.By {
+					t.Fatalf("exclusion %+v, %v", got, err)
+				}
+				listed, err := s.ListSubmitted(ctx, c, p.RoundID)
+				if err != nil || len(listed) != 1 {
+					t.Fatalf("listed %+v, %v", listed, err)
+				}
+				l := listed[0]
+				if l.Excluded != e.Reason || l.Responses != "q1:22 q2:01" || l.StartedFrom != p.StartedFrom.Device() || l.SubmittedFrom != p.SubmittedFrom.Device() {
+					t.Errorf("listed %+v", l)
+				}
+				if got, err := s.SetExclusion(ctx, c, p.Ref(), nil); err != nil || got.Exclusion != nil {
+					t.Fatalf("lifted: %+v, %v", got, err)
+				}
+				if listed, _ := s.ListSubmitted(ctx, c, p.RoundID); listed[0].Excluded != "" {
+					t.Errorf("still excluded: %+v", listed[0])
+				}
+			})
+			t.Run("an unknown paper cannot be excluded", func(t *testing.T) {
+				_, err := s.SetExclusion(ctx, c, newPaper("nobody@x.vn", "AA").Ref(), &contest.Exclusion{Reason: "x", At: t0})
+				if fault.CodeOf(err) != "paper_not_found" {
+					t.Errorf("err %v", err)
+				}
+			})
+			t.Run("the staff list follows the members' roles", func(t *testing.T) {
+				put := func(email string, roles ...contest.Role) {
+					if err := s.PutMember(ctx, c, contest.Member{Email: email, Name: "Tên " + email, Roles: roles}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				put("btc@x.vn", contest.RoleOrganiser)
+				put("gk@x.vn", contest.RoleJury)
+				put("cb@x.vn", contest.RoleParticipant)
+				put("cu@x.vn", contest.RoleOrganiser)
+				put("cu@x.vn", contest.RoleParticipant) // no longer staff
+				staff, err := s.ListStaff(ctx, c)
+				var emails []string
+				for _, m := range staff {
+					emails = append(emails, m.Email)
+				}
+				if err != nil || !slices.Equal(emails, []string{"btc@x.vn", "gk@x.vn"}) {
+					t.Errorf("staff %v, %v", emails, err)
 				}
 			})
 		})

@@ -176,6 +176,19 @@ func (s *Store) ListRoster(_ context.Context, contestID, unitID string) ([]conte
 	return out, nil
 }
 
+// ListStaff returns the contest's organisers, support staff and jury, by e-mail.
+func (s *Store) ListStaff(_ context.Context, contestID string) ([]contest.Member, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []contest.Member
+	for _, m := range sortedValues(s.members[contestID]) {
+		if m.IsStaff() {
+			out = append(out, contest.Member{Email: m.Email, Name: m.Name, UnitID: m.UnitID, Roles: slices.Clone(m.Roles)})
+		}
+	}
+	return out, nil
+}
+
 func copyPaper(p *contest.Paper) *contest.Paper {
 	c := *p
 	c.Items = slices.Clone(p.Items)
@@ -190,6 +203,10 @@ func copyPaper(p *contest.Paper) *contest.Paper {
 	if p.Result != nil {
 		r := *p.Result
 		c.Result = &r
+	}
+	if p.Exclusion != nil {
+		e := *p.Exclusion
+		c.Exclusion = &e
 	}
 	return &c
 }
@@ -309,7 +326,29 @@ func (s *Store) SubmitPaper(_ context.Context, p *contest.Paper, answers map[str
 	}
 	r.SubmittedAt = r.SubmittedAt.Truncate(time.Millisecond)
 	cur.Status, cur.Answers, cur.Result = contest.PaperSubmitted, maps.Clone(answers), &r
+	cur.Responses, cur.SubmittedFrom = contest.ResponsesOf(cur, answers), p.SubmittedFrom
 	return copyPaper(cur), true, nil
+}
+
+// SetExclusion records an organiser's exclusion of a submitted paper (nil:
+// lifts it); a paper not submitted is a fault.Conflict.
+func (s *Store) SetExclusion(_ context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.papers[paperKey{contestID, ref}]
+	if !ok {
+		return nil, fault.NotFound("paper_not_found", "Không tìm thấy bài thi.")
+	}
+	if cur.Status != contest.PaperSubmitted {
+		return nil, fault.Conflict("paper_not_submitted", "Bài thi chưa được nộp; chỉ bài đã nộp mới có thể bị loại khỏi bảng xếp hạng.")
+	}
+	cur.Exclusion = nil
+	if e != nil {
+		v := *e
+		v.At = v.At.Truncate(time.Millisecond)
+		cur.Exclusion = &v
+	}
+	return copyPaper(cur), nil
 }
 
 // ListInProgress returns a round's papers in progress with a deadline at or

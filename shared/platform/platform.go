@@ -68,7 +68,9 @@ var Table = TableSpec{
 	TTLAttribute: AttrTTL,
 	Indexes: []Index{
 		{Name: IndexRanking, PartitionKey: AttrGSI1PK, SortKey: AttrGSI1SK,
-			Projected: []string{"name", "unitId", "total", "prediction"}},
+			// responses, the devices, automatic and excludedReason feed the
+			// organisers' question statistics and integrity review
+			Projected: []string{"name", "unitId", "total", "prediction", "responses", "automatic", "startedDevice", "submittedDevice", "excludedReason"}},
 		{Name: IndexUnit, PartitionKey: AttrGSI2PK, SortKey: AttrGSI2SK,
 			Projected: []string{"email", "name", "correct", "total", "submittedAt", "roles"}},
 		// Keys only: the closer reads the few papers it lists by key, and
@@ -82,6 +84,9 @@ const (
 	PrefixBanks   = "banks/"
 	PrefixResults = "results/"
 	PrefixClips   = "clips/"
+	// PrefixInsight holds what only organisers see (question statistics):
+	// never served to the public, unlike PrefixResults.
+	PrefixInsight = "insight/"
 )
 
 // Environment variable names through which CDK (and the local platform) hand

@@ -36,6 +36,7 @@ type Store interface {
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
 	ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
+	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
 }
 
 // ObjectPutter uploads artefacts and reads published ones back.
@@ -86,6 +87,8 @@ type Timings struct {
 	// Gather is closing and reading together: they run at the same time.
 	Gather                   time.Duration
 	Compute, Render, Publish time.Duration
+	// Statistics is computing the question statistics (a published tally's).
+	Statistics time.Duration
 	// Closed counts the overdue papers closed.
 	Closed int
 }
@@ -163,6 +166,17 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	tm.Render = time.Since(t0)
 	out := Tallied{Result: res, Artefacts: arts, Timings: tm}
 	if publish {
+		// the organisers' question statistics, stored apart from the
+		// published files
+		t0 = time.Now()
+		rep, err := s.statistics(ctx, c, r, papers, units)
+		if err != nil {
+			return Tallied{}, err
+		}
+		out.Timings.Statistics = time.Since(t0)
+		if err := s.storeStatistics(ctx, c, r, Statistics{Round: r.ID, Final: res.Final, ComputedAt: now.In(contest.ICT), Report: rep}); err != nil {
+			return Tallied{}, err
+		}
 		t0 = time.Now()
 		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, objects(arts)); err != nil {
 			return Tallied{}, err
@@ -178,8 +192,28 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		out.Timings.Publish = time.Since(t0)
 	}
 	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "closed", tm.Closed, "closeMs", tm.Close.Milliseconds(), "gatherMs", tm.Gather.Milliseconds(), "readMs", out.Timings.Read.Milliseconds(),
-		"computeMs", out.Timings.Compute.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
+		"computeMs", out.Timings.Compute.Milliseconds(), "statisticsMs", out.Timings.Statistics.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
 	return out, nil
+}
+
+// read lists a round's submitted papers (each with the round's audience) and
+// the units of its audience (none for citizens, who belong to no unit).
+func (s *Service) read(ctx context.Context, c contest.Contest, r contest.Round) ([]contest.Submitted, []contest.Unit, error) {
+	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range papers {
+		papers[i].Audience = r.Audience
+	}
+	if r.Audience != contest.AudienceStaff {
+		return papers, nil, nil
+	}
+	units, err := s.store.ListUnits(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return papers, units, nil
 }
 
 // closeOverdue grades the round's papers nobody submitted before their
@@ -213,10 +247,9 @@ func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string) (
 
 // submitted is a graded paper as the ranking index lists it.
 func submitted(p *contest.Paper) contest.Submitted {
-	r := p.Result
-	return contest.Submitted{PaperID: p.ID(), ParticipantID: p.ParticipantID, Name: p.Name, UnitID: p.UnitID,
-		Audience: p.Audience, Attempt: p.Attempt, Correct: r.Correct, Total: r.Total, Prediction: r.Prediction,
-		TimeTakenMs: r.TimeTakenMs, SubmittedAt: r.SubmittedAt}
+	s, _ := p.Submitted()
+	s.Email = "" // the ranking index holds none
+	return s
 }
 
 // withClosed adds the papers just closed to those read from the ranking

@@ -44,15 +44,19 @@ type PublicEntry struct {
 
 // Result is a round's tally as published.
 type Result struct {
-	Contest      string                `json:"contest"`
-	Round        RoundInfo             `json:"round"`
-	Final        bool                  `json:"final"`
-	Papers       int                   `json:"papers"`
-	Participants int                   `json:"participants"`
-	AllCorrect   int                   `json:"allCorrect"`
-	TieBreak     []contest.TieBreakKey `json:"tieBreak"`
-	Prizes       []PublicEntry         `json:"prizes"`
-	Ranking      []PublicEntry         `json:"ranking"`
+	Contest      string    `json:"contest"`
+	Round        RoundInfo `json:"round"`
+	Final        bool      `json:"final"`
+	Papers       int       `json:"papers"`
+	Participants int       `json:"participants"`
+	AllCorrect   int       `json:"allCorrect"`
+	// ExcludedPapers is how many papers the organisers excluded from the
+	// ranking (and the prizes); they count in Papers, AllCorrect and their
+	// units' participation. Reasons are not published.
+	ExcludedPapers int                   `json:"excludedPapers"`
+	TieBreak       []contest.TieBreakKey `json:"tieBreak"`
+	Prizes         []PublicEntry         `json:"prizes"`
+	Ranking        []PublicEntry         `json:"ranking"`
 	// RankingPages is how many ranking pages of RankingPageSize entries are
 	// published besides results.json (RankingPageName).
 	RankingPages    int         `json:"rankingPages"`
@@ -97,7 +101,12 @@ func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, pape
 	if len(order) == 0 {
 		order = contest.DefaultOrder
 	}
-	all := CountAllCorrect(papers)
+	all, excluded := CountAllCorrect(papers), 0
+	for i := range papers {
+		if papers[i].Excluded != "" {
+			excluded++
+		}
+	}
 	unitName := map[string]string{}
 	for _, u := range units {
 		unitName[u.ID] = u.Name
@@ -106,7 +115,7 @@ func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, pape
 		Contest: contestID,
 		Round:   RoundInfo{ID: r.ID, Title: r.Title, Audience: r.Audience, OpensAt: r.OpensAt.In(contest.ICT), ClosesAt: r.ClosesAt.In(contest.ICT)},
 		Final:   r.Status(now) == contest.StatusClosed,
-		Papers:  len(papers), Participants: len(ranking), AllCorrect: all, TieBreak: order,
+		Papers:  len(papers), Participants: len(ranking), AllCorrect: all, ExcludedPapers: excluded, TieBreak: order,
 		Prizes: []PublicEntry{}, Ranking: make([]PublicEntry, len(ranking)),
 		RankingPages: (len(ranking) + RankingPageSize - 1) / RankingPageSize, RankingPageSize: RankingPageSize,
 		Units: Units(units, ranking, papers),

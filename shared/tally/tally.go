@@ -52,7 +52,8 @@ type Entry struct {
 
 // Ranking orders each participant's best paper (several attempts: the best
 // counts, by the same order) given the round's all-correct count. Entries tie
-// (share a rank) only if every key is equal.
+// (share a rank) only if every key is equal. Papers the organisers excluded
+// (contest.Submitted.Excluded) are not ranked.
 func Ranking(papers []contest.Submitted, allCorrect int, rules Rules) []Entry {
 	order := rules.Order
 	if len(order) == 0 {
@@ -67,6 +68,9 @@ func Ranking(papers []contest.Submitted, allCorrect int, rules Rules) []Entry {
 	list := make([]keyed, 0, len(papers))
 	for i := range papers {
 		p := &papers[i]
+		if p.Excluded != "" {
+			continue // excluded by the organisers: not ranked (ExcludedPapers)
+		}
 		k := keyed{p.RankKey(allCorrect, order), p}
 		if j, ok := best[p.ParticipantID]; ok {
 			if k.key.Compare(list[j].key) < 0 {
@@ -136,7 +140,9 @@ func awardPrizes(entries []Entry, levels []contest.Prize) {
 	}
 }
 
-// CountAllCorrect counts papers with every answer right (all attempts).
+// CountAllCorrect counts papers with every answer right (all attempts, those
+// the organisers excluded too: the prediction asks how many papers were
+// submitted with every answer right).
 func CountAllCorrect(papers []contest.Submitted) int {
 	n := 0
 	for _, p := range papers {
@@ -168,9 +174,11 @@ type UnitStats struct {
 	RankInBlock     int           `json:"rankInBlock"`
 }
 
-// Units computes per-unit figures from all submitted papers. The average
-// score is over each participant's best paper (correct answers out of 10);
-// the all-correct share is over those best papers too. Units are returned by
+// Units computes per-unit figures from all submitted papers. Participants
+// and papers count every paper, those the organisers excluded included (they
+// took part); the average score is over each ranked participant's best paper
+// (correct answers out of 10), and the all-correct share over those best
+// papers too. Units are returned by
 // block, then by rank within the block: rate, then average score, then
 // all-correct share (higher first).
 func Units(units []contest.Unit, ranking []Entry, papers []contest.Submitted) []UnitStats {
@@ -180,18 +188,23 @@ func Units(units []contest.Unit, ranking []Entry, papers []contest.Submitted) []
 		out[i] = UnitStats{UnitID: u.ID, Name: u.Name, Block: u.Block, Headcount: u.Headcount}
 		byUnit[u.ID] = &out[i]
 	}
+	took := map[string]bool{}
 	for _, p := range papers {
 		if s, ok := byUnit[p.UnitID]; ok {
 			s.Papers++
+			if !took[p.ParticipantID] {
+				took[p.ParticipantID] = true
+				s.Participants++
+			}
 		}
 	}
-	sums := map[string]float64{}
+	sums, scored := map[string]float64{}, map[string]int{}
 	for _, e := range ranking {
 		s, ok := byUnit[e.UnitID]
 		if !ok {
 			continue
 		}
-		s.Participants++
+		scored[e.UnitID]++
 		if e.Total > 0 {
 			sums[e.UnitID] += 10 * float64(e.Correct) / float64(e.Total)
 		}
@@ -208,9 +221,9 @@ func Units(units []contest.Unit, ranking []Entry, papers []contest.Submitted) []
 		case s.Participants > 0: // roster not imported yet: everyone who took part is over it
 			s.Rate, s.OverRoster = 1, true
 		}
-		if s.Participants > 0 {
-			s.AverageScore = round4(sums[s.UnitID] / float64(s.Participants))
-			s.AllCorrectShare = round4(float64(s.AllCorrect) / float64(s.Participants))
+		if n := scored[s.UnitID]; n > 0 {
+			s.AverageScore = round4(sums[s.UnitID] / float64(n))
+			s.AllCorrectShare = round4(float64(s.AllCorrect) / float64(n))
 		}
 	}
 	blockOrder := map[contest.Block]int{contest.BlockAgency: 0, contest.BlockService: 1, contest.BlockCommune: 2}

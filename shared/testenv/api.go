@@ -34,6 +34,14 @@ func (r Response) errorField(name string) string {
 
 // newRequest builds a request with a bearer token unless token is "". A nil
 // body sends none, a string or []byte is sent as is, anything else as JSON.
+// UserAgent is the browser every test request says it comes from, and
+// RemoteAddress the address it comes from (httptest's): tests look for them
+// where they must never appear (responses, published files).
+const (
+	UserAgent     = "HoiThi-test-browser/1.0 (kiểm thử)"
+	RemoteAddress = "192.0.2.1"
+)
+
 func newRequest(method, path, token string, body any) (*http.Request, error) {
 	var rd io.Reader
 	switch b := body.(type) {
@@ -50,6 +58,7 @@ func newRequest(method, path, token string, body any) (*http.Request, error) {
 		rd = bytes.NewReader(data)
 	}
 	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("User-Agent", UserAgent)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -33,6 +33,8 @@ type Store interface {
 	participation.Store
 	ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error)
 	ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error
+	SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error)
+	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/token"
+)
+
+// reviewer authenticates an organiser reviewing a round (statistics,
+// integrity, exclusions); anyone else is refused.
+func (h *Handler) reviewer(r *http.Request) (*token.Claims, error) {
+	claims, err := h.signer.FromRequest(r)
+	if err != nil {
+		return nil, err
+	}
+	if !claims.Actor().MayReviewRound() {
+		return nil, fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được xem mục này.")
+	}
+	return claims, nil
+}
+
+// statistics: an organiser reads a round's question statistics, stored by
+// the tally that published it, or computed now for an open round.
+func (h *Handler) statistics(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.reviewer(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	ctx := r.Context()
+	round, err := h.round(r, claims)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if round.Status(h.svc.Now()) == contest.StatusUpcoming {
+		httpapi.WriteError(w, r, h.log, fault.Closed("round_not_open", "Tuần thi chưa bắt đầu; chưa có bài thi nào."))
+		return
+	}
+	c, err := h.store.GetContest(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	st, err := h.svc.RoundStatistics(ctx, c, round)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, st)
+}
+
+// integrity: an organiser reviews a round's papers for integrity signals
+// before publishing (computed now from the papers submitted so far).
+func (h *Handler) integrity(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.reviewer(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	ctx := r.Context()
+	round, err := h.round(r, claims)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	c, err := h.store.GetContest(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	rep, err := h.svc.RoundIntegrity(ctx, c, round)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, rep)
+}
+
+// exclusionBodyLimit bounds an exclusion's body (a reason of 500 characters).
+const exclusionBodyLimit = 4 << 10
+
+type exclusionRequest struct {
+	Reason string `json:"reason"`
+}
+
+type exclusionResponse struct {
+	PaperID  string         `json:"paperId"`
+	Excluded *exclusionView `json:"excluded"`
+}
+
+type exclusionView struct {
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+}
+
+func viewOf(p *contest.Paper) exclusionResponse {
+	out := exclusionResponse{PaperID: p.ID()}
+	if e := p.Exclusion; e != nil {
+		out.Excluded = &exclusionView{Reason: e.Reason, At: e.At.In(contest.ICT), By: e.By}
+	}
+	return out
+}
+
+// exclude: an organiser keeps a submitted paper out of the ranking and the
+// prizes from the next tally (it still counts in its unit's participation),
+// with a reason its owner sees.
+func (h *Handler) exclude(w http.ResponseWriter, r *http.Request) {
+	var req exclusionRequest
+	if err := httpapi.DecodeJSON(w, r, &req, exclusionBodyLimit); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	claims, p, err := h.reviewedPaper(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	e, err := contest.NewExclusion(p, req.Reason, claims.Email, h.svc.Now())
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	stored, err := h.store.SetExclusion(r.Context(), claims.Contest, p.Ref(), &e)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	// audit: exclusion (the paper, its reason, the organiser, the time: e)
+	h.log.Info("paper excluded", "paper", p.ID())
+	httpapi.WriteJSON(w, http.StatusOK, viewOf(stored))
+}
+
+// include: an organiser lifts a paper's exclusion (from the next tally).
+func (h *Handler) include(w http.ResponseWriter, r *http.Request) {
+	claims, p, err := h.reviewedPaper(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	stored, err := h.store.SetExclusion(r.Context(), claims.Contest, p.Ref(), nil)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	// audit: exclusion lifted (the paper, the reason it had: p.Exclusion, the organiser, the time)
+	h.log.Info("paper exclusion lifted", "paper", p.ID())
+	httpapi.WriteJSON(w, http.StatusOK, viewOf(stored))
+}
+
+// reviewedPaper authenticates an organiser and reads the paper named in the path.
+func (h *Handler) reviewedPaper(r *http.Request) (*token.Claims, *contest.Paper, error) {
+	claims, err := h.reviewer(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	ref, err := contest.ParsePaperID(r.PathValue("paperId"))
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := h.store.GetPaper(r.Context(), claims.Contest, ref, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return claims, p, nil
+}

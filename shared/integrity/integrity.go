@@ -1,0 +1,387 @@
+// Package integrity reviews a round's papers for signs that one is not what
+// it seems, from what the server already knows (times, answers, where each
+// start and submission came from, the contest's staff): impossibly fast
+// papers, many papers from one network address or device, identical answers
+// or timings among papers, papers by people who also run the contest. It
+// accuses nobody: it lists signals for organisers to review before results
+// are published, and some are only informational (an office's shared
+// connection is normal). It has no AWS imports.
+package integrity
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/hoithi/hoithi/shared/contest"
+)
+
+// Kind is what a signal is about.
+type Kind string
+
+const (
+	// KindSpeed: every question answered and the paper submitted faster than
+	// the contest's floor per question.
+	KindSpeed Kind = "impossible_speed"
+	// KindSharedAddress: other papers of the round came from the same
+	// network address (informational: offices share one).
+	KindSharedAddress Kind = "shared_address"
+	// KindSharedDevice: other papers came from the same address and browser
+	// (informational: a ward office may share one computer).
+	KindSharedDevice Kind = "shared_device"
+	// KindIdenticalAnswers: other papers had the same questions and chose
+	// the same options, wrong ones included.
+	KindIdenticalAnswers Kind = "identical_answers"
+	// KindIdenticalTimings: other papers were started and submitted in the
+	// same seconds.
+	KindIdenticalTimings Kind = "identical_timings"
+	// KindStaff: the participant has the name of an organiser, support
+	// staff or juror, under another e-mail address.
+	KindStaff Kind = "staff"
+)
+
+// Level says whether a signal is worth a review on its own.
+type Level string
+
+const (
+	Suspicious Level = "suspicious"
+	Info       Level = "info"
+)
+
+// Signal is one reason a paper is listed.
+type Signal struct {
+	Kind   Kind   `json:"kind"`
+	Level  Level  `json:"level"`
+	Detail string `json:"detail"`
+}
+
+// Flag is a paper with at least one suspicious signal, with every signal it has.
+type Flag struct {
+	PaperID       string `json:"paperId"`
+	Participant   string `json:"participant"`
+	ParticipantID string `json:"participantId"`
+	Unit          string `json:"unit"`
+	UnitID        string `json:"unitId,omitempty"`
+	// Excluded is the reason of the organisers' exclusion, if any.
+	Excluded string   `json:"excluded,omitempty"`
+	Signals  []Signal `json:"signals"`
+}
+
+// UnitCount is how many papers of a group came from one unit.
+type UnitCount struct {
+	UnitID string `json:"unitId,omitempty"`
+	Name   string `json:"name"`
+	Papers int    `json:"papers"`
+}
+
+// Shared is an informational group: many papers from one network address
+// (or one device). Group is an opaque label (never the address itself).
+type Shared struct {
+	Kind   Kind        `json:"kind"`
+	Group  string      `json:"group"`
+	Papers int         `json:"papers"`
+	Units  []UnitCount `json:"units"`
+}
+
+// Report is a round's integrity review.
+type Report struct {
+	Flags  []Flag   `json:"flags"`
+	Shared []Shared `json:"shared"`
+}
+
+// Rules tune the review; zero values take the defaults.
+type Rules struct {
+	// SpeedFloor per question (contest.Contest.SpeedFloor).
+	SpeedFloor time.Duration
+	// SharedAddressMin and SharedDeviceMin: how many papers of different
+	// people from one address (device) make an informational group (10, 3).
+	SharedAddressMin, SharedDeviceMin int
+	// MinIdenticalWrong: how many wrong answers two papers must share, on
+	// top of every other answer, for identical answers to be a signal (3):
+	// right answers are alike for everyone who knows them.
+	MinIdenticalWrong int
+}
+
+func (r Rules) withDefaults() Rules {
+	if r.SpeedFloor <= 0 {
+		r.SpeedFloor = time.Duration(contest.DefaultSecondsPerQuestion * float64(time.Second))
+	}
+	if r.SharedAddressMin <= 0 {
+		r.SharedAddressMin = 10
+	}
+	if r.SharedDeviceMin <= 0 {
+		r.SharedDeviceMin = 3
+	}
+	if r.MinIdenticalWrong <= 0 {
+		r.MinIdenticalWrong = 3
+	}
+	return r
+}
+
+// Review computes the signals of a round's papers. units name the units;
+// staff are the contest's organisers, support staff and jury
+// (contest.Member.IsStaff).
+func Review(papers []contest.Submitted, units []contest.Unit, staff []contest.Member, rules Rules) Report {
+	rules = rules.withDefaults()
+	unitName := make(map[string]string, len(units))
+	for _, u := range units {
+		unitName[u.ID] = u.Name
+	}
+	signals := make(map[int][]Signal)
+	suspicious := make(map[int]bool)
+	add := func(i int, s Signal) {
+		signals[i] = append(signals[i], s)
+		if s.Level == Suspicious {
+			suspicious[i] = true
+		}
+	}
+
+	// one pass to group the papers
+	addresses, devices := map[string][]int{}, map[string][]int{}
+	answers, timings := map[string][]int{}, map[[2]int64][]int{}
+	staffByName := map[string]contest.Member{}
+	for _, m := range staff {
+		if m.IsStaff() {
+			staffByName[foldName(m.Name)] = m
+		}
+	}
+	for i := range papers {
+		p := &papers[i]
+		for _, a := range distinct(network(p.StartedFrom), network(p.SubmittedFrom)) {
+			addresses[a] = append(addresses[a], i)
+		}
+		for _, d := range distinct(p.StartedFrom, p.SubmittedFrom) {
+			devices[d] = append(devices[d], i)
+		}
+		answered, wrong := 0, 0
+		for r := range p.Responses.All() {
+			if r.Chosen >= 0 {
+				answered++
+				if !r.Correct() {
+					wrong++
+				}
+			}
+		}
+		if p.Total > 0 && answered == p.Total && time.Duration(p.TimeTakenMs)*time.Millisecond < rules.SpeedFloor*time.Duration(p.Total) {
+			add(i, Signal{KindSpeed, Suspicious, fmt.Sprintf("Trả lời đủ %d câu và nộp bài sau %s (ngưỡng %s cho %d câu).",
+				p.Total, seconds(time.Duration(p.TimeTakenMs)*time.Millisecond), seconds(rules.SpeedFloor*time.Duration(p.Total)), p.Total)})
+		}
+		if wrong >= rules.MinIdenticalWrong {
+			k := answerKey(p.Responses)
+			answers[k] = append(answers[k], i)
+		}
+		if !p.Automatic {
+			k := [2]int64{p.StartedAt().Unix(), p.SubmittedAt.Unix()}
+			timings[k] = append(timings[k], i)
+		}
+		if len(staffByName) == 0 {
+			continue
+		}
+		if m, ok := staffByName[foldName(p.Name)]; ok && (m.UnitID == "" || m.UnitID == p.UnitID) {
+			add(i, Signal{KindStaff, Suspicious, fmt.Sprintf("Trùng họ tên với %s %s (đăng ký bằng email khác); Ban tổ chức, tổ giúp việc và giám khảo không được dự thi.",
+				staffRole(m), m.Name)})
+		}
+	}
+
+	for _, g := range groups(papers, answers, 2) {
+		for _, i := range g {
+			add(i, Signal{KindIdenticalAnswers, Suspicious, fmt.Sprintf("Cùng bộ câu hỏi và chọn giống hệt %s, kể cả các câu sai: %s.",
+				others(len(g)-1), otherIDs(papers, g, i))})
+		}
+	}
+	for _, g := range groups(papers, timings, 2) {
+		for _, i := range g {
+			add(i, Signal{KindIdenticalTimings, Suspicious, fmt.Sprintf("Bắt đầu và nộp bài cùng thời điểm (đến từng giây) với %s: %s.",
+				others(len(g)-1), otherIDs(papers, g, i))})
+		}
+	}
+
+	var shared []Shared
+	info := func(kind Kind, byKey map[string][]int, min int, what string) {
+		keys := make([]string, 0)
+		for k, g := range byKey {
+			if len(g) >= min && participants(papers, g) >= min {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			g := byKey[k]
+			s := Shared{Kind: kind, Group: label(kind, k), Papers: len(g), Units: unitCounts(papers, g, unitName)}
+			shared = append(shared, s)
+			for _, i := range g {
+				if !suspicious[i] {
+					continue // listed in the group only: no per-paper signal
+				}
+				signals[i] = append(signals[i], Signal{kind, Info, fmt.Sprintf("%d bài thi của %d đơn vị từ cùng %s (nhóm %s); dùng chung đường truyền của cơ quan là bình thường.",
+					len(g), len(s.Units), what, s.Group)})
+			}
+		}
+	}
+	info(KindSharedAddress, addresses, rules.SharedAddressMin, "một địa chỉ mạng")
+	info(KindSharedDevice, devices, rules.SharedDeviceMin, "một thiết bị (cùng địa chỉ mạng và trình duyệt)")
+	slices.SortFunc(shared, func(a, b Shared) int {
+		return cmp.Or(cmp.Compare(b.Papers, a.Papers), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Group, b.Group))
+	})
+
+	out := Report{Flags: []Flag{}, Shared: shared}
+	if out.Shared == nil {
+		out.Shared = []Shared{}
+	}
+	for i := range suspicious {
+		p := &papers[i]
+		out.Flags = append(out.Flags, Flag{PaperID: p.PaperID, Participant: p.Name, ParticipantID: p.ParticipantID,
+			Unit: unitName[p.UnitID], UnitID: p.UnitID, Excluded: p.Excluded, Signals: signals[i]})
+	}
+	count := func(f Flag) int {
+		n := 0
+		for _, s := range f.Signals {
+			if s.Level == Suspicious {
+				n++
+			}
+		}
+		return n
+	}
+	slices.SortFunc(out.Flags, func(a, b Flag) int { return cmp.Or(cmp.Compare(count(b), count(a)), cmp.Compare(a.PaperID, b.PaperID)) })
+	return out
+}
+
+// groups returns the groups of at least min papers of different people,
+// each in paper order, the groups in the order of their first paper.
+func groups[K comparable](papers []contest.Submitted, byKey map[K][]int, min int) [][]int {
+	var out [][]int
+	for _, g := range byKey {
+		if len(g) >= min && participants(papers, g) >= min {
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
+	return out
+}
+
+// participants counts the different people among papers g.
+func participants(papers []contest.Submitted, g []int) int {
+	if len(g) < 2 {
+		return len(g)
+	}
+	seen := make(map[string]bool, len(g))
+	for _, i := range g {
+		seen[papers[i].ParticipantID] = true
+	}
+	return len(seen)
+}
+
+func unitCounts(papers []contest.Submitted, g []int, unitName map[string]string) []UnitCount {
+	by := map[string]int{}
+	for _, i := range g {
+		by[papers[i].UnitID]++
+	}
+	out := make([]UnitCount, 0, len(by))
+	for id, n := range by {
+		name := unitName[id]
+		if name == "" {
+			name = "(không thuộc đơn vị)"
+		}
+		out = append(out, UnitCount{UnitID: id, Name: name, Papers: n})
+	}
+	slices.SortFunc(out, func(a, b UnitCount) int {
+		return cmp.Or(cmp.Compare(b.Papers, a.Papers), cmp.Compare(a.UnitID, b.UnitID))
+	})
+	return out
+}
+
+// network is the address part of a device (contest.Requester.Device): an
+// IPv4 address, or an IPv6 address's /64 (one household or office).
+func network(device string) string {
+	addr, _, _ := strings.Cut(device, "|")
+	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			return p.String()
+		}
+	}
+	return addr
+}
+
+// distinct is a and b without empties or a repeat (at most two: no allocation).
+func distinct(a, b string) []string {
+	var buf [2]string
+	out := buf[:0]
+	if a != "" {
+		out = append(out, a)
+	}
+	if b != "" && b != a {
+		out = append(out, b)
+	}
+	return out
+}
+
+// answerKey is a paper's questions and choices in question order: papers
+// with the same key had the same questions and picked the same options.
+func answerKey(rs contest.Responses) string {
+	var buf [contest.MaxQuestions]contest.Response
+	items := buf[:0]
+	for r := range rs.All() {
+		items = append(items, r)
+	}
+	slices.SortFunc(items, func(a, b contest.Response) int { return strings.Compare(a.QuestionID, b.QuestionID) })
+	var sb strings.Builder
+	for _, r := range items {
+		sb.WriteString(r.QuestionID)
+		sb.WriteByte(':')
+		sb.WriteByte(byte('0' + r.Chosen + 1)) // '/' for none
+		sb.WriteByte(' ')
+	}
+	return sb.String()
+}
+
+// label is an opaque name for a group (never the address it stands for).
+func label(kind Kind, key string) string {
+	sum := sha256.Sum256([]byte(string(kind) + "\x00" + key))
+	return hex.EncodeToString(sum[:3])
+}
+
+func otherIDs(papers []contest.Submitted, g []int, self int) string {
+	var ids []string
+	for _, i := range g {
+		if i != self {
+			ids = append(ids, papers[i].PaperID)
+		}
+	}
+	if len(ids) > 5 {
+		ids = append(ids[:5], fmt.Sprintf("và %d bài khác", len(ids)-5))
+	}
+	return strings.Join(ids, ", ")
+}
+
+func others(n int) string {
+	if n == 1 {
+		return "1 bài thi khác"
+	}
+	return fmt.Sprintf("%d bài thi khác", n)
+}
+
+func seconds(d time.Duration) string {
+	return strings.Replace(fmt.Sprintf("%.1f giây", d.Seconds()), ".", ",", 1)
+}
+
+func staffRole(m contest.Member) string {
+	switch {
+	case m.Has(contest.RoleOrganiser):
+		return "thành viên Ban tổ chức"
+	case m.Has(contest.RoleJury):
+		return "giám khảo"
+	}
+	return "cán bộ tổ chức"
+}
+
+// foldName compares names: Unicode NFC, lower case, single spaces.
+func foldName(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(norm.NFC.String(s))), " ")
+}
