@@ -39,7 +39,11 @@ const takeRetries = 8
 // conditional on the state it read, so two concurrent takes never spend the
 // same token.
 func (s *Store) TakeToken(ctx context.Context, contestID string, b signin.Bucket, key string, now time.Time) error {
-	pk := limitPK(contestID, b.Name, key)
+	return s.takeToken(ctx, limitPK(contestID, b.Name, key), b, now)
+}
+
+// takeToken spends a token of bucket b, whose state is the item pk.
+func (s *Store) takeToken(ctx context.Context, pk string, b signin.Bucket, now time.Time) error {
 	var it bucketItem
 	found, err := s.get(ctx, pk, skLimit, true, &it)
 	if err != nil {

@@ -128,3 +128,11 @@ func Pacing(rate float64, k Kind) signin.Bucket {
 func PeakDelay(n int, rate float64) time.Duration {
 	return time.Duration(float64(n) / rate * float64(time.Second))
 }
+
+// Entry is a request as the outbox holds it: once sent, its subject, text
+// and code are gone (the table keeps no code in clear longer than needed).
+type Entry struct {
+	Request
+	Status Status
+	SentAt time.Time
+}
