@@ -92,7 +92,8 @@ bench-capacity: deps $(LOCALDEV)
 ## load: the peak through the local function URLs: N participants (default
 ## 2000), C at a time (default 100), each signing in (code from the local
 ## outbox, session), starting, autosaving and submitting a paper; prints
-## throughput and latency percentiles and checks nothing is lost.
+## throughput, latency percentiles and the mail queue's delay, and checks
+## nothing is lost.
 load: deps $(LOCALDEV)
 	$(LOCALDEV) load $(if $(N),-participants $(N)) $(if $(C),-concurrency $(C))
 

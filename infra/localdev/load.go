@@ -29,6 +29,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -163,6 +164,11 @@ func load(args []string) error {
 		}
 	}
 	run.report(*n, *conc, elapsed, len(per), twice)
+	if run.codes != nil {
+		if err := reportMailQueue(ctx, store); err != nil {
+			return err
+		}
+	}
 	if err := p.Failure(); err != nil { // the figures are not the platform's
 		return fmt.Errorf("load: during the run, %w", err)
 	}
@@ -256,7 +262,7 @@ func (o *outboxCodes) lookup(ctx context.Context, email string) (string, error) 
 		if ok {
 			return code, nil
 		}
-		if try == 50 || ctx.Err() != nil {
+		if try == 3000 || ctx.Err() != nil { // a minute: the mailer sends it from the outbox
 			return "", fmt.Errorf("no code for %s in %s", email, o.dir)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -402,4 +408,33 @@ func (l *loadRun) report(n, conc int, elapsed time.Duration, withPaper, twice in
 	}
 	fmt.Printf("  check:             %d of %d participants have a submitted paper in the ranking index, %d more than one\n", withPaper, n, twice)
 	fmt.Println("  (one process per function on this machine; on Lambda each request gets its own instance up to the reserved concurrency)")
+}
+
+// reportMailQueue prints how long the sign-in e-mails waited in the outbox
+// (queued by POST /codes, sent by the mailer at the local rate).
+func reportMailQueue(ctx context.Context, store *dynamo.Store) error {
+	entries, err := store.Outbox(ctx, demo.ContestID)
+	if err != nil {
+		return err
+	}
+	var waits []time.Duration
+	unsent := 0
+	for _, e := range entries {
+		if e.Status != mailq.StatusSent {
+			unsent++
+			continue
+		}
+		waits = append(waits, e.SentAt.Sub(e.EnqueuedAt))
+	}
+	if len(waits) == 0 {
+		fmt.Println("  mail queue:        nothing sent")
+		return nil
+	}
+	slices.Sort(waits)
+	q := func(f float64) string {
+		return waits[min(len(waits)-1, int(f*float64(len(waits))))].Round(time.Millisecond).String()
+	}
+	fmt.Printf("  mail queue delay:  p50 %s, p95 %s, max %s over %d e-mails (%d not sent); at the SES rate the peak's delay is its backlog over the rate\n",
+		q(0.5), q(0.95), waits[len(waits)-1].Round(time.Millisecond), len(waits), unsent)
+	return nil
 }
