@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -237,3 +239,55 @@ func TestRecordsThatAreNotOutboxInsertsAreSkipped(t *testing.T) {
 		}
 	})
 }
+
+func TestSampleEventsSendTheirQueuedEmail(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "events", "mailer", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no sample events under events/mailer")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f)+" sends its e-mail once, the item being queued", func(t *testing.T) {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ev struct {
+				Records []map[string]any `json:"Records"`
+			}
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				t.Fatal(err)
+			}
+			e := newOutboxEnv(t)
+			// the item of each record, as auth queued it
+			for _, rec := range ev.Records {
+				img := rec["dynamodb"].(map[string]any)["NewImage"].(map[string]any)
+				item := map[string]types.AttributeValue{}
+				for k, v := range img {
+					av, err := attributeValue(mustJSON(v))
+					if err != nil {
+						t.Fatal(err)
+					}
+					item[k] = av
+				}
+				if _, err := e.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.table), Item: item}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var recs []any
+			for _, r := range ev.Records {
+				recs = append(recs, r)
+			}
+			at := time.UnixMilli(1772409601000)
+			for run := 1; run <= 2; run++ {
+				if resp := e.handle(t, e.box, at, recs...); len(resp.BatchItemFailures) != 0 {
+					t.Fatalf("run %d: failures %+v", run, resp.BatchItemFailures)
+				}
+			}
+			if msgs := testenv.Outbox(t, e.box.Dir); len(msgs) != len(ev.Records) || msgs[0].Code != "123456" {
+				t.Errorf("sent %+v, want one e-mail per record with its code", msgs)
+			}
+		})
+	}
+}
+
+func mustJSON(v any) json.RawMessage { b, _ := json.Marshal(v); return b }
