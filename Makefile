@@ -94,7 +94,8 @@ bench-capacity: deps $(LOCALDEV)
 ## load: the peak through the local function URLs: N participants (default
 ## 2000), C at a time (default 100), each signing in (code from the local
 ## outbox, session), starting, autosaving and submitting a paper; prints
-## throughput and latency percentiles and checks nothing is lost; measures in
+## throughput, latency percentiles and the mail queue's delay, and checks
+## nothing is lost; measures in
 ## the same run the datastore's raw PutItem rate and (through counting proxies)
 ## the DynamoDB requests per paper, and prints papers/s against that limit.
 ## ENDPOINTS=.local/endpoints.json drives a running platform (make dev) instead;

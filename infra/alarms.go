@@ -77,6 +77,16 @@ func (h *HoiThi) alarms() {
 	})
 	alarm("SigninBudgetReached", "auth: the contest's sign-in e-mail budget refused codes (many clients at once: abuse, or a peak to raise codesPerSecond and the SES quota for)",
 		budget.Metric(sum), 1)
+	// The outbox: e-mails given up (the dead-letter queue) and e-mails
+	// waiting (the mapping's iterator age is the queue's delay).
+	for name, dlq := range h.DeadLetters {
+		id := constructID(name)
+		alarm(id+"DeadLetterMessages", name+": stream records given up after retries (the dead-letter queue names them; their outbox items stay queued in the table)",
+			dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Maximum")}), 1)
+		alarm(id+"QueueDelay", name+": e-mails wait in the outbox more than 10 minutes (the SES rate is too low for the peak)",
+			h.Functions[name].Metric(jsii.String("IteratorAge"), &awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Maximum")}),
+			float64(10*60*1000))
+	}
 	alarm("TableThrottles", "DynamoDB throttled requests on the table",
 		h.Table.MetricThrottledRequestsForOperations(&awsdynamodb.OperationsMetricOptions{
 			Period: alarmPeriod,

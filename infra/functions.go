@@ -8,11 +8,13 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsschedulertargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/hoithi/hoithi/shared/platform"
@@ -38,6 +40,9 @@ type Access struct {
 	// ClaimWrites are DynamoDB actions (besides Table) allowed on reminder
 	// claims only: C#<contest>#R#<round>#REMIND#<slot>.
 	ClaimWrites []string
+	// OutboxActions are DynamoDB actions (besides Table) allowed on outbox
+	// items and the SES rate's bucket only: MAILQ#….
+	OutboxActions []string
 	// ReadPrefixes, WritePrefixes and DeletePrefixes are data-bucket
 	// prefixes (platform.Prefix*) the function may get objects from (and
 	// presign downloads for), put objects under (and presign uploads for), or
@@ -62,7 +67,13 @@ type Access struct {
 // to read to review the stack's permissions. A function of platform.Functions
 // without an entry gets nothing but its logs (and the stack test fails).
 var Grants = map[string]Access{
-	"auth": {Table: readWriteTable, TokenKey: true, SendMail: true},
+	// Auth queues each code's e-mail in the outbox (in the table): it sends
+	// nothing itself.
+	"auth": {Table: readWriteTable, TokenKey: true},
+	// The mailer reads the outbox from the table's stream (the event source
+	// mapping's own grant), claims and finishes each request, paces itself
+	// with the SES rate's bucket, and sends: nothing else of the table.
+	"mailer": {OutboxActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendMail: true},
 	// Quiz starts papers and closes overdue ones when their owner comes back.
 	"quiz": {Table: readTable, PaperWrites: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
 		ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
@@ -93,6 +104,9 @@ const paperPartitions = "C#*#R#*#P#*"
 
 // reminderPartitions matches the partition keys of reminder claims.
 const reminderPartitions = "C#*#R#*#REMIND#*"
+
+// outboxPartitions matches the outbox's partition keys (and its bucket's).
+const outboxPartitions = platform.OutboxPrefix + "*"
 
 // constructID is a function's name as a construct id: "auth" → "Auth"
 // (AuthFunction is what `sam local invoke` is given).
@@ -153,6 +167,9 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	})
 	h.Functions[f.Name] = fn
 	h.grant(fn, access)
+	if f.Stream != nil {
+		h.streamSource(f, fn)
+	}
 	if access.ObjectCreated != "" {
 		h.DataBucket.AddEventNotification(awss3.EventType_OBJECT_CREATED, awss3notifications.NewLambdaDestination(fn),
 			&awss3.NotificationKeyFilter{Prefix: jsii.String(access.ObjectCreated)})
@@ -198,6 +215,7 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 	}{
 		{"WritePapersOnly", paperPartitions, a.PaperWrites},
 		{"ClaimRemindersOnly", reminderPartitions, a.ClaimWrites},
+		{"OutboxOnly", outboxPartitions, a.OutboxActions},
 	} {
 		if len(w.actions) == 0 {
 			continue
@@ -245,7 +263,7 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 			return *awscdk.Arn_Format(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(name)}, h.Stack)
 		}
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String("SendSignInCodes"),
+			Sid:        jsii.String("SendMail"),
 			Actions:    jsii.Strings("ses:SendEmail"),
 			Resources:  jsii.Strings(identity(h.Settings.MailFrom), identity(h.Settings.mailDomain())),
 			Conditions: &map[string]any{"StringEquals": map[string]any{"ses:FromAddress": h.Settings.MailFrom}},
@@ -300,4 +318,37 @@ func scheduleID(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// streamSource invokes fn with the table's stream as f.Stream says: only
+// the records its filter lets through, in batches, reporting partial
+// failures, halving failed batches, retrying a bounded number of times;
+// what is given up becomes a message on a dead-letter queue (which names
+// the stream records, still readable for 24 hours, and the outbox items stay
+// in the table), and an alarm watches it.
+func (h *HoiThi) streamSource(f platform.Function, fn awslambda.Function) {
+	id := constructID(f.Name)
+	dlq := awssqs.NewQueue(h.Stack, jsii.String(id+"DeadLetters"), &awssqs.QueueProps{
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
+	h.DeadLetters[f.Name] = dlq
+	s := f.Stream
+	fn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(h.Table, &awslambdaeventsources.DynamoEventSourceProps{
+		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+		BatchSize:               jsii.Number(s.BatchSize),
+		BisectBatchOnError:      jsii.Bool(s.Bisect),
+		RetryAttempts:           jsii.Number(s.MaxRetries),
+		MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(s.MaxRecordAge.Seconds())),
+		ReportBatchItemFailures: jsii.Bool(true),
+		ParallelizationFactor:   jsii.Number(1), // one batch per shard at a time: in order
+		OnFailure:               awslambdaeventsources.NewSqsDlq(dlq),
+		Filters: &[]*map[string]any{awslambda.FilterCriteria_Filter(&map[string]any{
+			"eventName": awslambda.FilterRule_IsEqual(s.EventName),
+			"dynamodb": map[string]any{"Keys": map[string]any{platform.AttrPK: map[string]any{
+				"S": awslambda.FilterRule_BeginsWith(jsii.String(s.KeyPrefix)),
+			}}},
+		})},
+	}))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -39,15 +40,18 @@ type HoiThi struct {
 	// Functions and URLs are keyed by platform.Function.Name.
 	Functions map[string]awslambda.Function
 	URLs      map[string]awslambda.FunctionUrl
+	// DeadLetters are the stream-fed functions' dead-letter queues.
+	DeadLetters map[string]awssqs.Queue
 }
 
 // NewHoiThi builds the stack from shared/platform and the settings.
 func NewHoiThi(scope constructs.Construct, id string, props *awscdk.StackProps, s Settings) *HoiThi {
 	h := &HoiThi{
-		Stack:     awscdk.NewStack(scope, &id, props),
-		Settings:  s,
-		Functions: map[string]awslambda.Function{},
-		URLs:      map[string]awslambda.FunctionUrl{},
+		Stack:       awscdk.NewStack(scope, &id, props),
+		Settings:    s,
+		Functions:   map[string]awslambda.Function{},
+		URLs:        map[string]awslambda.FunctionUrl{},
+		DeadLetters: map[string]awssqs.Queue{},
 	}
 	h.Table = newTable(h.Stack)
 	// The data bucket's name is fixed from the stack, account and region so
@@ -87,12 +91,17 @@ func NewHoiThi(scope constructs.Construct, id string, props *awscdk.StackProps, 
 }
 
 // newTable is platform.Table on DynamoDB: on demand, point-in-time recovery,
-// TTL, the indexes as declared, no stream (nothing consumes one), encrypted
+// TTL, the indexes as declared, a stream of new images (the mailer reads
+// the outbox from it), encrypted
 // at rest with DynamoDB's own key (no KMS charges), kept if the stack goes.
 func newTable(stack awscdk.Stack) awsdynamodb.Table {
 	spec := platform.Table
 	str := func(name string) *awsdynamodb.Attribute {
 		return &awsdynamodb.Attribute{Name: jsii.String(name), Type: awsdynamodb.AttributeType_STRING}
+	}
+	var stream awsdynamodb.StreamViewType
+	if spec.StreamNewImages {
+		stream = awsdynamodb.StreamViewType_NEW_IMAGE
 	}
 	t := awsdynamodb.NewTable(stack, jsii.String("Table"), &awsdynamodb.TableProps{
 		PartitionKey:        str(spec.PartitionKey),
@@ -104,6 +113,7 @@ func newTable(stack awscdk.Stack) awsdynamodb.Table {
 		},
 		DeletionProtection: jsii.Bool(true),
 		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+		Stream:             stream,
 	})
 	for _, ix := range spec.Indexes {
 		gsi := &awsdynamodb.GlobalSecondaryIndexProps{

@@ -509,7 +509,7 @@ func TestLeastPrivilege(t *testing.T) {
 			// GIVEN the function's Grants entry WHEN synthesized THEN its role allows:
 			got := s.actionsOf(t, f.Name)
 			has := func(action string) bool { return len(got[action]) > 0 }
-			if has("dynamodb:GetItem") != (a.Table != noTable) {
+			if has("dynamodb:Query") != (a.Table != noTable) {
 				t.Errorf("table actions %v do not match access %d", keys(got, "dynamodb:"), a.Table)
 			}
 			// each write is either the whole table's (readWriteTable) or
@@ -522,6 +522,9 @@ func TestLeastPrivilege(t *testing.T) {
 				if slices.Contains(a.ClaimWrites, action) {
 					want = append(want, reminderPartitions)
 				}
+				if slices.Contains(a.OutboxActions, action) {
+					want = append(want, outboxPartitions)
+				}
 				var scoped []string
 				whole := false
 				for _, st := range got[action] {
@@ -531,6 +534,8 @@ func TestLeastPrivilege(t *testing.T) {
 						scoped = append(scoped, paperPartitions)
 					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+reminderPartitions+`"]`):
 						scoped = append(scoped, reminderPartitions)
+					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+outboxPartitions+`"]`):
+						scoped = append(scoped, outboxPartitions)
 					case cond == "null" || cond == "":
 						whole = true
 					default:
@@ -626,8 +631,8 @@ func TestTableIsThePlatformTable(t *testing.T) {
 	if jsonOf(p["TimeToLiveSpecification"]) != jsonOf(map[string]any{"AttributeName": platform.Table.TTLAttribute, "Enabled": true}) {
 		t.Errorf("TTL %s, want %s", jsonOf(p["TimeToLiveSpecification"]), platform.Table.TTLAttribute)
 	}
-	if p["StreamSpecification"] != nil {
-		t.Errorf("stream %s: nothing reads one", jsonOf(p["StreamSpecification"]))
+	if got := jsonOf(p["StreamSpecification"]); got != `{"StreamViewType":"NEW_IMAGE"}` {
+		t.Errorf("stream %s: want new images (the mailer reads the outbox from them)", got)
 	}
 	keySchema := func(pk, sk string) string {
 		return jsonOf([]any{map[string]any{"AttributeName": pk, "KeyType": "HASH"}, map[string]any{"AttributeName": sk, "KeyType": "RANGE"}})
@@ -846,6 +851,17 @@ func TestAlarmsGoToTheTopic(t *testing.T) {
 		}
 		if !find(signinBudgetMetric, nil) {
 			t.Error("no alarm on " + signinBudgetMetric + " to the topic")
+		}
+	})
+	t.Run("the outbox's dead letters and delay raise alarms", func(t *testing.T) {
+		// GIVEN the mailer's dead-letter queue WHEN synthesized THEN alarms on its
+		// messages and on the mailer's iterator age (the queue's delay) notify the topic
+		if !find("ApproximateNumberOfMessagesVisible", map[string]any{"Name": "QueueName"}) {
+			t.Error("no alarm on the mailer's dead-letter queue")
+		}
+		fnID, _ := s.function(t, "mailer")
+		if !find("IteratorAge", map[string]any{"Name": "FunctionName", "Value": map[string]any{"Ref": fnID}}) {
+			t.Error("no alarm on the mailer's iterator age")
 		}
 	})
 	t.Run("DynamoDB throttling alarm", func(t *testing.T) {
@@ -1129,4 +1145,47 @@ func TestSettingsAreChecked(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestTheMailerReadsTheOutboxFromTheStream(t *testing.T) {
+	s := synth(t).configured
+	fnID, _ := s.function(t, "mailer")
+	maps := s.resources("AWS::Lambda::EventSourceMapping")
+	// GIVEN shared/platform's mailer WHEN synthesized THEN one mapping feeds it
+	// the table's stream, as platform.MailerStream says
+	var p map[string]any
+	for _, m := range maps {
+		if jsonOf(props(m)["FunctionName"]) == jsonOf(map[string]any{"Ref": fnID}) {
+			p = props(m)
+		}
+	}
+	if p == nil {
+		t.Fatalf("no event source mapping for the mailer among %d", len(maps))
+	}
+	tableID, _ := s.byPath(t, "Table/Resource")
+	want := platform.MailerStream
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{
+		{"it reads the table's stream from its start", strings.Contains(jsonOf(p["EventSourceArn"]), tableID) && strings.Contains(jsonOf(p["EventSourceArn"]), "StreamArn") && p["StartingPosition"] == "TRIM_HORIZON"},
+		{"its batches have the platform's size", p["BatchSize"] == float64(want.BatchSize)},
+		{"failed batches are halved", p["BisectBatchOnFunctionError"] == want.Bisect},
+		{"retries are bounded", p["MaximumRetryAttempts"] == float64(want.MaxRetries) && p["MaximumRecordAgeInSeconds"] == want.MaxRecordAge.Seconds()},
+		{"the mailer reports partial batch failures", jsonOf(p["FunctionResponseTypes"]) == `["ReportBatchItemFailures"]`},
+		{"one batch per shard at a time keeps the order", p["ParallelizationFactor"] == float64(1)},
+		{"what is given up goes to the dead-letter queue", strings.Contains(jsonOf(p["DestinationConfig"]), "OnFailure") && strings.Contains(jsonOf(p["DestinationConfig"]), "DeadLetters")},
+		{"only outbox inserts invoke it", strings.Contains(jsonOf(p["FilterCriteria"]), `{\"prefix\":\"`+want.KeyPrefix+`\"}`) && strings.Contains(jsonOf(p["FilterCriteria"]), `\"eventName\":[\"INSERT\"]`)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.ok {
+				t.Errorf("mapping %s", jsonOf(p))
+			}
+		})
+	}
+	t.Run("auth sends no e-mail itself", func(t *testing.T) {
+		if got := s.actionsOf(t, "auth"); len(got["ses:SendEmail"]) > 0 || len(got["ses:SendRawEmail"]) > 0 {
+			t.Error("auth may still send through SES")
+		}
+	})
 }

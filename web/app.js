@@ -591,7 +591,8 @@ $('#code-form').addEventListener('submit', async (e) => {
     codeSentOnce = true;
     const sent = $('#code-sent');
     const until = data.expiresAt ? ` Mã có hiệu lực đến ${fmtDateTime(data.expiresAt).slice(11)} (giờ Việt Nam).` : '';
-    sent.textContent = `Đã gửi mã xác thực tới ${data.sentTo || email}.${until} Nếu không thấy thư, hãy kiểm tra mục thư rác.`;
+    // The code is queued (the mailer sends it at the SES rate): at a peak it may take a few minutes.
+    sent.textContent = `Mã xác thực đang được gửi tới ${data.sentTo || email}, thư thường đến sau vài giây (lúc đông người có thể vài phút).${until} Nếu không thấy thư, hãy kiểm tra mục thư rác.`;
     sent.hidden = false;
     announce(sent.textContent);
     showCodeStep();

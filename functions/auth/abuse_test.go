@@ -20,7 +20,6 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
-	"github.com/hoithi/hoithi/shared/mail"
 	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/testenv"
 	"github.com/hoithi/hoithi/shared/token"
@@ -120,8 +119,8 @@ func TestTheContestBudgetCapsManyClients(t *testing.T) {
 	env := testenv.SeededContest(t)
 	var logs bytes.Buffer
 	clock := testenv.NewClock(env.Now)
-	box := mail.Outbox{Dir: t.TempDir()}
-	h := NewHandler(env.Store, box, env.Signer, env.Key, demo.ContestID, clock.Now, slog.New(slog.NewJSONHandler(&logs, nil))).Routes()
+	box := newQueue()
+	h := NewHandler(queueing{env.Store, box}, env.Signer, env.Key, demo.ContestID, clock.Now, slog.New(slog.NewJSONHandler(&logs, nil))).Routes()
 	roster := demo.Roster()
 	busy := 0
 	for i := range 30 {
@@ -212,7 +211,7 @@ func TestADatastoreOutageIsA503ToRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	routes := NewHandler(dynamo.New(db, "hoithi-down", nil), mail.Outbox{Dir: t.TempDir()}, signer, key, demo.ContestID, nil, testenv.Logger()).Routes()
+	routes := NewHandler(dynamo.New(db, "hoithi-down", nil), signer, key, demo.ContestID, nil, testenv.Logger()).Routes()
 	for _, path := range []string{"/codes", "/sessions"} {
 		t.Run("POST "+path+" answers 503 unavailable with Retry-After", func(t *testing.T) {
 			res := testenv.Call(t, routes, http.MethodPost, path, "", map[string]string{"email": "an@" + demo.Domain, "code": "123456"})

@@ -14,7 +14,7 @@ import (
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
-	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
@@ -28,17 +28,17 @@ type store interface {
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	GetCode(ctx context.Context, contestID, email string, now time.Time) (*signin.CodeState, error)
-	PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error
-	RevertCode(ctx context.Context, contestID, email string, sent signin.CodeState, prev *signin.CodeState) error
+	PutCodeAndMail(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time, r mailq.Request) error
 	AddCodeTry(ctx context.Context, contestID, email, hash, requester string) error
 	UseCode(ctx context.Context, contestID, email, hash, requester string, now time.Time) (*signin.CodeState, bool, error)
 	TakeToken(ctx context.Context, contestID string, b signin.Bucket, key string, now time.Time) error
 }
 
 // Handler serves sign-in: one-time codes by e-mail, then session tokens.
+// The e-mails go through the outbox (shared/mailq): the mailer function
+// sends them at the SES rate.
 type Handler struct {
 	store   store
-	mail    mail.Sender
 	signer  *token.Signer
 	codeKey []byte
 	contest string
@@ -56,12 +56,12 @@ type cachedContest struct {
 }
 
 // NewHandler builds the handler; tokenKey also keys the code hashes.
-func NewHandler(s store, m mail.Sender, signer *token.Signer, tokenKey []byte, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
+func NewHandler(s store, signer *token.Signer, tokenKey []byte, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
 	k := sha256.Sum256(append([]byte("hoithi one-time codes\x00"), tokenKey...))
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, mail: m, signer: signer, codeKey: k[:], contest: defaultContest, now: now, log: log,
+	return &Handler{store: s, signer: signer, codeKey: k[:], contest: defaultContest, now: now, log: log,
 		contests: map[string]cachedContest{}}
 }
 
@@ -111,7 +111,8 @@ func (h *Handler) requester(r *http.Request) string {
 // sendCode e-mails a code to the person behind req.Email, in this order:
 // who they are (canonical address, roster, sign-up: refusals send nothing
 // and spend nothing), the address's own limits, then the requester's and
-// the contest's e-mail budgets, and only then the e-mail.
+// the contest's e-mail budgets, and only then the code and its e-mail,
+// stored together (the e-mail is queued; the mailer sends it).
 func (h *Handler) sendCode(ctx context.Context, req codeRequest, requester string) (codeResponse, error) {
 	if _, err := contest.NormalizeEmail(req.Email); err != nil {
 		return codeResponse{}, err
@@ -166,31 +167,22 @@ func (h *Handler) sendCode(ctx context.Context, req codeRequest, requester strin
 			return codeResponse{}, err
 		}
 	}
-	if err := h.store.PutCode(ctx, c.ID, email, prev, next, now); err != nil {
+	id, err := mailq.NewID()
+	if err != nil {
 		return codeResponse{}, err
 	}
-	msg := mail.Message{
-		To:      email,
+	msg := mailq.Request{
+		ID: id, Contest: c.ID, Kind: mailq.KindCode, To: email,
 		Subject: fmt.Sprintf("Mã đăng nhập Hội thi trực tuyến CCHC: %s", code),
 		Text: fmt.Sprintf("Mã đăng nhập của bạn là: %s\n\nMã có hiệu lực đến %s, chỉ dùng được một lần. "+
 			"Không chia sẻ mã này cho bất kỳ ai.\n\nNếu bạn không yêu cầu mã, hãy bỏ qua thư này.\n\n%s",
 			code, next.ExpiresAt.In(contest.ICT).Format("15:04 ngày 02/01/2006"), c.Title),
-		Code:   code,
-		SentAt: now,
+		Code: code, EnqueuedAt: now, ExpiresAt: next.ExpiresAt,
 	}
-	if err := h.mail.Send(ctx, msg); err != nil {
-		// e.g. SES throttling at the start of a week: the code never went, so
-		// it must not cost the person their next request
-		h.log.Error("send code", "contest", c.ID, "participant", contest.ParticipantID(c.ID, email), "err", err)
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := h.store.RevertCode(rctx, c.ID, email, next, prev); err != nil {
-			h.log.Error("revert code", "err", err)
-		}
-		return codeResponse{}, fault.Unavailable("mail_unavailable",
-			"Chưa gửi được thư chứa mã đăng nhập (hệ thống gửi thư đang bận). Vui lòng thử lại sau ít phút.").After(30 * time.Second)
+	if err := h.store.PutCodeAndMail(ctx, c.ID, email, prev, next, now, msg); err != nil {
+		return codeResponse{}, err
 	}
-	h.log.Info("code sent", "contest", c.ID, "participant", contest.ParticipantID(c.ID, email))
+	h.log.Info("code queued", "contest", c.ID, "participant", contest.ParticipantID(c.ID, email))
 	return codeResponse{SentTo: maskEmail(email), ExpiresAt: next.ExpiresAt.In(contest.ICT).Truncate(time.Second), ResendAfterSeconds: int(signin.ResendAfter.Seconds())}, nil
 }
 

@@ -66,7 +66,11 @@ func runE2E(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(state)
+	if os.Getenv("HOITHI_KEEP_STATE") == "" {
+		defer os.RemoveAll(state)
+	} else {
+		fmt.Fprintln(os.Stderr, "e2e: state kept in", state)
+	}
 	suffix := randomHex(4)
 	clock := testenv.ClockWithRoom(time.Hour)
 	p := &Platform{
@@ -205,20 +209,31 @@ func rosterMember(t *testing.T, i int) string {
 
 func (e *e2eEnv) openRound() string { return demo.Rounds(e.now)[2].ID }
 
+// readCode waits for the newest code e-mailed to email: the mailer sends it
+// from the outbox shortly after POST /codes answered.
 func (e *e2eEnv) readCode(t *testing.T, email string) string {
 	t.Helper()
-	msgs := testenv.Outbox(t, e.p.Outbox())
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msg := msgs[i]; msg.To == email {
-			if msg.Code == "" || !strings.Contains(msg.Text, msg.Code) || !strings.Contains(msg.Subject, msg.Code) {
-				t.Fatalf("outbox message to %s lacks its code: %+v", email, msg)
+	deadline := time.Now().Add(mailWait)
+	for {
+		msgs := testenv.Outbox(t, e.p.Outbox())
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if msg := msgs[i]; msg.To == email && msg.Code != "" {
+				if !strings.Contains(msg.Text, msg.Code) || !strings.Contains(msg.Subject, msg.Code) {
+					t.Fatalf("outbox message to %s lacks its code: %+v", email, msg)
+				}
+				return msg.Code
 			}
-			return msg.Code
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no e-mail to %s in %s within %s", email, e.p.Outbox(), mailWait)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("no e-mail to %s in %s", email, e.p.Outbox())
-	return ""
 }
+
+// mailWait bounds how long a test waits for the mailer (a failure bound,
+// not a timing assertion).
+const mailWait = 2 * time.Minute
 
 func TestFullFlowFromCodeToResult(t *testing.T) {
 	e := need(t)

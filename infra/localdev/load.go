@@ -38,6 +38,7 @@ import (
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -225,6 +226,11 @@ func runLoad(ctx context.Context, o loadOptions, base *Platform) error {
 		}
 	}
 	run.report(out, f)
+	if run.codes != nil && stopped == nil {
+		if err := reportMailQueue(ctx, out, t.store, t.contest); err != nil {
+			return err
+		}
+	}
 	if stopped != nil {
 		return fmt.Errorf("load: stopped after %s with %d papers submitted: %w", elapsed.Round(10*time.Millisecond), run.submitted.Load(), stopped)
 	}
@@ -648,7 +654,7 @@ func (o *outboxCodes) lookup(ctx context.Context, email string) (string, error) 
 		if ok {
 			return code, nil
 		}
-		if try == 50 || ctx.Err() != nil {
+		if try == 3000 || ctx.Err() != nil { // a minute: the mailer sends it from the outbox
 			return "", fmt.Errorf("no code for %s in %s", email, o.dir)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -923,4 +929,33 @@ func (l *loadRun) report(out io.Writer, f loadFigures) {
 		fmt.Fprintf(out, "  datastore connections:     %d opened by the functions during the run\n", conns)
 	}
 	fmt.Fprintln(out, "  (one process per function on this machine; on Lambda each request gets its own instance up to the reserved concurrency)")
+}
+
+// reportMailQueue prints how long the sign-in e-mails waited in the outbox
+// (queued by POST /codes, sent by the mailer at the local rate).
+func reportMailQueue(ctx context.Context, out io.Writer, store *dynamo.Store, contestID string) error {
+	entries, err := store.Outbox(ctx, contestID)
+	if err != nil {
+		return err
+	}
+	var waits []time.Duration
+	unsent := 0
+	for _, e := range entries {
+		if e.Status != mailq.StatusSent {
+			unsent++
+			continue
+		}
+		waits = append(waits, e.SentAt.Sub(e.EnqueuedAt))
+	}
+	if len(waits) == 0 {
+		fmt.Fprintln(out, "  mail queue:        nothing sent")
+		return nil
+	}
+	slices.Sort(waits)
+	q := func(f float64) string {
+		return waits[min(len(waits)-1, int(f*float64(len(waits))))].Round(time.Millisecond).String()
+	}
+	fmt.Fprintf(out, "  mail queue delay:  p50 %s, p95 %s, max %s over %d e-mails (%d not sent); at the SES rate the peak's delay is its backlog over the rate\n",
+		q(0.5), q(0.95), waits[len(waits)-1].Round(time.Millisecond), len(waits), unsent)
+	return nil
 }

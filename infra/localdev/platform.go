@@ -66,6 +66,10 @@ type Platform struct {
 	fnEnv    []string
 	notifier *s3Notifier // the bucket's event notifications (notify.go)
 
+	// mappings play the event source mappings of stream-fed functions
+	// (streams.go), by function name.
+	mappings    map[string]*streamMapping
+	stopStreams context.CancelFunc
 	clientsOnce sync.Once
 	db          *dynamodb.Client
 	obj         *s3.Client
@@ -448,6 +452,9 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 	if err := p.connectClipUploads(ctx); err != nil {
 		return err
 	}
+	streams, stop := context.WithCancel(context.WithoutCancel(ctx))
+	p.mappings, p.stopStreams = map[string]*streamMapping{}, stop
+	p.startStreams(streams)
 	if err := p.serve(fmt.Sprintf("127.0.0.1:%d", sitePort), p.siteHandler()); err != nil {
 		return ports.listenError(sitePort, fmt.Errorf("site: %w", err))
 	}
@@ -576,6 +583,9 @@ func (p *Platform) Stop() {
 	procs := p.procs
 	p.procs = nil
 	p.mu.Unlock()
+	if p.stopStreams != nil {
+		p.stopStreams()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	for _, s := range p.servers {

@@ -42,7 +42,11 @@ const takeRetries = 8
 // a conditional put. So many sign-ins behind one address, or the whole
 // contest's at a week's opening, do not retry against each other.
 func (s *Store) TakeToken(ctx context.Context, contestID string, b signin.Bucket, holder string, now time.Time) error {
-	pk := limitPK(contestID, b.Name, holder)
+	return s.takeToken(ctx, limitPK(contestID, b.Name, holder), b, now)
+}
+
+// takeToken spends a token of bucket b, whose state is the item pk.
+func (s *Store) takeToken(ctx context.Context, pk string, b signin.Bucket, now time.Time) error {
 	nowMs, every := now.UnixMilli(), b.Every.Milliseconds()
 	latest := b.Latest(now).UnixMilli()
 	ttl := b.Latest(now).Add(b.Every).Unix() + 1 // the latest the state can be after this take

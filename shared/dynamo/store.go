@@ -29,6 +29,7 @@ type Client interface {
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 var _ Client = (*dynamodb.Client)(nil)
@@ -137,6 +138,9 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 			Projection: proj,
 		})
 	}
+	if spec.StreamNewImages {
+		in.StreamSpecification = &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewImage}
+	}
 	for a := range attrs {
 		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String(a), AttributeType: types.ScalarAttributeTypeS})
 	}
@@ -146,6 +150,9 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 			return fmt.Errorf("create table %s: %w", name, err)
 		}
 		if err := sameIndexes(ctx, db, name, in.GlobalSecondaryIndexes); err != nil {
+			return err
+		}
+		if err := ensureStream(ctx, db, name, in.StreamSpecification); err != nil {
 			return err
 		}
 	}
@@ -192,6 +199,25 @@ func sameIndexes(ctx context.Context, db *dynamodb.Client, name string, want []t
 	slices.Sort(need)
 	if !slices.Equal(have, need) {
 		return fmt.Errorf("%w: table %s has %q, want %q", ErrTableDiffers, name, have, need)
+	}
+	return nil
+}
+
+// ensureStream turns on the table's stream, if it should have one and a
+// kept table (made before the outbox) has none.
+func ensureStream(ctx context.Context, db *dynamodb.Client, name string, want *types.StreamSpecification) error {
+	if want == nil {
+		return nil
+	}
+	out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("describe table %s: %w", name, err)
+	}
+	if sp := out.Table.StreamSpecification; sp != nil && aws.ToBool(sp.StreamEnabled) && sp.StreamViewType == want.StreamViewType {
+		return nil
+	}
+	if _, err := db.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(name), StreamSpecification: want}); err != nil {
+		return fmt.Errorf("turn on the stream of table %s: %w", name, err)
 	}
 	return nil
 }

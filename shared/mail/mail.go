@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/smithy-go"
 )
 
 // Message is one e-mail. Code, when set, is the one-time code it carries
@@ -29,8 +31,15 @@ type Message struct {
 
 // Sender delivers messages.
 type Sender interface {
+	// Send returns an error wrapping ErrRefused when the message was
+	// certainly not accepted (it may be tried again without a duplicate),
+	// and another error when the outcome is unknown (a broken connection).
 	Send(ctx context.Context, m Message) error
 }
+
+// ErrRefused marks a message that was not accepted: SES answered with an
+// error, or the local outbox could not write it.
+var ErrRefused = errors.New("message refused")
 
 // Outbox writes each message as a JSON file in Dir (local runs and tests).
 type Outbox struct{ Dir string }
@@ -40,7 +49,7 @@ var _ Sender = Outbox{}
 // Send writes the message atomically (temp file, then rename).
 func (o Outbox) Send(_ context.Context, m Message) error {
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return fmt.Errorf("outbox: %w", err)
+		return fmt.Errorf("outbox: %w: %w", ErrRefused, err)
 	}
 	if m.SentAt.IsZero() {
 		m.SentAt = time.Now()
@@ -54,10 +63,10 @@ func (o Outbox) Send(_ context.Context, m Message) error {
 	}
 	tmp := filepath.Join(o.Dir, "."+name+".tmp")
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("outbox: %w", err)
+		return fmt.Errorf("outbox: %w: %w", ErrRefused, err)
 	}
 	if err := os.Rename(tmp, filepath.Join(o.Dir, name)); err != nil {
-		return fmt.Errorf("outbox: %w", err)
+		return fmt.Errorf("outbox: %w: %w", ErrRefused, err)
 	}
 	return nil
 }
@@ -84,6 +93,10 @@ func (s SES) Send(ctx context.Context, m Message) error {
 			Body:    &types.Body{Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")}},
 		}},
 	})
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return fmt.Errorf("ses send: %w: %w", ErrRefused, err) // SES answered: throttled, rejected…
+	}
 	if err != nil {
 		return fmt.Errorf("ses send: %w", err)
 	}

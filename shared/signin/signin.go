@@ -30,8 +30,15 @@ import (
 //     whoever asks; a new code replaces the previous one. The last code the
 //     hour allows lives until the hour is over (not CodeTTL), so a stranger
 //     who uses up the hour's codes leaves the owner the last one to use.
+//
+// A code is e-mailed through the outbox (shared/mailq) at the SES rate, so
+// it may wait in the queue before it is sent: at the national opening (5,000
+// sign-ins in the first minute at 14 e-mails a second) the last one waits
+// about 6 minutes. CodeTTL is that delay plus ten minutes to read and type
+// the code, rounded up; the guessing bounds above are per code, not per
+// minute, so a longer life does not weaken them.
 const (
-	CodeTTL         = 10 * time.Minute
+	CodeTTL         = 20 * time.Minute
 	MaxTries        = 5
 	MaxTriesPerCode = 20
 	ResendAfter     = 60 * time.Second

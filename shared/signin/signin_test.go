@@ -112,7 +112,7 @@ func TestIssue(t *testing.T) {
 		{
 			name: "a first send starts a window of one send",
 			prev: nil, now: firstSend,
-			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(10 * time.Minute), WindowStart: firstSend, Sends: 1, LastSentAt: firstSend},
+			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(signin.CodeTTL), WindowStart: firstSend, Sends: 1, LastSentAt: firstSend},
 		},
 		{
 			name: "a resend at the same instant is refused with a 60 second wait",
@@ -132,7 +132,7 @@ func TestIssue(t *testing.T) {
 		{
 			name: "a resend after exactly 60 seconds counts as the second send of the window",
 			prev: sent(firstSend, firstSend, 1), now: firstSend.Add(60 * time.Second),
-			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(60*time.Second + 10*time.Minute), WindowStart: firstSend, Sends: 2, LastSentAt: firstSend.Add(60 * time.Second)},
+			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(60*time.Second + signin.CodeTTL), WindowStart: firstSend, Sends: 2, LastSentAt: firstSend.Add(60 * time.Second)},
 		},
 		{
 			name: "a fifth send within the hour is allowed, and lives until the hour is over",
@@ -140,14 +140,14 @@ func TestIssue(t *testing.T) {
 			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(time.Hour), WindowStart: firstSend, Sends: 5, LastSentAt: firstSend.Add(30 * time.Minute)},
 		},
 		{
-			name: "a fifth send in the hour's last minutes keeps its 10 minutes",
+			name: "a fifth send in the hour's last minutes keeps its whole life",
 			prev: sent(firstSend.Add(55*time.Minute), firstSend, 4), now: firstSend.Add(56 * time.Minute),
-			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(66 * time.Minute), WindowStart: firstSend, Sends: 5, LastSentAt: firstSend.Add(56 * time.Minute)},
+			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(56*time.Minute + signin.CodeTTL), WindowStart: firstSend, Sends: 5, LastSentAt: firstSend.Add(56 * time.Minute)},
 		},
 		{
 			name: "a sixth send within the hour is refused, pointing at the last code and when to ask again",
 			prev: sent(firstSend.Add(20*time.Minute), firstSend, 5), now: firstSend.Add(30 * time.Minute),
-			wantCode: "code_rate_limited", wantMsg: "đã nhận 5 mã trong một giờ. Mã gửi gần nhất (lúc 16:20) vẫn dùng được đến 16:30; sau 17:00",
+			wantCode: "code_rate_limited", wantMsg: "đã nhận 5 mã trong một giờ. Mã gửi gần nhất (lúc 16:20) vẫn dùng được đến 16:40; sau 17:00",
 			wantWait: 30 * time.Minute,
 		},
 		{
@@ -158,13 +158,13 @@ func TestIssue(t *testing.T) {
 		{
 			name: "a send once the hour is over starts a new window",
 			prev: sent(firstSend.Add(20*time.Minute), firstSend, 5), now: firstSend.Add(time.Hour),
-			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(time.Hour + 10*time.Minute), WindowStart: firstSend.Add(time.Hour), Sends: 1, LastSentAt: firstSend.Add(time.Hour)},
+			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(time.Hour + signin.CodeTTL), WindowStart: firstSend.Add(time.Hour), Sends: 1, LastSentAt: firstSend.Add(time.Hour)},
 		},
 		{
 			name: "a new code resets tries and the used mark",
 			prev: &signin.CodeState{Hash: "old", Tries: 5, TriesBy: map[string]int{"me": 5}, Used: true, WindowStart: firstSend, Sends: 1, LastSentAt: firstSend},
 			now:  firstSend.Add(2 * time.Minute),
-			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(12 * time.Minute), WindowStart: firstSend, Sends: 2, LastSentAt: firstSend.Add(2 * time.Minute)},
+			want: signin.CodeState{Hash: "new", ExpiresAt: firstSend.Add(2*time.Minute + signin.CodeTTL), WindowStart: firstSend, Sends: 2, LastSentAt: firstSend.Add(2 * time.Minute)},
 		},
 	}
 	for _, tt := range tests {
