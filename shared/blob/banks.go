@@ -25,7 +25,7 @@ func NewClient(cfg aws.Config, pathStyle bool) *s3.Client {
 }
 
 // MaxBankBytes bounds a bank object (a 2,000-question bank is about 1 MB).
-const MaxBankBytes = 16 << 20
+const MaxBankBytes = contest.MaxBankBytes
 
 // BankKey is where a contest's bank lives in the data bucket.
 func BankKey(contestID, bankID string) string {

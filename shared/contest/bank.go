@@ -13,6 +13,10 @@ const MaxOptions = 6
 
 const labels = "ABCDEF"
 
+// MaxBankBytes bounds a bank's JSON (a 2,000-question bank is about 1 MB;
+// 16 MB is about 30,000 questions).
+const MaxBankBytes = 16 << 20
+
 // Question is one multiple-choice question of a bank, with its correct answer:
 // it never leaves the server as is.
 type Question struct {

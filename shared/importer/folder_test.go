@@ -1,8 +1,7 @@
-package main
+package importer
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -541,48 +540,5 @@ func TestLoadWithoutOptionalFiles(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
-	}
-}
-
-func TestRunDryRunWritesNothing(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	connect := func(context.Context, options) (Target, error) {
-		t.Fatal("a dry run connects")
-		return Target{}, nil
-	}
-	if err := run(context.Background(), options{dir: validDir, dryRun: true}, connect, testNow, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"Contest vi-du-2026: Hội thi trực tuyến", "roster:  16 people (15 staff, 1 citizen; 6 unit admins, 2 organisers, 1 jury)",
-		"tuan-4               staff   Mon 28/12/2026 00:00 → Mon 04/01/2027 00:00  15 questions from vi-du-can-bo, 7 min 30 s, 2 attempts",
-		"Dry run: the folder is valid; nothing was written."} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, stdout.String())
-		}
-	}
-}
-
-func TestRunListsEveryProblemAndConnectsNever(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	connect := func(context.Context, options) (Target, error) {
-		t.Fatal("an invalid folder connects")
-		return Target{}, nil
-	}
-	err := run(context.Background(), options{dir: "testdata/invalid"}, connect, testNow, &stdout, &stderr)
-	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
-		t.Fatalf("err = %v", err)
-	}
-	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-	problems := 0
-	for _, l := range lines {
-		if strings.HasPrefix(l, "problem: ") {
-			problems++
-		}
-	}
-	if problems < 5 || !strings.Contains(err.Error(), "problems") {
-		t.Errorf("%d problems listed:\n%s", problems, stderr.String())
-	}
-	if stdout.Len() > 0 {
-		t.Errorf("an invalid folder printed a summary:\n%s", stdout.String())
 	}
 }
