@@ -219,27 +219,31 @@ func TestLoadFindsProblems(t *testing.T) {
 			files: map[string]string{"roster.csv": remove, "units.csv": unitsHeader + unitsBody +
 				"So Noi Vu,Sở Nội vụ,co-quan-hanh-chinh,4\n" +
 				"so-noi-vu,Sở Nội vụ (lần hai),co-quan-hanh-chinh,4\n" +
-				"so-y-te,Sở Y tế,co quan hanh chinh,10\n" +
+				"so-y-te,Sở Y tế,hanh chinh,10\n" +
 				"so-xay-dung,,co-quan-hanh-chinh,-3\n" +
 				"so-cong-thuong,Sở Công Thương,co-quan-hanh-chinh,1.200\n"},
 			want: []string{
-				`units.csv, line 4: unit "So Noi Vu": not a valid id: use 1 to 63 lower-case letters a–z, digits and "-" (e.g. so-noi-vu)`,
-				`units.csv, line 5: unit "so-noi-vu": the same id is already on line 2`,
-				`units.csv, line 6: unit "so-y-te": unknown block "co quan hanh chinh": use co-quan-hanh-chinh (administrative agencies), don-vi-su-nghiep (public-service units) or xa-phuong (wards and communes)`,
-				`units.csv, line 7: unit "so-xay-dung": no name`,
-				`units.csv, line 7: unit "so-xay-dung": headcount -3 is negative`,
-				`units.csv, line 8: unit "so-cong-thuong": headcount "1.200" is not a whole number (digits only, no separators)`,
+				`units.csv, line 4, column id: unit "so noi vu": mã "So Noi Vu" không hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ so-noi-vu)`,
+				`units.csv, line 5, column id: unit "so-noi-vu": mã đơn vị trùng với dòng 2`,
+				`units.csv, line 6, column block: unit "so-y-te": khối "hanh chinh" không rõ: ghi co-quan-hanh-chinh (cơ quan hành chính), don-vi-su-nghiep (đơn vị sự nghiệp) hoặc xa-phuong (xã, phường)`,
+				`units.csv, line 7, column name: unit "so-xay-dung": thiếu tên đơn vị`,
+				`units.csv, line 7, column headcount: unit "so-xay-dung": số người -3 là số âm`,
+				`units.csv, line 8, column headcount: unit "so-cong-thuong": số người "1.200" không phải số nguyên (chỉ ghi chữ số, không dấu phân cách)`,
 			},
 		},
 		{
 			name:  "units: a missing column is named",
 			files: map[string]string{"units.csv": "id,name,headcount\nso-noi-vu,Sở Nội vụ,4\n"},
-			want:  []string{`units.csv, line 1: no "block" column: the first line must name the columns: id,name,block,headcount`},
+			want: []string{
+				`units.csv, line 1: thiếu cột "Khối": dòng tiêu đề phải ghi tên các cột: Mã đơn vị (id), Tên đơn vị (name), Khối (block), Số người dự thi (headcount)`,
+			},
 		},
 		{
 			name:  "units: an unknown column is named",
-			files: map[string]string{"units.csv": "id,name,block,headcount,khoi\nso-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,4,\n"},
-			want:  []string{`units.csv, line 1: unknown column "khoi": the columns are id,name,block,headcount`},
+			files: map[string]string{"units.csv": "id,name,block,headcount,ghichu\nso-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,4,\n"},
+			want: []string{
+				`units.csv, line 1, column ghichu: cột không rõ "ghichu": các cột là Mã đơn vị (id), Tên đơn vị (name), Khối (block), Số người dự thi (headcount)`,
+			},
 		},
 		{
 			name: "units: a comma inside an unquoted name spills into no column",
@@ -247,12 +251,16 @@ func TestLoadFindsProblems(t *testing.T) {
 				"units.csv":  unitsHeader + "so-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,4\ndai-ptth,Đài Phát thanh, Truyền hình,don-vi-su-nghiep,3\n",
 				"roster.csv": rosterHeader + "an@vidu.hue.gov.vn,Nguyễn Văn An,so-noi-vu,,,\nbinh@vidu.hue.gov.vn,Trần Thị Bình,dai-ptth,,,\n",
 			},
-			want: []string{`units.csv, line 3: a cell outside the named columns: a "," inside a value? put that value in double quotes`},
+			want: []string{
+				`units.csv, line 3: có ô nằm ngoài các cột có tiêu đề: giá trị nào chứa dấu ","? hãy đặt giá trị đó trong dấu ngoặc kép`,
+			},
 		},
 		{
 			name:  "a CSV file saved in a Windows code page is refused before it garbles names",
 			files: map[string]string{"units.csv": unitsHeader + "so-noi-vu,S\xef N\xf4i v\xf5,co-quan-hanh-chinh,4\n"}, // the roster's units are not checked then
-			want:  []string{`units.csv, line 2: not UTF-8 text, so Vietnamese letters would be garbled: in Excel use Save As → "CSV UTF-8 (Comma delimited)"`},
+			want: []string{
+				`units.csv, line 2: tệp không ở dạng UTF-8 nên chữ tiếng Việt sẽ bị lỗi: trong Excel chọn Save As → "CSV UTF-8 (Comma delimited)", hoặc tải lên tệp .xlsx`,
+			},
 		},
 		{
 			name: "roster: bad and repeated e-mails, unknown units, roles and audiences",
@@ -266,13 +274,13 @@ func TestLoadFindsProblems(t *testing.T) {
 				"vo.ngoc.ha@vidu.hue.gov.vn,,so-noi-vu,,,\n" +
 				",Đặng Quang Hải,so-noi-vu,,,\n"},
 			want: []string{
-				`roster.csv, line 3: "Nguyen.Van.An@vidu.hue.gov.vn": the same person (e-mail addresses ignore case) is already on line 2`,
-				`roster.csv, line 4: "tran.thi.binh@vidu": not a valid e-mail address`,
-				`roster.csv, line 5: unit "so-tai-chinh" is not in units.csv (named by 1 person)`,
-				`roster.csv, line 6: "pham.duc.dung@vidu.hue.gov.vn": unknown role "admin": roles are participant, unitAdmin, organiser and jury, separated by ";"`,
-				`roster.csv, line 7: "hoang.thu.giang@vidu.hue.gov.vn": unknown audience "civil-servant": use staff (civil servants, the default) or citizen`,
-				`roster.csv, line 8: "vo.ngoc.ha@vidu.hue.gov.vn": no name`,
-				`roster.csv, line 9: no e-mail address`,
+				`roster.csv, line 3, column email: "Nguyen.Van.An@vidu.hue.gov.vn": email trùng với dòng 2 (không phân biệt chữ hoa, chữ thường)`,
+				`roster.csv, line 4, column email: "tran.thi.binh@vidu": email "tran.thi.binh@vidu" không hợp lệ`,
+				`roster.csv, line 5, column unit: đơn vị "so-tai-chinh" không có trong danh sách đơn vị (1 người)`,
+				`roster.csv, line 6, column roles: "pham.duc.dung@vidu.hue.gov.vn": vai trò "admin" không rõ: các vai trò là participant (thí sinh), unitAdmin (quản trị đơn vị), organiser (Ban Tổ chức) và jury (giám khảo), cách nhau bởi ";"`,
+				`roster.csv, line 7, column audience: "hoang.thu.giang@vidu.hue.gov.vn": đối tượng "civil-servant" không rõ: ghi staff (cán bộ, công chức, viên chức; để trống cũng vậy) hoặc citizen (người dân)`,
+				`roster.csv, line 8, column name: "vo.ngoc.ha@vidu.hue.gov.vn": thiếu họ và tên`,
+				`roster.csv, line 9, column email: thiếu địa chỉ email`,
 			},
 		},
 		{
@@ -285,11 +293,11 @@ func TestLoadFindsProblems(t *testing.T) {
 				"nguoi.dan2@example.com,Người dân 2,,citizen,jury,\n" +
 				"le.minh.chau@vidu.hue.gov.vn,Lê Minh Châu,so-noi-vu,,,Phường Phú Hội\n"},
 			want: []string{
-				`roster.csv, line 2: "nguyen.van.an@vidu.hue.gov.vn": no unit: staff who take part and unit admins belong to a unit of units.csv`,
-				`roster.csv, line 3: "tran.thi.binh@vidu.hue.gov.vn": no unit: staff who take part and unit admins belong to a unit of units.csv`,
-				`roster.csv, line 5: "nguoi.dan@example.com": citizens belong to no unit (unit "xa-phu-vang"): leave the unit empty, the ward column says where they live`,
-				`roster.csv, line 6: "nguoi.dan2@example.com": citizens can only be participants; organisers, jury and unit admins are staff`,
-				`roster.csv, line 7: "le.minh.chau@vidu.hue.gov.vn": a ward is only for citizens (the place they live); staff belong to a unit`,
+				`roster.csv, line 2, column unit: "nguyen.van.an@vidu.hue.gov.vn": thiếu đơn vị: cán bộ dự thi và quản trị đơn vị phải thuộc một đơn vị trong danh sách đơn vị`,
+				`roster.csv, line 3, column unit: "tran.thi.binh@vidu.hue.gov.vn": thiếu đơn vị: cán bộ dự thi và quản trị đơn vị phải thuộc một đơn vị trong danh sách đơn vị`,
+				`roster.csv, line 5, column unit: "nguoi.dan@example.com": người dân không thuộc đơn vị nào ("xa-phu-vang"): để trống đơn vị, ghi nơi cư trú ở cột phường, xã`,
+				`roster.csv, line 6, column roles: "nguoi.dan2@example.com": người dân chỉ có thể là thí sinh; Ban Tổ chức, giám khảo và quản trị đơn vị là cán bộ`,
+				`roster.csv, line 7, column ward: "le.minh.chau@vidu.hue.gov.vn": phường, xã chỉ ghi cho người dân (nơi cư trú); cán bộ thuộc một đơn vị`,
 			},
 		},
 		{
@@ -302,8 +310,8 @@ func TestLoadFindsProblems(t *testing.T) {
 				return b.String() + "btc@vidu.hue.gov.vn,Ban Tổ chức,,,organiser,\nan@vidu.hue.gov.vn,Nguyễn Văn An,xa-phu-vang,,,\n"
 			}()},
 			want: []string{
-				`roster.csv, line 2: unit "so-noi-vu" is not known: the folder has no units.csv listing the units (named by 7 people: lines 2, 3, 4, 5, 6 and 2 more)`,
-				`roster.csv, line 10: unit "xa-phu-vang" is not known: the folder has no units.csv listing the units (named by 1 person)`,
+				`roster.csv, line 2, column unit: đơn vị "so-noi-vu" không rõ: chưa có danh sách đơn vị (7 người: dòng 2, 3, 4, 5, 6 và 2 dòng khác)`,
+				`roster.csv, line 10, column unit: đơn vị "xa-phu-vang" không rõ: chưa có danh sách đơn vị (1 người)`,
 			},
 		},
 		{
@@ -418,9 +426,9 @@ func TestLoadWarns(t *testing.T) {
 				"so-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,2\nso-tu-phap,Sở Tư pháp,co-quan-hanh-chinh,0\nso-y-te,Sở Y tế,co-quan-hanh-chinh,\n" +
 				"trung-tam-hcc,Trung tâm,co-quan-hanh-chinh,2\ndai-phat-thanh,Đài,don-vi-su-nghiep,2\nphuong-phu-hoi,Phú Hội,xa-phuong,2\nxa-phu-vang,Phú Vang,xa-phuong,2\n"},
 			want: []string{
-				`units.csv, line 2: unit "so-noi-vu": headcount 2, but the roster lists 3 of its staff who take part: its participation can pass 100%`,
-				`units.csv, line 3: unit "so-tu-phap": headcount 0: its participation rate cannot be computed`,
-				`units.csv, line 4: unit "so-y-te": no headcount and nobody of the unit on the roster: its participation rate cannot be computed`,
+				`units.csv, line 2: unit "so-noi-vu": số người 2, nhưng danh sách dự thi có 3 cán bộ của đơn vị: tỷ lệ tham gia có thể vượt 100%`,
+				`units.csv, line 3: unit "so-tu-phap": số người 0: không tính được tỷ lệ tham gia`,
+				`units.csv, line 4: unit "so-y-te": không ghi số người và danh sách dự thi không có ai của đơn vị: không tính được tỷ lệ tham gia`,
 			},
 		},
 		{
