@@ -186,8 +186,12 @@ bench-coldstart: build $(RIE)
 	@$(GO) run ./infra/coldstart $(if $(RUNS),-runs $(RUNS))
 
 ## fuzz: the MP4 reader's fuzz target (shared/mp4 FuzzReader, seeded with the
-## committed fixtures) for FUZZTIME (default 20s). make test runs the seeds and 300,000 inputs.
+## committed fixtures) for FUZZTIME (default 20s), then the spreadsheet row
+## reader's (shared/importer FuzzReadTable: CSV in every encoding, .xlsx) for
+## FUZZCOUNT inputs (default 20,000, a few seconds). make test runs the seeds and 300,000 MP4 inputs.
 FUZZTIME ?= 20s
+FUZZCOUNT ?= 20000x
 .PHONY: fuzz
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./shared/mp4/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadTable$$' -fuzztime $(FUZZCOUNT) ./shared/importer/

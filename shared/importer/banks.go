@@ -30,6 +30,10 @@ type strictQuestion struct {
 	Options []string `json:"options"`
 	Correct *int     `json:"correct"`
 	Source  string   `json:"source"`
+
+	Explanation string `json:"explanation"`
+	LegalBasis  string `json:"legalBasis"`
+	Audience    string `json:"audience"`
 }
 
 type strictBank struct {
