@@ -210,7 +210,9 @@ func parseRoundRows(file string, rows []csvRow, cur Current, rep *report) []cont
 		col := row.label
 		rf := roundFile{ID: strings.ToLower(c["id"]), Title: c["title"], Audience: c["audience"], BankID: c["bankId"]}
 		p := placedRound{line: row.line, item: fmt.Sprintf("round %q", rf.ID), openCol: col("opensAt")}
-		bad := func(field, format string, args ...any) { rep.problemAt(file, row.line, col(field), p.item, format, args...) }
+		bad := func(field, format string, args ...any) {
+			rep.problemAt(file, row.line, col(field), p.item, format, args...)
+		}
 		if prev, dup := lineOf[rf.ID]; dup && rf.ID != "" {
 			bad("id", "mã tuần thi trùng với dòng %d", prev)
 		} else {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	
+
 	"github.com/hoithi/hoithi/shared/contest"
 )
 
