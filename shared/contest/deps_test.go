@@ -10,7 +10,7 @@ import (
 )
 
 // domain lists the AWS-free packages under shared/.
-var domain = []string{"contest", "importer", "tally", "participation", "signin", "clip", "demo", "fault", "xlsx", "sheet", "memstore"}
+var domain = []string{"contest", "importer", "audit", "tally", "participation", "signin", "clip", "demo", "fault", "xlsx", "sheet", "memstore"}
 
 // TestDomainPackagesImportNoAWS keeps the contest's rules apart from the
 // adapters: no domain package, nor anything it imports, is an AWS package

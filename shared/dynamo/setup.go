@@ -241,9 +241,17 @@ func (s *Store) ListRounds(ctx context.Context, contestID string) ([]contest.Rou
 	return rounds, nil
 }
 
-// PutUnit writes a unit.
+// PutUnit writes a unit (into the current units version, if any).
 func (s *Store) PutUnit(ctx context.Context, contestID string, u contest.Unit) error {
-	if err := s.put(ctx, unitItem{PK: contestPK(contestID), SK: preUnit + u.ID, ID: u.ID, Name: u.Name, Block: string(u.Block), Headcount: u.Headcount}); err != nil {
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return err
+	}
+	pk := contestPK(contestID)
+	if v.Units != "" {
+		pk = unitVersionPK(contestID, v.Units)
+	}
+	if err := s.put(ctx, unitItem{PK: pk, SK: preUnit + u.ID, ID: u.ID, Name: u.Name, Block: string(u.Block), Headcount: u.Headcount}); err != nil {
 		return fmt.Errorf("put unit %s: %w", u.ID, err)
 	}
 	return nil
@@ -251,7 +259,15 @@ func (s *Store) PutUnit(ctx context.Context, contestID string, u contest.Unit) e
 
 // ListUnits returns a contest's units in id order.
 func (s *Store) ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error) {
-	expr, err := beginsWith(contestPK(contestID), preUnit)
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return nil, err
+	}
+	pk := contestPK(contestID)
+	if v.Units != "" {
+		pk = unitVersionPK(contestID, v.Units)
+	}
+	expr, err := beginsWith(pk, preUnit)
 	if err != nil {
 		return nil, err
 	}
@@ -274,8 +290,22 @@ func (s *Store) ListUnits(ctx context.Context, contestID string) ([]contest.Unit
 	return units, nil
 }
 
-// PutMember writes a roster entry (or a citizen's sign-up).
+// PutMember writes a roster entry (into the current roster version, if
+// any), or a citizen's sign-up (never versioned: a replacement of the roster
+// keeps it).
 func (s *Store) PutMember(ctx context.Context, contestID string, m contest.Member) error {
+	if m.Audience != contest.AudienceCitizen {
+		v, err := s.versions(ctx, contestID)
+		if err != nil {
+			return err
+		}
+		if v.Roster != "" {
+			if err := s.put(ctx, versionedMemberItem(contestID, v.Roster, m)); err != nil {
+				return fmt.Errorf("put member: %w", err)
+			}
+			return nil
+		}
+	}
 	item := memberItem{PK: memberPK(contestID, m.Email), SK: skMember, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Ward: m.Ward, Audience: string(m.Audience)}
 	if m.UnitID != "" {
 		// the unit's roster, listed through the unit index
@@ -290,9 +320,23 @@ func (s *Store) PutMember(ctx context.Context, contestID string, m contest.Membe
 	return nil
 }
 
-// GetMember reads a person by e-mail; found is false when unknown.
+// GetMember reads a person by e-mail; found is false when unknown. With a
+// roster version, it is the version's entry, or else a citizen's sign-up.
 func (s *Store) GetMember(ctx context.Context, contestID, email string) (m contest.Member, found bool, err error) {
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return contest.Member{}, false, err
+	}
 	var it memberItem
+	if v.Roster != "" {
+		ok, err := s.get(ctx, rosterVersionPK(contestID, v.Roster, shardOf(email, rosterShards)), email, false, &it)
+		if err != nil {
+			return contest.Member{}, false, fmt.Errorf("get member: %w", err)
+		}
+		if ok {
+			return memberFromItem(it), true, nil
+		}
+	}
 	ok, err := s.get(ctx, memberPK(contestID, email), skMember, false, &it)
 	if err != nil || !ok {
 		if err != nil {
@@ -300,11 +344,10 @@ func (s *Store) GetMember(ctx context.Context, contestID, email string) (m conte
 		}
 		return contest.Member{}, false, err
 	}
-	m = contest.Member{Email: it.Email, Name: it.Name, UnitID: it.UnitID, Ward: it.Ward, Audience: contest.Audience(it.Audience)}
-	for _, r := range it.Roles {
-		m.Roles = append(m.Roles, contest.Role(r))
+	if v.Roster != "" && contest.Audience(it.Audience) != contest.AudienceCitizen {
+		return contest.Member{}, false, nil // left with an earlier roster
 	}
-	return m, true, nil
+	return memberFromItem(it), true, nil
 }
 
 func unixMilliOrZero(t time.Time) int64 {
