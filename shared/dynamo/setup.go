@@ -177,14 +177,45 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 	return c, nil
 }
 
-// PutRound writes a round.
-func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
-	if err := s.put(ctx, roundItem{
+func toRoundItem(r contest.Round) roundItem {
+	return roundItem{
 		PK: contestPK(r.ContestID), SK: preRound + r.ID, ID: r.ID, Title: r.Title, Audience: string(r.Audience),
 		OpensAt: r.OpensAt.Unix(), ClosesAt: r.ClosesAt.Unix(), QuestionCount: r.QuestionCount,
 		TimeLimitSec: int64(r.TimeLimit / time.Second), Attempts: r.Attempts, BankID: r.BankID, PublishedAt: unixMilliOrZero(r.PublishedAt),
 		AllCorrect: r.AllCorrect,
-	}); err != nil {
+	}
+}
+
+// PutRounds writes rounds of one contest in one transaction (at most
+// MaxRoundsAtOnce): all or none.
+func (s *Store) PutRounds(ctx context.Context, rounds []contest.Round) error {
+	if len(rounds) == 0 {
+		return nil
+	}
+	if len(rounds) > MaxRoundsAtOnce {
+		return fault.Invalid("too_many_rounds", fmt.Sprintf("Mỗi lần nhập tối đa %d tuần thi.", MaxRoundsAtOnce))
+	}
+	items := make([]types.TransactWriteItem, len(rounds))
+	for i, r := range rounds {
+		av, err := attributevalue.MarshalMap(toRoundItem(r))
+		if err != nil {
+			return err
+		}
+		items[i] = types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}}
+	}
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		return fmt.Errorf("put %d rounds: %w", len(rounds), err)
+	}
+	return nil
+}
+
+// MaxRoundsAtOnce is how many rounds PutRounds writes (DynamoDB's
+// transaction limit).
+const MaxRoundsAtOnce = 100
+
+// PutRound writes a round.
+func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
+	if err := s.put(ctx, toRoundItem(r)); err != nil {
 		return fmt.Errorf("put round %s: %w", r.ID, err)
 	}
 	return nil

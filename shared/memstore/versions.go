@@ -81,3 +81,13 @@ func (s *Store) ListAudit(_ context.Context, contestID string, q audit.Query, li
 	slices.SortStableFunc(out, func(a, b audit.Entry) int { return b.At.Compare(a.At) })
 	return out, nil
 }
+
+// PutRounds writes rounds at once.
+func (s *Store) PutRounds(ctx context.Context, rounds []contest.Round) error {
+	for _, r := range rounds {
+		if err := s.PutRound(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
