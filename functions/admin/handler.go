@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 // store is what the organiser console reads and writes.
 type store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
+	PutContest(ctx context.Context, c contest.Contest) error
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	ListMembers(ctx context.Context, contestID string) ([]contest.Member, error)
@@ -69,6 +71,8 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("POST /imports/{kind}", h.importFile)
 	mux.HandleFunc("GET /templates/{file}", h.template)
 	mux.HandleFunc("GET /audit", h.auditLog)
+	mux.HandleFunc("GET /contest", h.getContest)
+	mux.HandleFunc("PUT /contest", h.putContest)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
@@ -344,4 +348,109 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 		out[i] = auditEntryJSON{At: e.At.In(contest.ICT), Actor: e.Actor, Action: e.Action, Kind: e.Kind(), Summary: e.Summary, Before: e.Before, After: e.After}
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"entries": out})
+}
+
+type contestResponse struct {
+	Contest contest.Contest        `json:"contest"`
+	Limits  importer.ContestLimits `json:"limits"`
+	// PublishedRounds are the rounds whose results are published.
+	PublishedRounds []string `json:"publishedRounds"`
+}
+
+// getContest: GET /contest, the settings with the rules' limits.
+func (h *Handler) getContest(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.organiser(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	ctx := r.Context()
+	c, err := h.store.GetContest(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	rounds, err := h.store.ListRounds(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	ch := importer.CompareSettings(c, c, rounds)
+	httpapi.WriteJSON(w, http.StatusOK, contestResponse{Contest: c, Limits: importer.Limits, PublishedRounds: ch.PublishedRounds})
+}
+
+type putContestResponse struct {
+	OK       bool                    `json:"ok"`
+	DryRun   bool                    `json:"dryRun"`
+	Written  bool                    `json:"written"`
+	Error    *importError            `json:"error,omitempty"`
+	Contest  *contest.Contest        `json:"contest,omitempty"`
+	Change   importer.SettingsChange `json:"change"`
+	Problems []ProblemJSON           `json:"problems,omitempty"`
+}
+
+// putContest: PUT /contest[?dryRun=1] with the whole settings (the
+// contest.json fields): checked (422 with the fields' problems), compared
+// (the published weeks a change touches, as a warning), written and audited.
+func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.organiser(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	var next contest.Contest
+	if err := httpapi.DecodeJSON(w, r, &next, 64<<10); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if next.ID == "" {
+		next.ID = claims.Contest
+	}
+	if next.ID != claims.Contest {
+		httpapi.WriteError(w, r, h.log, fault.Invalid("contest_id", "Không đổi được mã cuộc thi."))
+		return
+	}
+	ctx := r.Context()
+	old, err := h.store.GetContest(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	rounds, err := h.store.ListRounds(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	next, problems := importer.CheckContest(next)
+	q := r.URL.Query()
+	resp := putContestResponse{DryRun: q.Get("dryRun") != "" && q.Get("dryRun") != "0" && q.Get("dryRun") != "false"}
+	if len(problems) > 0 {
+		resp.Problems = problemsJSON(problems)
+		resp.Error = &importError{Code: "settings_problems", Message: fmt.Sprintf("Thiết lập có %d lỗi; chưa ghi gì.", len(problems))}
+		httpapi.WriteJSON(w, http.StatusUnprocessableEntity, resp)
+		return
+	}
+	resp.OK, resp.Contest = true, &next
+	resp.Change = importer.CompareSettings(old, next, rounds)
+	if resp.DryRun || len(resp.Change.Fields) == 0 {
+		httpapi.WriteJSON(w, http.StatusOK, resp)
+		return
+	}
+	if err := h.store.PutContest(ctx, next); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	resp.Written = true
+	before, _ := json.Marshal(old)
+	after, _ := json.Marshal(next)
+	e, err := audit.New(h.now(), claims.Email, audit.SettingsUpdate, "Đổi thiết lập: "+strings.Join(resp.Change.Fields, ", "), string(before), string(after))
+	if err == nil {
+		err = h.store.AppendAudit(ctx, claims.Contest, e)
+	}
+	if err != nil {
+		h.log.Error("settings written but their audit entry failed", "err", err)
+		httpapi.WriteError(w, r, h.log, fmt.Errorf("audit after settings: %w", err))
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, resp)
 }

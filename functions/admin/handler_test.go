@@ -234,3 +234,53 @@ func TestTemplates(t *testing.T) {
 		testenv.Serve(a.routes, http.MethodGet, "/templates/papers.xlsx", a.token, nil).Expect(t, http.StatusNotFound, "template_not_found")
 	})
 }
+
+func TestContestSettings(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	// GIVEN a published week
+	closed := demo.Rounds(a.env.Now)[0]
+	if err := a.env.Store.MarkPublished(ctx, demo.ContestID, closed.ID, a.env.Now, 3); err != nil {
+		t.Fatal(err)
+	}
+	got := testenv.Call(t, a.routes, http.MethodGet, "/contest", a.token, nil)
+	var body contestResponse
+	got.Decode(t, &body)
+	t.Run("the settings come with the rules' limits and the published weeks", func(t *testing.T) {
+		if body.Contest.ID != demo.ContestID || body.Limits.PrizeCount.Max != 1000 || len(body.Limits.TieBreakKeys) != 4 || !slices.Contains(body.PublishedRounds, closed.ID) {
+			t.Errorf("body %s", got.Body)
+		}
+	})
+
+	t.Run("a setting out of bounds is answered 422 with its field, and nothing is written", func(t *testing.T) {
+		c := body.Contest
+		c.ReportThreshold = 80
+		r := testenv.Serve(a.routes, http.MethodPut, "/contest", a.token, c)
+		problems, _ := r.JSON["problems"].([]any)
+		if r.Status != http.StatusUnprocessableEntity || len(problems) != 1 || problems[0].(map[string]any)["column"] != "reportThreshold" {
+			t.Errorf("status %d body %s", r.Status, r.Body)
+		}
+	})
+
+	t.Run("a new tie-break order is written, warned about and audited", func(t *testing.T) {
+		c := body.Contest
+		c.TieBreak = []string{"correct", "time", "prediction", "submitted"}
+		r := testenv.Call(t, a.routes, http.MethodPut, "/contest", a.token, c)
+		var res putContestResponse
+		r.Decode(t, &res)
+		if !res.Written || !strings.Contains(res.Change.Warning, closed.ID) {
+			t.Errorf("body %s", r.Body)
+		}
+		stored, _ := a.env.Store.GetContest(ctx, demo.ContestID)
+		if !slices.Equal(stored.TieBreak, c.TieBreak) {
+			t.Errorf("stored tie-break %v", stored.TieBreak)
+		}
+		log := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=settings", a.token, nil)
+		if entries, _ := log.JSON["entries"].([]any); len(entries) != 1 {
+			t.Errorf("entries %s", log.Body)
+		}
+	})
+	t.Run("a unit admin may not read the settings here", func(t *testing.T) {
+		testenv.Serve(a.routes, http.MethodGet, "/contest", a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]), nil).Expect(t, http.StatusForbidden, "organiser_only")
+	})
+}
