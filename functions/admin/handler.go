@@ -29,6 +29,7 @@ import (
 type store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
 	PutContest(ctx context.Context, c contest.Contest) error
+	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	ListMembers(ctx context.Context, contestID string) ([]contest.Member, error)
@@ -73,6 +74,8 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("GET /audit", h.auditLog)
 	mux.HandleFunc("GET /contest", h.getContest)
 	mux.HandleFunc("PUT /contest", h.putContest)
+	mux.HandleFunc("GET /roles", h.listRoles)
+	mux.HandleFunc("PUT /roles/{email}", h.putRoles)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
@@ -453,4 +456,97 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, resp)
+}
+
+// personJSON is a person with a role beyond taking part.
+type personJSON struct {
+	Email      string         `json:"email"`
+	Name       string         `json:"name"`
+	UnitID     string         `json:"unitId,omitempty"`
+	Roles      []contest.Role `json:"roles"`
+	MayCompete bool           `json:"mayCompete"`
+}
+
+func personOf(m contest.Member) personJSON {
+	return personJSON{Email: m.Email, Name: m.Name, UnitID: m.UnitID, Roles: m.Roles, MayCompete: contest.MayCompete(m.Roles)}
+}
+
+// listRoles: GET /roles, the unit admins, organisers and jury.
+func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.organiser(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	members, err := h.store.ListMembers(r.Context(), claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	people := []personJSON{}
+	for _, m := range members {
+		if m.Has(contest.RoleUnitAdmin) || m.Has(contest.RoleOrganiser) || m.Has(contest.RoleJury) {
+			people = append(people, personOf(m))
+		}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"people": people})
+}
+
+// putRoles: PUT /roles/{email} {"roles","unitId"[,"name"]}: a person's roles
+// set (a newcomer added as staff), checked by importer.CheckRoles, audited.
+func (h *Handler) putRoles(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.organiser(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	var ch importer.RolesChange
+	if err := httpapi.DecodeJSON(w, r, &ch, 16<<10); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	ctx := r.Context()
+	email, err := contest.NormalizeEmail(r.PathValue("email"))
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	cur := importer.Current{Actor: claims.Email, Now: h.now()}
+	if cur.Units, err = h.store.ListUnits(ctx, claims.Contest); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	m, found, err := h.store.GetMember(ctx, claims.Contest, email)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if !found {
+		m = contest.Member{Email: email}
+	}
+	next, problems := importer.CheckRoles(cur, m, found, ch)
+	if len(problems) > 0 {
+		httpapi.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"ok": false,
+			"error":    importError{Code: "roles_problems", Message: "Chưa đổi vai trò: xem các lỗi."},
+			"problems": problemsJSON(problems)})
+		return
+	}
+	if err := h.store.PutMember(ctx, claims.Contest, next); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	before := "chưa có trong danh sách"
+	if found {
+		before = fmt.Sprintf("%v, đơn vị %q", m.Roles, m.UnitID)
+	}
+	e, err := audit.New(cur.Now, claims.Email, audit.RolesUpdate, "Vai trò của "+email, before, fmt.Sprintf("%v, đơn vị %q", next.Roles, next.UnitID))
+	if err == nil {
+		err = h.store.AppendAudit(ctx, claims.Contest, e)
+	}
+	if err != nil {
+		h.log.Error("roles written but their audit entry failed", "err", err)
+		httpapi.WriteError(w, r, h.log, fmt.Errorf("audit after roles: %w", err))
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "person": personOf(next)})
 }

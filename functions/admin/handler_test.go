@@ -284,3 +284,42 @@ func TestContestSettings(t *testing.T) {
 		testenv.Serve(a.routes, http.MethodGet, "/contest", a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]), nil).Expect(t, http.StatusForbidden, "organiser_only")
 	})
 }
+
+func TestRoles(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	participant := a.env.Accounts.Participant[0]
+	m, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
+
+	t.Run("an organiser makes a participant the unit's admin, audited", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
+		got, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
+		if !got.Has(contest.RoleUnitAdmin) || r.JSON["ok"] != true {
+			t.Errorf("member %+v, body %s", got, r.Body)
+		}
+		log := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil)
+		if entries, _ := log.JSON["entries"].([]any); len(entries) != 1 {
+			t.Errorf("entries %s", log.Body)
+		}
+	})
+	t.Run("an organiser's support staff may take papers but not compete", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"organiser", "participant"}, "unitId": m.UnitID})
+		if p, _ := r.JSON["person"].(map[string]any); p["mayCompete"] != false {
+			t.Errorf("body %s", r.Body)
+		}
+		list := testenv.Call(t, a.routes, http.MethodGet, "/roles", a.token, nil)
+		if !strings.Contains(string(list.Body), participant) {
+			t.Errorf("roles %s", list.Body)
+		}
+	})
+	t.Run("a unit admin without a unit is refused with the field", func(t *testing.T) {
+		r := testenv.Serve(a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"unitAdmin"}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"column":"unitId"`) {
+			t.Errorf("status %d body %s", r.Status, r.Body)
+		}
+	})
+	t.Run("a unit admin may not assign roles", func(t *testing.T) {
+		testenv.Serve(a.routes, http.MethodPut, "/roles/"+participant, a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]), map[string]any{"roles": []string{"jury"}}).
+			Expect(t, http.StatusForbidden, "organiser_only")
+	})
+}
