@@ -191,6 +191,7 @@ bench-coldstart: build $(RIE)
 .PHONY: bench-import
 bench-import: deps $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) test -count=1 -run '^$$' -bench 'ReplaceRoster30000' -benchtime 1x ./shared/dynamo/
+	$(LOCALDEV) exec -- $(GO) test -count=1 -run '^$$' -bench 'ImportRoster30000' -benchtime 1x ./functions/admin/
 
 ## fuzz: the MP4 reader's fuzz target (shared/mp4 FuzzReader, seeded with the
 ## committed fixtures) for FUZZTIME (default 20s), then the spreadsheet row

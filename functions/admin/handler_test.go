@@ -323,3 +323,36 @@ func TestRoles(t *testing.T) {
 			Expect(t, http.StatusForbidden, "organiser_only")
 	})
 }
+
+// BenchmarkImportRoster30000 imports a 30,000-person roster (.xlsx) through
+// the handler on the local servers, dry run then write: `make bench-import`
+// prints the times.
+func BenchmarkImportRoster30000(b *testing.B) {
+	env := testenv.SeededContest(b)
+	organiser := env.Accounts.Organiser[0]
+	routes := NewHandler(env.Store, env.S3, env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
+	tok := env.TokenFor(b, organiser)
+	units, _ := env.Store.ListUnits(context.Background(), demo.ContestID)
+	var csv strings.Builder
+	csv.WriteString("Email,Họ và tên,Mã đơn vị,Vai trò\n" + organiser + ",Ban Tổ chức,,Ban Tổ chức\n")
+	for i := range 30000 {
+		fmt.Fprintf(&csv, "can.bo.%05d@demo.hue.gov.vn,Cán bộ %05d,%s,\n", i, i, units[i%len(units)].ID)
+	}
+	post := func(path string) time.Duration {
+		start := time.Now()
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(csv.String()))
+		req.Header.Set("Content-Type", csvType)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		routes.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String()[:min(500, rec.Body.Len())])
+		}
+		return time.Since(start)
+	}
+	for b.Loop() {
+		dry := post("/imports/roster?dryRun=1")
+		write := post("/imports/roster")
+		b.Logf("30,000-person roster (%d KB of CSV): dry run %.1f s, import %.1f s", csv.Len()>>10, dry.Seconds(), write.Seconds())
+	}
+}
