@@ -89,6 +89,7 @@ func (s *Store) ListMembers(ctx context.Context, contestID string) ([]contest.Me
 		return nil, err
 	}
 	if v.Roster == "" {
+		// the unit index holds e-mail, name and roles; people with a unit are staff
 		units, err := s.ListUnits(ctx, contestID)
 		if err != nil {
 			return nil, err
@@ -100,13 +101,8 @@ func (s *Store) ListMembers(ctx context.Context, contestID string) ([]contest.Me
 				return nil, err
 			}
 			for _, m := range ms {
-				full, found, err := s.GetMember(ctx, contestID, m.Email)
-				if err != nil {
-					return nil, err
-				}
-				if found {
-					out = append(out, full)
-				}
+				m.Audience = contest.AudienceStaff
+				out = append(out, m)
 			}
 		}
 		return out, nil
