@@ -192,9 +192,21 @@ bench-coldstart: build $(RIE)
 	@$(LAMBDA_GO) -o $(LOCAL)/bench/hellodynamo/host/bootstrap ./infra/coldstart/hellodynamo
 	@$(GO) run ./infra/coldstart $(if $(RUNS),-runs $(RUNS))
 
+## bench-import: replaces a 30,000-person roster on the local DynamoDB server
+## (shared/dynamo BenchmarkReplaceRoster30000: the new version written, the
+## pointer switched, the previous version deleted) and prints the time it took.
+.PHONY: bench-import
+bench-import: deps $(LOCALDEV)
+	$(LOCALDEV) exec -- $(GO) test -count=1 -run '^$$' -bench 'ReplaceRoster30000' -benchtime 1x ./shared/dynamo/
+	$(LOCALDEV) exec -- $(GO) test -count=1 -run '^$$' -bench 'ImportRoster30000' -benchtime 1x ./functions/admin/
+
 ## fuzz: the MP4 reader's fuzz target (shared/mp4 FuzzReader, seeded with the
-## committed fixtures) for FUZZTIME (default 20s). make test runs the seeds and 300,000 inputs.
+## committed fixtures) for FUZZTIME (default 20s), then the spreadsheet row
+## reader's (shared/importer FuzzReadTable: CSV in every encoding, .xlsx) for
+## FUZZCOUNT inputs (default 20,000, a few seconds). make test runs the seeds and 300,000 MP4 inputs.
 FUZZTIME ?= 20s
+FUZZCOUNT ?= 20000x
 .PHONY: fuzz
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./shared/mp4/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadTable$$' -fuzztime $(FUZZCOUNT) ./shared/importer/

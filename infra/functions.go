@@ -61,6 +61,10 @@ type Access struct {
 	// ObjectCreated, if set, is a data-bucket prefix whose ObjectCreated
 	// notifications invoke the function.
 	ObjectCreated string
+	// AuditAppendOnly denies the function UpdateItem, DeleteItem and
+	// BatchWriteItem on audit partitions (C#<contest>#AUDIT), whatever Table
+	// allows: it appends entries (a conditional PutItem) and cannot change them.
+	AuditAppendOnly bool
 }
 
 // Grants says, per function name, what each function may touch: the one place
@@ -96,7 +100,18 @@ var Grants = map[string]Access{
 	"clips": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixClips}, WritePrefixes: []string{platform.PrefixClips, platform.PrefixResults + "*/clips/"},
 		DeletePrefixes: []string{platform.PrefixClips}, Multipart: true, ListBucket: true, TokenKey: true,
 		ObjectCreated: platform.PrefixClips},
+	// The organiser console replaces units and rosters (batch writes and
+	// deletes of versions), writes rounds, reads and uploads banks, and
+	// appends to the audit log, which it may not change.
+	"admin": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixBanks}, WritePrefixes: []string{platform.PrefixBanks},
+		ListBucket: true, TokenKey: true, AuditAppendOnly: true},
 }
+
+// auditPartitions matches the partition keys of audit entries.
+const auditPartitions = "C#*#AUDIT"
+
+// auditChanges are the writes that could change or remove an audit entry.
+var auditChanges = []string{"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 
 // paperPartitions matches the partition keys of paper items (see
 // docs/data-model.md), the only items the quiz function writes.
@@ -225,6 +240,15 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 			Actions:    jsii.Strings(w.actions...),
 			Resources:  jsii.Strings(*h.Table.TableArn()),
 			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{w.partitions}}},
+		}))
+	}
+	if a.AuditAppendOnly {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("AuditLogIsAppendOnly"),
+			Effect:     awsiam.Effect_DENY,
+			Actions:    jsii.Strings(auditChanges...),
+			Resources:  jsii.Strings(*h.Table.TableArn()),
+			Conditions: &map[string]any{"ForAnyValue:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{auditPartitions}}},
 		}))
 	}
 	for _, p := range a.ReadPrefixes {

@@ -526,10 +526,12 @@ func TestLeastPrivilege(t *testing.T) {
 					want = append(want, outboxPartitions)
 				}
 				var scoped []string
-				whole := false
+				whole, deniedOnAudit := false, false
 				for _, st := range got[action] {
 					cond := jsonOf(st.st["Condition"])
 					switch {
+					case st.st["Effect"] == "Deny":
+						deniedOnAudit = deniedOnAudit || strings.Contains(cond, `"ForAnyValue:StringLike":{"dynamodb:LeadingKeys":["`+auditPartitions+`"]}`)
 					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+paperPartitions+`"]`):
 						scoped = append(scoped, paperPartitions)
 					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+reminderPartitions+`"]`):
@@ -541,6 +543,9 @@ func TestLeastPrivilege(t *testing.T) {
 					default:
 						t.Errorf("%s with an unexpected condition: %s", action, jsonOf(st.st))
 					}
+				}
+				if wantDeny := a.AuditAppendOnly && slices.Contains(auditChanges, action); deniedOnAudit != wantDeny {
+					t.Errorf("%s denied on audit entries = %v, want %v", action, deniedOnAudit, wantDeny)
 				}
 				if whole != (a.Table == readWriteTable) || (a.Table != readWriteTable && !slices.Equal(scoped, want)) {
 					t.Errorf("%s: whole table %v, limited to %v; want whole table %v, limited to %v", action, whole, scoped, a.Table == readWriteTable, want)

@@ -7,7 +7,8 @@
 //
 // It reads and checks the whole folder first and writes nothing when anything
 // is wrong, listing every problem with its file and line. Importing again
-// gives the same state.
+// gives the same state. The rules are shared/importer's, the same the
+// organiser API (functions/admin) applies; this command reads and writes.
 package main
 
 import (
@@ -32,6 +33,7 @@ import (
 	"github.com/hoithi/hoithi/infra/localenv"
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/dynamo"
+	"github.com/hoithi/hoithi/shared/importer"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -77,9 +79,16 @@ func main() {
 	}
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // run checks the folder, prints what it holds and, unless dry, writes it.
 func run(ctx context.Context, o options, connect connectFunc, now time.Time, stdout, stderr io.Writer) error {
-	f, err := Load(o.dir, now)
+	f, err := importer.Load(o.dir, now)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/importer"
 )
 
 // Store is what the import writes to the table.
@@ -66,7 +67,7 @@ type Written struct {
 // is put whole, keyed by its id (e-mail for people), so importing again gives
 // the same state; a round that exists keeps its publication. Nothing is
 // deleted: people, units and rounds not in the folder stay as they are.
-func Import(ctx context.Context, t Target, f *Folder, now time.Time, out io.Writer) (Written, error) {
+func Import(ctx context.Context, t Target, f *importer.Folder, now time.Time, out io.Writer) (Written, error) {
 	var w Written
 	if !f.Valid() {
 		return w, fmt.Errorf("the folder has %d problems: nothing written", len(f.Problems))

@@ -16,6 +16,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/importer"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
 
@@ -39,7 +40,7 @@ type snapshot struct {
 	objects map[string]string // key → body
 }
 
-func take(t *testing.T, st *dynamo.Store, obj *s3.Client, bucket string, f *Folder) snapshot {
+func take(t *testing.T, st *dynamo.Store, obj *s3.Client, bucket string, f *importer.Folder) snapshot {
 	t.Helper()
 	ctx := context.Background()
 	var s snapshot

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,7 +26,7 @@ func NewClient(cfg aws.Config, pathStyle bool) *s3.Client {
 }
 
 // MaxBankBytes bounds a bank object (a 2,000-question bank is about 1 MB).
-const MaxBankBytes = 16 << 20
+const MaxBankBytes = contest.MaxBankBytes
 
 // BankKey is where a contest's bank lives in the data bucket.
 func BankKey(contestID, bankID string) string {
@@ -143,4 +144,28 @@ func PutBank(ctx context.Context, client objectPutter, bucket, contestID string,
 		return nil, fmt.Errorf("put bank %s: %w", bank.ID, err)
 	}
 	return bank, nil
+}
+
+type objectLister interface {
+	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, opts ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+}
+
+// ListBankIDs lists the ids of a contest's banks in the bucket.
+func ListBankIDs(ctx context.Context, client objectLister, bucket, contestID string) ([]string, error) {
+	prefix := platform.PrefixBanks + contestID + "/"
+	var ids []string
+	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list banks of %s: %w", contestID, err)
+		}
+		for _, o := range out.Contents {
+			name := strings.TrimPrefix(aws.ToString(o.Key), prefix)
+			if id, ok := strings.CutSuffix(name, ".json"); ok && contest.ValidID(id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
 }

@@ -13,15 +13,46 @@ const MaxOptions = 6
 
 const labels = "ABCDEF"
 
+// MaxBankBytes bounds a bank's JSON (a 2,000-question bank is about 1 MB;
+// 16 MB is about 30,000 questions).
+const MaxBankBytes = 16 << 20
+
 // Question is one multiple-choice question of a bank, with its correct answer:
 // it never leaves the server as is.
+//
+// Explanation and LegalBasis ("Điều 7 Nghị định 61/2018/NĐ-CP") teach the
+// answer once a week has closed: like Correct, they are never shown while a
+// round that can draw the question is open.
 type Question struct {
-	ID      string   `json:"id"`
-	Topic   string   `json:"topic,omitempty"`
-	Text    string   `json:"text"`
-	Options []string `json:"options"`
-	Correct int      `json:"correct"`
-	Source  string   `json:"source,omitempty"`
+	ID          string   `json:"id"`
+	Topic       string   `json:"topic,omitempty"`
+	Text        string   `json:"text"`
+	Options     []string `json:"options"`
+	Correct     int      `json:"correct"`
+	Source      string   `json:"source,omitempty"`
+	Explanation string   `json:"explanation,omitempty"`
+	LegalBasis  string   `json:"legalBasis,omitempty"`
+	// Audience is who the question is written for: staff, citizen, or ""
+	// for both.
+	Audience Audience `json:"audience,omitempty"`
+}
+
+// Topic is an area of administrative reform a question is about.
+type Topic struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Topics are the six areas of the State Administrative Reform Master
+// Programme 2021–2030 (Nghị quyết 76/NQ-CP): the topics a bank imported from
+// a spreadsheet may give its questions.
+var Topics = []Topic{
+	{"the-che", "Cải cách thể chế"},
+	{"thu-tuc", "Cải cách thủ tục hành chính"},
+	{"bo-may", "Cải cách tổ chức bộ máy hành chính nhà nước"},
+	{"cong-vu", "Cải cách chế độ công vụ"},
+	{"tai-chinh", "Cải cách tài chính công"},
+	{"chinh-phu-so", "Xây dựng và phát triển Chính phủ điện tử, Chính phủ số"},
 }
 
 // Bank is a round's question bank, as imported by organisers (or the demo).

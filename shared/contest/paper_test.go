@@ -1218,3 +1218,28 @@ func TestPaperSubmit(t *testing.T) {
 		})
 	}
 }
+
+func TestPaperViewKeepsTheTeachingOutOfAnOpenPaper(t *testing.T) {
+	// GIVEN a bank whose questions carry their explanation and legal basis
+	b := paperBank(t)
+	for i := range b.Questions {
+		b.Questions[i].Explanation = "GIAI-THICH-BI-MAT"
+		b.Questions[i].LegalBasis = "DIEU-7-BI-MAT"
+		b.Questions[i].Topic = "thu-tuc"
+	}
+	// WHEN a paper is shown to its participant
+	v, err := paperFixture().View(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN neither the key nor the teaching reaches the browser
+	for _, secret := range []string{"GIAI-THICH-BI-MAT", "DIEU-7-BI-MAT", "explanation", "legalBasis", "correct\":"} {
+		if strings.Contains(string(data), secret) {
+			t.Errorf("the paper view has %q: %s", secret, data)
+		}
+	}
+}

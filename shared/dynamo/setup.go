@@ -3,6 +3,8 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -178,14 +180,45 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 	return c, nil
 }
 
-// PutRound writes a round.
-func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
-	if err := s.put(ctx, roundItem{
+func toRoundItem(r contest.Round) roundItem {
+	return roundItem{
 		PK: contestPK(r.ContestID), SK: preRound + r.ID, ID: r.ID, Title: r.Title, Audience: string(r.Audience),
 		OpensAt: r.OpensAt.Unix(), ClosesAt: r.ClosesAt.Unix(), QuestionCount: r.QuestionCount,
 		TimeLimitSec: int64(r.TimeLimit / time.Second), Attempts: r.Attempts, BankID: r.BankID, PublishedAt: unixMilliOrZero(r.PublishedAt),
 		AllCorrect: r.AllCorrect,
-	}); err != nil {
+	}
+}
+
+// PutRounds writes rounds of one contest in one transaction (at most
+// MaxRoundsAtOnce): all or none.
+func (s *Store) PutRounds(ctx context.Context, rounds []contest.Round) error {
+	if len(rounds) == 0 {
+		return nil
+	}
+	if len(rounds) > MaxRoundsAtOnce {
+		return fault.Invalid("too_many_rounds", fmt.Sprintf("Mỗi lần nhập tối đa %d tuần thi.", MaxRoundsAtOnce))
+	}
+	items := make([]types.TransactWriteItem, len(rounds))
+	for i, r := range rounds {
+		av, err := attributevalue.MarshalMap(toRoundItem(r))
+		if err != nil {
+			return err
+		}
+		items[i] = types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}}
+	}
+	if _, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		return fmt.Errorf("put %d rounds: %w", len(rounds), err)
+	}
+	return nil
+}
+
+// MaxRoundsAtOnce is how many rounds PutRounds writes (DynamoDB's
+// transaction limit).
+const MaxRoundsAtOnce = 100
+
+// PutRound writes a round.
+func (s *Store) PutRound(ctx context.Context, r contest.Round) error {
+	if err := s.put(ctx, toRoundItem(r)); err != nil {
 		return fmt.Errorf("put round %s: %w", r.ID, err)
 	}
 	return nil
@@ -242,9 +275,17 @@ func (s *Store) ListRounds(ctx context.Context, contestID string) ([]contest.Rou
 	return rounds, nil
 }
 
-// PutUnit writes a unit.
+// PutUnit writes a unit (into the current units version, if any).
 func (s *Store) PutUnit(ctx context.Context, contestID string, u contest.Unit) error {
-	if err := s.put(ctx, unitItem{PK: contestPK(contestID), SK: preUnit + u.ID, ID: u.ID, Name: u.Name, Block: string(u.Block), Headcount: u.Headcount}); err != nil {
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return err
+	}
+	pk := contestPK(contestID)
+	if v.Units != "" {
+		pk = unitVersionPK(contestID, v.Units)
+	}
+	if err := s.put(ctx, unitItem{PK: pk, SK: preUnit + u.ID, ID: u.ID, Name: u.Name, Block: string(u.Block), Headcount: u.Headcount}); err != nil {
 		return fmt.Errorf("put unit %s: %w", u.ID, err)
 	}
 	return nil
@@ -252,7 +293,15 @@ func (s *Store) PutUnit(ctx context.Context, contestID string, u contest.Unit) e
 
 // ListUnits returns a contest's units in id order.
 func (s *Store) ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error) {
-	expr, err := beginsWith(contestPK(contestID), preUnit)
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return nil, err
+	}
+	pk := contestPK(contestID)
+	if v.Units != "" {
+		pk = unitVersionPK(contestID, v.Units)
+	}
+	expr, err := beginsWith(pk, preUnit)
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +324,22 @@ func (s *Store) ListUnits(ctx context.Context, contestID string) ([]contest.Unit
 	return units, nil
 }
 
-// PutMember writes a roster entry (or a citizen's sign-up).
+// PutMember writes a roster entry (into the current roster version, if
+// any), or a citizen's sign-up (never versioned: a replacement of the roster
+// keeps it).
 func (s *Store) PutMember(ctx context.Context, contestID string, m contest.Member) error {
+	if m.Audience != contest.AudienceCitizen {
+		v, err := s.versions(ctx, contestID)
+		if err != nil {
+			return err
+		}
+		if v.Roster != "" {
+			if err := s.put(ctx, versionedMemberItem(contestID, v.Roster, m)); err != nil {
+				return fmt.Errorf("put member: %w", err)
+			}
+			return nil
+		}
+	}
 	item := memberItem{PK: memberPK(contestID, m.Email), SK: skMember, Email: m.Email, Name: m.Name, UnitID: m.UnitID, Ward: m.Ward, Audience: string(m.Audience)}
 	if m.UnitID != "" {
 		// the unit's roster, listed through the unit index
@@ -337,7 +400,29 @@ func staffPK(c string) string { return "C#" + c + "#STAFF" }
 
 // ListStaff returns the contest's organisers, support staff and jury
 // (contest.Member.IsStaff), by e-mail: one query of one partition.
+//
+// A roster imported from the console (a version, ReplaceRoster) is the
+// staff's source instead: its members are read and the staff kept, which
+// costs the roster, not the table (an organiser's review, not a hot path).
 func (s *Store) ListStaff(ctx context.Context, contestID string) ([]contest.Member, error) {
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return nil, err
+	}
+	if v.Roster != "" {
+		members, err := s.ListMembers(ctx, contestID)
+		if err != nil {
+			return nil, err
+		}
+		var out []contest.Member
+		for _, m := range members {
+			if m.IsStaff() {
+				out = append(out, contest.Member{Email: m.Email, Name: m.Name, UnitID: m.UnitID, Roles: m.Roles})
+			}
+		}
+		slices.SortFunc(out, func(a, b contest.Member) int { return strings.Compare(a.Email, b.Email) })
+		return out, nil
+	}
 	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(platform.AttrPK).Equal(expression.Value(staffPK(contestID)))).Build()
 	if err != nil {
 		return nil, err
@@ -365,9 +450,23 @@ func (s *Store) ListStaff(ctx context.Context, contestID string) ([]contest.Memb
 	return out, nil
 }
 
-// GetMember reads a person by e-mail; found is false when unknown.
+// GetMember reads a person by e-mail; found is false when unknown. With a
+// roster version, it is the version's entry, or else a citizen's sign-up.
 func (s *Store) GetMember(ctx context.Context, contestID, email string) (m contest.Member, found bool, err error) {
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return contest.Member{}, false, err
+	}
 	var it memberItem
+	if v.Roster != "" {
+		ok, err := s.get(ctx, rosterVersionPK(contestID, v.Roster, shardOf(email, rosterShards)), email, false, &it)
+		if err != nil {
+			return contest.Member{}, false, fmt.Errorf("get member: %w", err)
+		}
+		if ok {
+			return memberFromItem(it), true, nil
+		}
+	}
 	ok, err := s.get(ctx, memberPK(contestID, email), skMember, false, &it)
 	if err != nil || !ok {
 		if err != nil {
@@ -375,11 +474,10 @@ func (s *Store) GetMember(ctx context.Context, contestID, email string) (m conte
 		}
 		return contest.Member{}, false, err
 	}
-	m = contest.Member{Email: it.Email, Name: it.Name, UnitID: it.UnitID, Ward: it.Ward, Audience: contest.Audience(it.Audience)}
-	for _, r := range it.Roles {
-		m.Roles = append(m.Roles, contest.Role(r))
+	if v.Roster != "" && contest.Audience(it.Audience) != contest.AudienceCitizen {
+		return contest.Member{}, false, nil // left with an earlier roster
 	}
-	return m, true, nil
+	return memberFromItem(it), true, nil
 }
 
 func unixMilliOrZero(t time.Time) int64 {

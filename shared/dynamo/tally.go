@@ -122,7 +122,15 @@ type rosterItem struct {
 
 // ListRoster returns a unit's roster members (e-mail, name, roles), by e-mail.
 func (s *Store) ListRoster(ctx context.Context, contestID, unitID string) ([]contest.Member, error) {
-	items, err := queryIndex[rosterItem](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, rosterPK(contestID, unitID))
+	v, err := s.versions(ctx, contestID)
+	if err != nil {
+		return nil, err
+	}
+	pk := rosterPK(contestID, unitID)
+	if v.Roster != "" {
+		pk = rosterVersionUnitPK(contestID, v.Roster, unitID)
+	}
+	items, err := queryIndex[rosterItem](ctx, s, platform.IndexUnit, platform.AttrGSI2PK, pk)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 )
@@ -30,6 +31,7 @@ type Store struct {
 	members   map[string]map[string]contest.Member // contest → e-mail → member
 	papers    map[paperKey]*contest.Paper
 	reminders map[string]bool
+	audit     map[string][]audit.Entry // contest → entries in the order appended
 }
 
 type paperKey struct {

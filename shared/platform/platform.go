@@ -264,6 +264,9 @@ var Functions = []Function{
 	// Validates clips on S3 ObjectCreated events under PrefixClips (and on
 	// request); presigns uploads; jury scores.
 	{Name: "clips", MemoryMB: 256, Timeout: time.Minute, HasURL: true, Reserved: 20, Describes: "clip uploads, validation and jury scores"},
+	// The organiser console: a 30,000-person roster is read, checked and
+	// written in well under a minute; a few organisers at a time.
+	{Name: "admin", MemoryMB: 1024, Timeout: 3 * time.Minute, HasURL: true, Reserved: 5, Describes: "organiser console: imports, templates, audit log"},
 }
 
 // CORS is the function URLs' CORS configuration; the origin is the site's.

@@ -1,4 +1,4 @@
-package main
+package importer
 
 import (
 	"cmp"
@@ -48,17 +48,22 @@ func (f *Folder) Valid() bool { return len(f.Problems) == 0 }
 // Problem is one thing wrong (or worth a look) in a contest folder, placed
 // where the organiser finds it: the file, the line when known, the item.
 type Problem struct {
-	File string // relative to the folder: "roster.csv", "banks/staff.json"
-	Line int    // from 1; 0 when the problem is not on one line
-	Item string // what it is about: `round "tuan-1"`, `allowedDomains[0]`
-	Msg  string
+	File   string // relative to the folder: "roster.csv", "banks/staff.json"
+	Line   int    // from 1 (a spreadsheet's row); 0 when the problem is not on one line
+	Column string // the column's header as the file writes it, when the problem is in one cell
+	Item   string // what it is about: `round "tuan-1"`, `allowedDomains[0]`
+	Msg    string
 }
 
+// String places the problem in its file, for the command line.
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ", line %d", p.Line)
+	}
+	if p.Column != "" {
+		fmt.Fprintf(&b, ", column %s", p.Column)
 	}
 	b.WriteString(": ")
 	if p.Item != "" {
@@ -68,6 +73,26 @@ func (p Problem) String() string {
 	return b.String()
 }
 
+// Message places the problem in its file for the organiser console, in
+// Vietnamese: "Dòng 14, cột Email: email trùng với dòng 9".
+func (p Problem) Message() string {
+	var where []string
+	if p.Line > 0 {
+		where = append(where, fmt.Sprintf("Dòng %d", p.Line))
+	}
+	if p.Column != "" {
+		c := "cột " + p.Column
+		if len(where) == 0 {
+			c = "Cột " + p.Column
+		}
+		where = append(where, c)
+	}
+	if len(where) == 0 {
+		return p.Msg
+	}
+	return strings.Join(where, ", ") + ": " + p.Msg
+}
+
 // report collects problems and warnings while a folder is read.
 type report struct {
 	problems, warnings []Problem
@@ -75,6 +100,14 @@ type report struct {
 
 func (r *report) problem(file string, line int, item, format string, args ...any) {
 	r.problems = append(r.problems, Problem{File: file, Line: line, Item: item, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (r *report) problemAt(file string, line int, column, item, format string, args ...any) {
+	r.problems = append(r.problems, Problem{File: file, Line: line, Column: column, Item: item, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (r *report) warnAt(file string, line int, column, item, format string, args ...any) {
+	r.warnings = append(r.warnings, Problem{File: file, Line: line, Column: column, Item: item, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (r *report) warn(file string, line int, item, format string, args ...any) {
@@ -117,12 +150,12 @@ func Load(dir string, now time.Time) (*Folder, error) {
 
 	units, unitsState := readCSV(dir, fileUnits, unitColumns, &rep)
 	f.Present[fileUnits] = unitsState != fileAbsent
-	unitRows := parseUnits(units, &rep)
+	unitRows := parseUnits(fileUnits, units, &rep)
 
 	roster, rosterState := readCSV(dir, fileRoster, rosterColumns, &rep)
 	f.Present[fileRoster] = rosterState != fileAbsent
-	f.Members = parseRoster(f.Contest, roster, unitRows, unitsState, &rep)
-	f.Units = settleHeadcounts(unitRows, f.Members, rosterState == fileRead, &rep)
+	f.Members = parseRoster(fileRoster, f.Contest, roster, unitRows, unitsState, &rep)
+	f.Units = settleHeadcounts(fileUnits, unitRows, f.Members, rosterState == fileRead, &rep)
 
 	data, err = os.ReadFile(filepath.Join(dir, fileRounds))
 	switch {

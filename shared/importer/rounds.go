@@ -1,4 +1,4 @@
-package main
+package importer
 
 import (
 	"bytes"
@@ -25,14 +25,18 @@ type roundFile struct {
 	TimeLimitMinutes *float64 `json:"timeLimitMinutes"`
 	Attempts         *int     `json:"attempts"`
 	BankID           string   `json:"bankId"`
+
+	// openBad and closeBad: the spreadsheet's time was reported already.
+	openBad, closeBad bool
 }
 
 // placedRound is a round read from rounds.json and where it is.
 type placedRound struct {
 	contest.Round
-	line  int
-	item  string
-	timed bool // opensAt and closesAt read and in order
+	line    int
+	item    string
+	timed   bool   // opensAt and closesAt read and in order
+	openCol string // the opensAt column of a spreadsheet
 }
 
 const timeExample = "2026-12-07T00:00:00+07:00"
@@ -40,9 +44,9 @@ const timeExample = "2026-12-07T00:00:00+07:00"
 // parseRounds reads rounds.json; banksBroken says some bank file could not
 // be read (a round naming it is not told its bank is missing as well).
 func parseRounds(data []byte, contestID string, banks []BankFile, banksBroken bool, now time.Time, rep *report) []contest.Round {
-	bankOf := map[string]*contest.Bank{}
+	bankOf := map[string]int{}
 	for _, b := range banks {
-		bankOf[b.Bank.ID] = b.Bank
+		bankOf[b.Bank.ID] = len(b.Bank.Questions)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
@@ -75,13 +79,13 @@ func parseRounds(data []byte, contestID string, banks []BankFile, banksBroken bo
 			p.item = fmt.Sprintf("round %q", rf.ID)
 		}
 		if prev, dup := lineOf[rf.ID]; dup && rf.ID != "" {
-			rep.problem(fileRounds, line, p.item, "the same round id is already on line %d", prev)
+			rep.problem(fileRounds, line, p.item, "mã tuần thi trùng với dòng %d", prev)
 		} else {
 			lineOf[rf.ID] = line
 		}
-		p.Round = checkRound(rf, contestID, bankOf, banksBroken, p.item, line, rep, &p.timed)
+		p.Round = checkRound(fileRounds, rf, contestID, bankOf, banksBroken, p.item, line, noColumn, rep, &p.timed)
 		if p.timed && !p.ClosesAt.After(now) {
-			rep.warn(fileRounds, line, p.item, "already over (closed %s): nobody can take it", p.ClosesAt.In(contest.ICT).Format("15:04 02/01/2006"))
+			rep.warn(fileRounds, line, p.item, "đã kết thúc (lúc %s): không ai còn thi được", p.ClosesAt.In(contest.ICT).Format("15:04 02/01/2006"))
 		}
 		placed = append(placed, p)
 	}
@@ -92,7 +96,7 @@ func parseRounds(data []byte, contestID string, banks []BankFile, banksBroken bo
 	if dec.More() {
 		rep.problem(fileRounds, lineAt(data, dec.InputOffset()), "", "more after the end of the array")
 	}
-	checkOverlaps(placed, rep)
+	checkOverlaps(fileRounds, placed, rep)
 	rounds := make([]contest.Round, len(placed))
 	for i, p := range placed {
 		rounds[i] = p.Round
@@ -100,73 +104,83 @@ func parseRounds(data []byte, contestID string, banks []BankFile, banksBroken bo
 	return rounds
 }
 
+// noColumn places nothing in a column (rounds.json has none).
+func noColumn(string) string { return "" }
+
 // checkRound turns a round of the file into a contest.Round, reporting what
 // is wrong; timed tells whether its times can be compared with others'.
-func checkRound(rf roundFile, contestID string, bankOf map[string]*contest.Bank, banksBroken bool, item string, line int, rep *report, timed *bool) contest.Round {
+// column names the column of a field in a spreadsheet ("" in rounds.json).
+func checkRound(file string, rf roundFile, contestID string, bankOf map[string]int, banksBroken bool, item string, line int, column func(string) string, rep *report, timed *bool) contest.Round {
 	before := len(rep.problems)
-	bad := func(format string, args ...any) { rep.problem(fileRounds, line, item, format, args...) }
+	bad := func(field, format string, args ...any) {
+		rep.problemAt(file, line, column(field), item, format, args...)
+	}
 	r := contest.Round{
 		ContestID: contestID, ID: strings.TrimSpace(rf.ID), Title: strings.TrimSpace(rf.Title),
 		Audience: contest.AudienceStaff, QuestionCount: rf.QuestionCount, Attempts: 1, BankID: strings.TrimSpace(rf.BankID),
 	}
 	switch {
 	case r.ID == "":
-		bad("no id (e.g. \"tuan-1\")")
+		bad("id", "thiếu mã tuần thi (ví dụ \"tuan-1\")")
 	case !contest.ValidID(r.ID):
-		bad("id: use 1 to 63 lower-case letters a–z, digits and \"-\" (e.g. tuan-1)")
+		bad("id", "mã tuần thi: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và \"-\" (ví dụ tuan-1)")
 	}
 	if r.Title == "" {
-		bad("no title (e.g. \"Tuần thi thứ nhất\")")
+		bad("title", "thiếu tên tuần thi (ví dụ \"Tuần thi thứ nhất\")")
 	}
-	if a := strings.TrimSpace(strings.ToLower(rf.Audience)); a != "" {
-		r.Audience = contest.Audience(a)
-		if !r.Audience.Valid() {
-			bad("unknown audience %q: use %s (civil servants, the default) or %s", rf.Audience, contest.AudienceStaff, contest.AudienceCitizen)
-		}
+	if a, ok := parseAudience(rf.Audience); ok {
+		r.Audience = a
+	} else {
+		r.Audience = a
+		bad("audience", "đối tượng %q không rõ: ghi %s (cán bộ, công chức, viên chức; để trống cũng vậy) hoặc %s (người dân)", rf.Audience, contest.AudienceStaff, contest.AudienceCitizen)
 	}
 	var okOpen, okClose bool
-	r.OpensAt, okOpen = parseTime("opensAt", rf.OpensAt, bad)
-	r.ClosesAt, okClose = parseTime("closesAt", rf.ClosesAt, bad)
+	if !rf.openBad {
+		r.OpensAt, okOpen = parseTime("opensAt", rf.OpensAt, bad)
+	}
+	if !rf.closeBad {
+		r.ClosesAt, okClose = parseTime("closesAt", rf.ClosesAt, bad)
+	}
 	if okOpen && okClose {
 		if r.OpensAt.Before(r.ClosesAt) {
 			*timed = true
 		} else {
-			bad("closesAt %s is not after opensAt %s", rf.ClosesAt, rf.OpensAt)
+			bad("closesAt", "thời điểm kết thúc %s không sau thời điểm bắt đầu %s", rf.ClosesAt, rf.OpensAt)
 		}
 	}
 	if r.QuestionCount < 1 || r.QuestionCount > contest.MaxQuestions {
-		bad("questionCount %d: a paper has 1 to %d questions", r.QuestionCount, contest.MaxQuestions)
+		bad("questionCount", "số câu hỏi %d: mỗi đề có từ 1 đến %d câu", r.QuestionCount, contest.MaxQuestions)
 	}
 	switch m := rf.TimeLimitMinutes; {
 	case m == nil:
-		bad("no timeLimitMinutes: the minutes to answer a paper (e.g. 10), or 0 for no limit but the round's close")
+		bad("timeLimitMinutes", "thiếu thời gian làm bài: số phút (ví dụ 10), hoặc 0 nếu không giới hạn ngoài giờ kết thúc tuần thi")
 	case *m < 0 || *m > 24*60:
-		bad("timeLimitMinutes %v: from 0 (no limit) to 1440 (a day)", *m)
+		bad("timeLimitMinutes", "thời gian làm bài %v phút: từ 0 (không giới hạn) đến 1440 (một ngày)", *m)
 	case math.Abs(*m*60-math.Round(*m*60)) > 1e-6:
-		bad("timeLimitMinutes %v is not a whole number of seconds", *m)
+		bad("timeLimitMinutes", "thời gian làm bài %v phút không tròn số giây", *m)
 	default:
 		r.TimeLimit = time.Duration(math.Round(*m*60)) * time.Second
 	}
 	if rf.Attempts != nil {
 		r.Attempts = *rf.Attempts
 		if r.Attempts < 1 || r.Attempts > 10 {
-			bad("attempts %d: from 1 to 10 papers a person (the best counts)", r.Attempts)
+			bad("attempts", "số lượt %d: mỗi người từ 1 đến 10 lượt (lượt tốt nhất được tính)", r.Attempts)
 		}
 	}
-	switch b, ok := bankOf[r.BankID]; {
+	switch n, ok := bankOf[r.BankID]; {
 	case r.BankID == "":
-		bad("no bankId: the id of one of the banks in %s/", dirBanks)
+		bad("bankId", "thiếu mã bộ câu hỏi")
 	case !ok && banksBroken:
-		bad("bankId %q is not the id of a bank in %s/ that could be read (banks: %s; see the bank files' problems)", r.BankID, dirBanks, listOrNone(sortedKeys(bankOf)))
+		bad("bankId", "không có bộ câu hỏi %q đọc được (các bộ: %s; xem lỗi của các tệp bộ câu hỏi)", r.BankID, listOrNone(sortedKeys(bankOf)))
 	case !ok:
-		bad("bankId %q is not the id of a bank in %s/ (banks: %s)", r.BankID, dirBanks, listOrNone(sortedKeys(bankOf)))
-	case r.QuestionCount > len(b.Questions):
-		bad("questionCount %d, but bank %q has only %d questions", r.QuestionCount, r.BankID, len(b.Questions))
+		bad("bankId", "không có bộ câu hỏi %q (các bộ: %s)", r.BankID, listOrNone(sortedKeys(bankOf)))
+	case r.QuestionCount > n:
+		bad("questionCount", "số câu hỏi %d, nhưng bộ %q chỉ có %d câu", r.QuestionCount, r.BankID, n)
 	}
 	// the system's own check has the last word (it should find nothing more)
 	if len(rep.problems) == before {
 		if err := r.Validate(); err != nil {
-			bad("%v", err)
+			bad("", "%v", err)
 		}
 	}
 	return r
@@ -175,10 +189,10 @@ func checkRound(rf roundFile, contestID string, bankOf map[string]*contest.Bank,
 // parseTime reads an RFC 3339 time with its UTC offset. A time without one
 // is refused rather than guessed: the organiser's computer and the server
 // may disagree on the zone.
-func parseTime(field, s string, bad func(string, ...any)) (time.Time, bool) {
+func parseTime(field, s string, bad func(string, string, ...any)) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		bad("no %s (e.g. %q)", field, timeExample)
+		bad(field, "thiếu %s (ví dụ %q)", timeWord(field), timeExample)
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339, s)
@@ -187,19 +201,26 @@ func parseTime(field, s string, bad func(string, ...any)) (time.Time, bool) {
 	}
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
 		if _, err := time.Parse(layout, s); err == nil {
-			bad("%s %q has no UTC offset: write it with Viet Nam's, e.g. %q", field, s, timeExample)
+			bad(field, "%s %q thiếu múi giờ: ghi kèm múi giờ Việt Nam, ví dụ %q", timeWord(field), s, timeExample)
 			return time.Time{}, false
 		}
 	}
-	bad("%s %q is not a date and time: write e.g. %q", field, s, timeExample)
+	bad(field, "%s %q không phải ngày giờ: ghi ví dụ %q", timeWord(field), s, timeExample)
 	return time.Time{}, false
+}
+
+func timeWord(field string) string {
+	if field == "closesAt" {
+		return "thời điểm kết thúc (closesAt)"
+	}
+	return "thời điểm bắt đầu (opensAt)"
 }
 
 // checkOverlaps refuses two rounds of one audience open at the same time:
 // rounds are weeks (one paper a week per person, or the round's attempts),
 // and overlapping ones would give people two papers in a week, split the
 // week's ranking and send two reminders.
-func checkOverlaps(rounds []placedRound, rep *report) {
+func checkOverlaps(file string, rounds []placedRound, rep *report) {
 	byAudience := map[contest.Audience][]placedRound{}
 	for _, p := range rounds {
 		if p.timed && p.Audience.Valid() {
@@ -213,7 +234,7 @@ func checkOverlaps(rounds []placedRound, rep *report) {
 		for i := range rs {
 			r := &rs[i]
 			if latest != nil && r.OpensAt.Before(latest.ClosesAt) {
-				rep.problem(fileRounds, r.line, r.item, "overlaps %s (line %d) for %s: one round at a time per audience (opensAt %s is before that round's closesAt %s)",
+				rep.problemAt(file, r.line, r.openCol, r.item, "trùng thời gian với %s (dòng %d) của đối tượng %s: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu %s trước khi tuần kia kết thúc %s)",
 					latest.item, latest.line, a, r.OpensAt.In(contest.ICT).Format(time.RFC3339), latest.ClosesAt.In(contest.ICT).Format(time.RFC3339))
 			}
 			if latest == nil || r.ClosesAt.After(latest.ClosesAt) {

@@ -1,4 +1,4 @@
-package main
+package importer
 
 import (
 	"bytes"
@@ -19,19 +19,78 @@ func parseContest(data []byte, rep *report) contest.Contest {
 		jsonProblem(fileContest, data, 0, "", err, rep)
 		return contest.Contest{}
 	}
+	return checkContest(fileContest, c, rep)
+}
+
+// ContestLimits are the bounds of a contest's settings, as the organiser
+// console shows them next to its form (GET /contest) and checkContest applies.
+type ContestLimits struct {
+	IDPattern       string          `json:"idPattern"`
+	OpenSignUp      []string        `json:"openSignUp"`
+	TieBreakKeys    []string        `json:"tieBreakKeys"`
+	PrizeCount      Range           `json:"prizeCount"`
+	CodesPerSecond  RangeFloat      `json:"codesPerSecond"`
+	CodesPerReqHour Range           `json:"codesPerRequesterHour"`
+	ReportThreshold RangeFloat      `json:"reportThreshold"`
+	DefaultPrizes   []contest.Prize `json:"defaultPrizes"`
+}
+
+// Range is a whole-number bound (Max 0: none); Default applies to 0 or absent.
+type Range struct {
+	Min     int `json:"min"`
+	Max     int `json:"max,omitempty"`
+	Default int `json:"default,omitempty"`
+}
+
+// RangeFloat is a decimal bound.
+type RangeFloat struct {
+	Min     float64 `json:"min"`
+	Max     float64 `json:"max"`
+	Default float64 `json:"default,omitempty"`
+}
+
+// Limits are the contest settings' bounds.
+var Limits = ContestLimits{
+	IDPattern:  "^[a-z0-9][a-z0-9-]{0,62}$",
+	OpenSignUp: []string{string(contest.AudienceCitizen)},
+	TieBreakKeys: func() []string {
+		s := make([]string, len(contest.DefaultOrder))
+		for i, k := range contest.DefaultOrder {
+			s[i] = string(k)
+		}
+		return s
+	}(),
+	PrizeCount:      Range{Min: 1, Max: 1000},
+	CodesPerSecond:  RangeFloat{Min: 0, Max: 1000, Default: 5},
+	CodesPerReqHour: Range{Min: 0, Default: 600},
+	ReportThreshold: RangeFloat{Min: 0, Max: 1, Default: 0.8},
+	DefaultPrizes:   []contest.Prize{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 2}, {Name: "Giải Ba", Count: 3}},
+}
+
+// CheckContest checks a contest's settings (the console's form, contest.json)
+// and returns them tidied: trimmed, domains lower-cased and once each.
+// Problems name the field in Column.
+func CheckContest(c contest.Contest) (contest.Contest, []Problem) {
+	var rep report
+	c = checkContest("contest", c, &rep)
+	return c, rep.problems
+}
+
+func checkContest(file string, c contest.Contest, rep *report) contest.Contest {
+	bad := func(field, format string, args ...any) { rep.problemAt(file, 0, field, "", format, args...) }
 	c.ID, c.Title = strings.TrimSpace(c.ID), strings.TrimSpace(c.Title)
 	if !contest.ValidID(c.ID) {
-		rep.problem(fileContest, 0, "id", "%q is not a valid contest id: use 1 to 63 lower-case letters a–z, digits and \"-\" (e.g. hue-2026)", c.ID)
+		bad("id", "%q không phải mã cuộc thi hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và \"-\" (ví dụ hue-2026)", c.ID)
 	}
 	if c.Title == "" {
-		rep.problem(fileContest, 0, "title", "the contest needs a title")
+		bad("title", "cuộc thi cần có tên")
 	}
 
 	var domains []string
 	for i, d := range c.AllowedDomains {
 		d = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(d), "@")))
 		if !validDomain(d) {
-			rep.problem(fileContest, 0, fmt.Sprintf("allowedDomains[%d]", i), "%q is not an e-mail domain (e.g. hue.gov.vn)", c.AllowedDomains[i])
+			bad(fmt.Sprintf("allowedDomains[%d]", i), "%q không phải tên miền email (ví dụ hue.gov.vn)", c.AllowedDomains[i])
 			continue
 		}
 		if !slices.Contains(domains, d) {
@@ -45,9 +104,9 @@ func parseContest(data []byte, rep *report) contest.Contest {
 		item := fmt.Sprintf("openSignUp[%d]", i)
 		switch {
 		case a == contest.AudienceStaff:
-			rep.problem(fileContest, 0, item, "staff cannot sign up on their own: list their official e-mail domains in allowedDomains, or the people in %s", fileRoster)
+			bad(item, "cán bộ không tự đăng ký được: ghi tên miền email công vụ ở allowedDomains, hoặc đưa họ vào danh sách dự thi")
 		case !a.Valid():
-			rep.problem(fileContest, 0, item, "unknown audience %q: only %q may be opened to sign-up", a, contest.AudienceCitizen)
+			bad(item, "đối tượng %q không rõ: chỉ %q được mở đăng ký", a, contest.AudienceCitizen)
 		case !slices.Contains(open, a):
 			open = append(open, a)
 		}
@@ -56,7 +115,7 @@ func parseContest(data []byte, rep *report) contest.Contest {
 
 	if len(c.TieBreak) > 0 {
 		if _, err := contest.ParseOrder(c.TieBreak); err != nil {
-			rep.problem(fileContest, 0, "tieBreak", "name each of %s once, in the order that ranks (or leave tieBreak out for that usual order)", keyList(contest.DefaultOrder))
+			bad("tieBreak", "ghi mỗi tiêu chí %s đúng một lần, theo thứ tự xếp hạng (hoặc bỏ trống để dùng thứ tự thường lệ)", keyList(contest.DefaultOrder))
 		}
 	}
 	names := map[string]bool{}
@@ -66,23 +125,23 @@ func parseContest(data []byte, rep *report) contest.Contest {
 		c.Prizes[i] = p
 		switch {
 		case p.Name == "":
-			rep.problem(fileContest, 0, item, "a prize needs a name (e.g. \"Giải Nhất\")")
+			bad(item, "giải cần có tên (ví dụ \"Giải Nhất\")")
 		case names[p.Name]:
-			rep.problem(fileContest, 0, item, "prize %q is listed twice", p.Name)
+			bad(item, "giải %q có hai lần", p.Name)
 		}
 		names[p.Name] = true
-		if p.Count < 1 || p.Count > 1000 {
-			rep.problem(fileContest, 0, item, "prize %q: count %d must be from 1 to 1000", p.Name, p.Count)
+		if p.Count < Limits.PrizeCount.Min || p.Count > Limits.PrizeCount.Max {
+			bad(item, "giải %q: số lượng %d phải từ %d đến %d", p.Name, p.Count, Limits.PrizeCount.Min, Limits.PrizeCount.Max)
 		}
 	}
-	if c.CodesPerSecond < 0 || c.CodesPerSecond > 1000 {
-		rep.problem(fileContest, 0, "codesPerSecond", "%v is not a number of sign-in e-mails a second from 0 to 1000 (keep it below the SES sending rate; 0 or left out: 5)", c.CodesPerSecond)
+	if c.CodesPerSecond < Limits.CodesPerSecond.Min || c.CodesPerSecond > Limits.CodesPerSecond.Max {
+		bad("codesPerSecond", "%v không phải số email đăng nhập mỗi giây từ 0 đến 1000 (giữ dưới tốc độ gửi của SES; 0 hoặc bỏ trống: 5)", c.CodesPerSecond)
 	}
-	if c.CodesPerRequesterHour < 0 {
-		rep.problem(fileContest, 0, "codesPerRequesterHour", "%d is not a number of sign-in e-mails an hour (0 or left out: 600)", c.CodesPerRequesterHour)
+	if c.CodesPerRequesterHour < Limits.CodesPerReqHour.Min {
+		bad("codesPerRequesterHour", "%d không phải số email đăng nhập mỗi giờ (0 hoặc bỏ trống: 600)", c.CodesPerRequesterHour)
 	}
-	if t := c.ReportThreshold; t < 0 || t > 1 {
-		rep.problem(fileContest, 0, "reportThreshold", "%v is not a rate from 0 to 1 (write 0.8 for 80%%)", t)
+	if t := c.ReportThreshold; t < Limits.ReportThreshold.Min || t > Limits.ReportThreshold.Max {
+		bad("reportThreshold", "%v không phải tỷ lệ từ 0 đến 1 (ghi 0.8 cho 80%%)", t)
 	}
 	return c
 }

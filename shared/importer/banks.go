@@ -1,4 +1,4 @@
-package main
+package importer
 
 import (
 	"errors"
@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 )
 
@@ -31,6 +30,10 @@ type strictQuestion struct {
 	Options []string `json:"options"`
 	Correct *int     `json:"correct"`
 	Source  string   `json:"source"`
+
+	Explanation string `json:"explanation"`
+	LegalBasis  string `json:"legalBasis"`
+	Audience    string `json:"audience"`
 }
 
 type strictBank struct {
@@ -83,8 +86,8 @@ func loadBanks(dir string, rep *report) (banks []BankFile, present bool) {
 // parseBankFile checks a bank as contest.ParseBank and blob.PutBank do, and
 // more strictly: no unknown fields, every question with its "correct".
 func parseBankFile(name string, data []byte, rep *report) (*contest.Bank, bool) {
-	if len(data) > blob.MaxBankBytes {
-		rep.problem(name, 0, "", "%d bytes: a bank may be at most %d MB; split it into several banks", len(data), blob.MaxBankBytes>>20)
+	if len(data) > contest.MaxBankBytes {
+		rep.problem(name, 0, "", "%d bytes: a bank may be at most %d MB; split it into several banks", len(data), contest.MaxBankBytes>>20)
 		return nil, false
 	}
 	var sb strictBank

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/testenv"
+)
+
+// eventsDir holds the admin function's sample events (events/admin/*.json).
+const eventsDir = "../../events/admin"
+
+// eventWant is what running one sample event must give.
+type eventWant struct {
+	status int
+	code   string // the error code; "" for a success
+	// token is whose session fills {{token}}.
+	token func(t *testing.T, a *adminAPI) string
+	check func(t *testing.T, body []byte)
+}
+
+// adminEvents is the expected outcome of every file in events/admin: a file
+// without an entry fails the tests.
+var adminEvents = map[string]eventWant{
+	"audit.json": {status: http.StatusOK,
+		token: func(t *testing.T, a *adminAPI) string { return a.token },
+		check: func(t *testing.T, body []byte) {
+			var got struct {
+				Entries []auditEntryJSON `json:"entries"`
+			}
+			if err := json.Unmarshal(body, &got); err != nil || got.Entries == nil {
+				t.Errorf("body %s: %v", body, err)
+			}
+		}},
+	"template-unit-admin.json": {status: http.StatusForbidden, code: "organiser_only",
+		token: func(t *testing.T, a *adminAPI) string { return a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]) }},
+}
+
+func TestEveryAdminEventHasAnExpectedOutcome(t *testing.T) {
+	files := testenv.EventFiles(t, eventsDir)
+	testenv.CheckOutcomes(t, eventsDir, files, adminEvents)
+	for _, f := range files {
+		t.Run(filepath.Base(f)+" is a real function URL event with a session", func(t *testing.T) {
+			if req := testenv.CheckEventShape(t, f); !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
+				t.Errorf("authorization %q, want the {{token}} placeholder", req.Headers["authorization"])
+			}
+		})
+	}
+}
+
+func TestAdminEventsRunThroughDispatch(t *testing.T) {
+	for _, f := range testenv.EventFiles(t, eventsDir) {
+		name := filepath.Base(f)
+		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
+			want, ok := adminEvents[name]
+			if !ok {
+				t.Fatalf("events/admin/%s has no expected outcome in adminEvents: add one", name)
+			}
+			a := newAdminAPI(t)
+			raw := testenv.FillEvent(t, f, map[string]string{"token": want.token(t, a)})
+			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, nil), raw)
+			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
+			if want.code == "" && want.check != nil {
+				want.check(t, body)
+			}
+		})
+	}
+}

@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/importer"
+	"github.com/hoithi/hoithi/shared/testenv"
+)
+
+// adminAPI is the admin handler on a demo contest seeded on the local servers.
+type adminAPI struct {
+	env       *testenv.Contest
+	routes    http.Handler
+	organiser string
+	token     string
+}
+
+func newAdminAPI(t *testing.T) *adminAPI {
+	t.Helper()
+	env := testenv.SeededContest(t)
+	a := &adminAPI{env: env, organiser: env.Accounts.Organiser[0]}
+	a.routes = NewHandler(env.Store, env.S3, env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
+	a.token = env.TokenFor(t, a.organiser)
+	return a
+}
+
+// upload posts a file as the body, with its content type.
+func (a *adminAPI) upload(t *testing.T, token, path string, body []byte, contentType string) testenv.Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	a.routes.ServeHTTP(rec, req)
+	r := testenv.Response{Method: req.Method, Path: path, Status: rec.Code, Body: rec.Body.Bytes(), Header: rec.Header()}
+	_ = json.Unmarshal(r.Body, &r.JSON)
+	return r
+}
+
+const csvType = "text/csv; charset=utf-8"
+
+// rosterCSV is a roster keeping the organiser and the given people of unit.
+func (a *adminAPI) rosterCSV(t *testing.T, unit string, people ...string) []byte {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("Email,Họ và tên,Mã đơn vị,Vai trò\n")
+	fmt.Fprintf(&b, "%s,Ban Tổ chức,,Ban Tổ chức\n", a.organiser)
+	for _, p := range people {
+		fmt.Fprintf(&b, "%s,Người %s,%s,Thí sinh\n", p, p, unit)
+	}
+	return []byte(b.String())
+}
+
+func (a *adminAPI) firstUnit(t *testing.T) contest.Unit {
+	t.Helper()
+	units, err := a.env.Store.ListUnits(context.Background(), demo.ContestID)
+	if err != nil || len(units) == 0 {
+		t.Fatalf("units %v, %v", units, err)
+	}
+	return units[0]
+}
+
+func TestOnlyOrganisersUseTheConsole(t *testing.T) {
+	a := newAdminAPI(t)
+	acc := a.env.Accounts
+	for _, who := range []struct{ role, email string }{
+		{"a participant", acc.Participant[0]}, {"a unit admin", acc.UnitAdmin[0]}, {"a juror", acc.Jury[0]}, {"a citizen", acc.Citizen[0]},
+	} {
+		tok := a.env.TokenFor(t, who.email)
+		for _, call := range []struct{ method, path string }{
+			{http.MethodPost, "/imports/roster?dryRun=1"}, {http.MethodPost, "/imports/units"}, {http.MethodGet, "/templates/roster.xlsx"}, {http.MethodGet, "/audit"},
+		} {
+			t.Run(who.role+" is refused "+call.method+" "+call.path, func(t *testing.T) {
+				var r testenv.Response
+				if call.method == http.MethodPost {
+					r = a.upload(t, tok, call.path, a.rosterCSV(t, "x"), csvType)
+				} else {
+					r = testenv.Serve(a.routes, call.method, call.path, tok, nil)
+				}
+				r.Expect(t, http.StatusForbidden, "organiser_only")
+			})
+		}
+	}
+	t.Run("nobody signed in is told to sign in", func(t *testing.T) {
+		testenv.Serve(a.routes, http.MethodGet, "/audit", "", nil).Expect(t, http.StatusUnauthorized, "token_missing")
+	})
+}
+
+func TestImportRoster(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	unit := a.firstUnit(t)
+	before, err := a.env.Store.ListMembers(ctx, demo.ContestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("a file with mistakes is answered 422 with each row and column, and nothing is written", func(t *testing.T) {
+		file := []byte("Email,Họ và tên,Mã đơn vị,Vai trò\n" + a.organiser + ",BTC,,Ban Tổ chức\nan@demo.hue.gov.vn,An," + unit.ID + ",\n\nAN@demo.hue.gov.vn,An 2," + unit.ID + ",\nbinh@demo.hue.gov.vn,,khong-co,\n")
+		r := a.upload(t, a.token, "/imports/roster", file, csvType)
+		if r.Status != http.StatusUnprocessableEntity || r.JSON["ok"] != false {
+			t.Fatalf("status %d, body %s", r.Status, r.Body)
+		}
+		problems, _ := r.JSON["problems"].([]any)
+		first, _ := problems[0].(map[string]any)
+		if first["row"] != float64(5) || first["column"] != "Email" || first["message"] != "Dòng 5, cột Email: email trùng với dòng 3 (không phân biệt chữ hoa, chữ thường)" {
+			t.Errorf("first problem %v", first)
+		}
+		if len(problems) != 3 {
+			t.Errorf("problems %v", problems)
+		}
+		after, _ := a.env.Store.ListMembers(ctx, demo.ContestID)
+		if len(after) != len(before) {
+			t.Errorf("%d members after a refused import, %d before", len(after), len(before))
+		}
+	})
+
+	t.Run("a dry run says what would change and writes nothing", func(t *testing.T) {
+		r := a.upload(t, a.token, "/imports/roster?dryRun=1", a.rosterCSV(t, unit.ID, "moi1@demo.hue.gov.vn", "moi2@demo.hue.gov.vn"), csvType)
+		r.Check(t)
+		var body struct {
+			OK, Written bool
+			Changes     importer.Changes
+		}
+		r.Decode(t, &body)
+		// the demo roster was seeded person by person: its first replacement
+		// lists its people by unit (organisers without a unit count as added)
+		c := body.Changes
+		if !body.OK || body.Written || !slices.Contains(c.AddedList, "moi1@demo.hue.gov.vn") || !slices.Contains(c.AddedList, "moi2@demo.hue.gov.vn") ||
+			c.Removed == 0 || !strings.HasPrefix(c.Text, fmt.Sprintf("+%d người, −%d người", c.Added, c.Removed)) {
+			t.Errorf("body %s", r.Body)
+		}
+		if _, found, _ := a.env.Store.GetMember(ctx, demo.ContestID, "moi1@demo.hue.gov.vn"); found {
+			t.Error("a dry run wrote")
+		}
+	})
+
+	t.Run("an import replaces the roster and is recorded in the audit log", func(t *testing.T) {
+		r := a.upload(t, a.token, "/imports/roster", a.rosterCSV(t, unit.ID, "moi1@demo.hue.gov.vn", "moi2@demo.hue.gov.vn"), csvType)
+		r.Check(t)
+		if r.JSON["written"] != true {
+			t.Fatalf("body %s", r.Body)
+		}
+		if m, found, _ := a.env.Store.GetMember(ctx, demo.ContestID, "moi2@demo.hue.gov.vn"); !found || m.UnitID != unit.ID {
+			t.Errorf("the newcomer: %+v, %v", m, found)
+		}
+		if _, found, _ := a.env.Store.GetMember(ctx, demo.ContestID, a.env.Accounts.Participant[0]); found {
+			t.Error("a participant left out of the file can still sign in")
+		}
+		log := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=import", a.token, nil)
+		entries, _ := log.JSON["entries"].([]any)
+		if len(entries) != 1 {
+			t.Fatalf("entries %s", log.Body)
+		}
+		e := entries[0].(map[string]any)
+		if e["actor"] != a.organiser || e["action"] != audit.ImportRoster || !strings.Contains(e["summary"].(string), "3 người") || e["after"] != "3 người" || e["at"] == "" {
+			t.Errorf("entry %v", e)
+		}
+	})
+
+	t.Run("the audit log cannot be changed through the API", func(t *testing.T) {
+		for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost, http.MethodPatch} {
+			r := testenv.Serve(a.routes, method, "/audit", a.token, map[string]string{"summary": "sửa"})
+			if r.Status < 400 {
+				t.Errorf("%s /audit: %d", method, r.Status)
+			}
+		}
+		log := testenv.Call(t, a.routes, http.MethodGet, "/audit", a.token, nil)
+		if entries, _ := log.JSON["entries"].([]any); len(entries) != 1 {
+			t.Errorf("entries %s", log.Body)
+		}
+	})
+}
+
+func TestImportBankThenRounds(t *testing.T) {
+	a := newAdminAPI(t)
+	var b strings.Builder
+	b.WriteString("Câu hỏi,Phương án A,Phương án B,Phương án C,Đáp án đúng,Giải thích,Căn cứ pháp lý,Lĩnh vực\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "Câu hỏi số %d về cải cách hành chính %d?,Đúng %d,Sai %d,Không biết %d,A,Vì %d,Điều %d Nghị định 61/2018/NĐ-CP,Cải cách thủ tục hành chính\n", i, i*7919, i, i, i, i, i+1)
+	}
+	r := a.upload(t, a.token, "/imports/bank?bankId=bo-moi&title=B%E1%BB%99%20m%E1%BB%9Bi", []byte(b.String()), csvType)
+	r.Check(t)
+	bank, err := a.env.Banks.Load(context.Background(), demo.ContestID, "bo-moi")
+	if err != nil || len(bank.Questions) != 20 || bank.Questions[3].LegalBasis != "Điều 4 Nghị định 61/2018/NĐ-CP" || bank.Title != "Bộ mới" {
+		t.Fatalf("bank %+v, %v", bank, err)
+	}
+
+	t.Run("rounds are checked against the banks in the bucket", func(t *testing.T) {
+		far := a.env.Now.AddDate(1, 0, 0)
+		open, close := far.Format("02/01/2006 15:04"), far.AddDate(0, 0, 7).Format("02/01/2006 15:04")
+		file := "Mã tuần thi,Tên tuần thi,Bắt đầu,Kết thúc,Số câu hỏi,Thời gian làm bài (phút),Mã bộ câu hỏi\n" +
+			"tuan-xa-1,Tuần xa,\"" + open + "\",\"" + close + "\",15,10,bo-moi\n" +
+			"tuan-xa-2,Tuần xa 2,\"" + close + "\",\"" + far.AddDate(0, 0, 14).Format("02/01/2006 15:04") + "\",25,10,bo-moi\n"
+		r := a.upload(t, a.token, "/imports/rounds?dryRun=1", []byte(file), csvType)
+		problems, _ := r.JSON["problems"].([]any)
+		if r.Status != http.StatusUnprocessableEntity || len(problems) != 1 || !strings.Contains(problems[0].(map[string]any)["message"].(string), "chỉ có 20 câu") {
+			t.Errorf("status %d body %s", r.Status, r.Body)
+		}
+		file = strings.Replace(file, ",25,", ",20,", 1)
+		a.upload(t, a.token, "/imports/rounds", []byte(file), csvType).Check(t)
+		got, err := a.env.Store.GetRound(context.Background(), demo.ContestID, "tuan-xa-2")
+		if err != nil || got.QuestionCount != 20 || got.BankID != "bo-moi" {
+			t.Errorf("round %+v, %v", got, err)
+		}
+	})
+}
+
+func TestTemplates(t *testing.T) {
+	a := newAdminAPI(t)
+	for _, k := range importer.Kinds {
+		t.Run("the "+string(k)+" template is an .xlsx workbook", func(t *testing.T) {
+			r := testenv.Serve(a.routes, http.MethodGet, "/templates/"+string(k)+".xlsx", a.token, nil)
+			if r.Status != http.StatusOK || !bytes.HasPrefix(r.Body, []byte("PK\x03\x04")) || !strings.Contains(r.Header.Get("Content-Type"), "spreadsheetml") {
+				t.Errorf("status %d, type %q", r.Status, r.Header.Get("Content-Type"))
+			}
+		})
+	}
+	t.Run("an unknown template is not found", func(t *testing.T) {
+		testenv.Serve(a.routes, http.MethodGet, "/templates/papers.xlsx", a.token, nil).Expect(t, http.StatusNotFound, "template_not_found")
+	})
+}
+
+func TestContestSettings(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	// GIVEN a published week
+	closed := demo.Rounds(a.env.Now)[0]
+	if err := a.env.Store.MarkPublished(ctx, demo.ContestID, closed.ID, a.env.Now, 3); err != nil {
+		t.Fatal(err)
+	}
+	got := testenv.Call(t, a.routes, http.MethodGet, "/contest", a.token, nil)
+	var body contestResponse
+	got.Decode(t, &body)
+	t.Run("the settings come with the rules' limits and the published weeks", func(t *testing.T) {
+		if body.Contest.ID != demo.ContestID || body.Limits.PrizeCount.Max != 1000 || len(body.Limits.TieBreakKeys) != 4 || !slices.Contains(body.PublishedRounds, closed.ID) {
+			t.Errorf("body %s", got.Body)
+		}
+	})
+
+	t.Run("a setting out of bounds is answered 422 with its field, and nothing is written", func(t *testing.T) {
+		c := body.Contest
+		c.ReportThreshold = 80
+		r := testenv.Serve(a.routes, http.MethodPut, "/contest", a.token, c)
+		problems, _ := r.JSON["problems"].([]any)
+		if r.Status != http.StatusUnprocessableEntity || len(problems) != 1 || problems[0].(map[string]any)["column"] != "reportThreshold" {
+			t.Errorf("status %d body %s", r.Status, r.Body)
+		}
+	})
+
+	t.Run("a new tie-break order is written, warned about and audited", func(t *testing.T) {
+		c := body.Contest
+		c.TieBreak = []string{"correct", "time", "prediction", "submitted"}
+		r := testenv.Call(t, a.routes, http.MethodPut, "/contest", a.token, c)
+		var res putContestResponse
+		r.Decode(t, &res)
+		if !res.Written || !strings.Contains(res.Change.Warning, closed.ID) {
+			t.Errorf("body %s", r.Body)
+		}
+		stored, _ := a.env.Store.GetContest(ctx, demo.ContestID)
+		if !slices.Equal(stored.TieBreak, c.TieBreak) {
+			t.Errorf("stored tie-break %v", stored.TieBreak)
+		}
+		log := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=settings", a.token, nil)
+		if entries, _ := log.JSON["entries"].([]any); len(entries) != 1 {
+			t.Errorf("entries %s", log.Body)
+		}
+	})
+	t.Run("a unit admin may not read the settings here", func(t *testing.T) {
+		testenv.Serve(a.routes, http.MethodGet, "/contest", a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]), nil).Expect(t, http.StatusForbidden, "organiser_only")
+	})
+}
+
+func TestRoles(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	participant := a.env.Accounts.Participant[0]
+	m, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
+
+	t.Run("an organiser makes a participant the unit's admin, audited", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
+		got, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
+		if !got.Has(contest.RoleUnitAdmin) || r.JSON["ok"] != true {
+			t.Errorf("member %+v, body %s", got, r.Body)
+		}
+		log := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil)
+		if entries, _ := log.JSON["entries"].([]any); len(entries) != 1 {
+			t.Errorf("entries %s", log.Body)
+		}
+	})
+	t.Run("an organiser's support staff may take papers but not compete", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"organiser", "participant"}, "unitId": m.UnitID})
+		if p, _ := r.JSON["person"].(map[string]any); p["mayCompete"] != false {
+			t.Errorf("body %s", r.Body)
+		}
+		list := testenv.Call(t, a.routes, http.MethodGet, "/roles", a.token, nil)
+		if !strings.Contains(string(list.Body), participant) {
+			t.Errorf("roles %s", list.Body)
+		}
+	})
+	t.Run("a unit admin without a unit is refused with the field", func(t *testing.T) {
+		r := testenv.Serve(a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"unitAdmin"}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"column":"unitId"`) {
+			t.Errorf("status %d body %s", r.Status, r.Body)
+		}
+	})
+	t.Run("a unit admin may not assign roles", func(t *testing.T) {
+		testenv.Serve(a.routes, http.MethodPut, "/roles/"+participant, a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]), map[string]any{"roles": []string{"jury"}}).
+			Expect(t, http.StatusForbidden, "organiser_only")
+	})
+}
+
+// BenchmarkImportRoster30000 imports a 30,000-person roster (.xlsx) through
+// the handler on the local servers, dry run then write: `make bench-import`
+// prints the times.
+func BenchmarkImportRoster30000(b *testing.B) {
+	env := testenv.SeededContest(b)
+	organiser := env.Accounts.Organiser[0]
+	routes := NewHandler(env.Store, env.S3, env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
+	tok := env.TokenFor(b, organiser)
+	units, _ := env.Store.ListUnits(context.Background(), demo.ContestID)
+	var csv strings.Builder
+	csv.WriteString("Email,Họ và tên,Mã đơn vị,Vai trò\n" + organiser + ",Ban Tổ chức,,Ban Tổ chức\n")
+	for i := range 30000 {
+		fmt.Fprintf(&csv, "can.bo.%05d@demo.hue.gov.vn,Cán bộ %05d,%s,\n", i, i, units[i%len(units)].ID)
+	}
+	post := func(path string) time.Duration {
+		start := time.Now()
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(csv.String()))
+		req.Header.Set("Content-Type", csvType)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		routes.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String()[:min(500, rec.Body.Len())])
+		}
+		return time.Since(start)
+	}
+	for b.Loop() {
+		dry := post("/imports/roster?dryRun=1")
+		write := post("/imports/roster")
+		b.Logf("30,000-person roster (%d KB of CSV): dry run %.1f s, import %.1f s", csv.Len()>>10, dry.Seconds(), write.Seconds())
+	}
+}

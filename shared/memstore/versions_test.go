@@ -1,0 +1,168 @@
+package memstore_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+)
+
+// replacer is what the organiser console asks of a store, besides testenv.Store.
+type replacer interface {
+	store
+	ListMembers(ctx context.Context, contestID string) ([]contest.Member, error)
+	ReplaceRoster(ctx context.Context, contestID, version string, members []contest.Member) error
+	ReplaceUnits(ctx context.Context, contestID, version string, units []contest.Unit) error
+	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
+	ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error)
+}
+
+func staff(email, unit string, roles ...contest.Role) contest.Member {
+	if len(roles) == 0 {
+		roles = []contest.Role{contest.RoleParticipant}
+	}
+	return contest.Member{Email: email, Name: "Tên " + email, UnitID: unit, Audience: contest.AudienceStaff, Roles: roles}
+}
+
+func emails(ms []contest.Member) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Email
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestStoresReplaceTheRosterWhole(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t).(replacer)
+			// GIVEN a roster written person by person (the CLI, the demo) and a citizen who signed up
+			for _, m := range []contest.Member{staff("an@x.vn", "so-noi-vu"), staff("binh@x.vn", "so-noi-vu"), staff("btc@x.vn", "", contest.RoleOrganiser)} {
+				if err := s.PutMember(ctx, c, m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			citizen := contest.Member{Email: "dan@gmail.com", Name: "Người dân", Ward: "Phú Hội", Audience: contest.AudienceCitizen, Roles: []contest.Role{contest.RoleParticipant}}
+			if err := s.PutMember(ctx, c, citizen); err != nil {
+				t.Fatal(err)
+			}
+			// WHEN the roster is replaced: binh moves, an leaves, cuong comes
+			next := []contest.Member{staff("binh@x.vn", "so-tu-phap"), staff("cuong@x.vn", "so-noi-vu"), staff("btc@x.vn", "", contest.RoleOrganiser)}
+			if err := s.ReplaceRoster(ctx, c, "v1", next); err != nil {
+				t.Fatal(err)
+			}
+			t.Run("the leaver is gone and the newcomer is there", func(t *testing.T) {
+				if _, found, _ := s.GetMember(ctx, c, "an@x.vn"); found {
+					t.Error("an@x.vn is still found")
+				}
+				if m, found, _ := s.GetMember(ctx, c, "cuong@x.vn"); !found || m.UnitID != "so-noi-vu" {
+					t.Errorf("cuong: %+v, %v", m, found)
+				}
+			})
+			t.Run("units list their new people only", func(t *testing.T) {
+				for unit, want := range map[string][]string{"so-noi-vu": {"cuong@x.vn"}, "so-tu-phap": {"binh@x.vn"}} {
+					got, err := s.ListRoster(ctx, c, unit)
+					if err != nil || !slices.Equal(emails(got), want) {
+						t.Errorf("%s: %v, %v; want %v", unit, emails(got), err, want)
+					}
+				}
+			})
+			t.Run("the citizen who signed up stays", func(t *testing.T) {
+				if _, found, _ := s.GetMember(ctx, c, "dan@gmail.com"); !found {
+					t.Error("the citizen is gone")
+				}
+			})
+			t.Run("the roster lists the new version", func(t *testing.T) {
+				got, err := s.ListMembers(ctx, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g := slices.DeleteFunc(emails(got), func(e string) bool { return e == "dan@gmail.com" }); !slices.Equal(g, []string{"binh@x.vn", "btc@x.vn", "cuong@x.vn"}) {
+					t.Errorf("members %v", g)
+				}
+			})
+			t.Run("a person written after the replacement joins the current roster", func(t *testing.T) {
+				if err := s.PutMember(ctx, c, staff("dung@x.vn", "so-noi-vu")); err != nil {
+					t.Fatal(err)
+				}
+				if got, _ := s.ListRoster(ctx, c, "so-noi-vu"); !slices.Equal(emails(got), []string{"cuong@x.vn", "dung@x.vn"}) {
+					t.Errorf("so-noi-vu: %v", emails(got))
+				}
+			})
+			t.Run("a second replacement replaces the first", func(t *testing.T) {
+				if err := s.ReplaceRoster(ctx, c, "v2", []contest.Member{staff("em@x.vn", "so-noi-vu")}); err != nil {
+					t.Fatal(err)
+				}
+				if _, found, _ := s.GetMember(ctx, c, "cuong@x.vn"); found {
+					t.Error("cuong@x.vn of v1 is still found")
+				}
+				if got, _ := s.ListRoster(ctx, c, "so-noi-vu"); !slices.Equal(emails(got), []string{"em@x.vn"}) {
+					t.Errorf("so-noi-vu: %v", emails(got))
+				}
+			})
+		})
+	}
+}
+
+func TestStoresReplaceTheUnitsWhole(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t).(replacer)
+			_ = s.PutUnit(ctx, c, contest.Unit{ID: "cu", Name: "Cũ", Block: contest.BlockAgency, Headcount: 3})
+			want := []contest.Unit{{ID: "a", Name: "A", Block: contest.BlockAgency, Headcount: 1}, {ID: "b", Name: "B", Block: contest.BlockCommune, Headcount: 2}}
+			if err := s.ReplaceUnits(ctx, c, "u1", want); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := s.ListUnits(ctx, c); err != nil || !slices.Equal(got, want) {
+				t.Errorf("units %+v, %v; want %+v", got, err, want)
+			}
+		})
+	}
+}
+
+func TestStoresOnlyAppendToTheAuditLog(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t).(replacer)
+			var entries []audit.Entry
+			for i, action := range []string{audit.ImportUnits, audit.ImportRoster, audit.SettingsUpdate} {
+				e, err := audit.New(t0.Add(time.Duration(i)*time.Hour), "btc@x.vn", action, fmt.Sprintf("việc %d", i), "trước", "sau")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.AppendAudit(ctx, c, e); err != nil {
+					t.Fatal(err)
+				}
+				entries = append(entries, e)
+			}
+			t.Run("an entry cannot be written over", func(t *testing.T) {
+				again := entries[0]
+				again.Summary = "sửa lại"
+				if err := s.AppendAudit(ctx, c, again); fault.CodeOf(err) != "audit_exists" {
+					t.Errorf("err = %v, want audit_exists", err)
+				}
+			})
+			t.Run("entries read back newest first, whole", func(t *testing.T) {
+				got, err := s.ListAudit(ctx, c, audit.Query{}, 100)
+				if err != nil || len(got) != 3 || got[0].ID != entries[2].ID || got[2].Summary != "việc 0" || got[2].Before != "trước" || !got[2].At.Equal(entries[0].At) {
+					t.Errorf("entries %+v, %v", got, err)
+				}
+			})
+			t.Run("a query selects by kind and time", func(t *testing.T) {
+				got, _ := s.ListAudit(ctx, c, audit.Query{Kind: "import", From: t0.Add(30 * time.Minute)}, 100)
+				if len(got) != 1 || got[0].Action != audit.ImportRoster {
+					t.Errorf("entries %+v", got)
+				}
+			})
+		})
+	}
+}
