@@ -88,7 +88,7 @@ var Grants = map[string]Access{
 	// statistics' question texts).
 	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults, platform.PrefixInsight, platform.PrefixBanks},
 		WritePrefixes: []string{platform.PrefixResults, platform.PrefixInsight},
-		ListBucket:    true, TokenKey: true},
+		ListBucket:    true, TokenKey: true, AuditAppendOnly: true},
 	// Remind reads rosters and papers, closes overdue papers (someone who
 	// left has taken part), claims each reminder (one item per person, round
 	// and slot) and sends the e-mails; no bucket, no token key.

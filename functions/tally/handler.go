@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -21,6 +23,19 @@ type store interface {
 	results.Store
 	participation.Store
 	SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error)
+	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
+}
+
+// record appends an organiser's action to the contest's audit log.
+func (h *Handler) record(ctx context.Context, contestID, actor, action, summary, before, after string) error {
+	e, err := audit.New(h.svc.Now(), actor, action, summary, before, after)
+	if err != nil {
+		return err
+	}
+	if err := h.store.AppendAudit(ctx, contestID, e); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
 }
 
 // Handler serves the tally's function URL (organisers' on-demand runs, unit
@@ -95,6 +110,11 @@ func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
 	default:
 		t, err := h.svc.Run(ctx, c, round, true)
 		if err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+		summary := fmt.Sprintf("Công bố kết quả %s: %d bài, %d người, %d tệp", round.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
+		if err := h.record(ctx, c.ID, claims.Email, audit.Publication, summary, "", blob.ResultsPrefix(c.ID, round.ID)); err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 			return
 		}

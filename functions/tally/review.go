@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
@@ -131,7 +133,11 @@ func (h *Handler) exclude(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	// audit: exclusion (the paper, its reason, the organiser, the time: e)
+	if err := h.record(r.Context(), claims.Contest, claims.Email, audit.Exclusion,
+		fmt.Sprintf("Không xếp hạng bài %s (%s, %s): %s", p.ID(), p.Name, p.UnitID, e.Reason), "", e.Reason); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
 	h.log.Info("paper excluded", "paper", p.ID())
 	httpapi.WriteJSON(w, http.StatusOK, viewOf(stored))
 }
@@ -148,7 +154,15 @@ func (h *Handler) include(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	// audit: exclusion lifted (the paper, the reason it had: p.Exclusion, the organiser, the time)
+	before := ""
+	if p.Exclusion != nil {
+		before = p.Exclusion.Reason
+	}
+	if err := h.record(r.Context(), claims.Contest, claims.Email, audit.Inclusion,
+		fmt.Sprintf("Xếp hạng lại bài %s (%s, %s)", p.ID(), p.Name, p.UnitID), before, ""); err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
 	h.log.Info("paper exclusion lifted", "paper", p.ID())
 	httpapi.WriteJSON(w, http.StatusOK, viewOf(stored))
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -386,6 +387,26 @@ func TestIntegrityReviewAndExclusion(t *testing.T) {
 		again := tallied(t)
 		if rank, prize := rankOf(again, fast.Name); rank != 1 || prize != "Giải Nhất" || again.ExcludedPapers != 0 {
 			t.Errorf("rank %d, prize %q, excluded %d", rank, prize, again.ExcludedPapers)
+		}
+	})
+	t.Run("the audit log records the exclusion, its lifting and the publications, with the organiser", func(t *testing.T) {
+		entries, err := a.env.Store.ListAudit(context.Background(), demo.ContestID, audit.Query{Kind: "exclusion"}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range entries {
+			actions = append(actions, e.Action)
+			if e.Actor != "btc@"+demo.Domain || !strings.Contains(e.Summary, fastPaper) {
+				t.Errorf("entry %+v: want the organiser btc@%s and the paper %s", e, demo.Domain, fastPaper)
+			}
+		}
+		if want := []string{audit.Inclusion, audit.Exclusion}; !slices.Equal(actions, want) { // newest first
+			t.Errorf("exclusion entries %v, want %v", actions, want)
+		}
+		pubs, err := a.env.Store.ListAudit(context.Background(), demo.ContestID, audit.Query{Kind: "publication"}, 100)
+		if err != nil || len(pubs) == 0 {
+			t.Errorf("publication entries %d, %v: want one for each publishing tally", len(pubs), err)
 		}
 	})
 	t.Run("a paper in progress cannot be excluded", func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/memstore"
@@ -35,6 +36,8 @@ type Store interface {
 	ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error
 	SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error)
 	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
+	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
+	ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error)
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).
