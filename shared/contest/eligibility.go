@@ -56,3 +56,16 @@ func (c Contest) Admit(email string, member *Member, signUp *SignUp) (m Member, 
 func CleanText(s string) string {
 	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
 }
+
+// SignUpWards are the places a citizen may declare as their ward when signing
+// up: the contest's units of the wards/communes block, in the roster's order
+// (the site offers them as a list instead of free text).
+func SignUpWards(units []Unit) []Unit {
+	wards := []Unit{}
+	for _, u := range units {
+		if u.Block == BlockCommune {
+			wards = append(wards, u)
+		}
+	}
+	return wards
+}
