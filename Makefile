@@ -133,7 +133,8 @@ CDK_CONTEXT = $(if $(CONTEST),-c contestId=$(CONTEST)) $(if $(SITE_ORIGIN),-c si
 	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS)) $(if $(MAIL_RATE),-c mailRatePerSecond=$(MAIL_RATE)) \
 	$(if $(CLIP_MAX_BYTES),-c clipMaxBytes=$(CLIP_MAX_BYTES)) $(if $(CLIP_QUOTA),-c clipQuota=$(CLIP_QUOTA)) \
 	$(if $(CLIP_MAX_SECONDS),-c clipMaxSeconds=$(CLIP_MAX_SECONDS)) $(if $(CLIP_UPLOAD_EXPIRY_SECONDS),-c clipUploadExpirySeconds=$(CLIP_UPLOAD_EXPIRY_SECONDS)) \
-	$(if $(CLIP_CRITERIA),-c clipCriteria='$(CLIP_CRITERIA)')
+	$(if $(CLIP_CRITERIA),-c clipCriteria='$(CLIP_CRITERIA)') \
+	$(if $(CLIP_BLOCKS),-c clipBlocks='$(CLIP_BLOCKS)')
 
 # jsii (the CDK's Go bindings run on Node) warns loudly about Node 20; the CDK
 # CLI sends no telemetry and looks for no newer version.
