@@ -58,7 +58,7 @@ check:
 # coordinator can fail a clean run with "context deadline exceeded" when a
 # -fuzztime duration ends (go.dev/issue/75804, fixed in Go 1.27).
 test: deps check $(LOCALDEV)
-	$(LOCALDEV) exec -- $(GO) test -count=1 ./...
+	$(LOCALDEV) exec -- $(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 300000x ./shared/mp4/
 	@$(MAKE) --no-print-directory test-instants
 
