@@ -1,6 +1,8 @@
 package contest
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -58,8 +60,9 @@ func CleanText(s string) string {
 }
 
 // SignUpWards are the places a citizen may declare as their ward when signing
-// up: the contest's units of the wards/communes block, in the roster's order
-// (the site offers them as a list instead of free text).
+// up: the contest's units of the wards/communes block, by name (then id), so
+// the list does not depend on the store's order (the site offers them as a
+// list instead of free text).
 func SignUpWards(units []Unit) []Unit {
 	wards := []Unit{}
 	for _, u := range units {
@@ -67,5 +70,8 @@ func SignUpWards(units []Unit) []Unit {
 			wards = append(wards, u)
 		}
 	}
+	slices.SortFunc(wards, func(a, b Unit) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	return wards
 }

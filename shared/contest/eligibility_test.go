@@ -88,7 +88,7 @@ func TestSignUpWards(t *testing.T) {
 		units []contest.Unit
 		want  []contest.Unit
 	}{
-		{name: "only the wards and communes are offered, in the roster's order", units: []contest.Unit{agency, kimLong, service, phuVang}, want: []contest.Unit{kimLong, phuVang}},
+		{name: "only the wards and communes are offered, by name", units: []contest.Unit{agency, phuVang, service, kimLong}, want: []contest.Unit{kimLong, phuVang}},
 		{name: "a roster without wards offers none (an empty list, not null)", units: []contest.Unit{agency, service}, want: []contest.Unit{}},
 		{name: "no units offer none", units: nil, want: []contest.Unit{}},
 	}
