@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -447,6 +447,7 @@ test('a clip too long is refused before a byte is sent; an interrupted single-PO
   const short = path.join(dir, 'mot-phut.mp4');
   await writeFile(short, buildMP4({ timescale: 1000, duration: 60_000, mediaBytes: 200_000 }));
   const email = ACCOUNTS.unitAdmin[9]; // a ward
+  t.after(() => rm(dir, { recursive: true, force: true }));
   for (const [i, vp] of VIEWPORTS.entries()) {
     await t.test(vp.name, async () => {
       const { context, page, consoleErrors } = await newPage(vp, { storageState: await storageFor(email) });
