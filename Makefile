@@ -60,7 +60,7 @@ check:
 # coordinator can fail a clean run with "context deadline exceeded" when a
 # -fuzztime duration ends (go.dev/issue/75804, fixed in Go 1.27).
 test: deps check $(LOCALDEV)
-	$(LOCALDEV) exec -- $(GO) test -count=1 ./...
+	$(LOCALDEV) exec -- $(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -run '^$$' -fuzz FuzzReader -fuzztime 300000x ./shared/mp4/
 	@$(MAKE) --no-print-directory test-instants
 
@@ -140,7 +140,8 @@ CDK_CONTEXT = $(if $(CONTEST),-c contestId=$(CONTEST)) $(if $(SITE_ORIGIN),-c si
 	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS)) $(if $(MAIL_RATE),-c mailRatePerSecond=$(MAIL_RATE)) \
 	$(if $(CLIP_MAX_BYTES),-c clipMaxBytes=$(CLIP_MAX_BYTES)) $(if $(CLIP_QUOTA),-c clipQuota=$(CLIP_QUOTA)) \
 	$(if $(CLIP_MAX_SECONDS),-c clipMaxSeconds=$(CLIP_MAX_SECONDS)) $(if $(CLIP_UPLOAD_EXPIRY_SECONDS),-c clipUploadExpirySeconds=$(CLIP_UPLOAD_EXPIRY_SECONDS)) \
-	$(if $(CLIP_CRITERIA),-c clipCriteria='$(CLIP_CRITERIA)')
+	$(if $(CLIP_CRITERIA),-c clipCriteria='$(CLIP_CRITERIA)') \
+	$(if $(CLIP_BLOCKS),-c clipBlocks='$(CLIP_BLOCKS)')
 
 # jsii (the CDK's Go bindings run on Node) warns loudly about Node 20; the CDK
 # CLI sends no telemetry and looks for no newer version.

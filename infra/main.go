@@ -14,7 +14,7 @@
 //	mailFrom            the SES identity sign-in codes are sent from
 //	submitGraceSeconds  how late after the deadline a submission is taken (default 60)
 //	mailRatePerSecond   reminder e-mails a second, below the account's SES rate (default 8)
-//	clipMaxBytes, clipQuota, clipMaxSeconds, clipUploadExpirySeconds, clipCriteria
+//	clipMaxBytes, clipQuota, clipMaxSeconds, clipUploadExpirySeconds, clipCriteria, clipBlocks
 //	                    the clip contest's limits and jury criteria (docs/clips.md)
 //	alarmEmail          an address subscribed to the alarm topic
 //	assetRoot           the folder of <function>/bootstrap (default .local/build, by make build)

@@ -51,6 +51,7 @@ var functionSettings = []struct{ Key, Function, Env string }{
 	{"clipMaxSeconds", "clips", platform.EnvClipMaxSeconds},
 	{"clipUploadExpirySeconds", "clips", platform.EnvClipUploadExpiry},
 	{"clipCriteria", "clips", platform.EnvClipCriteria},
+	{"clipBlocks", "clips", platform.EnvClipBlocks},
 }
 
 // DefaultMailFrom is a placeholder that synthesizes but cannot send: a real
@@ -138,7 +139,7 @@ func (s Settings) Check() error {
 	// the clips function's own rules, so that a bad value fails here rather
 	// than at the function's first start
 	if _, err := clip.FromEnv("bucket", func(name string) string { return s.FunctionEnv[name] }); err != nil {
-		return fmt.Errorf("clip settings (-c clipMaxBytes, clipQuota, clipMaxSeconds, clipUploadExpirySeconds, clipCriteria): %w", err)
+		return fmt.Errorf("clip settings (-c clipMaxBytes, clipQuota, clipMaxSeconds, clipUploadExpirySeconds, clipCriteria, clipBlocks): %w", err)
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ export function renderParticipation(box, data, { roundTitle = '' } = {}) {
         h('button', { type: 'button', class: 'btn btn-secondary btn-small', dataset: { copy: 'emails' }, text: 'Sao chép danh sách email', onclick: () => copy(emails.join('; '), `${missing.length} địa chỉ email`) }),
         h('button', { type: 'button', class: 'btn btn-secondary btn-small', dataset: { copy: 'names' }, text: 'Sao chép họ tên và email', onclick: () => copy(missing.map((p) => `${p.name}\t${p.email}`).join('\n'), `${missing.length} dòng họ tên và email`) }),
         copyStatus),
-      h('div', { class: 'table-wrap' },
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Bảng người chưa dự thi' },
         h('table', { class: 'data-table missing-table' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'num', text: 'STT' }), h('th', { scope: 'col', text: 'Họ và tên' }), h('th', { scope: 'col', text: 'Email' }))),
           h('tbody', {}, missing.map((p, i) => h('tr', { dataset: { email: p.email } },
@@ -128,6 +128,16 @@ export function embedCode(unitId) {
   return `<iframe src="${src}" title="Hội thi trực tuyến tìm hiểu công tác cải cách hành chính" width="100%" height="680" style="border:0;max-width:640px" loading="lazy"></iframe>`;
 }
 
+/**
+ * An optional script to paste after the <iframe>: it gives the frame the
+ * banner's own height (the banner posts it), so a narrow column cuts nothing.
+ */
+export function embedAutoHeight() {
+  const origin = location.origin;
+  return `<script>addEventListener("message",function(e){var d=e.data;if(e.origin!=="${origin}"||!d||d.hoithiBanner!=="height")return;`
+    + `document.querySelectorAll('iframe[src^="${origin}/embed/banner.html"]').forEach(function(f){if(f.contentWindow===e.source)f.style.height=Math.ceil(d.height)+"px";});});</script>`;
+}
+
 /** Fills a banner section (#unit-embed, #org-embed): the code, a copy button, a preview loaded when opened. */
 function renderEmbed(section, unitId) {
   const code = embedCode(unitId);
@@ -142,6 +152,8 @@ function renderEmbed(section, unitId) {
   section.querySelector('.embed-body').replaceChildren(
     h('label', { class: 'small', for: id, text: 'Mã nhúng (HTML)' }),
     h('textarea', { id, class: 'embed-code', readonly: true, rows: '3', spellcheck: 'false' }, code),
+    h('label', { class: 'small', for: section.id + '-auto', text: 'Tuỳ chọn: dán thêm đoạn mã này ngay sau mã nhúng để khung tự lấy đúng chiều cao của banner (không bị cắt ở cột hẹp)' }),
+    h('textarea', { id: section.id + '-auto', class: 'embed-code', readonly: true, rows: '3', spellcheck: 'false' }, embedAutoHeight()),
     h('div', { class: 'actions' },
       h('button', {
         id: section.id + '-copy', type: 'button', class: 'btn btn-secondary btn-small', text: 'Sao chép mã nhúng',
@@ -352,7 +364,7 @@ function renderOutput(ctx, roundId, data) {
     const arts = Array.isArray(data.artefacts) ? data.artefacts : [];
     // The ranking's pages and units' lines (hundreds in a large round) fold away under the main files.
     const isPart = (a) => a.name.startsWith('ranking/');
-    const table = (id, list) => h('div', { class: 'table-wrap' },
+    const table = (id, list) => h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Bảng các tệp đã công bố' + (id === 'org-artefact-parts' ? ' theo trang và theo đơn vị' : '') },
       h('table', { id, class: 'data-table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Tệp' }), h('th', { scope: 'col', class: 'num', text: 'Kích thước (byte)' }), h('th', { scope: 'col', text: 'SHA-256' }))),
         h('tbody', {}, list.map((a) => h('tr', { dataset: { file: a.name } },
@@ -386,7 +398,7 @@ function renderOutput(ctx, roundId, data) {
     h('h3', { text: 'Thứ tự xét giải' }),
     h('ol', { class: 'tiebreak' }, tieBreakItems(r.tieBreak, r.allCorrect)),
     h('h3', { text: ranking.length > 10 ? `10 người dẫn đầu (trên ${fmtInt(ranking.length)} người)` : 'Bảng xếp hạng' }),
-    ranking.length ? h('div', { class: 'table-wrap' }, top) : h('p', { class: 'muted', text: 'Chưa có bài thi nào được nộp.' }),
+    ranking.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Bảng người dẫn đầu' }, top) : h('p', { class: 'muted', text: 'Chưa có bài thi nào được nộp.' }),
     h('h3', { text: 'Kết quả theo đơn vị' }),
     units,
   );

@@ -191,6 +191,8 @@ export function makeApi(cfg, getToken) {
   return {
     requestCode: (body) => request(cfg.auth, '/codes', { method: 'POST', body }),
     openSession: (body) => request(cfg.auth, '/sessions', { method: 'POST', body }),
+    /** Public: the audiences open to sign-up and the wards a citizen chooses from. */
+    signUpForm: () => request(cfg.auth, '/signup?contest=' + enc(cfg.contest)),
     rounds: () => request(cfg.quiz, '/rounds?contest=' + enc(cfg.contest)),
     startPaper: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { method: 'POST', token: auth() }),
     myPapers: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { token: auth() }),

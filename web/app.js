@@ -80,22 +80,68 @@ onUnauthorized((err) => {
 
 // ------------------------------------------------------------ messages
 
-function showError(err) {
+// The error area: at the top of the page, in the flow (it covers nothing);
+// an error caused by a field is moved next to that field and named by its
+// aria-describedby. It goes away when closed, on the next action, or after a
+// while (not while it holds the focus or the pointer).
+const errorHome = { parent: null, next: null };
+let errorField = null;
+let errorTimer = null;
+const ERROR_VISIBLE_MS = 20000;
+
+function showError(err, { field = null } = {}) {
   const box = $('#error');
+  if (!errorHome.parent) Object.assign(errorHome, { parent: box.parentNode, next: box.nextSibling });
   const msg = typeof err === 'string' ? err : (err && err.message) || 'Đã có lỗi xảy ra.';
   const children = [h('p', { class: 'error-message', text: msg })];
   if (err && err.requestId) {
     children.push(h('p', { class: 'error-request' }, 'Mã yêu cầu (báo cho Ban tổ chức nếu lỗi lặp lại): ', h('code', { text: err.requestId })));
   }
   children.push(h('button', { type: 'button', class: 'btn btn-link btn-small error-close', text: 'Đóng thông báo', onclick: clearError }));
+  unlinkErrorField();
+  if (field) {
+    (field.closest('.field') || field).after(box);
+    errorField = field;
+    const ids = (field.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== 'error');
+    field.setAttribute('aria-describedby', ['error', ...ids].join(' '));
+    box.classList.add('is-inline');
+  } else {
+    if (box.parentNode !== errorHome.parent) errorHome.parent.insertBefore(box, errorHome.next);
+    box.classList.remove('is-inline');
+  }
   box.replaceChildren(...children);
   box.classList.add('is-visible');
+  clearTimeout(errorTimer);
+  errorTimer = setTimeout(function hide() {
+    // Not while it is being read: focus inside, or a mouse over it (a finger's last tap leaves no lasting hover).
+    const hovered = window.matchMedia('(hover: hover)').matches && box.matches(':hover');
+    if (hovered || box.matches(':focus-within')) errorTimer = setTimeout(hide, 3000);
+    else clearError();
+  }, ERROR_VISIBLE_MS);
+  if (!field && document.body.dataset.view !== 'quiz') {
+    const r = box.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) box.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+function unlinkErrorField() {
+  if (!errorField) return;
+  const ids = (errorField.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== 'error');
+  if (ids.length) errorField.setAttribute('aria-describedby', ids.join(' '));
+  else errorField.removeAttribute('aria-describedby');
+  errorField = null;
 }
 
 function clearError() {
   const box = $('#error');
+  clearTimeout(errorTimer);
+  const hadFocus = box.contains(document.activeElement);
+  const field = errorField;
+  unlinkErrorField();
   box.replaceChildren();
-  box.classList.remove('is-visible');
+  box.classList.remove('is-visible', 'is-inline');
+  if (errorHome.parent && box.parentNode !== errorHome.parent) errorHome.parent.insertBefore(box, errorHome.next);
+  if (hadFocus && field) field.focus();
 }
 
 function announce(text) {
@@ -206,6 +252,8 @@ function renderHeader() {
     $('#go-sign-in').hidden = false;
   }
   const p = session ? session.participant : null;
+  if (p) document.body.dataset.signedIn = '';
+  else delete document.body.dataset.signedIn;
   $('#nav-unit').hidden = !hasRole(p, 'unitAdmin');
   $('#nav-organiser').hidden = !hasRole(p, 'organiser');
   $('#nav-jury').hidden = !hasRole(p, 'jury');
@@ -236,6 +284,11 @@ function showHome(focus) {
   const note = $('#account-note');
   if (session && session.participant.mayCompete === false) {
     note.textContent = 'Tài khoản của bạn thuộc Ban tổ chức hoặc tổ giúp việc: bạn xem được thông tin hội thi nhưng không được dự thi.';
+    note.hidden = false;
+  } else if (session && session.participant.audience === 'staff' && !session.participant.unitId
+    && (session.participant.roles || []).every((r) => r === 'participant')) {
+    // An official address the contest admits without a roster entry: no name, no unit.
+    note.textContent = 'Email của bạn chưa có trong danh sách CBCCVC của đơn vị nào: bạn vẫn dự thi được, nhưng bài thi chưa được tính cho đơn vị. Vui lòng báo cán bộ phụ trách của đơn vị để được bổ sung vào danh sách.';
     note.hidden = false;
   } else {
     note.hidden = true;
@@ -389,6 +442,22 @@ function fmtLimit(sec) {
   return s ? `${m} phút ${s} giây` : `${m} phút`;
 }
 
+const STATUS_ORDER = { open: 0, upcoming: 1, closed: 2 };
+
+/**
+ * The rounds the home page lists: for a signed-in participant only those of
+ * their audience (both from the API: the session's participant.audience, each
+ * round's audience), the open ones first, so "Vào thi" is at the top of a
+ * phone's screen; then the coming ones, then the closed ones, newest first.
+ */
+function shownRounds(me) {
+  const mine = me && me.mayCompete !== false && me.audience
+    ? rounds.filter((r) => !r.audience || r.audience === me.audience)
+    : rounds;
+  return [...mine].sort((a, b) => ((STATUS_ORDER[a.status] ?? 2) - (STATUS_ORDER[b.status] ?? 2))
+    || (a.status === 'closed' ? parseTime(b.closesAt) - parseTime(a.closesAt) : parseTime(a.opensAt) - parseTime(b.opensAt)));
+}
+
 function renderRounds() {
   const list = $('#rounds');
   list.replaceChildren();
@@ -396,7 +465,7 @@ function renderRounds() {
   const results = session ? knownResults(who()) : {};
   const cur = session ? store.get(keys.current(who())) : null;
 
-  for (const r of rounds) {
+  for (const r of shownRounds(me)) {
     const status = STATUS_LABEL[r.status] ? r.status : 'closed';
     const known = results[r.id];
     const action = h('div', { class: 'round-action' });
@@ -523,6 +592,7 @@ function showSignIn() {
   showView('signin', 'Đăng nhập');
   renderHeader();
   $('#outbox-hint').hidden = !isLocalAuth();
+  loadSignUpForm();
   const email = $('#email');
   if (!email.value) email.value = store.get('lastEmail') || '';
   email.focus();
@@ -532,16 +602,42 @@ $('#is-citizen').addEventListener('change', (e) => {
   const on = e.target.checked;
   $('#citizen-fields').hidden = !on;
   e.target.setAttribute('aria-expanded', String(on));
+  $('#signin-intro').textContent = on
+    ? 'Nhập email cá nhân của bạn, họ tên và phường/xã nơi cư trú; hệ thống gửi mã xác thực gồm 6 chữ số về hộp thư.'
+    : 'Nhập email công vụ của bạn; hệ thống gửi mã xác thực gồm 6 chữ số về hộp thư.';
   $('#email-help').textContent = on
     ? 'Người dân dùng email cá nhân đang sử dụng để nhận mã xác thực.'
     : 'Cán bộ, công chức, viên chức dùng email công vụ do cơ quan cấp.';
   $('#name').required = on;
   $('#ward').required = on;
+  if (on) loadSignUpForm();
 });
+
+let signUpForm = null; // GET {auth}/signup: the audiences open to sign-up, the wards
+
+/** Offers the citizen choice only when the contest is open to citizens, and the wards from the API. */
+async function loadSignUpForm() {
+  if (!signUpForm) {
+    try {
+      signUpForm = (await api.signUpForm()).data;
+    } catch (err) {
+      return; // the form still works: the server checks what is sent
+    }
+  }
+  const audiences = Array.isArray(signUpForm.audiences) ? signUpForm.audiences : [];
+  $('#citizen-choice').hidden = !audiences.includes('citizen');
+  const wards = Array.isArray(signUpForm.wards) ? signUpForm.wards : [];
+  const select = $('#ward');
+  if (wards.length && select.options.length <= 1) {
+    select.append(...wards.map((w) => h('option', { value: w.name, dataset: { unitId: w.id }, text: w.name })));
+  }
+}
+
+$('#ward').addEventListener('change', (e) => e.target.removeAttribute('aria-invalid'));
 
 function fieldError(input, msg) {
   input.setAttribute('aria-invalid', 'true');
-  showError(msg);
+  showError(msg, { field: input });
   input.focus();
 }
 
@@ -580,7 +676,7 @@ $('#code-form').addEventListener('submit', async (e) => {
     const name = $('#name').value.trim();
     const ward = $('#ward').value.trim();
     if (!name) return fieldError($('#name'), 'Vui lòng nhập họ và tên.');
-    if (!ward) return fieldError($('#ward'), 'Vui lòng nhập phường/xã nơi cư trú.');
+    if (!ward) return fieldError($('#ward'), 'Vui lòng chọn phường/xã nơi cư trú.');
     Object.assign(body, { audience: 'citizen', name, ward });
   }
   const label = btn.textContent;
@@ -600,12 +696,18 @@ $('#code-form').addEventListener('submit', async (e) => {
   } catch (err) {
     btn.textContent = label;
     btn.disabled = false;
-    showError(err);
     if (err.code === 'code_rate_limited') {
       // A code was sent a moment ago: let the participant type it.
       showCodeStep();
       const m = /(\d+)\s*giây/.exec(err.message || '');
       if (m) startResendCountdown(Number(m[1]));
+      showError(err, { field: $('#code') });
+    } else if (err.code === 'signup_incomplete') {
+      fieldError($('#name').value.trim() ? $('#ward') : $('#name'), err.message);
+    } else if (err.status >= 400 && err.status < 500 && err.status !== 429) {
+      fieldError(emailEl, err.message); // not on the roster, not eligible, not an address
+    } else {
+      showError(err);
     }
   }
 });
@@ -638,6 +740,11 @@ $('#change-email').addEventListener('click', () => {
 
 $('#email').addEventListener('input', (e) => e.target.removeAttribute('aria-invalid'));
 
+// Typing again in the field an error is about puts that error away.
+for (const form of [$('#code-form'), $('#session-form')]) {
+  form.addEventListener('input', (e) => { if (errorField && e.target === errorField) clearError(); });
+}
+
 $('#session-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const btn = $('#sign-in');
@@ -666,7 +773,7 @@ $('#session-form').addEventListener('submit', async (e) => {
     returnTo = '';
     navigate(back || '#/');
   } catch (err) {
-    showError(err);
+    showError(err, { field: codeEl });
     codeEl.setAttribute('aria-invalid', 'true');
     codeEl.focus();
     codeEl.select();
@@ -794,11 +901,13 @@ async function showResult(paperId) {
   showOwnRank(entry);
 }
 
+let ownRow = null; // {roundId, rank, name}: "Xem kết quả tuần" from one's result opens the ranking at one's line
 let rankSeq = 0; // the latest own-rank lookup (an older answer is dropped)
 
 /** Once the round's results are published: one's place in the ranking, under the result. */
 async function showOwnRank(entry) {
   const seq = ++rankSeq;
+  $('#result-later').hidden = false;
   const line = $('#result-rank');
   line.hidden = true;
   line.replaceChildren();
@@ -813,8 +922,13 @@ async function showOwnRank(entry) {
   line.dataset.rank = String(got.rank);
   line.replaceChildren('Xếp hạng của bạn trong tuần: ', h('strong', { text: `${fmtInt(got.rank)}/${fmtInt(got.of)}` }),
     got.prize ? ` — ${got.prize}` : '', got.excluded ? ' (không xét giải)' : '', ' · ',
-    h('a', { href: '#/ket-qua-tuan/' + encodeURIComponent(r.id), text: 'Xem kết quả tuần' }));
+    h('a', {
+      href: '#/ket-qua-tuan/' + encodeURIComponent(r.id), text: 'Xem kết quả tuần',
+      // The weekly page then opens the ranking at one's own line.
+      onclick: () => { ownRow = { roundId: r.id, rank: got.rank, name: session ? session.participant.name : '' }; },
+    }));
   line.hidden = false;
+  $('#result-later').hidden = true; // the ranking is published: "published after the week" would contradict it
 }
 
 function setResult(entry) {
@@ -883,7 +997,9 @@ async function showWeeklyView(roundId) {
   renderHeader();
   if (!rounds.length) await ensureRounds();
   if (currentRoute().name !== 'weekly' || currentRoute().id !== roundId) return;
-  await showWeekly(pageCtx('weekly'), roundId);
+  const own = ownRow && ownRow.roundId === roundId ? ownRow : null;
+  ownRow = null;
+  await showWeekly(pageCtx('weekly'), roundId, { own });
 }
 
 async function showToDateView() {

@@ -4,20 +4,22 @@
 // the public gallery (#/video) and the jury's scoring (#/giam-khao).
 // All call the clips function URL (window.HOITHI_CONFIG.clips); see docs/clips.md.
 
-import { $, h, fmtDateTime, fmtBytes, sleep } from './util.js';
+import { $, h, fmtDateTime, fmtBytes, sleep, stackTable } from './util.js';
 import { ApiError } from './api.js';
+import { clipDuration } from './mp4.js';
 
 const STATUS_LABEL = { uploading: 'Đang tải lên', accepted: 'Hợp lệ', rejected: 'Bị từ chối' };
 
 // The clip rules come from the server with every list (GET /clips, GET
 // /gallery): genres with their labels, the longest clip, the score scale.
 // The page restates none of them.
-const rules = { genres: [], maxDurationSeconds: 0, scoreRange: null };
+const rules = { genres: [], maxDurationSeconds: 0, scoreRange: null, mayUpload: undefined };
 
 function learnRules(data) {
   if (Array.isArray(data.genres)) rules.genres = data.genres;
   if (Number(data.maxDurationSeconds) > 0) rules.maxDurationSeconds = Number(data.maxDurationSeconds);
   if (data.scoreRange && Number.isInteger(data.scoreRange.max)) rules.scoreRange = data.scoreRange;
+  if (typeof data.mayUpload === 'boolean') rules.mayUpload = data.mayUpload;
 }
 
 function genreLabel(id) {
@@ -67,6 +69,12 @@ export async function showUnitClips(ctx) {
   section.hidden = !ok;
   if (!ok) return;
   await loadUnitClips(ctx);
+  if (rules.maxDurationSeconds) for (const el of document.querySelectorAll('#unit-clips .clip-max')) el.textContent = fmtLimit(rules.maxDurationSeconds);
+  // Whether the unit sends clips is the API's to say (GET /clips mayUpload).
+  const sends = rules.mayUpload !== false;
+  $('#clip-form').hidden = !sends;
+  $('#clip-form-title').hidden = !sends;
+  $('#clip-not-entered').hidden = sends;
   const genre = $('#clip-genre');
   if (!genre.options.length) genre.replaceChildren(...rules.genres.map((g) => h('option', { value: g.id, text: g.label })));
   offerResume(ctx);
@@ -103,8 +111,8 @@ function renderUnitClips(box, data) {
     box.replaceChildren(h('p', { class: 'muted', text: 'Đơn vị chưa gửi video clip nào.' }));
     return;
   }
-  box.replaceChildren(h('div', { class: 'table-wrap' },
-    h('table', { class: 'data-table clip-table' },
+  box.replaceChildren(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Danh sách video clip của đơn vị' },
+    stackTable(h('table', { class: 'data-table clip-table' },
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col', text: 'Tên clip' }),
         h('th', { scope: 'col', text: 'Thể loại' }),
@@ -116,7 +124,7 @@ function renderUnitClips(box, data) {
         h('td', { text: genreLabel(c.genre) }),
         h('td', { class: 'num clip-duration', text: fmtClipDuration(c.durationSeconds) || '—' }),
         h('td', {}, statusBadge(c), c.status === 'rejected' ? h('span', { class: 'clip-reason small', text: ' ' + reasonText(c) }) : null),
-        h('td', { class: 'small', text: c.createdAt ? fmtDateTime(c.createdAt) : '' })))))));
+        h('td', { class: 'small', text: c.createdAt ? fmtDateTime(c.createdAt) : '' }))))))));
 }
 
 function setUploadStatus(state, text, { kind = 'info' } = {}) {
@@ -151,6 +159,8 @@ function postToS3(upload, file, onProgress) {
     for (const [k, v] of Object.entries(upload.fields || {})) form.append(k, v);
     form.append('file', file);
     const xhr = new XMLHttpRequest();
+    inFlight.add(xhr);
+    xhr.addEventListener('loadend', () => inFlight.delete(xhr));
     xhr.open('POST', upload.url);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
     xhr.onload = () => {
@@ -393,9 +403,21 @@ function offerResume(ctx) {
   if (!r || uploading) return;
   showCancel(ctx, true);
   const done = Object.keys(r.etags).length;
-  setUploadStatus('resumable', `Lượt tải lên “${r.title}” (${r.name}) bị gián đoạn sau ${done}/${r.partCount} phần. Chọn lại đúng tệp đó rồi bấm “Tải lên” để tiếp tục từ phần ${done + 1}, hoặc bấm “Huỷ”.`);
+  setUploadStatus('resumable', r.method === 'post'
+    ? `Lượt tải lên “${r.title}” (${r.name}) bị gián đoạn và vẫn đang giữ một lượt gửi clip của đơn vị. Chọn lại đúng tệp đó rồi bấm “Tải lên” để gửi lại, hoặc bấm “Huỷ” để trả lại lượt gửi.`
+    : `Lượt tải lên “${r.title}” (${r.name}) bị gián đoạn sau ${done}/${r.partCount} phần. Chọn lại đúng tệp đó rồi bấm “Tải lên” để tiếp tục từ phần ${done + 1}, hoặc bấm “Huỷ”.`);
   $('#clip-status').dataset.clipId = r.clipId;
   if (!$('#clip-title').value) $('#clip-title').value = r.title || '';
+}
+
+/** Gives up a recorded single-POST upload whose link has expired (its slot is freed). */
+async function giveUpRecorded(ctx, r) {
+  try {
+    await ctx.api.abortClipUpload(r.clipId);
+  } catch (err) {
+    if (err.code !== 'clip_already_checked' && err.code !== 'clip_not_found') throw err;
+  }
+  clearResume();
 }
 
 async function confirmWithRetry(ctx, clipId) {
@@ -438,25 +460,51 @@ async function submitClip(ctx, e) {
   const btn = $('#clip-upload');
   btn.disabled = true;
   try {
+    // The duration is in the file's header: a clip too long is refused here,
+    // before a byte is sent (the server checks again, and decides).
+    const max = rules.maxDurationSeconds;
+    if (max) {
+      setUploadStatus('measuring', 'Đang đọc thời lượng của tệp…');
+      const seconds = await clipDuration(file);
+      if (Number.isFinite(seconds) && Math.floor(seconds) > max) {
+        setUploadStatus('invalid', `Clip dài ${fmtClipDuration(seconds)}, quá thời lượng tối đa ${fmtLimit(max)}. Vui lòng cắt ngắn clip rồi gửi lại; chưa có dữ liệu nào được tải lên.`, { kind: 'error' });
+        $('#clip-file').focus();
+        return;
+      }
+    }
     cancelled = false;
     let clip = {};
     let verdict;
     const resume = loadResume();
-    if (file.size > multipartThreshold() || sameFile(resume, file)) {
+    const postRecord = resume && resume.method === 'post' ? resume : null;
+    if (file.size > multipartThreshold() || (resume && !postRecord && sameFile(resume, file))) {
       ({ clip: verdict } = await multipartUpload(ctx, file, { title, genre }));
       clip = verdict;
     } else {
-      setUploadStatus('requesting', 'Đang xin phép tải lên…');
-      const { data } = await ctx.api.requestUpload({ title, genre, size: file.size, contentType: 'video/mp4' });
-      clip = data.clip || {};
-      const upload = data.upload || {};
-      if (upload.method !== 'post' || !upload.url) throw new ApiError({ code: 'unsupported_upload', message: 'Máy chủ trả về kiểu tải lên mà trang chưa hỗ trợ.' });
+      // One presigned POST. It is recorded until the verdict, so that after a
+      // reload it can be sent again (same file) or given up ("Huỷ"), freeing its slot.
+      let upload;
+      if (postRecord && sameFile(postRecord, file) && Date.parse(postRecord.upload.expiresAt) > Date.now() + 60000) {
+        clip = { id: postRecord.clipId };
+        ({ upload } = postRecord);
+      } else {
+        if (postRecord) await giveUpRecorded(ctx, postRecord);
+        setUploadStatus('requesting', 'Đang xin phép tải lên…');
+        const { data } = await ctx.api.requestUpload({ title, genre, size: file.size, contentType: 'video/mp4' });
+        clip = data.clip || {};
+        upload = data.upload || {};
+        if (upload.method !== 'post' || !upload.url) throw new ApiError({ code: 'unsupported_upload', message: 'Máy chủ trả về kiểu tải lên mà trang chưa hỗ trợ.' });
+        if (!resume || postRecord) saveResume({ clipId: clip.id, method: 'post', title, name: file.name, size: file.size, lastModified: file.lastModified, upload, etags: {} });
+      }
+      showCancel(ctx, true);
       setUploadStatus('uploading', `Đang tải lên “${title}”…`);
       setProgress(0, file.size);
       await postToS3(upload, file, setProgress);
       setProgress(file.size, file.size);
+      showCancel(ctx, false);
       setUploadStatus('checking', checkingText('Đang kiểm tra tệp'));
       verdict = await confirmWithRetry(ctx, clip.id);
+      if (loadResume() && loadResume().clipId === clip.id) clearResume();
     }
     const dur = fmtClipDuration(verdict.durationSeconds);
     if (verdict.status === 'accepted') {
@@ -471,7 +519,8 @@ async function submitClip(ctx, e) {
     if (cancelled && err.code === 'aborted') return; // "Huỷ" reports itself
     const r = loadResume();
     setUploadStatus('failed', 'Không gửi được clip: ' + (err.message || 'đã có lỗi xảy ra.')
-      + (r ? ` Đã tải ${Object.keys(r.etags).length}/${r.partCount} phần: bấm “Tải lên” lại (cùng tệp) để tiếp tục, hoặc “Huỷ”.` : ''), { kind: 'error' });
+      + (r && r.method === 'post' ? ' Bấm “Tải lên” lại (cùng tệp) để gửi lại, hoặc “Huỷ” để trả lại lượt gửi.'
+        : r ? ` Đã tải ${Object.keys(r.etags).length}/${r.partCount} phần: bấm “Tải lên” lại (cùng tệp) để tiếp tục, hoặc “Huỷ”.` : ''), { kind: 'error' });
     if (err.status !== 401) ctx.showError(err);
   } finally {
     uploading = false;

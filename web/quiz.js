@@ -290,11 +290,15 @@ export class QuizSession {
 
     $('#prediction').addEventListener('input', (e) => {
       const el = e.target;
-      const digits = el.value.replace(/\D/g, '').slice(0, this.maxPredictionDigits());
-      if (digits !== el.value) el.value = digits;
-      if (digits === this.prediction) return;
-      this.prediction = digits;
-      if (!$('#prediction-error').hidden && parsePrediction(digits, this.maxPrediction()).ok) this.showPredictionError('');
+      // Letters are not dropped silently: the field keeps what was typed and says what is wrong.
+      const typed = el.value.trim();
+      const value = /^\d*$/.test(typed) ? typed.slice(0, this.maxPredictionDigits()) : el.value;
+      if (value !== el.value && /^\d*$/.test(typed)) el.value = value;
+      const check = parsePrediction(value, this.maxPrediction());
+      if (value && !check.ok) this.showPredictionError(check.message);
+      else if (!$('#prediction-error').hidden && (check.ok || !value)) this.showPredictionError('');
+      if (value === this.prediction) return;
+      this.prediction = value;
       this.persistDraft();
       if (this.finishedFlag || this.submission || this.expired) return;
       if (this.hasUnsaved()) {
@@ -320,6 +324,9 @@ export class QuizSession {
     }, opts);
     $('#retry-submit').addEventListener('click', () => this.submit(), opts);
 
+    window.addEventListener('offline', () => {
+      if (!this.finishedFlag && !this.submission) this.setSaveStatus('offline');
+    }, opts);
     window.addEventListener('online', () => {
       if (this.finishedFlag) return;
       if (!$('#retry-submit').hidden) this.submit();
@@ -391,6 +398,7 @@ export class QuizSession {
       case 'saving': text = 'Đang lưu…'; break;
       case 'saved': text = 'Đã lưu lúc ' + this.savedAtText; break;
       case 'retry': text = 'Chưa lưu được — sẽ thử lại' + (extra ? ` sau ${extra} giây` : ''); break;
+      case 'offline': text = 'Mất kết nối mạng. Các câu trả lời vẫn được giữ trên thiết bị này và sẽ được lưu lên máy chủ khi có mạng trở lại.'; break;
       case 'failed': text = 'Chưa lưu được' + (extra ? ': ' + extra : ''); break;
       case 'off': text = extra || ''; break;
       default: text = '';
@@ -437,7 +445,8 @@ export class QuizSession {
       } else if (err.retryable || err.status === 429) {
         retryIn = Math.max(backoffDelay(this.saveFailures, 1000, 30000), err.retryAfterMs || 0);
         this.saveFailures += 1;
-        this.setSaveStatus('retry', Math.ceil(retryIn / 1000));
+        if (err.network && (err.code === 'network' || navigator.onLine === false)) this.setSaveStatus('offline');
+        else this.setSaveStatus('retry', Math.ceil(retryIn / 1000));
       } else if (err.code === 'paper_submitted') {
         this.resync();
       } else if (err.code === 'deadline_passed') {

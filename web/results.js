@@ -8,8 +8,7 @@
 
 import { fetchPublished, resultsPath } from './api.js';
 import {
-  $, h, fmtDateTime, fmtDateTimeMs, fmtInt, fmtPercent, fmtDecimal, fmtTimeTaken, fmtBytes, fold, parseTime, sha256Hex,
-} from './util.js';
+  $, h, fmtDateTime, fmtDateTimeMs, fmtInt, fmtPercent, fmtDecimal, fmtTimeTaken, fmtBytes, fold, parseTime, sha256Hex, stackTable } from './util.js';
 
 export const BLOCK_LABEL = {
   'co-quan-hanh-chinh': 'Khối cơ quan hành chính',
@@ -246,14 +245,14 @@ export function renderUnitBlocks(container, units) {
         num(fmtDecimal(u.averageScore, 2)),
         num(`${fmtPercent(u.allCorrectShare)} (${fmtInt(u.allCorrect)})`));
     });
-    out.push(h('section', { class: 'block', dataset: { block: g.block }, 'aria-labelledby': id },
+    out.push(h('section', { class: 'block', dataset: { block: g.block } },
       h('h3', { id, text: blockLabel(g.block) }),
       h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': id },
-        h('table', { class: 'data-table units-table' },
+        stackTable(h('table', { class: 'data-table units-table' },
           h('thead', {}, h('tr', {},
             th('Hạng', { class: 'num', title: 'Hạng trong khối' }), th('Đơn vị'), th('Số CBCCVC', { class: 'num' }), th('Số người dự thi', { class: 'num' }),
             th('Tỷ lệ tham gia', { class: 'num' }), th('Điểm trung bình (thang 10)', { class: 'num' }), th('Bài đúng tất cả các câu', { class: 'num' }))),
-          h('tbody', {}, rows)))));
+          h('tbody', {}, rows))))));
   }
   if (!out.length) out.push(h('p', { class: 'muted', text: 'Chưa có đơn vị nào.' }));
   if (over) {
@@ -277,15 +276,15 @@ function renderToDateBlocks(container, units) {
       rateCell(u.averageRate),
       num(fmtDecimal(u.averageScore, 2)),
       num(fmtInt(u.allCorrect))));
-    out.push(h('section', { class: 'block', dataset: { block: g.block }, 'aria-labelledby': id },
+    out.push(h('section', { class: 'block', dataset: { block: g.block } },
       h('h3', { id, text: blockLabel(g.block) }),
       h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': id },
-        h('table', { class: 'data-table units-table' },
+        stackTable(h('table', { class: 'data-table units-table' },
           h('thead', {}, h('tr', {},
             th('Hạng', { class: 'num', title: 'Hạng trong khối' }), th('Đơn vị'), th('Số CBCCVC', { class: 'num' }), th('Số tuần', { class: 'num' }),
             th('Tổng lượt dự thi', { class: 'num' }), th('Tỷ lệ tham gia bình quân', { class: 'num' }), th('Điểm trung bình (thang 10)', { class: 'num' }),
             th('Bài đúng tất cả các câu', { class: 'num' }))),
-          h('tbody', {}, rows)))));
+          h('tbody', {}, rows))))));
   }
   if (!out.length) out.push(h('p', { class: 'muted', text: 'Chưa có đơn vị nào.' }));
   container.replaceChildren(...out);
@@ -375,7 +374,7 @@ let weekly = null; // {roundId, summary, manifest, ctx, reads: Map(file name →
 /**
  * Shows #/ket-qua-tuan/<roundId>. ctx: {cfg, showError, roundTitle, stillOn()}.
  */
-export async function showWeekly(ctx, roundId) {
+export async function showWeekly(ctx, roundId, { own = null } = {}) {
   const { cfg } = ctx;
   const status = $('#weekly-status');
   const body = $('#weekly-body');
@@ -444,7 +443,23 @@ export async function showWeekly(ctx, roundId) {
   body.hidden = false;
 
   const base = 'results/' + encodeURIComponent(cfg.contest) + '/' + encodeURIComponent(roundId) + '/';
-  await renderDownloads($('#weekly-downloads'), base, manifest, manifestText, FILES);
+  const downloads = renderDownloads($('#weekly-downloads'), base, manifest, manifestText, FILES);
+  if (own && own.rank > 0 && summary.participants > 0) await showOwnRow(ctx, own);
+  await downloads;
+}
+
+/** Opens the ranking at one's own line ({rank, name}), marks it and brings it into view. */
+async function showOwnRow(ctx, own) {
+  await loadRanking(ctx, { page: Math.floor((own.rank - 1) / PAGE_SIZE) });
+  if (!ctx.stillOn()) return;
+  const rows = [...document.querySelectorAll(`#ranking-table tbody tr[data-rank="${Number(own.rank)}"]`)];
+  const row = rows.find((tr) => tr.cells[1] && tr.cells[1].textContent === own.name) || rows[0];
+  if (!row) return;
+  row.classList.add('is-own');
+  row.setAttribute('aria-current', 'true');
+  row.tabIndex = -1;
+  row.scrollIntoView({ block: 'center', behavior: 'instant' });
+  row.focus({ preventScroll: true });
 }
 
 function resetRanking() {
@@ -613,13 +628,13 @@ async function renderRankingPage() {
 }
 
 /** Loads the first page of the full ranking on demand. */
-export async function loadRanking(ctx) {
+export async function loadRanking(ctx, { page = 0 } = {}) {
   const w = weekly;
   if (!w || !w.summary) return;
   const btn = $('#load-ranking');
   btn.disabled = true;
   btn.textContent = 'Đang tải bảng xếp hạng…';
-  Object.assign(w, { ctx, reads: new Map(), unit: '', filter: '', page: 0 });
+  Object.assign(w, { ctx, reads: new Map(), unit: '', filter: '', page });
   // Publications with ranking pages also have each unit's lines: a unit can be
   // browsed and searched without the whole ranking.
   const withLines = w.summary.rankingPages > 0 ? (w.summary.units || []).filter((u) => u.participants > 0) : [];

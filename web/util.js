@@ -233,3 +233,18 @@ export async function copyText(text) {
   ta.remove();
   return ok;
 }
+
+/**
+ * Makes a data table readable on a phone without scrolling sideways: each
+ * cell gets its column's heading (data-label), and under 560 px the CSS of
+ * `.data-table.stack` shows each row as a small card of "heading: value"
+ * lines. Returns the table.
+ */
+export function stackTable(table) {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+  for (const tr of table.querySelectorAll('tbody tr')) {
+    [...tr.cells].forEach((td, i) => { if (heads[i]) td.dataset.label = heads[i]; });
+  }
+  table.classList.add('stack');
+  return table;
+}

@@ -83,6 +83,14 @@ var authEvents = map[string]eventWant{
 	"request-code-malformed.json": {
 		status: http.StatusBadRequest, code: "invalid_json",
 	},
+	"signup-form.json": {
+		status: http.StatusOK,
+		check: func(t *testing.T, env *eventEnv, req *events.LambdaFunctionURLRequest, body map[string]any) {
+			if wards, ok := body["wards"].([]any); !ok || len(wards) == 0 {
+				t.Errorf("wards = %v, want the demo's wards", body["wards"])
+			}
+		},
+	},
 }
 
 func TestEveryAuthEventHasAnExpectedOutcome(t *testing.T) {

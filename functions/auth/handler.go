@@ -25,6 +25,7 @@ const SessionTTL = 12 * time.Hour
 
 type store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
+	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	GetCode(ctx context.Context, contestID, email string, now time.Time) (*signin.CodeState, error)
@@ -70,6 +71,7 @@ func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /codes", h.requestCode)
 	mux.HandleFunc("POST /sessions", h.createSession)
+	mux.HandleFunc("GET /signup", h.signUpForm)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
@@ -80,6 +82,42 @@ type codeRequest struct {
 	Name     string           `json:"name"`
 	Ward     string           `json:"ward"`
 	Audience contest.Audience `json:"audience"`
+}
+
+type ward struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type signUpFormResponse struct {
+	// Audiences anyone may join by declaring a name and a ward.
+	Audiences []contest.Audience `json:"audiences"`
+	// Wards a citizen chooses from (contest.SignUpWards).
+	Wards []ward `json:"wards"`
+}
+
+// signUpForm (public) is what the site's sign-up form offers: the audiences
+// open to sign-up and the wards to choose from, so the site restates neither.
+func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := h.contestOf(ctx, r.URL.Query().Get("contest"))
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	units, err := h.store.ListUnits(ctx, c.ID)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	res := signUpFormResponse{Audiences: c.OpenSignUp, Wards: []ward{}}
+	if res.Audiences == nil {
+		res.Audiences = []contest.Audience{}
+	}
+	for _, u := range contest.SignUpWards(units) {
+		res.Wards = append(res.Wards, ward{ID: u.ID, Name: u.Name})
+	}
+	httpapi.WriteJSON(w, http.StatusOK, res)
 }
 
 type codeResponse struct {

@@ -559,3 +559,25 @@ func TestAContestsChangeShowsWithinTheSettingsCacheTime(t *testing.T) {
 	s.clock.Advance(platform.SettingsCacheTTL)
 	s.requestCode(t, map[string]string{"email": unlisted}).Expect(t, http.StatusAccepted, "")
 }
+
+func TestTheSignUpFormOffersTheWardsFromTheRoster(t *testing.T) {
+	env := testenv.SeededContest(t)
+	s := newSignIn(t, env)
+	t.Run("the form lists the audiences open to sign-up and the roster's wards, by name", func(t *testing.T) {
+		res := testenv.Call(t, s.routes, http.MethodGet, "/signup?contest="+demo.ContestID, "", nil)
+		res.Expect(t, http.StatusOK, "")
+		if got := fmt.Sprint(res.JSON["audiences"]); got != "[citizen]" {
+			t.Errorf("audiences = %s, want [citizen]", got)
+		}
+		var want []string
+		for _, u := range contest.SignUpWards(demo.Units()) {
+			want = append(want, "map[id:"+u.ID+" name:"+u.Name+"]")
+		}
+		if got, w := fmt.Sprint(res.JSON["wards"]), "["+strings.Join(want, " ")+"]"; got != w || len(want) == 0 {
+			t.Errorf("wards = %s, want %s", got, w)
+		}
+	})
+	t.Run("an unknown contest is not found", func(t *testing.T) {
+		testenv.Call(t, s.routes, http.MethodGet, "/signup?contest=khong-co", "", nil).Expect(t, http.StatusNotFound, "contest_not_found")
+	})
+}

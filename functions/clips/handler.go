@@ -249,6 +249,10 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.Forbidden("unit_not_found", "Đơn vị của bạn không có trong danh sách của Hội thi."))
 		return
 	}
+	if !h.settings.MayEnter(units[i]) {
+		httpapi.WriteError(w, r, h.log, clip.ErrNotEntered())
+		return
+	}
 	c := clip.New(req, clip.Uploader{Contest: claims.Contest, Email: claims.Email, Name: claims.Name}, units[i], h.settings, h.now())
 	if c.Method == clip.MethodMultipart {
 		h.startMultipart(w, r, c)
@@ -363,6 +367,8 @@ type listResponse struct {
 	Clips    []clipView       `json:"clips"`
 	Criteria []clip.Criterion `json:"criteria,omitempty"`
 	Quota    int              `json:"quota,omitempty"`
+	// MayUpload tells a unit admin whether the unit sends clips (clip.Settings.MayEnter).
+	MayUpload *bool `json:"mayUpload,omitempty"`
 	// The rules the site shows: genres with their labels, the longest clip
 	// accepted, the scale of every criterion.
 	Genres             []clip.Genre    `json:"genres"`
@@ -410,6 +416,13 @@ func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
 		}
 		clips, err = h.store.ListClips(ctx, claims.Contest, claims.UnitID, "")
 		res.Quota = h.settings.Quota
+		if err == nil {
+			var units []contest.Unit
+			units, err = h.store.ListUnits(ctx, claims.Contest)
+			i := slices.IndexFunc(units, func(u contest.Unit) bool { return u.ID == claims.UnitID })
+			may := i >= 0 && h.settings.MayEnter(units[i])
+			res.MayUpload = &may
+		}
 	default:
 		httpapi.WriteError(w, r, h.log, fault.Forbidden("not_allowed", "Bạn không có quyền xem danh sách video clip."))
 		return

@@ -895,3 +895,35 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 		})
 	}
 }
+
+func TestOnlyTheUnitsOfTheNamedBlocksSendClips(t *testing.T) {
+	a := newClipsAPI(t, func(s *clip.Settings) { s.Blocks = []contest.Block{contest.BlockCommune} })
+	ward, agency := a.admin(t, unitA), a.admin(t, "so-noi-vu")
+	mayUpload := func(t *testing.T, tok string) *bool {
+		t.Helper()
+		var list listResponse
+		a.call(t, "GET", "/clips", tok, nil).Decode(t, &list)
+		return list.MayUpload
+	}
+	t.Run("a ward's admin is told the unit may upload, and may", func(t *testing.T) {
+		if got := mayUpload(t, ward); got == nil || !*got {
+			t.Errorf("mayUpload = %v, want true", got)
+		}
+		a.requestUpload(t, ward, 1000, false)
+	})
+	t.Run("an agency's admin is told the unit may not, and is refused", func(t *testing.T) {
+		if got := mayUpload(t, agency); got == nil || *got {
+			t.Errorf("mayUpload = %v, want false", got)
+		}
+		a.call(t, "POST", "/uploads", agency, map[string]any{"title": "x", "genre": "khac", "size": 1000, "contentType": "video/mp4"}).
+			Expect(t, http.StatusForbidden, "clip_not_for_unit")
+	})
+	t.Run("with no block named every unit's admin may upload", func(t *testing.T) {
+		all := newClipsAPI(t, nil)
+		var list listResponse
+		all.call(t, "GET", "/clips", all.admin(t, "so-noi-vu"), nil).Decode(t, &list)
+		if list.MayUpload == nil || !*list.MayUpload {
+			t.Errorf("mayUpload = %v, want true", list.MayUpload)
+		}
+	})
+}

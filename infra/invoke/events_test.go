@@ -59,6 +59,7 @@ var eventWants = map[string]eventWant{
 	"auth/request-code.json":              {status: http.StatusAccepted},
 	"auth/request-code-not-eligible.json": {status: http.StatusForbidden, code: "not_eligible"},
 	"auth/request-code-malformed.json":    {status: http.StatusBadRequest, code: "invalid_json"},
+	"auth/signup-form.json":               {status: http.StatusOK},
 	"auth/create-session-wrong-code.json": {status: http.StatusUnauthorized, code: "code_wrong",
 		// A code must have been sent to the e-mail first (by the same function).
 		setup: func(t *testing.T, e *eventEnv) map[string]string {

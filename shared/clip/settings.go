@@ -6,11 +6,13 @@ package clip
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -44,6 +46,34 @@ type Settings struct {
 	ViewExpiry time.Duration
 	// Criteria are what the jury scores.
 	Criteria []Criterion
+	// Blocks are the blocks whose units send clips (MayEnter); none: every block.
+	Blocks []contest.Block
+}
+
+// MayEnter reports whether unit u may send clips: its block is one of the
+// settings' Blocks, or no block is named. The site shows the clip form only
+// where the API says so (GET /clips "mayUpload").
+func (s Settings) MayEnter(u contest.Unit) bool {
+	return len(s.Blocks) == 0 || slices.Contains(s.Blocks, u.Block)
+}
+
+// ErrNotEntered refuses an upload from a unit whose block sends no clips.
+func ErrNotEntered() error {
+	return fault.Forbidden("clip_not_for_unit", "Đơn vị của bạn không thuộc đối tượng gửi video clip của Hội thi.")
+}
+
+// parseBlocks reads "xa-phuong,co-quan-hanh-chinh" (known blocks, each once).
+func parseBlocks(v string) ([]contest.Block, error) {
+	known := []contest.Block{contest.BlockAgency, contest.BlockService, contest.BlockCommune}
+	var out []contest.Block
+	for part := range strings.SplitSeq(v, ",") {
+		b := contest.Block(strings.TrimSpace(part))
+		if !slices.Contains(known, b) || slices.Contains(out, b) {
+			return nil, fmt.Errorf("block %q: want each of %v at most once", b, known)
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 // Defaults of the settings.
@@ -111,6 +141,13 @@ func FromEnv(bucket string, getenv func(string) string) (Settings, error) {
 			return s, fmt.Errorf("%s: %w", platform.EnvClipCriteria, err)
 		}
 		s.Criteria = c
+	}
+	if v := getenv(platform.EnvClipBlocks); v != "" {
+		b, err := parseBlocks(v)
+		if err != nil {
+			return s, fmt.Errorf("%s: %w", platform.EnvClipBlocks, err)
+		}
+		s.Blocks = b
 	}
 	return s, nil
 }

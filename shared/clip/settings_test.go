@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -38,6 +40,14 @@ func TestFromEnv(t *testing.T) {
 		{name: "a quota over 100 is refused", bucket: "b", env: map[string]string{"CLIP_QUOTA_PER_UNIT": "101"}, wantErrIn: "CLIP_QUOTA_PER_UNIT"},
 		{name: "a duration under 10 s is refused", bucket: "b", env: map[string]string{"CLIP_MAX_SECONDS": "9"}, wantErrIn: "CLIP_MAX_SECONDS"},
 		{name: "an upload expiry over 15 minutes is refused", bucket: "b", env: map[string]string{"CLIP_UPLOAD_EXPIRY_SECONDS": "901"}, wantErrIn: "CLIP_UPLOAD_EXPIRY_SECONDS"},
+		{name: "no blocks named lets every block send clips", bucket: "b",
+			check: func(s Settings) bool { return len(s.Blocks) == 0 }},
+		{name: "the blocks that send clips are read", bucket: "b", env: map[string]string{"CLIP_BLOCKS": "xa-phuong, don-vi-su-nghiep"},
+			check: func(s Settings) bool {
+				return slices.Equal(s.Blocks, []contest.Block{contest.BlockCommune, contest.BlockService})
+			}},
+		{name: "an unknown block is refused", bucket: "b", env: map[string]string{"CLIP_BLOCKS": "xa-phuong,phuong"}, wantErrIn: "CLIP_BLOCKS"},
+		{name: "a block named twice is refused", bucket: "b", env: map[string]string{"CLIP_BLOCKS": "xa-phuong,xa-phuong"}, wantErrIn: "CLIP_BLOCKS"},
 		{name: "a criterion id with capitals is refused", bucket: "b", env: map[string]string{"CLIP_CRITERIA": "NoiDung:Nội dung"}, wantErrIn: "CLIP_CRITERIA"},
 		{name: "a repeated criterion is refused", bucket: "b", env: map[string]string{"CLIP_CRITERIA": "a:A,a:B"}, wantErrIn: "CLIP_CRITERIA"},
 		{name: "more than 20 criteria are refused", bucket: "b", env: map[string]string{"CLIP_CRITERIA": manyCriteria(21)}, wantErrIn: "CLIP_CRITERIA"},
@@ -93,5 +103,29 @@ func TestLimit(t *testing.T) {
 	s := Defaults("b")
 	if got := s.Limit(); got != 5*time.Minute+500*time.Millisecond {
 		t.Errorf("Limit = %v, want 5m0.5s (5:00 plus the tolerance)", got)
+	}
+}
+
+func TestMayEnter(t *testing.T) {
+	ward := contest.Unit{ID: "phuong-kim-long", Block: contest.BlockCommune}
+	agency := contest.Unit{ID: "so-noi-vu", Block: contest.BlockAgency}
+	wardsOnly := Settings{Blocks: []contest.Block{contest.BlockCommune}}
+	tests := []struct {
+		name string
+		s    Settings
+		u    contest.Unit
+		want bool
+	}{
+		{name: "with no block named a ward sends clips", s: Settings{}, u: ward, want: true},
+		{name: "with no block named an agency sends clips", s: Settings{}, u: agency, want: true},
+		{name: "with the wards named a ward sends clips", s: wardsOnly, u: ward, want: true},
+		{name: "with the wards named an agency sends none", s: wardsOnly, u: agency, want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.s.MayEnter(tt.u); got != tt.want {
+				t.Errorf("MayEnter(%s) = %v, want %v", tt.u.ID, got, tt.want)
+			}
+		})
 	}
 }

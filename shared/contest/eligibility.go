@@ -1,6 +1,8 @@
 package contest
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -55,4 +57,21 @@ func (c Contest) Admit(email string, member *Member, signUp *SignUp) (m Member, 
 // CleanText keeps a declared text's words: valid UTF-8, runs of spaces as one.
 func CleanText(s string) string {
 	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
+}
+
+// SignUpWards are the places a citizen may declare as their ward when signing
+// up: the contest's units of the wards/communes block, by name (then id), so
+// the list does not depend on the store's order (the site offers them as a
+// list instead of free text).
+func SignUpWards(units []Unit) []Unit {
+	wards := []Unit{}
+	for _, u := range units {
+		if u.Block == BlockCommune {
+			wards = append(wards, u)
+		}
+	}
+	slices.SortFunc(wards, func(a, b Unit) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
+	return wards
 }

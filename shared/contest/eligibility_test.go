@@ -77,3 +77,27 @@ func TestAdmit(t *testing.T) {
 		}
 	})
 }
+
+func TestSignUpWards(t *testing.T) {
+	agency := contest.Unit{ID: "so-noi-vu", Name: "Sở Nội vụ", Block: contest.BlockAgency}
+	service := contest.Unit{ID: "dai-phat-thanh", Name: "Đài Phát thanh", Block: contest.BlockService}
+	kimLong := contest.Unit{ID: "phuong-kim-long", Name: "UBND phường Kim Long", Block: contest.BlockCommune}
+	phuVang := contest.Unit{ID: "xa-phu-vang", Name: "UBND xã Phú Vang", Block: contest.BlockCommune}
+	tests := []struct {
+		name  string
+		units []contest.Unit
+		want  []contest.Unit
+	}{
+		{name: "only the wards and communes are offered, by name", units: []contest.Unit{agency, phuVang, service, kimLong}, want: []contest.Unit{kimLong, phuVang}},
+		{name: "a roster without wards offers none (an empty list, not null)", units: []contest.Unit{agency, service}, want: []contest.Unit{}},
+		{name: "no units offer none", units: nil, want: []contest.Unit{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := contest.SignUpWards(tt.units)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) || got == nil {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -121,6 +121,7 @@ const (
 	EnvClipMaxSeconds   = "CLIP_MAX_SECONDS"           // longest clip accepted (default 300)
 	EnvClipUploadExpiry = "CLIP_UPLOAD_EXPIRY_SECONDS" // life of a presigned upload (default and cap 900)
 	EnvClipCriteria     = "CLIP_CRITERIA"              // jury criteria, "id:Name,id:Name" (default content, creativity, technique)
+	EnvClipBlocks       = "CLIP_BLOCKS"                // blocks whose units send clips, "xa-phuong,…" (default: every block)
 )
 
 // Function describes one Lambda function.

@@ -140,4 +140,24 @@ async function main() {
   }
 }
 
+/**
+ * Tells the page around the frame how tall the banner is, so the optional
+ * script of the embed code (admin.js embedAutoHeight) can size the frame to
+ * it: nothing cut, nothing to scroll inside. The height is public.
+ */
+function reportHeight() {
+  if (window.parent === window) return;
+  let last = 0;
+  const send = () => {
+    const height = Math.ceil(document.documentElement.scrollHeight);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ hoithiBanner: 'height', height }, '*');
+  };
+  if (typeof ResizeObserver === 'function') new ResizeObserver(send).observe(document.body);
+  window.addEventListener('load', send);
+  send();
+}
+
+reportHeight();
 main();

@@ -20,6 +20,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkA11y } from './axe.mjs';
 
 const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
 const OUTBOX = process.env.HOITHI_OUTBOX || '';
@@ -226,11 +227,13 @@ test('sign in and take a whole paper: autosave, reload, submit, result', { skip,
     assert.deepEqual(items.find((r) => r.id === roundId), { id: roundId, status: 'open' });
     for (const s of ['open', 'closed', 'upcoming']) assert.ok(items.some((r) => r.status === s), `no ${s} round listed: ${JSON.stringify(items)}`);
     await page.locator(`#rounds a[data-sign-in-for="${roundId}"]`).waitFor();
+    await checkA11y(page, 'home, signed out');
 
     await page.locator('#go-sign-in').click();
     await page.waitForURL(/#\/dang-nhap$/);
     await signIn(page, email);
     await page.waitForURL((u) => u.hash === '#/' || u.hash === '');
+    await checkA11y(page, 'home, signed in');
 
     const paperId = await startRound(page, roundId);
     const first = await shownPaper(page);
@@ -251,6 +254,7 @@ test('sign in and take a whole paper: autosave, reload, submit, result', { skip,
     }
     assert.equal(await page.locator('#answered-count').textContent(), `6/${QUESTIONS}`);
     await page.locator('#save-status[data-state="saved"]').waitFor();
+    await checkA11y(page, 'quiz, answers saved');
 
     // Reload: the same paper, same order, the answers still checked (from the server).
     const session = await page.evaluate(() => JSON.parse(localStorage.getItem('hoithi.v1.session')));
@@ -282,6 +286,7 @@ test('sign in and take a whole paper: autosave, reload, submit, result', { skip,
     await page.locator('#submit').click();
     await page.locator('#confirm-dialog').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#confirm-unanswered').textContent(), '0');
+    await checkA11y(page, 'quiz, confirm dialog');
     await page.locator('#confirm-submit').click();
     await page.waitForURL(/#\/ket-qua\//);
     await page.locator('#result[data-correct]').waitFor({ state: 'attached' });
@@ -303,6 +308,7 @@ test('sign in and take a whole paper: autosave, reload, submit, result', { skip,
     assert.equal(paper.result.prediction, 1234);
     assert.match(await page.locator('#result-prediction').textContent(), /^1\.234 /);
     assert.equal(await page.locator('#result').isVisible(), true);
+    await checkA11y(page, 'result');
     seen.storage = await page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
     assert.deepEqual(consoleErrors, [], 'no uncaught page errors');
   } finally {
@@ -369,6 +375,7 @@ test('errors are shown in Vietnamese', { skip, timeout: 30000 }, async (t) => {
       const shown = await page.locator('#error .error-message').textContent();
       assert.equal(shown, body.error.message);
       assert.match(shown, /Email này không có trong danh sách dự thi/);
+      await checkA11y(page, 'sign-in, e-mail not eligible');
       assert.equal(await page.locator('#session-form').isHidden(), true, 'no code step for an ineligible e-mail');
       const sent = (await outboxFiles()).filter((f) => !before.has(f));
       for (const f of sent) {
@@ -409,6 +416,7 @@ test('errors are shown in Vietnamese', { skip, timeout: 30000 }, async (t) => {
       await page.locator('#error.is-visible').waitFor();
       const shown = await page.locator('#error .error-message').textContent();
       assert.equal(shown, 'Mã xác thực không đúng. Bạn còn 4 lần thử.');
+      await checkA11y(page, 'sign-in, wrong code');
       assert.equal(await page.locator('#code').getAttribute('aria-invalid'), 'true');
       assert.equal(await page.locator('#sign-out').isHidden(), true, 'still signed out');
 
@@ -455,6 +463,7 @@ test('mobile viewport: no horizontal scroll', { skip, timeout: 30000 }, async ()
     let m = await noHorizontalScroll(page);
     assert.ok(m.scrollWidth <= m.innerWidth, `home: scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; ${m.widest.join('; ')}`);
     await page.screenshot({ path: '/tmp/hoithi-home-390.png' });
+    await checkA11y(page, 'home at 390 px');
 
     await signIn(page, participant(5));
     await startRound(page, roundId);
@@ -463,6 +472,7 @@ test('mobile viewport: no horizontal scroll', { skip, timeout: 30000 }, async ()
     await page.locator('#save-status[data-state="saved"]').waitFor();
     m = await noHorizontalScroll(page);
     await page.screenshot({ path: '/tmp/hoithi-quiz-390.png' });
+    await checkA11y(page, 'quiz at 390 px');
     assert.equal(m.innerWidth, 390);
     assert.ok(m.scrollWidth <= m.innerWidth, `quiz: scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; ${m.widest.join('; ')}`);
   } finally {
@@ -553,6 +563,7 @@ test('published results of last week: the numbers that decided it, units, files 
       assert.match(await pending.textContent(), /Kết quả đang được tổng hợp/);
       assert.equal(await page.locator(`#rounds a[data-weekly-results="${other.id}"]`).count(), 0);
     }
+    await checkA11y(page, 'home with published results');
     const slot = page.locator(`#rounds [data-results-for="${week.id}"][data-state="published"]`);
     await slot.waitFor();
     assert.match(await slot.textContent(), new RegExp(`đúng tất cả các câu: ${res.allCorrect.toLocaleString('vi-VN')}\\b`));
@@ -617,6 +628,7 @@ test('published results of last week: the numbers that decided it, units, files 
     await page.locator('#weekly-downloads [data-verify="report.xlsx"]').click();
     await page.locator('#weekly-downloads li[data-file="report.xlsx"] .verify[data-state="ok"]').waitFor();
     await page.screenshot({ path: '/tmp/hoithi-weekly.png', fullPage: true });
+    await checkA11y(page, 'weekly results');
 
     // The full ranking only on demand, a page at a time (the first page file
     // only: results.json, the whole ranking, waits for a search), searchable by name.
@@ -640,6 +652,7 @@ test('published results of last week: the numbers that decided it, units, files 
     rows = await rankRows();
     assert.deepEqual(rows[0], { rank: String(res.ranking[PAGE_SIZE].rank), name: res.ranking[PAGE_SIZE].name });
     assert.deepEqual(wholeRead, [], 'browsing the ranking does not read results.json');
+    await checkA11y(page, 'weekly results, full ranking');
 
     const winner = res.prizes[0].name;
     const q = fold(winner).split(' ').slice(-2).join(' '); // e.g. "thi van": no diacritics, part of the name
@@ -687,6 +700,7 @@ test('published results of last week: the numbers that decided it, units, files 
       assertRounded(td.units[i].cells[6], u.averageScore, 2, `${u.unitId} average score`);
     });
     assert.ok(td.rounds.includes(`#/ket-qua-tuan/${week.id}`), `to-date names ${week.id}: ${td.rounds}`);
+    await checkA11y(page, 'contest to date');
 
     // The results page on a phone: tables scroll inside their box, the page does not.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -695,6 +709,7 @@ test('published results of last week: the numbers that decided it, units, files 
     const m = await noHorizontalScroll(page);
     assert.ok(m.scrollWidth <= m.innerWidth, `weekly results at 390 px: scrollWidth ${m.scrollWidth}`);
     await page.screenshot({ path: '/tmp/hoithi-weekly-390.png' });
+    await checkA11y(page, 'weekly results at 390 px');
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();
@@ -800,6 +815,7 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
     await page.locator('#unit-participation .copy-status[data-state="ok"]').waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), want.notTakenPart.map((p) => p.email).join('; '));
     await page.screenshot({ path: '/tmp/hoithi-unit.png', fullPage: true });
+    await checkA11y(page, 'unit page');
 
     // The admin starts a paper: the unit's page lists them as taking it,
     // no longer as not taken part, and not yet as taken part.
@@ -811,6 +827,7 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
     await loaded.waitFor();
     await page.locator('#unit-refresh').click();
     await page.locator('#unit-participation[data-state="loaded"][data-in-progress="1"]').waitFor();
+    await checkA11y(page, 'unit page, someone taking a paper');
     const taking = await read();
     assert.equal(taking.participants, before.participants);
     assert.deepEqual(taking.missing, before.missing.filter((p) => p.email !== email));
@@ -874,6 +891,7 @@ test('the organiser previews the open round, republishes last week and reads any
     assert.deepEqual(top, preview.result.ranking.slice(0, 10).map((e) => e.name));
     assert.deepEqual(await page.$$eval('#org-output tr[data-unit-id]', (trs) => trs.map((tr) => tr.dataset.unitId)), preview.result.units.map((u) => u.unitId));
     await page.screenshot({ path: '/tmp/hoithi-organiser-preview.png', fullPage: true });
+    await checkA11y(page, 'organiser, preview');
 
     // Any unit's participation, from the unit picker.
     const unit = preview.result.units.find((u) => u.participants > 0) || preview.result.units[0];
@@ -884,6 +902,7 @@ test('the organiser previews the open round, republishes last week and reads any
     await box.waitFor();
     assert.equal(await box.getAttribute('data-participants'), String(unit.participants));
     assert.equal(Number(await box.getAttribute('data-missing')), await page.locator('#org-participation tr[data-email]').count());
+    await checkA11y(page, 'organiser, a unit\'s participation');
 
     // Last week, closed: recompute and publish again; the files and their SHA-256 are shown.
     const week = lastClosed((await call('GET', `${org.cfg.quiz}/rounds`)).rounds, 'staff');
@@ -905,6 +924,7 @@ test('the organiser previews the open round, republishes last week and reads any
     const got = await fetch(new URL(part, SITE + '/').href);
     assert.equal(got.status, 200, `${part}: ${got.status}`);
     await page.screenshot({ path: '/tmp/hoithi-organiser-published.png', fullPage: true });
+    await checkA11y(page, 'organiser, published');
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();
@@ -943,6 +963,7 @@ test('own papers from the server: resume on another device, the prediction autos
     const resume = b.locator(`#rounds button[data-round-id="${roundId}"]`, { hasText: 'Tiếp tục làm bài' });
     await resume.waitFor();
     assert.equal(await b.locator('#resume-banner').isVisible(), true);
+    await checkA11y(b, 'home, a paper to resume');
     await resume.click();
     await b.locator('#questions fieldset[data-question-id]').nth(QUESTIONS - 1).waitFor();
     assert.equal(await b.locator('#prediction').inputValue(), '77');
@@ -979,6 +1000,7 @@ test('own papers from the server: resume on another device, the prediction autos
     await b.waitForURL(/#\/ket-qua\//);
     await b.locator(`#result[data-correct="${correct}"]`).waitFor({ state: 'attached' });
     assert.equal(await b.locator('#result-note').textContent(), err.message);
+    await checkA11y(b, 'result after 409');
     assert.deepEqual([...first.consoleErrors, ...other.consoleErrors], []);
   } finally {
     await first.context.close();
@@ -1030,6 +1052,7 @@ test('a unit admin uploads a clip straight to S3, it is accepted and shown in th
     assert.equal(await row.locator('.clip-duration').textContent(), '04:59');
     assert.equal(await row.locator('[data-clip-status]').textContent(), 'Hợp lệ');
     await page.screenshot({ path: '/tmp/hoithi-clips-unit.png', fullPage: true });
+    await checkA11y(page, 'unit page, clip accepted');
 
     // The public gallery shows it, with a player.
     await page.locator('#nav-video').click();
@@ -1042,6 +1065,7 @@ test('a unit admin uploads a clip straight to S3, it is accepted and shown in th
     const src = await card.locator('video').getAttribute('src');
     assert.match(src, /^https?:\/\//);
     await page.screenshot({ path: '/tmp/hoithi-clips-gallery.png', fullPage: true });
+    await checkA11y(page, 'gallery');
 
     // A juror scores it; the saved scores come back on reload.
     jury = await newPage();
@@ -1067,6 +1091,7 @@ test('a unit admin uploads a clip straight to S3, it is accepted and shown in th
     for (let i = 0; i < n; i++) assert.equal(await inputs.nth(i).inputValue(), String(7 + (i % 3)));
     assert.equal(await form.locator('.jury-saved').getAttribute('data-state'), 'saved');
     await jp.screenshot({ path: '/tmp/hoithi-clips-jury.png', fullPage: true });
+    await checkA11y(jp, 'jury');
     assert.deepEqual(jury.consoleErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {
@@ -1159,6 +1184,7 @@ test('a large clip goes up in parts: a failed part is retried, a reload resumes 
     await page.unroute(isPart2);
     await page.locator('#clip-list[data-state="loaded"]').waitFor();
     await page.locator('#clip-status[data-state="resumable"]').waitFor();
+    await checkA11y(page, 'unit page, upload to resume');
     assert.equal(await page.locator('#clip-status').getAttribute('data-clip-id'), saved.clipId);
     const before = puts.length;
     await page.locator('#clip-file').setInputFiles(file);
@@ -1177,6 +1203,7 @@ test('a large clip goes up in parts: a failed part is retried, a reload resumes 
     assert.equal(await row.getAttribute('data-status'), 'accepted');
     assert.equal(await row.locator('.clip-duration').textContent(), '01:00');
     await page.screenshot({ path: '/tmp/hoithi-clips-multipart.png', fullPage: true });
+    await checkA11y(page, 'unit page, multipart accepted');
 
     // "Huỷ" while part 2 hangs: the upload is given up (rejected, aborted).
     await page.route(isPart2, () => {});
@@ -1228,6 +1255,7 @@ test('a unit website embeds the contest banner: the open round, last week\'s res
     assert.ok(code.includes(`src="${src.replace('&', '&amp;')}"`), code);
     await page.locator('#unit-embed-copy').click();
     await page.locator('#unit-embed .copy-status[data-state="ok"]').waitFor();
+    await checkA11y(page, 'unit page, banner code');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
 
     // A unit website on another origin pastes it; it also tries to frame the site itself.
@@ -1272,6 +1300,7 @@ test('a unit website embeds the contest banner: the open round, last week\'s res
     await outside.goto(`${SITE}/embed/banner.html?unit=khong-co`);
     await outside.locator('#banner[data-state="loaded"]').waitFor();
     assert.equal(await outside.locator('#unit').isHidden(), true);
+    await checkA11y(outside, 'banner');
     assert.deepEqual((await outside.locator('.open-round').evaluateAll((els) => els.map((e) => e.dataset.roundId))).sort(), open.map((r) => r.id).sort());
     assert.deepEqual(consoleErrors, []);
   } finally {
@@ -1303,6 +1332,7 @@ test('a paper left open past its time gets the result the server closed it with,
     assert.match(await note.textContent(), /chưa được nộp khi hết giờ nên hệ thống đã chấm theo các câu trả lời đã lưu/);
     // Submitted at its deadline, with the whole time allowed.
     assert.equal(await page.locator('#result-time').textContent(), '10:00 (phút:giây)');
+    await checkA11y(page, 'result closed by the server');
     assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();
@@ -1341,6 +1371,7 @@ test('a participant finds their own place in last week\'s published ranking on t
     assert.equal(await line.getAttribute('data-rank'), String(want.rank));
     assert.match(await line.textContent(), new RegExp(`${want.rank.toLocaleString('vi-VN')}/${tally.result.participants.toLocaleString('vi-VN')}`));
     assert.equal(await line.locator('a').getAttribute('href'), `#/ket-qua-tuan/${week.id}`);
+    await checkA11y(page, 'result with the rank');
     assert.ok(!fetched.includes('results.json'), `the whole ranking was read: ${fetched}`);
     assert.ok(fetched.some((f) => /^\d{4}\.json$/.test(f)), `no ranking page was read: ${fetched}`);
     assert.deepEqual(consoleErrors, []);
@@ -1376,6 +1407,7 @@ test('searching every unit of a large ranking asks before downloading the whole 
     assert.match(await page.locator('#ranking-count').textContent(), /toàn bộ bảng xếp hạng \(40(,0)? MB\)/);
     assert.equal(await page.locator('#ranking-table tbody tr').count(), 0);
     assert.deepEqual(whole, [], 'nothing large is downloaded before the participant agrees');
+    await checkA11y(page, 'weekly results, asking before a large download');
     await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/${week.id}/results.json`)), ask.click()]);
     await page.locator('#ranking-count[data-count]:not([data-count=""])').waitFor();
     assert.ok(await page.locator('#ranking-table tbody tr').count() > 0, 'the search shows its matches once the ranking is read');
