@@ -305,8 +305,10 @@ async function runImport(ctx, { dryRun }) {
     setProgress(undefined);
     if (imp.kind !== kind) return;
     setStatus('failed', (dryRun ? 'Chưa kiểm tra được tệp: ' : 'Chưa ghi được: ') + err.message, { tone: 'error' });
-    if (dryRun) fileError([h('p', { text: err.message })]);
-    if (err.status !== 401) ctx.showError(err);
+    // The file's own trouble (too large, empty, unreadable) is said beside the file; the system's in the error area.
+    const aboutFile = err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 403;
+    if (aboutFile) fileError([h('p', { text: err.message })]);
+    else if (err.status !== 401) ctx.showError(err);
   } finally {
     imp.busy = false;
     checkBtn.disabled = false;

@@ -82,6 +82,9 @@ func (e *e2eEnv) consoleContest(t *testing.T) []string {
 	for name, rows := range files {
 		writeWorkbook(t, filepath.Join(dir, name), rows)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "rong.csv"), nil, 0o644); err != nil { // an empty file
+		t.Fatal(err)
+	}
 	return []string{
 		"HOITHI_CONSOLE_CONTEST=" + consoleContestID,
 		"HOITHI_CONSOLE_ORGANISER=" + consoleOrganiser.Email,

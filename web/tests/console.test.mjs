@@ -131,22 +131,47 @@ async function checkState(page, label, size = PHONE) {
 
 const file = (name) => path.join(FILES, name);
 
+/** Records every state #import-status goes through (window.importStates), from now on. */
+async function watchStates(page) {
+  await page.evaluate(() => {
+    window.importStates = [];
+    if (window.importObserver) return;
+    const el = document.querySelector('#import-status');
+    window.importObserver = new MutationObserver(() => window.importStates.push(el.dataset.state));
+    window.importObserver.observe(el, { attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+
+/** The states seen since watchStates, repeats folded. */
+async function statesSeen(page) {
+  const all = await page.evaluate(() => window.importStates);
+  return all.filter((s, i) => s !== all[i - 1]);
+}
+
 /** Chooses a file, runs the dry run, waits for its verdict (clean or problems). */
 async function dryRun(page, name) {
   await page.locator('#import-file').setInputFiles(file(name));
+  await watchStates(page);
   await page.locator('#import-check').click();
   const verdict = page.locator('#import-status[data-state="clean"], #import-status[data-state="problems"], #import-status[data-state="failed"]');
   await verdict.waitFor().catch(async (err) => {
     const now = await page.evaluate(() => ({ state: document.querySelector('#import-status').dataset.state, text: document.querySelector('#import-status').textContent, progress: document.querySelector('#import-progress-text').textContent, error: document.querySelector('#error').textContent, beside: document.querySelector('#import-file-error').textContent, files: document.querySelector('#import-file').files.length }));
     throw new Error(`no verdict on ${name}: ${JSON.stringify(now)} ${JSON.stringify(pageErrorsOf(page))}: ${err.message}`);
   });
-  return page.locator('#import-status').getAttribute('data-state');
+  const state = await page.locator('#import-status').getAttribute('data-state');
+  // the progress: the upload, then the server's check, then the verdict; the bar is gone after
+  if (state !== 'failed') assert.deepEqual(await statesSeen(page), ['uploading', 'checking', state], `states of the dry run of ${name}`);
+  assert.ok(await page.locator('#import-progress').isHidden());
+  return state;
 }
 
 async function confirmWrite(page) {
   assert.ok(await page.locator('#import-confirm').isVisible(), 'the confirm button shows after a clean dry run');
+  await watchStates(page);
   await page.locator('#import-confirm').click();
   await page.locator('#import-status[data-state="written"], #import-status[data-state="failed"]').waitFor();
+  assert.deepEqual(await statesSeen(page), ['writing', 'written']);
+  assert.ok(await page.locator('#import-progress').isHidden());
   assert.equal(await page.locator('#import-status').getAttribute('data-state'), 'written', await page.locator('#import-status').textContent());
   assert.match(await page.locator('#import-status').textContent(), /^Đã ghi /);
   assert.ok(await page.locator('#import-confirm-row').isHidden(), 'nothing left to confirm after the write');
@@ -188,6 +213,12 @@ test('an organiser imports units, roster (fixing its mistakes), a bank and four 
       assert.match(await page.locator('#import-file-error').textContent(), /Hãy chọn tệp/);
       assert.equal(await page.locator('#import-file').getAttribute('aria-invalid'), 'true');
       await checkState(page, 'import page, no file chosen error');
+
+      // A file the server refuses as a whole (here: empty) is said beside the input, not in the error area.
+      assert.equal(await dryRun(page, 'rong.csv'), 'failed');
+      assert.match(await page.locator('#import-file-error').textContent(), /Tệp gửi lên trống/);
+      assert.ok(await page.locator('#error').isHidden(), 'the error area stays closed');
+      assert.ok(await page.locator('#import-confirm-row').isHidden());
 
       // Units: a clean dry run shows what it adds; confirming writes it.
       assert.equal(await dryRun(page, 'don-vi.xlsx'), 'clean');
