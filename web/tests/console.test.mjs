@@ -307,10 +307,11 @@ test('an organiser imports units, roster (fixing its mistakes), a bank and four 
       assert.equal(entries[2].cells[2], 'Nhập danh sách dự thi');
       assert.match(entries[2].cells[3], /5 người; \+1 người, −1 người, 1 chuyển đơn vị/);
       await checkState(page, 'audit log', DESKTOP);
-      const day = await page.$eval('#audit-table tbody tr time', (t) => t.textContent.slice(0, 10).split('/').reverse().join('-'));
+      // from the oldest entry's day to the newest's (the same day, unless the run crossed midnight)
+      const days = await page.$$eval('#audit-table tbody tr time', (ts) => ts.map((t) => t.textContent.slice(0, 10).split('/').reverse().join('-')));
       await page.locator('#audit-kind').selectOption('import');
-      await page.locator('#audit-from').fill(day);
-      await page.locator('#audit-to').fill(day);
+      await page.locator('#audit-from').fill(days[days.length - 1]);
+      await page.locator('#audit-to').fill(days[0]);
       await page.locator('#audit-apply').click();
       await page.locator('#audit-entries[data-state="loaded"][data-count="5"]').waitFor();
       await page.locator('#audit-kind').selectOption('settings');
