@@ -366,7 +366,16 @@ function renderProblems(file, data) {
   fileError([
     h('p', { text: message }),
     h('ul', { class: 'problem-first' }, first.map((p) => h('li', { text: p.message || p.detail }))),
-    problems.length > first.length ? h('p', {}, h('a', { href: '#import-problems-table', text: `Xem tất cả ${fmtInt(problems.length)} lỗi` })) : null,
+    problems.length > first.length
+      ? h('p', {}, h('button', {
+        type: 'button', class: 'btn btn-link btn-small', text: `Xem tất cả ${fmtInt(problems.length)} lỗi`,
+        onclick: () => {
+          const wrap = $('#import-problems-table').closest('.table-wrap');
+          wrap.scrollIntoView({ block: 'start' });
+          wrap.focus({ preventScroll: true });
+        },
+      }))
+      : null,
   ]);
   $('#import-summary').replaceChildren(h('p', { text: 'Sửa các dòng dưới đây trong tệp, lưu lại, rồi chọn lại tệp và bấm “Kiểm tra tệp”.' }));
   $('#import-problems').replaceChildren(

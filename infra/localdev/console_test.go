@@ -85,6 +85,11 @@ func (e *e2eEnv) consoleContest(t *testing.T) []string {
 	if err := os.WriteFile(filepath.Join(dir, "rong.csv"), nil, 0o644); err != nil { // an empty file
 		t.Fatal(err)
 	}
+	// the units as Excel saves "CSV UTF-8": a byte order mark, CRLF
+	csv := "\ufeffMã đơn vị,Tên đơn vị,Khối,Số người dự thi\r\nso-noi-vu,Sở Nội vụ,Cơ quan hành chính,3\r\nphuong-an-cuu,UBND phường An Cựu,\"Phường, xã\",2\r\n"
+	if err := os.WriteFile(filepath.Join(dir, "don-vi.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return []string{
 		"HOITHI_CONSOLE_CONTEST=" + consoleContestID,
 		"HOITHI_CONSOLE_ORGANISER=" + consoleOrganiser.Email,

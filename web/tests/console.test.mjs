@@ -220,6 +220,10 @@ test('an organiser imports units, roster (fixing its mistakes), a bank and four 
       assert.ok(await page.locator('#error').isHidden(), 'the error area stays closed');
       assert.ok(await page.locator('#import-confirm-row').isHidden());
 
+      // The same units as a CSV file (UTF-8 with a BOM, as Excel saves it) check the same.
+      assert.equal(await dryRun(page, 'don-vi.csv'), 'clean');
+      assert.match(await page.locator('#import-changes').textContent(), /\+2 đơn vị/);
+
       // Units: a clean dry run shows what it adds; confirming writes it.
       assert.equal(await dryRun(page, 'don-vi.xlsx'), 'clean');
       assert.match(await page.locator('#import-changes').textContent(), /\+2 đơn vị/);
