@@ -1,4 +1,4 @@
-// HTTP client for the function URLs (auth, quiz, grade, tally) and for the
+// HTTP client for the function URLs (auth, quiz, grade, tally, clips, admin) and for the
 // published results served by the site itself (results/…). Each function is a
 // separate origin; requests and responses are JSON; errors are
 // {"error":{"code","message","requestId"?}} and surface as ApiError.
@@ -12,7 +12,7 @@ export function readConfig() {
   const c = window.HOITHI_CONFIG;
   if (!c || typeof c !== 'object') return null;
   const trim = (u) => (typeof u === 'string' ? u.replace(/\/+$/, '') : '');
-  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), clips: trim(c.clips), contest: typeof c.contest === 'string' ? c.contest : '' };
+  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), clips: trim(c.clips), admin: trim(c.admin), contest: typeof c.contest === 'string' ? c.contest : '' };
   if (!cfg.auth || !cfg.quiz || !cfg.grade || !cfg.contest) return null;
   return cfg;
 }
@@ -48,6 +48,26 @@ let unauthorizedHandler = null;
 /** Called with the ApiError whenever an authenticated request gets 401. */
 export function onUnauthorized(fn) {
   unauthorizedHandler = fn;
+}
+
+/** For requests sent outside request() (XHR uploads, file downloads): a 401 signs the person out the same way. */
+export function reportUnauthorized(err) {
+  if (unauthorizedHandler) {
+    try { unauthorizedHandler(err); } catch (x) { /* never let the hook hide the error */ }
+  }
+}
+
+/** The ApiError of a failed response's status and body text (the API's error envelope, or the fallback message). */
+export function errorFromResponse(status, text) {
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+  const e = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? data.error : {};
+  return new ApiError({
+    status,
+    code: typeof e.code === 'string' && e.code ? e.code : 'http_' + status,
+    message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage(status),
+    requestId: typeof e.requestId === 'string' ? e.requestId : '',
+  });
 }
 
 /** Pauses before the 2nd and 3rd try of a read (GET) or an idempotent write. */
@@ -177,6 +197,7 @@ export function resultsPath(cfg, roundId, name) {
 }
 
 const MSG_NO_CLIPS = 'Trang chưa được cấu hình địa chỉ chức năng video clip (clips trong config.js). Vui lòng liên hệ Ban tổ chức.';
+export const MSG_NO_ADMIN = 'Trang chưa được cấu hình địa chỉ chức năng quản trị hội thi (admin trong config.js). Vui lòng liên hệ bộ phận kỹ thuật.';
 const MSG_NO_TALLY = 'Trang chưa được cấu hình địa chỉ chức năng tổng hợp kết quả (tally trong config.js). Vui lòng liên hệ Ban tổ chức.';
 
 /** The endpoints, bound to a config and a token getter. */
@@ -188,6 +209,9 @@ export function makeApi(cfg, getToken) {
   const clips = (path, opts) => (cfg.clips
     ? request(cfg.clips, path, opts)
     : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_CLIPS })));
+  const admin = (path, opts) => (cfg.admin
+    ? request(cfg.admin, path, opts)
+    : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_ADMIN })));
   return {
     requestCode: (body) => request(cfg.auth, '/codes', { method: 'POST', body }),
     openSession: (body) => request(cfg.auth, '/sessions', { method: 'POST', body }),
@@ -217,6 +241,11 @@ export function makeApi(cfg, getToken) {
     gallery: () => clips('/gallery?contest=' + enc(cfg.contest)),
     /** Jury: the juror's scores of one clip, whole points 0–10 per criterion. */
     putScores: (clipId, scores) => clips('/clips/' + enc(clipId) + '/scores', { method: 'PUT', body: { scores }, token: auth() }),
+    /** Organisers: the audit log, newest first; query = {kind, from, to} (empty ones left out). */
+    auditLog: (query = {}) => {
+      const q = Object.entries(query).filter(([, v]) => v).map(([k, v]) => enc(k) + '=' + enc(v)).join('&');
+      return admin('/audit' + (q ? '?' + q : ''), { token: auth() });
+    },
     participation: (roundId, unitId) => tally('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
   };
 }

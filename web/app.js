@@ -9,6 +9,7 @@ import { QuizSession, keys, knownResults, rememberResult } from './quiz.js';
 import { probeResults, publicationState, resultsSlot, fillResultsSlot, showWeekly, showToDate, bindWeekly, findOwnRank } from './results.js';
 import { hasRole, showUnit, showOrganiser, bindAdmin } from './admin.js';
 import { showUnitClips, showGallery, showJury, bindClips } from './clips.js';
+import { showConsole, bindConsole } from './console.js';
 
 const SITE = 'Hội thi CCHC';
 const AUDIENCE_LABEL = { staff: 'Cán bộ, công chức, viên chức', citizen: 'Người dân' };
@@ -164,7 +165,10 @@ function currentRoute() {
     case 'ket-qua-tuan': return { name: 'weekly', id: parts[1] || '' };
     case 'ket-qua-toan-cuoc': return { name: 'todate' };
     case 'don-vi': return { name: 'unit' };
-    case 'ban-to-chuc': return { name: 'organiser' };
+    case 'ban-to-chuc':
+      if (parts[1] === 'nhap-du-lieu') return { name: 'organiser', sub: 'import', kind: parts[2] || '' };
+      if (parts[1] === 'nhat-ky') return { name: 'organiser', sub: 'audit' };
+      return { name: 'organiser' };
     case 'video': return { name: 'video' };
     case 'giam-khao': return { name: 'jury' };
     default: return { name: 'home' };
@@ -206,7 +210,7 @@ function route() {
     case 'weekly': showWeeklyView(r.id); break;
     case 'todate': showToDateView(); break;
     case 'unit': showUnitView(); break;
-    case 'organiser': showOrganiserView(); break;
+    case 'organiser': if (r.sub) showConsoleView(r); else showOrganiserView(); break;
     case 'video': showGalleryView(); break;
     case 'jury': showJuryView(); break;
     default: {
@@ -1032,6 +1036,14 @@ function showOrganiserView() {
   showOrganiser(pageCtx('organiser'));
 }
 
+/** The organiser console: imports (#/ban-to-chuc/nhap-du-lieu/<kind>) and the audit log (#/ban-to-chuc/nhat-ky). */
+function showConsoleView(r) {
+  if (!needSession()) return;
+  showView('console', r.sub === 'audit' ? 'Nhật ký thao tác' : 'Nhập dữ liệu');
+  renderHeader();
+  showConsole(pageCtx('organiser'), r);
+}
+
 function showGalleryView() {
   showView('video', 'Video clip dự thi');
   renderHeader();
@@ -1049,6 +1061,7 @@ if (cfg) {
   bindWeekly(pageCtx('weekly'));
   bindAdmin({ ...pageCtx(''), stillOn: () => true });
   bindClips(pageCtx('unit'));
+  bindConsole({ ...pageCtx(''), stillOn: () => true });
 }
 
 // ------------------------------------------------------------ start

@@ -78,6 +78,7 @@ func TestBrowserSite(t *testing.T) {
 		"HOITHI_LEFT_PAPER="+left, "HOITHI_LEFT_PAPER_CORRECT="+strconv.Itoa(leftRight),
 		"HOITHI_RANKED="+ranked,
 	)
+	cmd.Env = append(cmd.Env, e.consoleContest(t)...) // the organiser console's own contest (web/tests/console.test.mjs)
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
