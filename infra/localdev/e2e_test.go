@@ -159,7 +159,7 @@ func (e *e2eEnv) call(t *testing.T, rec *recorder, method, fn, path, tok string,
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e2eClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s %s: %v", method, fn, path, err)
 	}
@@ -745,3 +745,8 @@ func lastTo(t *testing.T, e *e2eEnv, to, subject string) string {
 	}
 	return ""
 }
+
+// e2eClient bounds every call of the end-to-end tests: a function that never
+// answers fails its test with the call named, not the whole package at its
+// deadline (a failure bound, not a timing assertion).
+var e2eClient = &http.Client{Timeout: 2 * time.Minute}
