@@ -106,40 +106,6 @@ func (s *Store) PutCode(ctx context.Context, contestID, email string, prev *sign
 	return nil
 }
 
-// RevertCode undoes PutCode of sent when its e-mail could not go out: the
-// state before (prev, nil for none) comes back, unless a newer code has
-// replaced sent meanwhile. The person may ask again at once.
-func (s *Store) RevertCode(ctx context.Context, contestID, email string, sent signin.CodeState, prev *signin.CodeState) error {
-	cond := expression.Name("lastSentAt").Equal(expression.Value(sent.LastSentAt.UnixMilli()))
-	expr, err := expression.NewBuilder().WithCondition(cond).Build()
-	if err != nil {
-		return err
-	}
-	if prev == nil {
-		_, err = s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-			TableName: aws.String(s.table), Key: key(memberPK(contestID, email), skCode), ConditionExpression: expr.Condition(),
-			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-		})
-	} else {
-		var av map[string]types.AttributeValue
-		av, err = marshal(newCodeItem(contestID, email, *prev))
-		if err != nil {
-			return err
-		}
-		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName: aws.String(s.table), Item: av, ConditionExpression: expr.Condition(),
-			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-		})
-	}
-	if _, failed := isConditionFailed(err); failed {
-		return nil // a newer code took its place: nothing to undo
-	}
-	if err != nil {
-		return fmt.Errorf("revert code: %w", err)
-	}
-	return nil
-}
-
 // AddCodeTry counts a wrong try by requester (a signin.RequesterKey) against
 // the code with the given hash.
 func (s *Store) AddCodeTry(ctx context.Context, contestID, email, hash, requester string) error {
