@@ -76,12 +76,14 @@ EDGE_INSTANTS  ?= 2026-12-06T23:59:30+07:00 2026-12-07T00:00:30+07:00
 INSTANT_PACKAGES := ./functions/grade/ ./functions/quiz/ ./functions/remind/ ./functions/tally/ \
 	./shared/demo/ ./shared/participation/ ./shared/testenv/
 INSTANT_SKIP     := TestBrowserSite|TestClipUploadsAreCheckedThroughTheBucketNotifications|TestLoad|TestABurstOfCodesIsSentInOrderWithNoneLost
+# Each instant gets fresh local servers, so that no run inherits another's
+# leftovers (stream records outlive their tables on the local server).
 .PHONY: test-instants
 test-instants: deps $(LOCALDEV)
-	$(LOCALDEV) exec -- bash -c 'set -e; for at in $(TEST_INSTANTS); do echo "== the tests at $$at"; \
-		HOITHI_TEST_NOW=$$at $(GO) test -count=1 $(INSTANT_PACKAGES); done; \
-		for at in $(EDGE_INSTANTS); do echo "== the end-to-end tests at $$at"; \
-		HOITHI_TEST_NOW=$$at $(GO) test -count=1 -skip '"'$(INSTANT_SKIP)'"' ./infra/localdev/; done'
+	@set -e; for at in $(TEST_INSTANTS); do echo "== the tests at $$at"; \
+		HOITHI_TEST_NOW=$$at $(LOCALDEV) exec -- $(GO) test -count=1 $(INSTANT_PACKAGES); done; \
+	for at in $(EDGE_INSTANTS); do echo "== the end-to-end tests at $$at"; \
+		HOITHI_TEST_NOW=$$at $(LOCALDEV) exec -- $(GO) test -count=1 -skip '$(INSTANT_SKIP)' ./infra/localdev/; done
 
 bench: bench-grade bench-capacity bench-participation
 

@@ -57,7 +57,7 @@ func Table(t testing.TB) (*dynamodb.Client, string) {
 	need(t, "AWS_ENDPOINT_URL_DYNAMODB")
 	db := dynamodb.NewFromConfig(awsConfig(t))
 	name := "hoithi-test-" + Suffix()
-	if err := dynamo.CreateTable(context.Background(), db, name); err != nil {
+	if err := dynamo.CreateTestTable(context.Background(), db, name); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
