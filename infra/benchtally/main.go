@@ -61,7 +61,7 @@ func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 	db := dynamodb.NewFromConfig(awsCfg)
 	objects := blob.NewClient(awsCfg, true)
 	name := fmt.Sprintf("hoithi-bench-%d", time.Now().UnixNano())
-	if err := dynamo.CreateTable(ctx, db, name); err != nil {
+	if err := dynamo.CreateTestTable(ctx, db, name); err != nil { // no stream: nothing reads it here
 		return err
 	}
 	defer db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})

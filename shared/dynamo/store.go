@@ -117,7 +117,7 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 }
 
 // CreateTestTable is CreateTable without the table's stream, for a test's
-// own table: nothing reads its stream, and the local server's stream records
+// or a benchmark's own table: nothing reads its stream, and the local server's stream records
 // outlive the table (a test package run several times on one server took
 // twice as long at its fourth run with them).
 func CreateTestTable(ctx context.Context, db *dynamodb.Client, name string) error {

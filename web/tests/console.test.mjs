@@ -16,9 +16,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkA11y } from './axe-console.mjs';
+import { checkA11y } from './axe.mjs';
+import { outboxFiles as listOutbox, readCode as codeFrom } from './outbox.mjs';
 
 const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
 const OUTBOX = process.env.HOITHI_OUTBOX || '';
@@ -69,30 +70,8 @@ async function newPage(viewport) {
   return { context, page, pageErrors };
 }
 
-async function outboxFiles() {
-  try {
-    return (await readdir(OUTBOX)).filter((f) => f.endsWith('.json')).sort();
-  } catch (e) {
-    if (e.code === 'ENOENT') return [];
-    throw e;
-  }
-}
-
-async function readCode(email, seenBefore) {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    const files = await outboxFiles();
-    for (let i = files.length - 1; i >= 0; i--) {
-      const msg = JSON.parse(await readFile(path.join(OUTBOX, files[i]), 'utf8'));
-      if (msg.to !== email) continue;
-      if (seenBefore.has(files[i])) break;
-      assert.match(msg.code, /^\d{6}$/);
-      return msg.code;
-    }
-    if (Date.now() > deadline) throw new Error(`no new e-mail to ${email} in ${OUTBOX}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const outboxFiles = () => listOutbox(OUTBOX);
+const readCode = (email, before) => codeFrom(OUTBOX, email, before);
 
 async function signIn(page, email) {
   await page.goto(SITE + '/#/dang-nhap');

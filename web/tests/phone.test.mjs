@@ -5,11 +5,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { checkA11y } from './axe.mjs';
+import { outboxFiles as listOutbox, readCode as codeFrom } from './outbox.mjs';
 
 const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
 const OUTBOX = process.env.HOITHI_OUTBOX || '';
@@ -48,29 +49,8 @@ async function newPage(vp, options = {}) {
   return { context, page, consoleErrors };
 }
 
-async function outboxFiles() {
-  try {
-    return (await readdir(OUTBOX)).filter((f) => f.endsWith('.json')).sort();
-  } catch (e) {
-    if (e.code === 'ENOENT') return [];
-    throw e;
-  }
-}
-
-async function readCode(email, before) {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    const files = await outboxFiles();
-    for (let i = files.length - 1; i >= 0; i--) {
-      const msg = JSON.parse(await readFile(path.join(OUTBOX, files[i]), 'utf8'));
-      if (msg.to !== email) continue;
-      if (before.has(files[i])) break;
-      return msg.code;
-    }
-    if (Date.now() > deadline) throw new Error(`no new e-mail to ${email}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const outboxFiles = () => listOutbox(OUTBOX);
+const readCode = (email, before) => codeFrom(OUTBOX, email, before);
 
 /**
  * Asks for a code through the form, waiting out the one-code-a-minute limit

@@ -15,12 +15,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkA11y } from './axe.mjs';
+import { outboxFiles as listOutbox, readCode as codeFrom } from './outbox.mjs';
 
 const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
 const OUTBOX = process.env.HOITHI_OUTBOX || '';
@@ -87,31 +88,8 @@ async function newPage(options = {}) {
   return { context, page, consoleErrors };
 }
 
-async function outboxFiles() {
-  try {
-    return (await readdir(OUTBOX)).filter((f) => f.endsWith('.json')).sort();
-  } catch (e) {
-    if (e.code === 'ENOENT') return [];
-    throw e;
-  }
-}
-
-/** The code of the newest e-mail to `email` that was not in `before` (file names). */
-async function readCode(email, before) {
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    const files = await outboxFiles();
-    for (let i = files.length - 1; i >= 0; i--) {
-      const msg = JSON.parse(await readFile(path.join(OUTBOX, files[i]), 'utf8'));
-      if (msg.to !== email) continue;
-      if (before.has(files[i])) break; // the newest one to this address is old: wait
-      assert.match(msg.code, /^\d{6}$/, `outbox message to ${email} has no code: ${JSON.stringify(msg)}`);
-      return msg.code;
-    }
-    if (Date.now() > deadline) throw new Error(`no new e-mail to ${email} in ${OUTBOX}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const outboxFiles = () => listOutbox(OUTBOX);
+const readCode = (email, before) => codeFrom(OUTBOX, email, before);
 
 /** Signs in through the form: e-mail → send code → code from the outbox → sign in. */
 async function signIn(page, email) {
