@@ -25,30 +25,32 @@ func (h *Handler) reviewer(r *http.Request) (*token.Claims, error) {
 	return claims, nil
 }
 
+// reviewedRound is the contest and round an organiser's review names.
+func (h *Handler) reviewedRound(r *http.Request) (contest.Contest, contest.Round, error) {
+	claims, err := h.reviewer(r)
+	if err != nil {
+		return contest.Contest{}, contest.Round{}, err
+	}
+	round, err := h.round(r, claims)
+	if err != nil {
+		return contest.Contest{}, contest.Round{}, err
+	}
+	c, err := h.store.GetContest(r.Context(), claims.Contest)
+	return c, round, err
+}
+
 // statistics: an organiser reads a round's question statistics, stored by
 // the tally that published it, or computed now for an open round.
 func (h *Handler) statistics(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.reviewer(r)
+	c, round, err := h.reviewedRound(r)
+	if err == nil && round.Status(h.svc.Now()) == contest.StatusUpcoming {
+		err = fault.Closed("round_not_open", "Tuần thi chưa bắt đầu; chưa có bài thi nào.")
+	}
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	ctx := r.Context()
-	round, err := h.round(r, claims)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if round.Status(h.svc.Now()) == contest.StatusUpcoming {
-		httpapi.WriteError(w, r, h.log, fault.Closed("round_not_open", "Tuần thi chưa bắt đầu; chưa có bài thi nào."))
-		return
-	}
-	c, err := h.store.GetContest(ctx, claims.Contest)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	st, err := h.svc.RoundStatistics(ctx, c, round)
+	st, err := h.svc.RoundStatistics(r.Context(), c, round)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
@@ -59,23 +61,12 @@ func (h *Handler) statistics(w http.ResponseWriter, r *http.Request) {
 // integrity: an organiser reviews a round's papers for integrity signals
 // before publishing (computed now from the papers submitted so far).
 func (h *Handler) integrity(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.reviewer(r)
+	c, round, err := h.reviewedRound(r)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	ctx := r.Context()
-	round, err := h.round(r, claims)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	c, err := h.store.GetContest(ctx, claims.Contest)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	rep, err := h.svc.RoundIntegrity(ctx, c, round)
+	rep, err := h.svc.RoundIntegrity(r.Context(), c, round)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
