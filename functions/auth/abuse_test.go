@@ -29,7 +29,7 @@ import (
 // second ranking entry through "+2", and any address of the official
 // domain could compete.
 func TestAliasesAndUnlistedAddressesAreNoNewPeople(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := seeded(t)
 	participant := demo.Roster()[4]
 	tests := []struct {
 		name, typed, person string
@@ -75,7 +75,7 @@ func TestAliasesAndUnlistedAddressesAreNoNewPeople(t *testing.T) {
 // Item 2: one client sent 1,999 e-mails in 4.5 s, each citizen sign-up
 // leaving a permanent member.
 func TestOneClientCannotMailAThousandAddresses(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := seeded(t)
 	attacker := newSignIn(t, env)
 	limited := 0
 	for i := range 1000 {
@@ -116,7 +116,7 @@ func TestOneClientCannotMailAThousandAddresses(t *testing.T) {
 // Many clients together meet the contest's budget, below SES's rate, and the
 // alarm's log line.
 func TestTheContestBudgetCapsManyClients(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := seeded(t)
 	var logs bytes.Buffer
 	clock := testenv.NewClock(env.Now)
 	box := newQueue()
@@ -148,7 +148,7 @@ func TestTheContestBudgetCapsManyClients(t *testing.T) {
 // Item 3: five requests 61 s apart used up the victim's hour, and five wrong
 // tries locked the live code: no authentication needed.
 func TestStrangersCannotLockAPersonOut(t *testing.T) {
-	env := testenv.SeededContest(t)
+	env := seeded(t)
 	roster := demo.Roster()
 	t.Run("a stranger's wrong tries do not lock the owner's code", func(t *testing.T) {
 		owner := newSignIn(t, env)

@@ -20,7 +20,7 @@ const eventsDir = "../../events/auth"
 
 // eventEnv is a fresh seeded contest with an auth handler for one event file.
 type eventEnv struct {
-	contest *testenv.Contest
+	contest *authEnv
 	outbox  queue
 	clock   *testClock
 	routes  http.Handler
@@ -111,7 +111,7 @@ func TestAuthEventsRunThroughTheHandler(t *testing.T) {
 			if !ok {
 				t.Fatalf("events/auth/%s has no expected outcome in authEvents: add one", name)
 			}
-			c := testenv.SeededContest(t)
+			c := seeded(t)
 			env := &eventEnv{contest: c, outbox: newQueue(), clock: testenv.NewClock(c.Now)}
 			env.routes = NewHandler(queueing{c.Store, env.outbox}, c.Signer, c.Key, demo.ContestID, env.clock.Now, testenv.Logger()).Routes()
 

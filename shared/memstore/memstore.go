@@ -4,7 +4,8 @@
 // honours the conditional writes the handlers rely on: a paper is created
 // only if absent (concurrent starts agree on one), answers are saved and a
 // paper submitted only while it is in progress (a submission is stored once),
-// a reminder is claimed once. It imports no AWS package. Reads return copies:
+// a reminder is claimed once, a code is replaced only by who read it last
+// and stored with its e-mail, a token bucket is never overdrawn. It imports no AWS package. Reads return copies:
 // a caller changing what it read changes nothing stored.
 package memstore
 
@@ -20,6 +21,7 @@ import (
 	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/mailq"
 )
 
 // Store is a contest's data in memory; the zero value is not usable (New).
@@ -32,6 +34,9 @@ type Store struct {
 	papers    map[paperKey]*contest.Paper
 	reminders map[string]bool
 	audit     map[string][]audit.Entry // contest → entries in the order appended
+	codes     map[personKey]codeRec
+	outbox    []mailq.Request
+	buckets   map[string]time.Time // contest#bucket#holder → when the bucket is full again
 }
 
 type paperKey struct {
@@ -45,6 +50,7 @@ func New() *Store {
 		contests: map[string]contest.Contest{}, rounds: map[string]map[string]contest.Round{},
 		units: map[string]map[string]contest.Unit{}, members: map[string]map[string]contest.Member{},
 		papers: map[paperKey]*contest.Paper{}, reminders: map[string]bool{},
+		codes: map[personKey]codeRec{}, buckets: map[string]time.Time{},
 	}
 }
 
