@@ -49,7 +49,7 @@ $(LOCALDEV): deps $(shell find infra/localdev shared -name '*.go' -not -name '*_
 ## ports), DYNAMODB_PORT and S3_PORT move its ports; it checks them all first.
 dev: deps $(LOCALDEV)
 	$(LOCALDEV) dev $(if $(SITE_PORT),-site-port $(SITE_PORT)) $(if $(FUNCTION_PORT),-function-port $(FUNCTION_PORT)) \
-		$(if $(DYNAMODB_PORT),-dynamodb-port $(DYNAMODB_PORT)) $(if $(S3_PORT),-s3-port $(S3_PORT))
+		$(if $(DYNAMODB_PORT),-dynamodb-port $(DYNAMODB_PORT)) $(if $(S3_PORT),-s3-port $(S3_PORT)) $(if $(STATE),-state $(STATE))
 
 ## check: formatting and vet, no servers needed.
 check:

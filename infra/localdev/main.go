@@ -4,7 +4,8 @@
 //	localdev exec -- CMD...   local DynamoDB and S3 servers around CMD (make test)
 //	localdev load [flags]     the peak through the function URLs, with figures (make load)
 //
-// State of `dev` lives in .local/ (git-ignored) and survives restarts.
+// State of `dev` lives in .local/ (git-ignored; -state picks another
+// directory, one run per directory) and survives restarts.
 package main
 
 import (
@@ -78,6 +79,7 @@ func dev(args []string) error {
 	fnPort := fs.Int("function-port", 9001, "first port of the function URLs (one each, in the order auth, quiz, grade, tally, clips)")
 	dynamoPort := fs.Int("dynamodb-port", 8000, "port of the local DynamoDB-compatible server")
 	s3Port := fs.Int("s3-port", 9000, "port of the local S3-compatible server")
+	stateDir := fs.String("state", "", "directory of this run's state (default .local/ of the checkout); one run per directory")
 	_ = fs.Parse(args)
 	// Every port first: a clash must show at once, not after seeding and building.
 	ports := devPorts(*sitePort, *fnPort, *dynamoPort, *s3Port)
@@ -90,6 +92,16 @@ func dev(args []string) error {
 		return err
 	}
 	state := filepath.Join(root, ".local")
+	if *stateDir != "" {
+		if state, err = filepath.Abs(*stateDir); err != nil {
+			return err
+		}
+	}
+	lock, err := lockState(state)
+	if err != nil {
+		return fmt.Errorf("HoiThi cannot start:\n%w", err)
+	}
+	defer lock.release()
 	key, err := persistentKey(filepath.Join(state, "token.key"))
 	if err != nil {
 		return err
@@ -129,7 +141,7 @@ func dev(args []string) error {
 	if err := writeEndpoints(filepath.Join(state, "endpoints.json"), ep, p.FunctionURLs); err != nil {
 		return err
 	}
-	printSummary(ep, p)
+	printSummary(ep, p, root)
 	p.PlaySchedules(ctx, func(format string, args ...any) { fmt.Printf("HoiThi: "+format+"\n", args...) })
 	select {
 	case <-ctx.Done():
@@ -156,10 +168,13 @@ func writeEndpoints(path string, ep Endpoints, fns map[string]string) error {
 	return os.WriteFile(path, append(out, '\n'), 0o644)
 }
 
-func printSummary(ep Endpoints, p *Platform) {
+func printSummary(ep Endpoints, p *Platform, root string) {
+	state := p.StateDir
+	if rel, err := filepath.Rel(root, state); err == nil && !strings.HasPrefix(rel, "..") {
+		state = rel
+	}
+	fmt.Printf("\nHoiThi is running (Ctrl+C to stop; state is kept in %s/).\n", state)
 	fmt.Printf(`
-HoiThi is running (Ctrl+C to stop; state is kept in .local/).
-
   Site:          %s
   Unit banner:   %s/embed/banner.html?unit=%s   (for unit websites, in an iframe)
   Function URLs:`, ep.Site, ep.Site, demo.Units()[0].ID)
@@ -172,11 +187,11 @@ HoiThi is running (Ctrl+C to stop; state is kept in .local/).
   DynamoDB:      %s   (table %s)
   S3:            %s   (bucket %s)
   One-time codes are e-mailed to files in %s
-  Endpoints and demo accounts: .local/endpoints.json
+  Endpoints and demo accounts: %s
 
   Try signing in as %s (participant), %s (unit admin),
   %s (organiser).
-`, ep.DynamoDB, p.Table, ep.S3, p.Bucket, ep.Outbox, first(ep.Accounts.Participant), first(ep.Accounts.UnitAdmin), first(ep.Accounts.Organiser))
+`, ep.DynamoDB, p.Table, ep.S3, p.Bucket, ep.Outbox, filepath.Join(state, "endpoints.json"), first(ep.Accounts.Participant), first(ep.Accounts.UnitAdmin), first(ep.Accounts.Organiser))
 }
 
 func first(s []string) string {
