@@ -70,7 +70,8 @@ test: deps check $(LOCALDEV)
 ## day it runs: Sunday 23:59:30 and Monday 00:00:30 ICT (17:00 UTC), a
 ## Wednesday noon, the last seconds of 2026 (ISO week 53) and 2027's first.
 TEST_INSTANTS  ?= 2026-12-06T23:59:30+07:00 2026-12-07T00:00:30+07:00 2026-12-09T12:00:00+07:00 2026-12-31T23:59:30+07:00 2027-01-01T00:00:30+07:00
-# The week's edges again for the end-to-end tests (real binaries, a minute each).
+# The week's edges again for the end-to-end tests and the sample events through
+# the Lambda runtime emulator (real binaries, a minute each).
 EDGE_INSTANTS  ?= 2026-12-06T23:59:30+07:00 2026-12-07T00:00:30+07:00
 # Sign-in, clips and the load's figures do not follow the weeks; the browser test runs once, in make test.
 INSTANT_PACKAGES := ./functions/grade/ ./functions/quiz/ ./functions/remind/ ./functions/tally/ \
@@ -83,7 +84,7 @@ test-instants: deps $(LOCALDEV)
 	@set -e; for at in $(TEST_INSTANTS); do echo "== the tests at $$at"; \
 		HOITHI_TEST_NOW=$$at $(LOCALDEV) exec -- $(GO) test -count=1 $(INSTANT_PACKAGES); done; \
 	for at in $(EDGE_INSTANTS); do echo "== the end-to-end tests at $$at"; \
-		HOITHI_TEST_NOW=$$at $(LOCALDEV) exec -- $(GO) test -count=1 -skip '$(INSTANT_SKIP)' ./infra/localdev/; done
+		HOITHI_TEST_NOW=$$at $(LOCALDEV) exec -- $(GO) test -count=1 -skip '$(INSTANT_SKIP)' ./infra/localdev/ ./infra/invoke/; done
 
 bench: bench-grade bench-capacity bench-participation
 

@@ -33,6 +33,7 @@ import (
 
 	"github.com/hoithi/hoithi/infra/lambdarie"
 	"github.com/hoithi/hoithi/infra/localenv"
+	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
@@ -210,6 +211,20 @@ type placeholderValues struct {
 	sets        setFlags
 }
 
+// now is the platform's clock: the wall clock, or shifted as the functions'
+// is when CLOCK_OFFSET is set (a contest run at a chosen instant).
+func (v placeholderValues) now() (time.Time, error) {
+	offset := os.Getenv(platform.EnvClockOffset)
+	if offset == "" {
+		return time.Now(), nil
+	}
+	clock, err := config.OffsetClock(offset)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", platform.EnvClockOffset, err)
+	}
+	return clock(), nil
+}
+
 func fill(ctx context.Context, event []byte, v placeholderValues) ([]byte, error) {
 	names := map[string]bool{}
 	for _, m := range placeholder.FindAllSubmatch(event, -1) {
@@ -306,7 +321,10 @@ func (v placeholderValues) openRound(ctx context.Context, audience contest.Audie
 	if err != nil {
 		return "", err
 	}
-	now := time.Now()
+	now, err := v.now()
+	if err != nil {
+		return "", err
+	}
 	for _, r := range rounds {
 		if r.Audience == audience && r.Status(now) == contest.StatusOpen {
 			return r.ID, nil
