@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
 )
@@ -31,7 +33,8 @@ type ScheduleResult struct {
 
 // HandleEvent takes the weekly schedule's event: it tallies and publishes
 // every round of the contest that has closed and is not yet published, and
-// leaves open rounds alone. Anything else is rejected with the reason logged.
+// leaves open rounds alone; each publication is recorded in the audit log
+// with the schedule as its actor. Anything else is rejected with the reason logged.
 func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, error) {
 	detail, err := funcurl.ScheduledDetail(raw)
 	if err != nil {
@@ -67,6 +70,10 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 			t, err := h.svc.Run(ctx, c, r, true)
 			if err != nil {
 				return nil, fmt.Errorf("tally %s: %w", r.ID, err)
+			}
+			summary := fmt.Sprintf("Lịch tự động công bố kết quả %s: %d bài, %d người, %d tệp", r.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
+			if err := h.record(ctx, c.ID, audit.ScheduleActor, audit.Publication, summary, "", blob.ResultsPrefix(c.ID, r.ID)); err != nil {
+				return nil, err // the schedule retries; the tally is idempotent
 			}
 			res.Rounds = append(res.Rounds, RoundOutcome{Round: r.ID, Outcome: "published", Papers: t.Result.Papers})
 		}

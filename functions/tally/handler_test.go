@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -238,6 +239,26 @@ func TestScheduledTally(t *testing.T) {
 		}
 		if first.Contest != demo.ContestID {
 			t.Errorf("contest %q, want %q", first.Contest, demo.ContestID)
+		}
+	})
+	t.Run("each publication is in the audit log, by the schedule", func(t *testing.T) {
+		pubs, err := a.env.Store.ListAudit(ctx, demo.ContestID, audit.Query{Kind: "publication"}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, e := range pubs {
+			if e.Actor == audit.ScheduleActor && e.Action == audit.Publication {
+				got[e.After] = true
+			}
+		}
+		for _, r := range []contest.Round{closed, closedCitizen} {
+			if !got[blob.ResultsPrefix(demo.ContestID, r.ID)] {
+				t.Errorf("no scheduled publication of %s in the audit log: %+v", r.ID, pubs)
+			}
+		}
+		if len(pubs) != 2 {
+			t.Errorf("%d publications recorded, want the 2 closed rounds'", len(pubs))
 		}
 	})
 	t.Run("the outcome counts the closed round's papers", func(t *testing.T) {

@@ -31,6 +31,10 @@ const (
 	Inclusion      = "exclusion.include"
 )
 
+// ScheduleActor is the actor of what the weekly schedule does by itself
+// (a closed round's results published by the tally's schedule).
+const ScheduleActor = "Lịch tự động (tổng hợp hằng tuần)"
+
 // Actions lists every action an entry may record.
 var Actions = []string{ImportUnits, ImportRoster, ImportBank, ImportRounds, SettingsUpdate, RolesUpdate, RoundsUpdate, Publication, Exclusion, Inclusion}
 
