@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
@@ -41,15 +43,11 @@ var adminEvents = map[string]eventWant{
 }
 
 func TestEveryAdminEventHasAnExpectedOutcome(t *testing.T) {
-	files := testenv.EventFiles(t, eventsDir)
-	testenv.CheckOutcomes(t, eventsDir, files, adminEvents)
-	for _, f := range files {
-		t.Run(filepath.Base(f)+" is a real function URL event with a session", func(t *testing.T) {
-			if req := testenv.CheckEventShape(t, f); !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
-				t.Errorf("authorization %q, want the {{token}} placeholder", req.Headers["authorization"])
-			}
-		})
-	}
+	testenv.CheckURLEvents(t, eventsDir, adminEvents, func(t *testing.T, req *events.LambdaFunctionURLRequest) {
+		if !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
+			t.Errorf("authorization %q, want the {{token}} placeholder, for a session", req.Headers["authorization"])
+		}
+	})
 }
 
 func TestAdminEventsRunThroughDispatch(t *testing.T) {

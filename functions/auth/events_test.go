@@ -94,13 +94,7 @@ var authEvents = map[string]eventWant{
 }
 
 func TestEveryAuthEventHasAnExpectedOutcome(t *testing.T) {
-	files := testenv.EventFiles(t, eventsDir)
-	testenv.CheckOutcomes(t, eventsDir, files, authEvents)
-	for _, f := range files {
-		t.Run(filepath.Base(f)+" is a real Function URL event", func(t *testing.T) {
-			testenv.CheckEventShape(t, f)
-		})
-	}
+	testenv.CheckURLEvents(t, eventsDir, authEvents, nil)
 }
 
 func TestAuthEventsRunThroughTheHandler(t *testing.T) {
@@ -120,20 +114,7 @@ func TestAuthEventsRunThroughTheHandler(t *testing.T) {
 				want.setup(t, env, req)
 			}
 			status, headers, body := testenv.InvokeEvent(t, env.routes, req)
-			if status != want.status {
-				t.Fatalf("status = %d, want %d; body %s", status, want.status, body)
-			}
-			if got := headers["Content-Type"]; !strings.HasPrefix(got, "application/json") {
-				t.Errorf("Content-Type = %q, want application/json", got)
-			}
-			if got := headers["X-Request-Id"]; got != req.RequestContext.RequestID {
-				t.Errorf("X-Request-Id = %q, want the Lambda request id %q", got, req.RequestContext.RequestID)
-			}
-			var obj map[string]any
-			if err := json.Unmarshal(body, &obj); err != nil {
-				t.Fatalf("body is not a JSON object: %v: %s", err, body)
-			}
-			testenv.CheckErrorShape(t, obj, want.code)
+			obj := testenv.CheckURLAnswer(t, req, status, headers, body, want.status, want.code)
 			if want.code == "" && want.check != nil {
 				want.check(t, env, req, obj)
 			}

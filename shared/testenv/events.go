@@ -280,3 +280,44 @@ func CheckErrorShape(t *testing.T, body map[string]any, code string) {
 		t.Errorf("error body %v has fields besides \"error\"", body)
 	}
 }
+
+// CheckURLEvents lists a function's sample events in dir, checks them
+// against the test's table of outcomes (CheckOutcomes), and checks each is a
+// real function URL event (CheckEventShape), then more, if given. It returns
+// the files.
+func CheckURLEvents[V any](t *testing.T, dir string, outcomes map[string]V, more func(t *testing.T, req *events.LambdaFunctionURLRequest)) []string {
+	t.Helper()
+	files := EventFiles(t, dir)
+	CheckOutcomes(t, dir, files, outcomes)
+	for _, f := range files {
+		t.Run(filepath.Base(f)+" is a real function URL event", func(t *testing.T) {
+			req := CheckEventShape(t, f)
+			if more != nil {
+				more(t, req)
+			}
+		})
+	}
+	return files
+}
+
+// CheckURLAnswer checks what InvokeEvent gave for req: the status, a JSON
+// object with the Lambda request id echoed, and the error code (none when
+// code is ""). It returns the decoded body.
+func CheckURLAnswer(t *testing.T, req *events.LambdaFunctionURLRequest, status int, headers map[string]string, body []byte, wantStatus int, code string) map[string]any {
+	t.Helper()
+	if status != wantStatus {
+		t.Fatalf("status = %d, want %d; body %s", status, wantStatus, body)
+	}
+	if got := headers["Content-Type"]; !strings.HasPrefix(got, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", got)
+	}
+	if got := headers["X-Request-Id"]; got != req.RequestContext.RequestID {
+		t.Errorf("X-Request-Id = %q, want the Lambda request id %q", got, req.RequestContext.RequestID)
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(body, &obj); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, body)
+	}
+	CheckErrorShape(t, obj, code)
+	return obj
+}
