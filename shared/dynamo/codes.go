@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/signin"
 )
 
@@ -71,39 +70,6 @@ func (s *Store) GetCode(ctx context.Context, contestID, email string, now time.T
 		return nil, nil
 	}
 	return it.state(), nil
-}
-
-// PutCode stores a new code state, provided the state read before (prev, nil
-// for none) is still current: two concurrent requests cannot both send.
-// A lost race is a fault.RateLimited.
-func (s *Store) PutCode(ctx context.Context, contestID, email string, prev *signin.CodeState, st signin.CodeState, now time.Time) error {
-	item := newCodeItem(contestID, email, st)
-	var cond expression.ConditionBuilder
-	if prev == nil {
-		cond = expression.AttributeNotExists(expression.Name("PK")).Or(expression.Name("ttl").LessThanEqual(expression.Value(now.Unix())))
-	} else {
-		cond = expression.Name("lastSentAt").Equal(expression.Value(prev.LastSentAt.UnixMilli()))
-	}
-	expr, err := expression.NewBuilder().WithCondition(cond).Build()
-	if err != nil {
-		return err
-	}
-	av, err := marshal(item)
-	if err != nil {
-		return err
-	}
-	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.table), Item: av, ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(), ReturnConsumedCapacity: s.capacity(),
-	})
-	if _, failed := isConditionFailed(err); failed {
-		return fault.RateLimited("code_rate_limited", "Mã vừa được gửi. Vui lòng đợi giây lát rồi yêu cầu lại.")
-	}
-	if err != nil {
-		return fmt.Errorf("put code: %w", err)
-	}
-	s.meter.add(out.ConsumedCapacity, true)
-	return nil
 }
 
 // AddCodeTry counts a wrong try by requester (a signin.RequesterKey) against

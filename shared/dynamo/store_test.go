@@ -161,69 +161,6 @@ func TestCapacityPerPaper(t *testing.T) {
 	}
 }
 
-func TestCodes(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	now := time.Now()
-	if st, err := s.GetCode(ctx, "c1", "a@hue.gov.vn", now); err != nil || st != nil {
-		t.Fatalf("no code yet: %v %v", st, err)
-	}
-	st, _ := signin.Issue(nil, "h1", now)
-	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.PutCode(ctx, "c1", "a@hue.gov.vn", nil, st, now); fault.CodeOf(err) != "code_rate_limited" {
-		t.Fatalf("second put with stale state: %v, want code_rate_limited", err)
-	}
-	for range signin.MaxTries {
-		if err := s.AddCodeTry(ctx, "c1", "a@hue.gov.vn", "h1", "stranger"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.AddCodeTry(ctx, "c1", "a@hue.gov.vn", "h1", "owner"); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.GetCode(ctx, "c1", "a@hue.gov.vn", now)
-	if err != nil || got.Tries != signin.MaxTries+1 || got.TriesBy["stranger"] != signin.MaxTries || got.TriesBy["owner"] != 1 || got.Hash != "h1" {
-		t.Fatalf("after wrong tries: %+v %v", got, err)
-	}
-	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "stranger", now); ok || err != nil || st == nil || st.TriesBy["stranger"] != signin.MaxTries {
-		t.Fatalf("use a code locked for the requester: %v %v, want false and the state that says why (%+v)", ok, err, st)
-	}
-	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h2", "owner", now); ok || err != nil || st == nil || st.Hash != "h1" {
-		t.Fatalf("use another code: %v %v, want false and the stored state (%+v)", ok, err, st)
-	}
-	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner", st.ExpiresAt.Add(time.Millisecond)); ok || err != nil || st == nil {
-		t.Fatalf("use an expired code: %v %v, want false and the stored state (%+v)", ok, err, st)
-	}
-	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner", now); !ok || err != nil || st == nil || !st.Used {
-		t.Fatalf("use code: %v %v, want the state after (%+v)", ok, err, st)
-	}
-	if st, ok, err := s.UseCode(ctx, "c1", "a@hue.gov.vn", "h1", "owner", now); ok || err != nil || st == nil || !st.Used {
-		t.Fatalf("reuse code: %v %v, want false and the used state (%+v)", ok, err, st)
-	}
-	if st, ok, err := s.UseCode(ctx, "c1", "nobody@hue.gov.vn", "h1", "owner", now); ok || err != nil || st != nil {
-		t.Fatalf("use a code never sent: %v %v %+v, want false and no state", ok, err, st)
-	}
-	if got, _ := s.GetCode(ctx, "c1", "a@hue.gov.vn", now.Add(2*time.Hour)); got != nil {
-		t.Fatalf("expired item must read as gone, got %+v", got)
-	}
-	t.Run("a sign-up travels with the code", func(t *testing.T) {
-		st, _ := signin.Issue(nil, "h2", now)
-		st.SignUp = &contest.SignUp{Audience: contest.AudienceCitizen, Name: "Trần Thị Bé", Ward: "Phường Kim Long"}
-		if err := s.PutCode(ctx, "c1", "be@example.net", nil, st, now); err != nil {
-			t.Fatal(err)
-		}
-		got, err := s.GetCode(ctx, "c1", "be@example.net", now)
-		if err != nil || got.SignUp == nil || *got.SignUp != *st.SignUp {
-			t.Fatalf("sign-up read back as %+v (%v)", got, err)
-		}
-		if _, found, _ := s.GetMember(ctx, "c1", "be@example.net"); found {
-			t.Error("a code with a sign-up wrote a member")
-		}
-	})
-}
-
 func TestTakeToken(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()

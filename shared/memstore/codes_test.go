@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/signin"
@@ -128,6 +129,26 @@ func TestStoresKeepSignInCodesAndBudgetsAsSignInNeeds(t *testing.T) {
 				}
 				if err := s.PutCodeAndMail(ctx, c, email, nil, codeState("h2", gone), gone, codeMail("d2", email, gone)); err != nil {
 					t.Errorf("a new code after the old item expired: %v", err)
+				}
+			})
+			t.Run("a citizen's sign-up travels with the code and records nobody", func(t *testing.T) {
+				const email = "be@example.net"
+				st := codeState("h", t0)
+				st.SignUp = &contest.SignUp{Audience: contest.AudienceCitizen, Name: "Trần Thị Bé", Ward: "Phường Kim Long"}
+				if err := s.PutCodeAndMail(ctx, c, email, nil, st, t0, codeMail("e1", email, t0)); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.GetCode(ctx, c, email, t0)
+				if err != nil || got == nil || got.SignUp == nil || *got.SignUp != *st.SignUp {
+					t.Fatalf("sign-up read back as %+v (%v)", got, err)
+				}
+				if _, found, _ := s.(interface {
+					GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
+				}).GetMember(ctx, c, email); found {
+					t.Error("a code with a sign-up wrote a member")
+				}
+				if st, used, err := s.UseCode(ctx, c, "nobody@example.net", "h", owner, t0); used || err != nil || st != nil {
+					t.Errorf("a code never sent: used=%v state=%+v err=%v, want no state", used, st, err)
 				}
 			})
 			t.Run("a bucket gives its burst at once, then one token each period", func(t *testing.T) {
