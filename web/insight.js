@@ -123,11 +123,16 @@ function reviewRounds(rounds) {
 function fillRounds(select, rounds) {
   const keep = select.value;
   const list = reviewRounds(rounds);
-  select.replaceChildren(...list.map((r) => h('option', { value: r.id },
+  fill(select, ...list.map((r) => h('option', { value: r.id },
     `${r.title || r.id} — ${STATUS_LABEL[r.status] || r.status}${r.audience === 'citizen' ? ' (người dân)' : ''}`)));
   if (keep && list.some((r) => r.id === keep)) select.value = keep;
   select.disabled = !list.length;
   return list;
+}
+
+/** replaceChildren without the null of a child left out (which it would write as "null"). */
+function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 
 function setStatus(el, state, text, tone = 'info') {
@@ -154,7 +159,7 @@ const STAT_COLS = [
 ];
 
 function buildStats(ctx, box) {
-  box.replaceChildren(
+  fill(box,
     h('section', { class: 'card', 'aria-labelledby': 'stats-heading' },
       h('h2', { id: 'stats-heading', text: 'Thống kê câu hỏi của một tuần thi' }),
       h('p', { class: 'muted small' },
@@ -216,7 +221,7 @@ async function loadStats(ctx) {
     body.dataset.round = roundId;
     const scope = $('#stats-scope');
     const blocks = Array.isArray(data.blocks) ? data.blocks : [];
-    scope.replaceChildren(h('option', { value: '', text: `Toàn tuần thi (${fmtInt(data.papers)} bài)` }),
+    fill(scope, h('option', { value: '', text: `Toàn tuần thi (${fmtInt(data.papers)} bài)` }),
       ...blocks.map((b) => h('option', { value: b.block, text: `${blockLabel(b.block)} (${fmtInt(b.papers)} bài)` })));
     if (blocks.some((b) => b.block === stats.scope)) scope.value = stats.scope;
     else stats.scope = '';
@@ -230,7 +235,7 @@ async function loadStats(ctx) {
   } catch (err) {
     if (seq !== stats.seq) return;
     body.dataset.state = 'error';
-    body.replaceChildren(h('p', { class: 'muted', text: 'Không tải được thống kê câu hỏi.' }));
+    fill(body, h('p', { class: 'muted', text: 'Không tải được thống kê câu hỏi.' }));
     setStatus($('#stats-status'), 'error', '');
     if (err.status !== 401) ctx.showError(err);
   } finally {
@@ -297,7 +302,7 @@ function renderStatsTable() {
   body.dataset.state = 'loaded';
   body.dataset.count = String(questions.length);
   if (!questions.length) {
-    body.replaceChildren(h('p', { class: 'muted', text: 'Chưa có bài thi nào được nộp trong phạm vi này.' }));
+    fill(body, h('p', { class: 'muted', text: 'Chưa có bài thi nào được nộp trong phạm vi này.' }));
     return;
   }
   const flagged = questions.filter((q) => (q.flags || []).length).length;
@@ -332,7 +337,7 @@ function renderStatsTable() {
   });
   const legend = h('details', { class: 'small flag-legend' }, h('summary', { text: 'Ý nghĩa các cảnh báo' }),
     h('ul', {}, Object.keys(FLAG_LABEL).map((f) => h('li', { text: FLAG_LABEL[f] }))));
-  body.replaceChildren(
+  fill(body,
     h('p', { id: 'stats-summary', dataset: { papers: String(papers), flagged: String(flagged) } },
       `${fmtInt(questions.length)} câu hỏi, ${fmtInt(papers)} bài thi (${scopeName}); `, h('strong', { text: `${fmtInt(flagged)} câu có cảnh báo` }), '.'),
     legend,
@@ -350,7 +355,7 @@ async function loadHistory(ctx) {
     stats.history = Array.isArray(data.banks) ? data.banks : [];
     const select = $('#bank-select');
     const keep = select.value;
-    select.replaceChildren(...stats.history.map((b) => h('option', { value: b.bankId, text: `${b.bankId} (${fmtInt(b.rounds.length)} tuần, ${fmtInt(b.questions.length)} câu)` })));
+    fill(select, ...stats.history.map((b) => h('option', { value: b.bankId, text: `${b.bankId} (${fmtInt(b.rounds.length)} tuần, ${fmtInt(b.questions.length)} câu)` })));
     if (stats.history.some((b) => b.bankId === keep)) select.value = keep;
     select.disabled = !stats.history.length;
     setStatus($('#bank-status'), stats.history.length ? 'loaded' : 'empty', stats.history.length ? '' : 'Chưa có tuần thi nào được công bố kết quả: chưa có lịch sử câu hỏi.');
@@ -367,7 +372,7 @@ function renderHistory() {
   const box = $('#bank-body');
   const bank = (stats.history || []).find((b) => b.bankId === $('#bank-select').value);
   if (!bank) {
-    box.replaceChildren();
+    fill(box);
     return;
   }
   const rounds = bank.rounds || [];
@@ -385,7 +390,7 @@ function renderHistory() {
           h('span', { text: `Phân biệt ${typeof f.discrimination === 'number' ? fmtDecimal(f.discrimination, 2) : '—'}` }),
           (f.flags || []).length ? [h('br'), h('span', { class: 'flag-word', text: f.flags.map((x) => FLAG_SHORT[x] || x).join('; ') })] : null);
       })))));
-  box.replaceChildren(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'bank-caption' }, table));
+  fill(box, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'bank-caption' }, table));
 }
 
 // ------------------------------------------------------------ integrity
@@ -393,7 +398,7 @@ function renderHistory() {
 const integ = { data: null, roundId: '', open: '', seq: 0, busy: false, rounds: [] };
 
 function buildIntegrity(ctx, box) {
-  box.replaceChildren(
+  fill(box,
     h('section', { class: 'card', 'aria-labelledby': 'integrity-heading' },
       h('h2', { id: 'integrity-heading', text: 'Rà soát bài thi trước khi công bố kết quả' }),
       h('p', { class: 'muted small' },
@@ -458,7 +463,7 @@ async function loadIntegrity(ctx) {
   } catch (err) {
     if (seq !== integ.seq) return;
     body.dataset.state = 'error';
-    body.replaceChildren(h('p', { class: 'muted', text: 'Không rà soát được tuần thi này.' }));
+    fill(body, h('p', { class: 'muted', text: 'Không rà soát được tuần thi này.' }));
     setStatus($('#integrity-status'), 'error', '');
     if (err.status !== 401) ctx.showError(err);
   } finally {
@@ -483,7 +488,7 @@ function renderIntegrity() {
   body.dataset.state = 'loaded';
   body.dataset.count = String(flags.length);
   const excluded = flags.filter((f) => f.excluded).length;
-  body.replaceChildren(
+  fill(body,
     h('h3', { text: `Bài thi có dấu hiệu cần xem xét (${fmtInt(flags.length)})` }),
     excluded ? h('p', { class: 'small', text: `${fmtInt(excluded)} bài trong số này đang không được xếp hạng.` }) : null,
     flags.length
@@ -546,7 +551,7 @@ function renderDetail(ctx) {
         h('a', { class: 'btn btn-link btn-small', href: '#/ban-to-chuc', text: 'Trang Ban tổ chức' }))
       : h('p', { class: 'small', text: 'Tuần thi chưa kết thúc: kết quả được tổng hợp và công bố sau khi tuần thi kết thúc.' }),
     h('p', { id: 'integrity-republish-status', role: 'status', 'aria-live': 'polite', class: 'small' }));
-  card.replaceChildren(
+  fill(card,
     h('h2', { id: 'integrity-detail-title', tabindex: '-1', text: `Bài thi của ${who}` }),
     h('dl', { class: 'detail-list' },
       h('dt', { text: 'Người dự thi' }), h('dd', { text: f.participant || '—' }),
@@ -653,7 +658,7 @@ async function republish(ctx, btn) {
 const clipsPage = { seq: 0 };
 
 function buildClips(ctx, box) {
-  box.replaceChildren(
+  fill(box,
     h('section', { class: 'card', 'aria-labelledby': 'jury-progress-heading' },
       h('h2', { id: 'jury-progress-heading', text: 'Tiến độ chấm của Ban Giám khảo' }),
       h('p', { class: 'muted small', text: 'Mỗi giám khảo chấm mọi clip hợp lệ theo tất cả các tiêu chí. Phiếu chưa đủ tiêu chí vẫn được lưu, nhưng điểm trung bình của clip chỉ tính các tiêu chí đã chấm: hãy nhắc giám khảo chấm đủ.' }),
@@ -696,7 +701,7 @@ async function loadClips(ctx) {
   } catch (err) {
     if (seq !== clipsPage.seq) return;
     prog.dataset.state = rank.dataset.state = 'error';
-    prog.replaceChildren(h('p', { class: 'muted', text: 'Không tải được tiến độ chấm.' }));
+    fill(prog, h('p', { class: 'muted', text: 'Không tải được tiến độ chấm.' }));
     if (err.status !== 401) ctx.showError(err);
   } finally {
     if (seq === clipsPage.seq) prog.removeAttribute('aria-busy');
@@ -714,7 +719,7 @@ function renderProgress(data) {
   box.dataset.state = 'loaded';
   box.dataset.clips = String(data.clips || 0);
   if (!jurors.length) {
-    box.replaceChildren(h('p', { class: 'muted', text: 'Chưa có thành viên Ban Giám khảo nào (phân vai trò giám khảo ở trang Nhập dữ liệu).' }));
+    fill(box, h('p', { class: 'muted', text: 'Chưa có thành viên Ban Giám khảo nào (phân vai trò giám khảo ở trang Nhập dữ liệu).' }));
     return;
   }
   const table = stackTable(h('table', { id: 'jury-progress-table', class: 'data-table progress-table' },
@@ -730,7 +735,7 @@ function renderProgress(data) {
       h('td', { class: 'num' + ((j.incomplete || []).length ? ' is-warning' : ''), text: fmtInt((j.incomplete || []).length) }),
       h('td', { class: 'num', text: fmtInt(j.toScore) }))))));
   const missing = jurors.filter((j) => (j.incomplete || []).length);
-  box.replaceChildren(
+  fill(box,
     h('p', { class: 'small', text: `${fmtInt(data.clips)} clip hợp lệ cần chấm.` }),
     h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'jury-progress-caption' }, table),
     missing.length ? h('div', { id: 'jury-incomplete', class: 'notice notice-info' },
@@ -745,10 +750,10 @@ function renderClipRanking(box, data) {
   box.dataset.state = 'loaded';
   box.dataset.count = String(blocks.reduce((n, b) => n + (b.clips || []).length, 0));
   if (!blocks.length) {
-    box.replaceChildren(h('p', { class: 'muted', text: 'Chưa có clip hợp lệ nào.' }));
+    fill(box, h('p', { class: 'muted', text: 'Chưa có clip hợp lệ nào.' }));
     return;
   }
-  box.replaceChildren(...blocks.map((b, i) => {
+  fill(box, ...blocks.map((b, i) => {
     const id = 'clip-rank-' + i;
     return h('section', { dataset: { block: b.block } },
       h('h3', { id, text: blockLabel(b.block) }),
@@ -777,7 +782,7 @@ function publishedPrefix(ctx) {
 
 function renderPublished(ctx, files, at) {
   const list = $('#clip-published');
-  list.replaceChildren(...files.map((name) => h('li', { dataset: { file: name } },
+  fill(list, ...files.map((name) => h('li', { dataset: { file: name } },
     h('a', { href: publishedPrefix(ctx) + enc(name), download: name, text: name }))));
   list.dataset.count = String(files.length);
   if (at) $('#clip-publish-status').textContent = `Bảng xếp hạng đã công bố lúc ${fmtDateTime(at)}.`;

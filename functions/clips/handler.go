@@ -13,6 +13,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -34,6 +35,7 @@ type store interface {
 	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (clip.Scores, error)
 	ListClipScores(ctx context.Context, contestID string) ([]clip.Scores, error)
 	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
+	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
 }
 
 var _ store = (*dynamo.Store)(nil)

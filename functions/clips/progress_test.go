@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
 )
@@ -65,6 +69,21 @@ func TestJuryProgress(t *testing.T) {
 		i, ok := byEmail[fmt.Sprintf("giamkhao2@%s", demo.Domain)]
 		if !ok || got.Jurors[i].ToScore != 2 || got.Jurors[i].Complete != 0 || len(got.Jurors[i].Incomplete) != 0 {
 			t.Errorf("progress %+v", got.Jurors)
+		}
+	})
+}
+
+func TestPublishingTheClipRankingIsAudited(t *testing.T) {
+	a := newClipsAPI(t, nil)
+	a.call(t, "POST", "/ranking/publish", a.organiser(t), nil).Expect(t, http.StatusOK, "")
+	t.Run("the publication is in the audit log with the organiser and the files' prefix", func(t *testing.T) {
+		entries, err := a.env.Store.ListAudit(context.Background(), demo.ContestID, audit.Query{Kind: "publication"}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Actor != "btc@"+demo.Domain || entries[0].After != clip.RankingPrefix(demo.ContestID) ||
+			!strings.Contains(entries[0].Summary, "video clip") {
+			t.Errorf("audit entries %+v", entries)
 		}
 	})
 }

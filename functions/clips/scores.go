@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -117,7 +118,8 @@ type publishResponse struct {
 }
 
 // publishRanking: an organiser publishes the clip ranking with the contest's
-// results (ranking.json and ranking.csv under results/<contest>/clips/).
+// results (ranking.json and ranking.csv under results/<contest>/clips/),
+// recorded in the audit log.
 func (h *Handler) publishRanking(w http.ResponseWriter, r *http.Request) {
 	claims, err := h.authorize(r)
 	if err != nil {
@@ -153,6 +155,19 @@ func (h *Handler) publishRanking(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		out.Files = append(out.Files, name)
+	}
+	clips := 0
+	for _, b := range res.Blocks {
+		clips += len(b.Clips)
+	}
+	e, err := audit.New(h.now(), claims.Email, audit.Publication,
+		fmt.Sprintf("Công bố bảng xếp hạng video clip: %d clip, %d khối", clips, len(res.Blocks)), "", prefix)
+	if err == nil {
+		err = h.store.AppendAudit(ctx, claims.Contest, e)
+	}
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, fmt.Errorf("audit clip ranking publication: %w", err))
+		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, out)
 }

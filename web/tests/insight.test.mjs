@@ -114,6 +114,7 @@ test('an organiser sorts the question statistics of a round by mouse and keyboar
       const box = await page.locator(`#stats-table button[data-sort="${key}"]`).boundingBox();
       assert.ok(box && box.x + box.width <= PHONE.width, `the ${key} column is visible at 390 px (right edge ${box && box.x + box.width})`);
     }
+    assert.doesNotMatch(await page.locator('#insight-stats').textContent(), /\bnull\b|undefined/);
     await checkState(page, 'statistics');
 
     // Mouse: facility, hardest first, then easiest first.
@@ -140,6 +141,8 @@ test('an organiser sorts the question statistics of a round by mouse and keyboar
     assert.equal(await first.locator('li[data-correct="true"]').count(), 1, 'one key');
     assert.match(await first.locator('li[data-correct="true"]').textContent(), /Đáp án đúng/);
     await checkState(page, 'statistics sorted, options open');
+    await page.locator('#stats-summary').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/hoithi-insight-statistics.png' });
 
     // One block.
     const blocks = await page.locator('#stats-scope option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
@@ -178,6 +181,9 @@ test('an organiser opens a flagged paper, is told the empty reason beside its fi
     assert.match(await card.locator('li[data-kind="impossible_speed"]').textContent(), /nhanh bất thường/);
     const shared = await page.locator('#integrity-shared li').allTextContents();
     for (const line of shared) assert.doesNotMatch(line, /\d+\.\d+\.\d+\.\d+|gian lận|vi phạm/, 'shared groups show counts and units, never an address or an accusation');
+    for (const box of ['#integrity-body', '#jury-progress']) {
+      if (await page.locator(box).count()) assert.doesNotMatch(await page.locator(box).textContent(), /\bnull\b|undefined/, `${box} shows no null`);
+    }
     await checkState(page, 'integrity list');
 
     await card.locator('button[data-open]').click();
@@ -196,6 +202,7 @@ test('an organiser opens a flagged paper, is told the empty reason beside its fi
     assert.match(await page.locator('#error').textContent(), /lý do/);
     assert.equal(await page.locator('#exclude-confirm').isHidden(), true, 'nothing to confirm without a reason');
     await checkState(page, 'exclusion without a reason');
+    await page.screenshot({ path: '/tmp/hoithi-insight-exclusion.png', fullPage: true });
 
     // A reason, then the confirm step.
     const reason = 'Làm 15 câu trong 10 giây, không thể đọc hết câu hỏi';
@@ -242,6 +249,7 @@ test('an organiser follows each juror\'s progress with the incomplete sheets, se
     assert.ok(Number(await page.locator('#jury-progress').getAttribute('data-clips')) >= 2);
     await page.locator('#clip-org-ranking[data-state="loaded"]').waitFor();
     for (const id of CLIPS) assert.equal(await page.locator(`#clip-org-ranking section[data-block="xa-phuong"] tr[data-clip-id="${id}"]`).count(), 1, `${id} ranked in its block`);
+    assert.doesNotMatch(await page.locator('#insight-clips').textContent(), /\bnull\b|undefined/);
     await checkState(page, 'clip organiser page');
 
     await page.locator('#clip-publish').click();
@@ -252,6 +260,7 @@ test('an organiser follows each juror\'s progress with the incomplete sheets, se
     assert.ok(published.blocks.some((b) => b.clips.some((c) => c.clipId === CLIPS[0])), 'the published ranking has the clip');
     assert.equal(await page.locator('#clip-published li[data-file="ranking.csv"]').count(), 1);
     await checkState(page, 'clip ranking published');
+    await page.screenshot({ path: '/tmp/hoithi-insight-clips.png', fullPage: true });
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
@@ -280,6 +289,7 @@ test('a juror who saves a sheet with some criteria is warned that it is incomple
     assert.match(await warn.textContent(), /vẫn được lưu/, 'the juror is told the scores were saved');
     assert.equal((await warn.getAttribute('data-missing')).split(' ').length, n - 1);
     await checkState(page, 'incomplete sheet warned');
+    await page.screenshot({ path: '/tmp/hoithi-insight-jury.png', fullPage: true });
 
     for (let i = 1; i < n; i++) await inputs.nth(i).fill('7');
     await form.locator('button[type="submit"]').click();
