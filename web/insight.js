@@ -317,7 +317,10 @@ function renderStatsTable() {
     dataset: { questionId: q.questionId, attempts: String(q.attempts), facility: String(q.facility), discrimination: typeof q.discrimination === 'number' ? String(q.discrimination) : '', flags: (q.flags || []).join(' ') },
     class: (q.flags || []).length ? 'is-flagged' : '',
   },
-  h('td', { class: 'q' }, h('span', { class: 'q-num', text: `Câu ${q._order + 1}` }), ' ', h('span', { class: 'q-text', text: q.text || q.questionId }), optionsList(q)),
+  h('td', { class: 'q' }, h('span', { class: 'q-num', text: `Câu ${q._order + 1}` }), ' ', h('span', { class: 'q-text', text: q.text || q.questionId }),
+    // On a phone the flags column is off screen: its words under the question (the column stays for sorting and screen readers).
+    (q.flags || []).length ? h('p', { class: 'q-flags-phone', 'aria-hidden': 'true', text: '⚠ ' + q.flags.map((f) => FLAG_SHORT[f] || f).join('; ') }) : null,
+    optionsList(q)),
   h('td', { class: 'num', text: fmtPercent(q.facility) }),
   h('td', { class: 'num' }, typeof q.discrimination === 'number' ? fmtDecimal(q.discrimination, 2) : h('span', { title: 'Không tính được: mọi bài có cùng kết quả', text: '—' })),
   h('td', { class: 'flags' }, flagsCell(q)),
