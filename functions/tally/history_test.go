@@ -7,25 +7,27 @@ import (
 
 // historyResponse is GET /banks/history as organisers read it.
 type historyResponse struct {
-	Banks []struct {
-		BankID string `json:"bankId"`
-		Rounds []struct {
-			ID     string `json:"id"`
-			Title  string `json:"title"`
-			Papers int    `json:"papers"`
+	Banks []bankHistory `json:"banks"`
+}
+
+type bankHistory struct {
+	BankID string `json:"bankId"`
+	Rounds []struct {
+		ID     string `json:"id"`
+		Title  string `json:"title"`
+		Papers int    `json:"papers"`
+	} `json:"rounds"`
+	Questions []struct {
+		QuestionID string `json:"questionId"`
+		Text       string `json:"text"`
+		Rounds     []struct {
+			Round          string   `json:"round"`
+			Attempts       int      `json:"attempts"`
+			Facility       float64  `json:"facility"`
+			Discrimination *float64 `json:"discrimination"`
+			Flags          []string `json:"flags"`
 		} `json:"rounds"`
-		Questions []struct {
-			QuestionID string `json:"questionId"`
-			Text       string `json:"text"`
-			Rounds     []struct {
-				Round          string   `json:"round"`
-				Attempts       int      `json:"attempts"`
-				Facility       float64  `json:"facility"`
-				Discrimination *float64 `json:"discrimination"`
-				Flags          []string `json:"flags"`
-			} `json:"rounds"`
-		} `json:"questions"`
-	} `json:"banks"`
+	} `json:"questions"`
 }
 
 func TestBankHistory(t *testing.T) {
