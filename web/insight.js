@@ -313,11 +313,13 @@ function renderStatsTable() {
     return h('th', { scope: 'col', class: c.cls, 'aria-sort': sorted ? stats.sort.dir : 'none' },
       h('button', { type: 'button', class: 'sort-btn', dataset: { sort: c.key } }, c.label, h('span', { class: 'sort-arrow', 'aria-hidden': 'true', text: ' ' + arrow })));
   }));
+  // Numbered in the whole round's order (the bank's), the same in every block.
+  const number = new Map(((stats.data && stats.data.questions) || []).map((q, i) => [q.questionId, i + 1]));
   const rows = sortedQuestions(questions).map((q) => h('tr', {
     dataset: { questionId: q.questionId, attempts: String(q.attempts), facility: String(q.facility), discrimination: typeof q.discrimination === 'number' ? String(q.discrimination) : '', flags: (q.flags || []).join(' ') },
     class: (q.flags || []).length ? 'is-flagged' : '',
   },
-  h('td', { class: 'q' }, h('span', { class: 'q-num', text: `Câu ${q._order + 1}` }), ' ', h('span', { class: 'q-text', text: q.text || q.questionId }),
+  h('td', { class: 'q' }, h('span', { class: 'q-num', text: `Câu ${number.get(q.questionId) || q._order + 1}` }), ' ', h('span', { class: 'q-text', text: q.text || q.questionId }),
     // On a phone the flags column is off screen: its words under the question (the column stays for sorting and screen readers).
     (q.flags || []).length ? h('p', { class: 'q-flags-phone', 'aria-hidden': 'true', text: '⚠ ' + q.flags.map((f) => FLAG_SHORT[f] || f).join('; ') }) : null,
     optionsList(q)),

@@ -99,6 +99,8 @@ function assertOrdered(values, dir, what) {
 test('an organiser sorts the question statistics of a round by mouse and keyboard, narrows them to a block and sees the bank\'s history', { skip, timeout: 120000 }, async () => {
   const { context, page, pageErrors } = await signedIn('organiser', '#/ban-to-chuc');
   try {
+    await page.locator('#org-rounds li').first().waitFor();
+    await checkState(page, 'organiser page with the review links');
     await page.locator('#org-go-stats').click();
     await page.waitForURL((u) => u.hash === '#/ban-to-chuc/thong-ke');
     await page.locator('#stats-round option').first().waitFor({ state: 'attached' });
