@@ -239,7 +239,7 @@ export function makeApi(cfg, getToken) {
     abortClipUpload: (clipId) => clips('/clips/' + enc(clipId) + '/upload', { method: 'DELETE', token: auth() }),
     /** Public gallery of accepted clips (no token). */
     gallery: () => clips('/gallery?contest=' + enc(cfg.contest)),
-    /** Jury: the juror's scores of one clip, whole points 0–10 per criterion. */
+    /** Jury: the juror's scores of one clip, some or all criteria, on the API's scoreRange. */
     putScores: (clipId, scores) => clips('/clips/' + enc(clipId) + '/scores', { method: 'PUT', body: { scores }, token: auth() }),
     /** Organisers: the audit log, newest first; query = {kind, from, to} (empty ones left out). */
     auditLog: (query = {}) => {

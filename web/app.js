@@ -10,6 +10,7 @@ import { probeResults, publicationState, resultsSlot, fillResultsSlot, showWeekl
 import { hasRole, showUnit, showOrganiser, bindAdmin } from './admin.js';
 import { showUnitClips, showGallery, showJury, bindClips } from './clips.js';
 import { showConsole, bindConsole } from './console.js';
+import { showInsight } from './insight.js';
 
 const SITE = 'Hội thi CCHC';
 const AUDIENCE_LABEL = { staff: 'Cán bộ, công chức, viên chức', citizen: 'Người dân' };
@@ -168,6 +169,9 @@ function currentRoute() {
     case 'ban-to-chuc':
       if (parts[1] === 'nhap-du-lieu') return { name: 'organiser', sub: 'import', kind: parts[2] || '' };
       if (parts[1] === 'nhat-ky') return { name: 'organiser', sub: 'audit' };
+      if (parts[1] === 'thong-ke') return { name: 'organiser', sub: 'insight', page: 'stats' };
+      if (parts[1] === 'liem-chinh') return { name: 'organiser', sub: 'insight', page: 'integrity' };
+      if (parts[1] === 'video') return { name: 'organiser', sub: 'insight', page: 'clips' };
       return { name: 'organiser' };
     case 'video': return { name: 'video' };
     case 'giam-khao': return { name: 'jury' };
@@ -210,7 +214,7 @@ function route() {
     case 'weekly': showWeeklyView(r.id); break;
     case 'todate': showToDateView(); break;
     case 'unit': showUnitView(); break;
-    case 'organiser': if (r.sub) showConsoleView(r); else showOrganiserView(); break;
+    case 'organiser': if (r.sub === 'insight') showInsightView(r); else if (r.sub) showConsoleView(r); else showOrganiserView(); break;
     case 'video': showGalleryView(); break;
     case 'jury': showJuryView(); break;
     default: {
@@ -1042,6 +1046,14 @@ function showConsoleView(r) {
   showView('console', r.sub === 'audit' ? 'Nhật ký thao tác' : 'Nhập dữ liệu');
   renderHeader();
   showConsole(pageCtx('organiser'), r);
+}
+
+/** The organisers' insight pages (insight.js): question statistics, integrity review, the clip contest. */
+function showInsightView(r) {
+  if (!needSession()) return;
+  showView('insight', { stats: 'Thống kê câu hỏi', integrity: 'Rà soát bài thi', clips: 'Video clip: giám khảo và xếp hạng' }[r.page]);
+  renderHeader();
+  showInsight(pageCtx('organiser'), r);
 }
 
 function showGalleryView() {

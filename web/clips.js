@@ -594,6 +594,8 @@ export async function showJury(ctx) {
 
 function renderJury(ctx, box, data) {
   learnRules(data);
+  const scale = $('#jury-scale');
+  if (scale) scale.textContent = rules.scoreRange ? ` từ ${rules.scoreRange.min} đến ${rules.scoreRange.max}` : '';
   const criteria = Array.isArray(data.criteria) ? data.criteria : [];
   const clips = (Array.isArray(data.clips) ? data.clips : []).filter((c) => c.status === 'accepted');
   box.dataset.state = 'loaded';
@@ -610,10 +612,27 @@ function savedText(scores, criteria) {
   return parts.length ? 'Điểm đã lưu — ' + parts.join('; ') : 'Bạn chưa chấm clip này.';
 }
 
+/**
+ * Shows, under a juror's form, which criteria a saved sheet still lacks: the
+ * server keeps a partial sheet (the clip's averages count each criterion over
+ * the jurors who scored it), so the page warns and never blocks.
+ */
+function showIncomplete(el, scores, criteria) {
+  const missing = criteria.filter((k) => !scores || scores[k.id] === undefined);
+  const partial = scores && Object.keys(scores).length > 0 && missing.length > 0;
+  el.hidden = !partial;
+  el.dataset.missing = partial ? missing.map((k) => k.id).join(' ') : '';
+  el.textContent = partial
+    ? `Phiếu chấm chưa đủ: còn thiếu tiêu chí ${missing.map((k) => `“${k.name}”`).join(', ')}. Điểm đã nhập vẫn được lưu, nhưng clip chỉ được tính điểm theo các tiêu chí đã chấm: vui lòng chấm nốt các tiêu chí còn thiếu.`
+    : '';
+}
+
 function juryCard(ctx, c, criteria) {
   const { min, max } = rules.scoreRange || { min: 0, max: 0 };
   const mine = c.myScores || {};
   const saved = h('p', { class: 'small jury-saved', role: 'status', 'aria-live': 'polite', dataset: { state: Object.keys(mine).length ? 'saved' : 'none' }, text: savedText(mine, criteria) });
+  const incomplete = h('p', { class: 'notice notice-info small jury-incomplete', role: 'status', 'aria-live': 'polite', hidden: true });
+  showIncomplete(incomplete, mine, criteria);
   const inputs = criteria.map((k) => {
     const id = `score-${c.id}-${k.id}`;
     return h('div', { class: 'field score-field' },
@@ -621,7 +640,7 @@ function juryCard(ctx, c, criteria) {
       h('input', { id, type: 'number', min: String(min), max: String(max), step: '1', inputmode: 'numeric', dataset: { criterion: k.id }, value: mine[k.id] !== undefined ? String(mine[k.id]) : undefined }));
   });
   const btn = h('button', { type: 'submit', class: 'btn btn-primary btn-small', text: 'Lưu điểm' });
-  const form = h('form', { class: 'jury-form', novalidate: true, dataset: { clipId: c.id } }, ...inputs, h('div', { class: 'actions' }, btn), saved);
+  const form = h('form', { class: 'jury-form', novalidate: true, dataset: { clipId: c.id } }, ...inputs, h('div', { class: 'actions' }, btn), saved, incomplete);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const scores = {};
@@ -653,7 +672,8 @@ function juryCard(ctx, c, criteria) {
       }
       saved.dataset.state = 'saved';
       saved.textContent = savedText(all, criteria) + (data.updatedAt ? ` (lúc ${fmtDateTime(data.updatedAt)})` : '');
-      ctx.announce('Đã lưu điểm.');
+      showIncomplete(incomplete, all, criteria);
+      ctx.announce(incomplete.hidden ? 'Đã lưu điểm.' : 'Đã lưu điểm, nhưng phiếu chấm chưa đủ các tiêu chí.');
     } catch (err) {
       saved.dataset.state = 'failed';
       saved.textContent = 'Chưa lưu được điểm: ' + err.message;

@@ -162,6 +162,30 @@ var clipsEvents = map[string]eventWant{
 			return map[string]string{"token": a.participant(t, unitA), "clipId": acceptedClip(t, a)}
 		},
 	},
+	"jury-progress.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, a *clipsAPI) map[string]string {
+			id := acceptedClip(t, a)
+			a.call(t, "PUT", "/clips/"+id+"/scores", a.juror(t, 1), map[string]any{"scores": map[string]int{"noi-dung": 8}}).Expect(t, http.StatusOK, "")
+			return map[string]string{"token": a.organiser(t)}
+		},
+		check: func(t *testing.T, a *clipsAPI, _ map[string]string, body []byte) {
+			var got progressResponse
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Clips != 1 || len(got.Jurors) != 2 {
+				t.Fatalf("progress %+v, want 1 clip and the 2 demo jurors", got)
+			}
+			incomplete := 0
+			for _, j := range got.Jurors {
+				incomplete += len(j.Incomplete)
+			}
+			if incomplete != 1 {
+				t.Errorf("progress %+v, want the one juror's incomplete sheet", got.Jurors)
+			}
+		},
+	},
 	"ranking.json": {
 		status: http.StatusOK,
 		setup: func(t *testing.T, a *clipsAPI) map[string]string {

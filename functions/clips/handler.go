@@ -13,6 +13,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
@@ -33,6 +34,8 @@ type store interface {
 	RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (clip.Clip, bool, error)
 	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (clip.Scores, error)
 	ListClipScores(ctx context.Context, contestID string) ([]clip.Scores, error)
+	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
+	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
 }
 
 var _ store = (*dynamo.Store)(nil)
@@ -93,6 +96,7 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("PUT /clips/{clipId}/scores", h.putScores)
 	mux.HandleFunc("GET /ranking", h.ranking)
 	mux.HandleFunc("POST /ranking/publish", h.publishRanking)
+	mux.HandleFunc("GET /jury/progress", h.juryProgress)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }

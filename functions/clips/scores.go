@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -117,7 +118,8 @@ type publishResponse struct {
 }
 
 // publishRanking: an organiser publishes the clip ranking with the contest's
-// results (ranking.json and ranking.csv under results/<contest>/clips/).
+// results (ranking.json and ranking.csv under results/<contest>/clips/),
+// recorded in the audit log.
 func (h *Handler) publishRanking(w http.ResponseWriter, r *http.Request) {
 	claims, err := h.authorize(r)
 	if err != nil {
@@ -154,5 +156,64 @@ func (h *Handler) publishRanking(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Files = append(out.Files, name)
 	}
+	clips := 0
+	for _, b := range res.Blocks {
+		clips += len(b.Clips)
+	}
+	e, err := audit.New(h.now(), claims.Email, audit.Publication,
+		fmt.Sprintf("Công bố bảng xếp hạng video clip: %d clip, %d khối", clips, len(res.Blocks)), "", prefix)
+	if err == nil {
+		err = h.store.AppendAudit(ctx, claims.Contest, e)
+	}
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, fmt.Errorf("audit clip ranking publication: %w", err))
+		return
+	}
 	httpapi.WriteJSON(w, http.StatusOK, out)
+}
+
+type progressResponse struct {
+	Clips    int                  `json:"clips"`
+	Criteria []clip.Criterion     `json:"criteria"`
+	Jurors   []clip.JurorProgress `json:"jurors"`
+}
+
+// juryProgress: an organiser follows each juror's progress over the
+// accepted clips (clip.Progress): complete sheets, incomplete ones and clips
+// still to score.
+func (h *Handler) juryProgress(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.authorize(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if !claims.Actor().MayFollowJury() {
+		httpapi.WriteError(w, r, h.log, fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được theo dõi tiến độ chấm của Ban Giám khảo."))
+		return
+	}
+	ctx := r.Context()
+	clips, err := h.store.ListClips(ctx, claims.Contest, "", clip.Accepted)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	scores, err := h.store.ListClipScores(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	staff, err := h.store.ListStaff(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	var jurors []clip.Juror
+	for _, m := range staff {
+		if m.Has(contest.RoleJury) {
+			jurors = append(jurors, clip.Juror{ID: contest.ParticipantID(claims.Contest, m.Email), Email: m.Email, Name: m.Name})
+		}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, progressResponse{
+		Clips: len(clips), Criteria: h.settings.Criteria, Jurors: clip.Progress(jurors, clips, scores, h.settings.Criteria),
+	})
 }

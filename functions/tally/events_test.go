@@ -72,6 +72,26 @@ var tallyEvents = map[string]eventWant{
 			}
 		},
 	},
+	"bank-history.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, a *tallyAPI) map[string]string {
+			a.schedule(t)
+			return map[string]string{"token": a.organiser(t)}
+		},
+		checkURL: func(t *testing.T, a *tallyAPI, _ map[string]string, body []byte) {
+			var got historyResponse
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			staff := a.closedRound().BankID
+			i := slices.IndexFunc(got.Banks, func(b bankHistory) bool {
+				return b.BankID == staff
+			})
+			if i < 0 || len(got.Banks[i].Rounds) != 1 || len(got.Banks[i].Questions) == 0 {
+				t.Errorf("%d banks, want %s with the published round and its questions", len(got.Banks), staff)
+			}
+		},
+	},
 	"participation.json": {
 		status: http.StatusOK,
 		setup: func(t *testing.T, a *tallyAPI) map[string]string {

@@ -60,6 +60,7 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("GET /rounds/{roundId}/units/{unitId}/participation", h.participation)
 	mux.HandleFunc("GET /rounds/{roundId}/statistics", h.statistics)
 	mux.HandleFunc("GET /rounds/{roundId}/integrity", h.integrity)
+	mux.HandleFunc("GET /banks/history", h.bankHistory)
 	mux.HandleFunc("POST /papers/{paperId}/exclusion", h.exclude)
 	mux.HandleFunc("DELETE /papers/{paperId}/exclusion", h.include)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))

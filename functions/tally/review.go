@@ -58,6 +58,32 @@ func (h *Handler) statistics(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusOK, st)
 }
 
+// bankHistory: an organiser reads each bank question's figures across the
+// published rounds that drew it (?bank= narrows it to one bank).
+func (h *Handler) bankHistory(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.reviewer(r)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	bank := r.URL.Query().Get("bank")
+	if bank != "" && !contest.ValidID(bank) {
+		httpapi.WriteError(w, r, h.log, fault.Invalid("invalid_filter", "Mã bộ câu hỏi không hợp lệ."))
+		return
+	}
+	c, err := h.store.GetContest(r.Context(), claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	banks, err := h.svc.BankHistories(r.Context(), c, bank)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"banks": banks})
+}
+
 // integrity: an organiser reviews a round's papers for integrity signals
 // before publishing (computed now from the papers submitted so far).
 func (h *Handler) integrity(w http.ResponseWriter, r *http.Request) {

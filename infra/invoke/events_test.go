@@ -88,6 +88,8 @@ var eventWants = map[string]eventWant{
 	"clips/list-clips.json":                 {status: http.StatusOK, setup: as(clipsAdmin)},
 	"clips/gallery.json":                    {status: http.StatusOK},
 	"clips/ranking.json":                    {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
+	"clips/jury-progress.json":              {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
+	"tally/bank-history.json":               {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"clips/confirm.json": {status: http.StatusOK,
 		setup: func(t *testing.T, e *eventEnv) map[string]string {
 			u := e.uploadClip(t, 1)

@@ -43,6 +43,10 @@ func (a Actor) MaySeeClipRanking() bool { return a.Has(RoleOrganiser) || a.Has(R
 // MayPublishClipRanking: organisers publish the clip ranking.
 func (a Actor) MayPublishClipRanking() bool { return a.Has(RoleOrganiser) }
 
+// MayFollowJury: organisers follow each juror's progress; jurors do not see
+// one another's.
+func (a Actor) MayFollowJury() bool { return a.Has(RoleOrganiser) }
+
 // MayReviewRound: a round's question statistics, integrity signals and the
 // exclusion of papers are for organisers only.
 func (a Actor) MayReviewRound() bool { return a.Has(RoleOrganiser) }

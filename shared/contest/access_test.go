@@ -34,6 +34,9 @@ func TestAccess(t *testing.T) {
 		{"a unit admin may not see the clip ranking", admin.MaySeeClipRanking(), false},
 		{"an organiser may publish the clip ranking", organiser.MayPublishClipRanking(), true},
 		{"a juror may not publish the clip ranking", jury.MayPublishClipRanking(), false},
+		{"an organiser may follow the jury's progress", organiser.MayFollowJury(), true},
+		{"a juror may not follow the jury's progress", jury.MayFollowJury(), false},
+		{"a unit admin may not follow the jury's progress", admin.MayFollowJury(), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,9 +1,11 @@
 package results
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/blob"
@@ -79,4 +81,68 @@ func (s *Service) RoundStatistics(ctx context.Context, c contest.Contest, r cont
 		return Statistics{}, err
 	}
 	return Statistics{Round: r.ID, ComputedAt: s.now().In(contest.ICT), Report: rep}, nil
+}
+
+// BankRound is a published round whose statistics make up a bank's history.
+type BankRound struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Audience contest.Audience `json:"audience"`
+	OpensAt  time.Time        `json:"opensAt"`
+	Papers   int              `json:"papers"`
+}
+
+// BankHistory is one question bank's questions across its published rounds.
+type BankHistory struct {
+	BankID    string                  `json:"bankId"`
+	Rounds    []BankRound             `json:"rounds"`
+	Questions []stats.QuestionHistory `json:"questions"`
+}
+
+// BankHistories are the history of every bank that a published round drew
+// from (or of bankID only, when given): the rounds come from the contest's
+// rounds (one query), each round's figures from the statistics its
+// publishing tally stored under insight/ (one read each; a round published
+// before statistics were stored is left out). Banks by id, rounds by opening.
+func (s *Service) BankHistories(ctx context.Context, c contest.Contest, bankID string) ([]BankHistory, error) {
+	rounds, err := s.store.ListRounds(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(rounds, func(a, b contest.Round) int { return cmp.Or(a.OpensAt.Compare(b.OpensAt), cmp.Compare(a.ID, b.ID)) })
+	byBank := map[string]*BankHistory{}
+	reports := map[string][]stats.RoundReport{}
+	ids := []string{}
+	for _, r := range rounds {
+		if r.PublishedAt.IsZero() || (bankID != "" && r.BankID != bankID) {
+			continue
+		}
+		data, found, err := blob.GetInsight(ctx, s.s3, s.bucket, blob.InsightKey(c.ID, r.ID, StatisticsName), 64<<20)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			continue
+		}
+		var st Statistics
+		if err := json.Unmarshal(data, &st); err != nil {
+			return nil, fmt.Errorf("decode statistics of %s: %w", r.ID, err)
+		}
+		b := byBank[r.BankID]
+		if b == nil {
+			b = &BankHistory{BankID: r.BankID, Rounds: []BankRound{}}
+			byBank[r.BankID] = b
+			ids = append(ids, r.BankID)
+		}
+		b.Rounds = append(b.Rounds, BankRound{ID: r.ID, Title: r.Title, Audience: r.Audience, OpensAt: r.OpensAt.In(contest.ICT), Papers: st.Papers})
+		reports[r.BankID] = append(reports[r.BankID], stats.RoundReport{Round: r.ID, Report: st.Report})
+	}
+	slices.Sort(ids)
+	out := make([]BankHistory, 0, len(ids))
+	for _, id := range ids {
+		b := byBank[id]
+		b.Questions = stats.History(reports[id])
+		out = append(out, *b)
+	}
+	return out, nil
 }
