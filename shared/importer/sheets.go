@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
 )
 
 // Kind is what one spreadsheet uploaded to the organiser console holds.
@@ -246,15 +247,12 @@ func parseRoundRows(file string, rows []csvRow, cur Current, rep *report) []cont
 		before := len(rep.problems)
 		p.Round = checkRound(file, rf, cur.Contest.ID, cur.Banks, false, p.item, row.line, col, rep, &p.timed)
 		if o, ok := old[p.ID]; ok && len(rep.problems) == before && !cur.Now.Before(o.OpensAt) {
-			switch {
-			case o.BankID != p.BankID || o.QuestionCount != p.QuestionCount:
-				bad("bankId", "tuần thi đã mở (từ %s): không đổi được bộ câu hỏi hay số câu", o.OpensAt.In(contest.ICT).Format("15:04 02/01/2006"))
-			case o.TimeLimit != p.TimeLimit:
-				bad("timeLimitMinutes", "tuần thi đã mở: không đổi được thời gian làm bài")
-			case o.Attempts != p.Attempts:
-				bad("attempts", "tuần thi đã mở: không đổi được số lượt thi")
-			case o.Audience != p.Audience || !o.OpensAt.Equal(p.OpensAt):
-				bad("opensAt", "tuần thi đã mở: không đổi được đối tượng hay thời điểm bắt đầu")
+			if field, err := o.CheckChange(p.Round, cur.Now); err != nil {
+				msg := err.Error()
+				if e, ok := fault.As(err); ok {
+					msg = e.Message
+				}
+				bad(field, "%s", msg)
 			}
 			p.KeepPublication(o)
 		}
