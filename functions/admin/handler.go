@@ -76,6 +76,9 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("PUT /contest", h.putContest)
 	mux.HandleFunc("GET /roles", h.listRoles)
 	mux.HandleFunc("PUT /roles/{email}", h.putRoles)
+	mux.HandleFunc("GET /rounds", h.listRounds)
+	mux.HandleFunc("POST /rounds/weekly", h.weeklyRounds)
+	mux.HandleFunc("PUT /rounds/{id}", h.editRound)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
@@ -471,7 +474,8 @@ func personOf(m contest.Member) personJSON {
 	return personJSON{Email: m.Email, Name: m.Name, UnitID: m.UnitID, Roles: m.Roles, MayCompete: contest.MayCompete(m.Roles)}
 }
 
-// listRoles: GET /roles, the unit admins, organisers and jury.
+// listRoles: GET /roles, the unit admins, organisers and jury, and the
+// units (a unit admin is chosen per unit).
 func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 	claims, err := h.organiser(r)
 	if err != nil {
@@ -489,7 +493,15 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 			people = append(people, personOf(m))
 		}
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"people": people})
+	units, err := h.store.ListUnits(r.Context(), claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if units == nil {
+		units = []contest.Unit{}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"people": people, "units": units})
 }
 
 // putRoles: PUT /roles/{email} {"roles","unitId"[,"name"]}: a person's roles
