@@ -10,6 +10,7 @@ import { probeResults, publicationState, resultsSlot, fillResultsSlot, showWeekl
 import { hasRole, showUnit, showOrganiser, bindAdmin } from './admin.js';
 import { showUnitClips, showGallery, showJury, bindClips } from './clips.js';
 import { showConsole, bindConsole } from './console.js';
+import { setupPage, setupTitle, showSetup } from './settings.js';
 
 const SITE = 'Hội thi CCHC';
 const AUDIENCE_LABEL = { staff: 'Cán bộ, công chức, viên chức', citizen: 'Người dân' };
@@ -168,6 +169,7 @@ function currentRoute() {
     case 'ban-to-chuc':
       if (parts[1] === 'nhap-du-lieu') return { name: 'organiser', sub: 'import', kind: parts[2] || '' };
       if (parts[1] === 'nhat-ky') return { name: 'organiser', sub: 'audit' };
+      if (setupPage(parts[1])) return { name: 'organiser', sub: setupPage(parts[1]), setup: true };
       return { name: 'organiser' };
     case 'video': return { name: 'video' };
     case 'giam-khao': return { name: 'jury' };
@@ -210,7 +212,7 @@ function route() {
     case 'weekly': showWeeklyView(r.id); break;
     case 'todate': showToDateView(); break;
     case 'unit': showUnitView(); break;
-    case 'organiser': if (r.sub) showConsoleView(r); else showOrganiserView(); break;
+    case 'organiser': if (r.setup) showSetupView(r); else if (r.sub) showConsoleView(r); else showOrganiserView(); break;
     case 'video': showGalleryView(); break;
     case 'jury': showJuryView(); break;
     default: {
@@ -1042,6 +1044,14 @@ function showConsoleView(r) {
   showView('console', r.sub === 'audit' ? 'Nhật ký thao tác' : 'Nhập dữ liệu');
   renderHeader();
   showConsole(pageCtx('organiser'), r);
+}
+
+/** The console's set-up pages: settings, roles, weekly rounds (settings.js). */
+function showSetupView(r) {
+  if (!needSession()) return;
+  showView('setup', setupTitle(r.sub));
+  renderHeader();
+  showSetup(pageCtx('organiser'), r);
 }
 
 function showGalleryView() {
