@@ -29,6 +29,7 @@ func TestSetupPagesAreOrganisersOnly(t *testing.T) {
 			{http.MethodGet, "/roles", nil}, {http.MethodPut, "/roles/" + acc.Participant[1], map[string]any{"roles": []string{"jury"}}},
 			{http.MethodGet, "/rounds", nil}, {http.MethodPost, "/rounds/weekly?dryRun=1", importer.WeeklySpec{Weeks: 1}},
 			{http.MethodPut, "/rounds/" + open.ID, importer.RoundEdit{Title: "x"}},
+			{http.MethodPost, "/imports/roster/uploads", map[string]any{"name": "a.csv", "size": 10}},
 		} {
 			t.Run(who.role+" is refused "+call.method+" "+call.path, func(t *testing.T) {
 				testenv.Serve(a.routes, call.method, call.path, tok, call.body).Expect(t, http.StatusForbidden, "organiser_only")
