@@ -3,7 +3,8 @@
 // about the published week, confirm), assigns a unit admin (a missing unit
 // said beside the unit), creates four weekly rounds in one step (a day that
 // is not a Monday refused beside the date, the dry run's list of weeks,
-// confirm) and edits one, sees it all in the audit log; a participant then
+// confirm) and edits one, checks a roster over 6 MB (sent to the local S3
+// with a presigned PUT), sees it all in the audit log; a participant then
 // opens week 1 (this week, open at the run's clock). Every page state is
 // checked with axe-core (no critical or serious violation) and for
 // horizontal scrolling at 390×844 and 1366×768.
@@ -16,6 +17,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { checkA11y } from './axe.mjs';
 import { outboxFiles, readCode } from './outbox.mjs';
 
@@ -216,6 +220,28 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     const after = await adminGet(page, '/rounds');
     assert.equal(after.data.rounds.find((r) => r.id === 'tuan-2').timeLimitMinutes, 8);
     await checkState(page, 'a round edited before it opens');
+
+    // ---- a roster over 6 MB (a function URL's limit) goes to the bucket with a presigned PUT, then its dry run
+    const dir = await mkdtemp(path.join(tmpdir(), 'hoithi-setup-'));
+    const big = path.join(dir, 'danh-sach-lon.csv');
+    const lines = ['Email,Họ và tên,Mã đơn vị,Vai trò', `${ORGANISER},Trần Thị Ban Tổ Chức,,Ban Tổ chức`];
+    let size = 0;
+    for (let i = 0; size < 6.3 * 1024 * 1024; i++) {
+      const line = `lon.${String(i).padStart(5, '0')}@${ORGANISER.split('@')[1]},Người dự thi ${i} ${'ễ'.repeat(70)},so-noi-vu,Thí sinh`;
+      size += Buffer.byteLength(line) + 1;
+      lines.push(line);
+    }
+    await writeFile(big, lines.join('\n') + '\n');
+    const sent = [];
+    page.on('request', (req) => sent.push(`${req.method()} ${new URL(req.url()).pathname}`));
+    await page.goto(SITE + '/#/ban-to-chuc/nhap-du-lieu/danh-sach');
+    await page.locator('#import-file').setInputFiles(big);
+    await page.locator('#import-check').click();
+    await page.locator('#import-status[data-state="clean"], #import-status[data-state="problems"], #import-status[data-state="failed"]').waitFor({ timeout: 120000 });
+    assert.equal(await page.locator('#import-status').getAttribute('data-state'), 'clean', await page.locator('#import-status').textContent());
+    assert.ok(sent.includes('POST /imports/roster/uploads'), sent.join(', '));
+    assert.ok(sent.some((r) => /^PUT .*imports\/setup-thu\/roster\//.test(r)), 'the file went straight to the bucket: ' + sent.join(', '));
+    await rm(dir, { recursive: true, force: true });
 
     // ---- the audit log has each action, in words
     await page.goto(SITE + '/#/ban-to-chuc/nhat-ky');
