@@ -47,6 +47,7 @@ const ACTION_LABEL = {
   'import.rounds': 'Nhập tuần thi',
   'settings.update': 'Sửa cài đặt hội thi',
   'roles.update': 'Phân vai trò',
+  'rounds.create': 'Tạo tuần thi',
   'rounds.update': 'Sửa tuần thi',
   'publication.publish': 'Công bố kết quả',
   'exclusion.exclude': 'Loại khỏi xét giải',

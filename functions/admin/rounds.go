@@ -89,7 +89,7 @@ func (h *Handler) weeklyRounds(w http.ResponseWriter, r *http.Request) {
 	}
 	checked := importer.Weekly(spec, cur)
 	summary := fmt.Sprintf("Tạo %d tuần thi từ thứ Hai %s: %d câu, %v phút, %d lượt, bộ câu hỏi %s", spec.Weeks, spec.FirstMonday, spec.QuestionCount, spec.TimeLimitMinutes, spec.Attempts, spec.BankID)
-	h.writeRounds(w, r, claims, cur, checked, summary)
+	h.writeRounds(w, r, claims, cur, checked, audit.RoundsCreate, summary)
 }
 
 // editRound: PUT /rounds/{id}[?dryRun=1] with an importer.RoundEdit. A round
@@ -130,12 +130,12 @@ func (h *Handler) editRound(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	h.writeRounds(w, r, claims, cur, checked, "Sửa tuần thi "+id)
+	h.writeRounds(w, r, claims, cur, checked, audit.RoundsUpdate, "Sửa tuần thi "+id)
 }
 
 // writeRounds answers a checked set of rounds: 422 with its problems, the
 // dry run's summary, or the rounds written all or nothing and audited.
-func (h *Handler) writeRounds(w http.ResponseWriter, r *http.Request, claims *token.Claims, cur importer.Current, checked *importer.Checked, summary string) {
+func (h *Handler) writeRounds(w http.ResponseWriter, r *http.Request, claims *token.Claims, cur importer.Current, checked *importer.Checked, action, summary string) {
 	q := r.URL.Query()
 	dry := q.Get("dryRun") != "" && q.Get("dryRun") != "0" && q.Get("dryRun") != "false"
 	resp := importResponse{OK: checked.Valid(), Kind: importer.KindRounds, DryRun: dry, Warnings: problemsJSON(checked.Warnings)}
@@ -156,7 +156,7 @@ func (h *Handler) writeRounds(w http.ResponseWriter, r *http.Request, claims *to
 		return
 	}
 	resp.Written = true
-	if err := h.auditRounds(ctx, claims, cur, checked, summary); err != nil {
+	if err := h.auditRounds(ctx, claims, cur, checked, action, summary); err != nil {
 		h.log.Error("rounds written but their audit entry failed", "err", err)
 		httpapi.WriteError(w, r, h.log, fmt.Errorf("audit after rounds: %w", err))
 		return
@@ -164,12 +164,12 @@ func (h *Handler) writeRounds(w http.ResponseWriter, r *http.Request, claims *to
 	httpapi.WriteJSON(w, http.StatusOK, resp)
 }
 
-func (h *Handler) auditRounds(ctx context.Context, claims *token.Claims, cur importer.Current, checked *importer.Checked, summary string) error {
+func (h *Handler) auditRounds(ctx context.Context, claims *token.Claims, cur importer.Current, checked *importer.Checked, action, summary string) error {
 	ids := make([]string, len(checked.Rounds))
 	for i, rd := range checked.Rounds {
 		ids[i] = rd.ID
 	}
-	e, err := audit.New(cur.Now, claims.Email, audit.RoundsUpdate, summary+" ("+checked.Changes.Text+")",
+	e, err := audit.New(cur.Now, claims.Email, action, summary+" ("+checked.Changes.Text+")",
 		fmt.Sprintf("%d tuần thi", len(cur.Rounds)), strings.Join(ids, ", "))
 	if err != nil {
 		return err

@@ -248,10 +248,13 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     await page.locator('#audit-entries[data-state="loaded"]').waitFor();
     const actions = await page.$$eval('#audit-table tbody tr', (rows) => rows.map((r) => r.dataset.action));
     // (compared as a set: the run's clock may stand still between them)
-    assert.deepEqual(actions.slice().sort(), ['roles.update', 'rounds.update', 'rounds.update', 'settings.update']);
+    assert.deepEqual(actions.slice().sort(), ['roles.update', 'rounds.create', 'rounds.update', 'settings.update']);
     const labels = await page.$$eval('#audit-table tbody tr td:nth-child(3)', (td) => td.map((x) => x.textContent));
-    assert.ok(labels.includes('Sửa cài đặt hội thi') && labels.includes('Phân vai trò') && labels.includes('Sửa tuần thi'), labels.join(' | '));
+    assert.ok(labels.includes('Sửa cài đặt hội thi') && labels.includes('Phân vai trò') && labels.includes('Tạo tuần thi') && labels.includes('Sửa tuần thi'), labels.join(' | '));
     await checkState(page, 'the audit log of the set-up');
+    await page.locator('#audit-kind').selectOption('rounds');
+    await page.locator('#audit-apply').click();
+    await page.locator('#audit-entries[data-state="loaded"][data-count="2"]').waitFor();
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
