@@ -210,7 +210,7 @@ func parseRoundRows(file string, rows []csvRow, cur Current, rep *report) []cont
 		c := row.cells
 		col := row.label
 		rf := roundFile{ID: strings.ToLower(c["id"]), Title: c["title"], Audience: c["audience"], BankID: c["bankId"]}
-		p := placedRound{line: row.line, item: fmt.Sprintf("round %q", rf.ID), openCol: col("opensAt")}
+		p := placedRound{line: row.line, item: fmt.Sprintf("tuần thi %q", rf.ID), openCol: col("opensAt")}
 		bad := func(field, format string, args ...any) {
 			rep.problemAt(file, row.line, col(field), p.item, format, args...)
 		}
@@ -264,7 +264,7 @@ func parseRoundRows(file string, rows []csvRow, cur Current, rep *report) []cont
 	// rounds of the contest that the file leaves out stay: they overlap too
 	for _, r := range cur.Rounds {
 		if _, inFile := lineOf[r.ID]; !inFile {
-			placed = append(placed, placedRound{Round: r, item: fmt.Sprintf("round %q (đã có, không có trong tệp)", r.ID), timed: true})
+			placed = append(placed, placedRound{Round: r, item: fmt.Sprintf("tuần thi %q (đã có)", r.ID), timed: true})
 		}
 	}
 	checkOverlaps(file, placed, rep)

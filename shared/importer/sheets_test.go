@@ -350,7 +350,7 @@ func TestCheckRounds(t *testing.T) {
 		cur.Rounds = []contest.Round{r[0]}
 		over := [][]any{roundsHeaderVI, {"tuan-1b", "Tuần chen", "", "10/12/2026 00:00", "17/12/2026 00:00", 15, 10, 1, "hue-2026-can-bo"}}
 		got := Check(KindRounds, "tuan.xlsx", workbookBytes(t, []string{"Tuần thi"}, [][][]any{over}, nil), cur, Options{})
-		if m := messages(got.Problems); len(m) != 1 || !strings.HasPrefix(m[0], `Dòng 2, cột Bắt đầu: trùng thời gian với round "tuan-1"`) {
+		if m := messages(got.Problems); len(m) != 1 || !strings.HasPrefix(m[0], `Dòng 2, cột Bắt đầu: trùng thời gian với tuần thi "tuan-1" (đã có) của đối tượng`) {
 			t.Errorf("problems %q", m)
 		}
 	})

@@ -50,8 +50,8 @@ func TestWeekly(t *testing.T) {
 			c.Rounds = []contest.Round{{ContestID: "hue-2026", ID: "khac", Title: "Khác", Audience: contest.AudienceStaff, OpensAt: ict(2026, 12, 20), ClosesAt: ict(2026, 12, 22),
 				QuestionCount: 5, Attempts: 1, BankID: "hue-2026-can-bo"}}
 		}, wantP: []string{
-			`: trùng thời gian với round "tuan-2" (dòng 2) của đối tượng staff: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu 2026-12-20T00:00:00+07:00 trước khi tuần kia kết thúc 2026-12-21T00:00:00+07:00)`,
-			`opensAt: trùng thời gian với round "khac" (đã có, không có trong tệp) (dòng 0) của đối tượng staff: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu 2026-12-21T00:00:00+07:00 trước khi tuần kia kết thúc 2026-12-22T00:00:00+07:00)`,
+			`: trùng thời gian với tuần thi "tuan-2" (tuần 2 của biểu mẫu) của đối tượng staff: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu 2026-12-20T00:00:00+07:00 trước khi tuần kia kết thúc 2026-12-21T00:00:00+07:00)`,
+			`opensAt: trùng thời gian với tuần thi "khac" (đã có) của đối tượng staff: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu 2026-12-21T00:00:00+07:00 trước khi tuần kia kết thúc 2026-12-22T00:00:00+07:00)`,
 		}},
 		{name: "a week that has opened keeps its time limit", spec: func(s *WeeklySpec) { s.TimeLimitMinutes = 12 }, cur: func(c *Current) {
 			c.Now = ict(2026, 12, 8)
