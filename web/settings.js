@@ -169,8 +169,12 @@ const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp
 /** The settings page's state: the contest as read, the limits, what the dry run checked. */
 const st = { contest: null, limits: null, order: [], prizes: [], checked: null, seq: 0, busy: false };
 
+/** Says a reordering to screen readers (the page's live region). */
+let ctxAnnounce = () => {};
+
 async function showSettings(ctx, body) {
   const seq = ++st.seq;
+  ctxAnnounce = ctx.announce;
   body.replaceChildren(h('p', { id: 'settings-loading', class: 'muted', role: 'status', text: 'Đang tải cài đặt…' }));
   let data;
   try {
@@ -314,7 +318,6 @@ function moveKey(i, d) {
   ctxAnnounce(`“${TIE_LABEL[st.order[j]] || st.order[j]}” ở vị trí ${j + 1}.`);
 }
 
-let ctxAnnounce = () => {};
 
 function renderPrizes(root = document) {
   const list = root.querySelector('#prize-list');
@@ -358,7 +361,6 @@ function formSettings() {
 
 async function saveSettings(ctx, { dryRun }) {
   if (st.busy) return;
-  ctxAnnounce = ctx.announce;
   ctx.clearError();
   const status = $('#settings-status');
   let body;
