@@ -101,9 +101,11 @@ var Grants = map[string]Access{
 		DeletePrefixes: []string{platform.PrefixClips}, Multipart: true, ListBucket: true, TokenKey: true,
 		ObjectCreated: platform.PrefixClips},
 	// The organiser console replaces units and rosters (batch writes and
-	// deletes of versions), writes rounds, reads and uploads banks, and
-	// appends to the audit log, which it may not change.
-	"admin": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixBanks}, WritePrefixes: []string{platform.PrefixBanks},
+	// deletes of versions), writes rounds, reads and uploads banks, presigns
+	// the PUT of a large import file under imports/ (and reads and deletes
+	// it), and appends to the audit log, which it may not change.
+	"admin": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixBanks, platform.PrefixImports},
+		WritePrefixes: []string{platform.PrefixBanks, platform.PrefixImports}, DeletePrefixes: []string{platform.PrefixImports},
 		ListBucket: true, TokenKey: true, AuditAppendOnly: true},
 }
 

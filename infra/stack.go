@@ -133,7 +133,8 @@ func newTable(stack awscdk.Stack) awsdynamodb.Table {
 
 // newDataBucket holds banks/, results/, clips/ and insight/: private, encrypted, TLS
 // only; browsers may upload (presigned clip uploads, platform.BucketCORS) from
-// the site origin only; multipart uploads left unfinished are aborted after a day.
+// the site origin only; multipart uploads left unfinished are aborted after a day,
+// and the console's large import files (imports/) expire after a day.
 func newDataBucket(stack awscdk.Stack, name *string, origin string) awss3.Bucket {
 	cors := platform.BucketCORS
 	methods := make([]awss3.HttpMethods, len(cors.AllowMethods))
@@ -157,6 +158,10 @@ func newDataBucket(stack awscdk.Stack, name *string, origin string) awss3.Bucket
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("abort-incomplete-multipart-uploads"),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}, {
+			Id:         jsii.String("expire-import-files"),
+			Prefix:     jsii.String(platform.PrefixImports),
+			Expiration: awscdk.Duration_Days(jsii.Number(1)),
 		}},
 	})
 }

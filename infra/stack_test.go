@@ -399,7 +399,7 @@ func TestBucketsArePrivateEncryptedAndTLSOnly(t *testing.T) {
 			}
 		})
 	}
-	t.Run("the data bucket takes browser uploads from the site origin only and aborts stale multipart uploads", func(t *testing.T) {
+	t.Run("the data bucket takes browser uploads from the site origin only, aborts stale multipart uploads and expires import files", func(t *testing.T) {
 		// GIVEN -c siteOrigin WHEN synthesized THEN CORS and lifecycle are as below
 		assert(t, "data bucket", func() {
 			s.tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), &map[string]any{
@@ -413,6 +413,8 @@ func TestBucketsArePrivateEncryptedAndTLSOnly(t *testing.T) {
 				"LifecycleConfiguration": map[string]any{"Rules": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
 					"AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": jsii.Number(1)},
 					"Status":                         jsii.String("Enabled"),
+				}), assertions.Match_ObjectLike(&map[string]any{
+					"Prefix": jsii.String(platform.PrefixImports), "ExpirationInDays": jsii.Number(1), "Status": jsii.String("Enabled"),
 				})})},
 			})
 		})
@@ -606,13 +608,13 @@ func checkPrefixes(t *testing.T, sts []statement, prefixes []string) {
 	var got []string
 	for _, st := range sts {
 		j := jsonOf(st.st["Resource"])
-		for _, p := range append([]string{platform.PrefixBanks, platform.PrefixResults, platform.PrefixClips, platform.PrefixInsight}, prefixes...) {
+		known := []string{platform.PrefixBanks, platform.PrefixResults, platform.PrefixClips, platform.PrefixInsight, platform.PrefixImports}
+		for _, p := range append(known, prefixes...) {
 			if strings.Contains(j, `"/`+p+`*"`) && !slices.Contains(got, p) {
 				got = append(got, p)
 			}
 		}
-		if !strings.Contains(j, `/`+platform.PrefixBanks) && !strings.Contains(j, `/`+platform.PrefixResults) && !strings.Contains(j, `/`+platform.PrefixClips) &&
-			!strings.Contains(j, `/`+platform.PrefixInsight) {
+		if !slices.ContainsFunc(known, func(p string) bool { return strings.Contains(j, `/`+p) }) {
 			t.Errorf("object access beyond the data bucket's prefixes: %s", j)
 		}
 	}

@@ -11,6 +11,7 @@ import { hasRole, showUnit, showOrganiser, bindAdmin } from './admin.js';
 import { showUnitClips, showGallery, showJury, bindClips } from './clips.js';
 import { showConsole, bindConsole } from './console.js';
 import { showInsight } from './insight.js';
+import { setupPage, setupTitle, showSetup } from './settings.js';
 
 const SITE = 'Hội thi CCHC';
 const AUDIENCE_LABEL = { staff: 'Cán bộ, công chức, viên chức', citizen: 'Người dân' };
@@ -172,6 +173,7 @@ function currentRoute() {
       if (parts[1] === 'thong-ke') return { name: 'organiser', sub: 'insight', page: 'stats' };
       if (parts[1] === 'liem-chinh') return { name: 'organiser', sub: 'insight', page: 'integrity' };
       if (parts[1] === 'video') return { name: 'organiser', sub: 'insight', page: 'clips' };
+      if (setupPage(parts[1])) return { name: 'organiser', sub: setupPage(parts[1]), setup: true };
       return { name: 'organiser' };
     case 'video': return { name: 'video' };
     case 'giam-khao': return { name: 'jury' };
@@ -214,7 +216,7 @@ function route() {
     case 'weekly': showWeeklyView(r.id); break;
     case 'todate': showToDateView(); break;
     case 'unit': showUnitView(); break;
-    case 'organiser': if (r.sub === 'insight') showInsightView(r); else if (r.sub) showConsoleView(r); else showOrganiserView(); break;
+    case 'organiser': if (r.sub === 'insight') showInsightView(r); else if (r.setup) showSetupView(r); else if (r.sub) showConsoleView(r); else showOrganiserView(); break;
     case 'video': showGalleryView(); break;
     case 'jury': showJuryView(); break;
     default: {
@@ -1054,6 +1056,12 @@ function showInsightView(r) {
   showView('insight', { stats: 'Thống kê câu hỏi', integrity: 'Rà soát bài thi', clips: 'Video clip: giám khảo và xếp hạng' }[r.page]);
   renderHeader();
   showInsight(pageCtx('organiser'), r);
+/** The console's set-up pages: settings, roles, weekly rounds (settings.js). */
+function showSetupView(r) {
+  if (!needSession()) return;
+  showView('setup', setupTitle(r.sub));
+  renderHeader();
+  showSetup(pageCtx('organiser'), r);
 }
 
 function showGalleryView() {

@@ -47,6 +47,7 @@ const ACTION_LABEL = {
   'import.rounds': 'Nhập tuần thi',
   'settings.update': 'Sửa cài đặt hội thi',
   'roles.update': 'Phân vai trò',
+  'rounds.create': 'Tạo tuần thi',
   'rounds.update': 'Sửa tuần thi',
   'publication.publish': 'Công bố kết quả',
   'exclusion.exclude': 'Loại khỏi xét giải',
@@ -67,15 +68,65 @@ function kindBySlug(slug) {
 // ------------------------------------------------------------ requests
 
 /**
- * POST /imports/{kind}: the bytes as the body, with upload progress.
- * Resolves {status, data} for 200 (clean) and 422 (problems); rejects with
- * ApiError otherwise.
+ * POST /imports/{kind}: the bytes as the body, with upload progress, or for
+ * a file over 5 MB the key of the copy it first put in the bucket (a
+ * presigned PUT, once: a confirm reuses it). Resolves {status, data} for 200
+ * (clean) and 422 (problems); rejects with ApiError otherwise.
  */
-function sendImport(ctx, kind, file, { dryRun, onUploaded, onProgress }) {
+async function sendImport(ctx, kind, file, opts) {
+  if (!ctx.cfg.admin) throw new ApiError({ code: 'not_configured', message: MSG_NO_ADMIN });
+  if (file.size > DIRECT_MAX_BYTES && !file.key) {
+    // Over a function URL's request limit: straight to the bucket with a presigned PUT, once.
+    file.key = await uploadToBucket(ctx, kind, file, opts.onProgress);
+  }
+  return postImport(ctx, kind, file, opts);
+}
+
+/** Files above this go to the bucket first (a function URL takes requests of at most 6 MB). */
+const DIRECT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** POST /imports/{kind}/uploads, then the PUT it signs, with progress; resolves the object's key. */
+async function uploadToBucket(ctx, kind, file, onProgress) {
+  const { cfg } = ctx;
+  const s = ctx.session();
+  let res;
+  try {
+    res = await fetch(cfg.admin + '/imports/' + encodeURIComponent(kind) + '/uploads', {
+      method: 'POST', mode: 'cors', credentials: 'omit', cache: 'no-store',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(s ? { Authorization: 'Bearer ' + s.token } : {}) },
+      body: JSON.stringify({ name: file.name, size: file.size, contentType: file.type }),
+    });
+  } catch (e) {
+    throw new ApiError({ code: 'network', network: true, message: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra kết nối mạng rồi thử lại.' });
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    const err = errorFromResponse(res.status, text);
+    if (res.status === 401) reportUnauthorized(err);
+    throw err;
+  }
+  const up = JSON.parse(text);
+  await new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(up.method || 'PUT', up.url);
+    for (const [k, v] of Object.entries(up.headers || {})) xhr.setRequestHeader(k, v);
+    xhr.timeout = 600000;
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve()
+      : reject(new ApiError({ status: xhr.status, code: 'upload_failed', message: 'Không tải được tệp lên kho lưu trữ (mã ' + xhr.status + '). Vui lòng thử lại.' })));
+    xhr.onerror = () => reject(new ApiError({ code: 'network', network: true, message: 'Mất kết nối khi gửi tệp. Vui lòng kiểm tra mạng rồi thử lại.' }));
+    xhr.ontimeout = () => reject(new ApiError({ code: 'timeout', network: true, message: 'Gửi tệp quá lâu. Vui lòng thử lại.' }));
+    xhr.send(file.bytes);
+  });
+  return up.key;
+}
+
+function postImport(ctx, kind, file, { dryRun, onUploaded, onProgress }) {
   const { cfg } = ctx;
   if (!cfg.admin) return Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_ADMIN }));
   const q = new URLSearchParams();
   if (dryRun) q.set('dryRun', '1');
+  if (file.key) q.set('object', file.key);
   q.set('name', file.name);
   for (const [k, v] of Object.entries(file.params)) if (v) q.set(k, v);
   return new Promise((resolve, reject) => {
@@ -101,7 +152,12 @@ function sendImport(ctx, kind, file, { dryRun, onUploaded, onProgress }) {
     };
     xhr.onerror = () => reject(new ApiError({ code: 'network', network: true, message: 'Mất kết nối khi gửi tệp. Vui lòng kiểm tra mạng rồi thử lại.' }));
     xhr.ontimeout = () => reject(new ApiError({ code: 'timeout', network: true, message: 'Máy chủ phản hồi quá lâu. Vui lòng thử lại.' }));
-    xhr.send(file.bytes);
+    if (file.key) {
+      onUploaded(); // the file is in the bucket: this request carries only its key
+      xhr.send(null);
+    } else {
+      xhr.send(file.bytes);
+    }
   });
 }
 

@@ -38,6 +38,17 @@ var adminEvents = map[string]eventWant{
 				t.Errorf("body %s: %v", body, err)
 			}
 		}},
+	"rounds.json": {status: http.StatusOK,
+		token: func(t *testing.T, a *adminAPI) string { return a.token },
+		check: func(t *testing.T, body []byte) {
+			var got struct {
+				Rounds []roundJSON `json:"rounds"`
+				Banks  []bankJSON  `json:"banks"`
+			}
+			if err := json.Unmarshal(body, &got); err != nil || len(got.Rounds) == 0 || len(got.Banks) == 0 {
+				t.Errorf("body %s: %v", body, err)
+			}
+		}},
 	"template-unit-admin.json": {status: http.StatusForbidden, code: "organiser_only",
 		token: func(t *testing.T, a *adminAPI) string { return a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]) }},
 }

@@ -46,6 +46,7 @@ type objects interface {
 	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
 	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, opts ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+	DeleteObject(ctx context.Context, in *s3.DeleteObjectInput, opts ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
 }
 
 // auditLimit bounds the entries one GET /audit returns (newest first).
@@ -55,6 +56,7 @@ const auditLimit = 1000
 type Handler struct {
 	store   store
 	objects objects
+	presign presigner
 	bucket  string
 	signer  *token.Signer
 	now     func() time.Time
@@ -62,20 +64,24 @@ type Handler struct {
 }
 
 // NewHandler builds the handler.
-func NewHandler(s store, o objects, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{store: s, objects: o, bucket: bucket, signer: signer, now: now, log: log}
+func NewHandler(s store, o objects, p presigner, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
+	return &Handler{store: s, objects: o, presign: p, bucket: bucket, signer: signer, now: now, log: log}
 }
 
 // Routes is the function's HTTP API.
 func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /imports/{kind}", h.importFile)
+	mux.HandleFunc("POST /imports/{kind}/uploads", h.importUpload)
 	mux.HandleFunc("GET /templates/{file}", h.template)
 	mux.HandleFunc("GET /audit", h.auditLog)
 	mux.HandleFunc("GET /contest", h.getContest)
 	mux.HandleFunc("PUT /contest", h.putContest)
 	mux.HandleFunc("GET /roles", h.listRoles)
 	mux.HandleFunc("PUT /roles/{email}", h.putRoles)
+	mux.HandleFunc("GET /rounds", h.listRounds)
+	mux.HandleFunc("POST /rounds/weekly", h.weeklyRounds)
+	mux.HandleFunc("PUT /rounds/{id}", h.editRound)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
@@ -151,24 +157,35 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.NotFound("import_kind", "Loại dữ liệu không rõ: chọn units, roster, bank hoặc rounds."))
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") || strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		httpapi.WriteError(w, r, h.log, fault.Invalid("import_body", "Hãy gửi chính tệp làm nội dung yêu cầu (không dùng biểu mẫu multipart)."))
-		return
+	q := r.URL.Query()
+	object := q.Get("object")
+	var data []byte
+	if object != "" {
+		// a file uploaded with a presigned PUT (POST /imports/{kind}/uploads)
+		if data, err = h.uploadedFile(r.Context(), claims, kind, object); err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+	} else {
+		if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") || strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+			httpapi.WriteError(w, r, h.log, fault.Invalid("import_body", "Hãy gửi chính tệp làm nội dung yêu cầu (không dùng biểu mẫu multipart)."))
+			return
+		}
+		data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, importer.MaxFileBytes))
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			httpapi.WriteError(w, r, h.log, fault.Invalid("import_too_large", fmt.Sprintf("Tệp quá %d MB: hãy chia thành nhiều tệp.", importer.MaxFileBytes>>20)))
+			return
+		case err != nil:
+			httpapi.WriteError(w, r, h.log, fault.Invalid("import_body", "Không đọc được tệp gửi lên."))
+			return
+		}
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, importer.MaxFileBytes))
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		httpapi.WriteError(w, r, h.log, fault.Invalid("import_too_large", fmt.Sprintf("Tệp quá %d MB: hãy chia thành nhiều tệp.", importer.MaxFileBytes>>20)))
-		return
-	case err != nil:
-		httpapi.WriteError(w, r, h.log, fault.Invalid("import_body", "Không đọc được tệp gửi lên."))
-		return
-	case len(data) == 0:
+	if len(data) == 0 {
 		httpapi.WriteError(w, r, h.log, fault.Invalid("import_empty", "Tệp gửi lên trống."))
 		return
 	}
-	q := r.URL.Query()
 	dry := q.Get("dryRun") != "" && q.Get("dryRun") != "0" && q.Get("dryRun") != "false"
 	ctx := r.Context()
 	cur, err := h.current(ctx, claims, kind)
@@ -198,6 +215,9 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp.Written = true
+	if object != "" {
+		h.dropUpload(ctx, object)
+	}
 	if err := h.appendAudit(ctx, claims, checked, cur); err != nil {
 		// written, but not recorded: loud in the logs, and the organiser is told
 		h.log.Error("import written but its audit entry failed", "kind", kind, "err", err)
@@ -471,7 +491,8 @@ func personOf(m contest.Member) personJSON {
 	return personJSON{Email: m.Email, Name: m.Name, UnitID: m.UnitID, Roles: m.Roles, MayCompete: contest.MayCompete(m.Roles)}
 }
 
-// listRoles: GET /roles, the unit admins, organisers and jury.
+// listRoles: GET /roles, the unit admins, organisers and jury, and the
+// units (a unit admin is chosen per unit).
 func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 	claims, err := h.organiser(r)
 	if err != nil {
@@ -489,7 +510,15 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 			people = append(people, personOf(m))
 		}
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"people": people})
+	units, err := h.store.ListUnits(r.Context(), claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if units == nil {
+		units = []contest.Unit{}
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"people": people, "units": units})
 }
 
 // putRoles: PUT /roles/{email} {"roles","unitId"[,"name"]}: a person's roles

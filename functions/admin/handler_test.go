@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -31,7 +33,7 @@ func newAdminAPI(t *testing.T) *adminAPI {
 	t.Helper()
 	env := testenv.SeededContest(t)
 	a := &adminAPI{env: env, organiser: env.Accounts.Organiser[0]}
-	a.routes = NewHandler(env.Store, env.S3, env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
+	a.routes = NewHandler(env.Store, env.S3, s3.NewPresignClient(env.S3), env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
 	a.token = env.TokenFor(t, a.organiser)
 	return a
 }
@@ -330,7 +332,7 @@ func TestRoles(t *testing.T) {
 func BenchmarkImportRoster30000(b *testing.B) {
 	env := testenv.SeededContest(b)
 	organiser := env.Accounts.Organiser[0]
-	routes := NewHandler(env.Store, env.S3, env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
+	routes := NewHandler(env.Store, env.S3, s3.NewPresignClient(env.S3), env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
 	tok := env.TokenFor(b, organiser)
 	units, _ := env.Store.ListUnits(context.Background(), demo.ContestID)
 	var csv strings.Builder

@@ -72,18 +72,11 @@ func main() {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	if err := run(ctx, o, connect, time.Now(), os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "import:", err)
+		fmt.Fprintln(os.Stderr, "nhập dữ liệu:", err)
 		cancel()
 		stop()
 		os.Exit(1)
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // run checks the folder, prints what it holds and, unless dry, writes it.
@@ -93,40 +86,39 @@ func run(ctx context.Context, o options, connect connectFunc, now time.Time, std
 		return err
 	}
 	for _, w := range f.Warnings {
-		fmt.Fprintln(stderr, "warning:", w)
+		fmt.Fprintln(stderr, "lưu ý:", w)
 	}
 	if !f.Valid() {
 		for _, p := range f.Problems {
-			fmt.Fprintln(stderr, "problem:", p)
+			fmt.Fprintln(stderr, "lỗi:", p)
 		}
-		return fmt.Errorf("%d problems in %s: nothing was written", len(f.Problems), o.dir)
+		return fmt.Errorf("thư mục %s có %d lỗi: chưa ghi gì; sửa các lỗi trên rồi chạy lại", o.dir, len(f.Problems))
 	}
 	f.Summary(stdout)
 	if o.dryRun {
-		fmt.Fprintln(stdout, "Dry run: the folder is valid; nothing was written.")
+		fmt.Fprintln(stdout, "Chạy thử: thư mục hợp lệ; chưa ghi gì.")
 		return nil
 	}
 	t, err := connect(ctx, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Writing to table %s and bucket %s (%s)…\n", t.Table, t.Bucket, t.Where)
+	fmt.Fprintf(stdout, "Đang ghi vào bảng %s và kho %s (%s)…\n", t.Table, t.Bucket, t.Where)
 	w, err := Import(ctx, t, f, now, stdout)
 	if err != nil {
 		if w != (Written{}) {
-			err = fmt.Errorf("%w\nPartly written (%s, %s, %s, %s): fix the cause and run the import again; it is safe to repeat",
-				err, plural(w.Banks, "bank", "banks"), plural(w.Units, "unit", "units"), plural(w.Members, "person", "people"), plural(w.Rounds, "round", "rounds"))
+			err = fmt.Errorf("%w\nMới ghi được một phần (%d bộ câu hỏi, %d đơn vị, %d người, %d tuần thi): khắc phục nguyên nhân rồi chạy lại; chạy lại nhiều lần vẫn an toàn",
+				err, w.Banks, w.Units, w.Members, w.Rounds)
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "Written: %s, the contest, %s, %s, %s", plural(w.Banks, "bank", "banks"), plural(w.Units, "unit", "units"),
-		plural(w.Members, "person", "people"), plural(w.Rounds, "round", "rounds"))
+	fmt.Fprintf(stdout, "Đã ghi: %d bộ câu hỏi, thiết lập cuộc thi, %d đơn vị, %d người, %d tuần thi", w.Banks, w.Units, w.Members, w.Rounds)
 	if w.KeptPublished > 0 {
-		fmt.Fprintf(stdout, " (%d already published, kept published)", w.KeptPublished)
+		fmt.Fprintf(stdout, " (%d tuần đã công bố kết quả, giữ nguyên)", w.KeptPublished)
 	}
 	fmt.Fprintln(stdout, ".")
 	if t.Serves != "" && t.Serves != f.Contest.ID {
-		fmt.Fprintf(stdout, "note: the local site shows contest %q; contest %q is reached through the function URLs by naming it (?contest=%s)\n",
+		fmt.Fprintf(stdout, "lưu ý: trang web chạy trên máy đang hiện cuộc thi %q; cuộc thi %q dùng được qua các địa chỉ chức năng khi ghi tên nó (?contest=%s)\n",
 			t.Serves, f.Contest.ID, f.Contest.ID)
 	}
 	return nil

@@ -42,7 +42,7 @@ func TestRunDryRunWritesNothing(t *testing.T) {
 	}
 	for _, want := range []string{"Contest vi-du-2026: Hội thi trực tuyến", "roster:  16 people (15 staff, 1 citizen; 6 unit admins, 2 organisers, 1 jury)",
 		"tuan-4               staff   Mon 28/12/2026 00:00 → Mon 04/01/2027 00:00  15 questions from vi-du-can-bo, 7 min 30 s, 2 attempts",
-		"Dry run: the folder is valid; nothing was written."} {
+		"Chạy thử: thư mục hợp lệ; chưa ghi gì."} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())
 		}
@@ -56,17 +56,17 @@ func TestRunListsEveryProblemAndConnectsNever(t *testing.T) {
 		return Target{}, nil
 	}
 	err := run(context.Background(), options{dir: invalidDir}, connect, testNow, &stdout, &stderr)
-	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
+	if err == nil || !strings.Contains(err.Error(), "chưa ghi gì") {
 		t.Fatalf("err = %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 	problems := 0
 	for _, l := range lines {
-		if strings.HasPrefix(l, "problem: ") {
+		if strings.HasPrefix(l, "lỗi: ") {
 			problems++
 		}
 	}
-	if problems < 5 || !strings.Contains(err.Error(), "problems") {
+	if problems < 5 || !strings.Contains(err.Error(), "lỗi") {
 		t.Errorf("%d problems listed:\n%s", problems, stderr.String())
 	}
 	if stdout.Len() > 0 {

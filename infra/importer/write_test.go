@@ -246,7 +246,7 @@ func TestRunImportsAndSummarises(t *testing.T) {
 	if err := run(context.Background(), options{dir: validDir}, connect, testNow, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	if want := "Written: 2 banks, the contest, 6 units, 16 people, 6 rounds."; !strings.Contains(stdout.String(), want) {
+	if want := "Đã ghi: 2 bộ câu hỏi, thiết lập cuộc thi, 6 đơn vị, 16 người, 6 tuần thi."; !strings.Contains(stdout.String(), want) {
 		t.Errorf("output lacks %q:\n%s", want, stdout.String())
 	}
 }

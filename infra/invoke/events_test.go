@@ -121,6 +121,7 @@ var eventWants = map[string]eventWant{
 			return map[string]string{"token": e.c.TokenFor(t, "btc@"+demo.Domain), "roundId": demo.Rounds(e.c.Now)[0].ID}
 		}},
 	"admin/audit.json":               {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
+	"admin/rounds.json":              {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"admin/template-unit-admin.json": {status: http.StatusForbidden, code: "organiser_only", setup: as(clipsAdmin)},
 	"tally/participation.json": {status: http.StatusOK,
 		setup: func(t *testing.T, e *eventEnv) map[string]string {

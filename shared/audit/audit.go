@@ -25,6 +25,7 @@ const (
 	ImportRounds   = "import.rounds"
 	SettingsUpdate = "settings.update"
 	RolesUpdate    = "roles.update"
+	RoundsCreate   = "rounds.create"
 	RoundsUpdate   = "rounds.update"
 	Publication    = "publication.publish"
 	Exclusion      = "exclusion.exclude"
@@ -36,7 +37,7 @@ const (
 const ScheduleActor = "Lịch tự động (tổng hợp hằng tuần)"
 
 // Actions lists every action an entry may record.
-var Actions = []string{ImportUnits, ImportRoster, ImportBank, ImportRounds, SettingsUpdate, RolesUpdate, RoundsUpdate, Publication, Exclusion, Inclusion}
+var Actions = []string{ImportUnits, ImportRoster, ImportBank, ImportRounds, SettingsUpdate, RolesUpdate, RoundsCreate, RoundsUpdate, Publication, Exclusion, Inclusion}
 
 // MaxText bounds an entry's summary, before and after (characters).
 const MaxText = 2000

@@ -120,3 +120,26 @@ func (r Round) Validate() error {
 	}
 	return nil
 }
+
+// CheckChange returns a Conflict error, and the field it concerns, when
+// next may not replace r at now: a round that has opened has drawn papers
+// from its bank with its question count, time limit and attempts, for its
+// audience from its opening time, and keeps them all (its title and closing
+// time may still change). An upcoming round may change in every field.
+func (r Round) CheckChange(next Round, now time.Time) (field string, err error) {
+	if now.Before(r.OpensAt) {
+		return "", nil
+	}
+	opened := "Tuần thi đã mở (từ " + r.OpensAt.In(ICT).Format("15:04 02/01/2006") + "): "
+	switch {
+	case r.BankID != next.BankID || r.QuestionCount != next.QuestionCount:
+		return "bankId", fault.Conflict("round_opened", opened+"không đổi được bộ câu hỏi hay số câu.")
+	case r.TimeLimit != next.TimeLimit:
+		return "timeLimitMinutes", fault.Conflict("round_opened", opened+"không đổi được thời gian làm bài.")
+	case r.Attempts != next.Attempts:
+		return "attempts", fault.Conflict("round_opened", opened+"không đổi được số lượt thi.")
+	case r.Audience != next.Audience || !r.OpensAt.Equal(next.OpensAt):
+		return "opensAt", fault.Conflict("round_opened", opened+"không đổi được đối tượng hay thời điểm bắt đầu.")
+	}
+	return "", nil
+}

@@ -256,3 +256,52 @@ func TestRoundKnownAllCorrect(t *testing.T) {
 		})
 	}
 }
+
+func TestRoundCheckChange(t *testing.T) {
+	r := validRound()
+	change := func(f func(*contest.Round)) contest.Round {
+		n := r
+		f(&n)
+		return n
+	}
+	before, during, after := week1Opens.Add(-time.Minute), week1Opens, week1Closes.Add(time.Hour)
+	tests := []struct {
+		name      string
+		next      contest.Round
+		now       time.Time
+		wantField string
+	}{
+		{name: "an upcoming round may change its bank", next: change(func(n *contest.Round) { n.BankID = "khac" }), now: before},
+		{name: "an upcoming round may change its time limit, attempts and opening", next: change(func(n *contest.Round) {
+			n.TimeLimit, n.Attempts, n.OpensAt = time.Minute, 1, week1Opens.Add(time.Hour)
+		}), now: before},
+		{name: "an open round may change its title and closing time", next: change(func(n *contest.Round) {
+			n.Title, n.ClosesAt = "Tuần một", week1Closes.Add(24*time.Hour)
+		}), now: during},
+		{name: "an open round keeps its bank", next: change(func(n *contest.Round) { n.BankID = "khac" }), now: during, wantField: "bankId"},
+		{name: "an open round keeps its question count", next: change(func(n *contest.Round) { n.QuestionCount = 10 }), now: during, wantField: "bankId"},
+		{name: "an open round keeps its time limit", next: change(func(n *contest.Round) { n.TimeLimit = time.Hour }), now: during, wantField: "timeLimitMinutes"},
+		{name: "an open round keeps its attempts", next: change(func(n *contest.Round) { n.Attempts = 1 }), now: during, wantField: "attempts"},
+		{name: "an open round keeps its opening time", next: change(func(n *contest.Round) { n.OpensAt = week1Opens.Add(time.Hour) }), now: during, wantField: "opensAt"},
+		{name: "an open round keeps its audience", next: change(func(n *contest.Round) { n.Audience = contest.AudienceCitizen }), now: during, wantField: "opensAt"},
+		{name: "a closed round keeps its time limit too", next: change(func(n *contest.Round) { n.TimeLimit = time.Hour }), now: after, wantField: "timeLimitMinutes"},
+		{name: "an unchanged open round is fine", next: r, now: during},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			field, err := r.CheckChange(tt.next, tt.now)
+			if field != tt.wantField {
+				t.Fatalf("field %q, want %q (err %v)", field, tt.wantField, err)
+			}
+			if tt.wantField == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			if e, ok := fault.As(err); !ok || e.Kind != fault.KindConflict || !strings.Contains(e.Message, "Tuần thi đã mở") {
+				t.Fatalf("error %v, want a conflict saying the round has opened", err)
+			}
+		})
+	}
+}

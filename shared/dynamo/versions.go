@@ -30,7 +30,7 @@ const (
 	rosterShards = 16
 	// batchWriters is how many BatchWriteItem requests a replacement has in
 	// flight (25 items each).
-	batchWriters = 16
+	batchWriters = 32
 )
 
 func unitVersionPK(c, v string) string { return "C#" + c + "#UV#" + v }
@@ -148,12 +148,21 @@ func (s *Store) ReplaceRoster(ctx context.Context, contestID, version string, me
 		items[i] = versionedMemberItem(contestID, version, m)
 	}
 	return s.replace(ctx, contestID, "roster", version, items, func(old string) ([]map[string]types.AttributeValue, error) {
-		var keys []map[string]types.AttributeValue
+		// the shards' keys, listed in parallel
+		var shards [rosterShards][]map[string]types.AttributeValue
+		g, gctx := errgroup.WithContext(ctx)
 		for shard := range rosterShards {
-			k, err := s.keysOf(ctx, rosterVersionPK(contestID, old, shard))
-			if err != nil {
-				return nil, err
-			}
+			g.Go(func() error {
+				k, err := s.keysOf(gctx, rosterVersionPK(contestID, old, shard))
+				shards[shard] = k
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		var keys []map[string]types.AttributeValue
+		for _, k := range shards {
 			keys = append(keys, k...)
 		}
 		return keys, nil
@@ -173,7 +182,8 @@ func (s *Store) ReplaceUnits(ctx context.Context, contestID, version string, uni
 }
 
 // replace writes a version's items, switches the pointer attr to it, and
-// deletes the previous version's items (oldKeys lists them).
+// deletes the previous version's items (oldKeys lists them, while the new
+// ones are written).
 func (s *Store) replace(ctx context.Context, contestID, attr, version string, items []any, oldKeys func(old string) ([]map[string]types.AttributeValue, error)) error {
 	if !contest.ValidID(version) {
 		return fmt.Errorf("replace %s: version %q is not a valid id", attr, version)
@@ -197,7 +207,25 @@ func (s *Store) replace(ctx context.Context, contestID, attr, version string, it
 		}
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
 	}
+	// The previous version's keys are listed while the new one is written
+	// (nobody reads either meanwhile): its deletion after the switch then
+	// waits for no query. An item put into the previous version after its
+	// listing is left unread, as after a failed deletion.
+	var (
+		oldList []map[string]types.AttributeValue
+		listErr error
+	)
+	listed := make(chan struct{})
+	if old == "" {
+		close(listed)
+	} else {
+		go func() {
+			defer close(listed)
+			oldList, listErr = oldKeys(old)
+		}()
+	}
 	if err := s.batchWrite(ctx, reqs); err != nil {
+		<-listed
 		s.undo(reqs)
 		return fmt.Errorf("write %s version %s: %w", attr, version, err)
 	}
@@ -215,6 +243,7 @@ func (s *Store) replace(ctx context.Context, contestID, attr, version string, it
 		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
 		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
 	})
+	<-listed
 	if err != nil {
 		s.undo(reqs)
 		if _, ok := isConditionFailed(err); ok {
@@ -227,12 +256,11 @@ func (s *Store) replace(ctx context.Context, contestID, attr, version string, it
 	}
 	// the previous version is no longer read: delete it (a failure leaves
 	// items nobody reads, deleted by the next replacement's caller at worst)
-	keys, err := oldKeys(old)
-	if err != nil {
+	if listErr != nil {
 		return nil
 	}
-	dels := make([]types.WriteRequest, len(keys))
-	for i, k := range keys {
+	dels := make([]types.WriteRequest, len(oldList))
+	for i, k := range oldList {
 		dels[i] = types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}}
 	}
 	_ = s.batchWrite(ctx, dels)

@@ -230,13 +230,19 @@ type RoundSummary struct {
 }
 
 func roundsSummary(rounds []contest.Round) map[string]any {
+	return map[string]any{"rounds": RoundSummaries(rounds)}
+}
+
+// RoundSummaries are rounds as the console shows them: times in Viet Nam's
+// time, the time limit in minutes.
+func RoundSummaries(rounds []contest.Round) []RoundSummary {
 	list := make([]RoundSummary, len(rounds))
 	for i, r := range rounds {
 		list[i] = RoundSummary{ID: r.ID, Title: r.Title, Audience: string(r.Audience),
 			OpensAt: r.OpensAt.In(contest.ICT).Format(time.RFC3339), ClosesAt: r.ClosesAt.In(contest.ICT).Format(time.RFC3339),
 			QuestionCount: r.QuestionCount, TimeLimitMinutes: r.TimeLimit.Minutes(), Attempts: r.Attempts, BankID: r.BankID}
 	}
-	return map[string]any{"rounds": list}
+	return list
 }
 
 // SummaryText is a one-line account of a write for the audit log.

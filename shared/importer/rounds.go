@@ -234,12 +234,25 @@ func checkOverlaps(file string, rounds []placedRound, rep *report) {
 		for i := range rs {
 			r := &rs[i]
 			if latest != nil && r.OpensAt.Before(latest.ClosesAt) {
-				rep.problemAt(file, r.line, r.openCol, r.item, "trùng thời gian với %s (dòng %d) của đối tượng %s: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu %s trước khi tuần kia kết thúc %s)",
-					latest.item, latest.line, a, r.OpensAt.In(contest.ICT).Format(time.RFC3339), latest.ClosesAt.In(contest.ICT).Format(time.RFC3339))
+				rep.problemAt(file, r.line, r.openCol, r.item, "trùng thời gian với %s%s của đối tượng %s: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu %s trước khi tuần kia kết thúc %s)",
+					latest.item, placeOf(file, latest.line), a, r.OpensAt.In(contest.ICT).Format(time.RFC3339), latest.ClosesAt.In(contest.ICT).Format(time.RFC3339))
 			}
 			if latest == nil || r.ClosesAt.After(latest.ClosesAt) {
 				latest = r
 			}
 		}
 	}
+}
+
+// placeOf says where a round of a file is, for another round's problem: its
+// line, or its week in the console's weekly form; nothing for a round the
+// contest already has (line 0).
+func placeOf(file string, line int) string {
+	switch {
+	case line <= 0:
+		return ""
+	case file == weeklyFile:
+		return fmt.Sprintf(" (tuần %d của biểu mẫu)", line)
+	}
+	return fmt.Sprintf(" (dòng %d)", line)
 }

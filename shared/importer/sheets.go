@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
 )
 
 // Kind is what one spreadsheet uploaded to the organiser console holds.
@@ -209,7 +210,7 @@ func parseRoundRows(file string, rows []csvRow, cur Current, rep *report) []cont
 		c := row.cells
 		col := row.label
 		rf := roundFile{ID: strings.ToLower(c["id"]), Title: c["title"], Audience: c["audience"], BankID: c["bankId"]}
-		p := placedRound{line: row.line, item: fmt.Sprintf("round %q", rf.ID), openCol: col("opensAt")}
+		p := placedRound{line: row.line, item: fmt.Sprintf("tuần thi %q", rf.ID), openCol: col("opensAt")}
 		bad := func(field, format string, args ...any) {
 			rep.problemAt(file, row.line, col(field), p.item, format, args...)
 		}
@@ -246,15 +247,12 @@ func parseRoundRows(file string, rows []csvRow, cur Current, rep *report) []cont
 		before := len(rep.problems)
 		p.Round = checkRound(file, rf, cur.Contest.ID, cur.Banks, false, p.item, row.line, col, rep, &p.timed)
 		if o, ok := old[p.ID]; ok && len(rep.problems) == before && !cur.Now.Before(o.OpensAt) {
-			switch {
-			case o.BankID != p.BankID || o.QuestionCount != p.QuestionCount:
-				bad("bankId", "tuần thi đã mở (từ %s): không đổi được bộ câu hỏi hay số câu", o.OpensAt.In(contest.ICT).Format("15:04 02/01/2006"))
-			case o.TimeLimit != p.TimeLimit:
-				bad("timeLimitMinutes", "tuần thi đã mở: không đổi được thời gian làm bài")
-			case o.Attempts != p.Attempts:
-				bad("attempts", "tuần thi đã mở: không đổi được số lượt thi")
-			case o.Audience != p.Audience || !o.OpensAt.Equal(p.OpensAt):
-				bad("opensAt", "tuần thi đã mở: không đổi được đối tượng hay thời điểm bắt đầu")
+			if field, err := o.CheckChange(p.Round, cur.Now); err != nil {
+				msg := err.Error()
+				if e, ok := fault.As(err); ok {
+					msg = e.Message
+				}
+				bad(field, "%s", msg)
 			}
 			p.KeepPublication(o)
 		}
@@ -266,7 +264,7 @@ func parseRoundRows(file string, rows []csvRow, cur Current, rep *report) []cont
 	// rounds of the contest that the file leaves out stay: they overlap too
 	for _, r := range cur.Rounds {
 		if _, inFile := lineOf[r.ID]; !inFile {
-			placed = append(placed, placedRound{Round: r, item: fmt.Sprintf("round %q (đã có, không có trong tệp)", r.ID), timed: true})
+			placed = append(placed, placedRound{Round: r, item: fmt.Sprintf("tuần thi %q (đã có)", r.ID), timed: true})
 		}
 	}
 	checkOverlaps(file, placed, rep)

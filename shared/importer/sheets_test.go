@@ -341,7 +341,7 @@ func TestCheckRounds(t *testing.T) {
 		cur.Rounds = []contest.Round{r[0]}
 		changed := [][]any{roundsHeaderVI, {"tuan-1", "Tuần thi thứ nhất (sửa tên)", "Cán bộ", "07/12/2026 00:00", "13/12/2026 24:00", 15, 12, 1, "hue-2026-can-bo"}}
 		got := Check(KindRounds, "tuan.xlsx", workbookBytes(t, []string{"Tuần thi"}, [][][]any{changed}, nil), cur, Options{})
-		if m := messages(got.Problems); !slices.Equal(m, []string{"Dòng 2, cột Thời gian làm bài (phút): tuần thi đã mở: không đổi được thời gian làm bài"}) {
+		if m := messages(got.Problems); !slices.Equal(m, []string{"Dòng 2, cột Thời gian làm bài (phút): Tuần thi đã mở (từ 00:00 07/12/2026): không đổi được thời gian làm bài."}) {
 			t.Errorf("problems %q", m)
 		}
 	})
@@ -350,7 +350,7 @@ func TestCheckRounds(t *testing.T) {
 		cur.Rounds = []contest.Round{r[0]}
 		over := [][]any{roundsHeaderVI, {"tuan-1b", "Tuần chen", "", "10/12/2026 00:00", "17/12/2026 00:00", 15, 10, 1, "hue-2026-can-bo"}}
 		got := Check(KindRounds, "tuan.xlsx", workbookBytes(t, []string{"Tuần thi"}, [][][]any{over}, nil), cur, Options{})
-		if m := messages(got.Problems); len(m) != 1 || !strings.HasPrefix(m[0], `Dòng 2, cột Bắt đầu: trùng thời gian với round "tuan-1"`) {
+		if m := messages(got.Problems); len(m) != 1 || !strings.HasPrefix(m[0], `Dòng 2, cột Bắt đầu: trùng thời gian với tuần thi "tuan-1" (đã có) của đối tượng`) {
 			t.Errorf("problems %q", m)
 		}
 	})

@@ -92,6 +92,9 @@ const (
 	// PrefixInsight holds what only organisers see (question statistics):
 	// never served to the public, unlike PrefixResults.
 	PrefixInsight = "insight/"
+	// PrefixImports holds the organiser console's import files too large for
+	// a function URL's request (presigned PUTs); they expire after a day.
+	PrefixImports = "imports/"
 )
 
 // Environment variable names through which CDK (and the local platform) hand
