@@ -102,8 +102,10 @@ bench-capacity: deps $(LOCALDEV)
 ## the DynamoDB requests per paper, and prints papers/s against that limit.
 ## ENDPOINTS=.local/endpoints.json drives a running platform (make dev) instead;
 ## PROFILE=dir writes CPU profiles of the driver and the functions.
+## Then unit participation pages, UNIT_VIEWS a second (default 100; 0 skips)
+## for 10 s, on the units function: the rate answered and the latencies.
 load: deps $(LOCALDEV)
-	$(LOCALDEV) load $(if $(N),-participants $(N)) $(if $(C),-concurrency $(C)) $(if $(ENDPOINTS),-endpoints $(ENDPOINTS)) $(if $(PROFILE),-profile $(PROFILE))
+	$(LOCALDEV) load $(if $(N),-participants $(N)) $(if $(C),-concurrency $(C)) $(if $(ENDPOINTS),-endpoints $(ENDPOINTS)) $(if $(PROFILE),-profile $(PROFILE)) $(if $(UNIT_VIEWS),-unit-views $(UNIT_VIEWS))
 
 ## bench-participation: one count of a 2,000-person unit's participation
 ## (the unit admin's page, a reminder run): time and RCU.

@@ -89,6 +89,10 @@ var Grants = map[string]Access{
 	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults, platform.PrefixInsight, platform.PrefixBanks},
 		WritePrefixes: []string{platform.PrefixResults, platform.PrefixInsight},
 		ListBucket:    true, TokenKey: true, AuditAppendOnly: true},
+	// Units reads rosters, units, rounds and papers for a unit's page, and
+	// closes overdue papers on the way (someone who left has taken part);
+	// nothing else of the table, no bucket.
+	"units": {Table: readTable, PaperWrites: []string{"dynamodb:UpdateItem"}, TokenKey: true},
 	// Remind reads rosters and papers, closes overdue papers (someone who
 	// left has taken part), claims each reminder (one item per person, round
 	// and slot) and sends the e-mails; no bucket, no token key.

@@ -12,7 +12,7 @@ export function readConfig() {
   const c = window.HOITHI_CONFIG;
   if (!c || typeof c !== 'object') return null;
   const trim = (u) => (typeof u === 'string' ? u.replace(/\/+$/, '') : '');
-  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), clips: trim(c.clips), admin: trim(c.admin), contest: typeof c.contest === 'string' ? c.contest : '' };
+  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), units: trim(c.units), rounds: trim(c.rounds), clips: trim(c.clips), admin: trim(c.admin), contest: typeof c.contest === 'string' ? c.contest : '' };
   if (!cfg.auth || !cfg.quiz || !cfg.grade || !cfg.contest) return null;
   return cfg;
 }
@@ -198,6 +198,7 @@ export function resultsPath(cfg, roundId, name) {
 
 const MSG_NO_CLIPS = 'Trang chưa được cấu hình địa chỉ chức năng video clip (clips trong config.js). Vui lòng liên hệ Ban tổ chức.';
 export const MSG_NO_ADMIN = 'Trang chưa được cấu hình địa chỉ chức năng quản trị hội thi (admin trong config.js). Vui lòng liên hệ bộ phận kỹ thuật.';
+const MSG_NO_UNITS = 'Trang chưa được cấu hình địa chỉ chức năng theo dõi đơn vị (units trong config.js). Vui lòng liên hệ Ban tổ chức.';
 const MSG_NO_TALLY = 'Trang chưa được cấu hình địa chỉ chức năng tổng hợp kết quả (tally trong config.js). Vui lòng liên hệ Ban tổ chức.';
 
 /** The endpoints, bound to a config and a token getter. */
@@ -206,6 +207,9 @@ export function makeApi(cfg, getToken) {
   const tally = (path, opts) => (cfg.tally
     ? request(cfg.tally, path, opts)
     : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_TALLY })));
+  const units = (path, opts) => (cfg.units
+    ? request(cfg.units, path, opts)
+    : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_UNITS })));
   const clips = (path, opts) => (cfg.clips
     ? request(cfg.clips, path, opts)
     : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_CLIPS })));
@@ -246,6 +250,6 @@ export function makeApi(cfg, getToken) {
       const q = Object.entries(query).filter(([, v]) => v).map(([k, v]) => enc(k) + '=' + enc(v)).join('&');
       return admin('/audit' + (q ? '?' + q : ''), { token: auth() });
     },
-    participation: (roundId, unitId) => tally('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
+    participation: (roundId, unitId) => units('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
   };
 }

@@ -120,7 +120,7 @@ var eventWants = map[string]eventWant{
 		}},
 	"admin/audit.json":               {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"admin/template-unit-admin.json": {status: http.StatusForbidden, code: "organiser_only", setup: as(clipsAdmin)},
-	"tally/participation.json": {status: http.StatusOK,
+	"units/participation.json": {status: http.StatusOK,
 		setup: func(t *testing.T, e *eventEnv) map[string]string {
 			const unit = "so-tu-phap"
 			var admin string

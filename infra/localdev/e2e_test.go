@@ -577,7 +577,7 @@ func hasVietnamese(s string) bool {
 
 func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
 	e := need(t)
-	for _, fn := range []string{"auth", "quiz", "grade", "admin"} {
+	for _, fn := range []string{"auth", "quiz", "grade", "admin", "units"} {
 		for _, origin := range []string{e.p.SiteURL, "http://evil.example"} {
 			req, _ := http.NewRequest("OPTIONS", e.p.FunctionURLs[fn]+"/anything", nil)
 			req.Header.Set("Origin", origin)
@@ -608,7 +608,7 @@ func TestSiteGetsTheFunctionURLs(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	for _, fn := range []string{"auth", "quiz", "grade", "admin"} {
+	for _, fn := range []string{"auth", "quiz", "grade", "admin", "units"} {
 		if !strings.Contains(string(body), e.p.FunctionURLs[fn]) {
 			t.Errorf("config.js lacks the %s URL: %s", fn, body)
 		}

@@ -241,7 +241,7 @@ var Functions = []Function{
 	{Name: "auth", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 50, Describes: "sign-in with one-time codes"},
 	{Name: "quiz", MemoryMB: 512, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "rounds and papers"},
 	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
-	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
+	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, organisers' reviews",
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
 		Schedules: []Schedule{
 			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
@@ -268,6 +268,10 @@ var Functions = []Function{
 	// The organiser console: a 30,000-person roster is read, checked and
 	// written in well under a minute; a few organisers at a time.
 	{Name: "admin", MemoryMB: 1024, Timeout: 3 * time.Minute, HasURL: true, Reserved: 5, Describes: "organiser console: imports, templates, audit log"},
+	// Unit admins' participation pages, off the tally's concurrency: a view
+	// takes about 0.27 s, so 100 views a second need 27 at once; 40 leaves
+	// room for the slower views of the largest units (docs/scale.md).
+	{Name: "units", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 40, Describes: "unit participation pages"},
 }
 
 // CORS is the function URLs' CORS configuration; the origin is the site's.
