@@ -101,7 +101,7 @@ export async function request(base, path, opts = {}) {
   }
 }
 
-async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs = 20000 }) {
+async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs = 20000, cache = 'no-store' }) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // token === undefined: public endpoint; '' or a string: authenticated one.
@@ -119,7 +119,7 @@ async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs 
       body: body === undefined ? undefined : JSON.stringify(body),
       mode: 'cors',
       credentials: 'omit',
-      cache: 'no-store',
+      cache,
       signal: ctrl ? ctrl.signal : undefined,
     });
     text = await res.text();
@@ -221,7 +221,8 @@ export function makeApi(cfg, getToken) {
     openSession: (body) => request(cfg.auth, '/sessions', { method: 'POST', body }),
     /** Public: the audiences open to sign-up and the wards a citizen chooses from. */
     signUpForm: () => request(cfg.auth, '/signup?contest=' + enc(cfg.contest)),
-    rounds: () => request(cfg.quiz, '/rounds?contest=' + enc(cfg.contest)),
+    /** Public, the same for everyone: read through the edge cache (config.js rounds) where there is one, and kept a few seconds. */
+    rounds: () => request(cfg.rounds || cfg.quiz, '/rounds?contest=' + enc(cfg.contest), { cache: 'default' }),
     startPaper: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { method: 'POST', token: auth() }),
     myPapers: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { token: auth() }),
     getPaper: (paperId) => request(cfg.quiz, '/papers/' + enc(paperId), { token: auth() }),

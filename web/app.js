@@ -342,6 +342,9 @@ async function loadRounds() {
   }
 }
 
+/** How much later than a round's opening or closing, at most, an open page reloads the list (spread at random). */
+const ROUNDS_REFRESH_JITTER_MS = 10000;
+
 /** Reloads the list when a round opens or closes while the page is open. */
 function scheduleRoundsRefresh() {
   clearTimeout(roundsRefreshTimer);
@@ -351,7 +354,8 @@ function scheduleRoundsRefresh() {
     for (const t of [parseTime(r.opensAt), parseTime(r.closesAt)]) if (t > now && t < next) next = t;
   }
   if (!Number.isFinite(next)) return;
-  const wait = Math.min(next - now + 1500, 6 * 3600e3);
+  // Jittered: every open page would otherwise ask at the same second.
+  const wait = Math.min(next - now + 1500 + Math.random() * ROUNDS_REFRESH_JITTER_MS, 6 * 3600e3);
   roundsRefreshTimer = setTimeout(() => {
     if (document.body.dataset.view === 'home') loadRounds();
   }, wait);

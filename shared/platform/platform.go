@@ -231,6 +231,13 @@ const TimeZoneICT = "Asia/Ho_Chi_Minh"
 // this time.
 const SettingsCacheTTL = 30 * time.Second
 
+// RoundsMaxAge is how long browsers and the edge (CloudFront in front of the
+// quiz function URL) may keep the public GET /rounds answer: at a round's
+// opening every open home page refreshes it, and the function then sees one
+// request per edge location per RoundsMaxAge instead of one per page. A
+// round's status may show this much late; starting a paper checks it again.
+const RoundsMaxAge = 5 * time.Second
+
 // LogSigninBudget is the message the auth function logs when an e-mail budget
 // refuses a code (attribute "limit": "requester" or "contest"); the stack's
 // metric filter counts the contest's, and an alarm watches it.
