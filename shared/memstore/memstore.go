@@ -32,6 +32,7 @@ type Store struct {
 	papers    map[paperKey]*contest.Paper
 	reminders map[string]bool
 	audit     map[string][]audit.Entry // contest → entries in the order appended
+	runs      remindRuns               // reminder runs and their outbox (reminders.go)
 }
 
 type paperKey struct {

@@ -155,10 +155,11 @@ type StreamSource struct {
 	// Bisect splits a batch whose invocation failed into halves, tried
 	// separately, so one bad record does not hold up the others.
 	Bisect bool
-	// KeyPrefix and EventName filter the records (the mapping's filter
-	// criteria): only those of partition keys beginning with KeyPrefix, of
-	// that event, invoke the function.
-	KeyPrefix, EventName string
+	// KeyPrefix, SortKeyPrefix and EventName filter the records (the
+	// mapping's filter criteria): only those of partition keys beginning
+	// with KeyPrefix (and sort keys with SortKeyPrefix, if set), of that
+	// event, invoke the function.
+	KeyPrefix, SortKeyPrefix, EventName string
 }
 
 // MailerStream is the mailer's mapping: inserts of outbox items only (the
@@ -171,6 +172,22 @@ type StreamSource struct {
 var MailerStream = StreamSource{
 	BatchSize: 20, MaxRetries: 20, MaxRecordAge: time.Hour, Bisect: true,
 	KeyPrefix: OutboxPrefix, EventName: "INSERT",
+}
+
+// RemindJobPrefix begins the sort key of every reminder job (one unit's
+// share of a reminder run, shared/reminder), in its slot's claims partition.
+const RemindJobPrefix = "#JOB#"
+
+// RemindJobStream is the remind function's mapping: inserts of reminder
+// jobs only. Each job counts a unit and queues its e-mails in batches paced
+// at the reminders' share of the SES rate (a 60-person unit: seconds; a
+// 2,000-person one at 4 a second: about 8 minutes, within the timeout); a
+// batch of 5 jobs is handled in order, a failing one halved and tried
+// again (claims make a repeat queue nothing twice); a job six hours old
+// (the run's slot is over) is given up to the dead-letter queue.
+var RemindJobStream = StreamSource{
+	BatchSize: 5, MaxRetries: 20, MaxRecordAge: 6 * time.Hour, Bisect: true,
+	KeyPrefix: "C#", SortKeyPrefix: RemindJobPrefix, EventName: "INSERT",
 }
 
 // Schedule invokes a function with a scheduled event (EventBridge Scheduler
@@ -253,9 +270,12 @@ var Functions = []Function{
 		Schedules: []Schedule{
 			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
 		}},
-	// Reminders run for minutes (e-mails paced below SES's rate, platform
-	// EnvMailRate) and need no URL, no token key and no bucket.
-	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 1, Describes: "reminder e-mails",
+	// A reminder run starts from its schedule and splits into one job per
+	// unit, which the table's stream hands back to the function
+	// (RemindJobStream); each job queues its unit's e-mails for the mailer,
+	// paced at the reminders' share of the SES rate (EnvMailRate). No URL,
+	// no token key, no bucket. Two at once: a run's start and its jobs.
+	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 2, Describes: "reminder runs, one job per unit", Stream: &RemindJobStream,
 		Schedules: []Schedule{
 			// Mid-week, unit admins get the list of who has not taken part yet
 			// (units answer for their rate and follow up themselves); on the
