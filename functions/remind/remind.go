@@ -118,9 +118,14 @@ func (h *Handler) RunJob(ctx context.Context, j reminder.Job) (JobOutcome, error
 			return out, err
 		}
 		out.Closed = p.Closed
+		lastQueued := 1
 		for _, batch := range reminder.Batches(reminder.For(c, r, j.Unit, p, j.Run.AdminsOnly, h.site)) {
-			if err := h.pace(ctx); err != nil {
-				return out, err
+			// a batch waits its turn after one that queued something: a
+			// retried job walks past what it queued before without waiting
+			if lastQueued > 0 {
+				if err := h.pace(ctx); err != nil {
+					return out, err
+				}
 			}
 			queued := make([]reminder.Queued, len(batch))
 			for i, e := range batch {
@@ -132,7 +137,7 @@ func (h *Handler) RunJob(ctx context.Context, j reminder.Job) (JobOutcome, error
 					Subject: e.Subject, Text: e.Text, EnqueuedAt: h.now(), ExpiresAt: r.ClosesAt, Run: j.Run.Ref()}}
 			}
 			q, s, err := h.store.QueueReminders(ctx, r, j.Run.Slot, queued)
-			out.Queued, out.Skipped = out.Queued+q, out.Skipped+s
+			out.Queued, out.Skipped, lastQueued = out.Queued+q, out.Skipped+s, q
 			if err != nil {
 				return out, err
 			}
