@@ -58,6 +58,9 @@ type Access struct {
 	TokenKey bool
 	// SendMail: sends as Settings.MailFrom through SES (MAIL_FROM is set).
 	SendMail bool
+	// QueueMail: queues e-mails for the mailer, paced at the SES rate's
+	// share it is given (MAIL_RATE is set).
+	QueueMail bool
 	// ObjectCreated, if set, is a data-bucket prefix whose ObjectCreated
 	// notifications invoke the function.
 	ObjectCreated string
@@ -77,7 +80,9 @@ var Grants = map[string]Access{
 	// The mailer reads the outbox from the table's stream (the event source
 	// mapping's own grant), claims and finishes each request, paces itself
 	// with the SES rate's bucket, and sends: nothing else of the table.
-	"mailer": {OutboxActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendMail: true},
+	"mailer": {OutboxActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, SendMail: true,
+		// and counts a reminder run's e-mails sent in its progress item
+		ClaimWrites: []string{"dynamodb:UpdateItem"}},
 	// Quiz starts papers and closes overdue ones when their owner comes back.
 	"quiz": {Table: readTable, PaperWrites: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
 		ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
@@ -89,11 +94,18 @@ var Grants = map[string]Access{
 	"tally": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixResults, platform.PrefixInsight, platform.PrefixBanks},
 		WritePrefixes: []string{platform.PrefixResults, platform.PrefixInsight},
 		ListBucket:    true, TokenKey: true, AuditAppendOnly: true},
+	// Units reads rosters, units, rounds and papers for a unit's page, and
+	// closes overdue papers on the way (someone who left has taken part);
+	// nothing else of the table, no bucket.
+	"units": {Table: readTable, PaperWrites: []string{"dynamodb:UpdateItem"}, TokenKey: true},
 	// Remind reads rosters and papers, closes overdue papers (someone who
-	// left has taken part), claims each reminder (one item per person, round
-	// and slot) and sends the e-mails; no bucket, no token key.
+	// left has taken part), writes a run's progress and jobs (batch writes)
+	// and each reminder's claim (one item per person, round and slot) in its
+	// slot's claims partition, and queues the e-mails in the outbox, paced by
+	// its bucket there; it sends nothing itself. No bucket, no token key.
 	"remind": {Table: readTable, PaperWrites: []string{"dynamodb:UpdateItem"},
-		ClaimWrites: []string{"dynamodb:PutItem", "dynamodb:DeleteItem"}, SendMail: true},
+		ClaimWrites:   []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"},
+		OutboxActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, QueueMail: true},
 	// Clips presigns uploads (POST and multipart) and downloads under clips/,
 	// checks each upload on its ObjectCreated notification (reads it, deletes
 	// what fails) and keeps clips and jury scores in the table.
@@ -157,6 +169,8 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	}
 	if access.SendMail {
 		env[platform.EnvMailFrom] = jsii.String(h.Settings.MailFrom)
+	}
+	if access.SendMail || access.QueueMail {
 		env[platform.EnvMailRate] = jsii.String(strconv.Itoa(h.Settings.MailRate))
 	}
 	for _, fs := range functionSettings {
@@ -372,9 +386,17 @@ func (h *HoiThi) streamSource(f platform.Function, fn awslambda.Function) {
 		OnFailure:               awslambdaeventsources.NewSqsDlq(dlq),
 		Filters: &[]*map[string]any{awslambda.FilterCriteria_Filter(&map[string]any{
 			"eventName": awslambda.FilterRule_IsEqual(s.EventName),
-			"dynamodb": map[string]any{"Keys": map[string]any{platform.AttrPK: map[string]any{
-				"S": awslambda.FilterRule_BeginsWith(jsii.String(s.KeyPrefix)),
-			}}},
+			"dynamodb":  map[string]any{"Keys": streamKeyFilter(s)},
 		})},
 	}))
+}
+
+// streamKeyFilter is the filter on a stream record's keys: the partition
+// key's prefix and, if the source names one, the sort key's.
+func streamKeyFilter(s *platform.StreamSource) map[string]any {
+	keys := map[string]any{platform.AttrPK: map[string]any{"S": awslambda.FilterRule_BeginsWith(jsii.String(s.KeyPrefix))}}
+	if s.SortKeyPrefix != "" {
+		keys[platform.AttrSK] = map[string]any{"S": awslambda.FilterRule_BeginsWith(jsii.String(s.SortKeyPrefix))}
+	}
+	return keys
 }

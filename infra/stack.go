@@ -33,8 +33,10 @@ type HoiThi struct {
 	DataBucket   awss3.Bucket
 	SiteBucket   awss3.Bucket
 	Distribution awscloudfront.Distribution
-	TokenSecret  awssecretsmanager.Secret
-	AlarmTopic   awssns.Topic
+	// RoundsEdge caches the public GET /rounds in front of the quiz function URL (edge.go).
+	RoundsEdge  awscloudfront.Distribution
+	TokenSecret awssecretsmanager.Secret
+	AlarmTopic  awssns.Topic
 	// SiteOrigin is the only origin the function URLs and the data bucket accept.
 	SiteOrigin string
 	// Functions and URLs are keyed by platform.Function.Name.
@@ -83,6 +85,7 @@ func NewHoiThi(scope constructs.Construct, id string, props *awscdk.StackProps, 
 		fn := h.addFunction(f)
 		h.schedule(f, fn)
 	}
+	h.roundsEdge()
 
 	h.deploySite()
 	h.alarms()
@@ -268,6 +271,9 @@ func (h *HoiThi) SiteConfig() map[string]*string {
 	for name, u := range h.URLs {
 		cfg[name] = u.Url()
 	}
+	if h.RoundsEdge != nil { // GET /rounds through the edge cache (edge.go)
+		cfg["rounds"] = jsii.String("https://" + *h.RoundsEdge.DistributionDomainName())
+	}
 	return cfg
 }
 
@@ -352,6 +358,7 @@ func (h *HoiThi) outputs() {
 	out("SiteURL", "https://"+*h.Distribution.DistributionDomainName(), "the contest site (CloudFront)")
 	out("SiteOrigin", h.SiteOrigin, "the only origin the function URLs and the data bucket accept")
 	out("DistributionId", *h.Distribution.DistributionId(), "CloudFront distribution of the site")
+	out("RoundsURL", "https://"+*h.RoundsEdge.DistributionDomainName(), "GET /rounds, cached a few seconds at the edge (the site's config.js rounds)")
 	out("TableName", *h.Table.TableName(), "the DynamoDB table ("+platform.EnvTable+")")
 	out("DataBucketName", *h.DataBucket.BucketName(), "banks/, results/, clips/ ("+platform.EnvBucket+")")
 	out("SiteBucketName", *h.SiteBucket.BucketName(), "the static site's files")

@@ -292,8 +292,8 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 					t.Errorf("%s = %v, want %v", name, env[name], want)
 				}
 			}
-			var want any // only mail senders get the rate, from the settings
-			if Grants[f.Name].SendMail {
+			var want any // only mail senders and queuers get the rate, from the settings
+			if Grants[f.Name].SendMail || Grants[f.Name].QueueMail {
 				want = "12"
 			}
 			if env[platform.EnvMailRate] != want {

@@ -1,7 +1,8 @@
 // Pages for unit admins (#/don-vi: the unit's participation in the open
 // round and who has not taken part yet) and organisers (#/ban-to-chuc:
 // preview or republish a round's results, any unit's participation).
-// Both call the tally function URL (window.HOITHI_CONFIG.tally).
+// Tallies call the tally function URL (window.HOITHI_CONFIG.tally),
+// participation the units function URL (window.HOITHI_CONFIG.units).
 
 import { $, h, fmtClock, fmtDateTimeSec, fmtInt, fmtPercent, copyText, sheetText } from './util.js';
 import { blockLabel, entryTable, renderUnitBlocks, tieBreakItems, publishedUnits, forgetProbe } from './results.js';

@@ -12,7 +12,7 @@ export function readConfig() {
   const c = window.HOITHI_CONFIG;
   if (!c || typeof c !== 'object') return null;
   const trim = (u) => (typeof u === 'string' ? u.replace(/\/+$/, '') : '');
-  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), clips: trim(c.clips), admin: trim(c.admin), contest: typeof c.contest === 'string' ? c.contest : '' };
+  const cfg = { auth: trim(c.auth), quiz: trim(c.quiz), grade: trim(c.grade), tally: trim(c.tally), units: trim(c.units), rounds: trim(c.rounds), clips: trim(c.clips), admin: trim(c.admin), contest: typeof c.contest === 'string' ? c.contest : '' };
   if (!cfg.auth || !cfg.quiz || !cfg.grade || !cfg.contest) return null;
   return cfg;
 }
@@ -101,7 +101,7 @@ export async function request(base, path, opts = {}) {
   }
 }
 
-async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs = 20000 }) {
+async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs = 20000, cache = 'no-store' }) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // token === undefined: public endpoint; '' or a string: authenticated one.
@@ -119,7 +119,7 @@ async function requestOnce(base, path, { method = 'GET', body, token, timeoutMs 
       body: body === undefined ? undefined : JSON.stringify(body),
       mode: 'cors',
       credentials: 'omit',
-      cache: 'no-store',
+      cache,
       signal: ctrl ? ctrl.signal : undefined,
     });
     text = await res.text();
@@ -198,6 +198,7 @@ export function resultsPath(cfg, roundId, name) {
 
 const MSG_NO_CLIPS = 'Trang chưa được cấu hình địa chỉ chức năng video clip (clips trong config.js). Vui lòng liên hệ Ban tổ chức.';
 export const MSG_NO_ADMIN = 'Trang chưa được cấu hình địa chỉ chức năng quản trị hội thi (admin trong config.js). Vui lòng liên hệ bộ phận kỹ thuật.';
+const MSG_NO_UNITS = 'Trang chưa được cấu hình địa chỉ chức năng theo dõi đơn vị (units trong config.js). Vui lòng liên hệ Ban tổ chức.';
 const MSG_NO_TALLY = 'Trang chưa được cấu hình địa chỉ chức năng tổng hợp kết quả (tally trong config.js). Vui lòng liên hệ Ban tổ chức.';
 
 /** The endpoints, bound to a config and a token getter. */
@@ -206,6 +207,9 @@ export function makeApi(cfg, getToken) {
   const tally = (path, opts) => (cfg.tally
     ? request(cfg.tally, path, opts)
     : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_TALLY })));
+  const units = (path, opts) => (cfg.units
+    ? request(cfg.units, path, opts)
+    : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_UNITS })));
   const clips = (path, opts) => (cfg.clips
     ? request(cfg.clips, path, opts)
     : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_CLIPS })));
@@ -217,7 +221,8 @@ export function makeApi(cfg, getToken) {
     openSession: (body) => request(cfg.auth, '/sessions', { method: 'POST', body }),
     /** Public: the audiences open to sign-up and the wards a citizen chooses from. */
     signUpForm: () => request(cfg.auth, '/signup?contest=' + enc(cfg.contest)),
-    rounds: () => request(cfg.quiz, '/rounds?contest=' + enc(cfg.contest)),
+    /** Public, the same for everyone: read through the edge cache (config.js rounds) where there is one, and kept a few seconds. */
+    rounds: () => request(cfg.rounds || cfg.quiz, '/rounds?contest=' + enc(cfg.contest), { cache: 'default' }),
     startPaper: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { method: 'POST', token: auth() }),
     myPapers: (roundId) => request(cfg.quiz, '/rounds/' + enc(roundId) + '/papers', { token: auth() }),
     getPaper: (paperId) => request(cfg.quiz, '/papers/' + enc(paperId), { token: auth() }),
@@ -246,6 +251,6 @@ export function makeApi(cfg, getToken) {
       const q = Object.entries(query).filter(([, v]) => v).map(([k, v]) => enc(k) + '=' + enc(v)).join('&');
       return admin('/audit' + (q ? '?' + q : ''), { token: auth() });
     },
-    participation: (roundId, unitId) => tally('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
+    participation: (roundId, unitId) => units('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
   };
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/importer"
+	"github.com/hoithi/hoithi/shared/reminder"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -39,6 +40,7 @@ type store interface {
 	PutRounds(ctx context.Context, rounds []contest.Round) error
 	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
 	ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error)
+	ReminderRuns(ctx context.Context, contestID, roundID, slot string) ([]reminder.Progress, error)
 }
 
 // objects is what the console needs of the data bucket: its banks.
@@ -82,6 +84,7 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("GET /rounds", h.listRounds)
 	mux.HandleFunc("POST /rounds/weekly", h.weeklyRounds)
 	mux.HandleFunc("PUT /rounds/{id}", h.editRound)
+	mux.HandleFunc("GET /rounds/{roundId}/reminders", h.reminders)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }

@@ -25,6 +25,8 @@ type store interface {
 	ReleaseMail(ctx context.Context, r mailq.Request) error
 	FinishMail(ctx context.Context, r mailq.Request, st mailq.Status, now time.Time) error
 	TakeMailToken(ctx context.Context, b signin.Bucket, now time.Time) error
+	// CountReminderSent adds one e-mail sent to a reminder run's progress.
+	CountReminderSent(ctx context.Context, contestID string, r mailq.RunRef) error
 }
 
 // Handler sends the requests of a batch of stream records, one at a time,
@@ -201,6 +203,12 @@ func (h *Handler) finish(ctx context.Context, r mailq.Request, st mailq.Status) 
 	if err := h.store.FinishMail(ctx, r, st, h.now()); err != nil {
 		// sent (or given up) all the same: the claim keeps it from going twice
 		h.log.Error("mail: could not record the outcome", "id", r.ID, "status", st, "err", err)
+	}
+	if st == mailq.StatusSent && !r.Run.IsZero() {
+		if err := h.store.CountReminderSent(ctx, r.Contest, r.Run); err != nil {
+			// sent all the same: only the organiser's progress count is short
+			h.log.Error("mail: could not count the reminder run's e-mail sent", "id", r.ID, "run", r.Run.ID, "err", err)
+		}
 	}
 	if st == mailq.StatusSent {
 		h.log.Info("mail sent", "id", r.ID, "contest", r.Contest, "kind", r.Kind, "queuedFor", h.now().Sub(r.EnqueuedAt).Round(time.Millisecond).String())

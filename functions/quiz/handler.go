@@ -144,7 +144,9 @@ func (h *Handler) listRounds(w http.ResponseWriter, r *http.Request) {
 			Status: rd.Status(now), QuestionCount: rd.QuestionCount, TimeLimitSeconds: int(rd.TimeLimit / time.Second), Attempts: rd.Attempts,
 		})
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"contest": id, "serverTime": now.In(contest.ICT), "rounds": views})
+	// Public and the same for everyone: the edge and browsers keep it a few
+	// seconds (infra/edge.go); serverTime is then up to that old.
+	httpapi.WritePublicJSON(w, http.StatusOK, map[string]any{"contest": id, "serverTime": now.In(contest.ICT), "rounds": views}, platform.RoundsMaxAge)
 }
 
 type paperResponse struct {

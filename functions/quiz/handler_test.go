@@ -13,6 +13,7 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/testenv"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -263,6 +264,29 @@ func TestRoundsAreListedWithTheirStatus(t *testing.T) {
 	t.Run("a contest that is not an id is not found", func(t *testing.T) {
 		testenv.Call(t, newQuizAPI(t, env).routes, http.MethodGet, "/rounds?contest=Demo!", "", nil).Expect(t, http.StatusNotFound, "contest_not_found")
 	})
+	cache := []struct {
+		name, path, token string
+		status            int
+		want              string
+	}{
+		{"the list may be kept a few seconds by browsers and the edge", "/rounds?contest=demo", "", http.StatusOK,
+			fmt.Sprintf("public, max-age=%d", int(platform.RoundsMaxAge.Seconds()))},
+		{"the list asked for with a session is the same public list", "/rounds?contest=demo", env.TokenFor(t, demo.Roster()[0].Email), http.StatusOK,
+			fmt.Sprintf("public, max-age=%d", int(platform.RoundsMaxAge.Seconds()))},
+		{"an error about the list is never kept", "/rounds?contest=Demo!", "", http.StatusNotFound, "no-store"},
+		{"a participant's own papers are never kept", "/rounds/" + rounds[2].ID + "/papers", env.TokenFor(t, demo.Roster()[0].Email), http.StatusOK, "no-store"},
+	}
+	for _, tt := range cache {
+		t.Run(tt.name, func(t *testing.T) {
+			res := testenv.Call(t, newQuizAPI(t, env).routes, http.MethodGet, tt.path, tt.token, nil)
+			if res.Status != tt.status {
+				t.Fatalf("status %d, want %d: %s", res.Status, tt.status, res.Body)
+			}
+			if got := res.Header.Get("Cache-Control"); got != tt.want {
+				t.Errorf("Cache-Control %q, want %q", got, tt.want)
+			}
+		})
+	}
 }
 
 func TestWhoMayStartAPaperInWhichRound(t *testing.T) {

@@ -7,49 +7,64 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
-	"github.com/hoithi/hoithi/shared/mail"
 	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/reminder"
+	"github.com/hoithi/hoithi/shared/signin"
 )
 
 type store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
+	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	participation.Store
-	reminderStore
+	runStore
 }
 
-type reminderStore interface {
-	ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error)
-	ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error
+// runStore is what runs and jobs write.
+type runStore interface {
+	// StartReminderRun records a run's progress and inserts its jobs (each
+	// insert hands a job to this function through the table's stream).
+	StartReminderRun(ctx context.Context, r reminder.Run, jobs []reminder.Job) error
+	// QueueReminders queues each e-mail with its claim, skipping (and
+	// counting) those whose claim exists.
+	QueueReminders(ctx context.Context, r contest.Round, slot string, emails []reminder.Queued) (queued, skipped int, err error)
+	// FinishReminderJob counts a job in its run's progress, once.
+	FinishReminderJob(ctx context.Context, j reminder.Job, queued, skipped int) (bool, error)
+	// TakeReminderToken spends a token of the reminders' bucket, or returns
+	// a fault.RateLimited saying how long to wait.
+	TakeReminderToken(ctx context.Context, b signin.Bucket, now time.Time) error
 }
 
-// Handler takes the reminder schedules' events.
+// Handler takes the reminder schedules' events (a run starts: one job per
+// unit) and the table's stream of reminder jobs (each job counts its unit
+// and queues its e-mails for the mailer).
 type Handler struct {
-	store     store
-	mail      mail.Sender
-	mailEvery time.Duration // the pace of e-mails
-	siteURL   string
-	grace     time.Duration // the submit grace: papers past deadline plus grace are closed first
-	now       func() time.Time
-	log       *slog.Logger
+	store store
+	rate  float64 // e-mails a second for every mailer together (reminders get half)
+	site  reminder.Site
+	grace time.Duration // the submit grace: papers past deadline plus grace are closed first
+	now   func() time.Time
+	log   *slog.Logger
 }
 
-// NewHandler builds the handler: e-mails go through sender at most rate a
-// second (config.DefaultMailRate when 0), with links to siteURL; grace is the
-// submit grace; now is the clock (time.Now when nil).
-func NewHandler(s store, sender mail.Sender, rate int, siteURL string, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
+// NewHandler builds the handler: e-mails are queued at the reminders' share
+// of rate e-mails a second (config.DefaultMailRate when 0), with links to
+// siteURL; grace is the submit grace; now is the clock (time.Now when nil).
+func NewHandler(s store, rate int, siteURL string, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
 	if rate <= 0 {
 		rate = config.DefaultMailRate
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, mail: sender, mailEvery: time.Second / time.Duration(rate), siteURL: siteURL, grace: grace, now: now, log: log}
+	return &Handler{store: s, rate: float64(rate), site: reminder.Site(siteURL), grace: grace, now: now, log: log}
 }
 
 // Detail is what a reminder schedule sends (platform.Schedule.Detail).
@@ -60,16 +75,40 @@ type Detail struct {
 	Audience string `json:"audience,omitempty"`
 }
 
-// Result is the invocation's result: what each open staff round's run did.
+// Result is a schedule's invocation's result: the runs it started, one per
+// open staff round.
 type Result struct {
-	Contest   string          `json:"contest"`
-	Reminders []RemindOutcome `json:"reminders"`
+	Contest string       `json:"contest"`
+	Runs    []RunStarted `json:"runs"`
 }
 
-// HandleEvent takes a reminder schedule's event. Anything else is rejected
-// with the reason logged. A run that could not send everything fails, so
-// that Lambda retries it; the claims keep the retry to what is left.
+// RunStarted is a run as it starts: its jobs (one per unit) and its plan.
+type RunStarted struct {
+	Round string `json:"round"`
+	Slot  string `json:"slot"`
+	Run   string `json:"run"`
+	Units int    `json:"units"`
+	// Headcount bounds the e-mails to people; PlannedSeconds is how long
+	// that many take at the reminders' share of the SES rate.
+	Headcount      int   `json:"headcount"`
+	PlannedSeconds int64 `json:"plannedSeconds"`
+}
+
+// HandleEvent takes a batch of the table's stream (reminder jobs), or a
+// reminder schedule's event. Anything else is rejected with the reason
+// logged.
 func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, error) {
+	var probe struct {
+		Records json.RawMessage `json:"Records"`
+	}
+	if json.Unmarshal(raw, &probe) == nil && probe.Records != nil {
+		var ev events.DynamoDBEvent
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			h.log.Warn("not a stream batch: ignored", "err", err)
+			return events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}, nil
+		}
+		return h.handleJobs(ctx, ev), nil
+	}
 	detail, err := funcurl.ScheduledDetail(raw)
 	if err != nil {
 		h.log.Warn("event rejected", "reason", funcurl.Reason(err), "err", err)
@@ -87,11 +126,46 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 		h.log.Warn("event rejected", "reason", "unknown contest", "contest", d.Contest)
 		return nil, fmt.Errorf("reject event: %w", err)
 	}
-	outcomes, err := h.remind(ctx, c, d.Slot, d.Audience == platform.RemindUnitAdmins)
+	runs, err := h.start(ctx, c, d.Slot, d.Audience == platform.RemindUnitAdmins)
 	if err != nil {
-		h.log.Error("reminder run incomplete", "contest", c.ID, "slot", d.Slot, "outcomes", outcomes, "err", err)
+		h.log.Error("reminder run not started", "contest", c.ID, "slot", d.Slot, "err", err)
 		return nil, err
 	}
-	h.log.Info("reminders sent", "contest", c.ID, "slot", d.Slot, "outcomes", outcomes)
-	return Result{Contest: c.ID, Reminders: outcomes}, nil
+	h.log.Info("reminder runs started", "contest", c.ID, "slot", d.Slot, "runs", runs)
+	return Result{Contest: c.ID, Runs: runs}, nil
+}
+
+// start splits the slot's reminders of every open staff round into one job
+// per unit. It waits for nothing: the jobs run from the table's stream.
+func (h *Handler) start(ctx context.Context, c contest.Contest, slot string, adminsOnly bool) ([]RunStarted, error) {
+	rounds, err := h.store.ListRounds(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	units, err := h.store.ListUnits(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	headcount := 0
+	for _, u := range units {
+		headcount += u.Headcount
+	}
+	now := h.now()
+	runs := []RunStarted{}
+	for _, r := range rounds {
+		if r.Status(now) != contest.StatusOpen || r.Audience != contest.AudienceStaff {
+			continue
+		}
+		id, err := reminder.NewRunID()
+		if err != nil {
+			return runs, err
+		}
+		run := reminder.Run{Contest: c.ID, Round: r.ID, Slot: slot, ID: id, AdminsOnly: adminsOnly, StartedAt: now, Units: len(units), Headcount: headcount}
+		if err := h.store.StartReminderRun(ctx, run, reminder.Jobs(run, units)); err != nil {
+			return runs, err
+		}
+		runs = append(runs, RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(units), Headcount: headcount,
+			PlannedSeconds: int64(reminder.Plan(headcount, h.rate).Seconds())})
+	}
+	return runs, nil
 }

@@ -3,18 +3,23 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
-	"github.com/hoithi/hoithi/shared/mail"
+	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/reminder"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
 
@@ -24,30 +29,91 @@ const eventsDir = "../../events/remind"
 // testGrace is the submit grace the handler is given.
 const testGrace = time.Minute
 
-// world is a seeded contest, the handler on it and its outbox.
+// testStore is the seeded store as the remind function and the tests see it.
+type testStore interface {
+	store
+	Outbox(ctx context.Context, contestID string) ([]mailq.Entry, error)
+	ReminderRuns(ctx context.Context, contestID, roundID, slot string) ([]reminder.Progress, error)
+	SaveAnswers(ctx context.Context, p *contest.Paper, answers map[string]string, prediction *int) error
+	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
+}
+
+// recorder keeps the jobs each run starts, which the table's stream hands
+// to the function on AWS and locally (infra/localdev); here the test runs
+// them.
+type recorder struct {
+	testStore
+	mu   sync.Mutex
+	jobs []reminder.Job
+}
+
+func (r *recorder) StartReminderRun(ctx context.Context, run reminder.Run, jobs []reminder.Job) error {
+	r.mu.Lock()
+	r.jobs = append(r.jobs, jobs...)
+	r.mu.Unlock()
+	return r.testStore.StartReminderRun(ctx, run, jobs)
+}
+
+// world is a seeded contest (in memory under go test, on the local servers
+// under make test) and the handler on it.
 type world struct {
-	c      *testenv.Demo
-	h      *Handler
-	outbox string
+	c   *testenv.Demo
+	s   *recorder
+	h   *Handler
+	now func() time.Time
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	c := testenv.SeededDemo(t)
-	box := t.TempDir()
-	h := NewHandler(c.Store, mail.Outbox{Dir: box}, 1000, "http://127.0.0.1:8080", testGrace, func() time.Time { return c.Now }, testenv.Logger())
-	return &world{c: c, h: h, outbox: box}
+	c := testenv.SeededDemoWithRoom(t, time.Hour)
+	s, ok := c.Store.(testStore)
+	if !ok {
+		t.Fatalf("the seeded store %T cannot run reminders", c.Store)
+	}
+	// the clock moves with the wall clock from the seeding instant: the
+	// reminders' pace is a token bucket
+	start := time.Now()
+	now := func() time.Time { return c.Now.Add(time.Since(start)) }
+	w := &world{c: c, s: &recorder{testStore: s}, now: now}
+	w.h = NewHandler(w.s, 1000, "http://127.0.0.1:8080", testGrace, now, testenv.Logger())
+	return w
 }
 
-// messages reads the outbox.
-func (w *world) messages(t *testing.T) []mail.Message { return testenv.Outbox(t, w.outbox) }
+// run plays a schedule's event, then every job it started, as the stream would.
+func (w *world) run(t *testing.T, raw []byte) (Result, []JobOutcome) {
+	t.Helper()
+	before := len(w.s.jobs)
+	out, err := w.h.HandleEvent(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jobs []JobOutcome
+	for _, j := range w.s.jobs[before:] {
+		o, err := w.h.RunJob(context.Background(), j)
+		if err != nil {
+			t.Fatalf("job %s/%s: %v", j.Run.ID, j.Unit.ID, err)
+		}
+		jobs = append(jobs, o)
+	}
+	return out.(Result), jobs
+}
 
-// sent lists the recipients of the outbox's messages.
+// queued is the contest's outbox.
+func (w *world) queued(t *testing.T) []mailq.Entry {
+	t.Helper()
+	entries, err := w.s.Outbox(context.Background(), demo.ContestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
+}
+
+// sent lists the recipients of the queued e-mails.
 func (w *world) sent(t *testing.T) []string {
 	t.Helper()
 	var to []string
-	for _, m := range w.messages(t) {
-		to = append(to, m.To)
+	for _, e := range w.queued(t) {
+		to = append(to, e.To)
 	}
 	slices.Sort(to)
 	return to
@@ -78,23 +144,32 @@ func (w *world) expected(t *testing.T) (admins, missing []string) {
 	return admins, missing
 }
 
+func sum(jobs []JobOutcome) (queued, skipped, closed int) {
+	for _, j := range jobs {
+		queued, skipped, closed = queued+j.Queued, skipped+j.Skipped, closed+j.Closed
+	}
+	return
+}
+
 func TestSampleEvents(t *testing.T) {
 	wants := map[string]struct {
 		audience    string
 		everyoneToo bool
+		job         bool
 	}{
 		"reminder-midweek.json":  {audience: platform.RemindUnitAdmins},
 		"reminder-last-day.json": {audience: platform.RemindEveryone, everyoneToo: true},
+		"job-insert.json":        {job: true},
 	}
 	files := testenv.EventFiles(t, eventsDir)
 	testenv.CheckOutcomes(t, eventsDir, files, wants)
 	for _, f := range files {
 		name := filepath.Base(f)
+		want := wants[name]
+		if want.job {
+			continue // TestAJobFromTheStream
+		}
 		t.Run(name, func(t *testing.T) {
-			want, ok := wants[name]
-			if !ok {
-				t.Fatalf("events/remind/%s has no expected outcome: add one", name)
-			}
 			raw, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -119,27 +194,29 @@ func TestSampleEvents(t *testing.T) {
 			if len(missing) == 0 || len(admins) == 0 {
 				t.Fatalf("the demo has %d unit admins and %d people missing: nothing to test", len(admins), len(missing))
 			}
-			// WHEN it runs twice (a retry)
+			wantQueued := len(admins)
+			if want.everyoneToo {
+				wantQueued += len(missing)
+			}
+			// WHEN it runs twice (a retry of the schedule, or a re-run)
+			var runs []string
 			for run := 1; run <= 2; run++ {
-				out, err := w.h.HandleEvent(context.Background(), raw)
-				if err != nil {
-					t.Fatalf("run %d: %v", run, err)
+				res, jobs := w.run(t, raw)
+				if len(res.Runs) != 1 || res.Runs[0].Round != w.c.OpenRound().ID || res.Runs[0].Units != len(demo.Units()) {
+					t.Fatalf("run %d: %+v, want one run of %d units, for the open staff round", run, res.Runs, len(demo.Units()))
 				}
-				res := out.(Result)
-				if len(res.Reminders) != 1 || res.Reminders[0].Round != w.c.OpenRound().ID {
-					t.Fatalf("run %d: %+v, want one outcome, for the open staff round", run, res.Reminders)
-				}
-				got := res.Reminders[0]
-				wantOut := RemindOutcome{Round: got.Round, Slot: d.Slot, Summaries: len(admins)}
-				if want.everyoneToo {
-					wantOut.Reminded = len(missing)
-				}
-				if run == 2 {
-					wantOut = RemindOutcome{Round: got.Round, Slot: d.Slot, Skipped: wantOut.Reminded + wantOut.Summaries}
-				}
-				if got != wantOut {
-					t.Errorf("run %d: outcome %+v, want %+v", run, got, wantOut)
-				}
+				runs = append(runs, res.Runs[0].Run)
+				queued, skipped, _ := sum(jobs)
+				t.Run(fmt.Sprintf("run %d is split into one job per unit", run), func(t *testing.T) {
+					if len(jobs) != len(demo.Units()) {
+						t.Errorf("%d jobs, want %d", len(jobs), len(demo.Units()))
+					}
+				})
+				t.Run(fmt.Sprintf("run %d queues each e-mail of the slot once", run), func(t *testing.T) {
+					if wantQ, wantS := map[int]int{1: wantQueued, 2: 0}[run], map[int]int{1: 0, 2: wantQueued}[run]; queued != wantQ || skipped != wantS {
+						t.Errorf("queued %d, skipped %d; want %d and %d", queued, skipped, wantQ, wantS)
+					}
+				})
 			}
 			// THEN each admin has one summary and, on the last day, each one
 			// missing one reminder; nobody else hears
@@ -148,14 +225,125 @@ func TestSampleEvents(t *testing.T) {
 				wantTo = append(wantTo, missing...)
 			}
 			slices.Sort(wantTo)
-			if got := w.sent(t); !slices.Equal(got, wantTo) {
-				t.Errorf("sent to %d addresses, want %d: %v", len(got), len(wantTo), got)
-			}
-			// and each summary links to the unit's live page on the site
-			for _, m := range w.messages(t) {
-				if strings.Contains(m.Subject, "người đã tham gia") && !strings.Contains(m.Text, "http://127.0.0.1:8080/#/don-vi") {
-					t.Errorf("summary to %s has no link to the unit page:\n%s", m.To, m.Text)
+			t.Run("each person hears once in the slot; nobody else hears", func(t *testing.T) {
+				if got := w.sent(t); !slices.Equal(got, wantTo) {
+					t.Errorf("queued to %d addresses, want %d: %v", len(got), len(wantTo), got)
 				}
+			})
+			t.Run("every e-mail is a reminder of the run that queued it, for the mailer", func(t *testing.T) {
+				for _, e := range w.queued(t) {
+					if err := e.Validate(); err != nil || e.Kind != mailq.KindReminder || e.Run.ID != runs[0] || e.Status != mailq.StatusQueued ||
+						!e.ExpiresAt.Equal(w.c.OpenRound().ClosesAt) {
+						t.Errorf("outbox entry %+v (%v)", e, err)
+					}
+				}
+			})
+			t.Run("each summary links to the unit's live page on the site", func(t *testing.T) {
+				for _, e := range w.queued(t) {
+					if strings.Contains(e.Subject, "người đã tham gia") && !strings.Contains(e.Text, "http://127.0.0.1:8080/#/don-vi") {
+						t.Errorf("summary to %s has no link to the unit page:\n%s", e.To, e.Text)
+					}
+				}
+			})
+			t.Run("the organiser sees both runs' progress: every unit done, the e-mails queued by the first", func(t *testing.T) {
+				got, err := w.s.ReminderRuns(context.Background(), demo.ContestID, w.c.OpenRound().ID, d.Slot)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != 2 {
+					t.Fatalf("%d runs, want 2", len(got))
+				}
+				byID := map[string]reminder.Progress{got[0].ID: got[0], got[1].ID: got[1]}
+				first, second := byID[runs[0]], byID[runs[1]]
+				if first.UnitsDone != len(demo.Units()) || first.Queued != wantQueued || first.Skipped != 0 || first.Sent != 0 {
+					t.Errorf("first run %+v", first)
+				}
+				if second.UnitsDone != len(demo.Units()) || second.Queued != 0 || second.Skipped != wantQueued || !second.Done() {
+					t.Errorf("second run %+v", second)
+				}
+			})
+		})
+	}
+}
+
+func TestARetriedJobQueuesNothingTwiceAndCountsOnce(t *testing.T) {
+	w := newWorld(t)
+	raw, err := os.ReadFile(filepath.Join(eventsDir, "reminder-last-day.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, first := w.run(t, raw)
+	j := w.s.jobs[0]
+	// WHEN the stream hands the first job again (a retried batch)
+	again, err := w.h.RunJob(context.Background(), j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("it queues nothing: its e-mails are skipped", func(t *testing.T) {
+		if again.Queued != 0 || again.Skipped != first[0].Queued {
+			t.Errorf("again %+v, first %+v", again, first[0])
+		}
+	})
+	t.Run("the run's progress counts the unit once", func(t *testing.T) {
+		runs, err := w.s.ReminderRuns(context.Background(), demo.ContestID, res.Runs[0].Round, "reminder-last-day")
+		if err != nil || len(runs) != 1 {
+			t.Fatalf("runs %+v, %v", runs, err)
+		}
+		q, _, _ := sum(first)
+		if p := runs[0]; p.UnitsDone != len(demo.Units()) || p.Queued != q || p.Skipped != 0 {
+			t.Errorf("progress %+v, want %d units, %d queued, 0 skipped", p, len(demo.Units()), q)
+		}
+	})
+}
+
+func TestAJobFromTheStream(t *testing.T) {
+	w := newWorld(t)
+	round := w.c.OpenRound()
+	// GIVEN the run the sample job belongs to
+	run := reminder.Run{Contest: demo.ContestID, Round: round.ID, Slot: "reminder-last-day", ID: "0123456789abcdef", StartedAt: w.now(), Units: 1, Headcount: 10}
+	if err := w.s.testStore.StartReminderRun(context.Background(), run, nil); err != nil {
+		t.Fatal(err)
+	}
+	raw := testenv.FillEvent(t, filepath.Join(eventsDir, "job-insert.json"), map[string]string{"roundId": round.ID})
+	// WHEN the stream hands it to the function, and then something else
+	// (a job of another shape, a change of a job)
+	out, err := w.h.HandleEvent(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the job is handled: no record comes again", func(t *testing.T) {
+		if r, ok := out.(events.DynamoDBEventResponse); !ok || len(r.BatchItemFailures) != 0 {
+			t.Errorf("result %#v, want no batch item failures", out)
+		}
+	})
+	t.Run("the unit's admin and everyone of it who has not taken part are queued once", func(t *testing.T) {
+		var roster []string
+		for _, m := range demo.Roster() {
+			if m.UnitID == "so-tu-phap" {
+				roster = append(roster, m.Email)
+			}
+		}
+		got := w.sent(t)
+		if len(got) == 0 {
+			t.Fatal("nothing queued")
+		}
+		for _, to := range got {
+			if !slices.Contains(roster, to) {
+				t.Errorf("%s is not of the unit", to)
+			}
+		}
+	})
+	before := len(w.queued(t))
+	modified := strings.Replace(string(raw), `"eventName": "INSERT"`, `"eventName": "MODIFY"`, 1)
+	forged := strings.Replace(string(raw), `"unitId": {"S": "so-tu-phap"}`, `"unitId": {"S": "so-noi-vu"}`, 1)
+	for name, ev := range map[string]string{"a change of a job is ignored": modified, "a job whose keys do not match it is ignored": forged} {
+		t.Run(name, func(t *testing.T) {
+			out, err := w.h.HandleEvent(context.Background(), json.RawMessage(ev))
+			if r, ok := out.(events.DynamoDBEventResponse); err != nil || !ok || len(r.BatchItemFailures) != 0 {
+				t.Errorf("%#v, %v", out, err)
+			}
+			if n := len(w.queued(t)); n != before {
+				t.Errorf("%d e-mails queued, want %d", n, before)
 			}
 		})
 	}
@@ -196,11 +384,7 @@ func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := w.h.HandleEvent(context.Background(), raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := out.(Result)
+	_, jobs := w.run(t, raw)
 
 	t.Run("the paper left past its time is closed on its saved answers", func(t *testing.T) {
 		p, err := w.c.Store.GetPaper(context.Background(), demo.ContestID, abandoned.Ref(), true)
@@ -210,8 +394,8 @@ func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
 		if p.Status != contest.PaperSubmitted || p.Result == nil || !p.Result.Automatic || p.Result.Correct != 1 {
 			t.Errorf("paper status %s result %+v; want closed automatically with 1 correct", p.Status, p.Result)
 		}
-		if len(res.Reminders) != 1 || res.Reminders[0].Closed != 1 {
-			t.Errorf("outcome %+v; want one paper closed", res.Reminders)
+		if _, _, closed := sum(jobs); closed != 1 {
+			t.Errorf("%d papers closed; want one", closed)
 		}
 	})
 	t.Run("neither who left nor who is taking the quiz is reminded; the others are", func(t *testing.T) {
@@ -230,7 +414,7 @@ func TestSomeoneWhoStartedAndLeftHasTakenPart(t *testing.T) {
 	})
 	t.Run("the unit admin's summary counts who left as taken part and who is taking it as in progress", func(t *testing.T) {
 		u := demo.Units()[unit]
-		for _, m := range w.messages(t) {
+		for _, m := range w.queued(t) {
 			if !strings.HasPrefix(m.Subject, u.Name+":") {
 				continue
 			}
@@ -278,6 +462,6 @@ func TestMalformedEventsAreRejected(t *testing.T) {
 		})
 	}
 	if got := w.sent(t); len(got) != 0 {
-		t.Errorf("rejected events sent %d e-mails", len(got))
+		t.Errorf("rejected events queued %d e-mails", len(got))
 	}
 }

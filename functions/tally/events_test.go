@@ -31,9 +31,6 @@ type eventWant struct {
 	checkScheduled func(t *testing.T, a *tallyAPI, res ScheduleResult)
 }
 
-// eventUnit is the unit whose admin fills {{token}} in participation.json.
-const eventUnit = "so-tu-phap"
-
 // tallyEvents is the expected outcome of every file in events/tally: a file
 // without an entry fails the tests.
 var tallyEvents = map[string]eventWant{
@@ -89,24 +86,6 @@ var tallyEvents = map[string]eventWant{
 			})
 			if i < 0 || len(got.Banks[i].Rounds) != 1 || len(got.Banks[i].Questions) == 0 {
 				t.Errorf("%d banks, want %s with the published round and its questions", len(got.Banks), staff)
-			}
-		},
-	},
-	"participation.json": {
-		status: http.StatusOK,
-		setup: func(t *testing.T, a *tallyAPI) map[string]string {
-			return map[string]string{"token": a.env.TokenFor(t, unitAdmin(eventUnit).Email), "roundId": a.closedRound().ID, "unitId": eventUnit}
-		},
-		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var got participationAnswer
-			if err := json.Unmarshal(body, &got); err != nil {
-				t.Fatal(err)
-			}
-			if got.Unit.ID != eventUnit || got.Round != v["roundId"] {
-				t.Errorf("unit %s round %s, want %s %s", got.Unit.ID, got.Round, eventUnit, v["roundId"])
-			}
-			if n := len(got.TakenPart) + len(got.InProgress) + len(got.NotTakenPart); n != len(rosterOf(eventUnit)) {
-				t.Errorf("%d people listed, want the roster's %d", n, len(rosterOf(eventUnit)))
 			}
 		},
 	},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/audit"
@@ -38,8 +37,9 @@ func (h *Handler) record(ctx context.Context, contestID, actor, action, summary,
 	return nil
 }
 
-// Handler serves the tally's function URL (organisers' on-demand runs, unit
-// participation) and its scheduled events.
+// Handler serves the tally's function URL (organisers' on-demand runs and
+// reviews) and its scheduled events; unit participation pages are
+// functions/units'.
 type Handler struct {
 	store  store
 	svc    *results.Service
@@ -57,7 +57,6 @@ func NewHandler(s store, objects results.ObjectPutter, bucket string, signer *to
 func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /rounds/{roundId}/tally", h.runTally)
-	mux.HandleFunc("GET /rounds/{roundId}/units/{unitId}/participation", h.participation)
 	mux.HandleFunc("GET /rounds/{roundId}/statistics", h.statistics)
 	mux.HandleFunc("GET /rounds/{roundId}/integrity", h.integrity)
 	mux.HandleFunc("GET /banks/history", h.bankHistory)
@@ -129,71 +128,4 @@ func (h *Handler) round(r *http.Request, claims *token.Claims) (contest.Round, e
 		return contest.Round{}, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
 	}
 	return h.store.GetRound(r.Context(), claims.Contest, id)
-}
-
-type participationResponse struct {
-	Round        string                 `json:"round"`
-	Unit         contest.Unit           `json:"unit"`
-	Participants int                    `json:"participants"`
-	Rate         float64                `json:"rate"`
-	TakenPart    []participation.Person `json:"takenPart"`
-	InProgress   []participation.Person `json:"inProgress"`
-	NotTakenPart []participation.Person `json:"notTakenPart"`
-	AsOf         time.Time              `json:"asOf"`
-	Status       contest.Status         `json:"status"`
-}
-
-// participation: a unit admin (own unit only) or an organiser sees who of the
-// unit's roster has taken part in the round so far, who is taking a paper
-// now, and who has not started. Papers left past their deadline are closed on
-// the way (participation.Of), as the final tally will.
-func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.signer.FromRequest(r)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	unitID := r.PathValue("unitId")
-	if !claims.Actor().MaySeeUnit(unitID) {
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("not_your_unit", "Bạn chỉ được xem danh sách của đơn vị mình."))
-		return
-	}
-	ctx := r.Context()
-	round, err := h.round(r, claims)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	units, err := h.store.ListUnits(ctx, claims.Contest)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	i := slices.IndexFunc(units, func(u contest.Unit) bool { return u.ID == unitID })
-	if i < 0 {
-		httpapi.WriteError(w, r, h.log, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị."))
-		return
-	}
-	now := h.svc.Now()
-	u, err := participation.Of(ctx, h.store, claims.Contest, round, unitID, now, h.grace)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if u.Closed > 0 {
-		h.log.Info("overdue papers closed", "round", round.ID, "unit", unitID, "closed", u.Closed)
-	}
-	httpapi.WriteJSON(w, http.StatusOK, participationResponse{
-		Round: round.ID, Unit: units[i], Participants: len(u.TakenPart), Rate: participation.Rate(len(u.TakenPart), units[i].Headcount),
-		TakenPart: nonNil(u.TakenPart), InProgress: nonNil(u.InProgress), NotTakenPart: nonNil(u.NotTakenPart),
-		AsOf: now.In(contest.ICT), Status: round.Status(now),
-	})
-}
-
-// nonNil makes an empty list [] rather than null in JSON.
-func nonNil(people []participation.Person) []participation.Person {
-	if people == nil {
-		return []participation.Person{}
-	}
-	return people
 }

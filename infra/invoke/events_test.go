@@ -78,8 +78,9 @@ var eventWants = map[string]eventWant{
 	"grade/submit.json":                {status: http.StatusOK},
 	"grade/submit-not-your-paper.json": {status: http.StatusForbidden, code: "not_your_paper"},
 	"tally/scheduled.json":             {scheduled: true, resultKeys: []string{"contest", "rounds"}},
-	"remind/reminder-midweek.json":     {scheduled: true, resultKeys: []string{"contest", "reminders"}},
-	"remind/reminder-last-day.json":    {scheduled: true, resultKeys: []string{"contest", "reminders"}},
+	"remind/reminder-midweek.json":     {scheduled: true, resultKeys: []string{"contest", "runs"}},
+	"remind/reminder-last-day.json":    {scheduled: true, resultKeys: []string{"contest", "runs"}},
+	"remind/job-insert.json":           {scheduled: true, resultKeys: []string{"batchItemFailures"}},
 	// No such outbox item in the table: not claimed, nothing sent, no failure.
 	"mailer/outbox-insert.json":             {scheduled: true, resultKeys: []string{"batchItemFailures"}},
 	"clips/request-upload.json":             {status: http.StatusCreated, setup: as(clipsAdmin)},
@@ -123,7 +124,7 @@ var eventWants = map[string]eventWant{
 	"admin/audit.json":               {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"admin/rounds.json":              {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"admin/template-unit-admin.json": {status: http.StatusForbidden, code: "organiser_only", setup: as(clipsAdmin)},
-	"tally/participation.json": {status: http.StatusOK,
+	"units/participation.json": {status: http.StatusOK,
 		setup: func(t *testing.T, e *eventEnv) map[string]string {
 			const unit = "so-tu-phap"
 			var admin string

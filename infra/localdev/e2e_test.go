@@ -577,7 +577,7 @@ func hasVietnamese(s string) bool {
 
 func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
 	e := need(t)
-	for _, fn := range []string{"auth", "quiz", "grade", "admin"} {
+	for _, fn := range []string{"auth", "quiz", "grade", "admin", "units"} {
 		for _, origin := range []string{e.p.SiteURL, "http://evil.example"} {
 			req, _ := http.NewRequest("OPTIONS", e.p.FunctionURLs[fn]+"/anything", nil)
 			req.Header.Set("Origin", origin)
@@ -608,7 +608,7 @@ func TestSiteGetsTheFunctionURLs(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	for _, fn := range []string{"auth", "quiz", "grade", "admin"} {
+	for _, fn := range []string{"auth", "quiz", "grade", "admin", "units"} {
 		if !strings.Contains(string(body), e.p.FunctionURLs[fn]) {
 			t.Errorf("config.js lacks the %s URL: %s", fn, body)
 		}
@@ -704,6 +704,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s run %d: %v", admins.Name, run, err)
 		}
+		waitRuns(t, e, demo.ContestID, out)
 		if got := count(missed.Email, reminder); got != 0 {
 			t.Errorf("after %s run %d, %s has %d reminders, want 0 (%s)", admins.Name, run, missed.Email, got, out)
 		}
@@ -721,6 +722,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s run %d: %v", everyone.Name, run, err)
 		}
+		waitRuns(t, e, demo.ContestID, out)
 		if got := count(missed.Email, reminder); got != 1 {
 			t.Errorf("after %s run %d, %s has %d reminders, want 1 (%s)", everyone.Name, run, missed.Email, got, out)
 		}

@@ -48,7 +48,7 @@ func TestContestsAreIsolated(t *testing.T) {
 		{"grade", "PUT", "/papers/" + paper + "/answers", map[string]any{"answers": map[string]string{}}},
 		{"grade", "POST", "/papers/" + paper + "/submission", map[string]any{"answers": map[string]string{}, "prediction": 1}},
 		{"tally", "POST", "/rounds/" + round + "/tally", nil},
-		{"tally", "GET", "/rounds/" + round + "/units/" + unit.ID + "/participation", nil},
+		{"units", "GET", "/rounds/" + round + "/units/" + unit.ID + "/participation", nil},
 		{"clips", "POST", "/uploads", map[string]any{"title": "Clip", "bytes": 1000, "contentType": "video/mp4"}},
 		{"clips", "POST", "/clips/" + clip + "/confirm", nil},
 		{"clips", "POST", "/clips/" + clip + "/parts", map[string]any{"partNumbers": []int{1}}},

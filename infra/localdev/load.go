@@ -54,6 +54,8 @@ type loadOptions struct {
 	datastoreTimeout                 time.Duration
 	profileDir                       string
 	profileSeconds                   int
+	unitViewRate                     int           // unit pages a second after the papers (0: none)
+	unitViewLength                   time.Duration // for how long
 
 	out      io.Writer
 	now      func() time.Time      // the demo's clock (tests give theirs); nil: the wall clock
@@ -74,6 +76,8 @@ func load(args []string) error {
 	fs.DurationVar(&o.datastoreTimeout, "datastore-timeout", 10*time.Second, "stop the run when the datastore has not answered for this long")
 	fs.StringVar(&o.profileDir, "profile", "", "write CPU profiles here: the load driver's, and each function's (throwaway platform, served on a loopback PPROF_ADDR)")
 	fs.IntVar(&o.profileSeconds, "profile-seconds", 20, "length of the functions' CPU profiles, from the start of the run")
+	fs.IntVar(&o.unitViewRate, "unit-views", 100, "then unit participation pages a second (the units function, every unit in turn); 0 skips them")
+	fs.DurationVar(&o.unitViewLength, "unit-views-for", 10*time.Second, "for how long the unit pages are asked for")
 	_ = fs.Parse(args)
 	if o.participants < 1 || o.concurrency < 1 || o.saves < 0 || o.rawPuts < 0 {
 		return fmt.Errorf("load: -participants and -concurrency must be positive, -saves and -raw-puts not negative")
@@ -90,6 +94,7 @@ func load(args []string) error {
 // them and, on a throwaway platform, the counters and processes.
 type loadTarget struct {
 	auth, quiz, grade, contest string
+	units                      string // the units function's URL ("": not known, no unit views)
 	dynamoURL                  string
 	store                      *dynamo.Store
 	outbox                     string
@@ -231,6 +236,12 @@ func runLoad(ctx context.Context, o loadOptions, base *Platform) error {
 			return err
 		}
 	}
+	if stopped == nil && o.unitViewRate > 0 {
+		cancel(nil) // the papers' progress and watchers are done
+		if err := runUnitViews(ctx, o, t, round, run.client); err != nil {
+			return err
+		}
+	}
 	if stopped != nil {
 		return fmt.Errorf("load: stopped after %s with %d papers submitted: %w", elapsed.Round(10*time.Millisecond), run.submitted.Load(), stopped)
 	}
@@ -319,7 +330,7 @@ func startLoadPlatform(ctx context.Context, o loadOptions, p *Platform) (*loadTa
 	if err := p.StartFunctions(ctx, Ports{}); err != nil {
 		return nil, p.Explain(err)
 	}
-	t.auth, t.quiz, t.grade = p.FunctionURLs["auth"], p.FunctionURLs["quiz"], p.FunctionURLs["grade"]
+	t.auth, t.quiz, t.grade, t.units = p.FunctionURLs["auth"], p.FunctionURLs["quiz"], p.FunctionURLs["grade"], p.FunctionURLs["units"]
 	return t, nil
 }
 
@@ -381,7 +392,7 @@ func readEndpoints(path string) (*loadTarget, error) {
 	if ep.Auth == "" || ep.Quiz == "" || ep.Grade == "" || ep.DynamoDB == "" || ep.Outbox == "" {
 		return nil, fmt.Errorf("load: %s names no auth, quiz, grade, dynamodb or outbox", path)
 	}
-	t := &loadTarget{auth: ep.Auth, quiz: ep.Quiz, grade: ep.Grade, contest: cmp.Or(ep.Contest, demo.ContestID),
+	t := &loadTarget{auth: ep.Auth, quiz: ep.Quiz, grade: ep.Grade, units: ep.Units, contest: cmp.Or(ep.Contest, demo.ContestID),
 		dynamoURL: ep.DynamoDB, outbox: ep.Outbox}
 	t.store = dynamo.New(dynamoClient(ep.DynamoDB), cmp.Or(ep.Table, localenv.Table), nil)
 	if key, err := os.ReadFile(filepath.Join(filepath.Dir(path), "token.key")); err == nil {
@@ -957,5 +968,23 @@ func reportMailQueue(ctx context.Context, out io.Writer, store *dynamo.Store, co
 	}
 	fmt.Fprintf(out, "  mail queue delay:  p50 %s, p95 %s, max %s over %d e-mails (%d not sent); at the SES rate the peak's delay is its backlog over the rate\n",
 		q(0.5), q(0.95), waits[len(waits)-1].Round(time.Millisecond), len(waits), unsent)
+	return nil
+}
+
+// runUnitViews asks for unit pages at o.unitViewRate a second on the units
+// function (after the papers: the units have papers to count) and prints the
+// rate that held.
+func runUnitViews(ctx context.Context, o loadOptions, t *loadTarget, round string, client *http.Client) error {
+	if t.units == "" || t.tokenKey == "" {
+		fmt.Fprintln(o.out, "\nUnit pages: not measured (the units function's URL or the token key is not known)")
+		return nil
+	}
+	tok, err := organiserToken(ctx, t.store, t.contest, t.tokenKey, o.clock())
+	if err != nil {
+		return err
+	}
+	v := unitViews{url: t.units, contest: t.contest, round: round, rate: o.unitViewRate, length: o.unitViewLength, maxInFlight: 400}
+	fmt.Fprintf(o.out, "load: unit pages, %d a second for %s…\n", v.rate, v.length)
+	v.run(ctx, client, tok).report(o.out, v)
 	return nil
 }

@@ -38,7 +38,7 @@ func loadFigure(t *testing.T, out, label string) float64 {
 // get it through the platform's ExtraEnv).
 func smallLoad(out *bytes.Buffer, e *e2eEnv) loadOptions {
 	return loadOptions{participants: 20, concurrency: 5, saves: 2, signIn: true, rawPuts: 200, count: true,
-		datastoreTimeout: 10 * time.Second, out: out, now: e.clock.Now}
+		datastoreTimeout: 10 * time.Second, out: out, now: e.clock.Now, unitViewRate: 20, unitViewLength: time.Second}
 }
 
 func TestLoadMeasuresPapersAgainstTheDatastoresRawWriteRate(t *testing.T) {
@@ -63,6 +63,14 @@ func TestLoadMeasuresPapersAgainstTheDatastoresRawWriteRate(t *testing.T) {
 			t.Errorf("the report does not say %q:\n%s", want, report)
 		}
 	}
+	t.Run("the unit pages' rate is printed, and every view asked for was answered", func(t *testing.T) {
+		if v := loadFigure(t, report, "unit views/s"); v <= 0 {
+			t.Errorf("unit views/s %v", v)
+		}
+		if !regexp.MustCompile(`\((?:[^)]*): (\d+) asked, (\d+) answered, 0 refused 429, 0 failed, 0 not sent `).MatchString(report) {
+			t.Errorf("the unit pages were not all answered:\n%s", report)
+		}
+	})
 	t.Run("every figure of the ratio is measured and plausible", func(t *testing.T) {
 		if v := loadFigure(t, report, "papers/s"); v <= 0 {
 			t.Errorf("papers/s %v", v)

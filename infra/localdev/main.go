@@ -65,6 +65,7 @@ type Endpoints struct {
 	Quiz     string        `json:"quiz"`
 	Grade    string        `json:"grade"`
 	Tally    string        `json:"tally"`
+	Units    string        `json:"units"`
 	Contest  string        `json:"contest"`
 	Table    string        `json:"table"`
 	Outbox   string        `json:"outbox"`
@@ -76,7 +77,7 @@ type Endpoints struct {
 func dev(args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ExitOnError)
 	sitePort := fs.Int("site-port", 8080, "port of the static site")
-	fnPort := fs.Int("function-port", 9001, "first port of the function URLs (one each, in the order auth, quiz, grade, tally, clips)")
+	fnPort := fs.Int("function-port", 9001, "first port of the function URLs (one each, in the order of shared/platform: auth, quiz, grade, tally, clips, admin, units)")
 	dynamoPort := fs.Int("dynamodb-port", 8000, "port of the local DynamoDB-compatible server")
 	s3Port := fs.Int("s3-port", 9000, "port of the local S3-compatible server")
 	stateDir := fs.String("state", "", "directory of this run's state (default .local/ of the checkout); one run per directory")
@@ -135,7 +136,7 @@ func dev(args []string) error {
 		return err
 	}
 	ep := Endpoints{
-		Site: p.SiteURL, Auth: p.FunctionURLs["auth"], Quiz: p.FunctionURLs["quiz"], Grade: p.FunctionURLs["grade"], Tally: p.FunctionURLs["tally"],
+		Site: p.SiteURL, Auth: p.FunctionURLs["auth"], Quiz: p.FunctionURLs["quiz"], Grade: p.FunctionURLs["grade"], Tally: p.FunctionURLs["tally"], Units: p.FunctionURLs["units"],
 		Contest: p.Contest, Table: p.Table, Outbox: p.Outbox(), DynamoDB: p.DynamoURL, S3: p.S3URL, Accounts: accounts,
 	}
 	if err := writeEndpoints(filepath.Join(state, "endpoints.json"), ep, p.FunctionURLs); err != nil {

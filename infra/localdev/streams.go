@@ -170,8 +170,8 @@ func (m *streamMapping) poll(ctx context.Context, iterators map[string]*string) 
 	return total, nil
 }
 
-// filter applies the mapping's filter criteria (event name, partition key
-// prefix) and makes the Lambda event record.
+// filter applies the mapping's filter criteria (event name, partition and
+// sort key prefixes) and makes the Lambda event record.
 func (m *streamMapping) filter(shard, arn string, r st.Record) (streamRecord, bool) {
 	if r.Dynamodb == nil || string(r.EventName) != m.src.EventName {
 		return streamRecord{}, false
@@ -179,6 +179,11 @@ func (m *streamMapping) filter(shard, arn string, r st.Record) (streamRecord, bo
 	pk, _ := r.Dynamodb.Keys[platform.AttrPK].(*st.AttributeValueMemberS)
 	if pk == nil || !strings.HasPrefix(pk.Value, m.src.KeyPrefix) {
 		return streamRecord{}, false
+	}
+	if m.src.SortKeyPrefix != "" {
+		if sk, _ := r.Dynamodb.Keys[platform.AttrSK].(*st.AttributeValueMemberS); sk == nil || !strings.HasPrefix(sk.Value, m.src.SortKeyPrefix) {
+			return streamRecord{}, false
+		}
 	}
 	ev := map[string]any{
 		"eventID": aws.ToString(r.EventID), "eventName": string(r.EventName), "eventVersion": "1.1", "eventSource": "aws:dynamodb",

@@ -37,6 +37,8 @@ type outboxItem struct {
 	Status     string `dynamodbav:"status"`
 	SentAt     int64  `dynamodbav:"sentAt,omitempty"`
 	TTL        int64  `dynamodbav:"ttl"`
+	// Run is a reminder's run, "<round>#<slot>#<run id>" (mailq.RunRef).
+	Run string `dynamodbav:"run,omitempty"`
 }
 
 // outboxKeep is how long a request stays in the table once queued (its
@@ -57,6 +59,9 @@ func newOutboxItem(r mailq.Request) outboxItem {
 	if !r.ExpiresAt.IsZero() {
 		it.ExpiresAt = r.ExpiresAt.UnixMilli()
 	}
+	if !r.Run.IsZero() {
+		it.Run = r.Run.Round + "#" + r.Run.Slot + "#" + r.Run.ID
+	}
 	return it
 }
 
@@ -68,6 +73,9 @@ func (it outboxItem) entry() mailq.Entry {
 	}
 	if it.SentAt != 0 {
 		e.SentAt = time.UnixMilli(it.SentAt)
+	}
+	if parts := strings.Split(it.Run, "#"); len(parts) == 3 {
+		e.Run = mailq.RunRef{Round: parts[0], Slot: parts[1], ID: parts[2]}
 	}
 	return e
 }

@@ -88,8 +88,19 @@ func (s *statusRecorder) Write(p []byte) (int, error) {
 
 // WriteJSON writes v as a JSON response with the given status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
+	writeJSON(w, status, v, "no-store")
+}
+
+// WritePublicJSON is WriteJSON for an answer that is the same for everyone
+// who asks (no session, nothing personal): browsers and the edge may keep it
+// for maxAge (GET /rounds, platform.RoundsMaxAge).
+func WritePublicJSON(w http.ResponseWriter, status int, v any, maxAge time.Duration) {
+	writeJSON(w, status, v, fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds())))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any, cacheControl string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Cache-Control", cacheControl)
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -60,6 +60,22 @@ type Request struct {
 	// ExpiresAt, if set, is when the e-mail is no longer worth sending (a
 	// sign-in code's expiry).
 	ExpiresAt time.Time
+	// Run is the reminder run the e-mail belongs to (a reminder's; zero for
+	// a sign-in code): the mailer counts the run's e-mails sent.
+	Run RunRef
+}
+
+// RunRef names a reminder run (shared/reminder): its round, slot and ID.
+type RunRef struct {
+	Round, Slot, ID string
+}
+
+// IsZero reports whether r names no run.
+func (r RunRef) IsZero() bool { return r == RunRef{} }
+
+// Valid reports whether r could name a run.
+func (r RunRef) Valid() bool {
+	return contest.ValidID(r.Round) && contest.ValidID(r.Slot) && len(r.ID) == 16 && strings.Trim(r.ID, "0123456789abcdef") == ""
 }
 
 // Limits of what a request may hold.
@@ -96,6 +112,8 @@ func (r Request) Validate() error {
 		return bad("enqueued time")
 	case r.Kind == KindCode && (len(r.Code) != 6 || strings.Trim(r.Code, "0123456789") != ""):
 		return bad("code")
+	case r.Kind == KindReminder && !r.Run.Valid(), r.Kind == KindCode && !r.Run.IsZero():
+		return bad("run")
 	}
 	if to, err := contest.NormalizeEmail(r.To); err != nil || to != r.To {
 		return bad("recipient")

@@ -20,7 +20,14 @@ func TestRequestsFromTheStreamAreValidated(t *testing.T) {
 		ok     bool
 	}{
 		{"a well-formed sign-in code is accepted", func(*Request) {}, true},
-		{"a reminder needs no code", func(r *Request) { r.Kind, r.Code = KindReminder, "" }, true},
+		{"a reminder needs no code", func(r *Request) {
+			r.Kind, r.Code, r.Run = KindReminder, "", RunRef{"2026-w49", "reminder-last-day", "0123456789abcdef"}
+		}, true},
+		{"a reminder names its run", func(r *Request) { r.Kind, r.Code = KindReminder, "" }, false},
+		{"a reminder's run ID is 16 hex digits", func(r *Request) {
+			r.Kind, r.Code, r.Run = KindReminder, "", RunRef{"2026-w49", "reminder-last-day", "run#1"}
+		}, false},
+		{"a sign-in code belongs to no run", func(r *Request) { r.Run = RunRef{"2026-w49", "reminder-last-day", "0123456789abcdef"} }, false},
 		{"an id that is not 32 hex digits is refused", func(r *Request) { r.ID = "x" }, false},
 		{"an unknown kind is refused", func(r *Request) { r.Kind = "spam" }, false},
 		{"a contest id with a hash is refused", func(r *Request) { r.Contest = "demo#x" }, false},

@@ -80,17 +80,9 @@ func (s *Store) PutCodeAndMail(_ context.Context, contestID, email string, prev 
 		return fault.RateLimited("code_rate_limited", "Mã vừa được gửi. Vui lòng đợi giây lát rồi yêu cầu lại.")
 	}
 	s.codes[k] = newCodeRec(st)
-	s.outbox = append(s.outbox, r)
+	s.runs.init()
+	s.runs.outbox[r.Contest] = append(s.runs.outbox[r.Contest], mailq.Entry{Request: r, Status: mailq.StatusQueued})
 	return nil
-}
-
-// Outbox returns the e-mails queued so far, oldest first.
-func (s *Store) Outbox() []mailq.Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]mailq.Request, len(s.outbox))
-	copy(out, s.outbox)
-	return out
 }
 
 // AddCodeTry counts a wrong try by requester against the code with the

@@ -21,7 +21,6 @@ import (
 	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
-	"github.com/hoithi/hoithi/shared/mailq"
 )
 
 // Store is a contest's data in memory; the zero value is not usable (New).
@@ -35,8 +34,8 @@ type Store struct {
 	reminders map[string]bool
 	audit     map[string][]audit.Entry // contest → entries in the order appended
 	codes     map[personKey]codeRec
-	outbox    []mailq.Request
 	buckets   map[string]time.Time // contest#bucket#holder → when the bucket is full again
+	runs      remindRuns           // reminder runs and their outbox (reminders.go)
 }
 
 type paperKey struct {

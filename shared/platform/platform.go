@@ -158,10 +158,11 @@ type StreamSource struct {
 	// Bisect splits a batch whose invocation failed into halves, tried
 	// separately, so one bad record does not hold up the others.
 	Bisect bool
-	// KeyPrefix and EventName filter the records (the mapping's filter
-	// criteria): only those of partition keys beginning with KeyPrefix, of
-	// that event, invoke the function.
-	KeyPrefix, EventName string
+	// KeyPrefix, SortKeyPrefix and EventName filter the records (the
+	// mapping's filter criteria): only those of partition keys beginning
+	// with KeyPrefix (and sort keys with SortKeyPrefix, if set), of that
+	// event, invoke the function.
+	KeyPrefix, SortKeyPrefix, EventName string
 }
 
 // MailerStream is the mailer's mapping: inserts of outbox items only (the
@@ -174,6 +175,27 @@ type StreamSource struct {
 var MailerStream = StreamSource{
 	BatchSize: 20, MaxRetries: 20, MaxRecordAge: time.Hour, Bisect: true,
 	KeyPrefix: OutboxPrefix, EventName: "INSERT",
+}
+
+// RemindJobPrefix begins the sort key of every reminder job (one unit's
+// share of a reminder run, shared/reminder), in its slot's claims partition.
+const RemindJobPrefix = "#JOB#"
+
+// RemindJobStream is the remind function's mapping: inserts of reminder
+// jobs only. Each job counts a unit and queues its e-mails in batches paced
+// at the reminders' share of the SES rate (a 60-person unit: seconds; a
+// 2,000-person one at 7 a second: under 5 minutes, within the timeout); a
+// batch of 5 jobs is handled in order (a run's jobs share a partition, so
+// one shard: one batch at a time, the run paced as a whole), a failing one
+// from the job that failed (an invocation out of time included), halved if
+// the invocation failed, and tried again (claims make a repeat queue
+// nothing twice). A national run takes hours (240,000 e-mails at 7 a
+// second: 9.5 hours), so its last jobs wait that long in the stream: a job
+// is given up to the dead-letter queue only at 23 hours, just within the
+// stream's 24-hour retention.
+var RemindJobStream = StreamSource{
+	BatchSize: 5, MaxRetries: 20, MaxRecordAge: 23 * time.Hour, Bisect: true,
+	KeyPrefix: "C#", SortKeyPrefix: RemindJobPrefix, EventName: "INSERT",
 }
 
 // Schedule invokes a function with a scheduled event (EventBridge Scheduler
@@ -234,6 +256,13 @@ const TimeZoneICT = "Asia/Ho_Chi_Minh"
 // this time.
 const SettingsCacheTTL = 30 * time.Second
 
+// RoundsMaxAge is how long browsers and the edge (CloudFront in front of the
+// quiz function URL) may keep the public GET /rounds answer: at a round's
+// opening every open home page refreshes it, and the function then sees one
+// request per edge location per RoundsMaxAge instead of one per page. A
+// round's status may show this much late; starting a paper checks it again.
+const RoundsMaxAge = 5 * time.Second
+
 // LogSigninBudget is the message the auth function logs when an e-mail budget
 // refuses a code (attribute "limit": "requester" or "contest"); the stack's
 // metric filter counts the contest's, and an alarm watches it.
@@ -244,14 +273,17 @@ var Functions = []Function{
 	{Name: "auth", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 50, Describes: "sign-in with one-time codes"},
 	{Name: "quiz", MemoryMB: 512, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "rounds and papers"},
 	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
-	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, unit participation",
+	{Name: "tally", MemoryMB: 1024, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, organisers' reviews",
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
 		Schedules: []Schedule{
 			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
 		}},
-	// Reminders run for minutes (e-mails paced below SES's rate, platform
-	// EnvMailRate) and need no URL, no token key and no bucket.
-	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 1, Describes: "reminder e-mails",
+	// A reminder run starts from its schedule and splits into one job per
+	// unit, which the table's stream hands back to the function
+	// (RemindJobStream); each job queues its unit's e-mails for the mailer,
+	// paced at the reminders' share of the SES rate (EnvMailRate). No URL,
+	// no token key, no bucket. Two at once: a run's start and its jobs.
+	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 2, Describes: "reminder runs, one job per unit", Stream: &RemindJobStream,
 		Schedules: []Schedule{
 			// Mid-week, unit admins get the list of who has not taken part yet
 			// (units answer for their rate and follow up themselves); on the
@@ -271,6 +303,10 @@ var Functions = []Function{
 	// The organiser console: a 30,000-person roster is read, checked and
 	// written in well under a minute; a few organisers at a time.
 	{Name: "admin", MemoryMB: 1024, Timeout: 3 * time.Minute, HasURL: true, Reserved: 5, Describes: "organiser console: imports, templates, audit log"},
+	// Unit admins' participation pages, off the tally's concurrency: a view
+	// takes about 0.27 s, so 100 views a second need 27 at once; 40 leaves
+	// room for the slower views of the largest units (docs/scale.md).
+	{Name: "units", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 40, Describes: "unit participation pages"},
 }
 
 // CORS is the function URLs' CORS configuration; the origin is the site's.

@@ -724,7 +724,7 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
       };
     });
     const cfg = await config(page);
-    const want = await call('GET', `${cfg.tally}/rounds/${roundId}/units/${unitId}/participation`, session.token);
+    const want = await call('GET', `${cfg.units}/rounds/${roundId}/units/${unitId}/participation`, session.token);
     const before = await read();
     assert.equal(before.unitId, unitId);
     assert.equal(before.headcount, want.unit.headcount);
@@ -766,7 +766,7 @@ test('a unit admin sees the unit\'s participation and who has not taken part yet
       { email: 'd@evil.example', name: '\r=1' },
       { email: '=1+1@evil.example', name: 'Nguyễn Thị Hoa' },
     ];
-    const participationURL = `${cfg.tally}/rounds/${roundId}/units/${unitId}/participation`;
+    const participationURL = `${cfg.units}/rounds/${roundId}/units/${unitId}/participation`;
     await page.route(participationURL, async (route) => {
       const resp = await route.fetch();
       const body = await resp.json();

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/testenv"
+)
+
+// eventsDir holds the units function's sample events (events/units/*.json).
+const eventsDir = "../../events/units"
+
+// eventUnit is the unit whose admin fills {{token}} in participation.json.
+const eventUnit = "so-tu-phap"
+
+// eventWant is what running one sample event must give.
+type eventWant struct {
+	status int
+	code   string // the error code; "" for a success
+	// setup prepares the state the event needs and returns its placeholder values.
+	setup func(t *testing.T, a *unitsAPI) map[string]string
+	// check looks at a success body.
+	check func(t *testing.T, a *unitsAPI, values map[string]string, body []byte)
+}
+
+// unitsEvents is the expected outcome of every file in events/units: a file
+// without an entry fails the tests.
+var unitsEvents = map[string]eventWant{
+	"participation.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, a *unitsAPI) map[string]string {
+			return map[string]string{"token": a.env.TokenFor(t, unitAdmin(eventUnit).Email), "roundId": a.closedRound().ID, "unitId": eventUnit}
+		},
+		check: func(t *testing.T, a *unitsAPI, v map[string]string, body []byte) {
+			var got participationAnswer
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Unit.ID != eventUnit || got.Round != v["roundId"] {
+				t.Errorf("unit %s round %s, want %s %s", got.Unit.ID, got.Round, eventUnit, v["roundId"])
+			}
+			if n := len(got.TakenPart) + len(got.InProgress) + len(got.NotTakenPart); n != len(rosterOf(eventUnit)) {
+				t.Errorf("%d people listed, want the roster's %d", n, len(rosterOf(eventUnit)))
+			}
+		},
+	},
+}
+
+func TestEveryUnitsEventIsAFunctionURLRequestWithAnExpectedOutcome(t *testing.T) {
+	files := testenv.EventFiles(t, eventsDir)
+	testenv.CheckOutcomes(t, eventsDir, files, unitsEvents)
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name+" is a signed-in function URL request", func(t *testing.T) {
+			if !testenv.IsURLEvent(t, f) {
+				t.Fatalf("events/units/%s is not a function URL event: the units function takes no other", name)
+			}
+			if req := testenv.CheckEventShape(t, f); !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
+				t.Errorf("authorization %q, want the {{token}} placeholder", req.Headers["authorization"])
+			}
+		})
+	}
+}
+
+func TestUnitsEventsRunThroughDispatch(t *testing.T) {
+	for _, f := range testenv.EventFiles(t, eventsDir) {
+		name := filepath.Base(f)
+		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
+			want, ok := unitsEvents[name]
+			if !ok {
+				t.Fatalf("events/units/%s has no expected outcome in unitsEvents: add one", name)
+			}
+			a := newUnitsAPI(t)
+			values := want.setup(t, a)
+			raw := testenv.FillEvent(t, f, values)
+			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, nil), raw)
+			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
+			if want.code == "" && want.check != nil {
+				want.check(t, a, values, body)
+			}
+		})
+	}
+}
