@@ -89,7 +89,7 @@ test-instants: deps $(LOCALDEV)
 ## test-reminder-run: a reminder run at the national size through the local
 ## platform: 20,000 people in 500 units (PEOPLE=, UNITS=), the mailer down
 ## while the jobs queue, then up, then a re-run: exactly one e-mail each
-## (make test runs it with 2,000 in 50).
+## (make test runs it with 400 in 20).
 .PHONY: test-reminder-run
 test-reminder-run: deps $(LOCALDEV)
 	HOITHI_REMIND_PEOPLE=$(or $(PEOPLE),20000) HOITHI_REMIND_UNITS=$(or $(UNITS),500) \

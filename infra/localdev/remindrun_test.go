@@ -89,9 +89,10 @@ func envInt(name string, def int) int {
 func TestAReminderRunSendsEachPersonOneEmailAcrossAMailerCrashAndARerun(t *testing.T) {
 	e := need(t)
 	ctx := context.Background()
-	// make test runs 2,000 people in 50 units; make test-reminder-run the
+	// make test runs 400 people in 20 units (the local mailer takes a batch of
+	// 20 at a time, about 2 s each here); make test-reminder-run the
 	// national size, 20,000 in 500 (HOITHI_REMIND_PEOPLE, HOITHI_REMIND_UNITS)
-	people, unitCount := envInt("HOITHI_REMIND_PEOPLE", 2000), envInt("HOITHI_REMIND_UNITS", 50)
+	people, unitCount := envInt("HOITHI_REMIND_PEOPLE", 400), envInt("HOITHI_REMIND_UNITS", 20)
 	c := ownContest(t, e, "remind")
 	now := e.clock.Now()
 	// GIVEN a contest of its own with an open staff round, its units and
