@@ -75,3 +75,35 @@ func SignUpWards(units []Unit) []Unit {
 	})
 	return wards
 }
+
+// CheckWard checks the ward a citizen declares when signing up against the
+// contest's wards (SignUpWards of units): it must be one of them, by name or
+// id, and the ward's name is what is kept. Anything else is refused with the
+// field named, so a typo never becomes a ward of its own in the results.
+func CheckWard(ward string, units []Unit) (string, error) {
+	w := CleanText(ward)
+	for _, u := range SignUpWards(units) {
+		if w != "" && (strings.EqualFold(w, u.Name) || w == u.ID) {
+			return u.Name, nil
+		}
+	}
+	return "", fault.Unprocessable("ward", "unknown_ward", "Phường/xã nơi cư trú: vui lòng chọn một phường, xã trong danh sách của Hội thi.")
+}
+
+// AdmitSignUp is Admit, then, for a citizen about to be recorded, CheckWard
+// of the declared ward against units (read only then, by the caller's
+// wards func).
+func (c Contest) AdmitSignUp(email string, member *Member, signUp *SignUp, wards func() ([]Unit, error)) (Member, bool, error) {
+	m, record, err := c.Admit(email, member, signUp)
+	if err != nil || !record {
+		return m, record, err
+	}
+	units, err := wards()
+	if err != nil {
+		return Member{}, false, err
+	}
+	if m.Ward, err = CheckWard(m.Ward, units); err != nil {
+		return Member{}, false, err
+	}
+	return m, record, nil
+}
