@@ -235,3 +235,24 @@ func CheckPracticeAnswer(bankID string, q *Question, chosen string) (PracticeFee
 	return PracticeFeedback{BankID: bankID, ID: q.ID, Chosen: chosen, Right: chosen == correct, CorrectOption: correct,
 		Explanation: q.Explanation, LegalBasis: q.LegalBasis}, nil
 }
+
+// PracticeCountDays is how long a day's practice counts are kept.
+const PracticeCountDays = 400
+
+// PracticeAnswer is what the server keeps of one practice answer: an
+// anonymous count of the question's answers, and right ones, of the day.
+type PracticeAnswer struct {
+	BankID     string
+	QuestionID string
+	Right      bool
+	// Day is the answer's day in ICT ("2026-03-11").
+	Day string
+	// Expires is when the day's count may be dropped.
+	Expires time.Time
+}
+
+// CountOf is the count to add for feedback given at now.
+func (f PracticeFeedback) CountOf(now time.Time) PracticeAnswer {
+	return PracticeAnswer{BankID: f.BankID, QuestionID: f.ID, Right: f.Right, Day: now.In(ICT).Format(time.DateOnly),
+		Expires: now.AddDate(0, 0, PracticeCountDays)}
+}

@@ -32,6 +32,7 @@ type Store struct {
 	papers    map[paperKey]*contest.Paper
 	reminders map[string]bool
 	audit     map[string][]audit.Entry // contest → entries in the order appended
+	practice  map[string][2]int        // contest/day/bank/question → answered, right
 }
 
 type paperKey struct {
@@ -44,7 +45,7 @@ func New() *Store {
 	return &Store{
 		contests: map[string]contest.Contest{}, rounds: map[string]map[string]contest.Round{},
 		units: map[string]map[string]contest.Unit{}, members: map[string]map[string]contest.Member{},
-		papers: map[paperKey]*contest.Paper{}, reminders: map[string]bool{},
+		papers: map[paperKey]*contest.Paper{}, reminders: map[string]bool{}, practice: map[string][2]int{},
 	}
 }
 
