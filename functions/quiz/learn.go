@@ -213,4 +213,3 @@ func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"feedback": fb})
 }
-
