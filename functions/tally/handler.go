@@ -46,11 +46,13 @@ type Handler struct {
 	signer *token.Signer
 	grace  time.Duration
 	log    *slog.Logger
+	week   thisWeekCache
 }
 
 // NewHandler builds the handler.
 func NewHandler(s store, objects results.ObjectPutter, bucket string, signer *token.Signer, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{store: s, signer: signer, grace: grace, log: log, svc: results.NewService(s, objects, bucket, grace, now, log)}
+	return &Handler{store: s, signer: signer, grace: grace, log: log, svc: results.NewService(s, objects, bucket, grace, now, log),
+		week: thisWeekCache{m: map[string]thisWeekResponse{}}}
 }
 
 // Routes is the function's HTTP API.
@@ -58,6 +60,7 @@ func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /rounds/{roundId}/tally", h.runTally)
 	mux.HandleFunc("GET /rounds/{roundId}/units/{unitId}/participation", h.participation)
+	mux.HandleFunc("GET /units/{unitId}/this-week", h.thisWeek)
 	mux.HandleFunc("GET /rounds/{roundId}/statistics", h.statistics)
 	mux.HandleFunc("GET /rounds/{roundId}/integrity", h.integrity)
 	mux.HandleFunc("POST /papers/{paperId}/exclusion", h.exclude)
