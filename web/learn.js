@@ -24,7 +24,9 @@ function teaching(explanation, legalBasis) {
 
 // ------------------------------------------------------------ review
 
-function reviewItem(it, i, total, keysPublic) {
+/** One question of the review: the key is shown where the server sent it (some may wait, see keysNote). */
+function reviewItem(it, i, total) {
+  const keysPublic = Boolean(it.correctOption);
   const titleId = `review-q${i + 1}`;
   let verdict = null;
   if (keysPublic) {
@@ -49,7 +51,7 @@ function reviewItem(it, i, total, keysPublic) {
     options,
     verdict,
     keysPublic ? teaching(it.explanation, it.legalBasis) : null,
-    !it.chosen && !keysPublic ? h('p', { class: 'muted small', text: 'Bạn chưa trả lời câu này.' }) : null);
+    !keysPublic ? h('p', { class: 'muted small', text: it.chosen ? 'Đáp án của câu này chưa được công bố.' : 'Bạn chưa trả lời câu này. Đáp án của câu này chưa được công bố.' }) : null);
 }
 
 /**
@@ -97,8 +99,9 @@ export async function showReview(ctx, paperId) {
     note.textContent = rv.keysNote || 'Đáp án chưa được công bố.';
     note.hidden = false;
   }
-  list.append(...rv.items.map((it, i) => reviewItem(it, i, rv.items.length, rv.keysPublic)));
-  $('#view-review').dataset.state = rv.keysPublic ? 'keys' : 'answers';
+  list.append(...rv.items.map((it, i) => reviewItem(it, i, rv.items.length)));
+  const shown = rv.items.filter((it) => it.correctOption).length;
+  $('#view-review').dataset.state = shown === rv.items.length ? 'keys' : (shown ? 'some' : 'answers');
 }
 
 // ------------------------------------------------------------ practice

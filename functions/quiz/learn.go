@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -20,13 +21,14 @@ type practiceCounter interface {
 	CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error
 }
 
-// pool is a contest's practice questions: those of the banks whose keys are
-// public (contest.PublicBanks), kept for cacheTTL per warm container so a
-// practice batch reads neither the rounds nor the banks again.
+// pool is a contest's practice questions: those whose keys are shown
+// (contest.Keys.Shown), kept for cacheTTL per warm container so a practice
+// batch reads neither the rounds nor the banks again.
 type pool struct {
-	refs   []contest.PracticeRef
-	banks  map[string]*contest.Bank
-	topics []contest.Topic
+	refs    []contest.PracticeRef
+	allowed map[contest.PracticeRef]bool
+	banks   map[string]*contest.Bank
+	topics  []contest.Topic
 }
 
 // roundsOf reads a contest's rounds through the container's short-lived cache.
@@ -34,22 +36,47 @@ func (h *Handler) roundsOf(ctx context.Context, contestID string) ([]contest.Rou
 	return through(h, h.roundLists, contestID, func() ([]contest.Round, error) { return h.store.ListRounds(ctx, contestID) })
 }
 
+// keysAt reads what contest.Keys needs at now: the rounds (cached) and the
+// banks open or future rounds draw from (loaded once per container).
+func (h *Handler) keysAt(ctx context.Context, c contest.Contest, now time.Time) (contest.Keys, []contest.Round, error) {
+	rounds, err := h.roundsOf(ctx, c.ID)
+	if err != nil {
+		return contest.Keys{}, nil, err
+	}
+	var drawable []*contest.Bank
+	for _, id := range contest.DrawableBanks(rounds, now) {
+		b, err := h.banks.Load(ctx, c.ID, id)
+		if err != nil {
+			return contest.Keys{}, nil, err
+		}
+		drawable = append(drawable, b)
+	}
+	return contest.NewKeys(c, rounds, drawable, now), rounds, nil
+}
+
 // poolOf builds (or reads from the cache) the contest's practice pool at now.
 func (h *Handler) poolOf(ctx context.Context, c contest.Contest) (pool, error) {
 	return through(h, h.pools, c.ID, func() (pool, error) {
-		rounds, err := h.roundsOf(ctx, c.ID)
+		now := h.now()
+		keys, rounds, err := h.keysAt(ctx, c, now)
 		if err != nil {
 			return pool{}, err
 		}
-		p := pool{banks: map[string]*contest.Bank{}, topics: []contest.Topic{}}
-		for _, id := range contest.PublicBanks(c, rounds, h.now()) {
+		p := pool{allowed: map[contest.PracticeRef]bool{}, banks: map[string]*contest.Bank{}, topics: []contest.Topic{}}
+		for _, id := range contest.PublicBanks(c, rounds, now) {
 			b, err := h.banks.Load(ctx, c.ID, id)
 			if err != nil {
 				return pool{}, err
 			}
 			p.banks[id] = b
-			for _, q := range b.Questions {
-				p.refs = append(p.refs, contest.PracticeRef{BankID: id, QuestionID: q.ID})
+			for i := range b.Questions {
+				q := &b.Questions[i]
+				ref := contest.PracticeRef{BankID: id, QuestionID: q.ID}
+				if !keys.Shown(id, q) || p.allowed[ref] {
+					continue
+				}
+				p.allowed[ref] = true
+				p.refs = append(p.refs, ref)
 				if q.Topic != "" && !slices.ContainsFunc(p.topics, func(t contest.Topic) bool { return t.ID == q.Topic }) {
 					p.topics = append(p.topics, topicOf(q.Topic))
 				}
@@ -113,7 +140,7 @@ func (h *Handler) reviewOf(ctx context.Context, claims *token.Claims, paperID st
 	if err != nil {
 		return contest.Review{}, err
 	}
-	rounds, err := h.roundsOf(ctx, claims.Contest)
+	keys, _, err := h.keysAt(ctx, c, now)
 	if err != nil {
 		return contest.Review{}, err
 	}
@@ -121,7 +148,7 @@ func (h *Handler) reviewOf(ctx context.Context, claims *token.Claims, paperID st
 	if err != nil {
 		return contest.Review{}, err
 	}
-	return p.ReviewOf(bank, contest.KeysPublic(c, rounds, p.BankID, now))
+	return p.ReviewOf(bank, func(q *contest.Question) bool { return keys.Shown(p.BankID, q) })
 }
 
 // practiceContest reads the contest a practice request is for (the
@@ -193,7 +220,7 @@ func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	notFound := fault.NotFound("practice_question_not_found", "Câu hỏi này không có trong phần ôn tập.")
 	bank := p.banks[req.BankID]
-	if bank == nil {
+	if bank == nil || !p.allowed[contest.PracticeRef{BankID: req.BankID, QuestionID: req.QuestionID}] {
 		httpapi.WriteError(w, r, h.log, notFound)
 		return
 	}

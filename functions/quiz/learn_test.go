@@ -22,7 +22,9 @@ const retiredBankJSON = `{"id":"tuan-cu","title":"Tuần thi đã qua","question
   "explanation":"Chủ tịch UBND cấp tỉnh quyết định thành lập Trung tâm Phục vụ hành chính công trực thuộc Văn phòng UBND cấp tỉnh.","legalBasis":"Khoản 1 Điều 7 Nghị định 61/2018/NĐ-CP (sửa đổi bởi Nghị định 107/2021/NĐ-CP)"},
  {"id":"c2","topic":"chinh-phu-so","text":"Đề án 06 được phê duyệt bởi văn bản nào?","options":["Quyết định 06/QĐ-TTg","Nghị quyết 76/NQ-CP","Nghị định 45/2020/NĐ-CP","Nghị định 61/2018/NĐ-CP"],"correct":0,
   "explanation":"Đề án phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử (Đề án 06) được Thủ tướng phê duyệt ngày 06/01/2022.","legalBasis":"Quyết định 06/QĐ-TTg ngày 06/01/2022"},
- {"id":"c3","topic":"cong-vu","text":"Câu hỏi không có giải thích trong ngân hàng","options":["Đúng","Sai"],"correct":1}]}`
+ {"id":"c3","topic":"cong-vu","text":"Câu hỏi không có giải thích trong ngân hàng","options":["Đúng","Sai"],"correct":1},
+ {"id":"c4","topic":"the-che","text":"  chương trình tổng thể cải cách hành chính nhà nước giai đoạn 2021–2030 được Chính phủ ban hành kèm theo văn bản nào? ","options":["Nghị quyết số 76/NQ-CP ngày 15/7/2021","Nghị quyết số 30c/NQ-CP"],"correct":0,
+  "explanation":"Câu hỏi chép lại từ ngân hàng đang dùng (s001).","legalBasis":"Nghị quyết 76/NQ-CP"}]}`
 
 // learnBanks serves the retired bank and, for every other, the demo's.
 type learnBanks struct {
@@ -62,7 +64,9 @@ func learnSetup(t *testing.T, practice contest.Practice) (*testenv.Demo, http.Ha
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, key, err := contest.Draw(retired, 3, rand.New(rand.NewPCG(1, 2)))
+	// the paper has the first three (c4 repeats a question of the bank this week's round draws from)
+	firstThree := &contest.Bank{ID: retired.ID, Questions: retired.Questions[:3]}
+	items, key, err := contest.Draw(firstThree, 3, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,6 +270,17 @@ func TestPractice(t *testing.T) {
 		r := answer("demo-staff", "s001", "A")
 		if r.Status != http.StatusNotFound || r.ErrorCode() != "practice_question_not_found" || bytes.Contains(r.Body, []byte("correct")) {
 			t.Errorf("drawable question: %d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("a retired question that this week's bank repeats is neither served nor answered", func(t *testing.T) {
+		for range 5 {
+			r := testenv.Call(t, routes, http.MethodGet, "/practice", "", nil)
+			if bytes.Contains(r.Body, []byte(`"c4"`)) {
+				t.Fatalf("the batch has c4: %s", r.Body)
+			}
+		}
+		if r := answer("tuan-cu", "c4", "A"); r.Status != http.StatusNotFound || bytes.Contains(r.Body, []byte("Nghị quyết")) {
+			t.Errorf("answer to c4: %d %s", r.Status, r.Body)
 		}
 	})
 	t.Run("an option the question does not have is refused", func(t *testing.T) {

@@ -72,6 +72,18 @@ var tallyEvents = map[string]eventWant{
 			}
 		},
 	},
+	"unit-this-week.json": {
+		status: http.StatusOK,
+		checkURL: func(t *testing.T, a *tallyAPI, _ map[string]string, body []byte) {
+			var got thisWeekResponse
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Unit.ID != "phuong-kim-long" || got.Round.ID != demo.Rounds(a.env.Now)[2].ID || got.Headcount != 8 {
+				t.Errorf("this week = %+v", got)
+			}
+		},
+	},
 	"participation.json": {
 		status: http.StatusOK,
 		setup: func(t *testing.T, a *tallyAPI) map[string]string {

@@ -79,7 +79,7 @@ func TestBrowserSite(t *testing.T) {
 		"HOITHI_RANKED="+ranked,
 	)
 	cmd.Env = append(cmd.Env, e.consoleContest(t)...) // the organiser console's own contest (web/tests/console.test.mjs)
-	cmd.Env = append(cmd.Env, e.learnContest(t)...) // review and practice's own contest (web/tests/learn.test.mjs)
+	cmd.Env = append(cmd.Env, e.learnContest(t)...)   // review and practice's own contest (web/tests/learn.test.mjs)
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	out, err := cmd.CombinedOutput()

@@ -1,7 +1,9 @@
 package contest
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/fault"
@@ -79,6 +81,38 @@ func PublicBanks(c Contest, rounds []Round, now time.Time) []string {
 	return out
 }
 
+// Keys decides, at a moment, which questions' keys may be shown: those of
+// banks whose keys are public (KeysPublic), except a question that a bank an
+// open or future round draws from also has (the same text, whatever the case
+// and spacing: a bank imported again as a new version, a question copied
+// into next week's bank), unless the organisers chose PublicKeysAfterClose.
+type Keys struct {
+	c      Contest
+	rounds []Round
+	now    time.Time
+	drawn  map[string]bool
+}
+
+// NewKeys reads the rule's inputs: the contest, all its rounds, the banks of
+// DrawableBanks (loaded) and now.
+func NewKeys(c Contest, rounds []Round, drawable []*Bank, now time.Time) Keys {
+	k := Keys{c: c, rounds: rounds, now: now, drawn: map[string]bool{}}
+	for _, b := range drawable {
+		for _, q := range b.Questions {
+			k.drawn[textKey(q.Text)] = true
+		}
+	}
+	return k
+}
+
+// Shown reports whether the key of q, of bank bankID, may be shown.
+func (k Keys) Shown(bankID string, q *Question) bool {
+	return KeysPublic(k.c, k.rounds, bankID, k.now) && (k.c.PublicKeysAfterClose || !k.drawn[textKey(q.Text)])
+}
+
+// textKey is a question's text for comparison: lower case, runs of spaces as one.
+func textKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
 // DrawableBanks lists the banks a round that is open or not yet open can
 // draw from at now: their keys must not leave the server (unless
 // PublicKeysAfterClose).
@@ -115,9 +149,9 @@ type Review struct {
 	PaperID string  `json:"paperId"`
 	RoundID string  `json:"roundId"`
 	Result  *Result `json:"result,omitempty"`
-	// KeysPublic says whether the answers are shown; when false, KeysNote
-	// says why (a round that can still draw these questions is open or
-	// to come).
+	// KeysPublic says whether every answer is shown; when false, KeysNote
+	// says why the others wait (a round that can still draw these questions
+	// is open or to come).
 	KeysPublic bool         `json:"keysPublic"`
 	KeysNote   string       `json:"keysNote,omitempty"`
 	Items      []ReviewItem `json:"items"`
@@ -133,20 +167,20 @@ func CheckReview(r Round, now time.Time) error {
 }
 
 // ReviewOf renders a paper of a closed round (CheckReview) for its owner,
-// with the keys when keysPublic (KeysPublic of the paper's bank).
-func (p *Paper) ReviewOf(b *Bank, keysPublic bool) (Review, error) {
+// with the key of each question whose key is shown (Keys.Shown).
+func (p *Paper) ReviewOf(b *Bank, shown func(*Question) bool) (Review, error) {
 	view, err := p.View(b)
 	if err != nil {
 		return Review{}, err
 	}
-	rv := Review{PaperID: view.ID, RoundID: p.RoundID, Result: view.Result, KeysPublic: keysPublic, Items: make([]ReviewItem, len(view.Questions))}
-	if !keysPublic {
-		rv.KeysNote = "Đáp án, giải thích và căn cứ pháp lý của các câu hỏi này sẽ được hiển thị khi không còn tuần thi nào đang mở hoặc sắp mở có thể ra các câu hỏi này."
-	}
+	rv := Review{PaperID: view.ID, RoundID: p.RoundID, Result: view.Result, KeysPublic: true, Items: make([]ReviewItem, len(view.Questions))}
+	withheld := 0
 	for i, qv := range view.Questions {
 		q, _ := b.Question(qv.ID)
 		it := ReviewItem{ID: qv.ID, Text: qv.Text, Topic: q.Topic, Options: qv.Options, Chosen: p.Answers[qv.ID]}
-		if keysPublic {
+		if !shown(q) {
+			withheld++
+		} else {
 			for k, o := range p.Items[i].Order {
 				if int(o) == q.Correct {
 					it.CorrectOption = labels[k : k+1]
@@ -157,6 +191,14 @@ func (p *Paper) ReviewOf(b *Bank, keysPublic bool) (Review, error) {
 			it.Explanation, it.LegalBasis = q.Explanation, q.LegalBasis
 		}
 		rv.Items[i] = it
+	}
+	switch {
+	case withheld == len(rv.Items):
+		rv.KeysPublic = false
+		rv.KeysNote = "Đáp án, giải thích và căn cứ pháp lý của các câu hỏi này sẽ được hiển thị khi không còn tuần thi nào đang mở hoặc sắp mở có thể ra các câu hỏi này."
+	case withheld > 0:
+		rv.KeysPublic = false
+		rv.KeysNote = fmt.Sprintf("Đáp án, giải thích và căn cứ pháp lý của %d câu chưa được hiển thị: một tuần thi đang mở hoặc sắp mở vẫn có thể ra các câu hỏi đó.", withheld)
 	}
 	return rv, nil
 }

@@ -2,6 +2,7 @@ package contest_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,7 +104,7 @@ func TestReview(t *testing.T) {
 		Items: []contest.Item{{QuestionID: "q1", Order: []uint8{2, 1, 0}}, {QuestionID: "q2", Order: []uint8{0, 1}}},
 		Key:   "CB", Answers: map[string]string{"q1": "C"}}
 	t.Run("with public keys each question shows the answer, the right option, the explanation and the legal basis", func(t *testing.T) {
-		rv, err := p.ReviewOf(b, true)
+		rv, err := p.ReviewOf(b, func(*contest.Question) bool { return true })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +120,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 	t.Run("without public keys only the owner's answers are shown, with a note why", func(t *testing.T) {
-		rv, err := p.ReviewOf(b, false)
+		rv, err := p.ReviewOf(b, func(*contest.Question) bool { return false })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,6 +130,15 @@ func TestReview(t *testing.T) {
 			}
 		}
 		if rv.Items[0].Chosen != "C" || rv.KeysPublic || rv.KeysNote == "" {
+			t.Errorf("review = %+v", rv)
+		}
+	})
+	t.Run("with some keys withheld the others are shown and the note counts the withheld", func(t *testing.T) {
+		rv, err := p.ReviewOf(b, func(q *contest.Question) bool { return q.ID == "q2" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rv.KeysPublic || !strings.Contains(rv.KeysNote, "1 câu") || rv.Items[0].CorrectOption != "" || rv.Items[1].CorrectOption != "B" {
 			t.Errorf("review = %+v", rv)
 		}
 	})
@@ -190,6 +200,38 @@ func TestPractice(t *testing.T) {
 			}
 			if tt.code == "" && (fb.Right != tt.right || fb.CorrectOption != "A" || fb.LegalBasis == "" || fb.Explanation == "") {
 				t.Errorf("feedback = %+v", fb)
+			}
+		})
+	}
+}
+
+func TestKeysShown(t *testing.T) {
+	now := time.Date(2026, 3, 11, 9, 0, 0, 0, contest.ICT)
+	week := 7 * 24 * time.Hour
+	rounds := []contest.Round{
+		{ID: "w1", BankID: "w1", OpensAt: now.Add(-2 * week), ClosesAt: now.Add(-week)},
+		{ID: "w2", BankID: "w2", OpensAt: now.Add(-24 * time.Hour), ClosesAt: now.Add(6 * 24 * time.Hour)},
+	}
+	retired := &contest.Question{ID: "a", Text: "Bộ phận Một cửa là gì?"}
+	copied := &contest.Question{ID: "b", Text: "Ai thành lập  Trung tâm Phục vụ hành chính công?"}
+	drawable := &contest.Bank{ID: "w2", Questions: []contest.Question{{ID: "x", Text: "ai thành lập trung tâm phục vụ hành chính công?"}}}
+	tests := []struct {
+		name string
+		c    contest.Contest
+		bank string
+		q    *contest.Question
+		want bool
+	}{
+		{name: "a question of a retired bank that no drawable bank has shows its key", bank: "w1", q: retired, want: true},
+		{name: "a question of a retired bank that the open round's bank repeats keeps its key", bank: "w1", q: copied},
+		{name: "a repeated question shows its key when the organisers chose public keys", c: contest.Contest{PublicKeysAfterClose: true}, bank: "w1", q: copied, want: true},
+		{name: "a question of the open round's bank keeps its key", bank: "w2", q: retired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := contest.NewKeys(tt.c, rounds, []*contest.Bank{drawable}, now)
+			if got := k.Shown(tt.bank, tt.q); got != tt.want {
+				t.Errorf("Shown = %v, want %v", got, tt.want)
 			}
 		})
 	}
