@@ -136,6 +136,7 @@ test('a participant reviews a closed round\'s paper from its result page: keys, 
         assert.match(await page.locator('#review-list').textContent(), /Căn cứ pháp lý: .*(Nghị định|Nghị quyết|Quyết định)/);
         assert.ok(await noHorizontalScroll(page), `the review scrolls sideways at ${vp.name}`);
         await checkA11y(page, `review with keys, ${vp.name}`);
+        await page.screenshot({ path: `/tmp/hoithi-learn-review-${vp.viewport.width}.png`, fullPage: true });
 
         // Week 2's bank is this week's: the answers only, and why.
         await page.goto(`${SITE}/#/xem-lai/${encodeURIComponent(week2)}`);
@@ -198,6 +199,7 @@ test('a signed-out visitor practises on the questions of closed rounds: no key b
         assert.equal(await first.locator('input:not([disabled])').count(), 0, 'an answered question is locked');
         assert.match(await page.locator('#practice-score').textContent(), /đúng [01]\/1 câu/);
         await checkA11y(page, `practice feedback, ${vp.name}`);
+        await page.screenshot({ path: `/tmp/hoithi-learn-practice-${vp.viewport.width}.png`, fullPage: true });
 
         // Another topic: a new batch of that topic only.
         await page.locator('#practice-topic').selectOption('chinh-phu-so');
