@@ -36,8 +36,9 @@ func (h *Handler) roundsOf(ctx context.Context, contestID string) ([]contest.Rou
 	return through(h, h.roundLists, contestID, func() ([]contest.Round, error) { return h.store.ListRounds(ctx, contestID) })
 }
 
-// keysAt reads what contest.Keys needs at now: the rounds (cached) and the
-// banks open or future rounds draw from (loaded once per container).
+// keysAt reads what contest.Keys needs at at (contest.KeysClock): the rounds
+// (cached) and the banks open or future rounds draw from (loaded once per
+// container).
 func (h *Handler) keysAt(ctx context.Context, c contest.Contest, now time.Time) (contest.Keys, []contest.Round, error) {
 	rounds, err := h.roundsOf(ctx, c.ID)
 	if err != nil {
@@ -57,7 +58,7 @@ func (h *Handler) keysAt(ctx context.Context, c contest.Contest, now time.Time) 
 // poolOf builds (or reads from the cache) the contest's practice pool at now.
 func (h *Handler) poolOf(ctx context.Context, c contest.Contest) (pool, error) {
 	return through(h, h.pools, c.ID, func() (pool, error) {
-		now := h.now()
+		now := contest.KeysClock(h.now(), h.grace)
 		keys, rounds, err := h.keysAt(ctx, c, now)
 		if err != nil {
 			return pool{}, err
@@ -126,7 +127,7 @@ func (h *Handler) reviewOf(ctx context.Context, claims *token.Claims, paperID st
 		return contest.Review{}, err
 	}
 	now := h.now()
-	if err := contest.CheckReview(round, now); err != nil {
+	if err := contest.CheckReview(round, now, h.grace); err != nil {
 		return contest.Review{}, err
 	}
 	p, err := h.store.GetPaper(ctx, claims.Contest, ref, false)
@@ -140,7 +141,7 @@ func (h *Handler) reviewOf(ctx context.Context, claims *token.Claims, paperID st
 	if err != nil {
 		return contest.Review{}, err
 	}
-	keys, _, err := h.keysAt(ctx, c, now)
+	keys, _, err := h.keysAt(ctx, c, contest.KeysClock(now, h.grace))
 	if err != nil {
 		return contest.Review{}, err
 	}

@@ -289,3 +289,41 @@ func TestPractice(t *testing.T) {
 		}
 	})
 }
+
+func TestNothingIsReviewedOrPractisedWhileJustClosedPapersMayStillBeSubmitted(t *testing.T) {
+	env, routes, _ := learnSetup(t, contest.PracticeEveryone)
+	ctx := context.Background()
+	// a round of the retired bank that closed 30 s ago: its papers may still be submitted for testGrace
+	just := contest.Round{ContestID: demo.ContestID, ID: "vua-dong", Title: "Tuần vừa đóng", Audience: contest.AudienceStaff,
+		OpensAt: env.Now.Add(-24 * time.Hour), ClosesAt: env.Now.Add(-30 * time.Second), QuestionCount: 3, Attempts: 1, BankID: "tuan-cu"}
+	if err := env.Store.PutRound(ctx, just); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := env.Store.GetMember(ctx, demo.ContestID, env.Accounts.Participant[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := just.ClosesAt.Add(-5 * time.Minute).Truncate(time.Millisecond)
+	p := &contest.Paper{ContestID: demo.ContestID, RoundID: just.ID, ParticipantID: contest.ParticipantID(demo.ContestID, m.Email), Attempt: 1,
+		Email: m.Email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: "tuan-cu",
+		Items: []contest.Item{{QuestionID: "c1", Order: []uint8{0, 1, 2, 3}}}, Key: "A", StartedAt: start, Deadline: just.ClosesAt,
+		Answers: map[string]string{}, Status: contest.PaperInProgress}
+	if _, _, err := env.Store.CreatePaper(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the paper of a round closed 30 s ago is not reviewed yet", func(t *testing.T) {
+		r := testenv.Call(t, routes, http.MethodGet, "/papers/"+p.ID()+"/review", env.TokenFor(t, m.Email), nil)
+		if r.Status != http.StatusConflict || r.ErrorCode() != "round_not_closed" {
+			t.Errorf("review: %d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("its bank is not practised yet", func(t *testing.T) {
+		r := testenv.Call(t, routes, http.MethodGet, "/practice", "", nil)
+		if qs := decode[[]contest.PracticeQuestion](t, r, "questions"); r.Status != http.StatusOK || len(qs) != 0 {
+			t.Errorf("practice: %d %s", r.Status, r.Body)
+		}
+		if r := testenv.Call(t, routes, http.MethodPost, "/practice/answers", "", map[string]string{"bankId": "tuan-cu", "questionId": "c1", "chosen": "A"}); r.Status != http.StatusNotFound {
+			t.Errorf("answer: %d %s", r.Status, r.Body)
+		}
+	})
+}

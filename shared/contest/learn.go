@@ -157,10 +157,17 @@ type Review struct {
 	Items      []ReviewItem `json:"items"`
 }
 
-// CheckReview says whether the paper's round is over for review at now: a
-// round still open (or not yet open) cannot be reviewed.
-func CheckReview(r Round, now time.Time) error {
-	if r.Status(now) != StatusClosed {
+// KeysClock is the instant the key rule (KeysPublic, Keys, CheckReview)
+// reads the rounds' statuses at: now less the submission grace, since a paper
+// of a round that has just closed may still be submitted within the grace,
+// and must not be answered from a review or practice meanwhile.
+func KeysClock(now time.Time, grace time.Duration) time.Time { return now.Add(-grace) }
+
+// CheckReview says whether the paper's round is over for review at now, the
+// submission grace included (KeysClock): a round still open (or not yet
+// open) cannot be reviewed.
+func CheckReview(r Round, now time.Time, grace time.Duration) error {
+	if r.Status(KeysClock(now, grace)) != StatusClosed {
 		return fault.Conflict("round_not_closed", "Tuần thi chưa kết thúc: bạn xem lại bài thi được sau khi tuần thi đóng lúc "+r.ClosesAt.In(ICT).Format("15:04 02/01/2006")+".")
 	}
 	return nil

@@ -142,16 +142,24 @@ func TestReview(t *testing.T) {
 			t.Errorf("review = %+v", rv)
 		}
 	})
-	t.Run("a round still open cannot be reviewed, and a closed one can", func(t *testing.T) {
-		now := time.Date(2026, 3, 11, 9, 0, 0, 0, contest.ICT)
-		open := contest.Round{OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour)}
-		if err := contest.CheckReview(open, now); fault.CodeOf(err) != "round_not_closed" {
-			t.Errorf("open round: %v", err)
-		}
-		if err := contest.CheckReview(open, now.Add(time.Hour)); err != nil {
-			t.Errorf("closed round: %v", err)
-		}
-	})
+	now := time.Date(2026, 3, 11, 9, 0, 0, 0, contest.ICT)
+	open := contest.Round{OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour)}
+	grace := time.Minute
+	for _, tt := range []struct {
+		name string
+		at   time.Time
+		code string
+	}{
+		{name: "a round still open cannot be reviewed", at: now, code: "round_not_closed"},
+		{name: "a round closed a moment ago cannot be reviewed while its papers may still be submitted", at: open.ClosesAt.Add(30 * time.Second), code: "round_not_closed"},
+		{name: "a round closed for longer than the submission grace can be reviewed", at: open.ClosesAt.Add(grace)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := contest.CheckReview(open, tt.at, grace); fault.CodeOf(err) != tt.code {
+				t.Errorf("CheckReview = %v, want code %q", err, tt.code)
+			}
+		})
+	}
 }
 
 func TestPractice(t *testing.T) {
