@@ -252,5 +252,12 @@ export function makeApi(cfg, getToken) {
       return admin('/audit' + (q ? '?' + q : ''), { token: auth() });
     },
     participation: (roundId, unitId) => units('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
+    /** Public: a unit's participation in this week's open round so far (counts only; a figure a few minutes old). */
+    unitThisWeek: (unitId, audience) => units('/units/' + enc(unitId) + '/this-week?contest=' + enc(cfg.contest) + (audience ? '&audience=' + enc(audience) : '')),
+    /** The owner's paper of a closed round, with the keys where they are public (web/learn.js). */
+    review: (paperId) => request(cfg.quiz, '/papers/' + enc(paperId) + '/review', { token: auth() }),
+    /** Practice (web/learn.js): a batch without keys; an answer's instant feedback. Signed in or not, per the contest's setting. */
+    practice: (topic) => request(cfg.quiz, '/practice?contest=' + enc(cfg.contest) + (topic ? '&topic=' + enc(topic) : ''), { token: auth() || undefined }),
+    practiceAnswer: (body) => request(cfg.quiz, '/practice/answers?contest=' + enc(cfg.contest), { method: 'POST', body, token: auth() || undefined }),
   };
 }

@@ -12,6 +12,7 @@ import { showUnitClips, showGallery, showJury, bindClips } from './clips.js';
 import { showConsole, bindConsole } from './console.js';
 import { showInsight } from './insight.js';
 import { setupPage, setupTitle, showSetup } from './settings.js';
+import { showReview, showPractice, bindLearn } from './learn.js';
 
 const SITE = 'Hội thi CCHC';
 const AUDIENCE_LABEL = { staff: 'Cán bộ, công chức, viên chức', citizen: 'Người dân' };
@@ -166,6 +167,8 @@ function currentRoute() {
     case 'ket-qua': return { name: 'result', id: parts[1] || '' };
     case 'ket-qua-tuan': return { name: 'weekly', id: parts[1] || '' };
     case 'ket-qua-toan-cuoc': return { name: 'todate' };
+    case 'xem-lai': return { name: 'review', id: parts[1] || '' };
+    case 'on-tap': return { name: 'practice' };
     case 'don-vi': return { name: 'unit' };
     case 'ban-to-chuc':
       if (parts[1] === 'nhap-du-lieu') return { name: 'organiser', sub: 'import', kind: parts[2] || '' };
@@ -215,6 +218,8 @@ function route() {
     case 'result': showResult(r.id); break;
     case 'weekly': showWeeklyView(r.id); break;
     case 'todate': showToDateView(); break;
+    case 'review': showView('review', 'Xem lại bài thi'); renderHeader(); showReview(learnCtx('review'), r.id); break;
+    case 'practice': showView('practice', 'Ôn tập'); renderHeader(); showPractice(learnCtx('practice')); break;
     case 'unit': showUnitView(); break;
     case 'organiser': if (r.sub === 'insight') showInsightView(r); else if (r.setup) showSetupView(r); else if (r.sub) showConsoleView(r); else showOrganiserView(); break;
     case 'video': showGalleryView(); break;
@@ -927,6 +932,10 @@ async function showOwnRank(entry) {
   line.replaceChildren();
   delete line.dataset.rank;
   const r = rounds.find((x) => x.id === entry.paper.roundId);
+  // Once the round is over, its owner reviews the paper (web/learn.js).
+  const review = $('#result-review');
+  review.hidden = !(r && r.status === 'closed');
+  review.setAttribute('href', '#/xem-lai/' + encodeURIComponent(entry.paper.id));
   if (!cfg || !session || !r || r.status !== 'closed') return;
   let got = null;
   try {
@@ -1003,6 +1012,15 @@ function pageCtx(name) {
     roundTitle,
     ensureRounds,
     stillOn: () => currentRoute().name === name,
+  };
+}
+
+/** The review and practice pages' context (web/learn.js). */
+function learnCtx(name) {
+  return {
+    ...pageCtx(name),
+    signIn: () => { returnTo = location.hash; navigate('#/dang-nhap', { replace: true }); },
+    rememberReturn: (hash) => { returnTo = hash; },
   };
 }
 
@@ -1086,6 +1104,7 @@ if (cfg) {
   bindAdmin({ ...pageCtx(''), stillOn: () => true });
   bindClips(pageCtx('unit'));
   bindConsole({ ...pageCtx(''), stillOn: () => true });
+  bindLearn(learnCtx('practice'));
 }
 
 // ------------------------------------------------------------ start

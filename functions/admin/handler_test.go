@@ -264,6 +264,19 @@ func TestContestSettings(t *testing.T) {
 		}
 	})
 
+	t.Run("a practice setting the contest does not know is answered 422 with its field", func(t *testing.T) {
+		c := body.Contest
+		c.Practice = "thinh-thoang"
+		r := testenv.Serve(a.routes, http.MethodPut, "/contest", a.token, c)
+		problems, _ := r.JSON["problems"].([]any)
+		if r.Status != http.StatusUnprocessableEntity || len(problems) != 1 || problems[0].(map[string]any)["column"] != "practice" {
+			t.Errorf("status %d body %s", r.Status, r.Body)
+		}
+		if !slices.Equal(body.Limits.Practice, []string{"off", "signed-in", "everyone"}) {
+			t.Errorf("limits' practice %v", body.Limits.Practice)
+		}
+	})
+
 	t.Run("a new tie-break order is written, warned about and audited", func(t *testing.T) {
 		c := body.Contest
 		c.TieBreak = []string{"correct", "time", "prediction", "submitted"}
@@ -284,6 +297,24 @@ func TestContestSettings(t *testing.T) {
 	})
 	t.Run("a unit admin may not read the settings here", func(t *testing.T) {
 		testenv.Serve(a.routes, http.MethodGet, "/contest", a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]), nil).Expect(t, http.StatusForbidden, "organiser_only")
+	})
+
+	t.Run("practice for signed-in people and public keys after close are written and kept", func(t *testing.T) {
+		c, err := a.env.Store.GetContest(ctx, demo.ContestID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Practice, c.PublicKeysAfterClose = contest.PracticeSignedIn, true
+		r := testenv.Call(t, a.routes, http.MethodPut, "/contest", a.token, c)
+		var res putContestResponse
+		r.Decode(t, &res)
+		if !res.Written || !slices.Equal(res.Change.Fields, []string{"publicKeysAfterClose", "practice"}) {
+			t.Errorf("body %s", r.Body)
+		}
+		stored, _ := a.env.Store.GetContest(ctx, demo.ContestID)
+		if stored.Practice != contest.PracticeSignedIn || !stored.PublicKeysAfterClose {
+			t.Errorf("stored practice %q, public keys %v", stored.Practice, stored.PublicKeysAfterClose)
+		}
 	})
 }
 

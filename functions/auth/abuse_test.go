@@ -106,7 +106,7 @@ func TestOneClientCannotMailAThousandAddresses(t *testing.T) {
 		s.requestCode(t, map[string]string{"email": demo.Roster()[20].Email}).Expect(t, http.StatusAccepted, "")
 	})
 	t.Run("the refusal says when to try again, in Vietnamese", func(t *testing.T) {
-		res := attacker.requestCode(t, map[string]string{"email": "nan.nhan.x@example.net", "audience": "citizen", "name": "A", "ward": "B"})
+		res := attacker.requestCode(t, map[string]string{"email": "nan.nhan.x@example.net", "audience": "citizen", "name": "A", "ward": "Phường Phú Hội"})
 		if !strings.Contains(res.ErrorMessage(), "Vui lòng thử lại sau") || res.JSON["error"].(map[string]any)["retryAfterSeconds"] == nil {
 			t.Errorf("answer %s", res.Body)
 		}

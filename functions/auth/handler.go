@@ -235,7 +235,7 @@ func (h *Handler) admit(ctx context.Context, c contest.Contest, email string, si
 	if found {
 		member = &m
 	}
-	return c.Admit(email, member, signUp)
+	return c.AdmitSignUp(email, member, signUp, func() ([]contest.Unit, error) { return h.store.ListUnits(ctx, c.ID) })
 }
 
 type sessionRequest struct {

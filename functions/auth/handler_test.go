@@ -608,3 +608,23 @@ func TestTheSignUpFormOffersTheWardsFromTheRoster(t *testing.T) {
 		testenv.Call(t, s.routes, http.MethodGet, "/signup?contest=khong-co", "", nil).Expect(t, http.StatusNotFound, "contest_not_found")
 	})
 }
+
+func TestCitizenSignUpNamesAWardOfTheContest(t *testing.T) {
+	env := seeded(t)
+	s := newSignIn(t, env)
+	const email = "le.van.phuong@example.net"
+	t.Run("a ward that is not on the units list is refused with 422 naming the field, and nothing is sent", func(t *testing.T) {
+		res := s.requestCode(t, map[string]string{"email": email, "audience": "citizen", "name": "Lê Văn Phường", "ward": "Phường Không Có"})
+		res.Expect(t, http.StatusUnprocessableEntity, "unknown_ward")
+		if e, _ := res.JSON["error"].(map[string]any); e["field"] != "ward" || !strings.Contains(stringOf(e["message"]), "Phường/xã") {
+			t.Errorf("error %s, want the field ward named", res.Body)
+		}
+		if n := len(readOutbox(t, s.outbox)); n != 0 {
+			t.Errorf("sent %d e-mails for a sign-up with an unknown ward", n)
+		}
+	})
+	t.Run("a ward GET /signup lists is taken", func(t *testing.T) {
+		s.requestCode(t, map[string]string{"email": email, "audience": "citizen", "name": "Lê Văn Phường", "ward": "UBND phường Kim Long"}).
+			Expect(t, http.StatusAccepted, "")
+	})
+}

@@ -40,6 +40,15 @@ var quizEvents = map[string]eventWant{
 			checkRoundStatuses(t, body, demo.Rounds(q.env.Now), q.clock.Now())
 		},
 	},
+	"practice.json": {
+		status: http.StatusOK,
+		check: func(t *testing.T, q *quizAPI, _ map[string]string, body map[string]any) {
+			// the demo's weeks share one bank: nothing is open for practice until the last closes
+			if qs, ok := body["questions"].([]any); !ok || len(qs) != 0 || body["mode"] != "everyone" {
+				t.Errorf("practice = %v", body)
+			}
+		},
+	},
 	"start-paper.json": {
 		status: http.StatusCreated,
 		setup: func(t *testing.T, q *quizAPI) map[string]string {

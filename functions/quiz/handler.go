@@ -27,6 +27,7 @@ type store interface {
 	ListPapers(ctx context.Context, contestID, roundID, participantID string) ([]*contest.Paper, error)
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
+	practiceCounter
 }
 
 type bankLoader interface {
@@ -43,9 +44,11 @@ type Handler struct {
 	now     func() time.Time
 	log     *slog.Logger
 
-	mu       sync.Mutex
-	rounds   map[string]cached[contest.Round]
-	contests map[string]cached[contest.Contest]
+	mu         sync.Mutex
+	rounds     map[string]cached[contest.Round]
+	contests   map[string]cached[contest.Contest]
+	roundLists map[string]cached[[]contest.Round]
+	pools      map[string]cached[pool]
 }
 
 // cacheTTL is how long a warm container trusts a round or contest it read:
@@ -84,8 +87,10 @@ func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest 
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
-		rounds: map[string]cached[contest.Round]{}, contests: map[string]cached[contest.Contest]{}}
+	h := &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
+		rounds: map[string]cached[contest.Round]{}, contests: map[string]cached[contest.Contest]{},
+		roundLists: map[string]cached[[]contest.Round]{}, pools: map[string]cached[pool]{}}
+	return h
 }
 
 // round reads a round through the container's short-lived cache.
@@ -105,6 +110,9 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("POST /rounds/{roundId}/papers", h.startPaper)
 	mux.HandleFunc("GET /rounds/{roundId}/papers", h.myPapers)
 	mux.HandleFunc("GET /papers/{paperId}", h.getPaper)
+	mux.HandleFunc("GET /papers/{paperId}/review", h.review)
+	mux.HandleFunc("GET /practice", h.practice)
+	mux.HandleFunc("POST /practice/answers", h.practiceAnswer)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }

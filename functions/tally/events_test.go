@@ -105,7 +105,7 @@ func TestEveryTallyEventHasAnExpectedOutcome(t *testing.T) {
 				if want.scheduled || want.status == 0 {
 					t.Errorf("events/tally/%s is a function URL event: tallyEvents must give its status", name)
 				}
-				// every tally request needs a session
+				// every tally request needs a session, but the banner's public figure
 				if req := testenv.CheckEventShape(t, f); !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
 					t.Errorf("authorization %q, want the {{token}} placeholder", req.Headers["authorization"])
 				}

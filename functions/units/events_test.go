@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
@@ -30,6 +31,18 @@ type eventWant struct {
 // unitsEvents is the expected outcome of every file in events/units: a file
 // without an entry fails the tests.
 var unitsEvents = map[string]eventWant{
+	"unit-this-week.json": {
+		status: http.StatusOK,
+		check: func(t *testing.T, a *unitsAPI, _ map[string]string, body []byte) {
+			var got thisWeekResponse
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Unit.ID != "phuong-kim-long" || got.Round.ID != demo.Rounds(a.env.Now)[2].ID || got.Headcount != 8 {
+				t.Errorf("this week = %+v", got)
+			}
+		},
+	},
 	"participation.json": {
 		status: http.StatusOK,
 		setup: func(t *testing.T, a *unitsAPI) map[string]string {
@@ -55,11 +68,11 @@ func TestEveryUnitsEventIsAFunctionURLRequestWithAnExpectedOutcome(t *testing.T)
 	testenv.CheckOutcomes(t, eventsDir, files, unitsEvents)
 	for _, f := range files {
 		name := filepath.Base(f)
-		t.Run(name+" is a signed-in function URL request", func(t *testing.T) {
+		t.Run(name+" is a function URL request, signed in but for the banner's public figure", func(t *testing.T) {
 			if !testenv.IsURLEvent(t, f) {
 				t.Fatalf("events/units/%s is not a function URL event: the units function takes no other", name)
 			}
-			if req := testenv.CheckEventShape(t, f); !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
+			if req := testenv.CheckEventShape(t, f); name != "unit-this-week.json" && !strings.HasPrefix(req.Headers["authorization"], "Bearer {{token}}") {
 				t.Errorf("authorization %q, want the {{token}} placeholder", req.Headers["authorization"])
 			}
 		})
@@ -75,7 +88,10 @@ func TestUnitsEventsRunThroughDispatch(t *testing.T) {
 				t.Fatalf("events/units/%s has no expected outcome in unitsEvents: add one", name)
 			}
 			a := newUnitsAPI(t)
-			values := want.setup(t, a)
+			var values map[string]string
+			if want.setup != nil {
+				values = want.setup(t, a)
+			}
 			raw := testenv.FillEvent(t, f, values)
 			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, nil), raw)
 			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)

@@ -21,6 +21,7 @@ import (
 type store interface {
 	participation.Store
 	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
+	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 }
 
@@ -35,6 +36,7 @@ type Handler struct {
 	mu     sync.Mutex
 	units  map[string]cached[[]contest.Unit] // by contest
 	rounds map[string]cached[contest.Round]  // by contest and round
+	week   thisWeekCache                     // the banner's figures
 }
 
 // cached is a value a warm container read at `at` (wall clock: it measures
@@ -69,13 +71,15 @@ func through[T any](h *Handler, m map[string]cached[T], k string, read func() (T
 // still counts as in progress (the grade function's submit grace).
 func NewHandler(s store, signer *token.Signer, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
 	return &Handler{store: s, signer: signer, grace: grace, now: now, log: log,
-		units: map[string]cached[[]contest.Unit]{}, rounds: map[string]cached[contest.Round]{}}
+		units: map[string]cached[[]contest.Unit]{}, rounds: map[string]cached[contest.Round]{},
+		week: thisWeekCache{m: map[string]thisWeekResponse{}}}
 }
 
 // Routes is the function's HTTP API.
 func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /rounds/{roundId}/units/{unitId}/participation", h.participation)
+	mux.HandleFunc("GET /units/{unitId}/this-week", h.thisWeek)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }

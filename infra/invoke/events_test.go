@@ -74,6 +74,8 @@ var eventWants = map[string]eventWant{
 	"quiz/get-paper.json":              {status: http.StatusOK},
 	"quiz/list-my-papers.json":         {status: http.StatusOK},
 	"quiz/start-paper-no-token.json":   {status: http.StatusUnauthorized, code: "token_missing"},
+	"quiz/practice.json":               {status: http.StatusOK},
+	"units/unit-this-week.json":        {status: http.StatusOK},
 	"grade/save-answers.json":          {status: http.StatusOK},
 	"grade/submit.json":                {status: http.StatusOK},
 	"grade/submit-not-your-paper.json": {status: http.StatusForbidden, code: "not_your_paper"},

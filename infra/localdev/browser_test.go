@@ -81,6 +81,7 @@ func TestBrowserSite(t *testing.T) {
 	cmd.Env = append(cmd.Env, e.consoleContest(t)...) // the organiser console's own contest (web/tests/console.test.mjs)
 	cmd.Env = append(cmd.Env, e.insightSeed(t)...)    // a flagged paper, accepted clips with a partial sheet (web/tests/insight.test.mjs)
 	cmd.Env = append(cmd.Env, e.setupContest(t)...)   // the set-up pages' own contest (web/tests/setup.test.mjs)
+	cmd.Env = append(cmd.Env, e.learnContest(t)...)   // review and practice's own contest (web/tests/learn.test.mjs)
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	out, err := cmd.CombinedOutput()

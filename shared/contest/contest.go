@@ -81,6 +81,13 @@ type Contest struct {
 	// MinSecondsPerQuestion is the integrity review's speed floor (0: 2 s a
 	// question, see SpeedFloor).
 	MinSecondsPerQuestion float64 `json:"minSecondsPerQuestion,omitempty"`
+	// PublicKeysAfterClose shows the keys of a closed round's bank (review,
+	// practice) even while an open or future round can still draw from the
+	// same bank: the organisers' choice, off by default (KeysPublic).
+	PublicKeysAfterClose bool `json:"publicKeysAfterClose,omitempty"`
+	// Practice is who may practise on questions whose keys are public
+	// ("" or "off": nobody; "signed-in"; "everyone").
+	Practice Practice `json:"practice,omitempty"`
 }
 
 // Prize is a prize level and how many are given.

@@ -75,3 +75,51 @@ func SignUpWards(units []Unit) []Unit {
 	})
 	return wards
 }
+
+// CheckWard checks the ward a citizen declares when signing up against the
+// contest's wards (SignUpWards of units): it must name one of them, by its
+// id or its name, whatever the letter case and with or without the "UBND"
+// of the unit's name ("Phường Kim Long" is "UBND phường Kim Long"). The
+// declared name is kept, tidied (CleanText); an id is kept as the ward's
+// name. Anything else is refused with the field named, so a typo never
+// becomes a ward of its own in the results.
+func CheckWard(ward string, units []Unit) (string, error) {
+	w := CleanText(ward)
+	for _, u := range SignUpWards(units) {
+		switch {
+		case w == u.ID:
+			return u.Name, nil
+		case w != "" && wardKey(w) == wardKey(u.Name):
+			return w, nil
+		}
+	}
+	return "", fault.Unprocessable("ward", "unknown_ward", "Phường/xã nơi cư trú: vui lòng chọn một phường, xã trong danh sách của Hội thi.")
+}
+
+// wardKey is a ward's name for comparison: lower case, without the leading
+// "UBND" or "Ủy ban nhân dân".
+func wardKey(name string) string {
+	k := strings.ToLower(CleanText(name))
+	for _, p := range []string{"ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "} {
+		k = strings.TrimPrefix(k, p)
+	}
+	return k
+}
+
+// AdmitSignUp is Admit, then, for a citizen about to be recorded, CheckWard
+// of the declared ward against units (read only then, by the caller's
+// wards func).
+func (c Contest) AdmitSignUp(email string, member *Member, signUp *SignUp, wards func() ([]Unit, error)) (Member, bool, error) {
+	m, record, err := c.Admit(email, member, signUp)
+	if err != nil || !record {
+		return m, record, err
+	}
+	units, err := wards()
+	if err != nil {
+		return Member{}, false, err
+	}
+	if m.Ward, err = CheckWard(m.Ward, units); err != nil {
+		return Member{}, false, err
+	}
+	return m, record, nil
+}

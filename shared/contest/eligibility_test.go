@@ -101,3 +101,49 @@ func TestSignUpWards(t *testing.T) {
 		})
 	}
 }
+
+func TestAdmitSignUpChecksTheWard(t *testing.T) {
+	c := contest.Contest{ID: "hue-2026", AllowedDomains: []string{"hue.gov.vn"}, OpenSignUp: []contest.Audience{contest.AudienceCitizen}}
+	units := []contest.Unit{
+		{ID: "phuong-kim-long", Name: "UBND phường Kim Long", Block: contest.BlockCommune},
+		{ID: "phuong-phu-hoi", Name: "UBND phường Phú Hội", Block: contest.BlockCommune},
+		{ID: "so-noi-vu", Name: "Sở Nội vụ", Block: contest.BlockAgency},
+	}
+	citizen := &contest.Member{Email: "be@example.net", Name: "Trần Thị Bé", Ward: "Phường Cũ", Audience: contest.AudienceCitizen, Roles: []contest.Role{contest.RoleParticipant}}
+	tests := []struct {
+		name     string
+		member   *contest.Member
+		ward     string
+		want     string
+		code     string
+		readings int
+	}{
+		{name: "a ward of the list by its unit's name is kept", ward: "UBND phường  Kim Long", want: "UBND phường Kim Long", readings: 1},
+		{name: "a ward of the list without the UBND of its unit's name is kept as declared", ward: "Phường  Kim Long", want: "Phường Kim Long", readings: 1},
+		{name: "a ward of the list by its id is kept as its unit's name", ward: "phuong-phu-hoi", want: "UBND phường Phú Hội", readings: 1},
+		{name: "a ward of the list in other letter case is that ward", ward: "ủy ban nhân dân PHƯỜNG KIM LONG", want: "ủy ban nhân dân PHƯỜNG KIM LONG", readings: 1},
+		{name: "a ward that is not on the list is refused naming the field", ward: "Phường Không Có", code: "unknown_ward", readings: 1},
+		{name: "a unit that is not a ward or commune is refused", ward: "Sở Nội vụ", code: "unknown_ward", readings: 1},
+		{name: "a citizen who signed up before keeps their ward and the list is not read", member: citizen, ward: "bất kỳ", want: "Phường Cũ"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			readings := 0
+			wards := func() ([]contest.Unit, error) { readings++; return units, nil }
+			m, _, err := c.AdmitSignUp("be@example.net", tt.member, &contest.SignUp{Audience: contest.AudienceCitizen, Name: "Trần Thị Bé", Ward: tt.ward}, wards)
+			if readings != tt.readings {
+				t.Errorf("units read %d times, want %d", readings, tt.readings)
+			}
+			if tt.code != "" {
+				fe, ok := fault.As(err)
+				if !ok || fe.Code != tt.code || fe.Kind != fault.KindUnprocessable || fe.Field != "ward" {
+					t.Fatalf("err = %v, want %s on the field ward", err, tt.code)
+				}
+				return
+			}
+			if err != nil || m.Ward != tt.want {
+				t.Fatalf("ward = %q, %v; want %q", m.Ward, err, tt.want)
+			}
+		})
+	}
+}

@@ -59,6 +59,10 @@ func TestEmbeddedBanks(t *testing.T) {
 				}
 				texts[key] = q.ID
 				correctAt[q.Correct]++
+				// after the week, the review and practice teach with them (issue #15)
+				if strings.TrimSpace(q.Explanation) == "" || strings.TrimSpace(q.LegalBasis) == "" {
+					t.Errorf("question %s has no explanation or no legal basis", q.ID)
+				}
 			}
 			if len(correctAt) < 2 {
 				t.Errorf("every correct answer is option %v, want them spread over the options", correctAt)

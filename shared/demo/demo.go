@@ -59,6 +59,10 @@ func Contest() contest.Contest {
 		Title:          "Hội thi trực tuyến tìm hiểu công tác cải cách hành chính (dữ liệu minh hoạ)",
 		AllowedDomains: []string{Domain},
 		OpenSignUp:     []contest.Audience{contest.AudienceCitizen},
+		// everyone may practise; the demo's weeks share one bank, so its
+		// questions open for practice (and review keys) once the last week
+		// has closed (contest.KeysPublic)
+		Practice: contest.PracticeEveryone,
 	}
 }
 

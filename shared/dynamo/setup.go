@@ -31,6 +31,8 @@ type contestItem struct {
 	KeepPlusTags    bool        `dynamodbav:"keepPlusTags,omitempty"`
 	CodesPerSecond  float64     `dynamodbav:"codesPerSecond,omitempty"`
 	CodesPerReqHour int         `dynamodbav:"codesPerRequesterHour,omitempty"`
+	PublicKeys      bool        `dynamodbav:"publicKeysAfterClose,omitempty"`
+	Practice        string      `dynamodbav:"practice,omitempty"`
 }
 
 // prizeItem is a contest.Prize as stored in its contest's item.
@@ -145,7 +147,8 @@ func beginsWith(pk, prefix string) (expression.Expression, error) {
 func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
 	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains,
 		TieBreak: c.TieBreak, ReportThreshold: c.ReportThreshold,
-		AllowUnlisted: c.AllowUnlisted, KeepPlusTags: c.KeepPlusTags, CodesPerSecond: c.CodesPerSecond, CodesPerReqHour: c.CodesPerRequesterHour}
+		AllowUnlisted: c.AllowUnlisted, KeepPlusTags: c.KeepPlusTags, CodesPerSecond: c.CodesPerSecond, CodesPerReqHour: c.CodesPerRequesterHour,
+		PublicKeys: c.PublicKeysAfterClose, Practice: string(c.Practice)}
 	for _, p := range c.Prizes {
 		item.Prizes = append(item.Prizes, prizeItem(p))
 	}
@@ -170,7 +173,8 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 	}
 	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains,
 		TieBreak: it.TieBreak, ReportThreshold: it.ReportThreshold,
-		AllowUnlisted: it.AllowUnlisted, KeepPlusTags: it.KeepPlusTags, CodesPerSecond: it.CodesPerSecond, CodesPerRequesterHour: it.CodesPerReqHour}
+		AllowUnlisted: it.AllowUnlisted, KeepPlusTags: it.KeepPlusTags, CodesPerSecond: it.CodesPerSecond, CodesPerRequesterHour: it.CodesPerReqHour,
+		PublicKeysAfterClose: it.PublicKeys, Practice: contest.Practice(it.Practice)}
 	for _, p := range it.Prizes {
 		c.Prizes = append(c.Prizes, contest.Prize(p))
 	}

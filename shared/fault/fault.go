@@ -24,6 +24,9 @@ const (
 	KindRateLimited
 	// KindUnavailable: a service the request needs is busy; try again later.
 	KindUnavailable
+	// KindUnprocessable: a well-formed request whose field (Field) names
+	// something the contest does not have.
+	KindUnprocessable
 )
 
 // Error is a client-facing error: Code is stable (tests and the site rely on
@@ -37,6 +40,9 @@ type Error struct {
 	// RetryAfter, when positive, is how long the client should wait before
 	// the same request may succeed (HTTP Retry-After).
 	RetryAfter time.Duration
+	// Field, when set, is the request field at fault (the site puts the
+	// message next to it).
+	Field string
 }
 
 func (e *Error) Error() string {
@@ -51,6 +57,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // New returns an error of the given kind.
 func New(kind Kind, code, message string) *Error {
 	return &Error{Kind: kind, Code: code, Message: message}
+}
+
+// Unprocessable reports a request field (its JSON name) whose value the
+// contest does not know.
+func Unprocessable(field, code, message string) *Error {
+	return &Error{Kind: KindUnprocessable, Code: code, Message: message, Field: field}
 }
 
 // Invalid reports a request the client must fix.

@@ -121,6 +121,8 @@ type ErrorDetail struct {
 	// RetryAfterSeconds repeats the Retry-After header for the site, which
 	// cannot read that header across origins.
 	RetryAfterSeconds int `json:"retryAfterSeconds,omitempty"`
+	// Field is the request field at fault, if the error names one.
+	Field string `json:"field,omitempty"`
 }
 
 // Status maps an error kind to its HTTP status.
@@ -136,6 +138,8 @@ func Status(k fault.Kind) int {
 		return http.StatusNotFound
 	case fault.KindConflict, fault.KindClosed:
 		return http.StatusConflict
+	case fault.KindUnprocessable:
+		return http.StatusUnprocessableEntity
 	case fault.KindTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case fault.KindRateLimited:
@@ -175,7 +179,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		if secs > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
-		WriteJSON(w, Status(fe.Kind), ErrorBody{Error: ErrorDetail{Code: fe.Code, Message: fe.Message, RetryAfterSeconds: secs}})
+		WriteJSON(w, Status(fe.Kind), ErrorBody{Error: ErrorDetail{Code: fe.Code, Message: fe.Message, RetryAfterSeconds: secs, Field: fe.Field}})
 		return
 	}
 	id := RequestID(r.Context())

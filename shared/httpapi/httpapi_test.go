@@ -50,6 +50,7 @@ func TestStatus(t *testing.T) {
 		{name: "an unknown resource is 404", kind: fault.KindNotFound, want: http.StatusNotFound},
 		{name: "a conflict is 409", kind: fault.KindConflict, want: http.StatusConflict},
 		{name: "an action outside its window is 409", kind: fault.KindClosed, want: http.StatusConflict},
+		{name: "a field naming something the contest does not have is 422", kind: fault.KindUnprocessable, want: http.StatusUnprocessableEntity},
 		{name: "a body too large is 413", kind: fault.KindTooLarge, want: http.StatusRequestEntityTooLarge},
 		{name: "too many requests is 429", kind: fault.KindRateLimited, want: http.StatusTooManyRequests},
 		{name: "an unknown kind is 500", kind: fault.Kind(99), want: http.StatusInternalServerError},

@@ -33,6 +33,8 @@ type ContestLimits struct {
 	CodesPerReqHour Range           `json:"codesPerRequesterHour"`
 	ReportThreshold RangeFloat      `json:"reportThreshold"`
 	DefaultPrizes   []contest.Prize `json:"defaultPrizes"`
+	// Practice lists the practice settings (off, signed-in, everyone).
+	Practice []string `json:"practice"`
 }
 
 // Range is a whole-number bound (Max 0: none); Default applies to 0 or absent.
@@ -65,6 +67,13 @@ var Limits = ContestLimits{
 	CodesPerReqHour: Range{Min: 0, Default: 600},
 	ReportThreshold: RangeFloat{Min: 0, Max: 1, Default: 0.8},
 	DefaultPrizes:   []contest.Prize{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 2}, {Name: "Giải Ba", Count: 3}},
+	Practice: func() []string {
+		s := make([]string, len(contest.Practices))
+		for i, p := range contest.Practices {
+			s[i] = string(p)
+		}
+		return s
+	}(),
 }
 
 // CheckContest checks a contest's settings (the console's form, contest.json)
@@ -142,6 +151,10 @@ func checkContest(file string, c contest.Contest, rep *report) contest.Contest {
 	}
 	if t := c.ReportThreshold; t < Limits.ReportThreshold.Min || t > Limits.ReportThreshold.Max {
 		bad("reportThreshold", "%v không phải tỷ lệ từ 0 đến 1 (ghi 0.8 cho 80%%)", t)
+	}
+	c.Practice = contest.Practice(strings.ToLower(strings.TrimSpace(string(c.Practice))))
+	if !c.Practice.Valid() {
+		bad("practice", "%q không rõ: ghi %q (không mở ôn tập), %q (người đã đăng nhập) hoặc %q (mọi người)", c.Practice, contest.PracticeOff, contest.PracticeSignedIn, contest.PracticeEveryone)
 	}
 	return c
 }

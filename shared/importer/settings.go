@@ -40,6 +40,8 @@ func CompareSettings(old, next contest.Contest, rounds []contest.Round) Settings
 	add("codesPerSecond", old.CodesPerSecond != next.CodesPerSecond, false)
 	add("codesPerRequesterHour", old.CodesPerRequesterHour != next.CodesPerRequesterHour, false)
 	add("openSignUp", !slices.Equal(old.OpenSignUp, next.OpenSignUp), false)
+	add("publicKeysAfterClose", old.PublicKeysAfterClose != next.PublicKeysAfterClose, false)
+	add("practice", old.PracticeMode() != next.PracticeMode(), false)
 	add("tieBreak", !slices.Equal(old.TieBreak, next.TieBreak), true)
 	add("prizes", !slices.Equal(old.Prizes, next.Prizes), true)
 	add("reportThreshold", old.ReportThreshold != next.ReportThreshold, true)

@@ -39,6 +39,25 @@ func TestCompareSettings(t *testing.T) {
 			t.Errorf("problems %+v", problems)
 		}
 	})
+	t.Run("a practice setting the contest does not know is named", func(t *testing.T) {
+		_, problems := CheckContest(contest.Contest{ID: "hue-2026", Title: "X", Practice: "sometimes"})
+		if len(problems) != 1 || problems[0].Column != "practice" {
+			t.Errorf("problems %+v", problems)
+		}
+	})
+	t.Run("a practice setting is read whatever its case and spaces", func(t *testing.T) {
+		c, problems := CheckContest(contest.Contest{ID: "hue-2026", Title: "X", Practice: " Everyone "})
+		if len(problems) != 0 || c.Practice != contest.PracticeEveryone {
+			t.Errorf("practice %q, problems %+v", c.Practice, problems)
+		}
+	})
+	t.Run("opening practice and public keys are changes that warn of nothing", func(t *testing.T) {
+		next := old
+		next.Practice, next.PublicKeysAfterClose = contest.PracticeEveryone, true
+		if ch := CompareSettings(old, next, published); ch.Warning != "" || !slices.Equal(ch.Fields, []string{"publicKeysAfterClose", "practice"}) {
+			t.Errorf("change %+v", ch)
+		}
+	})
 }
 
 func TestCheckRoles(t *testing.T) {

@@ -292,3 +292,30 @@ func TestStoresKeepWhatTheOrganisersReviewNeeds(t *testing.T) {
 		})
 	}
 }
+
+func TestStoresCountPracticeAnswersAnonymously(t *testing.T) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s, ctx := open(t), context.Background()
+			fb := contest.PracticeFeedback{BankID: "tuan-1", ID: "q1", Right: true}
+			for _, right := range []bool{true, true, false} {
+				fb.Right = right
+				if err := s.CountPractice(ctx, c, fb.CountOf(t0)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Run("a day's answers and right answers of a question add up", func(t *testing.T) {
+				answered, right, err := s.PracticeCount(ctx, c, "2026-01-05", "tuan-1", "q1")
+				if err != nil || answered != 3 || right != 2 {
+					t.Errorf("count = %d answered, %d right, %v; want 3, 2", answered, right, err)
+				}
+			})
+			t.Run("another day starts from nothing", func(t *testing.T) {
+				answered, right, err := s.PracticeCount(ctx, c, "2026-01-06", "tuan-1", "q1")
+				if err != nil || answered != 0 || right != 0 {
+					t.Errorf("count = %d, %d, %v; want 0, 0", answered, right, err)
+				}
+			})
+		})
+	}
+}

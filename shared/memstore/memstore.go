@@ -36,6 +36,7 @@ type Store struct {
 	codes     map[personKey]codeRec
 	buckets   map[string]time.Time // contest#bucket#holder → when the bucket is full again
 	runs      remindRuns           // reminder runs and their outbox (reminders.go)
+	practice  map[string][2]int    // contest/day/bank/question → answered, right
 }
 
 type paperKey struct {
@@ -48,7 +49,7 @@ func New() *Store {
 	return &Store{
 		contests: map[string]contest.Contest{}, rounds: map[string]map[string]contest.Round{},
 		units: map[string]map[string]contest.Unit{}, members: map[string]map[string]contest.Member{},
-		papers: map[paperKey]*contest.Paper{}, reminders: map[string]bool{},
+		papers: map[paperKey]*contest.Paper{}, reminders: map[string]bool{}, practice: map[string][2]int{},
 		codes: map[personKey]codeRec{}, buckets: map[string]time.Time{},
 	}
 }

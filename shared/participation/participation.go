@@ -174,3 +174,35 @@ func Rate(participants, headcount int) float64 {
 	}
 	return 0
 }
+
+// SoFar is a unit's participation in a round as published at a moment of
+// the week (the banner's "tuần này đến <time>"): how many distinct people
+// have a submitted paper for the unit, of its headcount. It names nobody.
+type SoFar struct {
+	Participants int       `json:"participants"`
+	Headcount    int       `json:"headcount"`
+	Rate         float64   `json:"rate"`
+	AsOf         time.Time `json:"asOf"`
+}
+
+// CountSoFar counts listed (a unit's submitted papers, ListUnitPapers) at
+// asOf: one person with several attempts counts once.
+func CountSoFar(listed []contest.Submitted, headcount int, asOf time.Time) SoFar {
+	took := map[string]bool{}
+	for _, p := range listed {
+		took[p.ParticipantID+"\x00"+p.Email] = true
+	}
+	return SoFar{Participants: len(took), Headcount: headcount, Rate: Rate(len(took), headcount), AsOf: asOf.In(contest.ICT)}
+}
+
+// OpenRound is the round of audience open at now (the first by opening), if any.
+func OpenRound(rounds []contest.Round, audience contest.Audience, now time.Time) (contest.Round, bool) {
+	var found contest.Round
+	ok := false
+	for _, r := range rounds {
+		if r.Audience == audience && r.Status(now) == contest.StatusOpen && (!ok || r.OpensAt.Before(found.OpensAt)) {
+			found, ok = r, true
+		}
+	}
+	return found, ok
+}

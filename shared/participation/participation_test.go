@@ -177,3 +177,45 @@ func TestOf(t *testing.T) {
 		t.Errorf("the paper left behind is stored as %+v %+v; want it closed at its deadline on its 2 right answers", stored, stored.Result)
 	}
 }
+
+func TestSoFar(t *testing.T) {
+	asOf := time.Date(2026, 3, 11, 9, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		listed    []contest.Submitted
+		headcount int
+		want      participation.SoFar
+	}{
+		{name: "nobody yet is a rate of nought", headcount: 8, want: participation.SoFar{Headcount: 8}},
+		{name: "a person with two attempts counts once", headcount: 4,
+			listed: []contest.Submitted{{Email: "an@x.vn", Attempt: 1}, {Email: "an@x.vn", Attempt: 2}, {Email: "binh@x.vn", Attempt: 1}},
+			want:   participation.SoFar{Participants: 2, Headcount: 4, Rate: 0.5}},
+		{name: "more people than the headcount is a rate of one", headcount: 1,
+			listed: []contest.Submitted{{Email: "an@x.vn"}, {Email: "binh@x.vn"}},
+			want:   participation.SoFar{Participants: 2, Headcount: 1, Rate: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := participation.CountSoFar(tt.listed, tt.headcount, asOf)
+			if got.Participants != tt.want.Participants || got.Headcount != tt.want.Headcount || got.Rate != tt.want.Rate {
+				t.Errorf("CountSoFar = %+v, want %+v", got, tt.want)
+			}
+			if _, off := got.AsOf.Zone(); off != 7*3600 || !got.AsOf.Equal(asOf) {
+				t.Errorf("asOf %v, want %v in ICT", got.AsOf, asOf)
+			}
+		})
+	}
+	t.Run("the open round of an audience is found among the others", func(t *testing.T) {
+		rounds := []contest.Round{
+			{ID: "w1", Audience: contest.AudienceStaff, OpensAt: asOf.Add(-10 * 24 * time.Hour), ClosesAt: asOf.Add(-3 * 24 * time.Hour)},
+			{ID: "w2-nd", Audience: contest.AudienceCitizen, OpensAt: asOf.Add(-24 * time.Hour), ClosesAt: asOf.Add(24 * time.Hour)},
+			{ID: "w2", Audience: contest.AudienceStaff, OpensAt: asOf.Add(-24 * time.Hour), ClosesAt: asOf.Add(24 * time.Hour)},
+		}
+		if r, ok := participation.OpenRound(rounds, contest.AudienceStaff, asOf); !ok || r.ID != "w2" {
+			t.Errorf("open staff round = %s, %v", r.ID, ok)
+		}
+		if _, ok := participation.OpenRound(rounds[:1], contest.AudienceStaff, asOf); ok {
+			t.Error("a closed round is open")
+		}
+	})
+}

@@ -38,6 +38,8 @@ type Store interface {
 	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
 	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
 	ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error)
+	CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error
+	PracticeCount(ctx context.Context, contestID, day, bankID, questionID string) (answered, right int, err error)
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).

@@ -94,24 +94,47 @@ function renderResults(box, { round, summary }) {
   box.hidden = false;
 }
 
-function renderUnit(box, unitId, published) {
-  const u = published && (published.summary.units || []).find((x) => x.unitId === unitId);
+/**
+ * The unit's participation: this week's so far when a round is open (the
+ * units function's figure, a few minutes old: "tuần này đến <time>"), else the latest
+ * published week's.
+ */
+function renderUnit(box, unitId, published, thisWeek) {
+  const u = thisWeek
+    ? { unitId: thisWeek.unit.id, name: thisWeek.unit.name, block: thisWeek.unit.block, rate: thisWeek.rate, participants: thisWeek.participants, headcount: thisWeek.headcount }
+    : published && (published.summary.units || []).find((x) => x.unitId === unitId);
   if (!u) {
     box.hidden = true;
     return;
   }
-  const title = (published.summary.round && published.summary.round.title) || published.round.title;
+  const title = thisWeek
+    ? thisWeek.round.title || thisWeek.round.id
+    : (published.summary.round && published.summary.round.title) || published.round.title;
   const rate = Math.max(0, Math.min(1, Number(u.rate) || 0));
   box.dataset.unitId = u.unitId;
+  box.dataset.week = thisWeek ? 'this' : 'published';
+  const label = thisWeek
+    ? h('span', {}, 'Tỷ lệ tham gia tuần này đến ', h('time', { datetime: thisWeek.asOf, text: fmtDateTime(thisWeek.asOf) }), ': ')
+    : 'Tỷ lệ tham gia: ';
   box.replaceChildren(
     h('h2', { text: u.name || u.unitId }),
     h('p', { class: 'small muted', text: [blockLabel(u.block), title].filter(Boolean).join(' · ') }),
-    h('p', {}, 'Tỷ lệ tham gia: ', h('strong', { dataset: { stat: 'rate' }, text: fmtPercent(rate) }),
+    h('p', {}, label, h('strong', { dataset: { stat: 'rate' }, text: fmtPercent(rate) }),
       h('span', { class: 'muted small', text: ` (${fmtInt(u.participants)}/${fmtInt(u.headcount)} người)` })),
     h('div', { class: 'meter', role: 'progressbar', 'aria-label': 'Tỷ lệ tham gia', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(rate * 1000) / 10) },
       h('span', { class: rate < 0.8 ? 'is-low' : '', style: `width:${(rate * 100).toFixed(1)}%` })),
-    u.rankInBlock ? h('p', { class: 'small', text: `Xếp thứ ${fmtInt(u.rankInBlock)} trong ${blockLabel(u.block).toLowerCase()}.` }) : null);
+    !thisWeek && u.rankInBlock ? h('p', { class: 'small', text: `Xếp thứ ${fmtInt(u.rankInBlock)} trong ${blockLabel(u.block).toLowerCase()}.` }) : null);
   box.hidden = false;
+}
+
+/** This week's figure of the unit, or null (no open round, no units URL, an error: the published week is shown). */
+async function unitThisWeek(cfg, unit, audience) {
+  try {
+    const { data } = await makeApi(cfg, () => '').unitThisWeek(unit, audience || 'staff');
+    return data && data.unit ? data : null;
+  } catch {
+    return null;
+  }
 }
 
 async function main() {
@@ -129,7 +152,7 @@ async function main() {
     const mine = list.filter((r) => !audience || (r.audience || 'staff') === audience);
     renderRound($('#round'), mine, now, audience);
     const published = await latestPublished(cfg, mine);
-    if (unit) renderUnit($('#unit'), unit, published);
+    if (unit) renderUnit($('#unit'), unit, published, await unitThisWeek(cfg, unit, audience));
     if (published) renderResults($('#results'), published);
     banner.dataset.state = 'loaded';
   } catch (err) {

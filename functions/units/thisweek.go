@@ -1,0 +1,98 @@
+package main
+
+import (
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/participation"
+)
+
+// thisWeekTTL is how long a warm container keeps a unit's figure of the
+// week so far: the banner on a unit's website is viewed by everyone who
+// opens that website, and a figure some minutes old is what it says
+// ("tuần này đến <time>").
+const thisWeekTTL = 5 * time.Minute
+
+// thisWeekCache keeps the figures of the week so far per contest, audience
+// and unit.
+type thisWeekCache struct {
+	mu sync.Mutex
+	m  map[string]thisWeekResponse
+}
+
+type thisWeekResponse struct {
+	Round struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"round"`
+	Unit struct {
+		ID    string        `json:"id"`
+		Name  string        `json:"name"`
+		Block contest.Block `json:"block"`
+	} `json:"unit"`
+	participation.SoFar
+}
+
+// thisWeek: GET /units/{unitId}/this-week?contest=&audience=, public, for the
+// banner: the unit's participation in the open round so far (counts only,
+// no names), computed at most every thisWeekTTL per container.
+func (h *Handler) thisWeek(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	contestID, unitID := q.Get("contest"), r.PathValue("unitId")
+	audience := contest.Audience(q.Get("audience"))
+	if audience == "" {
+		audience = contest.AudienceStaff
+	}
+	if !contest.ValidID(contestID) || !contest.ValidID(unitID) || !audience.Valid() {
+		httpapi.WriteError(w, r, h.log, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị."))
+		return
+	}
+	k := contestID + "/" + string(audience) + "/" + unitID
+	now := h.now()
+	h.week.mu.Lock()
+	got, ok := h.week.m[k]
+	h.week.mu.Unlock()
+	if ok && !now.Before(got.AsOf) && now.Sub(got.AsOf) < thisWeekTTL {
+		httpapi.WriteJSON(w, http.StatusOK, got)
+		return
+	}
+	ctx := r.Context()
+	rounds, err := h.store.ListRounds(ctx, contestID)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	round, open := participation.OpenRound(rounds, audience, now)
+	if !open {
+		httpapi.WriteError(w, r, h.log, fault.Closed("no_open_round", "Hiện không có tuần thi nào đang diễn ra."))
+		return
+	}
+	units, err := through(h, h.units, contestID, func() ([]contest.Unit, error) { return h.store.ListUnits(ctx, contestID) })
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	i := slices.IndexFunc(units, func(u contest.Unit) bool { return u.ID == unitID })
+	if i < 0 {
+		httpapi.WriteError(w, r, h.log, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị."))
+		return
+	}
+	listed, err := h.store.ListUnitPapers(ctx, contestID, round.ID, unitID)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	var res thisWeekResponse
+	res.Round.ID, res.Round.Title = round.ID, round.Title
+	res.Unit.ID, res.Unit.Name, res.Unit.Block = units[i].ID, units[i].Name, units[i].Block
+	res.SoFar = participation.CountSoFar(listed, units[i].Headcount, now)
+	h.week.mu.Lock()
+	h.week.m[k] = res
+	h.week.mu.Unlock()
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,51 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/platform"
+)
+
+// Practice counts: one item per question and day, added to (no read, no
+// person): PK "C#<contest>#PRACTICE#<day>", SK "Q#<bank>#<question>".
+func practicePK(c, day string) string  { return "C#" + c + "#PRACTICE#" + day }
+func practiceSK(bank, q string) string { return "Q#" + bank + "#" + q }
+
+type practiceItem struct {
+	PK       string `dynamodbav:"PK"`
+	SK       string `dynamodbav:"SK"`
+	Answered int    `dynamodbav:"answered"`
+	Right    int    `dynamodbav:"right"`
+	TTL      int64  `dynamodbav:"ttl"`
+}
+
+// CountPractice adds one practice answer (right or not) to the question's
+// anonymous count of the day (contest.PracticeDay), with one UpdateItem.
+func (s *Store) CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error {
+	right := 0
+	if a.Right {
+		right = 1
+	}
+	upd := expression.Add(expression.Name("answered"), expression.Value(1)).
+		Add(expression.Name("right"), expression.Value(right)).
+		Set(expression.Name(platform.AttrTTL), expression.Value(a.Expires.Unix()))
+	expr, err := expression.NewBuilder().WithUpdate(upd).Build()
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, practicePK(contestID, a.Day), practiceSK(a.BankID, a.QuestionID), expr, "count practice")
+}
+
+// PracticeCount reads a question's practice count of a day (for the
+// organisers' statistics and tests).
+func (s *Store) PracticeCount(ctx context.Context, contestID, day, bankID, questionID string) (answered, right int, err error) {
+	var it practiceItem
+	if _, err := s.get(ctx, practicePK(contestID, day), practiceSK(bankID, questionID), true, &it); err != nil {
+		return 0, 0, fmt.Errorf("read practice count: %w", err)
+	}
+	return it.Answered, it.Right, nil
+}
