@@ -306,7 +306,7 @@ var Functions = []Function{
 	// Unit admins' participation pages, off the tally's concurrency: a view
 	// takes about 0.27 s, so 100 views a second need 27 at once; 40 leaves
 	// room for the slower views of the largest units (docs/scale.md).
-	{Name: "units", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 40, Describes: "unit participation pages"},
+	{Name: "units", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 40, Describes: "unit participation pages and the banner's figure of the week so far"},
 }
 
 // CORS is the function URLs' CORS configuration; the origin is the site's.
