@@ -70,7 +70,11 @@ func (s *Service) Now() time.Time { return s.now() }
 
 // Tallied is a tally with its artefacts and whether they were published.
 type Tallied struct {
-	Result    tally.Result
+	// Result is the tally's figures, prizes and units; its Ranking is left
+	// empty (the published files hold it).
+	Result tally.Result
+	// Leaders is the top of the ranking (tally.LeadersShown entries).
+	Leaders   []tally.PublicEntry
 	Artefacts []tally.Artefact
 	Published bool
 	Timings   Timings
@@ -164,7 +168,8 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		return Tallied{}, err
 	}
 	tm.Render = time.Since(t0)
-	out := Tallied{Result: res, Artefacts: arts, Timings: tm}
+	leaders := slices.Clone(res.Ranking[:min(len(res.Ranking), tally.LeadersShown)])
+	out := Tallied{Result: res, Leaders: leaders, Artefacts: arts, Timings: tm}
 	if publish {
 		// the organisers' question statistics, stored apart from the
 		// published files
