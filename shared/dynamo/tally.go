@@ -79,6 +79,9 @@ func (d *avDecoder) n(av map[string]types.AttributeValue, name string) int64 {
 // (EachSubmitted): a participant's papers are all in one.
 func (s *Store) RankingShards() int { return platform.RankingShards }
 
+// RankingShardOf is the ranking shard of a participant's papers.
+func (s *Store) RankingShardOf(participantID string) int { return RankingShard(participantID) }
+
 // EachSubmitted reads one shard of a round's ranking index a page at a time,
 // calling each for every paper: the caller keeps what it needs, never the
 // whole round. The paper passed is reused after each returns.

@@ -208,6 +208,9 @@ func TestStoresHonourTheConditionalWritesHandlersRelyOn(t *testing.T) {
 							t.Errorf("%s's papers are in shards %d and %d", p.ParticipantID, was, shard)
 						}
 						shardOf[p.ParticipantID] = shard
+						if got := s.RankingShardOf(p.ParticipantID); got != shard {
+							t.Errorf("%s's paper is in shard %d, RankingShardOf says %d", p.ParticipantID, shard, got)
+						}
 						return nil
 					})
 					if err != nil {

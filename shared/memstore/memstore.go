@@ -395,6 +395,9 @@ func (s *Store) ListSubmitted(_ context.Context, contestID, roundID string) ([]c
 // RankingShards is how many shards EachSubmitted splits a round into: one.
 func (s *Store) RankingShards() int { return 1 }
 
+// RankingShardOf is the ranking shard of a participant's papers: the only one.
+func (s *Store) RankingShardOf(string) int { return 0 }
+
 // EachSubmitted calls each for every submitted paper of the round's shard
 // (the only one, 0), as ListSubmitted lists them.
 func (s *Store) EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error {

@@ -276,6 +276,25 @@ func TestAPublishedRoundsFilesStayByteIdentical(t *testing.T) {
 			}
 		}
 	})
+	t.Run("spilling units' lines often and reading the top a little at a time publishes the same files", func(t *testing.T) {
+		defer results.Tiny()()
+		again, err := svc.Run(ctx, g.contest, g.round, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := publishedFiles(t, objects, bucket, blob.ResultsPrefix("c1", g.round.ID))
+		if len(now) != len(files) {
+			t.Errorf("%d files, then %d", len(files), len(now))
+		}
+		for name, data := range files {
+			if !bytes.Equal(now[name], data) {
+				t.Errorf("%s differs", name)
+			}
+		}
+		if again.Timings.Closed != 0 || again.Result.Papers != out.Result.Papers {
+			t.Errorf("closed %d, %d papers; want none closed, %d papers", again.Timings.Closed, again.Result.Papers, out.Result.Papers)
+		}
+	})
 	t.Run("the files equal the in-memory rendering of the same papers", func(t *testing.T) {
 		papers, err := store.ListSubmitted(ctx, "c1", g.round.ID)
 		if err != nil {

@@ -31,6 +31,7 @@ type Store interface {
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
 	RankingShards() int
+	RankingShardOf(participantID string) int
 	EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
 	participation.Store
