@@ -20,7 +20,8 @@ type MultipartUploader interface {
 }
 
 // PartSize is the size of an Upload's parts (S3's least, but for the last):
-// what an upload holds in memory, whatever the object's size.
+// an upload holds two (one filling, one on its way), whatever the object's
+// size.
 const PartSize = 5 << 20
 
 // Upload writes one published object as it is produced: a small one in a
@@ -37,6 +38,14 @@ type Upload struct {
 	uploadID *string
 	parts    []s3types.CompletedPart
 	err      error
+	// sending is the part being sent while the next one fills (one at a
+	// time): its ETag, or the error.
+	sending chan sentPart
+}
+
+type sentPart struct {
+	part s3types.CompletedPart
+	err  error
 }
 
 // NewResultUpload starts an upload of the named file of a round's results
@@ -45,14 +54,16 @@ func NewResultUpload(ctx context.Context, client MultipartUploader, bucket, cont
 	return &Upload{ctx: ctx, client: client, bucket: bucket, key: ResultsPrefix(contestID, roundID) + name, ctype: contentType}
 }
 
-// Write adds p to the object, sending a part each time PartSize is reached.
+// Write adds p to the object, sending a part each time PartSize is reached
+// (while the next part fills: the writer waits only if the part before is
+// still on its way).
 func (u *Upload) Write(p []byte) (int, error) {
 	if u.err != nil {
 		return 0, u.err
 	}
 	u.buf.Write(p)
 	for u.buf.Len() >= PartSize && u.err == nil {
-		u.err = u.sendPart(u.buf.Next(PartSize))
+		u.err = u.sendPart(bytes.Clone(u.buf.Next(PartSize)), false)
 	}
 	if u.buf.Len() == 0 {
 		u.buf.Reset()
@@ -60,7 +71,11 @@ func (u *Upload) Write(p []byte) (int, error) {
 	return len(p), u.err
 }
 
-func (u *Upload) sendPart(data []byte) error {
+// sendPart sends data as the next part, in the background unless wait.
+func (u *Upload) sendPart(data []byte, wait bool) error {
+	if err := u.sent(); err != nil {
+		return err
+	}
 	if u.uploadID == nil {
 		out, err := u.client.CreateMultipartUpload(u.ctx, &s3.CreateMultipartUploadInput{
 			Bucket: aws.String(u.bucket), Key: aws.String(u.key), ContentType: aws.String(u.ctype), CacheControl: aws.String(cacheControl),
@@ -71,14 +86,36 @@ func (u *Upload) sendPart(data []byte) error {
 		u.uploadID = out.UploadId
 	}
 	n := int32(len(u.parts) + 1)
-	out, err := u.client.UploadPart(u.ctx, &s3.UploadPartInput{
-		Bucket: aws.String(u.bucket), Key: aws.String(u.key), UploadId: u.uploadID, PartNumber: aws.Int32(n),
-		Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
-	})
-	if err != nil {
-		return fmt.Errorf("publish %s, part %d: %w", u.key, n, err)
+	ch := make(chan sentPart, 1)
+	u.sending = ch
+	go func() {
+		out, err := u.client.UploadPart(u.ctx, &s3.UploadPartInput{
+			Bucket: aws.String(u.bucket), Key: aws.String(u.key), UploadId: u.uploadID, PartNumber: aws.Int32(n),
+			Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
+		})
+		if err != nil {
+			ch <- sentPart{err: fmt.Errorf("publish %s, part %d: %w", u.key, n, err)}
+			return
+		}
+		ch <- sentPart{part: s3types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)}}
+	}()
+	if wait {
+		return u.sent()
 	}
-	u.parts = append(u.parts, s3types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)})
+	return nil
+}
+
+// sent waits for the part on its way, if any, and records it.
+func (u *Upload) sent() error {
+	if u.sending == nil {
+		return nil
+	}
+	r := <-u.sending
+	u.sending = nil
+	if r.err != nil {
+		return r.err
+	}
+	u.parts = append(u.parts, r.part)
 	return nil
 }
 
@@ -99,10 +136,14 @@ func (u *Upload) Close() error {
 		return nil
 	}
 	if u.buf.Len() > 0 {
-		if err := u.sendPart(u.buf.Bytes()); err != nil {
+		if err := u.sendPart(u.buf.Bytes(), true); err != nil {
 			u.Abort()
 			return err
 		}
+	}
+	if err := u.sent(); err != nil {
+		u.Abort()
+		return err
 	}
 	_, err := u.client.CompleteMultipartUpload(u.ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: aws.String(u.bucket), Key: aws.String(u.key), UploadId: u.uploadID,
@@ -117,6 +158,7 @@ func (u *Upload) Close() error {
 
 // Abort drops a multipart upload begun (its parts are not kept).
 func (u *Upload) Abort() {
+	_ = u.sent()
 	if u.uploadID != nil {
 		_, _ = u.client.AbortMultipartUpload(context.WithoutCancel(u.ctx), &s3.AbortMultipartUploadInput{
 			Bucket: aws.String(u.bucket), Key: aws.String(u.key), UploadId: u.uploadID,
