@@ -43,8 +43,16 @@ func main() {
 	abandoned := flag.Float64("abandoned", 0.01, "share of papers left in progress (closed by the tally)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the tally to this file")
 	tallyOnly := flag.String("tally", "", "(internal) tally the generated round of this table and bucket, in a process of its own")
+	memory := flag.Bool("memory-only", false, "tally a ranking index generated as it is read (no DynamoDB: the tally's memory only)")
 	flag.Parse()
 	profile = *cpuProfile
+	if *memory {
+		if err := memoryOnly(*papers, *units); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtally:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *tallyOnly != "" {
 		if err := tallyRound(*tallyOnly); err != nil {
 			fmt.Fprintln(os.Stderr, "benchtally:", err)
