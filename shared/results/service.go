@@ -92,12 +92,22 @@ type Timings struct {
 	// round's papers in progress past their deadline (the in-progress index,
 	// then the papers by key) and submitting them.
 	Close time.Duration
-	// Read is reading the round's submitted papers (the ranking index).
+	// Read is reading the round's submitted papers (the ranking index),
+	// counting them and spilling them to their parts.
 	Read time.Duration
 	// Gather is closing and reading together: they run at the same time.
-	Gather                   time.Duration
-	Compute, Render, Publish time.Duration
-	// Statistics is computing the question statistics (a published tally's).
+	Gather time.Duration
+	// Compute is ranking each part and deciding the prizes (the top).
+	Compute time.Duration
+	// Render is going down the whole ranking: the units' scores and, for a
+	// publication, results.json, ranking.csv and the pages written and
+	// uploaded as it goes.
+	Render time.Duration
+	// Publish is the rest of a publication: the units' lines, the small
+	// files, the manifest, the round marked and the contest-to-date table.
+	Publish time.Duration
+	// Statistics is the question statistics' report and file (their
+	// counters are kept while reading).
 	Statistics time.Duration
 	// Closed counts the overdue papers closed.
 	Closed int
