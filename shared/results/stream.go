@@ -3,13 +3,8 @@ package results
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/csv"
-	"encoding/hex"
 	"fmt"
-	"hash"
 	"hash/fnv"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,7 +13,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/stats"
 	"github.com/hoithi/hoithi/shared/tally"
@@ -123,112 +117,20 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	if r.Audience != contest.AudienceStaff {
 		units = nil // citizens belong to no unit: no unit table for their rounds
 	}
-	blockOf := make(map[string]contest.Block, len(units))
+	run := &tallyRun{svc: s, c: c, r: r, dir: dir, units: units, blockOf: make(map[string]contest.Block, len(units)),
+		parts: s.store.RankingShards() * partsPerShard}
 	for _, u := range units {
-		blockOf[u.ID] = u.Block
+		run.blockOf[u.ID] = u.Block
 	}
-
-	// 1. gather: closing the overdue papers and reading the ranking index
-	// are independent: they run at once.
-	shards := s.store.RankingShards()
-	nParts := shards * partsPerShard
-	partPath := func(i int) string { return filepath.Join(dir, fmt.Sprintf("part-%04d", i)) }
-	runPath := func(i int) string { return filepath.Join(dir, fmt.Sprintf("run-%04d", i)) }
-	figures := make([]*shardFigures, shards)
-	var closed []contest.Submitted
-	g, gctx := errgroup.WithContext(ctx)
-	if publish {
-		// A final tally counts every paper; a preview of an open round
-		// ranks what was submitted so far (owners who come back get their
-		// overdue papers closed by the quiz function).
-		g.Go(func() (err error) {
-			closed, err = s.closeOverdue(gctx, c.ID, r.ID)
-			tm.Close, tm.Closed = time.Since(t0), len(closed)
-			return err
-		})
-	}
-	g.Go(func() error {
-		rg, rctx := errgroup.WithContext(gctx)
-		rg.SetLimit(shardsAtOnce)
-		for shard := range shards {
-			rg.Go(func() error {
-				f, err := s.gatherShard(rctx, c.ID, r, shard, blockOf, partPath)
-				figures[shard] = f
-				return err
-			})
-		}
-		err := rg.Wait()
-		tm.Read = time.Since(t0)
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	round, err := run.gather(ctx, publish, t0, &tm)
+	if err != nil {
 		return Tallied{}, err
 	}
-	round := &shardFigures{stats: stats.New(r.Audience), automatic: map[string]bool{}}
-	for _, f := range figures {
-		round.papers += f.papers
-		round.allCorrect += f.allCorrect
-		round.excluded += f.excluded
-		round.stats.Merge(f.stats)
-		for id := range f.automatic {
-			round.automatic[id] = true
-		}
-	}
-	// the papers just closed that the index does not list yet join their
-	// parts, after the listed ones (as the index would list them)
-	late := map[int][]*contest.Submitted{}
-	for i := range closed {
-		p := &closed[i]
-		if round.automatic[p.PaperID] {
-			continue
-		}
-		p.Audience = r.Audience
-		round.add(p, blockOf[p.UnitID])
-		part := partOf(s.store.RankingShardOf(p.ParticipantID), p.ParticipantID) // with the participant's other papers
-		late[part] = append(late[part], p)
-	}
-	for part, papers := range late {
-		if err := appendSpill(partPath(part), papers); err != nil {
-			return Tallied{}, err
-		}
-	}
 	tm.Gather = time.Since(t0)
-
-	// 2. rank each part
 	t0 = time.Now()
-	unitTally := tally.NewUnitTally(units)
-	participants := 0
-	{
-		var mu sync.Mutex
-		pg, _ := errgroup.WithContext(ctx)
-		pg.SetLimit(runtime.GOMAXPROCS(0))
-		for part := range nParts {
-			pg.Go(func() error {
-				papers, err := readPart(partPath(part), r.Audience)
-				if err != nil {
-					return err
-				}
-				os.Remove(partPath(part))
-				counted := tally.NewUnitTally(units)
-				counted.AddPapers(papers)
-				ranked := tally.RankPart(papers, round.allCorrect, order)
-				if err := writeRun(runPath(part), ranked); err != nil {
-					return err
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				unitTally.Merge(counted)
-				participants += len(ranked)
-				return nil
-			})
-		}
-		if err := pg.Wait(); err != nil {
-			return Tallied{}, err
-		}
-	}
-	runs := make([]string, nParts)
-	for i := range runs {
-		runs[i] = runPath(i)
+	unitTally, participants, runs, err := run.rank(ctx, round.allCorrect, order)
+	if err != nil {
+		return Tallied{}, err
 	}
 
 	// 3. the top of the ranking: organisers out, prizes handed out
@@ -305,6 +207,125 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "closed", tm.Closed, "closeMs", tm.Close.Milliseconds(), "gatherMs", tm.Gather.Milliseconds(), "readMs", tm.Read.Milliseconds(),
 		"computeMs", tm.Compute.Milliseconds(), "statisticsMs", tm.Statistics.Milliseconds(), "renderMs", tm.Render.Milliseconds(), "publishMs", tm.Publish.Milliseconds())
 	return tallied, nil
+}
+
+// tallyRun is one tally's scratch folder and what it reads first.
+type tallyRun struct {
+	svc     *Service
+	c       contest.Contest
+	r       contest.Round
+	dir     string
+	units   []contest.Unit
+	blockOf map[string]contest.Block
+	parts   int
+}
+
+func (t *tallyRun) partPath(i int) string { return filepath.Join(t.dir, fmt.Sprintf("part-%04d", i)) }
+func (t *tallyRun) runPath(i int) string  { return filepath.Join(t.dir, fmt.Sprintf("run-%04d", i)) }
+
+// gather is step 1: closing the overdue papers (to publish) and reading the
+// ranking index, which are independent and run at once; it returns the
+// round's figures, its papers spilled to their parts.
+func (t *tallyRun) gather(ctx context.Context, publish bool, t0 time.Time, tm *Timings) (*shardFigures, error) {
+	s, c, r := t.svc, t.c, t.r
+	figures := make([]*shardFigures, s.store.RankingShards())
+	var closed []contest.Submitted
+	g, gctx := errgroup.WithContext(ctx)
+	if publish {
+		// A final tally counts every paper; a preview of an open round
+		// ranks what was submitted so far (owners who come back get their
+		// overdue papers closed by the quiz function).
+		g.Go(func() (err error) {
+			closed, err = s.closeOverdue(gctx, c.ID, r.ID)
+			tm.Close, tm.Closed = time.Since(t0), len(closed)
+			return err
+		})
+	}
+	g.Go(func() error {
+		rg, rctx := errgroup.WithContext(gctx)
+		rg.SetLimit(shardsAtOnce)
+		for shard := range figures {
+			rg.Go(func() error {
+				f, err := s.gatherShard(rctx, c.ID, r, shard, t.blockOf, t.partPath)
+				figures[shard] = f
+				return err
+			})
+		}
+		err := rg.Wait()
+		tm.Read = time.Since(t0)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	round := &shardFigures{stats: stats.New(r.Audience), automatic: map[string]bool{}}
+	for _, f := range figures {
+		round.papers += f.papers
+		round.allCorrect += f.allCorrect
+		round.excluded += f.excluded
+		round.stats.Merge(f.stats)
+		for id := range f.automatic {
+			round.automatic[id] = true
+		}
+	}
+	// the papers just closed that the index does not list yet join their
+	// parts, after the listed ones (as the index would list them)
+	late := map[int][]*contest.Submitted{}
+	for i := range closed {
+		p := &closed[i]
+		if round.automatic[p.PaperID] {
+			continue
+		}
+		p.Audience = r.Audience
+		round.add(p, t.blockOf[p.UnitID])
+		part := partOf(s.store.RankingShardOf(p.ParticipantID), p.ParticipantID) // with the participant's other papers
+		late[part] = append(late[part], p)
+	}
+	for part, papers := range late {
+		if err := appendSpill(t.partPath(part), papers); err != nil {
+			return nil, err
+		}
+	}
+	return round, nil
+}
+
+// rank is step 2: each part ranked on its own and written back sorted (a
+// run), its units' papers and participants counted. It returns the units'
+// counts, the number of participants ranked and the runs.
+func (t *tallyRun) rank(ctx context.Context, allCorrect int, order []contest.TieBreakKey) (*tally.UnitTally, int, []string, error) {
+	unitTally := tally.NewUnitTally(t.units)
+	participants := 0
+	var mu sync.Mutex
+	pg, _ := errgroup.WithContext(ctx)
+	pg.SetLimit(runtime.GOMAXPROCS(0))
+	for part := range t.parts {
+		pg.Go(func() error {
+			papers, err := readPart(t.partPath(part), t.r.Audience)
+			if err != nil {
+				return err
+			}
+			os.Remove(t.partPath(part))
+			counted := tally.NewUnitTally(t.units)
+			counted.AddPapers(papers)
+			ranked := tally.RankPart(papers, allCorrect, order)
+			if err := writeRun(t.runPath(part), ranked); err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			unitTally.Merge(counted)
+			participants += len(ranked)
+			return nil
+		})
+	}
+	if err := pg.Wait(); err != nil {
+		return nil, 0, nil, err
+	}
+	runs := make([]string, t.parts)
+	for i := range runs {
+		runs[i] = t.runPath(i)
+	}
+	return unitTally, participants, runs, nil
 }
 
 // gatherShard reads one shard of the ranking index: its figures, and its
@@ -446,291 +467,4 @@ func (s *Service) walk(runs []string, audience contest.Audience, allCorrect int,
 		}
 	}
 	return leaders, nil
-}
-
-// publication writes a round's published files as its ranking goes by.
-type publication struct {
-	ctx                context.Context
-	svc                *Service
-	contestID, roundID string
-	results, csvFile   *hashedUpload
-	csv                *csv.Writer
-	lineBuf            []byte
-	page               [][]byte
-	pageArts           []tally.Artefact
-	pages              int
-	puts               *errgroup.Group
-	putsCtx            context.Context
-	artMu              sync.Mutex
-	units              *unitSpill
-}
-
-func (s *Service) newPublication(ctx context.Context, contestID, roundID string, units []contest.Unit, dir string) *publication {
-	puts, putsCtx := errgroup.WithContext(ctx)
-	puts.SetLimit(putsAtOnce)
-	return &publication{ctx: ctx, svc: s, contestID: contestID, roundID: roundID, puts: puts, putsCtx: putsCtx,
-		units: newUnitSpill(units, filepath.Join(dir, "units"))}
-}
-
-func (p *publication) upload(name, ctype string) *hashedUpload {
-	return &hashedUpload{name: name, ctype: ctype, up: blob.NewResultUpload(p.ctx, p.svc.s3, p.svc.bucket, p.contestID, p.roundID, name, ctype), h: sha256.New()}
-}
-
-// begin opens results.json and ranking.csv and writes what comes before the
-// ranking's lines.
-func (p *publication) begin(res tally.Result) error {
-	p.pages = res.RankingPages
-	p.pageArts = make([]tally.Artefact, res.RankingPages)
-	p.results = p.upload("results.json", tally.JSONType)
-	head, err := tally.ResultsHead(res)
-	if err != nil {
-		return err
-	}
-	if _, err := p.results.Write(head); err != nil {
-		return err
-	}
-	p.csvFile = p.upload("ranking.csv", tally.CSVType)
-	if _, err := p.csvFile.Write(tally.BOM()); err != nil {
-		return err
-	}
-	p.csv = csv.NewWriter(p.csvFile)
-	return p.csv.Write(tally.RankingCSVHeader())
-}
-
-// line publishes the n-th (from 0) line of the ranking.
-func (p *publication) line(n int, e tally.PublicEntry) error {
-	js, err := tally.EntryJSON(e)
-	if err != nil {
-		return err
-	}
-	p.lineBuf = tally.AppendResultsLine(p.lineBuf[:0], n, js)
-	if _, err := p.results.Write(p.lineBuf); err != nil {
-		return err
-	}
-	if err := p.csv.Write(tally.RankingCSVRow(e)); err != nil {
-		return err
-	}
-	if e.UnitID != "" {
-		if err := p.units.add(e.UnitID, js); err != nil {
-			return err
-		}
-	}
-	p.page = append(p.page, js)
-	if len(p.page) == tally.RankingPageSize {
-		return p.flushPage((n + 1) / tally.RankingPageSize)
-	}
-	return nil
-}
-
-func (p *publication) flushPage(number int) error {
-	data := tally.PageJSON(number, p.pages, p.page)
-	p.page = p.page[:0:0]
-	name := tally.RankingPageName(number)
-	p.pageArts[number-1] = tally.NewArtefact(name, tally.JSONType, data)
-	p.pageArts[number-1].Data = nil
-	p.put(name, tally.JSONType, data)
-	return p.putsCtx.Err()
-}
-
-// put uploads one small file alongside the walk.
-func (p *publication) put(name, ctype string, data []byte) {
-	p.puts.Go(func() error {
-		return blob.PutResults(p.putsCtx, p.svc.s3, p.svc.bucket, p.contestID, p.roundID, []blob.Object{{Name: name, ContentType: ctype, Data: data}})
-	})
-}
-
-// finish ends the streamed files, puts the units' lines and the small files,
-// and the manifest last; it returns the artefacts (without their data) in
-// the manifest's order.
-func (p *publication) finish(res tally.Result, opts tally.ReportOptions) ([]tally.Artefact, error) {
-	if len(p.page) > 0 {
-		if err := p.flushPage(p.pages); err != nil {
-			return nil, err
-		}
-	}
-	participants := res.Participants
-	tail, err := tally.ResultsTail(res, participants)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := p.results.Write(tail); err != nil {
-		return nil, err
-	}
-	resultsArt, err := p.results.close()
-	if err != nil {
-		return nil, err
-	}
-	p.csv.Flush()
-	if err := p.csv.Error(); err != nil {
-		return nil, err
-	}
-	csvArt, err := p.csvFile.close()
-	if err != nil {
-		return nil, err
-	}
-	var arts []tally.Artefact
-	small := func(name, ctype string, data []byte) tally.Artefact {
-		p.put(name, ctype, data)
-		a := tally.NewArtefact(name, ctype, data)
-		a.Data = nil
-		return a
-	}
-	us, err := tally.UnitsJSON(res)
-	if err != nil {
-		return nil, err
-	}
-	arts = append(arts, resultsArt, small("units.json", tally.JSONType, us))
-	arts = append(arts, p.pageArts...)
-	unitArts, err := p.units.publish(res.Units, small)
-	if err != nil {
-		return nil, err
-	}
-	arts = append(arts, unitArts...)
-	x, err := tally.Report(res, opts)
-	if err != nil {
-		return nil, err
-	}
-	arts = append(arts, csvArt, small("units.csv", tally.CSVType, tally.UnitsCSV(res)), small("report.xlsx", tally.XLSXType, x))
-	if err := p.puts.Wait(); err != nil {
-		return nil, err
-	}
-	mj, err := tally.ManifestJSON(res, arts)
-	if err != nil {
-		return nil, err
-	}
-	manifest := tally.NewArtefact("manifest.json", tally.JSONType, mj)
-	if err := blob.PutResults(p.ctx, p.svc.s3, p.svc.bucket, p.contestID, p.roundID, []blob.Object{{Name: manifest.Name, ContentType: manifest.ContentType, Data: mj}}); err != nil {
-		return nil, err
-	}
-	manifest.Data = nil
-	return append(arts, manifest), nil
-}
-
-// abort drops the multipart uploads of a publication that failed.
-func (p *publication) abort() {
-	for _, u := range []*hashedUpload{p.results, p.csvFile} {
-		if u != nil && !u.closed {
-			u.up.Abort()
-		}
-	}
-	_ = p.puts.Wait()
-	p.units.close()
-}
-
-// hashedUpload is an upload that counts and hashes what it sends.
-type hashedUpload struct {
-	name, ctype string
-	up          *blob.Upload
-	h           hash.Hash
-	n           int
-	closed      bool
-}
-
-func (u *hashedUpload) Write(b []byte) (int, error) {
-	u.h.Write(b)
-	u.n += len(b)
-	return u.up.Write(b)
-}
-
-func (u *hashedUpload) close() (tally.Artefact, error) {
-	u.closed = true
-	if err := u.up.Close(); err != nil {
-		return tally.Artefact{}, err
-	}
-	return tally.Artefact{Name: u.name, ContentType: u.ctype, Bytes: u.n, SHA256: hex.EncodeToString(u.h.Sum(nil))}, nil
-}
-
-// unitSpill keeps each unit's lines of the ranking (their EntryJSON, in the
-// ranking's order) until the ranking ends: in memory up to spillCap bytes,
-// then in a scratch file, in chunks per unit.
-type unitSpill struct {
-	index   map[string]int
-	pending [][]byte // per unit, the lines not yet in the file, comma-joined
-	count   []int
-	chunks  [][][2]int64 // per unit, (offset, length) of its chunks in the file
-	held    int
-	path    string
-	f       *os.File
-	off     int64
-}
-
-func newUnitSpill(units []contest.Unit, path string) *unitSpill {
-	s := &unitSpill{index: make(map[string]int, len(units)), pending: make([][]byte, len(units)), count: make([]int, len(units)),
-		chunks: make([][][2]int64, len(units)), path: path}
-	for i, u := range units {
-		s.index[u.ID] = i
-	}
-	return s
-}
-
-func (s *unitSpill) add(unitID string, line []byte) error {
-	i, ok := s.index[unitID]
-	if !ok {
-		return nil
-	}
-	if s.count[i] > 0 {
-		s.pending[i] = append(s.pending[i], ',')
-	}
-	s.pending[i] = append(s.pending[i], line...)
-	s.count[i]++
-	s.held += len(line) + 1
-	if s.held >= spillCap {
-		return s.flush()
-	}
-	return nil
-}
-
-func (s *unitSpill) flush() error {
-	if s.f == nil {
-		f, err := os.Create(s.path)
-		if err != nil {
-			return err
-		}
-		s.f = f
-	}
-	for i, b := range s.pending {
-		if len(b) == 0 {
-			continue
-		}
-		if _, err := s.f.Write(b); err != nil {
-			return err
-		}
-		s.chunks[i] = append(s.chunks[i], [2]int64{s.off, int64(len(b))})
-		s.off += int64(len(b))
-		s.pending[i] = nil
-	}
-	s.held = 0
-	return nil
-}
-
-// publish puts each unit's lines (tally.UnitRankingName), in the units'
-// order, and returns their artefacts.
-func (s *unitSpill) publish(stats []tally.UnitStats, put func(name, ctype string, data []byte) tally.Artefact) ([]tally.Artefact, error) {
-	var out []tally.Artefact
-	for _, u := range stats {
-		i, ok := s.index[u.UnitID]
-		if !ok || s.count[i] == 0 {
-			continue
-		}
-		data := tally.UnitRankingHead(u.UnitID)
-		for _, c := range s.chunks[i] {
-			start := len(data)
-			data = append(data, make([]byte, c[1])...)
-			if _, err := s.f.ReadAt(data[start:], c[0]); err != nil && err != io.EOF {
-				return nil, fmt.Errorf("read units' lines: %w", err)
-			}
-		}
-		data = append(data, s.pending[i]...)
-		data = append(data, tally.UnitRankingTail()...)
-		s.pending[i] = nil
-		out = append(out, put(tally.UnitRankingName(u.UnitID), tally.JSONType, data))
-	}
-	return out, nil
-}
-
-func (s *unitSpill) close() {
-	if s.f != nil {
-		s.f.Close()
-		s.f = nil
-	}
 }
