@@ -52,13 +52,12 @@ type ObjectPutter interface {
 
 // Service tallies rounds and publishes their results.
 type Service struct {
-	scratch string
-	store   Store
-	s3      ObjectPutter
-	bucket  string
-	grace   time.Duration
-	now     func() time.Time
-	log     *slog.Logger
+	store  Store
+	s3     ObjectPutter
+	bucket string
+	grace  time.Duration
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // NewService builds the service; grace is the grade function's submit grace

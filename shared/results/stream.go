@@ -59,10 +59,6 @@ var (
 	firstHead = 256
 )
 
-// Scratch sets the folder where tallies spill papers (the system's temporary
-// folder by default; /tmp on Lambda, whose ephemeral storage is sized for it).
-func (s *Service) Scratch(dir string) { s.scratch = dir }
-
 // shardFigures are one shard's (and, merged, the round's) figures read as
 // the papers went by.
 type shardFigures struct {
@@ -103,7 +99,7 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 	if len(prizes) == 0 {
 		prizes = tally.DefaultPrizes
 	}
-	dir, err := os.MkdirTemp(s.scratch, "hoithi-tally-")
+	dir, err := os.MkdirTemp("", "hoithi-tally-") // the system's temporary folder: /tmp on Lambda
 	if err != nil {
 		return Tallied{}, fmt.Errorf("tally scratch folder: %w", err)
 	}
