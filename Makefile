@@ -134,6 +134,12 @@ UNITS  ?= 209
 bench-tally: deps $(LOCALDEV)
 	$(LOCALDEV) exec -- $(GO) run ./infra/benchtally -papers $(PAPERS) -units $(UNITS)
 
+## bench-tally-memory: the tally's peak memory alone, over a ranking index
+## generated as it is read (no DynamoDB to fill: a minute at 400,000 papers).
+.PHONY: bench-tally-memory
+bench-tally-memory: deps $(LOCALDEV)
+	$(LOCALDEV) exec -- $(GO) run ./infra/benchtally -memory-only -papers $(PAPERS) -units $(UNITS)
+
 ## ---------------------------------------------------------------------------
 ## Deployment (infra/, docs/deploy.md): build, synth, deploy, invoke,
 ## bench-coldstart.

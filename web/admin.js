@@ -353,9 +353,10 @@ function renderOutput(ctx, roundId, data) {
   const published = Boolean(data.published);
   box.dataset.roundId = roundId;
   box.dataset.published = String(published);
-  const ranking = Array.isArray(r.ranking) ? r.ranking : [];
+  // The call answers a summary: the top of the ranking (leaders), never the whole of it.
+  const leaders = Array.isArray(r.leaders) ? r.leaders : [];
   const top = h('table', { id: 'org-top', class: 'data-table' });
-  entryTable(top, ranking.slice(0, 10), { allCorrect: r.allCorrect });
+  entryTable(top, leaders.slice(0, 10), { allCorrect: r.allCorrect });
   const units = h('div', { class: 'org-units' });
   renderUnitBlocks(units, r.units);
 
@@ -398,8 +399,8 @@ function renderOutput(ctx, roundId, data) {
     ...(files || []),
     h('h3', { text: 'Thứ tự xét giải' }),
     h('ol', { class: 'tiebreak' }, tieBreakItems(r.tieBreak, r.allCorrect)),
-    h('h3', { text: ranking.length > 10 ? `10 người dẫn đầu (trên ${fmtInt(ranking.length)} người)` : 'Bảng xếp hạng' }),
-    ranking.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Bảng người dẫn đầu' }, top) : h('p', { class: 'muted', text: 'Chưa có bài thi nào được nộp.' }),
+    h('h3', { text: r.participants > leaders.length ? `${fmtInt(leaders.length)} người dẫn đầu (trên ${fmtInt(r.participants)} người)` : 'Bảng xếp hạng' }),
+    leaders.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Bảng người dẫn đầu' }, top) : h('p', { class: 'muted', text: 'Chưa có bài thi nào được nộp.' }),
     h('h3', { text: 'Kết quả theo đơn vị' }),
     units,
   );

@@ -66,11 +66,36 @@ func (h *Handler) Routes() http.Handler {
 	return httpapi.Wrap(mux, h.log)
 }
 
+// tallyResponse is what an organiser's tally call answers: a summary (the
+// figures, the prizes and their winners, the top of the ranking, the units),
+// the published files and the run's timings; never the whole ranking, which
+// the published pages hold.
 type tallyResponse struct {
 	Published bool             `json:"published"`
 	Prefix    string           `json:"prefix,omitempty"`
 	Artefacts []tally.Artefact `json:"artefacts,omitempty"`
-	Result    tally.Result     `json:"result"`
+	Result    tally.Summary    `json:"result"`
+	Timings   timings          `json:"timings"`
+}
+
+// timings are a run's steps in milliseconds (results.Timings).
+type timings struct {
+	Closed       int   `json:"closed"`
+	CloseMs      int64 `json:"closeMs"`
+	ReadMs       int64 `json:"readMs"`
+	GatherMs     int64 `json:"gatherMs"`
+	ComputeMs    int64 `json:"computeMs"`
+	RenderMs     int64 `json:"renderMs"`
+	StatisticsMs int64 `json:"statisticsMs"`
+	PublishMs    int64 `json:"publishMs"`
+}
+
+func answer(t results.Tallied) tallyResponse {
+	tm := t.Timings
+	return tallyResponse{Result: tally.Summarize(t.Result, t.Leaders), Timings: timings{
+		Closed: tm.Closed, CloseMs: tm.Close.Milliseconds(), ReadMs: tm.Read.Milliseconds(), GatherMs: tm.Gather.Milliseconds(),
+		ComputeMs: tm.Compute.Milliseconds(), RenderMs: tm.Render.Milliseconds(), StatisticsMs: tm.Statistics.Milliseconds(), PublishMs: tm.Publish.Milliseconds(),
+	}}
 }
 
 // runTally: an organiser previews an open round or recomputes and publishes a
@@ -106,7 +131,7 @@ func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
 			httpapi.WriteError(w, r, h.log, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, tallyResponse{Result: t.Result})
+		httpapi.WriteJSON(w, http.StatusOK, answer(t))
 	default:
 		t, err := h.svc.Run(ctx, c, round, true)
 		if err != nil {
@@ -118,7 +143,9 @@ func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
 			httpapi.WriteError(w, r, h.log, err)
 			return
 		}
-		httpapi.WriteJSON(w, http.StatusOK, tallyResponse{Published: true, Prefix: blob.ResultsPrefix(c.ID, round.ID), Artefacts: t.Artefacts, Result: t.Result})
+		out := answer(t)
+		out.Published, out.Prefix, out.Artefacts = true, blob.ResultsPrefix(c.ID, round.ID), t.Artefacts
+		httpapi.WriteJSON(w, http.StatusOK, out)
 	}
 }
 

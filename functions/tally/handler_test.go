@@ -133,6 +133,17 @@ func (a *tallyAPI) published(t *testing.T, roundID string) map[string][]byte {
 	return out
 }
 
+// publishedRanking is the ranking of a round's published results.json (the
+// tally call answers a summary, never the ranking).
+func (a *tallyAPI) publishedRanking(t *testing.T, roundID string) []tally.PublicEntry {
+	t.Helper()
+	var res tally.Result
+	if err := json.Unmarshal(a.object(t, blob.ResultsPrefix(demo.ContestID, roundID)+"results.json"), &res); err != nil {
+		t.Fatal(err)
+	}
+	return res.Ranking
+}
+
 func (a *tallyAPI) round(t *testing.T, id string) contest.Round {
 	t.Helper()
 	r, err := a.env.Store.GetRound(context.Background(), demo.ContestID, id)
@@ -368,6 +379,15 @@ func TestScheduledTally(t *testing.T) {
 	t.Run("an organiser's rerun publishes the closed round again", func(t *testing.T) {
 		if !body.Published || body.Prefix != blob.ResultsPrefix(demo.ContestID, closed.ID) {
 			t.Errorf("published %v prefix %q, want true %q", body.Published, body.Prefix, blob.ResultsPrefix(demo.ContestID, closed.ID))
+		}
+	})
+	t.Run("the rerun answers a summary with the prizes and the leaders, never the ranking", func(t *testing.T) {
+		res, _ := rerun.JSON["result"].(map[string]any)
+		if _, has := res["ranking"]; has || res == nil {
+			t.Errorf("result holds a ranking (or is missing): keys of %v", res)
+		}
+		if len(body.Result.Prizes) == 0 || len(body.Result.Leaders) == 0 || body.Result.Participants == 0 {
+			t.Errorf("%d prizes, %d leaders, %d participants; want some of each", len(body.Result.Prizes), len(body.Result.Leaders), body.Result.Participants)
 		}
 	})
 	for _, name := range artefactNames {
@@ -649,15 +669,16 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 		t.Fatal(err)
 	}
 	ranked := tally.Ranking(after, tally.CountAllCorrect(after), tally.Rules{})
+	published := a.publishedRanking(t, closed.ID)
 	entry := func(p *contest.Paper) (tally.PublicEntry, bool) {
 		i := slices.IndexFunc(ranked, func(e tally.Entry) bool { return e.PaperID == p.ID() })
-		if i < 0 || i >= len(body.Result.Ranking) {
+		if i < 0 || i >= len(published) {
 			return tally.PublicEntry{}, false
 		}
-		if got := body.Result.Ranking[i]; got.Name != p.Name || got.UnitID != p.UnitID || got.Rank != ranked[i].Rank {
+		if got := published[i]; got.Name != p.Name || got.UnitID != p.UnitID || got.Rank != ranked[i].Rank {
 			t.Fatalf("published line %d is %+v, want %s of %s ranked %d", i, got, p.Name, p.UnitID, ranked[i].Rank)
 		}
-		return body.Result.Ranking[i], true
+		return published[i], true
 	}
 	limit := closed.TimeLimit.Milliseconds()
 	tests := []struct {
@@ -730,8 +751,8 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 		again.Expect(t, http.StatusOK, "")
 		var body2 tallyResponse
 		again.Decode(t, &body2)
-		first, _ := json.Marshal(body.Result.Ranking)
-		second, _ := json.Marshal(body2.Result.Ranking)
+		first, _ := json.Marshal(published)
+		second, _ := json.Marshal(a.publishedRanking(t, closed.ID))
 		if body2.Result.Papers != body.Result.Papers || !bytes.Equal(first, second) {
 			t.Errorf("second run: %d papers, same ranking %v; want %d and the same", body2.Result.Papers, bytes.Equal(first, second), body.Result.Papers)
 		}
@@ -763,7 +784,17 @@ func TestOrganisersPaperIsRankedButGetsNoPrize(t *testing.T) {
 	res.Expect(t, http.StatusOK, "")
 	var body tallyResponse
 	res.Decode(t, &body)
-	ranking := body.Result.Ranking
+	ranking := a.publishedRanking(t, closed.ID)
+	t.Run("the answer's leaders are the top of the published ranking", func(t *testing.T) {
+		if len(body.Result.Leaders) != min(len(ranking), tally.LeadersShown) {
+			t.Fatalf("%d leaders, want %d", len(body.Result.Leaders), min(len(ranking), tally.LeadersShown))
+		}
+		for i, e := range body.Result.Leaders {
+			if e != ranking[i] {
+				t.Errorf("leader %d is %+v, want %+v", i, e, ranking[i])
+			}
+		}
+	})
 	if len(ranking) < 2 {
 		t.Fatalf("ranking has %d entries, want the seeded participants and the organiser's", len(ranking))
 	}

@@ -16,7 +16,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -40,8 +42,24 @@ func main() {
 	allCorrect := flag.Float64("all-correct", 0.54, "share of papers with every answer right")
 	abandoned := flag.Float64("abandoned", 0.01, "share of papers left in progress (closed by the tally)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the tally to this file")
+	tallyOnly := flag.String("tally", "", "(internal) tally the generated round of this table and bucket, in a process of its own")
+	memory := flag.Bool("memory-only", false, "tally a ranking index generated as it is read (no DynamoDB: the tally's memory only)")
 	flag.Parse()
 	profile = *cpuProfile
+	if *memory {
+		if err := memoryOnly(*papers, *units); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtally:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *tallyOnly != "" {
+		if err := tallyRound(*tallyOnly); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtally:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*papers, *units, *allCorrect, *abandoned); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtally:", err)
 		os.Exit(1)
@@ -98,6 +116,35 @@ func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 	}
 	fmt.Printf("\rGenerated %d papers in %s.%s\n", nPapers, time.Since(start).Round(time.Millisecond), "                    ")
 
+	// The tally runs in a process of its own, so that its peak memory is
+	// the tally's, not the generator's.
+	args := []string{"-tally", name}
+	if profile != "" {
+		args = append(args, "-cpuprofile", profile)
+	}
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// tallyRound closes the overdue papers of the generated round in table
+// (and bucket) name, tallies and publishes it, and prints what it took: time,
+// capacity, and memory at its peak (the process's resident set, VmHWM, and
+// the Go heap's objects, sampled).
+func tallyRound(name string) error {
+	ctx := context.Background()
+	awsCfg, err := config.AWS(ctx)
+	if err != nil {
+		return err
+	}
+	db := dynamodb.NewFromConfig(awsCfg)
+	objects := blob.NewClient(awsCfg, true)
+	meter := &dynamo.Meter{}
+	store := dynamo.New(db, name, meter)
+	round, err := store.GetRound(ctx, contestID, "tuan-1")
+	if err != nil {
+		return err
+	}
 	// Closing runs alongside the tally's reads: it goes through a store of
 	// its own, with its own meter, so that its capacity can be told apart.
 	closeMeter := &dynamo.Meter{}
@@ -121,35 +168,80 @@ func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	heap := sampleHeap()
 	t0 := time.Now()
 	out, err := svc.Run(ctx, c, round, true)
 	if err != nil {
 		return err
 	}
 	took := time.Since(t0)
+	heapPeak := heap()
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	closeRCU, closeWCU := closeMeter.Totals()
 	rcu, wcu := meter.Totals()
 	rcu, wcu = rcu+closeRCU, wcu+closeWCU
+	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf(`
 Tally of %d papers (%d participants, %d all correct) over %d units, published %d artefacts:
-  time taken:               %s   (close overdue + tally + publish; target <= 5 s on a 2-core machine)
+  time taken:               %s   (close overdue + tally + publish; target <= 5 s on an idle 2-core machine)
   closing overdue:          %s   (%d papers left in progress: the round's in-progress index, then those papers by key; alongside the read)
   closing's capacity:       %.0f RCU, %.0f WCU
   closing and reading:      %s   (together)
   read capacity consumed:   %.0f RCU   (%.3f per paper; closing %.0f)
   write capacity consumed:  %.0f WCU
+  peak memory:              %.0f MB resident (VmHWM of the tally's process), %.0f MB Go heap (sampled)
   memory allocated:         %.0f MB
-  phases:                   read %s, compute %s, render %s, publish %s
-  question statistics:      %s   (what they add to the tally, on %d papers; goal <= 1 s)
-`, out.Result.Papers, out.Result.Participants, out.Result.AllCorrect, len(out.Result.Units), len(out.Artefacts),
+  phases:                   read %s, rank %s, render and publish the ranking %s, publish the rest %s
+  question statistics:      %s   (the report and its file, counted while reading, on %d papers)
+  load average:             %s`, out.Result.Papers, out.Result.Participants, out.Result.AllCorrect, len(out.Result.Units), len(out.Artefacts),
 		took.Round(time.Millisecond), out.Timings.Close.Round(time.Millisecond), out.Timings.Closed,
 		closeRCU, closeWCU, out.Timings.Gather.Round(time.Millisecond),
-		rcu, rcu/float64(max(1, out.Result.Papers)), closeRCU, wcu, float64(after.TotalAlloc-before.TotalAlloc)/1e6,
+		rcu, rcu/float64(max(1, out.Result.Papers)), closeRCU, wcu,
+		float64(vmHWM())/1e6, float64(heapPeak)/1e6, float64(after.TotalAlloc-before.TotalAlloc)/1e6,
 		out.Timings.Read.Round(time.Millisecond), out.Timings.Compute.Round(time.Millisecond), out.Timings.Render.Round(time.Millisecond), out.Timings.Publish.Round(time.Millisecond),
-		out.Timings.Statistics.Round(time.Millisecond), out.Result.Papers)
+		out.Timings.Statistics.Round(time.Millisecond), out.Result.Papers, load)
 	return nil
+}
+
+// vmHWM is the process's peak resident set in bytes (Linux), 0 if unknown.
+func vmHWM() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// sampleHeap samples the Go heap's live and not yet collected objects every
+// few milliseconds until the function it returns is called, which returns
+// the highest figure seen.
+func sampleHeap() func() uint64 {
+	stop, done := make(chan struct{}), make(chan uint64)
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			peak = max(peak, s[0].Value.Uint64())
+			select {
+			case <-stop:
+				done <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 { close(stop); return <-done }
 }
 
 // closingStore is the store as the tally sees it, with the papers in progress

@@ -36,7 +36,7 @@ func PutResults(ctx context.Context, client objectPutter, bucket, contestID, rou
 		_, err := client.PutObject(ctx, &s3.PutObjectInput{
 			Bucket: aws.String(bucket), Key: aws.String(ResultsPrefix(contestID, roundID) + a.Name),
 			Body: bytes.NewReader(a.Data), ContentType: aws.String(a.ContentType),
-			CacheControl: aws.String("public, max-age=60"),
+			CacheControl: aws.String(cacheControl),
 		})
 		if err != nil {
 			return fmt.Errorf("publish %s of %s: %w", a.Name, roundID, err)
@@ -56,3 +56,6 @@ func PutResults(ctx context.Context, client objectPutter, bucket, contestID, rou
 
 // putConcurrency is how many artefacts PutResults uploads at once.
 const putConcurrency = 16
+
+// cacheControl is the published files' cache rule.
+const cacheControl = "public, max-age=60"

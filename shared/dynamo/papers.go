@@ -405,13 +405,13 @@ func (s *Store) ListInProgress(ctx context.Context, contestID, roundID string, d
 }
 
 // ClosePapers closes papers found overdue (contest.Paper.Overdue) as the
-// site's automatic submission would have (contest.CloseOverdue), 8 at a time,
-// and returns them as stored. A paper submitted meanwhile (its owner came
+// site's automatic submission would have (contest.CloseOverdue),
+// closeAtOnce at a time, and returns them as stored. A paper submitted meanwhile (its owner came
 // back, another closer won) comes back with its stored result.
 func (s *Store) ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error) {
 	closed := make([]*contest.Paper, len(overdue))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
+	g.SetLimit(closeAtOnce)
 	for i, p := range overdue {
 		g.Go(func() error {
 			stored, _, err := s.SubmitPaper(gctx, p, p.Answers, contest.CloseOverdue(p))
@@ -427,6 +427,11 @@ func (s *Store) ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*c
 	}
 	return closed, nil
 }
+
+// closeAtOnce is how many overdue papers ClosePapers writes at the same
+// time: each is one conditional write to its own key, so the time to close a
+// round's abandoned papers is that of a write times their number over this.
+const closeAtOnce = 32
 
 // GetPapers reads the papers of the given participants in a round, attempts
 // 1 to attempts of each, with BatchGetItem (100 keys a request, 4 requests at

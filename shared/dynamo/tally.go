@@ -75,6 +75,43 @@ func (d *avDecoder) n(av map[string]types.AttributeValue, name string) int64 {
 	return n
 }
 
+// RankingShards is how many shards the ranking index splits a round into
+// (EachSubmitted): a participant's papers are all in one.
+func (s *Store) RankingShards() int { return platform.RankingShards }
+
+// RankingShardOf is the ranking shard of a participant's papers.
+func (s *Store) RankingShardOf(participantID string) int { return RankingShard(participantID) }
+
+// EachSubmitted reads one shard of a round's ranking index a page at a time,
+// calling each for every paper: the caller keeps what it needs, never the
+// whole round. The paper passed is reused after each returns.
+func (s *Store) EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error {
+	expr, err := expression.NewBuilder().WithKeyCondition(
+		expression.Key(platform.AttrGSI1PK).Equal(expression.Value(rankingPK(contestID, roundID, shard)))).Build()
+	if err != nil {
+		return err
+	}
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		IndexName: aws.String(platform.IndexRanking), KeyConditionExpression: expr.KeyCondition(),
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}, func(items []map[string]types.AttributeValue) error {
+		for _, av := range items {
+			p, err := decodeRanked(av, roundID)
+			if err != nil {
+				return err
+			}
+			if err := each(&p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read ranking shard %d of %s: %w", shard, roundID, err)
+	}
+	return nil
+}
+
 // ListSubmitted reads every submitted paper of a round from the ranking
 // index, its shards in parallel.
 func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error) {
@@ -83,22 +120,8 @@ func (s *Store) ListSubmitted(ctx context.Context, contestID, roundID string) ([
 	g.SetLimit(8) // shards read at once
 	for shard := range platform.RankingShards {
 		g.Go(func() error {
-			expr, err := expression.NewBuilder().WithKeyCondition(
-				expression.Key(platform.AttrGSI1PK).Equal(expression.Value(rankingPK(contestID, roundID, shard)))).Build()
-			if err != nil {
-				return err
-			}
-			return s.queryAll(gctx, &dynamodb.QueryInput{
-				IndexName: aws.String(platform.IndexRanking), KeyConditionExpression: expr.KeyCondition(),
-				ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-			}, func(items []map[string]types.AttributeValue) error {
-				for _, av := range items {
-					p, err := decodeRanked(av, roundID)
-					if err != nil {
-						return err
-					}
-					shards[shard] = append(shards[shard], p)
-				}
+			return s.EachSubmitted(gctx, contestID, roundID, shard, func(p *contest.Submitted) error {
+				shards[shard] = append(shards[shard], *p)
 				return nil
 			})
 		})

@@ -195,6 +195,37 @@ func TestStoresHonourTheConditionalWritesHandlersRelyOn(t *testing.T) {
 					t.Errorf("unit lists %+v, %v; want 3 with e-mails", unit, err)
 				}
 			})
+			t.Run("the ranking's shards together list each submitted paper once, a participant's in one shard", func(t *testing.T) {
+				ranked, err := s.ListSubmitted(ctx, c, "tuan-1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen, shardOf := map[string]int{}, map[string]int{}
+				for shard := range s.RankingShards() {
+					err := s.EachSubmitted(ctx, c, "tuan-1", shard, func(p *contest.Submitted) error {
+						seen[p.PaperID]++
+						if was, ok := shardOf[p.ParticipantID]; ok && was != shard {
+							t.Errorf("%s's papers are in shards %d and %d", p.ParticipantID, was, shard)
+						}
+						shardOf[p.ParticipantID] = shard
+						if got := s.RankingShardOf(p.ParticipantID); got != shard {
+							t.Errorf("%s's paper is in shard %d, RankingShardOf says %d", p.ParticipantID, shard, got)
+						}
+						return nil
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				if len(seen) != len(ranked) {
+					t.Errorf("shards list %d papers, ListSubmitted %d", len(seen), len(ranked))
+				}
+				for _, p := range ranked {
+					if seen[p.PaperID] != 1 {
+						t.Errorf("%s listed %d times by the shards", p.PaperID, seen[p.PaperID])
+					}
+				}
+			})
 			t.Run("a round marked published keeps its all-correct count", func(t *testing.T) {
 				r := contest.Round{ContestID: c, ID: "tuan-1", Title: "Tuần 1", Audience: contest.AudienceStaff, OpensAt: t0, ClosesAt: t0.Add(time.Hour), Attempts: 1}
 				if err := s.PutRound(ctx, r); err != nil {

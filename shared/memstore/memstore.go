@@ -398,6 +398,30 @@ func (s *Store) ListSubmitted(_ context.Context, contestID, roundID string) ([]c
 	return out, nil
 }
 
+// RankingShards is how many shards EachSubmitted splits a round into: one.
+func (s *Store) RankingShards() int { return 1 }
+
+// RankingShardOf is the ranking shard of a participant's papers: the only one.
+func (s *Store) RankingShardOf(string) int { return 0 }
+
+// EachSubmitted calls each for every submitted paper of the round's shard
+// (the only one, 0), as ListSubmitted lists them.
+func (s *Store) EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error {
+	if shard != 0 {
+		return fmt.Errorf("ranking shard %d of %s: the store has one", shard, roundID)
+	}
+	papers, err := s.ListSubmitted(ctx, contestID, roundID)
+	if err != nil {
+		return err
+	}
+	for i := range papers {
+		if err := each(&papers[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ListUnitPapers returns a unit's submitted papers in a round as the unit
 // index lists them.
 func (s *Store) ListUnitPapers(_ context.Context, contestID, roundID, unitID string) ([]contest.Submitted, error) {

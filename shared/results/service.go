@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
@@ -32,6 +31,11 @@ type Store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
+	// RankingShards, EachSubmitted and RankingShardOf read the ranking
+	// index a shard at a time (a participant's papers are in one shard).
+	RankingShards() int
+	EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error
+	RankingShardOf(participantID string) int
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
 	ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error)
@@ -39,9 +43,10 @@ type Store interface {
 	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
 }
 
-// ObjectPutter uploads artefacts and reads published ones back.
+// ObjectPutter uploads artefacts (large ones in parts) and reads published
+// ones back.
 type ObjectPutter interface {
-	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	blob.MultipartUploader
 	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 }
 
@@ -70,7 +75,11 @@ func (s *Service) Now() time.Time { return s.now() }
 
 // Tallied is a tally with its artefacts and whether they were published.
 type Tallied struct {
-	Result    tally.Result
+	// Result is the tally's figures, prizes and units; its Ranking is left
+	// empty (the published files hold it).
+	Result tally.Result
+	// Leaders is the top of the ranking (tally.LeadersShown entries).
+	Leaders   []tally.PublicEntry
 	Artefacts []tally.Artefact
 	Published bool
 	Timings   Timings
@@ -82,118 +91,25 @@ type Timings struct {
 	// round's papers in progress past their deadline (the in-progress index,
 	// then the papers by key) and submitting them.
 	Close time.Duration
-	// Read is reading the round's submitted papers (the ranking index).
+	// Read is reading the round's submitted papers (the ranking index),
+	// counting them and spilling them to their parts.
 	Read time.Duration
 	// Gather is closing and reading together: they run at the same time.
-	Gather                   time.Duration
-	Compute, Render, Publish time.Duration
-	// Statistics is computing the question statistics (a published tally's).
+	Gather time.Duration
+	// Compute is ranking each part and deciding the prizes (the top).
+	Compute time.Duration
+	// Render is going down the whole ranking: the units' scores and, for a
+	// publication, results.json, ranking.csv and the pages written and
+	// uploaded as it goes.
+	Render time.Duration
+	// Publish is the rest of a publication: the units' lines, the small
+	// files, the manifest, the round marked and the contest-to-date table.
+	Publish time.Duration
+	// Statistics is the question statistics' report and file (their
+	// counters are kept while reading).
 	Statistics time.Duration
 	// Closed counts the overdue papers closed.
 	Closed int
-}
-
-// Run tallies a round; with publish, it uploads the artefacts and marks the
-// round published. Organisers and their staff are kept out of the prizes.
-func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (Tallied, error) {
-	order, err := contest.ParseOrder(c.TieBreak)
-	if err != nil {
-		return Tallied{}, err
-	}
-	prizes := c.Prizes
-	if len(prizes) == 0 {
-		prizes = tally.DefaultPrizes
-	}
-	var tm Timings
-	t0 := time.Now()
-	// Closing the overdue papers, reading the ranking index and reading the
-	// units are independent: they run at once (withClosed merges the closed
-	// papers with those the index already lists, without counting one twice).
-	var (
-		closed []contest.Submitted
-		papers []contest.Submitted
-		units  []contest.Unit
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	if publish {
-		// A final tally counts every paper; a preview of an open round
-		// ranks what was submitted so far (owners who come back get their
-		// overdue papers closed by the quiz function).
-		g.Go(func() (err error) {
-			closed, err = s.closeOverdue(gctx, c.ID, r.ID)
-			tm.Close, tm.Closed = time.Since(t0), len(closed)
-			return err
-		})
-	}
-	g.Go(func() (err error) {
-		papers, err = s.store.ListSubmitted(gctx, c.ID, r.ID)
-		tm.Read = time.Since(t0)
-		return err
-	})
-	g.Go(func() (err error) {
-		units, err = s.store.ListUnits(gctx, c.ID)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return Tallied{}, err
-	}
-	papers = withClosed(papers, closed)
-	for i := range papers {
-		papers[i].Audience = r.Audience
-	}
-	if r.Audience != contest.AudienceStaff {
-		units = nil // citizens belong to no unit: no unit table for their rounds
-	}
-	tm.Gather = time.Since(t0)
-	t0 = time.Now()
-	rules := tally.Rules{Order: order, Prizes: prizes, Excluded: map[string]bool{}}
-	ranking := tally.Ranking(papers, tally.CountAllCorrect(papers), rules)
-	if err := s.excludeOrganisers(ctx, c, ranking, &rules); err != nil {
-		return Tallied{}, err
-	}
-	now := s.now()
-	res := tally.ComputeRanked(c.ID, r, units, papers, ranking, rules, now)
-	tm.Compute = time.Since(t0)
-	t0 = time.Now()
-	threshold := c.ReportThreshold
-	if threshold == 0 {
-		threshold = 0.8
-	}
-	arts, err := tally.Artefacts(res, tally.ReportOptions{Threshold: threshold})
-	if err != nil {
-		return Tallied{}, err
-	}
-	tm.Render = time.Since(t0)
-	out := Tallied{Result: res, Artefacts: arts, Timings: tm}
-	if publish {
-		// the organisers' question statistics, stored apart from the
-		// published files
-		t0 = time.Now()
-		rep, err := s.statistics(ctx, c, r, papers, units)
-		if err != nil {
-			return Tallied{}, err
-		}
-		out.Timings.Statistics = time.Since(t0)
-		if err := s.storeStatistics(ctx, c, r, Statistics{Round: r.ID, Final: res.Final, ComputedAt: now.In(contest.ICT), Report: rep}); err != nil {
-			return Tallied{}, err
-		}
-		t0 = time.Now()
-		if err := blob.PutResults(ctx, s.s3, s.bucket, c.ID, r.ID, objects(arts)); err != nil {
-			return Tallied{}, err
-		}
-		if err := s.store.MarkPublished(ctx, c.ID, r.ID, now, res.AllCorrect); err != nil {
-			return Tallied{}, err
-		}
-		out.Published = true
-		s.log.Info("round published", "contest", c.ID, "round", r.ID, "papers", res.Papers, "allCorrect", res.AllCorrect)
-		if err := s.publishToDate(ctx, c, &res); err != nil {
-			return Tallied{}, err
-		}
-		out.Timings.Publish = time.Since(t0)
-	}
-	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "closed", tm.Closed, "closeMs", tm.Close.Milliseconds(), "gatherMs", tm.Gather.Milliseconds(), "readMs", out.Timings.Read.Milliseconds(),
-		"computeMs", out.Timings.Compute.Milliseconds(), "statisticsMs", out.Timings.Statistics.Milliseconds(), "renderMs", out.Timings.Render.Milliseconds(), "publishMs", out.Timings.Publish.Milliseconds())
-	return out, nil
 }
 
 // read lists a round's submitted papers (each with the round's audience) and
@@ -250,24 +166,6 @@ func submitted(p *contest.Paper) contest.Submitted {
 	s, _ := p.Submitted()
 	s.Email = "" // the ranking index holds none
 	return s
-}
-
-// withClosed adds the papers just closed to those read from the ranking
-// index, which is eventually consistent and may not list them yet.
-func withClosed(papers, closed []contest.Submitted) []contest.Submitted {
-	if len(closed) == 0 {
-		return papers
-	}
-	listed := make(map[string]bool, len(papers))
-	for _, p := range papers {
-		listed[p.PaperID] = true
-	}
-	for _, p := range closed {
-		if !listed[p.PaperID] {
-			papers = append(papers, p)
-		}
-	}
-	return papers
 }
 
 // ToDateID is the folder of the contest-to-date artefacts under results/<contest>/.
@@ -331,16 +229,17 @@ func (s *Service) published(ctx context.Context, contestID, roundID string) (tal
 // excludeOrganisers checks the people who could win a prize (the prize zone
 // plus a margin) against the roster's roles, until the prize zone has only
 // eligible people: a few reads, not one per paper. It marks those excluded in
-// ranking (and rules) and hands the prizes out again.
-func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, ranking []tally.Entry, rules *tally.Rules) error {
+// head, the top of the ranking (and in rules), and hands the prizes out
+// again; checked carries who was checked already. It reports whether head
+// held the margin (otherwise a longer head must be checked).
+func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, head []tally.Entry, rules *tally.Rules, checked map[string]bool) (bool, error) {
 	need := 0
 	for _, p := range rules.Prizes {
 		need += p.Count
 	}
-	checked := map[string]bool{}
 	for {
 		eligible, changed := 0, false
-		for _, e := range ranking {
+		for _, e := range head {
 			if eligible >= need+5 {
 				break
 			}
@@ -353,16 +252,16 @@ func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, rank
 			checked[e.ParticipantID] = true
 			ref, err := contest.ParsePaperID(e.PaperID)
 			if err != nil {
-				return fmt.Errorf("check prize winner: %w", err)
+				return false, fmt.Errorf("check prize winner: %w", err)
 			}
 			// the ranking index holds no e-mail: the paper has it
 			paper, err := s.store.GetPaper(ctx, c.ID, ref, false)
 			if err != nil {
-				return fmt.Errorf("check prize winner: %w", err)
+				return false, fmt.Errorf("check prize winner: %w", err)
 			}
 			m, found, err := s.store.GetMember(ctx, c.ID, paper.Email)
 			if err != nil {
-				return fmt.Errorf("check prize winner: %w", err)
+				return false, fmt.Errorf("check prize winner: %w", err)
 			}
 			if found && !contest.MayCompete(m.Roles) {
 				rules.Excluded[e.ParticipantID] = true
@@ -372,9 +271,9 @@ func (s *Service) excludeOrganisers(ctx context.Context, c contest.Contest, rank
 			eligible++
 		}
 		if !changed {
-			return nil
+			return eligible >= need+5, nil
 		}
-		tally.Exclude(ranking, rules.Excluded, rules.Prizes)
+		tally.Exclude(head, rules.Excluded, rules.Prizes)
 	}
 }
 

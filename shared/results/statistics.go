@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/stats"
@@ -27,24 +29,52 @@ type Statistics struct {
 // blob.InsightKey, never among the published results).
 const StatisticsName = "statistics.json"
 
-// statistics computes a round's question statistics from its papers in one
-// pass, with the bank's texts (without them if the bank cannot be read).
-func (s *Service) statistics(ctx context.Context, c contest.Contest, r contest.Round, papers []contest.Submitted, units []contest.Unit) (stats.Report, error) {
-	bank, err := blob.NewBanks(s.s3, s.bucket).Load(ctx, c.ID, r.BankID)
-	if err != nil {
-		// the figures stand without the texts; the results must not wait
-		s.log.Warn("statistics without the bank's texts", "round", r.ID, "bank", r.BankID, "err", err)
-		bank = nil
+// statistics computes a round's question statistics so far, its shards
+// read at once, a page at a time, each counted apart and merged: nothing of
+// the papers is kept. The bank gives the texts (none if it cannot be read).
+func (s *Service) statistics(ctx context.Context, c contest.Contest, r contest.Round) (stats.Report, error) {
+	var blockOf map[string]contest.Block
+	if r.Audience == contest.AudienceStaff {
+		units, err := s.store.ListUnits(ctx, c.ID)
+		if err != nil {
+			return stats.Report{}, err
+		}
+		blockOf = make(map[string]contest.Block, len(units))
+		for _, u := range units {
+			blockOf[u.ID] = u.Block
+		}
 	}
-	blockOf := make(map[string]contest.Block, len(units))
-	for _, u := range units {
-		blockOf[u.ID] = u.Block
+	parts := make([]*stats.Tally, s.store.RankingShards())
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(shardsAtOnce)
+	for shard := range parts {
+		parts[shard] = stats.New(r.Audience)
+		g.Go(func() error {
+			return s.store.EachSubmitted(gctx, c.ID, r.ID, shard, func(p *contest.Submitted) error {
+				parts[shard].Add(p, blockOf[p.UnitID])
+				return nil
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return stats.Report{}, err
 	}
 	st := stats.New(r.Audience)
-	for i := range papers {
-		st.Add(&papers[i], blockOf[papers[i].UnitID])
+	for _, part := range parts {
+		st.Merge(part)
 	}
-	return st.Report(bank), nil
+	return st.Report(s.bank(ctx, c, r)), nil
+}
+
+// bank is the round's bank, for the statistics' texts; nil if it cannot be
+// read (the figures stand without the texts; the results must not wait).
+func (s *Service) bank(ctx context.Context, c contest.Contest, r contest.Round) *contest.Bank {
+	bank, err := blob.NewBanks(s.s3, s.bucket).Load(ctx, c.ID, r.BankID)
+	if err != nil {
+		s.log.Warn("statistics without the bank's texts", "round", r.ID, "bank", r.BankID, "err", err)
+		return nil
+	}
+	return bank
 }
 
 func (s *Service) storeStatistics(ctx context.Context, c contest.Contest, r contest.Round, st Statistics) error {
@@ -72,11 +102,7 @@ func (s *Service) RoundStatistics(ctx context.Context, c contest.Contest, r cont
 			return st, nil
 		}
 	}
-	papers, units, err := s.read(ctx, c, r)
-	if err != nil {
-		return Statistics{}, err
-	}
-	rep, err := s.statistics(ctx, c, r, papers, units)
+	rep, err := s.statistics(ctx, c, r)
 	if err != nil {
 		return Statistics{}, err
 	}

@@ -160,6 +160,41 @@ func (t *Tally) Add(p *contest.Submitted, block contest.Block) {
 	}
 }
 
+// Merge adds the papers another Tally counted (a part of the same round's
+// papers, counted apart): the figures are those of counting them all in one.
+func (t *Tally) Merge(o *Tally) {
+	t.round.merge(o.round)
+	for b, g := range o.blocks {
+		mine := t.blocks[b]
+		if mine == nil {
+			mine = newGroup()
+			t.blocks[b] = mine
+		}
+		mine.merge(g)
+	}
+}
+
+func (g *group) merge(o *group) {
+	g.papers += o.papers
+	for id, c := range o.questions {
+		m := g.questions[id]
+		if m == nil {
+			m = &counts{}
+			g.questions[id] = m
+		}
+		m.n += c.n
+		m.right += c.right
+		m.sumR += c.sumR
+		m.sumR2 += c.sumR2
+		m.sumXR += c.sumXR
+		m.none += c.none
+		for i := range c.chosen {
+			m.chosen[i] += c.chosen[i]
+		}
+		m.key = c.key
+	}
+}
+
 // Report renders the figures with the bank's texts, questions in the bank's
 // order (those no longer in it last, by id); blocks in the contest's order.
 func (t *Tally) Report(bank *contest.Bank) Report {

@@ -177,3 +177,35 @@ func TestFlags(t *testing.T) {
 		}
 	})
 }
+
+func TestStatisticsCountedInPartsAndMergedAreTheSame(t *testing.T) {
+	whole := stats.New(contest.AudienceStaff)
+	for _, r := range round {
+		whole.Add(&r.p, r.block)
+	}
+	want, _ := json.Marshal(whole.Report(bank))
+	tests := []struct {
+		name  string
+		parts [][]int // indexes into round
+	}{
+		{"two parts of two papers", [][]int{{0, 1}, {2, 3}}},
+		{"a part per paper, out of order", [][]int{{3}, {1}, {0}, {2}}},
+		{"an empty part and one with every block", [][]int{{}, {0, 2, 1, 3}}},
+		{"one block's papers apart from the other's", [][]int{{2, 3}, {0, 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			merged := stats.New(contest.AudienceStaff)
+			for _, part := range tt.parts {
+				st := stats.New(contest.AudienceStaff)
+				for _, i := range part {
+					st.Add(&round[i].p, round[i].block)
+				}
+				merged.Merge(st)
+			}
+			if got, _ := json.Marshal(merged.Report(bank)); string(got) != string(want) {
+				t.Errorf("merged report\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}

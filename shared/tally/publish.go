@@ -2,10 +2,7 @@ package tally
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -121,19 +118,35 @@ func ComputeRanked(contestID string, r contest.Round, units []contest.Unit, pape
 		Units: Units(units, ranking, papers),
 	}
 	for i, e := range ranking {
-		unitID := e.UnitID
-		if _, known := unitName[unitID]; !known {
-			unitID = ""
-		}
-		pe := PublicEntry{Rank: e.Rank, Name: e.Name, Unit: unitName[e.UnitID], UnitID: unitID, Correct: e.Correct, Total: e.Total,
-			Prediction: e.Prediction, Distance: e.Distance, TimeTakenMs: e.TimeTakenMs, SubmittedAt: e.SubmittedAt,
-			Prize: e.Prize, Excluded: e.Excluded}
+		pe := Public(e, unitName)
 		res.Ranking[i] = pe
 		if e.Prize != "" {
 			res.Prizes = append(res.Prizes, pe)
 		}
 	}
 	return res
+}
+
+// UnitNames maps the contest's units to their names (Public).
+func UnitNames(units []contest.Unit) map[string]string {
+	out := make(map[string]string, len(units))
+	for _, u := range units {
+		out[u.ID] = u.Name
+	}
+	return out
+}
+
+// Public is a ranking line as published: the unit by its name (an id only
+// for a unit of the contest's list, unitName).
+func Public(e Entry, unitName map[string]string) PublicEntry {
+	name, known := unitName[e.UnitID]
+	unitID := e.UnitID
+	if !known {
+		unitID = ""
+	}
+	return PublicEntry{Rank: e.Rank, Name: e.Name, Unit: name, UnitID: unitID, Correct: e.Correct, Total: e.Total,
+		Prediction: e.Prediction, Distance: e.Distance, TimeTakenMs: e.TimeTakenMs, SubmittedAt: e.SubmittedAt,
+		Prize: e.Prize, Excluded: e.Excluded}
 }
 
 // Artefact is one published file.
@@ -158,67 +171,62 @@ type ReportOptions struct {
 // same result renders to the same bytes.
 func Artefacts(res Result, opts ReportOptions) ([]Artefact, error) {
 	var out []Artefact
-	add := func(name, ctype string, data []byte) {
-		sum := sha256.Sum256(data)
-		out = append(out, Artefact{Name: name, ContentType: ctype, Bytes: len(data), SHA256: hex.EncodeToString(sum[:]), Data: data})
-	}
-	js, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	add("results.json", "application/json", append(js, '\n'))
-	// the same result without the ranking: small, for the contest-to-date
-	// table and for pages that show only units and prizes
-	short := res
-	short.Ranking = []PublicEntry{}
-	us, err := json.MarshalIndent(short, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	add("units.json", "application/json", append(us, '\n'))
-	for n := 1; n <= res.RankingPages; n++ {
-		page := RankingPage{Page: n, Pages: res.RankingPages,
-			Entries: res.Ranking[(n-1)*RankingPageSize : min(n*RankingPageSize, len(res.Ranking))]}
-		pj, err := json.Marshal(page)
+	add := func(name, ctype string, data []byte) { out = append(out, NewArtefact(name, ctype, data)) }
+	lines := make([][]byte, len(res.Ranking))
+	for i, e := range res.Ranking {
+		js, err := EntryJSON(e)
 		if err != nil {
 			return nil, err
 		}
-		add(RankingPageName(n), "application/json", append(pj, '\n'))
+		lines[i] = js
 	}
-	byUnit := map[string][]PublicEntry{}
-	for _, e := range res.Ranking {
+	js, err := ResultsHead(res)
+	if err != nil {
+		return nil, err
+	}
+	for i, line := range lines {
+		js = AppendResultsLine(js, i, line)
+	}
+	tail, err := ResultsTail(res, len(lines))
+	if err != nil {
+		return nil, err
+	}
+	add("results.json", JSONType, append(js, tail...))
+	// the same result without the ranking: small, for the contest-to-date
+	// table and for pages that show only units and prizes
+	us, err := UnitsJSON(res)
+	if err != nil {
+		return nil, err
+	}
+	add("units.json", JSONType, us)
+	for n := 1; n <= res.RankingPages; n++ {
+		add(RankingPageName(n), JSONType, PageJSON(n, res.RankingPages, lines[(n-1)*RankingPageSize:min(n*RankingPageSize, len(lines))]))
+	}
+	byUnit := map[string][][]byte{}
+	for i, e := range res.Ranking {
 		if e.UnitID != "" {
-			byUnit[e.UnitID] = append(byUnit[e.UnitID], e)
+			byUnit[e.UnitID] = append(byUnit[e.UnitID], lines[i])
 		}
 	}
 	for _, u := range res.Units { // in the units' order, so the same result renders alike
 		if len(byUnit[u.UnitID]) == 0 {
 			continue
 		}
-		uj, err := json.Marshal(UnitRanking{UnitID: u.UnitID, Entries: byUnit[u.UnitID]})
-		if err != nil {
-			return nil, err
-		}
-		add(UnitRankingName(u.UnitID), "application/json", append(uj, '\n'))
+		uj := append(UnitRankingHead(u.UnitID), bytes.Join(byUnit[u.UnitID], []byte{','})...)
+		add(UnitRankingName(u.UnitID), JSONType, append(uj, UnitRankingTail()...))
 	}
-	add("ranking.csv", "text/csv; charset=utf-8", rankingCSV(res))
-	add("units.csv", "text/csv; charset=utf-8", unitsCSV(res))
+	add("ranking.csv", CSVType, rankingCSV(res))
+	add("units.csv", CSVType, unitsCSV(res))
 	x, err := report(res, opts)
 	if err != nil {
 		return nil, err
 	}
-	add("report.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", x)
-	manifest := struct {
-		Contest   string     `json:"contest"`
-		Round     string     `json:"round"`
-		Final     bool       `json:"final"`
-		Artefacts []Artefact `json:"artefacts"`
-	}{res.Contest, res.Round.ID, res.Final, slices.Clone(out)}
-	mj, err := json.MarshalIndent(manifest, "", "  ")
+	add("report.xlsx", XLSXType, x)
+	mj, err := ManifestJSON(res, slices.Clone(out))
 	if err != nil {
 		return nil, err
 	}
-	add("manifest.json", "application/json", append(mj, '\n'))
+	add("manifest.json", JSONType, mj)
 	return out, nil
 }
 
@@ -235,15 +243,9 @@ func writeCSV(rows [][]string) []byte {
 // rankingCSV and unitsCSV pass every text that people chose (names, unit
 // names, prize names) through sheet.Text, so none opens as a formula.
 func rankingCSV(res Result) []byte {
-	rows := [][]string{{"Hạng", "Họ và tên", "Đơn vị", "Số câu đúng", "Tổng số câu", "Dự đoán", "Chênh lệch dự đoán", "Thời gian làm bài (giây)", "Thời điểm nộp", "Giải"}}
+	rows := [][]string{RankingCSVHeader()}
 	for _, e := range res.Ranking {
-		prize := e.Prize
-		if e.Excluded {
-			prize = "Không xét giải (Ban tổ chức)"
-		}
-		rows = append(rows, []string{strconv.Itoa(e.Rank), sheet.Text(e.Name), sheet.Text(e.Unit), strconv.Itoa(e.Correct), strconv.Itoa(e.Total),
-			strconv.Itoa(e.Prediction), strconv.Itoa(e.Distance), strconv.FormatFloat(float64(e.TimeTakenMs)/1000, 'f', 3, 64),
-			e.SubmittedAt.Format("2006-01-02 15:04:05.000"), sheet.Text(prize)})
+		rows = append(rows, RankingCSVRow(e))
 	}
 	return writeCSV(rows)
 }

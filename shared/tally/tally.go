@@ -55,50 +55,11 @@ type Entry struct {
 // (share a rank) only if every key is equal. Papers the organisers excluded
 // (contest.Submitted.Excluded) are not ranked.
 func Ranking(papers []contest.Submitted, allCorrect int, rules Rules) []Entry {
-	order := rules.Order
-	if len(order) == 0 {
-		order = contest.DefaultOrder
-	}
-	// Each paper's sort key is computed once: a national round has a million.
-	type keyed struct {
-		key contest.RankKey
-		p   *contest.Submitted
-	}
-	best := make(map[string]int, len(papers))
-	list := make([]keyed, 0, len(papers))
-	for i := range papers {
-		p := &papers[i]
-		if p.Excluded != "" {
-			continue // excluded by the organisers: not ranked (ExcludedPapers)
-		}
-		k := keyed{p.RankKey(allCorrect, order), p}
-		if j, ok := best[p.ParticipantID]; ok {
-			if k.key.Compare(list[j].key) < 0 {
-				list[j] = k
-			}
-			continue
-		}
-		best[p.ParticipantID] = len(list)
-		list = append(list, k)
-	}
-	slices.SortFunc(list, func(a, b keyed) int {
-		if c := a.key.Compare(b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.p.PaperID, b.p.PaperID) // stable output for equal entries
-	})
+	list := RankPart(papers, allCorrect, rules.Order)
 	out := make([]Entry, len(list))
+	var r Ranker
 	for i, k := range list {
-		p := k.p
-		rank := i + 1
-		if i > 0 && k.key == list[i-1].key {
-			rank = out[i-1].Rank
-		}
-		out[i] = Entry{
-			Rank: rank, ParticipantID: p.ParticipantID, Name: p.Name, UnitID: p.UnitID, Audience: p.Audience, PaperID: p.PaperID,
-			Correct: p.Correct, Total: p.Total, Prediction: p.Prediction, Distance: contest.Distance(p.Prediction, allCorrect),
-			TimeTakenMs: p.TimeTakenMs, SubmittedAt: p.SubmittedAt.In(contest.ICT), Excluded: rules.Excluded[p.ParticipantID],
-		}
+		out[i] = NewEntry(k.Paper, r.Next(k.Key), allCorrect, rules.Excluded[k.Paper.ParticipantID])
 	}
 	awardPrizes(out, rules.Prizes)
 	return out
@@ -118,7 +79,9 @@ func Exclude(entries []Entry, excluded map[string]bool, levels []contest.Prize) 
 	awardPrizes(entries, levels)
 }
 
-func awardPrizes(entries []Entry, levels []contest.Prize) {
+// awardPrizes returns where it stopped: the index after the last prize's
+// tied entries, len(entries) if it ran out of entries.
+func awardPrizes(entries []Entry, levels []contest.Prize) int {
 	i := 0
 	for _, lv := range levels {
 		for given := 0; given < lv.Count; {
@@ -126,7 +89,7 @@ func awardPrizes(entries []Entry, levels []contest.Prize) {
 				i++
 			}
 			if i >= len(entries) {
-				return
+				return len(entries)
 			}
 			// the next eligible entry and every eligible entry tied with it,
 			// excluded people in between skipped
@@ -138,6 +101,7 @@ func awardPrizes(entries []Entry, levels []contest.Prize) {
 			}
 		}
 	}
+	return i
 }
 
 // CountAllCorrect counts papers with every answer right (all attempts, those
@@ -182,50 +146,17 @@ type UnitStats struct {
 // block, then by rank within the block: rate, then average score, then
 // all-correct share (higher first).
 func Units(units []contest.Unit, ranking []Entry, papers []contest.Submitted) []UnitStats {
-	byUnit := map[string]*UnitStats{}
-	out := make([]UnitStats, len(units))
-	for i, u := range units {
-		out[i] = UnitStats{UnitID: u.ID, Name: u.Name, Block: u.Block, Headcount: u.Headcount}
-		byUnit[u.ID] = &out[i]
+	t := NewUnitTally(units)
+	t.AddPapers(papers)
+	for i := range ranking {
+		t.AddRanked(&ranking[i])
 	}
-	took := map[string]bool{}
-	for _, p := range papers {
-		if s, ok := byUnit[p.UnitID]; ok {
-			s.Papers++
-			if !took[p.ParticipantID] {
-				took[p.ParticipantID] = true
-				s.Participants++
-			}
-		}
-	}
-	sums, scored := map[string]float64{}, map[string]int{}
-	for _, e := range ranking {
-		s, ok := byUnit[e.UnitID]
-		if !ok {
-			continue
-		}
-		scored[e.UnitID]++
-		if e.Total > 0 {
-			sums[e.UnitID] += 10 * float64(e.Correct) / float64(e.Total)
-		}
-		if e.Total > 0 && e.Correct == e.Total {
-			s.AllCorrect++
-		}
-	}
-	for i := range out {
-		s := &out[i]
-		switch {
-		case s.Headcount > 0:
-			s.Rate = round4(math.Min(1, float64(s.Participants)/float64(s.Headcount)))
-			s.OverRoster = s.Participants > s.Headcount
-		case s.Participants > 0: // roster not imported yet: everyone who took part is over it
-			s.Rate, s.OverRoster = 1, true
-		}
-		if n := scored[s.UnitID]; n > 0 {
-			s.AverageScore = round4(sums[s.UnitID] / float64(n))
-			s.AllCorrectShare = round4(float64(s.AllCorrect) / float64(n))
-		}
-	}
+	return t.Stats()
+}
+
+// rankUnits sorts units by block, then by rank within the block, and numbers
+// them (UnitStats.RankInBlock).
+func rankUnits(out []UnitStats) {
 	blockOrder := map[contest.Block]int{contest.BlockAgency: 0, contest.BlockService: 1, contest.BlockCommune: 2}
 	slices.SortFunc(out, func(a, b UnitStats) int {
 		return cmp.Or(
@@ -248,7 +179,6 @@ func Units(units []contest.Unit, ranking []Entry, papers []contest.Submitted) []
 			out[i].RankInBlock = 1
 		}
 	}
-	return out
 }
 
 func firstOfBlock(s []UnitStats, i int) int {

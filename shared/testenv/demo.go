@@ -30,6 +30,9 @@ type Store interface {
 	MergeAnswers(ctx context.Context, p *contest.Paper, sent map[string]string, prediction *int) (map[string]string, *int, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
+	RankingShards() int
+	RankingShardOf(participantID string) int
+	EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
 	participation.Store
 	ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error)
