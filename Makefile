@@ -51,10 +51,12 @@ dev: deps $(LOCALDEV)
 	$(LOCALDEV) dev $(if $(SITE_PORT),-site-port $(SITE_PORT)) $(if $(FUNCTION_PORT),-function-port $(FUNCTION_PORT)) \
 		$(if $(DYNAMODB_PORT),-dynamodb-port $(DYNAMODB_PORT)) $(if $(S3_PORT),-s3-port $(S3_PORT)) $(if $(STATE),-state $(STATE))
 
-## check: formatting and vet, no servers needed.
+## check: formatting and vet, and the site's modules parse, no servers needed.
 check:
 	@out=$$(gofmt -l functions infra shared); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@for f in web/*.js web/embed/*.js web/tests/*.mjs; do node --input-type=module --check < $$f >/dev/null 2>&1 || \
+		{ echo "$$f does not parse:"; node --input-type=module --check < $$f; exit 1; }; done
 
 # The fuzz step runs a count of inputs, not a duration: Go 1.26's fuzz
 # coordinator can fail a clean run with "context deadline exceeded" when a

@@ -1078,6 +1078,8 @@ function showInsightView(r) {
   showView('insight', { stats: 'Thống kê câu hỏi', integrity: 'Rà soát bài thi', clips: 'Video clip: giám khảo và xếp hạng' }[r.page]);
   renderHeader();
   showInsight(pageCtx('organiser'), r);
+}
+
 /** The console's set-up pages: settings, roles, weekly rounds (settings.js). */
 function showSetupView(r) {
   if (!needSession()) return;
