@@ -1266,9 +1266,9 @@ test('a unit website embeds the contest banner: the open round, last week\'s res
     assert.deepEqual(await results.locator('.prizes li').evaluateAll((lis) => lis.map((li) => li.dataset.rank)),
       published.prizes.slice(0, 3).map((e) => String(e.rank)));
     assert.equal(await results.locator('a').getAttribute('href'), `${SITE}/#/ket-qua-tuan/${week.id}`);
-    // The unit's rate this week so far (issue #15), the tally's figure of a few minutes ago.
+    // The unit's rate this week so far (issue #15), the units function's figure of a few minutes ago.
     const box = frame.locator(`#unit[data-unit-id="${unitId}"][data-week="this"]`);
-    const soFar = await call('GET', `${cfg.tally}/units/${unitId}/this-week?contest=${cfg.contest}&audience=staff`);
+    const soFar = await call('GET', `${cfg.units}/units/${unitId}/this-week?contest=${cfg.contest}&audience=staff`);
     assert.equal(await box.locator('h2').textContent(), unit.name);
     assert.match(await box.textContent(), /Tỷ lệ tham gia tuần này đến \d\d\/\d\d\/\d{4} \d\d:\d\d/);
     assert.equal(Number(await box.locator('[role="progressbar"]').getAttribute('aria-valuenow')), Math.round(Math.min(1, soFar.rate) * 1000) / 10);
