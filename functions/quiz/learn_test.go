@@ -82,6 +82,13 @@ func learnSetup(t *testing.T, practice contest.Practice) (*testenv.Demo, http.Ha
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Keys and reviews wait for the submission grace after a close: at the
+	// tests' instants just after Monday 00:00, the handler's clock is the
+	// end of last week's grace, still inside this week's round.
+	// (the same week: the demo's rounds do not move).
+	if graceEnds := demo.Rounds(env.Now)[0].ClosesAt.Add(testGrace + time.Second); env.Now.Before(graceEnds) {
+		env.Now = graceEnds
+	}
 	routes := NewHandler(env.Store, learnBanks{retired: retired, demo: env.Banks}, env.Signer, demo.ContestID, testGrace, testenv.NewClock(env.Now).Now, testenv.Logger()).Routes()
 	return env, routes, p
 }
