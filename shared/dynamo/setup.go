@@ -427,6 +427,12 @@ func (s *Store) ListStaff(ctx context.Context, contestID string) ([]contest.Memb
 		slices.SortFunc(out, func(a, b contest.Member) int { return strings.Compare(a.Email, b.Email) })
 		return out, nil
 	}
+	return s.staffPartition(ctx, contestID)
+}
+
+// staffPartition reads the contest's staff partition (organisers, support
+// staff and jury as PutMember keeps them), by e-mail.
+func (s *Store) staffPartition(ctx context.Context, contestID string) ([]contest.Member, error) {
 	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(platform.AttrPK).Equal(expression.Value(staffPK(contestID)))).Build()
 	if err != nil {
 		return nil, err

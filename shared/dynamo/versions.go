@@ -80,9 +80,10 @@ func versionedMemberItem(contestID, version string, m contest.Member) memberItem
 }
 
 // ListMembers returns the contest's roster: every person of the current
-// version, in no particular order. Before the first replacement it can only
-// list the people of each unit (through the unit index): organisers and jury
-// without a unit, and citizens, are not listed.
+// version, in no particular order. Before the first replacement it lists the
+// people of each unit (through the unit index) and the staff partition's
+// people without a unit (the board's organisers, the jury); citizens who
+// signed up are not listed then.
 func (s *Store) ListMembers(ctx context.Context, contestID string) ([]contest.Member, error) {
 	v, err := s.versions(ctx, contestID)
 	if err != nil {
@@ -101,6 +102,16 @@ func (s *Store) ListMembers(ctx context.Context, contestID string) ([]contest.Me
 				return nil, err
 			}
 			for _, m := range ms {
+				m.Audience = contest.AudienceStaff
+				out = append(out, m)
+			}
+		}
+		staff, err := s.staffPartition(ctx, contestID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range staff {
+			if m.UnitID == "" {
 				m.Audience = contest.AudienceStaff
 				out = append(out, m)
 			}

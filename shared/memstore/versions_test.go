@@ -53,6 +53,15 @@ func TestStoresReplaceTheRosterWhole(t *testing.T) {
 			if err := s.PutMember(ctx, c, citizen); err != nil {
 				t.Fatal(err)
 			}
+			t.Run("before any replacement the roster lists the board's organiser, who has no unit", func(t *testing.T) {
+				got, err := s.ListMembers(ctx, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Contains(emails(got), "btc@x.vn") {
+					t.Errorf("members %v lack btc@x.vn", emails(got))
+				}
+			})
 			// WHEN the roster is replaced: binh moves, an leaves, cuong comes
 			next := []contest.Member{staff("binh@x.vn", "so-tu-phap"), staff("cuong@x.vn", "so-noi-vu"), staff("btc@x.vn", "", contest.RoleOrganiser)}
 			if err := s.ReplaceRoster(ctx, c, "v1", next); err != nil {
