@@ -75,6 +75,7 @@ var eventWants = map[string]eventWant{
 	"quiz/list-my-papers.json":         {status: http.StatusOK},
 	"quiz/start-paper-no-token.json":   {status: http.StatusUnauthorized, code: "token_missing"},
 	"quiz/practice.json":               {status: http.StatusOK},
+	"quiz/practice-counts.json":        {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"units/unit-this-week.json":        {status: http.StatusOK},
 	"grade/save-answers.json":          {status: http.StatusOK},
 	"grade/submit.json":                {status: http.StatusOK},
