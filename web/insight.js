@@ -52,6 +52,7 @@ const SHARED_LABEL = {
 };
 
 const MSG_NO_TALLY = 'Trang chưa được cấu hình địa chỉ chức năng tổng hợp kết quả (tally trong config.js). Vui lòng liên hệ bộ phận kỹ thuật.';
+const MSG_NO_QUIZ = 'Trang chưa được cấu hình địa chỉ chức năng thi (quiz trong config.js). Vui lòng liên hệ bộ phận kỹ thuật.';
 const MSG_NO_CLIPS = 'Trang chưa được cấu hình địa chỉ chức năng video clip (clips trong config.js). Vui lòng liên hệ bộ phận kỹ thuật.';
 
 const enc = encodeURIComponent;
@@ -66,7 +67,11 @@ function api(ctx) {
   const clips = (path, opts = {}) => (ctx.cfg.clips
     ? request(ctx.cfg.clips, path, { ...opts, token: token() })
     : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_CLIPS })));
+  const quiz = (path, opts = {}) => (ctx.cfg.quiz
+    ? request(ctx.cfg.quiz, path, { ...opts, token: token() })
+    : Promise.reject(new ApiError({ code: 'not_configured', message: MSG_NO_QUIZ })));
   return {
+    practiceCounts: (from, to) => quiz('/practice/counts?' + new URLSearchParams({ from, to }).toString()),
     statistics: (roundId) => tally('/rounds/' + enc(roundId) + '/statistics', { timeoutMs: 60000 }),
     bankHistory: () => tally('/banks/history', { timeoutMs: 60000 }),
     integrity: (roundId) => tally('/rounds/' + enc(roundId) + '/integrity', { timeoutMs: 60000 }),
@@ -180,7 +185,17 @@ function buildStats(ctx, box) {
         h('button', { id: 'bank-load', class: 'btn btn-secondary', type: 'button', text: 'Tải lịch sử' })),
       h('p', { id: 'bank-status', role: 'status', 'aria-live': 'polite', hidden: true }),
       h('div', { id: 'bank-body' })),
+    h('section', { class: 'card', 'aria-labelledby': 'practice-heading' },
+      h('h2', { id: 'practice-heading', text: 'Ôn tập: số lượt trả lời từng câu hỏi' }),
+      h('p', { class: 'muted small', text: 'Số lượt trả lời và trả lời đúng trong phần ôn tập (không chấm điểm, không tính giải), đếm theo ngày, không ghi ai trả lời. Để trống ngày thì xem 7 ngày gần nhất; mỗi lần xem tối đa 92 ngày.' }),
+      h('form', { id: 'practice-form', class: 'controls', novalidate: true },
+        practiceDate('practice-from', 'Từ ngày'),
+        practiceDate('practice-to', 'Đến ngày'),
+        h('button', { id: 'practice-load', class: 'btn btn-secondary', type: 'submit', text: 'Xem số lượt ôn tập' })),
+      h('p', { id: 'practice-status', role: 'status', 'aria-live': 'polite', hidden: true }),
+      h('div', { id: 'practice-body', dataset: { state: 'idle' } })),
   );
+  $('#practice-form').addEventListener('submit', (e) => { e.preventDefault(); loadPractice(ctx); });
   $('#stats-form').addEventListener('submit', (e) => { e.preventDefault(); loadStats(ctx); });
   $('#stats-round').addEventListener('change', () => loadStats(ctx));
   $('#stats-scope').addEventListener('change', () => { stats.scope = $('#stats-scope').value; renderStatsTable(); });
@@ -396,6 +411,132 @@ function renderHistory() {
           (f.flags || []).length ? [h('br'), h('span', { class: 'flag-word', text: f.flags.map((x) => FLAG_SHORT[x] || x).join('; ') })] : null);
       })))));
   fill(box, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'bank-caption' }, table));
+}
+
+// ------------------------------------------------------------ practice counts
+
+const practice = { rows: null, sort: { key: 'answered', dir: 'descending' }, seq: 0 };
+
+const PRACTICE_COLS = [
+  { key: 'text', label: 'Câu hỏi', cls: 'q', first: 'ascending' },
+  { key: 'answered', label: 'Số lượt trả lời', cls: 'num', first: 'descending' },
+  { key: 'right', label: 'Trả lời đúng', cls: 'num', first: 'descending' },
+  { key: 'share', label: 'Tỷ lệ đúng', cls: 'num', first: 'ascending' },
+];
+
+/** A date field of the practice form, with the place its problem is said. */
+function practiceDate(id, label) {
+  return h('div', { class: 'field' },
+    h('label', { for: id, text: label }),
+    h('input', { id, type: 'date', 'aria-describedby': id + '-error' }),
+    h('p', { id: id + '-error', class: 'field-error', hidden: true }));
+}
+
+/** The field a practice-count problem belongs to (the API's code). */
+const PRACTICE_FIELD = { invalid_from: 'practice-from', invalid_to: 'practice-to', invalid_range: 'practice-from', range_too_long: 'practice-from' };
+
+function practiceError(id, text) {
+  for (const f of ['practice-from', 'practice-to']) {
+    const box = $('#' + f + '-error');
+    const on = f === id && text;
+    box.textContent = on ? text : '';
+    box.hidden = !on;
+    if (on) $('#' + f).setAttribute('aria-invalid', 'true');
+    else $('#' + f).removeAttribute('aria-invalid');
+  }
+}
+
+async function loadPractice(ctx) {
+  const seq = ++practice.seq;
+  const body = $('#practice-body');
+  const btn = $('#practice-load');
+  btn.disabled = true;
+  body.dataset.state = 'loading';
+  body.setAttribute('aria-busy', 'true');
+  practiceError('', '');
+  setStatus($('#practice-status'), 'loading', 'Đang tải số lượt ôn tập…');
+  ctx.clearError();
+  try {
+    const { data } = await api(ctx).practiceCounts($('#practice-from').value, $('#practice-to').value);
+    if (seq !== practice.seq) return;
+    practice.rows = Array.isArray(data.questions) ? data.questions : [];
+    practice.from = data.from;
+    practice.to = data.to;
+    setStatus($('#practice-status'), 'loaded', '');
+    renderPractice();
+    ctx.announce(`Đã tải số lượt ôn tập của ${fmtInt(practice.rows.length)} câu hỏi.`);
+  } catch (err) {
+    if (seq !== practice.seq) return;
+    const f = PRACTICE_FIELD[err.code];
+    body.dataset.state = 'error';
+    fill(body);
+    if (f) {
+      practiceError(f, err.message);
+      setStatus($('#practice-status'), 'problems', '');
+      $('#' + f).focus();
+    } else {
+      setStatus($('#practice-status'), 'error', '');
+      if (err.status !== 401) ctx.showError(err);
+    }
+  } finally {
+    if (seq === practice.seq) {
+      body.removeAttribute('aria-busy');
+      btn.disabled = false;
+    }
+  }
+}
+
+function sortedPractice() {
+  const { key, dir } = practice.sort;
+  const sign = dir === 'descending' ? -1 : 1;
+  const value = (r) => (key === 'text' ? String(r.text || r.questionId) : Number(r[key]) || 0);
+  return practice.rows.map((r, i) => ({ ...r, _order: i })).sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    if (va !== vb) return (key === 'text' ? va.localeCompare(vb, 'vi') : (va < vb ? -1 : 1)) * sign;
+    return a._order - b._order;
+  });
+}
+
+function renderPractice() {
+  const body = $('#practice-body');
+  const rows = practice.rows || [];
+  body.dataset.state = 'loaded';
+  body.dataset.count = String(rows.length);
+  const span = `từ ${practice.from} đến ${practice.to}`;
+  if (!rows.length) {
+    fill(body, h('p', { id: 'practice-summary', class: 'muted', text: `Chưa có lượt ôn tập nào ${span}.` }));
+    return;
+  }
+  const total = rows.reduce((n, r) => n + (r.answered || 0), 0);
+  const head = h('tr', {}, PRACTICE_COLS.map((c) => {
+    const sorted = practice.sort.key === c.key;
+    const arrow = sorted ? (practice.sort.dir === 'ascending' ? '▲' : '▼') : '↕';
+    return h('th', { scope: 'col', class: c.cls, 'aria-sort': sorted ? practice.sort.dir : 'none' },
+      h('button', { type: 'button', class: 'sort-btn', dataset: { sort: c.key } }, c.label, h('span', { class: 'sort-arrow', 'aria-hidden': 'true', text: ' ' + arrow })));
+  }));
+  const table = h('table', { id: 'practice-table', class: 'data-table stats-table' },
+    h('caption', { id: 'practice-caption', class: 'visually-hidden', text: `Số lượt ôn tập từng câu hỏi, ${span}. Bấm tiêu đề cột để sắp xếp.` }),
+    h('thead', {}, head),
+    h('tbody', {}, sortedPractice().map((r) => h('tr', { dataset: { bankId: r.bankId, questionId: r.questionId, answered: String(r.answered), right: String(r.right) } },
+      h('td', { class: 'q' }, h('span', { class: 'q-text', text: r.text || `${r.questionId} (bộ ${r.bankId}, không còn nội dung)` })),
+      h('td', { class: 'num', text: fmtInt(r.answered) }),
+      h('td', { class: 'num', text: fmtInt(r.right) }),
+      h('td', { class: 'num', text: fmtPercent(r.share) })))));
+  table.querySelector('thead').addEventListener('click', (e) => {
+    const btn = e.target.closest('button[data-sort]');
+    if (!btn) return;
+    const col = PRACTICE_COLS.find((c) => c.key === btn.dataset.sort);
+    if (practice.sort.key === col.key) practice.sort.dir = practice.sort.dir === 'ascending' ? 'descending' : 'ascending';
+    else practice.sort = { key: col.key, dir: col.first || 'ascending' };
+    renderPractice();
+    const again = document.querySelector(`#practice-table button[data-sort="${col.key}"]`);
+    if (again) again.focus();
+  });
+  fill(body,
+    h('p', { id: 'practice-summary', dataset: { answered: String(total) } }, `${fmtInt(rows.length)} câu hỏi, ${fmtInt(total)} lượt trả lời ${span}.`),
+    h('p', { class: 'scroll-hint small muted', text: 'Vuốt ngang bảng để xem thêm cột.' }),
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'practice-caption' }, table));
 }
 
 // ------------------------------------------------------------ integrity

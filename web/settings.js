@@ -161,10 +161,10 @@ const TIE_LABEL = {
 const FIELD_LABEL = {
   title: 'tên hội thi', allowedDomains: 'tên miền email công vụ', allowUnlisted: 'chỉ người trong danh sách',
   keepPlusTags: 'địa chỉ có dấu +', codesPerSecond: 'số email đăng nhập mỗi giây', codesPerRequesterHour: 'số email đăng nhập mỗi giờ từ một địa chỉ mạng',
-  openSignUp: 'đối tượng tự đăng ký', tieBreak: 'thứ tự xếp hạng', prizes: 'giải thưởng', reportThreshold: 'ngưỡng tỷ lệ tham gia',
+  openSignUp: 'đối tượng tự đăng ký', practice: 'ôn tập', publicKeysAfterClose: 'công bố đáp án sau tuần thi', tieBreak: 'thứ tự xếp hạng', prizes: 'giải thưởng', reportThreshold: 'ngưỡng tỷ lệ tham gia',
 };
 
-const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour', 'id'];
+const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'practice', 'publicKeysAfterClose', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour', 'id'];
 
 /** The settings page's state: the contest as read, the limits, what the dry run checked. */
 const st = { contest: null, limits: null, order: [], prizes: [], checked: null, seq: 0, busy: false };
@@ -222,6 +222,21 @@ function settingsForm(ctx, published) {
           ' ' + (a === 'citizen' ? 'Người dân (tự khai họ tên và phường, xã)' : a))),
         h('p', { id: 'set-openSignUp-help', class: 'help', text: 'Cán bộ, công chức, viên chức không tự đăng ký: họ có trong danh sách dự thi.' }),
         h('p', { id: 'set-openSignUp-error', class: 'field-error', hidden: true }))),
+    h('section', { class: 'card', 'aria-labelledby': 'settings-learning' },
+      h('h2', { id: 'settings-learning', text: 'Học sau tuần thi' }),
+      h('fieldset', { class: 'field', id: 'set-practice', 'aria-describedby': 'set-practice-help set-practice-error' },
+        h('legend', { text: 'Ôn tập trên câu hỏi của các tuần đã kết thúc' }),
+        ...(L.practiceChoices || []).map((ch) => h('label', { class: 'check' },
+          h('input', { type: 'radio', name: 'practice', value: ch.value, checked: (c.practice || 'off') === ch.value }),
+          ' ' + ch.label)),
+        h('p', { id: 'set-practice-help', class: 'help', text: 'Ôn tập không chấm điểm, không tính cho đơn vị hay giải; máy chủ chỉ đếm số lượt trả lời mỗi câu, không lưu ai trả lời.' }),
+        h('p', { id: 'set-practice-error', class: 'field-error', hidden: true })),
+      h('div', { class: 'field', dataset: { field: 'set-publicKeysAfterClose' } },
+        h('label', { class: 'check' },
+          h('input', { id: 'set-publicKeysAfterClose', type: 'checkbox', name: 'publicKeysAfterClose', checked: !!c.publicKeysAfterClose, 'aria-describedby': 'set-publicKeysAfterClose-help set-publicKeysAfterClose-error' }),
+          ' Công bố đáp án của các tuần đã kết thúc, kể cả khi tuần sau còn dùng cùng bộ câu hỏi'),
+        h('p', { id: 'set-publicKeysAfterClose-help', class: 'help', text: L.publicKeysRule || '' }),
+        h('p', { id: 'set-publicKeysAfterClose-error', class: 'field-error', hidden: true }))),
     h('section', { class: 'card', 'aria-labelledby': 'settings-ranking' },
       h('h2', { id: 'settings-ranking', text: 'Xếp hạng và giải thưởng' }),
       h('fieldset', { class: 'field', id: 'set-tieBreak', 'aria-describedby': 'set-tieBreak-help set-tieBreak-error' },
@@ -350,6 +365,9 @@ function formSettings() {
   next.allowedDomains = form.elements.allowedDomains.value.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean);
   next.allowUnlisted = !form.elements.rosterOnly.checked;
   next.openSignUp = [...form.querySelectorAll('input[name="openSignUp"]:checked')].map((i) => i.value);
+  const practice = form.querySelector('input[name="practice"]:checked');
+  if (practice) next.practice = practice.value;
+  next.publicKeysAfterClose = form.elements.publicKeysAfterClose.checked;
   next.tieBreak = st.order.slice();
   next.prizes = st.prizes.map((p) => ({ name: p.name, count: Number(p.count) || 0 }));
   const threshold = num('reportThreshold');

@@ -277,6 +277,22 @@ func TestContestSettings(t *testing.T) {
 		}
 	})
 
+	t.Run("the limits give each practice setting with its label, and the rule on keys in a sentence", func(t *testing.T) {
+		var values []string
+		for _, ch := range body.Limits.PracticeChoices {
+			values = append(values, ch.Value)
+			if ch.Label == "" {
+				t.Errorf("practice %q has no label", ch.Value)
+			}
+		}
+		if !slices.Equal(values, body.Limits.Practice) {
+			t.Errorf("practice choices %v, want %v", values, body.Limits.Practice)
+		}
+		if body.Limits.PublicKeysRule != contest.KeysRule || !strings.Contains(body.Limits.PublicKeysRule, "đáp án") {
+			t.Errorf("public keys rule %q", body.Limits.PublicKeysRule)
+		}
+	})
+
 	t.Run("a new tie-break order is written, warned about and audited", func(t *testing.T) {
 		c := body.Contest
 		c.TieBreak = []string{"correct", "time", "prediction", "submitted"}

@@ -49,6 +49,19 @@ var quizEvents = map[string]eventWant{
 			}
 		},
 	},
+	"practice-counts.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, q *quizAPI) map[string]string {
+			return map[string]string{"token": q.env.TokenFor(t, q.env.Accounts.Organiser[0])}
+		},
+		check: func(t *testing.T, q *quizAPI, _ map[string]string, body map[string]any) {
+			// nobody has practised in the demo: the last week's counts are empty
+			today := q.clock.Now().In(contest.ICT).Format("2006-01-02")
+			if qs, ok := body["questions"].([]any); !ok || len(qs) != 0 || body["to"] != today {
+				t.Errorf("counts = %v, want none up to %s", body, today)
+			}
+		},
+	},
 	"start-paper.json": {
 		status: http.StatusCreated,
 		setup: func(t *testing.T, q *quizAPI) map[string]string {

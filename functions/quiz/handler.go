@@ -113,6 +113,7 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("GET /papers/{paperId}/review", h.review)
 	mux.HandleFunc("GET /practice", h.practice)
 	mux.HandleFunc("POST /practice/answers", h.practiceAnswer)
+	mux.HandleFunc("GET /practice/counts", h.practiceCounts)
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }

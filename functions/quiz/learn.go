@@ -19,6 +19,8 @@ import (
 // practiceCounter keeps the anonymous practice counts.
 type practiceCounter interface {
 	CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error
+	// PracticeCounts reads a day's counts, every question's (one query of the day).
+	PracticeCounts(ctx context.Context, contestID, day string) ([]contest.PracticeCount, error)
 }
 
 // pool is a contest's practice questions: those whose keys are shown
@@ -240,4 +242,60 @@ func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) {
 		h.log.Warn("practice count failed", "contest", c.ID, "err", err)
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"feedback": fb})
+}
+
+// practiceCountView is a question's practice count as organisers read it.
+type practiceCountView struct {
+	contest.PracticeCount
+	Text  string  `json:"text"`
+	Share float64 `json:"share"`
+}
+
+// practiceCounts: GET /practice/counts[?from=&to=], organisers only: each
+// question's anonymous practice answers, and right ones, over the days
+// (contest.PracticeDays), with the question's text from its bank.
+func (h *Handler) practiceCounts(w http.ResponseWriter, r *http.Request) {
+	claims, err := h.signer.FromRequest(r)
+	if err == nil && !claims.Actor().MayReviewRound() {
+		err = fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được xem mục này.")
+	}
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	q := r.URL.Query()
+	days, err := contest.PracticeDays(q.Get("from"), q.Get("to"), h.now())
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	ctx := r.Context()
+	perDay := make([][]contest.PracticeCount, len(days))
+	for i, day := range days {
+		if perDay[i], err = h.store.PracticeCounts(ctx, claims.Contest, day); err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+	}
+	banks := map[string]*contest.Bank{}
+	out := []practiceCountView{}
+	for _, c := range contest.TotalPractice(perDay...) {
+		b, ok := banks[c.BankID]
+		if !ok {
+			// a bank gone since (replaced, say) leaves its questions without a text
+			if b, err = h.banks.Load(ctx, claims.Contest, c.BankID); err != nil {
+				h.log.Warn("practice counts: bank not loaded", "bank", c.BankID, "err", err)
+				b = nil
+			}
+			banks[c.BankID] = b
+		}
+		v := practiceCountView{PracticeCount: c, Share: c.Share()}
+		if b != nil {
+			if qu, ok := b.Question(c.QuestionID); ok {
+				v.Text = qu.Text
+			}
+		}
+		out = append(out, v)
+	}
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"from": days[0], "to": days[len(days)-1], "questions": out})
 }

@@ -334,3 +334,87 @@ func TestNothingIsReviewedOrPractisedWhileJustClosedPapersMayStillBeSubmitted(t 
 		}
 	})
 }
+
+func TestOrganisersReadThePracticeCounts(t *testing.T) {
+	env, routes, _ := learnSetup(t, contest.PracticeEveryone)
+	ctx := context.Background()
+	today := env.Now.In(contest.ICT)
+	day := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
+	// GIVEN anonymous practice: c1 twice today (once right), c2 once yesterday (right)
+	// and c1 once ten days ago (right), outside the default week
+	for _, a := range []struct {
+		q     string
+		right bool
+		at    time.Time
+	}{{"c1", true, env.Now}, {"c1", false, env.Now}, {"c2", true, env.Now.AddDate(0, 0, -1)}, {"c1", true, env.Now.AddDate(0, 0, -10)}} {
+		fb := contest.PracticeFeedback{BankID: "tuan-cu", ID: a.q, Right: a.right}
+		if err := env.Store.CountPractice(ctx, demo.ContestID, fb.CountOf(a.at)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	organiser := env.TokenFor(t, env.Accounts.Organiser[0])
+	type row struct {
+		BankID     string  `json:"bankId"`
+		QuestionID string  `json:"questionId"`
+		Text       string  `json:"text"`
+		Answered   int     `json:"answered"`
+		Right      int     `json:"right"`
+		Share      float64 `json:"share"`
+	}
+	read := func(t *testing.T, query string) ([]row, testenv.Response) {
+		t.Helper()
+		r := testenv.Call(t, routes, http.MethodGet, "/practice/counts"+query, organiser, nil)
+		return decode[[]row](t, r, "questions"), r
+	}
+	t.Run("by default an organiser reads the last week's counts, most answered first, with each question's text", func(t *testing.T) {
+		rows, r := read(t, "")
+		if r.Status != http.StatusOK || len(rows) != 2 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		if rows[0].QuestionID != "c1" || rows[0].Answered != 2 || rows[0].Right != 1 || rows[0].Share != 0.5 || !strings.HasPrefix(rows[0].Text, "Cơ quan nào") {
+			t.Errorf("first row %+v", rows[0])
+		}
+		if rows[1].QuestionID != "c2" || rows[1].Answered != 1 || rows[1].Right != 1 || rows[1].Share != 1 {
+			t.Errorf("second row %+v", rows[1])
+		}
+		if r.JSON["from"] != day(-6) || r.JSON["to"] != day(0) {
+			t.Errorf("from %v to %v, want %s to %s", r.JSON["from"], r.JSON["to"], day(-6), day(0))
+		}
+	})
+	t.Run("a range adds up its days and leaves out the others", func(t *testing.T) {
+		rows, r := read(t, "?from="+day(-10)+"&to="+day(-1))
+		if len(rows) != 2 {
+			t.Errorf("rows %s", r.Body)
+		}
+		for _, x := range rows {
+			if x.Answered != 1 || x.Right != 1 {
+				t.Errorf("row %+v, want one right answer", x)
+			}
+		}
+	})
+	t.Run("a range that is too long or backwards is refused, said in Vietnamese", func(t *testing.T) {
+		testenv.Call(t, routes, http.MethodGet, "/practice/counts?from="+day(-100)+"&to="+day(0), organiser, nil).Expect(t, http.StatusBadRequest, "range_too_long")
+		testenv.Call(t, routes, http.MethodGet, "/practice/counts?from="+day(0)+"&to="+day(-1), organiser, nil).Expect(t, http.StatusBadRequest, "invalid_range")
+	})
+	t.Run("the counts never name who practised", func(t *testing.T) {
+		_, r := read(t, "?from="+day(-10))
+		for _, m := range demo.Roster()[:5] {
+			if bytes.Contains(r.Body, []byte(m.Email)) {
+				t.Errorf("the counts name %s", m.Email)
+			}
+		}
+	})
+	for _, tt := range []struct {
+		name, token string
+		status      int
+		code        string
+	}{
+		{"without a session the counts are refused", "", http.StatusUnauthorized, "token_missing"},
+		{"a participant is refused the counts", env.TokenFor(t, env.Accounts.Participant[0]), http.StatusForbidden, "organiser_only"},
+		{"a unit admin is refused the counts", env.TokenFor(t, env.Accounts.UnitAdmin[0]), http.StatusForbidden, "organiser_only"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			testenv.Call(t, routes, http.MethodGet, "/practice/counts", tt.token, nil).Expect(t, tt.status, tt.code)
+		})
+	}
+}

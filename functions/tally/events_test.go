@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"path/filepath"
@@ -89,6 +90,78 @@ var tallyEvents = map[string]eventWant{
 			}
 		},
 	},
+	"statistics.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, a *tallyAPI) map[string]string {
+			return map[string]string{"token": a.organiser(t), "roundId": a.closedRound().ID}
+		},
+		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
+			var st statisticsResponse
+			if err := json.Unmarshal(body, &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Round != v["roundId"] || st.Papers == 0 || len(st.Questions) == 0 {
+				t.Errorf("round %s, %d papers, %d questions; want %s with papers and questions", st.Round, st.Papers, len(st.Questions), v["roundId"])
+			}
+		},
+	},
+	"integrity.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, a *tallyAPI) map[string]string {
+			return map[string]string{"token": a.organiser(t), "roundId": a.closedRound().ID}
+		},
+		checkURL: func(t *testing.T, a *tallyAPI, _ map[string]string, body []byte) {
+			var rep map[string]json.RawMessage
+			if err := json.Unmarshal(body, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := rep["flags"]; !ok {
+				t.Errorf("report %s has no flags", body)
+			}
+		},
+	},
+	"exclude-paper.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, a *tallyAPI) map[string]string {
+			return map[string]string{"token": a.organiser(t), "paperId": a.submittedPaper(t)}
+		},
+		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
+			var got exclusionResponse
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.PaperID != v["paperId"] || got.Excluded == nil || got.Excluded.By != "btc@"+demo.Domain || got.Excluded.Reason == "" {
+				t.Errorf("answer %s, want %s excluded by the organiser with the reason", body, v["paperId"])
+			}
+		},
+	},
+	"include-paper.json": {
+		status: http.StatusOK,
+		setup: func(t *testing.T, a *tallyAPI) map[string]string {
+			paper := a.submittedPaper(t)
+			testenv.Call(t, a.routes, http.MethodPost, "/papers/"+paper+"/exclusion", a.organiser(t), map[string]string{"reason": "Làm bài quá nhanh"}).Expect(t, http.StatusOK, "")
+			return map[string]string{"token": a.organiser(t), "paperId": paper}
+		},
+		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
+			var got exclusionResponse
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.PaperID != v["paperId"] || got.Excluded != nil {
+				t.Errorf("answer %s, want %s ranked again", body, v["paperId"])
+			}
+		},
+	},
+}
+
+// submittedPaper is the ID of a submitted paper of last week's staff round.
+func (a *tallyAPI) submittedPaper(t *testing.T) string {
+	t.Helper()
+	listed, err := a.env.Store.ListSubmitted(context.Background(), demo.ContestID, a.closedRound().ID)
+	if err != nil || len(listed) == 0 {
+		t.Fatalf("submitted papers of %s: %d, %v", a.closedRound().ID, len(listed), err)
+	}
+	return listed[0].PaperID
 }
 
 func TestEveryTallyEventHasAnExpectedOutcome(t *testing.T) {

@@ -75,6 +75,7 @@ var eventWants = map[string]eventWant{
 	"quiz/list-my-papers.json":         {status: http.StatusOK},
 	"quiz/start-paper-no-token.json":   {status: http.StatusUnauthorized, code: "token_missing"},
 	"quiz/practice.json":               {status: http.StatusOK},
+	"quiz/practice-counts.json":        {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"units/unit-this-week.json":        {status: http.StatusOK},
 	"grade/save-answers.json":          {status: http.StatusOK},
 	"grade/submit.json":                {status: http.StatusOK},
@@ -122,6 +123,27 @@ var eventWants = map[string]eventWant{
 	"tally/tally-on-demand.json": {status: http.StatusOK,
 		setup: func(t *testing.T, e *eventEnv) map[string]string {
 			return map[string]string{"token": e.c.TokenFor(t, "btc@"+demo.Domain), "roundId": demo.Rounds(e.c.Now)[0].ID}
+		}},
+	"tally/statistics.json": {status: http.StatusOK,
+		setup: func(t *testing.T, e *eventEnv) map[string]string {
+			return map[string]string{"token": e.c.TokenFor(t, "btc@"+demo.Domain), "roundId": demo.Rounds(e.c.Now)[0].ID}
+		}},
+	"tally/integrity.json": {status: http.StatusOK,
+		setup: func(t *testing.T, e *eventEnv) map[string]string {
+			return map[string]string{"token": e.c.TokenFor(t, "btc@"+demo.Domain), "roundId": demo.Rounds(e.c.Now)[0].ID}
+		}},
+	"tally/exclude-paper.json": {status: http.StatusOK,
+		setup: func(t *testing.T, e *eventEnv) map[string]string {
+			return map[string]string{"token": e.c.TokenFor(t, "btc@"+demo.Domain), "paperId": e.submittedPaper(t)}
+		}},
+	// The paper is excluded first (by the same function), then ranked again.
+	"tally/include-paper.json": {status: http.StatusOK,
+		setup: func(t *testing.T, e *eventEnv) map[string]string {
+			v := map[string]string{"token": e.c.TokenFor(t, "btc@"+demo.Domain), "paperId": e.submittedPaper(t)}
+			if res := e.invokeFile(t, "tally/exclude-paper.json", v); res.StatusCode != http.StatusOK {
+				t.Fatalf("exclude the paper first: %d %s", res.StatusCode, res.Body)
+			}
+			return v
 		}},
 	"admin/audit.json":               {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
 	"admin/rounds.json":              {status: http.StatusOK, setup: as("btc@" + demo.Domain)},
@@ -290,6 +312,17 @@ func checkHTTP(t *testing.T, r lambdarie.HTTPResponse, want eventWant, requestID
 	case want.code != "" && (!isErr || e["code"] != want.code):
 		t.Errorf("body %s, want error code %q", r.Body, want.code)
 	}
+}
+
+// submittedPaper is the ID of a submitted paper of last week's staff round.
+func (e *eventEnv) submittedPaper(t *testing.T) string {
+	t.Helper()
+	round := demo.Rounds(e.c.Now)[0].ID
+	listed, err := e.c.Store.ListSubmitted(context.Background(), demo.ContestID, round)
+	if err != nil || len(listed) == 0 {
+		t.Fatalf("submitted papers of %s: %d, %v", round, len(listed), err)
+	}
+	return listed[0].PaperID
 }
 
 // invokeFile invokes another event file (with default values) in this

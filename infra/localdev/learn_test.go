@@ -30,6 +30,8 @@ const (
 var (
 	learnParticipant = contest.Member{Email: "an@" + learnDomain, Name: "Nguyễn Văn An", UnitID: "so-noi-vu", Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleParticipant}}
 	learnOther       = contest.Member{Email: "binh@" + learnDomain, Name: "Lê Thị Bình", UnitID: "so-noi-vu", Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleParticipant}}
+	// learnOrganiser reads the practice counts (web/tests/practicecounts.test.mjs).
+	learnOrganiser = contest.Member{Email: "btc@" + learnDomain, Name: "Trần Văn Tổ", Audience: contest.AudienceStaff, Roles: []contest.Role{contest.RoleOrganiser}}
 )
 
 // learnQuestion is one question of the learn contest's banks: its id says
@@ -126,9 +128,23 @@ func (e *e2eEnv) learnContest(t *testing.T) []string {
 	if learnErr != nil {
 		t.Fatal(learnErr)
 	}
+	tok, exp, err := e.signer.Issue(token.ClaimsFor(learnContestID, learnOrganiser))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := learnOrganiser
+	session, err := json.Marshal(map[string]any{
+		"token": tok, "expiresAt": exp.In(contest.ICT), "contest": learnContestID,
+		"participant": map[string]any{"email": m.Email, "name": m.Name, "unitId": m.UnitID, "audience": m.Audience, "roles": m.Roles,
+			"mayCompete": contest.MayCompete(m.Roles), "contest": learnContestID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return []string{
 		"HOITHI_LEARN_CONTEST=" + learnContestID,
 		"HOITHI_LEARN_PARTICIPANT=" + learnParticipant.Email,
+		"HOITHI_LEARN_ORGANISER_SESSION=" + string(session),
 	}
 }
 
@@ -141,7 +157,7 @@ func (e *e2eEnv) seedLearn(ctx context.Context) error {
 	if err := e.store.PutUnit(ctx, learnContestID, contest.Unit{ID: "so-noi-vu", Name: "Sở Nội vụ", Block: contest.BlockAgency, Headcount: 2}); err != nil {
 		return err
 	}
-	for _, m := range []contest.Member{learnParticipant, learnOther} {
+	for _, m := range []contest.Member{learnParticipant, learnOther, learnOrganiser} {
 		if err := e.store.PutMember(ctx, learnContestID, m); err != nil {
 			return err
 		}

@@ -22,6 +22,21 @@ const (
 // Practices are the settings' values, in the order the console lists them.
 var Practices = []Practice{PracticeOff, PracticeSignedIn, PracticeEveryone}
 
+// Label is the practice setting as the organisers' console names it.
+func (p Practice) Label() string {
+	switch p {
+	case PracticeSignedIn:
+		return "Người đã đăng nhập được ôn tập"
+	case PracticeEveryone:
+		return "Mọi người được ôn tập, kể cả chưa đăng nhập"
+	}
+	return "Không mở phần ôn tập"
+}
+
+// KeysRule states KeysPublic and Keys for the organisers, next to the
+// PublicKeysAfterClose setting.
+const KeysRule = "Đáp án, giải thích và căn cứ pháp lý của một câu hỏi chỉ hiện (khi xem lại bài và khi ôn tập) sau khi tuần thi dùng câu hỏi đó kết thúc và không còn tuần thi nào đang mở hay sắp mở có thể ra lại câu hỏi ấy; chọn mục này thì đáp án của các tuần đã kết thúc được hiện ngay, kể cả khi tuần sau còn dùng cùng bộ câu hỏi."
+
 // Valid reports whether p is a known practice setting ("" reads as off).
 func (p Practice) Valid() bool { return p == "" || slices.Contains(Practices, p) }
 

@@ -3,8 +3,12 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -48,4 +52,34 @@ func (s *Store) PracticeCount(ctx context.Context, contestID, day, bankID, quest
 		return 0, 0, fmt.Errorf("read practice count: %w", err)
 	}
 	return it.Answered, it.Right, nil
+}
+
+// PracticeCounts reads every question's practice count of a day: one query
+// of the day's partition.
+func (s *Store) PracticeCounts(ctx context.Context, contestID, day string) ([]contest.PracticeCount, error) {
+	expr, err := beginsWith(practicePK(contestID, day), "Q#")
+	if err != nil {
+		return nil, err
+	}
+	out := []contest.PracticeCount{}
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+	}, func(items []map[string]types.AttributeValue) error {
+		for _, av := range items {
+			var it practiceItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return err
+			}
+			bank, q, ok := strings.Cut(strings.TrimPrefix(it.SK, "Q#"), "#")
+			if !ok {
+				continue
+			}
+			out = append(out, contest.PracticeCount{BankID: bank, QuestionID: q, Answered: it.Answered, Right: it.Right})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read practice counts of %s: %w", day, err)
+	}
+	return out, nil
 }

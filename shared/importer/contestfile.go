@@ -35,6 +35,18 @@ type ContestLimits struct {
 	DefaultPrizes   []contest.Prize `json:"defaultPrizes"`
 	// Practice lists the practice settings (off, signed-in, everyone).
 	Practice []string `json:"practice"`
+	// PracticeChoices are the practice settings with their labels, in the
+	// order the console lists them.
+	PracticeChoices []Choice `json:"practiceChoices"`
+	// PublicKeysRule says, in a sentence, when keys are shown
+	// (contest.KeysRule), for the publicKeysAfterClose setting.
+	PublicKeysRule string `json:"publicKeysRule"`
+}
+
+// Choice is one value of a setting with its label.
+type Choice struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
 }
 
 // Range is a whole-number bound (Max 0: none); Default applies to 0 or absent.
@@ -74,6 +86,14 @@ var Limits = ContestLimits{
 		}
 		return s
 	}(),
+	PracticeChoices: func() []Choice {
+		s := make([]Choice, len(contest.Practices))
+		for i, p := range contest.Practices {
+			s[i] = Choice{Value: string(p), Label: p.Label()}
+		}
+		return s
+	}(),
+	PublicKeysRule: contest.KeysRule,
 }
 
 // CheckContest checks a contest's settings (the console's form, contest.json)

@@ -347,6 +347,20 @@ func TestStoresCountPracticeAnswersAnonymously(t *testing.T) {
 					t.Errorf("count = %d, %d, %v; want 0, 0", answered, right, err)
 				}
 			})
+			t.Run("a day's counts are read together, one per question, and no other day's", func(t *testing.T) {
+				other := contest.PracticeFeedback{BankID: "tuan-2", ID: "q7", Right: false}
+				if err := s.CountPractice(ctx, c, other.CountOf(t0)); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.CountPractice(ctx, c, other.CountOf(t0.AddDate(0, 0, 1))); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.PracticeCounts(ctx, c, "2026-01-05")
+				want := []contest.PracticeCount{{BankID: "tuan-1", QuestionID: "q1", Answered: 3, Right: 2}, {BankID: "tuan-2", QuestionID: "q7", Answered: 1}}
+				if err != nil || !slices.Equal(got, want) {
+					t.Errorf("counts = %+v, %v; want %+v", got, err, want)
+				}
+			})
 		})
 	}
 }

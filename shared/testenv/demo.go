@@ -43,6 +43,7 @@ type Store interface {
 	ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error)
 	CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error
 	PracticeCount(ctx context.Context, contestID, day, bankID, questionID string) (answered, right int, err error)
+	PracticeCounts(ctx context.Context, contestID, day string) ([]contest.PracticeCount, error)
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).

@@ -140,14 +140,21 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     await page.locator('#prize-add').click();
     await page.locator('#prize-name-3').fill('Giải Khuyến khích');
     await page.locator('#prize-count-3').fill('5');
+    // practice for everyone, the choices and the rule on keys as the API gives them
+    const limits = (await adminGet(page, '/contest')).data.limits;
+    assert.deepEqual(await page.$$eval('#set-practice input[name="practice"]', (i) => i.map((x) => x.value)), limits.practiceChoices.map((c) => c.value));
+    assert.equal(await page.locator('#set-practice input[value="off"]').isChecked(), true, 'practice is off until the organisers open it');
+    assert.equal(await page.locator('#set-publicKeysAfterClose-help').textContent(), limits.publicKeysRule);
+    await page.getByLabel(limits.practiceChoices.find((c) => c.value === 'everyone').label).check();
     await page.locator('#settings-check').click();
     await page.locator('#settings-status[data-state="clean"]').waitFor();
     assert.ok(await page.locator('#set-reportThreshold-error').isHidden());
     const warning = await page.locator('#settings-warning').textContent();
     assert.match(warning, /tuan-thu-cu/, 'the dry run names the published week the new order affects');
-    assert.deepEqual(await page.$$eval('#settings-fields li', (li) => li.map((x) => x.dataset.field).sort()), ['prizes', 'reportThreshold', 'tieBreak']);
+    assert.deepEqual(await page.$$eval('#settings-fields li', (li) => li.map((x) => x.dataset.field).sort()), ['practice', 'prizes', 'reportThreshold', 'tieBreak']);
     let stored = await adminGet(page, '/contest');
     assert.deepEqual(stored.data.contest.tieBreak || [], [], 'a dry run writes nothing');
+    assert.notEqual(stored.data.contest.practice, 'everyone', 'a dry run writes nothing');
     await checkState(page, 'settings dry run with its warning');
 
     await page.locator('#settings-confirm').click();
@@ -155,6 +162,8 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     stored = await adminGet(page, '/contest');
     assert.deepEqual(stored.data.contest.tieBreak, ['correct', 'time', 'prediction', 'submitted']);
     assert.equal(stored.data.contest.reportThreshold, 0.9);
+    assert.equal(stored.data.contest.practice, 'everyone');
+    assert.equal(stored.data.contest.publicKeysAfterClose || false, false);
     assert.deepEqual(stored.data.contest.prizes.map((p) => p.name), ['Giải Nhất', 'Giải Nhì', 'Giải Ba', 'Giải Khuyến khích']);
     await checkState(page, 'settings saved');
 

@@ -1,0 +1,142 @@
+// Browser test of the organisers' practice counts (GET {quiz}/practice/counts,
+// on the statistics page #/ban-to-chuc/thong-ke): anonymous practice answers
+// are given, then an organiser reads each question's answers, right answers
+// and share right for a range of days, sorts the table (aria-sort), and sees
+// a backwards range refused beside its date. Every state is checked with
+// axe-core at 390×844 and 1366×768, without sideways scrolling.
+//
+// Run by infra/localdev/browser_test.go, which seeds the learn contest (learn_test.go):
+//   HOITHI_LEARN_CONTEST            the contest (practice open to everyone)
+//   HOITHI_LEARN_ORGANISER_SESSION  an organiser's session as the site stores it
+// with the site's variables (HOITHI_SITE_URL, HOITHI_CHROMIUM). The learn
+// browser test practises in the same contest at the same time: counts are
+// compared as at least what this test added.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkA11y } from './axe.mjs';
+
+const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
+const CHROMIUM = process.env.HOITHI_CHROMIUM || '/usr/bin/chromium';
+const CONTEST = process.env.HOITHI_LEARN_CONTEST || '';
+const SESSION = process.env.HOITHI_LEARN_ORGANISER_SESSION || '';
+const skip = SITE && CONTEST && SESSION ? false
+  : 'HOITHI_SITE_URL and HOITHI_LEARN_CONTEST, HOITHI_LEARN_ORGANISER_SESSION are not set: run through go test ./infra/localdev';
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 768 };
+
+let browser;
+
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+/** A page of the learn contest's site, signed in as its organiser. */
+async function organiserPage() {
+  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: PHONE });
+  context.setDefaultTimeout(20000);
+  await context.route('**/config.js', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.text()).replace(/"contest":"[^"]*"/, JSON.stringify({ contest: CONTEST }).slice(1, -1));
+    await route.fulfill({ response: res, body });
+  });
+  await context.addInitScript((s) => {
+    if (!localStorage.getItem('hoithi.v1.session')) localStorage.setItem('hoithi.v1.session', s);
+  }, SESSION);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  return { context, page, pageErrors };
+}
+
+async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.getClientRects().length)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
+  });
+}
+
+/** The page state at both sizes: no sideways scroll, no critical/serious axe finding; back to the phone after. */
+async function checkState(page, label) {
+  for (const vp of [PHONE, DESKTOP]) {
+    await page.setViewportSize(vp);
+    assert.deepEqual(await horizontalOverflow(page), [], `${label} at ${vp.width}px scrolls sideways`);
+    await checkA11y(page, `${label} at ${vp.width}px`);
+  }
+  await page.setViewportSize(PHONE);
+}
+
+test('an organiser reads the practice counts per question, sorts them, and a backwards range is refused beside its date', { skip, timeout: 180000 }, async () => {
+  const { context, page, pageErrors } = await organiserPage();
+  try {
+    await page.goto(SITE + '/#/ban-to-chuc/thong-ke');
+    await page.locator('#practice-form').waitFor();
+
+    // GIVEN the counts as they stand, then three anonymous practice answers to one question
+    const given = await page.evaluate(async (contest) => {
+      const cfg = window.HOITHI_CONFIG;
+      const token = JSON.parse(localStorage.getItem('hoithi.v1.session')).token;
+      const counts = async () => (await (await fetch(cfg.quiz + '/practice/counts', { headers: { Authorization: 'Bearer ' + token } })).json()).questions;
+      const before = await counts();
+      const batch = await (await fetch(cfg.quiz + '/practice?contest=' + encodeURIComponent(contest))).json();
+      const q = batch.questions[0];
+      let right = 0;
+      for (const chosen of ['A', 'B', 'A']) {
+        const res = await fetch(cfg.quiz + '/practice/answers?contest=' + encodeURIComponent(contest), {
+          method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ bankId: q.bankId, questionId: q.id, chosen }),
+        });
+        if ((await res.json()).feedback.right) right++;
+      }
+      const was = before.find((x) => x.bankId === q.bankId && x.questionId === q.id) || { answered: 0, right: 0 };
+      return { bankId: q.bankId, questionId: q.id, right, was };
+    }, CONTEST);
+    await checkState(page, 'the statistics page with the practice form');
+
+    // WHEN the organiser reads the last week's counts
+    await page.locator('#practice-load').click();
+    await page.locator('#practice-body[data-state="loaded"]').waitFor();
+    const row = page.locator(`#practice-table tbody tr[data-bank-id="${given.bankId}"][data-question-id="${given.questionId}"]`);
+    // THEN the question's row has the answers given, with its text
+    assert.ok(Number(await row.getAttribute('data-answered')) >= given.was.answered + 3, 'the three answers are counted');
+    assert.ok(Number(await row.getAttribute('data-right')) >= given.was.right + given.right, 'the right ones too');
+    assert.ok((await row.locator('td.q').textContent()).length > 20, 'the row shows the question text');
+    assert.equal(await page.locator('#practice-table th[aria-sort="descending"]').textContent(), 'Số lượt trả lời ▼');
+    assert.match(await page.locator('#practice-summary').textContent(), /lượt trả lời từ \d{4}-\d\d-\d\d đến/);
+    await checkState(page, 'the practice counts');
+
+    // AND sorting by the share right (lowest first), by keyboard
+    await page.locator('#practice-table button[data-sort="share"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#practice-table th[aria-sort="ascending"] button[data-sort="share"]').waitFor();
+    const shares = await page.$$eval('#practice-table tbody tr', (rows) => rows.map((r) => Number(r.dataset.right) / Number(r.dataset.answered)));
+    assert.deepEqual(shares, shares.slice().sort((a, b) => a - b), 'rows by share right, lowest first');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.sort), 'share', 'the focus stays on the sorted column');
+    await checkState(page, 'the practice counts sorted by share right');
+
+    // AND a range whose start is after its end is refused beside the start
+    await page.locator('#practice-from').fill('2026-03-10');
+    await page.locator('#practice-to').fill('2026-03-01');
+    await page.locator('#practice-load').click();
+    await page.locator('#practice-status[data-state="problems"]').waitFor({ state: 'attached' });
+    assert.match(await page.locator('#practice-from-error').textContent(), /Ngày bắt đầu phải trước/);
+    assert.equal(await page.locator('#practice-from').getAttribute('aria-invalid'), 'true');
+    await checkState(page, 'a backwards range refused beside its date');
+
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
