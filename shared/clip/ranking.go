@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -221,4 +222,33 @@ func (r Ranking) CSV() []byte {
 	}
 	cw.Flush()
 	return b.Bytes()
+}
+
+// File is one published file of the clip ranking.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// Files are the published clip ranking: ranking.json and ranking.csv, to go
+// under RankingPrefix.
+func (r Ranking) Files() ([]File, error) {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return []File{
+		{Name: "ranking.json", ContentType: "application/json; charset=utf-8", Data: append(data, '\n')},
+		{Name: "ranking.csv", ContentType: "text/csv; charset=utf-8", Data: r.CSV()},
+	}, nil
+}
+
+// Summary is the audit log's line for publishing the ranking.
+func (r Ranking) Summary() string {
+	clips := 0
+	for _, b := range r.Blocks {
+		clips += len(b.Clips)
+	}
+	return fmt.Sprintf("Công bố bảng xếp hạng video clip: %d clip, %d khối", clips, len(r.Blocks))
 }
