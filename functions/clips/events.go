@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/fault"
-	"github.com/hoithi/hoithi/shared/platform"
 )
 
 // RecordOutcome says what the function did with one S3 record.
@@ -69,21 +67,14 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 func (h *Handler) handleRecord(ctx context.Context, rec events.S3EventRecord) (RecordOutcome, error) {
 	key := rec.S3.Object.URLDecodedKey
 	out := RecordOutcome{Bucket: rec.S3.Bucket.Name, Key: key, Outcome: "ignored"}
-	name := strings.TrimPrefix(rec.EventName, "s3:")
-	switch {
-	case rec.EventSource != "aws:s3":
-		out.Note = "not an S3 record"
-	case !strings.HasPrefix(name, "ObjectCreated:"):
-		out.Note = "not an ObjectCreated event"
-	case rec.S3.Bucket.Name != h.settings.Bucket:
+	out.Note = clip.RecordNote(rec.EventSource, rec.EventName, rec.S3.Bucket.Name, key, h.settings.Bucket)
+	if out.Note == clip.NoteOtherBucket {
 		h.log.Warn("record for another bucket", "bucket", rec.S3.Bucket.Name)
-		out.Note = "not the data bucket"
-	case !strings.HasPrefix(key, platform.PrefixClips):
-		out.Note = "not under " + platform.PrefixClips
-	default:
-		return h.checkObject(ctx, key, out)
 	}
-	return out, nil
+	if out.Note != "" {
+		return out, nil
+	}
+	return h.checkObject(ctx, key, out)
 }
 
 // checkObject checks the clip an object under clips/ claims to be.
@@ -101,11 +92,11 @@ func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome
 	if !ok {
 		h.log.Warn("object under an unissued key removed", "key", key)
 		out.Outcome, out.Reason = "deleted", clip.ReasonUnknownKey
-		return out, h.remove(ctx, key)
+		return out, h.objects.Remove(ctx, key)
 	}
 	out.ClipID = c.ID
 	c, err = h.check(ctx, c, true)
-	if errors.Is(err, errNotUploaded) {
+	if errors.Is(err, clip.ErrNotUploaded) {
 		out.Outcome, out.Status = "pending", c.Status
 		return out, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -228,11 +229,11 @@ func (a *clipsAPI) event(t *testing.T, raw []byte) EventResult {
 
 func (a *clipsAPI) objectExists(t *testing.T, key string) bool {
 	t.Helper()
-	_, err := a.env.S3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &a.env.Bucket, Key: &key})
-	if err != nil && !isNotFound(err) {
+	_, found, err := blob.NewClipObjects(a.env.S3, nil, a.env.Bucket).Head(context.Background(), key)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return err == nil
+	return found
 }
 
 func (a *clipsAPI) stored(t *testing.T, id string) clip.Clip {
@@ -715,8 +716,8 @@ func TestAbortingAMultipartUpload(t *testing.T) {
 	}
 	a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", tok, nil).Expect(t, http.StatusOK, "")
 	c := a.stored(t, u.Clip.ID)
-	_, err := a.env.S3.ListParts(context.Background(), &s3.ListPartsInput{Bucket: &a.env.Bucket, Key: aws.String(c.Key), UploadId: &c.UploadID})
-	if err == nil || s3Code(err) != "NoSuchUpload" {
+	_, err := blob.NewClipObjects(a.env.S3, nil, a.env.Bucket).Parts(context.Background(), c)
+	if !errors.Is(err, blob.ErrNoSuchUpload) {
 		t.Errorf("multipart upload after abort: %v, want NoSuchUpload", err)
 	}
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).Expect(t, http.StatusConflict, "clip_already_checked")
