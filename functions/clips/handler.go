@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"math"
 	"net/http"
 	"time"
 
@@ -113,72 +112,15 @@ func (h *Handler) managedClip(r *http.Request) (clip.Clip, error) {
 	return h.store.GetClip(r.Context(), claims.Contest, id, true)
 }
 
-// clipView is a clip as the API shows it. Who sees what: the unit's admins
-// and organisers see everything but the object key; the gallery and the jury
-// see no uploader.
-type clipView struct {
-	ID              string             `json:"id"`
-	UnitID          string             `json:"unitId"`
-	UnitName        string             `json:"unitName"`
-	Block           string             `json:"block"`
-	Title           string             `json:"title"`
-	Genre           string             `json:"genre"`
-	Status          string             `json:"status"`
-	Reason          string             `json:"reason,omitempty"`
-	Message         string             `json:"message,omitempty"`
-	Method          string             `json:"method,omitempty"`
-	DeclaredSize    int64              `json:"declaredSize,omitempty"`
-	Size            int64              `json:"size,omitempty"`
-	DurationSeconds float64            `json:"durationSeconds,omitempty"`
-	UploadedBy      *person            `json:"uploadedBy,omitempty"`
-	CreatedAt       *time.Time         `json:"createdAt,omitempty"`
-	UploadDeadline  *time.Time         `json:"uploadDeadline,omitempty"`
-	CheckedAt       *time.Time         `json:"checkedAt,omitempty"`
-	VideoURL        string             `json:"videoUrl,omitempty"`
-	MyScores        map[string]int     `json:"myScores,omitempty"`
-	Averages        map[string]float64 `json:"averages,omitempty"`
-	Jurors          *int               `json:"jurors,omitempty"`
-}
-
-type person struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
-
-// ict is a time as the API shows it: in Vietnam, to the second.
-func ict(t time.Time) time.Time { return t.In(contest.ICT).Truncate(time.Second) }
-
-func optICT(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	v := ict(t)
-	return &v
-}
-
-func seconds(ms int64) float64 { return math.Round(float64(ms)) / 1000 }
+// clipView is a clip as the API shows it (clip.UnitView, clip.PublicView).
+type clipView = clip.View
 
 // view shows a clip to its unit or to organisers.
-func (h *Handler) view(c clip.Clip) clipView {
-	v := clipView{
-		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
-		Status: c.Status, Reason: c.Reason, Message: clip.Message(c, h.settings.MaxDuration), Method: c.Method,
-		DeclaredSize: c.DeclaredSize, Size: c.Size, DurationSeconds: seconds(c.DurationMs),
-		UploadedBy: &person{Email: c.UploaderEmail, Name: c.UploaderName},
-		CreatedAt:  optICT(c.CreatedAt), CheckedAt: optICT(c.CheckedAt),
-	}
-	if c.Status == clip.Uploading {
-		v.UploadDeadline = optICT(c.UploadDeadline)
-	}
-	return v
-}
+func (h *Handler) view(c clip.Clip) clipView { return clip.UnitView(c, h.settings.MaxDuration) }
 
-// publicView shows an accepted clip in the gallery (no uploader).
+// publicView shows an accepted clip in the gallery, with a link to watch it.
 func (h *Handler) publicView(ctx context.Context, c clip.Clip) (clipView, error) {
-	v := clipView{
-		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
-		Status: c.Status, DurationSeconds: seconds(c.DurationMs), CheckedAt: optICT(c.CheckedAt),
-	}
+	v := clip.PublicView(c)
 	var err error
 	v.VideoURL, err = h.objects.PresignView(ctx, c, h.settings.ViewExpiry)
 	return v, err

@@ -47,7 +47,7 @@ func (h *Handler) startMultipart(ctx context.Context, c clip.Clip) (int, any, er
 	}
 	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: multipartUpload{
 		Method: clip.MethodMultipart, PartSize: c.PartSize, PartCount: int(c.PartCount()), Parts: parts, ExpiresAt: expires,
-		UploadDeadline: ict(c.UploadDeadline),
+		UploadDeadline: clip.ICT(c.UploadDeadline),
 	}}, nil
 }
 
@@ -67,7 +67,7 @@ func (h *Handler) partURLs(ctx context.Context, c clip.Clip, numbers []int32) ([
 		}
 		parts = append(parts, partURL{PartNumber: n, URL: url, Size: size})
 	}
-	return parts, ict(expires), nil
+	return parts, clip.ICT(expires), nil
 }
 
 // multipartClip reads a clip the holder may manage and checks that it was

@@ -61,7 +61,7 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) (int, an
 		return 0, nil, err
 	}
 	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: postUpload{
-		Method: clip.MethodPost, URL: post.URL, Fields: post.Fields, ExpiresAt: ict(c.UploadDeadline), MaxBytes: c.DeclaredSize,
+		Method: clip.MethodPost, URL: post.URL, Fields: post.Fields, ExpiresAt: clip.ICT(c.UploadDeadline), MaxBytes: c.DeclaredSize,
 	}}, nil
 }
 
