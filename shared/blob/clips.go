@@ -55,15 +55,6 @@ func NewClipObjects(client ClipClient, presign ClipPresigner, bucket string) *Cl
 	return &ClipObjects{client: client, presign: presign, bucket: bucket}
 }
 
-// Errors of multipart completion.
-var (
-	// ErrNoSuchUpload: the multipart upload was completed or aborted before.
-	ErrNoSuchUpload = errors.New("no such multipart upload")
-	// ErrPartsRefused: S3 refused to assemble the parts (too small, unknown,
-	// out of order); it wraps S3's error.
-	ErrPartsRefused = errors.New("parts refused")
-)
-
 func s3Code(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
@@ -89,22 +80,16 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// ObjectHead is what the bucket holds under a key.
-type ObjectHead struct {
-	Size int64
-	ETag string
-}
-
 // Head returns the object under key; found is false when there is none.
-func (o *ClipObjects) Head(ctx context.Context, key string) (obj ObjectHead, found bool, err error) {
+func (o *ClipObjects) Head(ctx context.Context, key string) (obj clip.Object, found bool, err error) {
 	out, err := o.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &o.bucket, Key: &key})
 	if isNotFound(err) {
-		return ObjectHead{}, false, nil
+		return clip.Object{}, false, nil
 	}
 	if err != nil {
-		return ObjectHead{}, false, fmt.Errorf("head %s: %w", key, err)
+		return clip.Object{}, false, fmt.Errorf("head %s: %w", key, err)
 	}
-	return ObjectHead{Size: deref(out.ContentLength), ETag: deref(out.ETag)}, true, nil
+	return clip.Object{Size: deref(out.ContentLength), ETag: deref(out.ETag)}, true, nil
 }
 
 // Remove deletes the object under key (none is no error).
@@ -117,28 +102,30 @@ func (o *ClipObjects) Remove(ctx context.Context, key string) error {
 
 // Reader reads the object under key with ranged GETs, each bound to etag
 // (so a replaced object fails the read rather than mixing two files).
-func (o *ClipObjects) Reader(ctx context.Context, key, etag string) *ObjectReader {
+func (o *ClipObjects) Reader(ctx context.Context, key, etag string) clip.ObjectReader {
 	return &ObjectReader{ctx: ctx, client: o.client, bucket: o.bucket, key: key, etag: etag}
 }
 
-// ObjectReader is an io.ReaderAt over an object; Reads and Bytes count what
-// it fetched.
+// ObjectReader is an io.ReaderAt over an object that counts what it fetched.
 type ObjectReader struct {
 	ctx    context.Context
 	client ClipClient
 	bucket string
 	key    string
 	etag   string
-	Reads  int
-	Bytes  int64
+	reads  int
+	bytes  int64
 }
+
+// Fetched is how many reads and bytes the reader took.
+func (r *ObjectReader) Fetched() (reads int, bytes int64) { return r.reads, r.bytes }
 
 // ReadAt reads len(p) bytes at off with one ranged GET.
 func (r *ObjectReader) ReadAt(p []byte, off int64) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	r.Reads++
+	r.reads++
 	rng := fmt.Sprintf("bytes=%d-%d", off, off+int64(len(p))-1)
 	in := &s3.GetObjectInput{Bucket: &r.bucket, Key: &r.key, Range: &rng}
 	if r.etag != "" {
@@ -151,7 +138,7 @@ func (r *ObjectReader) ReadAt(p []byte, off int64) (int, error) {
 	}
 	defer out.Body.Close()
 	n, err := io.ReadFull(out.Body, p)
-	r.Bytes += int64(n)
+	r.bytes += int64(n)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		err = io.EOF
 	}
@@ -219,14 +206,14 @@ func (o *ClipObjects) CreateMultipart(ctx context.Context, c clip.Clip) (string,
 }
 
 // Parts are the parts S3 holds of the clip's multipart upload, by number.
-// Errors: ErrNoSuchUpload.
+// Errors: clip.ErrUploadGone.
 func (o *ClipObjects) Parts(ctx context.Context, c clip.Clip) (map[int32]clip.Part, error) {
 	held := map[int32]clip.Part{}
 	in := &s3.ListPartsInput{Bucket: &o.bucket, Key: &c.Key, UploadId: &c.UploadID}
 	for {
 		out, err := o.client.ListParts(ctx, in)
 		if s3Code(err) == "NoSuchUpload" {
-			return nil, ErrNoSuchUpload
+			return nil, clip.ErrUploadGone
 		}
 		if err != nil {
 			return nil, fmt.Errorf("list parts of %s: %w", c.ID, err)
@@ -242,8 +229,8 @@ func (o *ClipObjects) Parts(ctx context.Context, c clip.Clip) (map[int32]clip.Pa
 	}
 }
 
-// Complete assembles parts into the clip's object. Errors: ErrNoSuchUpload;
-// ErrPartsRefused.
+// Complete assembles parts into the clip's object. Errors: clip.ErrUploadGone;
+// clip.ErrPartsRefused (wrapping S3's error).
 func (o *ClipObjects) Complete(ctx context.Context, c clip.Clip, parts []clip.Part) error {
 	done := make([]types.CompletedPart, len(parts))
 	for i, p := range parts {
@@ -260,9 +247,9 @@ func (o *ClipObjects) Complete(ctx context.Context, c clip.Clip, parts []clip.Pa
 		}
 		return nil
 	case "NoSuchUpload":
-		return ErrNoSuchUpload
+		return clip.ErrUploadGone
 	case "EntityTooSmall", "InvalidPart", "InvalidPartOrder":
-		return fmt.Errorf("%w: %w", ErrPartsRefused, err)
+		return fmt.Errorf("%w: %w", clip.ErrPartsRefused, err)
 	}
 	return fmt.Errorf("complete multipart upload of %s: %w", c.ID, err)
 }

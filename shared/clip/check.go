@@ -1,6 +1,8 @@
 package clip
 
 import (
+	"errors"
+	"io"
 	"strings"
 
 	"github.com/hoithi/hoithi/shared/fault"
@@ -65,3 +67,25 @@ func RecordNote(source, event, bucket, key, dataBucket string) string {
 	}
 	return ""
 }
+
+// Object is what the bucket holds under a clip's key.
+type Object struct {
+	Size int64
+	ETag string
+}
+
+// ObjectReader reads an object at offsets (bound to the ETag it was opened
+// with); Fetched says how many reads and bytes it took.
+type ObjectReader interface {
+	io.ReaderAt
+	Fetched() (reads int, bytes int64)
+}
+
+// Errors of a multipart upload's parts, as the bucket's adapter reports them.
+var (
+	// ErrUploadGone: the multipart upload was completed or aborted before.
+	ErrUploadGone = errors.New("multipart upload completed or aborted")
+	// ErrPartsRefused: the bucket refused to assemble the parts (too small,
+	// unknown, out of order).
+	ErrPartsRefused = errors.New("parts refused")
+)
