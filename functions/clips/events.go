@@ -95,7 +95,7 @@ func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome
 		return out, h.objects.Remove(ctx, key)
 	}
 	out.ClipID = c.ID
-	c, err = h.check(ctx, c, true)
+	c, err = h.clips.Check(ctx, c, true)
 	if errors.Is(err, clip.ErrNotUploaded) {
 		out.Outcome, out.Status = "pending", c.Status
 		return out, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/clip"
+	"github.com/hoithi/hoithi/shared/clipcheck"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/fault"
@@ -38,6 +39,7 @@ var _ store = (*dynamo.Store)(nil)
 type Handler struct {
 	store    store
 	objects  *blob.ClipObjects
+	clips    *clipcheck.Checker
 	signer   *token.Signer
 	settings clip.Settings
 	contest  string // served when a public request names none
@@ -51,7 +53,9 @@ func NewHandler(st store, obj blob.ClipClient, pre blob.ClipPresigner, signer *t
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: st, objects: blob.NewClipObjects(obj, pre, settings.Bucket), signer: signer, settings: settings, contest: defaultContest, now: now, log: log}
+	objects := blob.NewClipObjects(obj, pre, settings.Bucket)
+	return &Handler{store: st, objects: objects, signer: signer, settings: settings, contest: defaultContest, now: now, log: log,
+		clips: &clipcheck.Checker{Store: st, Objects: objects, Settings: settings, Now: now, Log: log}}
 }
 
 // endpoint answers a request with a status and a body, or an error.

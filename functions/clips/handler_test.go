@@ -685,6 +685,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 
 	var logs bytes.Buffer
 	a.h.log = slog.New(slog.NewTextHandler(&logs, nil))
+	a.h.clips.Log = a.h.log
 	r = a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts})
 	r.Expect(t, http.StatusOK, "")
 	var done clipResponse
@@ -694,6 +695,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 		t.Errorf("the check of a %d-byte file read more than twice: %s", len(data), logs.String())
 	}
 	a.h.log = testenv.Logger()
+	a.h.clips.Log = a.h.log
 	if done.Clip.Status != clip.Accepted || done.Clip.DurationSeconds != 240 || done.Clip.Size != int64(len(data)) {
 		t.Fatalf("completed clip %+v, want accepted, 240 s, %d bytes", done.Clip, len(data))
 	}
@@ -717,7 +719,7 @@ func TestAbortingAMultipartUpload(t *testing.T) {
 	a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", tok, nil).Expect(t, http.StatusOK, "")
 	c := a.stored(t, u.Clip.ID)
 	_, err := blob.NewClipObjects(a.env.S3, nil, a.env.Bucket).Parts(context.Background(), c)
-	if !errors.Is(err, blob.ErrNoSuchUpload) {
+	if !errors.Is(err, clip.ErrUploadGone) {
 		t.Errorf("multipart upload after abort: %v, want NoSuchUpload", err)
 	}
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).Expect(t, http.StatusConflict, "clip_already_checked")

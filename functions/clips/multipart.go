@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
-	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/httpapi"
 )
@@ -35,14 +33,14 @@ func (h *Handler) startMultipart(ctx context.Context, c clip.Clip) (int, any, er
 	if c.UploadID, err = h.objects.CreateMultipart(ctx, c); err != nil {
 		return 0, nil, err
 	}
-	if err := h.create(ctx, c); err != nil {
-		h.abortMultipart(ctx, c)
+	if err := h.clips.Create(ctx, c); err != nil {
+		h.clips.AbortParts(ctx, c)
 		return 0, nil, err
 	}
 	parts, expires, err := h.partURLs(ctx, c, c.FirstParts())
 	if err != nil {
-		h.abortMultipart(ctx, c)
-		h.giveUp(ctx, c)
+		h.clips.AbortParts(ctx, c)
+		h.clips.GiveUp(ctx, c)
 		return 0, nil, err
 	}
 	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: multipartUpload{
@@ -128,55 +126,12 @@ func (h *Handler) completeMultipart(w http.ResponseWriter, r *http.Request) (int
 	if err := httpapi.DecodeJSON(w, r, &req, 1<<20); err != nil {
 		return 0, nil, err
 	}
-	ctx := r.Context()
-	if c.Status == clip.Uploading {
-		named := make([]clip.Part, len(req.Parts))
-		for i, p := range req.Parts {
-			named[i] = clip.Part{Number: p.PartNumber, ETag: p.ETag}
-		}
-		if c, err = h.complete(ctx, c, named); err != nil {
-			return 0, nil, err
-		}
+	named := make([]clip.Part, len(req.Parts))
+	for i, p := range req.Parts {
+		named[i] = clip.Part{Number: p.PartNumber, ETag: p.ETag}
 	}
-	c, err = h.check(ctx, c, false)
+	c, err = h.clips.Complete(r.Context(), c, named)
 	return http.StatusOK, clipResponse{Clip: h.view(c)}, err
-}
-
-// complete assembles the parts S3 holds as the client names them
-// (clip.Clip.Assemble); parts that add up to more than was declared reject
-// the clip instead (the returned clip says so).
-func (h *Handler) complete(ctx context.Context, c clip.Clip, named []clip.Part) (clip.Clip, error) {
-	if len(named) == 0 || len(named) > clip.MaxNamedParts {
-		return c, clip.ErrInvalidParts()
-	}
-	held, err := h.objects.Parts(ctx, c)
-	if errors.Is(err, blob.ErrNoSuchUpload) {
-		return c, nil // completed (or aborted) before: the check says which
-	}
-	if err != nil {
-		return c, err
-	}
-	a, err := c.Assemble(named, held)
-	if err != nil {
-		return c, err
-	}
-	if a.Reason != "" {
-		h.abortMultipart(ctx, c)
-		return h.decide(ctx, c, clip.Verdict{Status: clip.Rejected, Reason: a.Reason, Size: a.Size, CheckedAt: h.now()})
-	}
-	switch err := h.objects.Complete(ctx, c, a.Parts); {
-	case errors.Is(err, blob.ErrPartsRefused):
-		return c, clip.ErrPartsNotAssembled(err)
-	case err != nil && !errors.Is(err, blob.ErrNoSuchUpload):
-		return c, err
-	}
-	return c, nil
-}
-
-func (h *Handler) abortMultipart(ctx context.Context, c clip.Clip) {
-	if err := h.objects.Abort(ctx, c); err != nil {
-		h.log.Warn("abort multipart upload", "clip", c.ID, "err", err)
-	}
 }
 
 // abortUpload: the unit gives up an upload in progress (POST or multipart);
@@ -184,21 +139,7 @@ func (h *Handler) abortMultipart(ctx context.Context, c clip.Clip) {
 func (h *Handler) abortUpload(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	c, err := h.managedClip(r)
 	if err == nil {
-		err = c.MayAbort()
+		c, err = h.clips.Abort(r.Context(), c)
 	}
-	if err != nil {
-		return 0, nil, err
-	}
-	ctx := r.Context()
-	if c.Method == clip.MethodMultipart {
-		h.abortMultipart(ctx, c)
-	}
-	stored, won, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Reject(clip.ReasonAborted, h.now()))
-	if err == nil && !won {
-		err = clip.ErrAlreadyChecked()
-	}
-	if err == nil {
-		err = h.objects.Remove(ctx, c.Key)
-	}
-	return http.StatusOK, clipResponse{Clip: h.view(stored)}, err
+	return http.StatusOK, clipResponse{Clip: h.view(c)}, err
 }

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/clip"
-	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 )
 
@@ -52,12 +49,12 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) (int, an
 	if c.Method == clip.MethodMultipart {
 		return h.startMultipart(ctx, c)
 	}
-	if err := h.create(ctx, c); err != nil {
+	if err := h.clips.Create(ctx, c); err != nil {
 		return 0, nil, err
 	}
 	post, err := h.objects.PresignPost(ctx, c, h.settings.UploadExpiry)
 	if err != nil {
-		h.giveUp(ctx, c)
+		h.clips.GiveUp(ctx, c)
 		return 0, nil, err
 	}
 	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: postUpload{
@@ -65,66 +62,12 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) (int, an
 	}}, nil
 }
 
-// create records the clip within the unit's quota. When the quota is full it
-// first settles the unit's stale uploads (clip.Clip.Stale) and tries once more.
-func (h *Handler) create(ctx context.Context, c clip.Clip) error {
-	err := h.store.CreateClip(ctx, c, h.settings.Quota)
-	if fault.CodeOf(err) != "clip_quota_reached" {
-		return err
-	}
-	freed, serr := h.settleStale(ctx, c.ContestID, c.UnitID)
-	if serr != nil {
-		return serr
-	}
-	if !freed {
-		return err
-	}
-	return h.store.CreateClip(ctx, c, h.settings.Quota)
-}
-
-// settleStale checks the unit's stale uploads and frees the quota slots of
-// the clips that no longer hold one (clip.Clip.HoldsSlot), and of slots whose
-// request failed before recording its clip. It reports whether any was freed.
-func (h *Handler) settleStale(ctx context.Context, contestID, unitID string) (bool, error) {
-	ids, err := h.store.ClipSlots(ctx, contestID, unitID)
-	if err != nil {
-		return false, err
-	}
-	freed := false
-	for _, id := range ids {
-		c, err := h.store.GetClip(ctx, contestID, id, true)
-		missing := fault.CodeOf(err) == "clip_not_found"
-		if err != nil && !missing {
-			return freed, err
-		}
-		if !missing && c.Stale(h.now()) {
-			if c, err = h.check(ctx, c, false); err != nil && !errors.Is(err, clip.ErrNotUploaded) {
-				return freed, err
-			}
-		}
-		if missing || !c.HoldsSlot() {
-			if err := h.store.ReleaseClipSlot(ctx, contestID, unitID, id); err != nil {
-				return freed, err
-			}
-			freed = true
-		}
-	}
-	return freed, nil
-}
-
-// giveUp rejects a clip whose upload could not be handed out.
-func (h *Handler) giveUp(ctx context.Context, c clip.Clip) {
-	if _, _, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Reject(clip.ReasonAborted, h.now())); err != nil {
-		h.log.Error("give up clip", "clip", c.ID, "err", err)
-	}
-}
-
 // confirm: after uploading, the unit asks for the verdict now rather than
 // waiting for the S3 event; both give the same verdict.
 func (h *Handler) confirm(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	c, err := h.managedClip(r)
 	if err == nil {
-		c, err = h.check(r.Context(), c, false)
+		c, err = h.clips.Check(r.Context(), c, false)
 	}
 	return http.StatusOK, clipResponse{Clip: h.view(c)}, err
 }
