@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/hoithi/hoithi/shared/clip"
-	"github.com/hoithi/hoithi/shared/fault"
 )
 
 // RecordOutcome says what the function did with one S3 record.
@@ -74,35 +73,7 @@ func (h *Handler) handleRecord(ctx context.Context, rec events.S3EventRecord) (R
 	if out.Note != "" {
 		return out, nil
 	}
-	return h.checkObject(ctx, key, out)
-}
-
-// checkObject checks the clip an object under clips/ claims to be.
-func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome) (RecordOutcome, error) {
-	contestID, _, clipID, ok := clip.ParseObjectKey(key)
-	var c clip.Clip
-	var err error
-	if ok {
-		c, err = h.store.GetClip(ctx, contestID, clipID, true)
-		if err != nil && fault.CodeOf(err) != "clip_not_found" {
-			return out, err
-		}
-		ok = err == nil && c.Key == key
-	}
-	if !ok {
-		h.log.Warn("object under an unissued key removed", "key", key)
-		out.Outcome, out.Reason = "deleted", clip.ReasonUnknownKey
-		return out, h.objects.Remove(ctx, key)
-	}
-	out.ClipID = c.ID
-	c, err = h.clips.Check(ctx, c, true)
-	if errors.Is(err, clip.ErrNotUploaded) {
-		out.Outcome, out.Status = "pending", c.Status
-		return out, nil
-	}
-	if err != nil {
-		return out, err
-	}
-	out.Outcome, out.Status, out.Reason = "checked", c.Status, c.Reason
-	return out, nil
+	n, err := h.clips.Notified(ctx, key)
+	out.Outcome, out.ClipID, out.Status, out.Reason = n.Outcome, n.ClipID, n.Status, n.Reason
+	return out, err
 }

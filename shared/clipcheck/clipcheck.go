@@ -276,3 +276,50 @@ func (k *Checker) assemble(ctx context.Context, c clip.Clip, named []clip.Part) 
 	}
 	return c, nil
 }
+
+// Outcomes of an object notification (functions/clips RecordOutcome).
+const (
+	Checked = "checked" // the clip's verdict
+	Pending = "pending" // no object yet
+	Deleted = "deleted" // an object no issued upload names, removed
+)
+
+// Notice is what an object notification did: Outcome, the clip and its
+// status and reason.
+type Notice struct {
+	Outcome string
+	ClipID  string
+	Status  string
+	Reason  string
+}
+
+// Notified checks the clip an object under clips/ claims to be (key is
+// untrusted): an object no issued upload names is removed. Every step is
+// idempotent, so a failed notification may be retried.
+func (k *Checker) Notified(ctx context.Context, key string) (Notice, error) {
+	contestID, _, clipID, ok := clip.ParseObjectKey(key)
+	var c clip.Clip
+	var err error
+	if ok {
+		c, err = k.Store.GetClip(ctx, contestID, clipID, true)
+		if err != nil && fault.CodeOf(err) != "clip_not_found" {
+			return Notice{}, err
+		}
+		ok = err == nil && c.Key == key
+	}
+	if !ok {
+		k.Log.Warn("object under an unissued key removed", "key", key)
+		return Notice{Outcome: Deleted, Reason: clip.ReasonUnknownKey}, k.Objects.Remove(ctx, key)
+	}
+	n := Notice{ClipID: c.ID}
+	c, err = k.Check(ctx, c, true)
+	switch {
+	case errors.Is(err, clip.ErrNotUploaded):
+		n.Outcome, n.Status = Pending, c.Status
+		return n, nil
+	case err != nil:
+		return n, err
+	}
+	n.Outcome, n.Status, n.Reason = Checked, c.Status, c.Reason
+	return n, nil
+}

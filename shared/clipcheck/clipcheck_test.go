@@ -351,3 +351,39 @@ func TestCompletingAMultipartUpload(t *testing.T) {
 		}
 	})
 }
+
+func TestWhatANotificationDoes(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	data := video(60)
+	c := w.open(t, int64(len(data)), false)
+	forged := clip.ObjectKey(contestID, "phuong-a", "phuong-a.00000000000000ff")
+	tests := []struct {
+		name   string
+		before func()
+		key    string
+		want   clipcheck.Notice
+		kept   bool
+	}{
+		{name: "an object no upload was issued for is removed", key: forged, before: func() { w.bucket.put(forged, data) },
+			want: clipcheck.Notice{Outcome: clipcheck.Deleted, Reason: clip.ReasonUnknownKey}},
+		{name: "a key that is no clip's is removed", key: "clips/demo/x.mp4", before: func() { w.bucket.put("clips/demo/x.mp4", data) },
+			want: clipcheck.Notice{Outcome: clipcheck.Deleted, Reason: clip.ReasonUnknownKey}},
+		{name: "an issued key whose object has not come is pending", key: c.Key, before: func() {},
+			want: clipcheck.Notice{Outcome: clipcheck.Pending, ClipID: c.ID, Status: clip.Uploading}},
+		{name: "an issued key's object is checked", key: c.Key, before: func() { w.bucket.put(c.Key, data) },
+			want: clipcheck.Notice{Outcome: clipcheck.Checked, ClipID: c.ID, Status: clip.Accepted}, kept: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.before()
+			got, err := w.checker.Notified(ctx, tt.key)
+			if err != nil || got != tt.want {
+				t.Errorf("got %+v (%v), want %+v", got, err, tt.want)
+			}
+			if w.bucket.has(tt.key) != tt.kept {
+				t.Errorf("object kept %v, want %v", !tt.kept, tt.kept)
+			}
+		})
+	}
+}
