@@ -78,3 +78,32 @@ func PublicView(c Clip) View {
 		Status: c.Status, DurationSeconds: seconds(c.DurationMs), CheckedAt: optICT(c.CheckedAt),
 	}
 }
+
+// Show is each clip as the listing shows it to its audience: the unit's
+// view to the unit; to organisers the same plus, for an accepted clip, the
+// jury's averages and a link to watch it; to the jury the public view with a
+// link to watch it and the juror's own scores (jurorID's). watch gives the
+// link; scores are every juror's.
+func (l Listing) Show(clips []Clip, scores []Scores, s Settings, jurorID string, watch func(Clip) (string, error)) ([]View, error) {
+	summary := Summarize(scores, s.Criteria)
+	out := make([]View, 0, len(clips))
+	for _, c := range clips {
+		v := UnitView(c, s.MaxDuration)
+		var err error
+		switch {
+		case l.Audience == ForJury:
+			v = PublicView(c)
+			v.MyScores = summary[c.ID].ByJuror[jurorID]
+			v.VideoURL, err = watch(c)
+		case l.Audience == ForOrganiser && c.Status == Accepted:
+			sum := summary[c.ID]
+			v.Averages, v.Jurors = sum.Averages(s.Criteria), new(sum.Jurors)
+			v.VideoURL, err = watch(c)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

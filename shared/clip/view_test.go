@@ -43,3 +43,42 @@ func TestWhoSeesWhatOfAClip(t *testing.T) {
 		})
 	}
 }
+
+func TestWhatAListShowsEachAudience(t *testing.T) {
+	s := Defaults("b")
+	accepted := Clip{ID: "u.0000000000000001", UnitID: "u", Status: Accepted, UploaderEmail: "qt@u.vn"}
+	uploading := Clip{ID: "u.0000000000000002", UnitID: "u", Status: Uploading, UploaderEmail: "qt@u.vn"}
+	scores := []Scores{
+		{ClipID: accepted.ID, JurorID: "j1", Scores: map[string]int{"noi-dung": 8}},
+		{ClipID: accepted.ID, JurorID: "j2", Scores: map[string]int{"noi-dung": 6}},
+	}
+	watch := func(c Clip) (string, error) { return "https://watch/" + c.ID, nil }
+	tests := []struct {
+		name     string
+		audience Audience
+		clips    []Clip
+		check    func([]View) bool
+	}{
+		{"a juror sees no uploader, a link and only the own scores", ForJury, []Clip{accepted}, func(v []View) bool {
+			return v[0].UploadedBy == nil && v[0].VideoURL != "" && v[0].MyScores["noi-dung"] == 8 && v[0].Averages == nil
+		}},
+		{"an organiser sees an accepted clip's averages, jurors and link", ForOrganiser, []Clip{accepted}, func(v []View) bool {
+			return v[0].UploadedBy != nil && v[0].VideoURL != "" && v[0].Averages["noi-dung"] == 7 && v[0].Jurors != nil && *v[0].Jurors == 2
+		}},
+		{"an organiser sees no link or averages of a clip still uploading", ForOrganiser, []Clip{uploading}, func(v []View) bool {
+			return v[0].VideoURL == "" && v[0].Averages == nil && v[0].Jurors == nil
+		}},
+		{"the unit sees its clips without scores or links", ForUnit, []Clip{accepted, uploading}, func(v []View) bool {
+			return len(v) == 2 && v[0].VideoURL == "" && v[0].Averages == nil && v[0].MyScores == nil && v[0].UploadedBy != nil
+		}},
+		{"an empty list shows none, not null", ForUnit, nil, func(v []View) bool { return v != nil && len(v) == 0 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Listing{Audience: tt.audience}.Show(tt.clips, scores, s, "j1", watch)
+			if err != nil || !tt.check(got) {
+				t.Errorf("got %+v (%v)", got, err)
+			}
+		})
+	}
+}
