@@ -20,13 +20,8 @@ import (
 // store is what the clips function needs of the table.
 type store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
-	CreateClip(ctx context.Context, c clip.Clip, quota int) error
-	ReleaseClipSlot(ctx context.Context, contestID, unitID, clipID string) error
-	ClipSlots(ctx context.Context, contestID, unitID string) ([]string, error)
-	GetClip(ctx context.Context, contestID, clipID string, consistent bool) (clip.Clip, error)
+	clipcheck.Store // clips, quota slots, verdicts
 	ListClips(ctx context.Context, contestID, unitID, status string) ([]clip.Clip, error)
-	DecideClip(ctx context.Context, contestID, clipID string, v clip.Verdict) (clip.Clip, bool, error)
-	RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (clip.Clip, bool, error)
 	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (clip.Scores, error)
 	ListClipScores(ctx context.Context, contestID string) ([]clip.Scores, error)
 	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
@@ -185,22 +180,9 @@ func (h *Handler) listClips(_ http.ResponseWriter, r *http.Request) (int, any, e
 		_, notEntrant := h.settings.Entrant(units, claims.UnitID)
 		res.Quota, res.MayUpload = h.settings.Quota, new(notEntrant == nil)
 	}
-	summary := clip.Summarize(scores, h.settings.Criteria)
-	for _, c := range clips {
-		v := h.view(c)
-		switch {
-		case l.Audience == clip.ForJury:
-			v, err = h.publicView(ctx, c)
-			v.MyScores = summary[c.ID].ByJuror[claims.ParticipantID()]
-		case l.Audience == clip.ForOrganiser && c.Status == clip.Accepted:
-			s := summary[c.ID]
-			v.Averages, v.Jurors = s.Averages(h.settings.Criteria), new(s.Jurors)
-			v.VideoURL, err = h.objects.PresignView(ctx, c, h.settings.ViewExpiry)
-		}
-		if err != nil {
-			return 0, nil, err
-		}
-		res.Clips = append(res.Clips, v)
+	watch := func(c clip.Clip) (string, error) { return h.objects.PresignView(ctx, c, h.settings.ViewExpiry) }
+	if res.Clips, err = l.Show(clips, scores, h.settings, claims.ParticipantID(), watch); err != nil {
+		return 0, nil, err
 	}
 	return http.StatusOK, res, nil
 }
