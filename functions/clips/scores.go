@@ -110,7 +110,7 @@ func (h *Handler) publishRanking(_ http.ResponseWriter, r *http.Request) (int, a
 		}
 		out.Files = append(out.Files, f.Name)
 	}
-	e, err := audit.New(h.now(), claims.Email, audit.Publication, res.Summary(), "", out.Prefix)
+	e, err := audit.New(h.now(), claims.Email, audit.Publication, res.AuditLine(), "", out.Prefix)
 	if err == nil {
 		err = h.store.AppendAudit(ctx, claims.Contest, e)
 	}

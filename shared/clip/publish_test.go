@@ -40,7 +40,7 @@ func TestThePublishedRanking(t *testing.T) {
 		}
 	})
 	t.Run("the audit line counts clips and blocks", func(t *testing.T) {
-		if got, want := r.Summary(), "Công bố bảng xếp hạng video clip: 3 clip, 2 khối"; got != want {
+		if got, want := r.AuditLine(), "Công bố bảng xếp hạng video clip: 3 clip, 2 khối"; got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})

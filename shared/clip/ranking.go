@@ -244,8 +244,8 @@ func (r Ranking) Files() ([]File, error) {
 	}, nil
 }
 
-// Summary is the audit log's line for publishing the ranking.
-func (r Ranking) Summary() string {
+// AuditLine is the audit log's line for publishing the ranking.
+func (r Ranking) AuditLine() string {
 	clips := 0
 	for _, b := range r.Blocks {
 		clips += len(b.Clips)
