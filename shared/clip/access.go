@@ -81,6 +81,9 @@ const (
 	// ForJury: the accepted clips with links to watch them, no uploader, the
 	// juror's own scores.
 	ForJury
+	// ForPublic: the gallery, the accepted clips with links to watch them,
+	// no uploader.
+	ForPublic
 )
 
 // Listing is what GET /clips shows an actor: the clips of Unit ("" for all)
@@ -113,6 +116,19 @@ func ListingFor(a contest.Actor, unit, status string) (Listing, error) {
 		return Listing{Audience: ForUnit, Unit: a.UnitID}, nil
 	}
 	return Listing{}, fault.Forbidden("not_allowed", "Bạn không có quyền xem danh sách video clip.")
+}
+
+// Gallery is the public list of a contest's clips: its accepted ones. The
+// contest is contestID, or fallback (the deployment's) when none is named.
+// Errors: fault.NotFound "contest_not_found".
+func Gallery(contestID, fallback string) (string, Listing, error) {
+	if contestID == "" {
+		contestID = fallback
+	}
+	if !contest.ValidID(contestID) {
+		return "", Listing{}, fault.NotFound("contest_not_found", "Không tìm thấy Hội thi.")
+	}
+	return contestID, Listing{Audience: ForPublic, Status: Accepted}, nil
 }
 
 // Entrant is the unit unitID among units, if it sends clips.

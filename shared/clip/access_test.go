@@ -139,3 +139,43 @@ func TestTheJuryAmongTheStaff(t *testing.T) {
 		}
 	})
 }
+
+func TestWhichContestTheGalleryShows(t *testing.T) {
+	tests := []struct {
+		name, asked, want, wantErr string
+	}{
+		{"the named contest's accepted clips", "hoi-thi-2026", "hoi-thi-2026", ""},
+		{"the deployment's contest when none is named", "", "demo", ""},
+		{"a malformed contest is not found", "Hội thi", "", "contest_not_found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, l, err := Gallery(tt.asked, "demo")
+			if fault.CodeOf(err) != tt.wantErr || got != tt.want {
+				t.Fatalf("got %q (%v), want %q %q", got, err, tt.want, tt.wantErr)
+			}
+			if err == nil && (l.Audience != ForPublic || l.Status != Accepted || l.Unit != "") {
+				t.Errorf("listing %+v, want the public's accepted clips", l)
+			}
+		})
+	}
+}
+
+func TestOnlyAcceptedClipsAreScored(t *testing.T) {
+	for _, tt := range []struct{ status, want string }{
+		{Accepted, ""}, {Uploading, "clip_not_accepted"}, {Rejected, "clip_not_accepted"},
+	} {
+		t.Run("a clip "+tt.status+" answers "+cmpOr(tt.want, "yes"), func(t *testing.T) {
+			if got := fault.CodeOf((Clip{Status: tt.status}).MayBeScored()); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

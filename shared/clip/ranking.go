@@ -51,6 +51,15 @@ func ValidScores(criteria []Criterion, in map[string]float64) (map[string]int, e
 	return out, nil
 }
 
+// MayBeScored reports whether the jury may score the clip: only accepted
+// clips are scored. Errors: ErrNotScorable.
+func (c Clip) MayBeScored() error {
+	if c.Status != Accepted {
+		return ErrNotScorable()
+	}
+	return nil
+}
+
 // ErrNotScorable is a clip that the jury may not score (not accepted).
 func ErrNotScorable() error {
 	return fault.Conflict("clip_not_accepted", "Chỉ chấm điểm video clip đã được chấp nhận.")

@@ -91,9 +91,11 @@ func (l Listing) Show(clips []Clip, scores []Scores, s Settings, jurorID string,
 		v := UnitView(c, s.MaxDuration)
 		var err error
 		switch {
-		case l.Audience == ForJury:
+		case l.Audience == ForJury || l.Audience == ForPublic:
 			v = PublicView(c)
-			v.MyScores = summary[c.ID].ByJuror[jurorID]
+			if l.Audience == ForJury {
+				v.MyScores = summary[c.ID].ByJuror[jurorID]
+			}
 			v.VideoURL, err = watch(c)
 		case l.Audience == ForOrganiser && c.Status == Accepted:
 			sum := summary[c.ID]

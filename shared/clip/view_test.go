@@ -71,6 +71,9 @@ func TestWhatAListShowsEachAudience(t *testing.T) {
 		{"the unit sees its clips without scores or links", ForUnit, []Clip{accepted, uploading}, func(v []View) bool {
 			return len(v) == 2 && v[0].VideoURL == "" && v[0].Averages == nil && v[0].MyScores == nil && v[0].UploadedBy != nil
 		}},
+		{"the gallery shows no uploader or scores, and a link", ForPublic, []Clip{accepted}, func(v []View) bool {
+			return v[0].UploadedBy == nil && v[0].MyScores == nil && v[0].Averages == nil && v[0].VideoURL != ""
+		}},
 		{"an empty list shows none, not null", ForUnit, nil, func(v []View) bool { return v != nil && len(v) == 0 }},
 	}
 	for _, tt := range tests {
