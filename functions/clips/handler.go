@@ -12,7 +12,6 @@ import (
 	"github.com/hoithi/hoithi/shared/clipcheck"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
-	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -117,12 +116,9 @@ type clipView = clip.View
 // view shows a clip to its unit or to organisers.
 func (h *Handler) view(c clip.Clip) clipView { return clip.UnitView(c, h.settings.MaxDuration) }
 
-// publicView shows an accepted clip in the gallery, with a link to watch it.
-func (h *Handler) publicView(ctx context.Context, c clip.Clip) (clipView, error) {
-	v := clip.PublicView(c)
-	var err error
-	v.VideoURL, err = h.objects.PresignView(ctx, c, h.settings.ViewExpiry)
-	return v, err
+// watch gives links to watch clips.
+func (h *Handler) watch(ctx context.Context) func(clip.Clip) (string, error) {
+	return func(c clip.Clip) (string, error) { return h.objects.PresignView(ctx, c, h.settings.ViewExpiry) }
 }
 
 type clipResponse struct {
@@ -180,33 +176,21 @@ func (h *Handler) listClips(_ http.ResponseWriter, r *http.Request) (int, any, e
 		_, notEntrant := h.settings.Entrant(units, claims.UnitID)
 		res.Quota, res.MayUpload = h.settings.Quota, new(notEntrant == nil)
 	}
-	watch := func(c clip.Clip) (string, error) { return h.objects.PresignView(ctx, c, h.settings.ViewExpiry) }
-	if res.Clips, err = l.Show(clips, scores, h.settings, claims.ParticipantID(), watch); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, res, nil
+	res.Clips, err = l.Show(clips, scores, h.settings, claims.ParticipantID(), h.watch(ctx))
+	return http.StatusOK, res, err
 }
 
 // gallery (public): the accepted clips of a contest, with links to watch them.
 func (h *Handler) gallery(_ http.ResponseWriter, r *http.Request) (int, any, error) {
-	id := r.URL.Query().Get("contest")
-	if id == "" {
-		id = h.contest
-	}
-	if !contest.ValidID(id) {
-		return 0, nil, fault.NotFound("contest_not_found", "Không tìm thấy Hội thi.")
-	}
-	clips, err := h.store.ListClips(r.Context(), id, "", clip.Accepted)
+	id, l, err := clip.Gallery(r.URL.Query().Get("contest"), h.contest)
 	if err != nil {
 		return 0, nil, err
 	}
-	res := h.newList()
-	for _, c := range clips {
-		v, err := h.publicView(r.Context(), c)
-		if err != nil {
-			return 0, nil, err
-		}
-		res.Clips = append(res.Clips, v)
+	ctx, res := r.Context(), h.newList()
+	clips, err := h.store.ListClips(ctx, id, l.Unit, l.Status)
+	if err != nil {
+		return 0, nil, err
 	}
-	return http.StatusOK, res, nil
+	res.Clips, err = l.Show(clips, nil, h.settings, "", h.watch(ctx))
+	return http.StatusOK, res, err
 }

@@ -72,6 +72,8 @@ func TestWhoMayDoWhatWithAnyStore(t *testing.T) {
 		{"a juror sees the ranking", juror, "GET", "/ranking", nil, http.StatusOK, ""},
 		{"a juror publishes no ranking", juror, "POST", "/ranking/publish", nil, http.StatusForbidden, "organiser_only"},
 		{"a juror does not follow the jury", juror, "GET", "/jury/progress", nil, http.StatusForbidden, "organiser_only"},
+		{"anyone sees the gallery without a token", "", "GET", "/gallery", nil, http.StatusOK, ""},
+		{"a gallery of a malformed contest is not found", "", "GET", "/gallery?contest=H%E1%BB%99i", nil, http.StatusNotFound, "contest_not_found"},
 		{"an organiser follows the jury", organiser, "GET", "/jury/progress", nil, http.StatusOK, ""},
 	}
 	for _, tt := range tests {

@@ -42,11 +42,11 @@ func (h *Handler) putScores(w http.ResponseWriter, r *http.Request) (int, any, e
 		return 0, nil, clip.ErrNotFound()
 	}
 	c, err := h.store.GetClip(ctx, claims.Contest, id, false)
+	if err == nil {
+		err = c.MayBeScored()
+	}
 	if err != nil {
 		return 0, nil, err
-	}
-	if c.Status != clip.Accepted {
-		return 0, nil, clip.ErrNotScorable()
 	}
 	got, err := h.store.PutClipScores(ctx, claims.Contest, c.ID, claims.ParticipantID(), claims.Name, scores, h.now())
 	return http.StatusOK, scoresResponse{ClipID: c.ID, Scores: got.Scores, UpdatedAt: got.UpdatedAt.In(contest.ICT)}, err
