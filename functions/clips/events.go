@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/hoithi/hoithi/shared/clip"
-	"github.com/hoithi/hoithi/shared/fault"
-	"github.com/hoithi/hoithi/shared/platform"
 )
 
 // RecordOutcome says what the function did with one S3 record.
@@ -69,49 +66,14 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 func (h *Handler) handleRecord(ctx context.Context, rec events.S3EventRecord) (RecordOutcome, error) {
 	key := rec.S3.Object.URLDecodedKey
 	out := RecordOutcome{Bucket: rec.S3.Bucket.Name, Key: key, Outcome: "ignored"}
-	name := strings.TrimPrefix(rec.EventName, "s3:")
-	switch {
-	case rec.EventSource != "aws:s3":
-		out.Note = "not an S3 record"
-	case !strings.HasPrefix(name, "ObjectCreated:"):
-		out.Note = "not an ObjectCreated event"
-	case rec.S3.Bucket.Name != h.settings.Bucket:
+	out.Note = clip.RecordNote(rec.EventSource, rec.EventName, rec.S3.Bucket.Name, key, h.settings.Bucket)
+	if out.Note == clip.NoteOtherBucket {
 		h.log.Warn("record for another bucket", "bucket", rec.S3.Bucket.Name)
-		out.Note = "not the data bucket"
-	case !strings.HasPrefix(key, platform.PrefixClips):
-		out.Note = "not under " + platform.PrefixClips
-	default:
-		return h.checkObject(ctx, key, out)
 	}
-	return out, nil
-}
-
-// checkObject checks the clip an object under clips/ claims to be.
-func (h *Handler) checkObject(ctx context.Context, key string, out RecordOutcome) (RecordOutcome, error) {
-	contestID, _, clipID, ok := clip.ParseObjectKey(key)
-	var c clip.Clip
-	var err error
-	if ok {
-		c, err = h.store.GetClip(ctx, contestID, clipID, true)
-		if err != nil && fault.CodeOf(err) != "clip_not_found" {
-			return out, err
-		}
-		ok = err == nil && c.Key == key
-	}
-	if !ok {
-		h.log.Warn("object under an unissued key removed", "key", key)
-		out.Outcome, out.Reason = "deleted", clip.ReasonUnknownKey
-		return out, h.remove(ctx, key)
-	}
-	out.ClipID = c.ID
-	c, err = h.check(ctx, c, true)
-	if errors.Is(err, errNotUploaded) {
-		out.Outcome, out.Status = "pending", c.Status
+	if out.Note != "" {
 		return out, nil
 	}
-	if err != nil {
-		return out, err
-	}
-	out.Outcome, out.Status, out.Reason = "checked", c.Status, c.Reason
-	return out, nil
+	n, err := h.clips.Notified(ctx, key)
+	out.Outcome, out.ClipID, out.Status, out.Reason = n.Outcome, n.ClipID, n.Status, n.Reason
+	return out, err
 }

@@ -2,22 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"math"
 	"net/http"
-	"slices"
 	"time"
 
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/clip"
+	"github.com/hoithi/hoithi/shared/clipcheck"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
-	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -25,13 +19,8 @@ import (
 // store is what the clips function needs of the table.
 type store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
-	CreateClip(ctx context.Context, c clip.Clip, quota int) error
-	ReleaseClipSlot(ctx context.Context, contestID, unitID, clipID string) error
-	ClipSlots(ctx context.Context, contestID, unitID string) ([]string, error)
-	GetClip(ctx context.Context, contestID, clipID string, consistent bool) (clip.Clip, error)
+	clipcheck.Store // clips, quota slots, verdicts
 	ListClips(ctx context.Context, contestID, unitID, status string) ([]clip.Clip, error)
-	DecideClip(ctx context.Context, contestID, clipID string, v clip.Verdict) (clip.Clip, bool, error)
-	RevokeClip(ctx context.Context, contestID, clipID, checkedETag, reason string, at time.Time) (clip.Clip, bool, error)
 	PutClipScores(ctx context.Context, contestID, clipID, jurorID, jurorName string, scores map[string]int, at time.Time) (clip.Scores, error)
 	ListClipScores(ctx context.Context, contestID string) ([]clip.Scores, error)
 	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
@@ -40,34 +29,11 @@ type store interface {
 
 var _ store = (*dynamo.Store)(nil)
 
-// objects is the part of the S3 API the function uses on the data bucket.
-type objects interface {
-	HeadObject(ctx context.Context, in *s3.HeadObjectInput, opts ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
-	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
-	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
-	DeleteObject(ctx context.Context, in *s3.DeleteObjectInput, opts ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
-	CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error)
-	CompleteMultipartUpload(ctx context.Context, in *s3.CompleteMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CompleteMultipartUploadOutput, error)
-	AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipartUploadInput, opts ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error)
-	ListParts(ctx context.Context, in *s3.ListPartsInput, opts ...func(*s3.Options)) (*s3.ListPartsOutput, error)
-}
-
-var _ objects = (*s3.Client)(nil)
-
-// presigner signs the requests browsers send straight to S3.
-type presigner interface {
-	PresignPostObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.PresignPostOptions)) (*s3.PresignedPostRequest, error)
-	PresignUploadPart(ctx context.Context, in *s3.UploadPartInput, opts ...func(*s3.PresignOptions)) (*v4.PresignedHTTPRequest, error)
-	PresignGetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.PresignOptions)) (*v4.PresignedHTTPRequest, error)
-}
-
-var _ presigner = (*s3.PresignClient)(nil)
-
 // Handler serves the clips function URL and the bucket's S3 notifications.
 type Handler struct {
 	store    store
-	objects  objects
-	presign  presigner
+	objects  *blob.ClipObjects
+	clips    *clipcheck.Checker
 	signer   *token.Signer
 	settings clip.Settings
 	contest  string // served when a public request names none
@@ -75,296 +41,88 @@ type Handler struct {
 	log      *slog.Logger
 }
 
-// NewHandler builds the handler; now may be nil (the wall clock).
-func NewHandler(st store, obj objects, pre presigner, signer *token.Signer, settings clip.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
+// NewHandler builds the handler on the data bucket's S3 client and
+// presigner; now may be nil (the wall clock).
+func NewHandler(st store, obj blob.ClipClient, pre blob.ClipPresigner, signer *token.Signer, settings clip.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{store: st, objects: obj, presign: pre, signer: signer, settings: settings, contest: defaultContest, now: now, log: log}
+	objects := blob.NewClipObjects(obj, pre, settings.Bucket)
+	return &Handler{store: st, objects: objects, signer: signer, settings: settings, contest: defaultContest, now: now, log: log,
+		clips: &clipcheck.Checker{Store: st, Objects: objects, Settings: settings, Now: now, Log: log}}
+}
+
+// endpoint answers a request with a status and a body, or an error.
+type endpoint func(w http.ResponseWriter, r *http.Request) (int, any, error)
+
+func (h *Handler) serve(e endpoint) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, body, err := e(w, r)
+		if err != nil {
+			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+		httpapi.WriteJSON(w, status, body)
+	}
 }
 
 // Routes is the function's HTTP API (docs/clips.md).
 func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /uploads", h.requestUpload)
-	mux.HandleFunc("POST /clips/{clipId}/confirm", h.confirm)
-	mux.HandleFunc("POST /clips/{clipId}/parts", h.presignParts)
-	mux.HandleFunc("POST /clips/{clipId}/complete", h.completeMultipart)
-	mux.HandleFunc("DELETE /clips/{clipId}/upload", h.abortUpload)
-	mux.HandleFunc("GET /clips", h.listClips)
-	mux.HandleFunc("GET /gallery", h.gallery)
-	mux.HandleFunc("PUT /clips/{clipId}/scores", h.putScores)
-	mux.HandleFunc("GET /ranking", h.ranking)
-	mux.HandleFunc("POST /ranking/publish", h.publishRanking)
-	mux.HandleFunc("GET /jury/progress", h.juryProgress)
+	for pattern, e := range map[string]endpoint{
+		"POST /uploads":                 h.requestUpload,
+		"POST /clips/{clipId}/confirm":  h.confirm,
+		"POST /clips/{clipId}/parts":    h.presignParts,
+		"POST /clips/{clipId}/complete": h.completeMultipart,
+		"DELETE /clips/{clipId}/upload": h.abortUpload,
+		"GET /clips":                    h.listClips,
+		"GET /gallery":                  h.gallery,
+		"PUT /clips/{clipId}/scores":    h.putScores,
+		"GET /ranking":                  h.ranking,
+		"POST /ranking/publish":         h.publishRanking,
+		"GET /jury/progress":            h.juryProgress,
+	} {
+		mux.HandleFunc(pattern, h.serve(e))
+	}
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
 
-// clipView is a clip as the API shows it. Who sees what: the unit's admins
-// and organisers see everything but the object key; the gallery and the jury
-// see no uploader.
-type clipView struct {
-	ID              string             `json:"id"`
-	UnitID          string             `json:"unitId"`
-	UnitName        string             `json:"unitName"`
-	Block           string             `json:"block"`
-	Title           string             `json:"title"`
-	Genre           string             `json:"genre"`
-	Status          string             `json:"status"`
-	Reason          string             `json:"reason,omitempty"`
-	Message         string             `json:"message,omitempty"`
-	Method          string             `json:"method,omitempty"`
-	DeclaredSize    int64              `json:"declaredSize,omitempty"`
-	Size            int64              `json:"size,omitempty"`
-	DurationSeconds float64            `json:"durationSeconds,omitempty"`
-	UploadedBy      *person            `json:"uploadedBy,omitempty"`
-	CreatedAt       *time.Time         `json:"createdAt,omitempty"`
-	UploadDeadline  *time.Time         `json:"uploadDeadline,omitempty"`
-	CheckedAt       *time.Time         `json:"checkedAt,omitempty"`
-	VideoURL        string             `json:"videoUrl,omitempty"`
-	MyScores        map[string]int     `json:"myScores,omitempty"`
-	Averages        map[string]float64 `json:"averages,omitempty"`
-	Jurors          *int               `json:"jurors,omitempty"`
-}
-
-type person struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
-
-func ict(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	v := t.In(contest.ICT).Truncate(time.Second)
-	return &v
-}
-
-// view shows a clip to its unit or to organisers.
-func (h *Handler) view(c clip.Clip) clipView {
-	v := clipView{
-		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
-		Status: c.Status, Reason: c.Reason, Message: clip.Message(c, h.settings.MaxDuration), Method: c.Method,
-		DeclaredSize: c.DeclaredSize, Size: c.Size, DurationSeconds: seconds(c.DurationMs),
-		UploadedBy: &person{Email: c.UploaderEmail, Name: c.UploaderName},
-		CreatedAt:  ict(c.CreatedAt), CheckedAt: ict(c.CheckedAt),
-	}
-	if c.Status == clip.Uploading {
-		v.UploadDeadline = ict(c.UploadDeadline)
-	}
-	return v
-}
-
-// publicView shows an accepted clip in the gallery (no uploader).
-func (h *Handler) publicView(ctx context.Context, c clip.Clip) (clipView, error) {
-	v := clipView{
-		ID: c.ID, UnitID: c.UnitID, UnitName: c.UnitName, Block: c.Block, Title: c.Title, Genre: c.Genre,
-		Status: c.Status, DurationSeconds: seconds(c.DurationMs), CheckedAt: ict(c.CheckedAt),
-	}
-	u, err := h.videoURL(ctx, c)
-	v.VideoURL = u
-	return v, err
-}
-
-// videoURL is a short-lived link to watch an accepted clip.
-func (h *Handler) videoURL(ctx context.Context, c clip.Clip) (string, error) {
-	req, err := h.presign.PresignGetObject(ctx, &s3.GetObjectInput{
-		Bucket: &h.settings.Bucket, Key: &c.Key,
-		ResponseContentType:        ptr("video/mp4"),
-		ResponseContentDisposition: ptr("inline"),
-	}, func(o *s3.PresignOptions) { o.Expires = h.settings.ViewExpiry })
+// authorize verifies the token and asks the rule whether its holder may.
+func (h *Handler) authorize(r *http.Request, may func(contest.Actor) error) (*token.Claims, error) {
+	claims, err := h.signer.FromRequest(r)
 	if err != nil {
-		return "", fmt.Errorf("presign view of %s: %w", c.ID, err)
+		return nil, err
 	}
-	return req.URL, nil
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func seconds(ms int64) float64 { return math.Round(float64(ms)) / 1000 }
-
-// authorize verifies the token.
-func (h *Handler) authorize(r *http.Request) (*token.Claims, error) {
-	return h.signer.FromRequest(r)
+	if may != nil {
+		err = may(claims.Actor())
+	}
+	return claims, err
 }
 
 // managedClip reads a clip named in the path that the holder may manage.
-func (h *Handler) managedClip(r *http.Request) (*token.Claims, clip.Clip, error) {
-	claims, err := h.authorize(r)
-	if err != nil {
-		return nil, clip.Clip{}, err
-	}
+func (h *Handler) managedClip(r *http.Request) (clip.Clip, error) {
 	id := r.PathValue("clipId")
-	unit, ok := clip.UnitOf(id)
-	if !ok {
-		return nil, clip.Clip{}, clip.ErrNotFound()
-	}
-	if !claims.Actor().MayManageClips(unit) {
-		return nil, clip.Clip{}, fault.Forbidden("not_your_unit", "Bạn chỉ được thao tác trên video clip của đơn vị mình.")
-	}
-	c, err := h.store.GetClip(r.Context(), claims.Contest, id, true)
-	return claims, c, err
-}
-
-type postUpload struct {
-	Method    string            `json:"method"`
-	URL       string            `json:"url"`
-	Fields    map[string]string `json:"fields"`
-	ExpiresAt time.Time         `json:"expiresAt"`
-	MaxBytes  int64             `json:"maxBytes"`
-}
-
-type uploadResponse struct {
-	Clip   clipView `json:"clip"`
-	Upload any      `json:"upload"`
-}
-
-// requestUpload: a unit admin asks to upload a clip for the unit of the
-// token; the answer is a presigned POST (or a multipart upload) bound to a
-// key of the function's choosing under the unit's prefix.
-func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.authorize(r)
+	claims, err := h.authorize(r, func(a contest.Actor) error { return clip.MayManage(a, id) })
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return clip.Clip{}, err
 	}
-	if !claims.Actor().MayUploadClip() {
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("unit_admin_only", "Chỉ quản trị viên của đơn vị được tải video clip lên."))
-		return
-	}
-	var req clip.Request
-	if err := httpapi.DecodeJSON(w, r, &req, 0); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if err := req.Validate(h.settings); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	ctx := r.Context()
-	units, err := h.store.ListUnits(ctx, claims.Contest)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	i := slices.IndexFunc(units, func(u contest.Unit) bool { return u.ID == claims.UnitID })
-	if i < 0 {
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("unit_not_found", "Đơn vị của bạn không có trong danh sách của Hội thi."))
-		return
-	}
-	if !h.settings.MayEnter(units[i]) {
-		httpapi.WriteError(w, r, h.log, clip.ErrNotEntered())
-		return
-	}
-	c := clip.New(req, clip.Uploader{Contest: claims.Contest, Email: claims.Email, Name: claims.Name}, units[i], h.settings, h.now())
-	if c.Method == clip.MethodMultipart {
-		h.startMultipart(w, r, c)
-		return
-	}
-	if err := h.create(ctx, c); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	post, err := h.presign.PresignPostObject(ctx, &s3.PutObjectInput{Bucket: &h.settings.Bucket, Key: &c.Key},
-		func(o *s3.PresignPostOptions) {
-			o.Expires = h.settings.UploadExpiry
-			o.Conditions = []any{
-				[]any{"content-length-range", 1, c.DeclaredSize},
-				map[string]string{"Content-Type": c.ContentType},
-			}
-		})
-	if err != nil {
-		h.giveUp(ctx, c)
-		httpapi.WriteError(w, r, h.log, fmt.Errorf("presign POST of %s: %w", c.ID, err))
-		return
-	}
-	fields := post.Values
-	fields["Content-Type"] = c.ContentType
-	httpapi.WriteJSON(w, http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: postUpload{
-		Method: "post", URL: post.URL, Fields: fields, ExpiresAt: c.UploadDeadline.In(contest.ICT).Truncate(time.Second), MaxBytes: c.DeclaredSize,
-	}})
+	return h.store.GetClip(r.Context(), claims.Contest, id, true)
 }
 
-// create records the clip within the unit's quota. When the quota is full it
-// first settles the unit's stale uploads (expired ones never completed, or
-// completed but never checked) and tries once more.
-func (h *Handler) create(ctx context.Context, c clip.Clip) error {
-	err := h.store.CreateClip(ctx, c, h.settings.Quota)
-	if fault.CodeOf(err) != "clip_quota_reached" {
-		return err
-	}
-	freed, serr := h.settleStale(ctx, c.ContestID, c.UnitID)
-	if serr != nil {
-		return serr
-	}
-	if !freed {
-		return err
-	}
-	return h.store.CreateClip(ctx, c, h.settings.Quota)
-}
+// clipView is a clip as the API shows it (clip.UnitView, clip.PublicView).
+type clipView = clip.View
 
-// settleStale looks at the unit's clips holding quota slots and frees the
-// slots of those that no longer need them. It reports whether any was freed.
-func (h *Handler) settleStale(ctx context.Context, contestID, unitID string) (bool, error) {
-	ids, err := h.store.ClipSlots(ctx, contestID, unitID)
-	if err != nil {
-		return false, err
-	}
-	freed := false
-	for _, id := range ids {
-		c, err := h.store.GetClip(ctx, contestID, id, true)
-		switch {
-		case fault.CodeOf(err) == "clip_not_found":
-			// a slot taken by a request that failed before recording its clip
-			if err := h.store.ReleaseClipSlot(ctx, contestID, unitID, id); err != nil {
-				return freed, err
-			}
-			freed = true
-			continue
-		case err != nil:
-			return freed, err
-		}
-		if c.Stale(h.now()) {
-			if c, err = h.check(ctx, c, false); err != nil && !errors.Is(err, errNotUploaded) {
-				return freed, err
-			}
-		}
-		if !c.HoldsSlot() {
-			if err := h.store.ReleaseClipSlot(ctx, contestID, unitID, id); err != nil {
-				return freed, err
-			}
-			freed = true
-		}
-	}
-	return freed, nil
-}
+// view shows a clip to its unit or to organisers.
+func (h *Handler) view(c clip.Clip) clipView { return clip.UnitView(c, h.settings.MaxDuration) }
 
-// giveUp rejects a clip whose upload could not be handed out.
-func (h *Handler) giveUp(ctx context.Context, c clip.Clip) {
-	if _, _, err := h.store.DecideClip(ctx, c.ContestID, c.ID, clip.Reject(clip.ReasonAborted, h.now())); err != nil {
-		h.log.Error("give up clip", "clip", c.ID, "err", err)
-	}
+// watch gives links to watch clips.
+func (h *Handler) watch(ctx context.Context) func(clip.Clip) (string, error) {
+	return func(c clip.Clip) (string, error) { return h.objects.PresignView(ctx, c, h.settings.ViewExpiry) }
 }
 
 type clipResponse struct {
 	Clip clipView `json:"clip"`
-}
-
-// confirm: after uploading, the unit asks for the verdict now rather than
-// waiting for the S3 event; both give the same verdict.
-func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
-	_, c, err := h.managedClip(r)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	c, err = h.check(r.Context(), c, false)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, clipResponse{Clip: h.view(c)})
 }
 
 type listResponse struct {
@@ -386,113 +144,53 @@ func (h *Handler) newList() listResponse {
 		MaxDurationSeconds: int(h.settings.MaxDuration.Seconds()), ScoreRange: clip.Scale}
 }
 
-// listClips: a unit admin sees the unit's clips; an organiser every clip
-// (?unit= and ?status= narrow it) with the jury's averages; a juror the
-// accepted clips with links to watch them and the juror's own scores.
-func (h *Handler) listClips(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.authorize(r)
+// listClips: what each role sees is clip.ListingFor's: a unit admin the
+// unit's clips; an organiser every clip (?unit= and ?status= narrow it) with
+// the jury's averages; a juror the accepted clips with links to watch them
+// and the juror's own scores.
+func (h *Handler) listClips(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	claims, err := h.authorize(r, nil)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	ctx := r.Context()
-	q := r.URL.Query()
-	var (
-		clips []clip.Clip
-		res   = h.newList()
-	)
-	switch {
-	case claims.Has(contest.RoleOrganiser):
-		unit, status := q.Get("unit"), q.Get("status")
-		if (unit != "" && !contest.ValidID(unit)) || (status != "" && !clip.ValidStatus(status)) {
-			httpapi.WriteError(w, r, h.log, fault.Invalid("invalid_filter", "Bộ lọc không hợp lệ (unit, status = uploading | accepted | rejected)."))
-			return
-		}
-		clips, err = h.store.ListClips(ctx, claims.Contest, unit, status)
-		res.Criteria = h.settings.Criteria
-	case claims.Has(contest.RoleJury):
-		clips, err = h.store.ListClips(ctx, claims.Contest, "", clip.Accepted)
-		res.Criteria = h.settings.Criteria
-	case claims.Has(contest.RoleUnitAdmin) && claims.UnitID != "":
-		if u := q.Get("unit"); u != "" && u != claims.UnitID {
-			httpapi.WriteError(w, r, h.log, fault.Forbidden("not_your_unit", "Bạn chỉ được xem video clip của đơn vị mình."))
-			return
-		}
-		clips, err = h.store.ListClips(ctx, claims.Contest, claims.UnitID, "")
-		res.Quota = h.settings.Quota
-		if err == nil {
-			var units []contest.Unit
-			units, err = h.store.ListUnits(ctx, claims.Contest)
-			i := slices.IndexFunc(units, func(u contest.Unit) bool { return u.ID == claims.UnitID })
-			may := i >= 0 && h.settings.MayEnter(units[i])
-			res.MayUpload = &may
-		}
-	default:
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("not_allowed", "Bạn không có quyền xem danh sách video clip."))
-		return
-	}
+	l, err := clip.ListingFor(claims.Actor(), r.URL.Query().Get("unit"), r.URL.Query().Get("status"))
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
+	}
+	ctx, res := r.Context(), h.newList()
+	clips, err := h.store.ListClips(ctx, claims.Contest, l.Unit, l.Status)
+	if err != nil {
+		return 0, nil, err
 	}
 	var scores []clip.Scores
-	if claims.Has(contest.RoleOrganiser) || claims.Has(contest.RoleJury) {
+	if l.Scored() {
+		res.Criteria = h.settings.Criteria
 		if scores, err = h.store.ListClipScores(ctx, claims.Contest); err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
+			return 0, nil, err
 		}
-	}
-	summary := clip.Summarize(scores, h.settings.Criteria)
-	for _, c := range clips {
-		var v clipView
-		switch {
-		case claims.Has(contest.RoleOrganiser):
-			v = h.view(c)
-			if c.Status == clip.Accepted {
-				s := summary[c.ID]
-				v.Averages, v.Jurors = s.Averages(h.settings.Criteria), ptr(s.Jurors)
-				if v.VideoURL, err = h.videoURL(ctx, c); err != nil {
-					httpapi.WriteError(w, r, h.log, err)
-					return
-				}
-			}
-		case claims.Has(contest.RoleJury):
-			if v, err = h.publicView(ctx, c); err != nil {
-				httpapi.WriteError(w, r, h.log, err)
-				return
-			}
-			v.MyScores = summary[c.ID].ByJuror[claims.ParticipantID()]
-		default:
-			v = h.view(c)
+	} else {
+		units, err := h.store.ListUnits(ctx, claims.Contest)
+		if err != nil {
+			return 0, nil, err
 		}
-		res.Clips = append(res.Clips, v)
+		_, notEntrant := h.settings.Entrant(units, claims.UnitID)
+		res.Quota, res.MayUpload = h.settings.Quota, new(notEntrant == nil)
 	}
-	httpapi.WriteJSON(w, http.StatusOK, res)
+	res.Clips, err = l.Show(clips, scores, h.settings, claims.ParticipantID(), h.watch(ctx))
+	return http.StatusOK, res, err
 }
 
 // gallery (public): the accepted clips of a contest, with links to watch them.
-func (h *Handler) gallery(w http.ResponseWriter, r *http.Request) {
-	c := r.URL.Query().Get("contest")
-	if c == "" {
-		c = h.contest
-	}
-	if !contest.ValidID(c) {
-		httpapi.WriteError(w, r, h.log, fault.NotFound("contest_not_found", "Không tìm thấy Hội thi."))
-		return
-	}
-	clips, err := h.store.ListClips(r.Context(), c, "", clip.Accepted)
+func (h *Handler) gallery(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	id, l, err := clip.Gallery(r.URL.Query().Get("contest"), h.contest)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	res := h.newList()
-	for _, c := range clips {
-		v, err := h.publicView(r.Context(), c)
-		if err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
-		}
-		res.Clips = append(res.Clips, v)
+	ctx, res := r.Context(), h.newList()
+	clips, err := h.store.ListClips(ctx, id, l.Unit, l.Status)
+	if err != nil {
+		return 0, nil, err
 	}
-	httpapi.WriteJSON(w, http.StatusOK, res)
+	res.Clips, err = l.Show(clips, nil, h.settings, "", h.watch(ctx))
+	return http.StatusOK, res, err
 }

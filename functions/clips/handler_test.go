@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -228,11 +229,11 @@ func (a *clipsAPI) event(t *testing.T, raw []byte) EventResult {
 
 func (a *clipsAPI) objectExists(t *testing.T, key string) bool {
 	t.Helper()
-	_, err := a.env.S3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &a.env.Bucket, Key: &key})
-	if err != nil && !isNotFound(err) {
+	_, found, err := blob.NewClipObjects(a.env.S3, nil, a.env.Bucket).Head(context.Background(), key)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return err == nil
+	return found
 }
 
 func (a *clipsAPI) stored(t *testing.T, id string) clip.Clip {
@@ -684,6 +685,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 
 	var logs bytes.Buffer
 	a.h.log = slog.New(slog.NewTextHandler(&logs, nil))
+	a.h.clips.Log = a.h.log
 	r = a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts})
 	r.Expect(t, http.StatusOK, "")
 	var done clipResponse
@@ -693,6 +695,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 		t.Errorf("the check of a %d-byte file read more than twice: %s", len(data), logs.String())
 	}
 	a.h.log = testenv.Logger()
+	a.h.clips.Log = a.h.log
 	if done.Clip.Status != clip.Accepted || done.Clip.DurationSeconds != 240 || done.Clip.Size != int64(len(data)) {
 		t.Fatalf("completed clip %+v, want accepted, 240 s, %d bytes", done.Clip, len(data))
 	}
@@ -715,8 +718,8 @@ func TestAbortingAMultipartUpload(t *testing.T) {
 	}
 	a.call(t, "DELETE", "/clips/"+u.Clip.ID+"/upload", tok, nil).Expect(t, http.StatusOK, "")
 	c := a.stored(t, u.Clip.ID)
-	_, err := a.env.S3.ListParts(context.Background(), &s3.ListPartsInput{Bucket: &a.env.Bucket, Key: aws.String(c.Key), UploadId: &c.UploadID})
-	if err == nil || s3Code(err) != "NoSuchUpload" {
+	_, err := blob.NewClipObjects(a.env.S3, nil, a.env.Bucket).Parts(context.Background(), c)
+	if !errors.Is(err, clip.ErrUploadGone) {
 		t.Errorf("multipart upload after abort: %v, want NoSuchUpload", err)
 	}
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{1}}).Expect(t, http.StatusConflict, "clip_already_checked")

@@ -1,21 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
-	"github.com/hoithi/hoithi/shared/token"
 )
 
 type scoresRequest struct {
@@ -30,85 +24,60 @@ type scoresResponse struct {
 
 // putScores: a jury member scores an accepted clip on some or all criteria.
 // A juror has one score per criterion and clip: scoring again replaces it.
-func (h *Handler) putScores(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.authorize(r)
+func (h *Handler) putScores(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	claims, err := h.authorize(r, clip.MayScore)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if !claims.Actor().MayScoreClip() {
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("jury_only", "Chỉ thành viên Ban Giám khảo được chấm điểm video clip."))
-		return
+		return 0, nil, err
 	}
 	var req scoresRequest
 	if err := httpapi.DecodeJSON(w, r, &req, 0); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	scores, err := clip.ValidScores(h.settings.Criteria, req.Scores)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	ctx := r.Context()
-	id := r.PathValue("clipId")
+	ctx, id := r.Context(), r.PathValue("clipId")
 	if _, ok := clip.UnitOf(id); !ok {
-		httpapi.WriteError(w, r, h.log, clip.ErrNotFound())
-		return
+		return 0, nil, clip.ErrNotFound()
 	}
 	c, err := h.store.GetClip(ctx, claims.Contest, id, false)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+	if err == nil {
+		err = c.MayBeScored()
 	}
-	if c.Status != clip.Accepted {
-		httpapi.WriteError(w, r, h.log, clip.ErrNotScorable())
-		return
+	if err != nil {
+		return 0, nil, err
 	}
 	got, err := h.store.PutClipScores(ctx, claims.Contest, c.ID, claims.ParticipantID(), claims.Name, scores, h.now())
+	return http.StatusOK, scoresResponse{ClipID: c.ID, Scores: got.Scores, UpdatedAt: got.UpdatedAt.In(contest.ICT)}, err
+}
+
+// scored reads the accepted clips of a contest and the jury's scores.
+func (h *Handler) scored(ctx context.Context, contestID string) ([]clip.Clip, []clip.Scores, error) {
+	clips, err := h.store.ListClips(ctx, contestID, "", clip.Accepted)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return nil, nil, err
 	}
-	httpapi.WriteJSON(w, http.StatusOK, scoresResponse{ClipID: c.ID, Scores: got.Scores, UpdatedAt: got.UpdatedAt.In(contest.ICT)})
+	scores, err := h.store.ListClipScores(ctx, contestID)
+	return clips, scores, err
 }
 
 func (h *Handler) buildRanking(ctx context.Context, contestID string) (clip.Ranking, error) {
-	clips, err := h.store.ListClips(ctx, contestID, "", clip.Accepted)
-	if err != nil {
-		return clip.Ranking{}, err
-	}
-	scores, err := h.store.ListClipScores(ctx, contestID)
+	clips, scores, err := h.scored(ctx, contestID)
 	if err != nil {
 		return clip.Ranking{}, err
 	}
 	return clip.Rank(contestID, clips, scores, h.settings.Criteria, h.now()), nil
 }
 
-func (h *Handler) juryOrOrganiser(r *http.Request) (*token.Claims, error) {
-	claims, err := h.authorize(r)
-	if err != nil {
-		return nil, err
-	}
-	if !claims.Actor().MaySeeClipRanking() {
-		return nil, fault.Forbidden("not_allowed", "Chỉ Ban Tổ chức và Ban Giám khảo được xem bảng xếp hạng video clip.")
-	}
-	return claims, nil
-}
-
 // ranking: organisers and the jury see the clip ranking as it stands.
-func (h *Handler) ranking(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.juryOrOrganiser(r)
+func (h *Handler) ranking(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	claims, err := h.authorize(r, clip.MaySeeRanking)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	res, err := h.buildRanking(r.Context(), claims.Contest)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, res)
+	return http.StatusOK, res, err
 }
 
 type publishResponse struct {
@@ -118,58 +87,37 @@ type publishResponse struct {
 }
 
 // publishRanking: an organiser publishes the clip ranking with the contest's
-// results (ranking.json and ranking.csv under results/<contest>/clips/),
-// recorded in the audit log.
-func (h *Handler) publishRanking(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.authorize(r)
+// results (clip.Ranking.Files under clip.RankingPrefix), recorded in the
+// audit log.
+func (h *Handler) publishRanking(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	claims, err := h.authorize(r, clip.MayPublishRanking)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if !claims.Actor().MayPublishClipRanking() {
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được công bố kết quả."))
-		return
+		return 0, nil, err
 	}
 	ctx := r.Context()
 	res, err := h.buildRanking(ctx, claims.Contest)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	data, err := json.MarshalIndent(res, "", "  ")
+	files, err := res.Files()
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	files := map[string][]byte{"ranking.json": append(data, '\n'), "ranking.csv": res.CSV()}
-	contentTypes := map[string]string{"ranking.json": "application/json; charset=utf-8", "ranking.csv": "text/csv; charset=utf-8"}
-	prefix := clip.RankingPrefix(claims.Contest)
-	out := publishResponse{Prefix: prefix, Ranking: res}
-	for _, name := range []string{"ranking.json", "ranking.csv"} {
-		_, err := h.objects.PutObject(ctx, &s3.PutObjectInput{
-			Bucket: &h.settings.Bucket, Key: ptr(prefix + name), Body: bytes.NewReader(files[name]),
-			ContentType: ptr(contentTypes[name]), CacheControl: ptr("no-cache"),
-		})
-		if err != nil {
-			httpapi.WriteError(w, r, h.log, fmt.Errorf("publish %s: %w", name, err))
-			return
+	out := publishResponse{Prefix: clip.RankingPrefix(claims.Contest), Ranking: res}
+	for _, f := range files {
+		if err := h.objects.Publish(ctx, out.Prefix, f); err != nil {
+			return 0, nil, err
 		}
-		out.Files = append(out.Files, name)
+		out.Files = append(out.Files, f.Name)
 	}
-	clips := 0
-	for _, b := range res.Blocks {
-		clips += len(b.Clips)
-	}
-	e, err := audit.New(h.now(), claims.Email, audit.Publication,
-		fmt.Sprintf("Công bố bảng xếp hạng video clip: %d clip, %d khối", clips, len(res.Blocks)), "", prefix)
+	e, err := audit.New(h.now(), claims.Email, audit.Publication, res.AuditLine(), "", out.Prefix)
 	if err == nil {
 		err = h.store.AppendAudit(ctx, claims.Contest, e)
 	}
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, fmt.Errorf("audit clip ranking publication: %w", err))
-		return
+		return 0, nil, fmt.Errorf("audit clip ranking publication: %w", err)
 	}
-	httpapi.WriteJSON(w, http.StatusOK, out)
+	return http.StatusOK, out, nil
 }
 
 type progressResponse struct {
@@ -181,39 +129,22 @@ type progressResponse struct {
 // juryProgress: an organiser follows each juror's progress over the
 // accepted clips (clip.Progress): complete sheets, incomplete ones and clips
 // still to score.
-func (h *Handler) juryProgress(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.authorize(r)
+func (h *Handler) juryProgress(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	claims, err := h.authorize(r, clip.MayFollowJury)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if !claims.Actor().MayFollowJury() {
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được theo dõi tiến độ chấm của Ban Giám khảo."))
-		return
+		return 0, nil, err
 	}
 	ctx := r.Context()
-	clips, err := h.store.ListClips(ctx, claims.Contest, "", clip.Accepted)
+	clips, scores, err := h.scored(ctx, claims.Contest)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	scores, err := h.store.ListClipScores(ctx, claims.Contest)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	staff, err := h.store.ListStaff(ctx, claims.Contest)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	var jurors []clip.Juror
-	for _, m := range staff {
-		if m.Has(contest.RoleJury) {
-			jurors = append(jurors, clip.Juror{ID: contest.ParticipantID(claims.Contest, m.Email), Email: m.Email, Name: m.Name})
-		}
-	}
-	httpapi.WriteJSON(w, http.StatusOK, progressResponse{
+	jurors := clip.Jurors(claims.Contest, staff)
+	return http.StatusOK, progressResponse{
 		Clips: len(clips), Criteria: h.settings.Criteria, Jurors: clip.Progress(jurors, clips, scores, h.settings.Criteria),
-	})
+	}, nil
 }

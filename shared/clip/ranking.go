@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -48,6 +49,15 @@ func ValidScores(criteria []Criterion, in map[string]float64) (map[string]int, e
 		out[id] = int(v)
 	}
 	return out, nil
+}
+
+// MayBeScored reports whether the jury may score the clip: only accepted
+// clips are scored. Errors: ErrNotScorable.
+func (c Clip) MayBeScored() error {
+	if c.Status != Accepted {
+		return ErrNotScorable()
+	}
+	return nil
 }
 
 // ErrNotScorable is a clip that the jury may not score (not accepted).
@@ -221,4 +231,33 @@ func (r Ranking) CSV() []byte {
 	}
 	cw.Flush()
 	return b.Bytes()
+}
+
+// File is one published file of the clip ranking.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// Files are the published clip ranking: ranking.json and ranking.csv, to go
+// under RankingPrefix.
+func (r Ranking) Files() ([]File, error) {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return []File{
+		{Name: "ranking.json", ContentType: "application/json; charset=utf-8", Data: append(data, '\n')},
+		{Name: "ranking.csv", ContentType: "text/csv; charset=utf-8", Data: r.CSV()},
+	}, nil
+}
+
+// AuditLine is the audit log's line for publishing the ranking.
+func (r Ranking) AuditLine() string {
+	clips := 0
+	for _, b := range r.Blocks {
+		clips += len(b.Clips)
+	}
+	return fmt.Sprintf("Công bố bảng xếp hạng video clip: %d clip, %d khối", clips, len(r.Blocks))
 }

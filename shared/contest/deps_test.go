@@ -10,7 +10,7 @@ import (
 )
 
 // domain lists the AWS-free packages under shared/.
-var domain = []string{"contest", "importer", "audit", "tally", "participation", "signin", "clip", "demo", "fault", "xlsx", "sheet", "memstore", "stats", "integrity", "mailq", "reminder"}
+var domain = []string{"contest", "importer", "audit", "tally", "participation", "signin", "clip", "clipcheck", "demo", "fault", "xlsx", "sheet", "memstore", "stats", "integrity", "mailq", "reminder"}
 
 // TestDomainPackagesImportNoAWS keeps the contest's rules apart from the
 // adapters: no domain package, nor anything it imports, is an AWS package

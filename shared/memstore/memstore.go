@@ -37,6 +37,7 @@ type Store struct {
 	buckets   map[string]time.Time // contest#bucket#holder → when the bucket is full again
 	runs      remindRuns           // reminder runs and their outbox (reminders.go)
 	practice  map[string][2]int    // contest/day/bank/question → answered, right
+	clips     map[string]*clipBook // contest → its clips, slots and scores (clips.go)
 }
 
 type paperKey struct {

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/hoithi/hoithi/shared/clip"
+	"github.com/hoithi/hoithi/shared/httpapi"
+)
+
+type postUpload struct {
+	Method    string            `json:"method"`
+	URL       string            `json:"url"`
+	Fields    map[string]string `json:"fields"`
+	ExpiresAt time.Time         `json:"expiresAt"`
+	MaxBytes  int64             `json:"maxBytes"`
+}
+
+type uploadResponse struct {
+	Clip   clipView `json:"clip"`
+	Upload any      `json:"upload"`
+}
+
+// requestUpload: a unit admin asks to upload a clip for the unit of the
+// token; the answer is a presigned POST (or a multipart upload) bound to a
+// key of the function's choosing under the unit's prefix.
+func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	claims, err := h.authorize(r, clip.MayUpload)
+	if err != nil {
+		return 0, nil, err
+	}
+	var req clip.Request
+	if err := httpapi.DecodeJSON(w, r, &req, 0); err != nil {
+		return 0, nil, err
+	}
+	if err := req.Validate(h.settings); err != nil {
+		return 0, nil, err
+	}
+	ctx := r.Context()
+	units, err := h.store.ListUnits(ctx, claims.Contest)
+	if err != nil {
+		return 0, nil, err
+	}
+	unit, err := h.settings.Entrant(units, claims.UnitID)
+	if err != nil {
+		return 0, nil, err
+	}
+	c := clip.New(req, clip.Uploader{Contest: claims.Contest, Email: claims.Email, Name: claims.Name}, unit, h.settings, h.now())
+	if c.Method == clip.MethodMultipart {
+		return h.startMultipart(ctx, c)
+	}
+	if err := h.clips.Create(ctx, c); err != nil {
+		return 0, nil, err
+	}
+	post, err := h.objects.PresignPost(ctx, c, h.settings.UploadExpiry)
+	if err != nil {
+		h.clips.GiveUp(ctx, c)
+		return 0, nil, err
+	}
+	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: postUpload{
+		Method: clip.MethodPost, URL: post.URL, Fields: post.Fields, ExpiresAt: clip.ICT(c.UploadDeadline), MaxBytes: c.DeclaredSize,
+	}}, nil
+}
+
+// confirm: after uploading, the unit asks for the verdict now rather than
+// waiting for the S3 event; both give the same verdict.
+func (h *Handler) confirm(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	c, err := h.managedClip(r)
+	if err == nil {
+		c, err = h.clips.Check(r.Context(), c, false)
+	}
+	return http.StatusOK, clipResponse{Clip: h.view(c)}, err
+}
