@@ -90,7 +90,7 @@ func partOf(shard int, participantID string) int {
 
 // Run tallies a round; with publish, it uploads the artefacts and marks the
 // round published. Organisers and their staff are kept out of the prizes.
-func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (Tallied, error) {
+func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (_ Tallied, err error) {
 	order, err := contest.ParseOrder(c.TieBreak)
 	if err != nil {
 		return Tallied{}, err
@@ -104,6 +104,10 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		return Tallied{}, fmt.Errorf("tally scratch folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	defer func() { err = s.noRoom(dir, err) }()
+	if err := s.checkRoom(dir, scratchMin, 0); err != nil {
+		return Tallied{}, err
+	}
 	var tm Timings
 	t0 := time.Now()
 	units, err := s.store.ListUnits(ctx, c.ID)
@@ -123,6 +127,10 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		return Tallied{}, err
 	}
 	tm.Gather = time.Since(t0)
+	// the round's size is known: room for its runs and units' lines
+	if err := s.checkRoom(dir, scratchMin+uint64(round.papers)*scratchPerPaper, round.papers); err != nil {
+		return Tallied{}, err
+	}
 	t0 = time.Now()
 	unitTally, participants, runs, err := run.rank(ctx, round.allCorrect, order)
 	if err != nil {
