@@ -30,7 +30,6 @@ type Store interface {
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
-	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
 	// RankingShards, EachSubmitted and RankingShardOf read the ranking
 	// index a shard at a time (a participant's papers are in one shard).
 	RankingShards() int
@@ -112,26 +111,6 @@ type Timings struct {
 	Statistics time.Duration
 	// Closed counts the overdue papers closed.
 	Closed int
-}
-
-// read lists a round's submitted papers (each with the round's audience) and
-// the units of its audience (none for citizens, who belong to no unit).
-func (s *Service) read(ctx context.Context, c contest.Contest, r contest.Round) ([]contest.Submitted, []contest.Unit, error) {
-	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range papers {
-		papers[i].Audience = r.Audience
-	}
-	if r.Audience != contest.AudienceStaff {
-		return papers, nil, nil
-	}
-	units, err := s.store.ListUnits(ctx, c.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return papers, units, nil
 }
 
 // closeOverdue grades the round's papers nobody submitted before their
