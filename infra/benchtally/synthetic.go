@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -182,6 +184,14 @@ func memoryOnly(n, nUnits int) error {
 		return err
 	}
 	svc := results.NewService(g, objects, name, 0, func() time.Time { return round.ClosesAt.Add(time.Hour) }, slog.New(slog.DiscardHandler))
+	// the tally's scratch folder in a folder of this run's own, measured
+	scratch, err := os.MkdirTemp("", "benchtally-scratch-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	os.Setenv("TMPDIR", scratch)
+	scratchPeak := sampleDir(scratch)
 	runtime.GC()
 	heap := sampleHeap()
 	t0 := time.Now()
@@ -192,6 +202,7 @@ func memoryOnly(n, nUnits int) error {
 	took := time.Since(t0)
 	heapPeak := heap()
 	hwm := vmHWM()
+	scratchBytes := scratchPeak()
 	// the organisers' integrity review of the same round, after the tally
 	runtime.GC()
 	heap = sampleHeap()
@@ -207,12 +218,44 @@ Tally of a generated index (no DynamoDB) of %d papers over %d units, published %
   time taken:     %s   (generating the papers included; load average %s)
   peak memory:    %.0f MB resident (VmHWM), %.0f MB Go heap (sampled)
   closed:         %d papers left in progress (1%%), a page at a time
+  scratch folder: %.0f MB at its peak (%.0f bytes a paper; sampled)
 Integrity review of the same round (the index read twice):
   time taken:     %s
   peak memory:    %.0f MB Go heap (sampled), %.0f MB resident (VmHWM, the whole process so far)
   flags:          %d papers flagged, %d shared groups
 `, out.Result.Papers, len(units), len(out.Artefacts), took.Round(time.Millisecond), strings.TrimSpace(string(load)),
 		float64(hwm)/1e6, float64(heapPeak)/1e6, out.Timings.Closed,
+		float64(scratchBytes)/1e6, float64(scratchBytes)/float64(max(1, out.Result.Papers)),
 		reviewTook.Round(time.Millisecond), float64(reviewPeak)/1e6, float64(vmHWM())/1e6, len(rev.Flags), len(rev.Shared))
 	return nil
+}
+
+// sampleDir sums the sizes of the files under dir every few milliseconds
+// until the function it returns is called, which returns the highest sum.
+func sampleDir(dir string) func() int64 {
+	stop, done := make(chan struct{}), make(chan int64)
+	go func() {
+		var peak int64
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			var sum int64
+			_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					if info, err := d.Info(); err == nil {
+						sum += info.Size()
+					}
+				}
+				return nil
+			})
+			peak = max(peak, sum)
+			select {
+			case <-stop:
+				done <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() int64 { close(stop); return <-done }
 }

@@ -8,8 +8,8 @@ import (
 
 // A tally's scratch folder (/tmp on Lambda, platform.Function.EphemeralMB)
 // holds the round's parts (about 110 bytes a paper), then the ranked runs
-// and the units' lines (about 250 bytes a ranked paper): some 350 MB at
-// 1,000,000 papers. A tally checks the room before it reads and again once
+// and the units' lines (about 250 bytes a ranked paper): 327 MB at its peak
+// at 1,000,000 papers (make bench-tally-memory). A tally checks the room before it reads and again once
 // it knows the round's size, and refuses with the folder and the bytes free
 // rather than failing half-way through a publication.
 const (
