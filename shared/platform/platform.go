@@ -277,8 +277,8 @@ var Functions = []Function{
 	{Name: "quiz", MemoryMB: 512, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "rounds and papers"},
 	{Name: "grade", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 200, Describes: "autosave and submission"},
 	// The tally's scratch folder (/tmp) holds a round's parts and units'
-	// lines: 327 MB measured at 1,000,000 papers (docs/scale.md), over Lambda's
-	// default 512 MB with little margin, so 2 GB.
+	// lines: 327 MB measured at 1,000,000 papers (docs/scale.md), within
+	// Lambda's default 512 MB but not by much: 2 GB.
 	{Name: "tally", MemoryMB: 1024, EphemeralMB: 2048, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, organisers' reviews",
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
 		Schedules: []Schedule{

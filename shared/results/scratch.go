@@ -9,9 +9,10 @@ import (
 // A tally's scratch folder (/tmp on Lambda, platform.Function.EphemeralMB)
 // holds the round's parts (about 110 bytes a paper), then the ranked runs
 // and the units' lines (about 250 bytes a ranked paper): 327 MB at its peak
-// at 1,000,000 papers (make bench-tally-memory). A tally checks the room before it reads and again once
-// it knows the round's size, and refuses with the folder and the bytes free
-// rather than failing half-way through a publication.
+// at 1,000,000 papers (make bench-tally-memory). A tally checks the room
+// before it reads and again once it knows the round's size, and refuses
+// with the folder and the bytes free rather than failing half-way through a
+// publication.
 const (
 	// scratchMin is the room a tally needs before reading anything: the
 	// units' lines kept in memory spill past spillCap, and the write buffers.
