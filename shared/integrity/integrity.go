@@ -151,9 +151,11 @@ type Reviewer struct {
 	unitName    map[string]string
 	staffByName map[string]contest.Member
 	seed        maphash.Seed
-	// first pass: how many papers have each key (saturating)
-	addressN, deviceN, answersN, timingsN map[uint64]uint8
+	// first pass: each paper's keys, hashed; then how many papers have
+	// each key that reached its group's minimum
+	addressN, deviceN, answersN, timingsN *keyCounts
 	// second pass
+	pruned             bool
 	addresses, devices map[string]*sharedGroup
 	kept               []contest.Submitted
 }
@@ -169,7 +171,7 @@ type sharedGroup struct {
 // NewReviewer starts a review; see Review for units, staff and rules.
 func NewReviewer(units []contest.Unit, staff []contest.Member, rules Rules) *Reviewer {
 	rv := &Reviewer{rules: rules.withDefaults(), unitName: make(map[string]string, len(units)), staffByName: map[string]contest.Member{},
-		seed: maphash.MakeSeed(), addressN: map[uint64]uint8{}, deviceN: map[uint64]uint8{}, answersN: map[uint64]uint8{}, timingsN: map[uint64]uint8{},
+		seed: maphash.MakeSeed(), addressN: &keyCounts{}, deviceN: &keyCounts{}, answersN: &keyCounts{}, timingsN: &keyCounts{},
 		addresses: map[string]*sharedGroup{}, devices: map[string]*sharedGroup{}}
 	for _, u := range units {
 		rv.unitName[u.ID] = u.Name
@@ -184,11 +186,38 @@ func NewReviewer(units []contest.Unit, staff []contest.Member, rules Rules) *Rev
 
 func (rv *Reviewer) hash(s string) uint64 { return maphash.String(rv.seed, s) }
 
-func bump(m map[uint64]uint8, k uint64) {
-	if m[k] < 255 {
-		m[k]++
+// keyCounts counts hashed keys compactly: the first pass appends each
+// (8 bytes, in 256 buckets by the hash's top byte, so no large slice is
+// ever copied), then prune sorts each bucket alone and keeps only the keys
+// that reached the minimum, with their counts (at most 255).
+type keyCounts struct {
+	buckets [256][]uint64
+	reached map[uint64]uint8
+}
+
+func (k *keyCounts) add(h uint64) { k.buckets[h>>56] = append(k.buckets[h>>56], h) }
+
+func (k *keyCounts) prune(least int) {
+	k.reached = map[uint64]uint8{}
+	for b := range k.buckets {
+		hs := k.buckets[b]
+		slices.Sort(hs)
+		for i := 0; i < len(hs); {
+			j := i + 1
+			for j < len(hs) && hs[j] == hs[i] {
+				j++
+			}
+			if j-i >= least {
+				k.reached[hs[i]] = uint8(min(j-i, 255))
+			}
+			i = j
+		}
+		k.buckets[b] = nil
 	}
 }
+
+// count is how many papers had key h, 0 below the minimum.
+func (k *keyCounts) count(h uint64) int { return int(k.reached[h]) }
 
 // keys are what a paper is grouped by: its networks and devices, its
 // answers' key (with enough wrong answers, else "") and its timings' (if it
@@ -228,24 +257,31 @@ func timingsKey(t [2]int64) string { return fmt.Sprintf("%d-%d", t[0], t[1]) }
 func (rv *Reviewer) Count(p *contest.Submitted) {
 	k := rv.keysOf(p)
 	for _, a := range k.networks {
-		bump(rv.addressN, rv.hash(a))
+		rv.addressN.add(rv.hash(a))
 	}
 	for _, d := range k.devices {
-		bump(rv.deviceN, rv.hash(d))
+		rv.deviceN.add(rv.hash(d))
 	}
 	if k.answers != "" {
-		bump(rv.answersN, rv.hash(k.answers))
+		rv.answersN.add(rv.hash(k.answers))
 	}
 	if k.timed {
-		bump(rv.timingsN, rv.hash(timingsKey(k.timings)))
+		rv.timingsN.add(rv.hash(timingsKey(k.timings)))
 	}
 }
 
 // Add is the second pass: every paper again, in the same order.
 func (rv *Reviewer) Add(p *contest.Submitted) {
+	if !rv.pruned {
+		rv.addressN.prune(rv.rules.SharedAddressMin)
+		rv.deviceN.prune(rv.rules.SharedDeviceMin)
+		rv.answersN.prune(2)
+		rv.timingsN.prune(2)
+		rv.pruned = true
+	}
 	k := rv.keysOf(p)
-	group := func(byKey map[string]*sharedGroup, counts map[uint64]uint8, key string, min int) {
-		if int(counts[rv.hash(key)]) < min {
+	group := func(byKey map[string]*sharedGroup, counts *keyCounts, key string, min int) {
+		if counts.count(rv.hash(key)) < min {
 			return
 		}
 		g := byKey[key]
@@ -267,8 +303,8 @@ func (rv *Reviewer) Add(p *contest.Submitted) {
 	}
 	_, staff := rv.staffByName[foldName(p.Name)]
 	if staff || rv.tooFast(p, k.answered) ||
-		(k.answers != "" && rv.answersN[rv.hash(k.answers)] >= 2) ||
-		(k.timed && rv.timingsN[rv.hash(timingsKey(k.timings))] >= 2) {
+		(k.answers != "" && rv.answersN.count(rv.hash(k.answers)) >= 2) ||
+		(k.timed && rv.timingsN.count(rv.hash(timingsKey(k.timings))) >= 2) {
 		rv.kept = append(rv.kept, *p)
 	}
 }
