@@ -195,6 +195,7 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 		LoggingFormat:                awslambda.LoggingFormat_JSON,
 		LogGroup:                     logs,
 		Environment:                  &env,
+		EphemeralStorageSize:         ephemeral(f),
 	})
 	h.Functions[f.Name] = fn
 	h.grant(fn, access)
@@ -399,4 +400,13 @@ func streamKeyFilter(s *platform.StreamSource) map[string]any {
 		keys[platform.AttrSK] = map[string]any{"S": awslambda.FilterRule_BeginsWith(jsii.String(s.SortKeyPrefix))}
 	}
 	return keys
+}
+
+// ephemeral is a function's /tmp size (platform.Function.EphemeralMB), nil
+// for Lambda's default.
+func ephemeral(f platform.Function) awscdk.Size {
+	if f.EphemeralMB == 0 {
+		return nil
+	}
+	return awscdk.Size_Mebibytes(jsii.Number(f.EphemeralMB))
 }

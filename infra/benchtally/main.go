@@ -252,8 +252,8 @@ type closingStore struct {
 	closer *dynamo.Store
 }
 
-func (c *closingStore) ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error) {
-	return c.closer.ListInProgress(ctx, contestID, roundID, deadlineBy)
+func (c *closingStore) EachInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time, each func([]*contest.Paper) error) error {
+	return c.closer.EachInProgress(ctx, contestID, roundID, deadlineBy, each)
 }
 
 func (c *closingStore) ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -367,9 +368,24 @@ func (s *Store) SubmitPaper(ctx context.Context, p *contest.Paper, answers map[s
 // still be listed (it comes back submitted, as stored), and one started a
 // moment ago may not be yet (its deadline is still ahead).
 func (s *Store) ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error) {
-	shards := make([][]map[string]types.AttributeValue, platform.InProgressShards)
+	var out []*contest.Paper
+	err := s.EachInProgress(ctx, contestID, roundID, deadlineBy, func(page []*contest.Paper) error {
+		out = append(out, page...)
+		return nil
+	})
+	return out, err
+}
+
+// EachInProgress hands each a page of what ListInProgress lists (at most
+// InProgressPage papers: one page of an in-progress index shard, its papers
+// read by key), one page at a time (never two calls at once), so that a
+// caller closing them holds a page, not the round's abandoned papers. The
+// shards are read inProgressShardsAtOnce at a time; an error from each stops
+// the reading and is returned.
+func (s *Store) EachInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time, each func([]*contest.Paper) error) error {
+	var mu sync.Mutex // each is called for one page at a time
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8) // shards read at once
+	g.SetLimit(inProgressShardsAtOnce)
 	for shard := range platform.InProgressShards {
 		g.Go(func() error {
 			expr, err := expression.NewBuilder().WithKeyCondition(
@@ -381,28 +397,38 @@ func (s *Store) ListInProgress(ctx context.Context, contestID, roundID string, d
 			return s.queryAll(gctx, &dynamodb.QueryInput{
 				IndexName: aws.String(platform.IndexInProgress), KeyConditionExpression: expr.KeyCondition(),
 				ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+				Limit: aws.Int32(InProgressPage),
 			}, func(items []map[string]types.AttributeValue) error {
-				for _, av := range items {
-					shards[shard] = append(shards[shard], map[string]types.AttributeValue{
-						platform.AttrPK: av[platform.AttrPK], platform.AttrSK: av[platform.AttrSK]})
+				if len(items) == 0 {
+					return nil
 				}
-				return nil
+				keys := make([]map[string]types.AttributeValue, len(items))
+				for i, av := range items {
+					keys[i] = map[string]types.AttributeValue{platform.AttrPK: av[platform.AttrPK], platform.AttrSK: av[platform.AttrSK]}
+				}
+				papers, err := s.getPapers(gctx, contestID, keys, true)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				return each(papers)
 			})
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, fmt.Errorf("list papers in progress of %s: %w", roundID, err)
+		return fmt.Errorf("list papers in progress of %s: %w", roundID, err)
 	}
-	var keys []map[string]types.AttributeValue
-	for _, k := range shards {
-		keys = append(keys, k...)
-	}
-	papers, err := s.getPapers(ctx, contestID, keys, true)
-	if err != nil {
-		return nil, fmt.Errorf("list papers in progress of %s: %w", roundID, err)
-	}
-	return papers, nil
+	return nil
 }
+
+// InProgressPage is how many papers in progress EachInProgress hands over
+// at most at a time (the in-progress index's page); inProgressShardsAtOnce
+// is how many of its shards are read at once.
+const (
+	InProgressPage         = 500
+	inProgressShardsAtOnce = 8
+)
 
 // ClosePapers closes papers found overdue (contest.Paper.Overdue) as the
 // site's automatic submission would have (contest.CloseOverdue),

@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"net/netip"
 	"slices"
 	"strings"
@@ -127,13 +128,198 @@ func (r Rules) withDefaults() Rules {
 
 // Review computes the signals of a round's papers. units name the units;
 // staff are the contest's organisers, support staff and jury
-// (contest.Member.IsStaff).
+// (contest.Member.IsStaff). It is a Reviewer given the papers twice.
 func Review(papers []contest.Submitted, units []contest.Unit, staff []contest.Member, rules Rules) Report {
-	rules = rules.withDefaults()
-	unitName := make(map[string]string, len(units))
-	for _, u := range units {
-		unitName[u.ID] = u.Name
+	rv := NewReviewer(units, staff, rules)
+	for i := range papers {
+		rv.Count(&papers[i])
 	}
+	for i := range papers {
+		rv.Add(&papers[i])
+	}
+	return rv.Report()
+}
+
+// Reviewer reviews a round read twice, a paper at a time, so that a round
+// of any size is reviewed in the memory of its groups, not its papers: Count
+// sees every paper (the first pass: a count per group key, hashed), then Add
+// sees every paper again in the same order (the second pass: the groups of
+// papers from one address or device, as counts, and the few papers that may
+// be flagged, whole); Report gives what Review gives for those papers.
+type Reviewer struct {
+	rules       Rules
+	unitName    map[string]string
+	staffByName map[string]contest.Member
+	seed        maphash.Seed
+	// first pass: each paper's keys, hashed; then how many papers have
+	// each key that reached its group's minimum
+	addressN, deviceN, answersN, timingsN *keyCounts
+	// second pass
+	pruned             bool
+	addresses, devices map[string]*sharedGroup
+	kept               []contest.Submitted
+}
+
+// sharedGroup is a group of papers from one address or device, as counts:
+// its papers, its first people (up to the rule's minimum) and its units.
+type sharedGroup struct {
+	papers int
+	people map[string]bool
+	units  map[string]int
+}
+
+// NewReviewer starts a review; see Review for units, staff and rules.
+func NewReviewer(units []contest.Unit, staff []contest.Member, rules Rules) *Reviewer {
+	rv := &Reviewer{rules: rules.withDefaults(), unitName: make(map[string]string, len(units)), staffByName: map[string]contest.Member{},
+		seed: maphash.MakeSeed(), addressN: &keyCounts{}, deviceN: &keyCounts{}, answersN: &keyCounts{}, timingsN: &keyCounts{},
+		addresses: map[string]*sharedGroup{}, devices: map[string]*sharedGroup{}}
+	for _, u := range units {
+		rv.unitName[u.ID] = u.Name
+	}
+	for _, m := range staff {
+		if m.IsStaff() {
+			rv.staffByName[foldName(m.Name)] = m
+		}
+	}
+	return rv
+}
+
+func (rv *Reviewer) hash(s string) uint64 { return maphash.String(rv.seed, s) }
+
+// keyCounts counts hashed keys compactly: the first pass appends each
+// (8 bytes, in 256 buckets by the hash's top byte, so no large slice is
+// ever copied), then prune sorts each bucket alone and keeps only the keys
+// that reached the minimum, with their counts (at most 255).
+type keyCounts struct {
+	buckets [256][]uint64
+	reached map[uint64]uint8
+}
+
+func (k *keyCounts) add(h uint64) { k.buckets[h>>56] = append(k.buckets[h>>56], h) }
+
+func (k *keyCounts) prune(least int) {
+	k.reached = map[uint64]uint8{}
+	for b := range k.buckets {
+		hs := k.buckets[b]
+		slices.Sort(hs)
+		for i := 0; i < len(hs); {
+			j := i + 1
+			for j < len(hs) && hs[j] == hs[i] {
+				j++
+			}
+			if j-i >= least {
+				k.reached[hs[i]] = uint8(min(j-i, 255))
+			}
+			i = j
+		}
+		k.buckets[b] = nil
+	}
+}
+
+// count is how many papers had key h, 0 below the minimum.
+func (k *keyCounts) count(h uint64) int { return int(k.reached[h]) }
+
+// keys are what a paper is grouped by: its networks and devices, its
+// answers' key (with enough wrong answers, else "") and its timings' (if it
+// was not closed by the server, else ok false); answered is how many
+// questions it answered.
+type keys struct {
+	networks, devices []string
+	answers           string
+	timings           [2]int64
+	timed             bool
+	answered          int
+}
+
+func (rv *Reviewer) keysOf(p *contest.Submitted) keys {
+	k := keys{networks: distinct(network(p.StartedFrom), network(p.SubmittedFrom)), devices: distinct(p.StartedFrom, p.SubmittedFrom)}
+	wrong := 0
+	for r := range p.Responses.All() {
+		if r.Chosen >= 0 {
+			k.answered++
+			if !r.Correct() {
+				wrong++
+			}
+		}
+	}
+	if wrong >= rv.rules.MinIdenticalWrong {
+		k.answers = answerKey(p.Responses)
+	}
+	if !p.Automatic {
+		k.timings, k.timed = [2]int64{p.StartedAt().Unix(), p.SubmittedAt.Unix()}, true
+	}
+	return k
+}
+
+func timingsKey(t [2]int64) string { return fmt.Sprintf("%d-%d", t[0], t[1]) }
+
+// Count is the first pass: every paper, in the order Add will see them.
+func (rv *Reviewer) Count(p *contest.Submitted) {
+	k := rv.keysOf(p)
+	for _, a := range k.networks {
+		rv.addressN.add(rv.hash(a))
+	}
+	for _, d := range k.devices {
+		rv.deviceN.add(rv.hash(d))
+	}
+	if k.answers != "" {
+		rv.answersN.add(rv.hash(k.answers))
+	}
+	if k.timed {
+		rv.timingsN.add(rv.hash(timingsKey(k.timings)))
+	}
+}
+
+// Add is the second pass: every paper again, in the same order.
+func (rv *Reviewer) Add(p *contest.Submitted) {
+	if !rv.pruned {
+		rv.addressN.prune(rv.rules.SharedAddressMin)
+		rv.deviceN.prune(rv.rules.SharedDeviceMin)
+		rv.answersN.prune(2)
+		rv.timingsN.prune(2)
+		rv.pruned = true
+	}
+	k := rv.keysOf(p)
+	group := func(byKey map[string]*sharedGroup, counts *keyCounts, key string, min int) {
+		if counts.count(rv.hash(key)) < min {
+			return
+		}
+		g := byKey[key]
+		if g == nil {
+			g = &sharedGroup{people: map[string]bool{}, units: map[string]int{}}
+			byKey[key] = g
+		}
+		g.papers++
+		g.units[p.UnitID]++
+		if len(g.people) < min {
+			g.people[p.ParticipantID] = true
+		}
+	}
+	for _, a := range k.networks {
+		group(rv.addresses, rv.addressN, a, rv.rules.SharedAddressMin)
+	}
+	for _, d := range k.devices {
+		group(rv.devices, rv.deviceN, d, rv.rules.SharedDeviceMin)
+	}
+	_, staff := rv.staffByName[foldName(p.Name)]
+	if staff || rv.tooFast(p, k.answered) ||
+		(k.answers != "" && rv.answersN.count(rv.hash(k.answers)) >= 2) ||
+		(k.timed && rv.timingsN.count(rv.hash(timingsKey(k.timings))) >= 2) {
+		rv.kept = append(rv.kept, *p)
+	}
+}
+
+// Kept is how many papers the review holds whole: those that may be flagged.
+func (rv *Reviewer) Kept() int { return len(rv.kept) }
+
+func (rv *Reviewer) tooFast(p *contest.Submitted, answered int) bool {
+	return p.Total > 0 && answered == p.Total && time.Duration(p.TimeTakenMs)*time.Millisecond < rv.rules.SpeedFloor*time.Duration(p.Total)
+}
+
+// Report is the review of the papers seen.
+func (rv *Reviewer) Report() Report {
+	rules, papers := rv.rules, rv.kept
+	unitName, staffByName := rv.unitName, rv.staffByName
 	signals := make(map[int][]Signal)
 	suspicious := make(map[int]bool)
 	add := func(i int, s Signal) {
@@ -143,43 +329,20 @@ func Review(papers []contest.Submitted, units []contest.Unit, staff []contest.Me
 		}
 	}
 
-	// one pass to group the papers
-	addresses, devices := map[string][]int{}, map[string][]int{}
+	// the papers that may be flagged, grouped
 	answers, timings := map[string][]int{}, map[[2]int64][]int{}
-	staffByName := map[string]contest.Member{}
-	for _, m := range staff {
-		if m.IsStaff() {
-			staffByName[foldName(m.Name)] = m
-		}
-	}
 	for i := range papers {
 		p := &papers[i]
-		for _, a := range distinct(network(p.StartedFrom), network(p.SubmittedFrom)) {
-			addresses[a] = append(addresses[a], i)
-		}
-		for _, d := range distinct(p.StartedFrom, p.SubmittedFrom) {
-			devices[d] = append(devices[d], i)
-		}
-		answered, wrong := 0, 0
-		for r := range p.Responses.All() {
-			if r.Chosen >= 0 {
-				answered++
-				if !r.Correct() {
-					wrong++
-				}
-			}
-		}
-		if p.Total > 0 && answered == p.Total && time.Duration(p.TimeTakenMs)*time.Millisecond < rules.SpeedFloor*time.Duration(p.Total) {
+		k := rv.keysOf(p)
+		if rv.tooFast(p, k.answered) {
 			add(i, Signal{KindSpeed, Suspicious, fmt.Sprintf("Trả lời đủ %d câu và nộp bài sau %s (ngưỡng %s cho %d câu).",
 				p.Total, seconds(time.Duration(p.TimeTakenMs)*time.Millisecond), seconds(rules.SpeedFloor*time.Duration(p.Total)), p.Total)})
 		}
-		if wrong >= rules.MinIdenticalWrong {
-			k := answerKey(p.Responses)
-			answers[k] = append(answers[k], i)
+		if k.answers != "" {
+			answers[k.answers] = append(answers[k.answers], i)
 		}
-		if !p.Automatic {
-			k := [2]int64{p.StartedAt().Unix(), p.SubmittedAt.Unix()}
-			timings[k] = append(timings[k], i)
+		if k.timed {
+			timings[k.timings] = append(timings[k.timings], i)
 		}
 		if len(staffByName) == 0 {
 			continue
@@ -204,29 +367,41 @@ func Review(papers []contest.Submitted, units []contest.Unit, staff []contest.Me
 	}
 
 	var shared []Shared
-	info := func(kind Kind, byKey map[string][]int, min int, what string) {
+	info := func(kind Kind, byKey map[string]*sharedGroup, min int, what string, keysOf func(*contest.Submitted) []string) {
+		listed := map[string]Shared{}
 		keys := make([]string, 0)
 		for k, g := range byKey {
-			if len(g) >= min && participants(papers, g) >= min {
+			if g.papers >= min && len(g.people) >= min {
 				keys = append(keys, k)
 			}
 		}
-		slices.Sort(keys)
+		slices.Sort(keys) // as before: the order of groups that tie is the keys'
 		for _, k := range keys {
 			g := byKey[k]
-			s := Shared{Kind: kind, Group: label(kind, k), Papers: len(g), Units: unitCounts(papers, g, unitName)}
+			s := Shared{Kind: kind, Group: label(kind, k), Papers: g.papers, Units: rv.unitCounts(g.units)}
+			listed[k] = s
 			shared = append(shared, s)
-			for _, i := range g {
-				if !suspicious[i] {
-					continue // listed in the group only: no per-paper signal
+		}
+		for i := range papers {
+			if !suspicious[i] {
+				continue // listed in the group only: no per-paper signal
+			}
+			ks := slices.Clone(keysOf(&papers[i]))
+			slices.Sort(ks)
+			for _, k := range ks {
+				if s, ok := listed[k]; ok {
+					signals[i] = append(signals[i], Signal{kind, Info, fmt.Sprintf("%d bài thi của %d đơn vị từ cùng %s (nhóm %s); dùng chung đường truyền của cơ quan là bình thường.",
+						s.Papers, len(s.Units), what, s.Group)})
 				}
-				signals[i] = append(signals[i], Signal{kind, Info, fmt.Sprintf("%d bài thi của %d đơn vị từ cùng %s (nhóm %s); dùng chung đường truyền của cơ quan là bình thường.",
-					len(g), len(s.Units), what, s.Group)})
 			}
 		}
 	}
-	info(KindSharedAddress, addresses, rules.SharedAddressMin, "một địa chỉ mạng")
-	info(KindSharedDevice, devices, rules.SharedDeviceMin, "một thiết bị (cùng địa chỉ mạng và trình duyệt)")
+	info(KindSharedAddress, rv.addresses, rules.SharedAddressMin, "một địa chỉ mạng", func(p *contest.Submitted) []string {
+		return distinct(network(p.StartedFrom), network(p.SubmittedFrom))
+	})
+	info(KindSharedDevice, rv.devices, rules.SharedDeviceMin, "một thiết bị (cùng địa chỉ mạng và trình duyệt)", func(p *contest.Submitted) []string {
+		return distinct(p.StartedFrom, p.SubmittedFrom)
+	})
 	slices.SortFunc(shared, func(a, b Shared) int {
 		return cmp.Or(cmp.Compare(b.Papers, a.Papers), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Group, b.Group))
 	})
@@ -278,14 +453,10 @@ func participants(papers []contest.Submitted, g []int) int {
 	return len(seen)
 }
 
-func unitCounts(papers []contest.Submitted, g []int, unitName map[string]string) []UnitCount {
-	by := map[string]int{}
-	for _, i := range g {
-		by[papers[i].UnitID]++
-	}
+func (rv *Reviewer) unitCounts(by map[string]int) []UnitCount {
 	out := make([]UnitCount, 0, len(by))
 	for id, n := range by {
-		name := unitName[id]
+		name := rv.unitName[id]
 		if name == "" {
 			name = "(không thuộc đơn vị)"
 		}

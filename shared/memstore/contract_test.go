@@ -2,9 +2,11 @@ package memstore_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -359,6 +361,89 @@ func TestStoresCountPracticeAnswersAnonymously(t *testing.T) {
 				want := []contest.PracticeCount{{BankID: "tuan-1", QuestionID: "q1", Answered: 3, Right: 2}, {BankID: "tuan-2", QuestionID: "q7", Answered: 1}}
 				if err != nil || !slices.Equal(got, want) {
 					t.Errorf("counts = %+v, %v; want %+v", got, err, want)
+				}
+			})
+		})
+	}
+}
+
+func TestStoresHandARoundsOverduePapersOverAPageAtATime(t *testing.T) {
+	ctx := context.Background()
+	if memstore.InProgressPage != dynamo.InProgressPage {
+		t.Fatalf("pages of %d papers in memory, %d on DynamoDB; want the same", memstore.InProgressPage, dynamo.InProgressPage)
+	}
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			// 5,000 abandoned papers in memory; 1,200 on the local server keep
+			// the test short there (its pages are the index Query's Limit)
+			n := 5000
+			if name != "in memory" {
+				n = 1200
+			}
+			var wg sync.WaitGroup
+			emails := make(chan string)
+			for range 16 {
+				wg.Go(func() {
+					for e := range emails {
+						if _, _, err := s.CreatePaper(ctx, newPaper(e, "AB")); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			for i := range n {
+				emails <- fmt.Sprintf("bo-do-%05d@x.vn", i)
+			}
+			close(emails)
+			wg.Wait()
+			cutoff := t0.Add(time.Hour)
+			seen := map[string]int{}
+			pages, largest, closed := 0, 0, 0
+			var busy atomic.Int32
+			err := s.EachInProgress(ctx, c, "tuan-1", cutoff, func(page []*contest.Paper) error {
+				if busy.Add(1) != 1 {
+					t.Error("two pages were handed over at once")
+				}
+				defer busy.Add(-1)
+				pages, largest = pages+1, max(largest, len(page))
+				for _, p := range page {
+					seen[p.ParticipantID]++
+				}
+				done, err := s.ClosePapers(ctx, page)
+				closed += len(done)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Run("every paper is handed over once, in pages of at most InProgressPage", func(t *testing.T) {
+				if len(seen) != n || closed != n || largest > memstore.InProgressPage {
+					t.Errorf("%d papers seen, %d closed, in %d pages of at most %d; want %d each, pages of at most %d", len(seen), closed, pages, largest, n, memstore.InProgressPage)
+				}
+				for id, k := range seen {
+					if k != 1 {
+						t.Errorf("paper of %s handed over %d times", id, k)
+					}
+				}
+				if name == "in memory" && pages < n/memstore.InProgressPage {
+					t.Errorf("%d pages, want at least %d", pages, n/memstore.InProgressPage)
+				}
+			})
+			t.Run("once closed, none is left in progress", func(t *testing.T) {
+				left := 0
+				if err := s.EachInProgress(ctx, c, "tuan-1", cutoff, func(page []*contest.Paper) error {
+					for _, p := range page {
+						if p.Status == contest.PaperInProgress {
+							left++
+						}
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if left != 0 {
+					t.Errorf("%d papers still in progress, want none", left)
 				}
 			})
 		})

@@ -371,6 +371,25 @@ func (s *Store) ListInProgress(_ context.Context, contestID, roundID string, dea
 	}), nil
 }
 
+// EachInProgress hands each what ListInProgress lists, InProgressPage
+// papers at most at a time, as the DynamoDB store pages its index.
+func (s *Store) EachInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time, each func([]*contest.Paper) error) error {
+	papers, err := s.ListInProgress(ctx, contestID, roundID, deadlineBy)
+	if err != nil {
+		return err
+	}
+	for page := range slices.Chunk(papers, InProgressPage) {
+		if err := each(page); err != nil {
+			return fmt.Errorf("list papers in progress of %s: %w", roundID, err)
+		}
+	}
+	return nil
+}
+
+// InProgressPage is the most papers EachInProgress hands over at a time
+// (the DynamoDB store's dynamo.InProgressPage).
+const InProgressPage = 500
+
 // ClosePapers closes papers found overdue (contest.Paper.Overdue) and returns
 // them as stored.
 func (s *Store) ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error) {

@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -19,16 +20,33 @@ type Integrity struct {
 
 // RoundIntegrity reviews a round's submitted papers so far
 // (integrity.Review): computed on each request from the ranking index, the
-// units and the contest's staff; never stored nor published.
+// units and the contest's staff; never stored nor published. It reads the
+// ranking index twice, shard by shard in the index's order
+// (integrity.Reviewer), so that its memory follows the round's groups and
+// the papers that may be flagged, not its papers.
 func (s *Service) RoundIntegrity(ctx context.Context, c contest.Contest, r contest.Round) (Integrity, error) {
-	papers, units, err := s.read(ctx, c, r)
-	if err != nil {
-		return Integrity{}, err
+	var units []contest.Unit
+	if r.Audience == contest.AudienceStaff {
+		var err error
+		if units, err = s.store.ListUnits(ctx, c.ID); err != nil {
+			return Integrity{}, err
+		}
 	}
 	staff, err := s.store.ListStaff(ctx, c.ID)
 	if err != nil {
 		return Integrity{}, err
 	}
-	rep := integrity.Review(papers, units, staff, integrity.Rules{SpeedFloor: c.SpeedFloor()})
-	return Integrity{Round: r.ID, ComputedAt: s.now().In(contest.ICT), SpeedFloorSeconds: c.SpeedFloor().Seconds(), Report: rep}, nil
+	rv := integrity.NewReviewer(units, staff, integrity.Rules{SpeedFloor: c.SpeedFloor()})
+	for _, pass := range []func(*contest.Submitted){rv.Count, rv.Add} {
+		for shard := range s.store.RankingShards() {
+			if err := s.store.EachSubmitted(ctx, c.ID, r.ID, shard, func(p *contest.Submitted) error {
+				p.Audience = r.Audience
+				pass(p)
+				return nil
+			}); err != nil {
+				return Integrity{}, fmt.Errorf("review round %s: %w", r.ID, err)
+			}
+		}
+	}
+	return Integrity{Round: r.ID, ComputedAt: s.now().In(contest.ICT), SpeedFloorSeconds: c.SpeedFloor().Seconds(), Report: rv.Report()}, nil
 }

@@ -30,14 +30,15 @@ type Store interface {
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
-	ListSubmitted(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error)
 	// RankingShards, EachSubmitted and RankingShardOf read the ranking
 	// index a shard at a time (a participant's papers are in one shard).
 	RankingShards() int
 	EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error
 	RankingShardOf(participantID string) int
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
-	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
+	// EachInProgress hands each the round's papers in progress with a
+	// deadline at or before deadlineBy, a page at a time (one call at once).
+	EachInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time, each func([]*contest.Paper) error) error
 	ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error)
 	MarkPublished(ctx context.Context, contestID, roundID string, at time.Time, allCorrect int) error
 	ListStaff(ctx context.Context, contestID string) ([]contest.Member, error)
@@ -112,53 +113,42 @@ type Timings struct {
 	Closed int
 }
 
-// read lists a round's submitted papers (each with the round's audience) and
-// the units of its audience (none for citizens, who belong to no unit).
-func (s *Service) read(ctx context.Context, c contest.Contest, r contest.Round) ([]contest.Submitted, []contest.Unit, error) {
-	papers, err := s.store.ListSubmitted(ctx, c.ID, r.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range papers {
-		papers[i].Audience = r.Audience
-	}
-	if r.Audience != contest.AudienceStaff {
-		return papers, nil, nil
-	}
-	units, err := s.store.ListUnits(ctx, c.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return papers, units, nil
-}
-
 // closeOverdue grades the round's papers nobody submitted before their
 // deadline plus grace (a closed tab, a lost connection), as the site's
 // automatic submission would have (contest.CloseOverdue), so that everyone who
 // started has a result, in the ranking and in their unit's participation. It
 // reads the round's papers in progress whose deadline has passed (the store's
 // in-progress index: what it costs follows the round's abandoned papers, not
-// the table), keeps those the contest's rule finds overdue
-// (contest.Paper.Overdue) and returns them closed.
-func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string) ([]contest.Submitted, error) {
+// the table) a page at a time, closes those the contest's rule finds overdue
+// (contest.Paper.Overdue) and hands them to closed as the ranking index lists
+// them (closed keeps them on disk: the tally holds a page, never the round's
+// abandoned papers). It returns how many it closed.
+func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string, closed func([]contest.Submitted) error) (int, error) {
 	now := s.now()
-	candidates, err := s.store.ListInProgress(ctx, contestID, roundID, now.Add(-s.grace))
+	n := 0
+	err := s.store.EachInProgress(ctx, contestID, roundID, now.Add(-s.grace), func(candidates []*contest.Paper) error {
+		overdue := slices.DeleteFunc(candidates, func(p *contest.Paper) bool { return !p.Overdue(now, s.grace) })
+		if len(overdue) == 0 {
+			return nil
+		}
+		papers, err := s.store.ClosePapers(ctx, overdue)
+		if err != nil {
+			return err
+		}
+		page := make([]contest.Submitted, len(papers))
+		for i, p := range papers {
+			page[i] = submitted(p)
+		}
+		n += len(page)
+		return closed(page)
+	})
 	if err != nil {
-		return nil, err
+		return n, fmt.Errorf("close overdue papers of %s: %w", roundID, err)
 	}
-	overdue := slices.DeleteFunc(candidates, func(p *contest.Paper) bool { return !p.Overdue(now, s.grace) })
-	papers, err := s.store.ClosePapers(ctx, overdue)
-	if err != nil {
-		return nil, fmt.Errorf("close overdue papers of %s: %w", roundID, err)
+	if n > 0 {
+		s.log.Info("overdue papers closed", "contest", contestID, "round", roundID, "papers", n)
 	}
-	closed := make([]contest.Submitted, len(papers))
-	for i, p := range papers {
-		closed[i] = submitted(p)
-	}
-	if len(closed) > 0 {
-		s.log.Info("overdue papers closed", "contest", contestID, "round", roundID, "papers", len(closed))
-	}
-	return closed, nil
+	return n, nil
 }
 
 // submitted is a graded paper as the ranking index lists it.

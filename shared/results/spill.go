@@ -3,6 +3,7 @@ package results
 import (
 	"bufio"
 	"encoding/binary"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
@@ -262,3 +263,70 @@ func (m *merger) close() {
 		r.close()
 	}
 }
+
+// closedWriter keeps the papers a tally closes on disk, whole (their
+// responses and devices count in the statistics and the integrity review),
+// until the ranking index has been read and says which it lists already.
+type closedWriter struct {
+	f   *os.File
+	w   *bufio.Writer
+	enc *gob.Encoder
+}
+
+func createClosed(path string) (*closedWriter, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	w := bufio.NewWriterSize(f, 64<<10)
+	return &closedWriter{f: f, w: w, enc: gob.NewEncoder(w)}, nil
+}
+
+func (c *closedWriter) write(papers []contest.Submitted) error {
+	for i := range papers {
+		if err := c.enc.Encode(&papers[i]); err != nil {
+			return fmt.Errorf("keep closed paper: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *closedWriter) close() error {
+	err := c.w.Flush()
+	if cerr := c.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// closedReader reads back what a closedWriter wrote.
+type closedReader struct {
+	f   *os.File
+	dec *gob.Decoder
+}
+
+func openClosed(path string) (*closedReader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &closedReader{f: f, dec: gob.NewDecoder(bufio.NewReaderSize(f, 64<<10))}, nil
+}
+
+// read returns up to n papers, none at the end.
+func (c *closedReader) read(n int) ([]contest.Submitted, error) {
+	var out []contest.Submitted
+	for len(out) < n {
+		var p contest.Submitted
+		if err := c.dec.Decode(&p); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return nil, fmt.Errorf("read closed paper: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (c *closedReader) close() error { return c.f.Close() }

@@ -90,7 +90,7 @@ func partOf(shard int, participantID string) int {
 
 // Run tallies a round; with publish, it uploads the artefacts and marks the
 // round published. Organisers and their staff are kept out of the prizes.
-func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (Tallied, error) {
+func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (_ Tallied, err error) {
 	order, err := contest.ParseOrder(c.TieBreak)
 	if err != nil {
 		return Tallied{}, err
@@ -104,6 +104,10 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		return Tallied{}, fmt.Errorf("tally scratch folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	defer func() { err = s.noRoom(dir, err) }()
+	if err := s.checkRoom(dir, scratchMin, 0); err != nil {
+		return Tallied{}, err
+	}
 	var tm Timings
 	t0 := time.Now()
 	units, err := s.store.ListUnits(ctx, c.ID)
@@ -123,6 +127,10 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		return Tallied{}, err
 	}
 	tm.Gather = time.Since(t0)
+	// the round's size is known: room for its runs and units' lines
+	if err := s.checkRoom(dir, scratchMin+uint64(round.papers)*scratchPerPaper, round.papers); err != nil {
+		return Tallied{}, err
+	}
 	t0 = time.Now()
 	unitTally, participants, runs, err := run.rank(ctx, round.allCorrect, order)
 	if err != nil {
@@ -218,6 +226,46 @@ type tallyRun struct {
 
 func (t *tallyRun) partPath(i int) string { return filepath.Join(t.dir, fmt.Sprintf("part-%04d", i)) }
 func (t *tallyRun) runPath(i int) string  { return filepath.Join(t.dir, fmt.Sprintf("run-%04d", i)) }
+func (t *tallyRun) closedPath() string    { return filepath.Join(t.dir, "closed") }
+
+// closedBatch is how many closed papers addClosed reads back at a time.
+const closedBatch = 1000
+
+// addClosed reads back the papers this tally closed, closedBatch at a time:
+// those the ranking index did not list yet are counted in round and join
+// their parts.
+func (t *tallyRun) addClosed(round *shardFigures) error {
+	rd, err := openClosed(t.closedPath())
+	if err != nil {
+		return err
+	}
+	defer rd.close()
+	for {
+		batch, err := rd.read(closedBatch)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		late := map[int][]*contest.Submitted{}
+		for i := range batch {
+			p := &batch[i]
+			if round.automatic[p.PaperID] {
+				continue
+			}
+			p.Audience = t.r.Audience
+			round.add(p, t.blockOf[p.UnitID])
+			part := partOf(t.svc.store.RankingShardOf(p.ParticipantID), p.ParticipantID) // with the participant's other papers
+			late[part] = append(late[part], p)
+		}
+		for part, papers := range late {
+			if err := appendSpill(t.partPath(part), papers); err != nil {
+				return err
+			}
+		}
+	}
+}
 
 // gather is step 1: closing the overdue papers (to publish) and reading the
 // ranking index, which are independent and run at once; it returns the
@@ -225,15 +273,21 @@ func (t *tallyRun) runPath(i int) string  { return filepath.Join(t.dir, fmt.Spri
 func (t *tallyRun) gather(ctx context.Context, publish bool, t0 time.Time, tm *Timings) (*shardFigures, error) {
 	s, c, r := t.svc, t.c, t.r
 	figures := make([]*shardFigures, s.store.RankingShards())
-	var closed []contest.Submitted
 	g, gctx := errgroup.WithContext(ctx)
 	if publish {
 		// A final tally counts every paper; a preview of an open round
 		// ranks what was submitted so far (owners who come back get their
 		// overdue papers closed by the quiz function).
-		g.Go(func() (err error) {
-			closed, err = s.closeOverdue(gctx, c.ID, r.ID)
-			tm.Close, tm.Closed = time.Since(t0), len(closed)
+		g.Go(func() error {
+			w, err := createClosed(t.closedPath())
+			if err != nil {
+				return err
+			}
+			n, err := s.closeOverdue(gctx, c.ID, r.ID, w.write)
+			if cerr := w.close(); err == nil {
+				err = cerr
+			}
+			tm.Close, tm.Closed = time.Since(t0), n
 			return err
 		})
 	}
@@ -266,19 +320,8 @@ func (t *tallyRun) gather(ctx context.Context, publish bool, t0 time.Time, tm *T
 	}
 	// the papers just closed that the index does not list yet join their
 	// parts, after the listed ones (as the index would list them)
-	late := map[int][]*contest.Submitted{}
-	for i := range closed {
-		p := &closed[i]
-		if round.automatic[p.PaperID] {
-			continue
-		}
-		p.Audience = r.Audience
-		round.add(p, t.blockOf[p.UnitID])
-		part := partOf(s.store.RankingShardOf(p.ParticipantID), p.ParticipantID) // with the participant's other papers
-		late[part] = append(late[part], p)
-	}
-	for part, papers := range late {
-		if err := appendSpill(t.partPath(part), papers); err != nil {
+	if publish {
+		if err := t.addClosed(round); err != nil {
 			return nil, err
 		}
 	}

@@ -34,6 +34,7 @@ type Store interface {
 	RankingShardOf(participantID string) int
 	EachSubmitted(ctx context.Context, contestID, roundID string, shard int, each func(*contest.Submitted) error) error
 	ListInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time) ([]*contest.Paper, error)
+	EachInProgress(ctx context.Context, contestID, roundID string, deadlineBy time.Time, each func([]*contest.Paper) error) error
 	participation.Store
 	ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error)
 	ReleaseReminder(ctx context.Context, contestID, roundID, slot, email string) error
