@@ -44,8 +44,9 @@ func appendListed[T any](list []T, v T) []T {
 }
 
 // rosterChanges compares the roster with the new one: people added, people
-// who leave, people who move to another unit, people otherwise changed (name,
-// roles, audience, ward).
+// who leave, people who move from one unit to another, people otherwise
+// changed (name, roles, audience, ward, or a unit given to someone who had
+// none, such as a board member, or taken away).
 func rosterChanges(old, now []contest.Member) Changes {
 	before := make(map[string]contest.Member, len(old))
 	for _, m := range old {
@@ -60,10 +61,10 @@ func rosterChanges(old, now []contest.Member) Changes {
 		case !ok:
 			c.Added++
 			c.AddedList = appendListed(c.AddedList, m.Email)
-		case o.UnitID != m.UnitID:
+		case o.UnitID != m.UnitID && o.UnitID != "" && m.UnitID != "":
 			c.Moved++
 			c.MovedList = appendListed(c.MovedList, Move{Email: m.Email, From: o.UnitID, To: m.UnitID})
-		case o.Name != m.Name || o.Audience != m.Audience || o.Ward != m.Ward || !slices.Equal(o.Roles, m.Roles):
+		case o.UnitID != m.UnitID || o.Name != m.Name || o.Audience != m.Audience || o.Ward != m.Ward || !slices.Equal(o.Roles, m.Roles):
 			c.Updated++
 			c.UpdatedList = appendListed(c.UpdatedList, m.Email)
 		}
