@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -17,6 +16,7 @@ import (
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
+	"github.com/hoithi/hoithi/shared/warm"
 )
 
 type store interface {
@@ -44,42 +44,16 @@ type Handler struct {
 	now     func() time.Time
 	log     *slog.Logger
 
-	mu         sync.Mutex
-	rounds     map[string]cached[contest.Round]
-	contests   map[string]cached[contest.Contest]
-	roundLists map[string]cached[[]contest.Round]
-	pools      map[string]cached[pool]
+	rounds     *warm.Cache[contest.Round]
+	contests   *warm.Cache[contest.Contest]
+	roundLists *warm.Cache[[]contest.Round]
+	pools      *warm.Cache[pool]
 }
 
 // cacheTTL is how long a warm container trusts a round or contest it read:
 // at the peak every start would otherwise read the same item; organisers'
 // edits (and a round's publication) show within this time.
 const cacheTTL = platform.SettingsCacheTTL
-
-type cached[T any] struct {
-	v  T
-	at time.Time
-}
-
-// through returns m[k] if read less than cacheTTL ago, else read's answer,
-// kept in m.
-func through[T any](h *Handler, m map[string]cached[T], k string, read func() (T, error)) (T, error) {
-	now := time.Now()
-	h.mu.Lock()
-	c, ok := m[k]
-	h.mu.Unlock()
-	if ok && now.Sub(c.at) < cacheTTL {
-		return c.v, nil
-	}
-	v, err := read()
-	if err != nil {
-		return v, err
-	}
-	h.mu.Lock()
-	m[k] = cached[T]{v: v, at: now}
-	h.mu.Unlock()
-	return v, nil
-}
 
 // NewHandler builds the handler. grace is how long after a deadline a paper
 // still counts as in progress (the grade function's submit grace).
@@ -88,19 +62,19 @@ func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest 
 		now = time.Now
 	}
 	h := &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
-		rounds: map[string]cached[contest.Round]{}, contests: map[string]cached[contest.Contest]{},
-		roundLists: map[string]cached[[]contest.Round]{}, pools: map[string]cached[pool]{}}
+		rounds: warm.New[contest.Round](cacheTTL, nil), contests: warm.New[contest.Contest](cacheTTL, nil),
+		roundLists: warm.New[[]contest.Round](cacheTTL, nil), pools: warm.New[pool](cacheTTL, nil)}
 	return h
 }
 
 // round reads a round through the container's short-lived cache.
 func (h *Handler) round(ctx context.Context, contestID, roundID string) (contest.Round, error) {
-	return through(h, h.rounds, contestID+"/"+roundID, func() (contest.Round, error) { return h.store.GetRound(ctx, contestID, roundID) })
+	return h.rounds.Get(contestID+"/"+roundID, func() (contest.Round, error) { return h.store.GetRound(ctx, contestID, roundID) })
 }
 
 // contestOf reads a contest's settings through the container's short-lived cache.
 func (h *Handler) contestOf(ctx context.Context, contestID string) (contest.Contest, error) {
-	return through(h, h.contests, contestID, func() (contest.Contest, error) { return h.store.GetContest(ctx, contestID) })
+	return h.contests.Get(contestID, func() (contest.Contest, error) { return h.store.GetContest(ctx, contestID) })
 }
 
 // Routes is the function's HTTP API.

@@ -35,7 +35,7 @@ type pool struct {
 
 // roundsOf reads a contest's rounds through the container's short-lived cache.
 func (h *Handler) roundsOf(ctx context.Context, contestID string) ([]contest.Round, error) {
-	return through(h, h.roundLists, contestID, func() ([]contest.Round, error) { return h.store.ListRounds(ctx, contestID) })
+	return h.roundLists.Get(contestID, func() ([]contest.Round, error) { return h.store.ListRounds(ctx, contestID) })
 }
 
 // keysAt reads what contest.Keys needs at at (contest.KeysClock): the rounds
@@ -59,7 +59,7 @@ func (h *Handler) keysAt(ctx context.Context, c contest.Contest, now time.Time) 
 
 // poolOf builds (or reads from the cache) the contest's practice pool at now.
 func (h *Handler) poolOf(ctx context.Context, c contest.Contest) (pool, error) {
-	return through(h, h.pools, c.ID, func() (pool, error) {
+	return h.pools.Get(c.ID, func() (pool, error) {
 		now := contest.KeysClock(h.now(), h.grace)
 		keys, rounds, err := h.keysAt(ctx, c, now)
 		if err != nil {

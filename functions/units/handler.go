@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -14,6 +13,7 @@ import (
 	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
+	"github.com/hoithi/hoithi/shared/warm"
 )
 
 // store is what the unit pages read (and write: overdue papers are closed
@@ -33,45 +33,18 @@ type Handler struct {
 	now    func() time.Time
 	log    *slog.Logger
 
-	mu     sync.Mutex
-	units  map[string]cached[[]contest.Unit] // by contest
-	rounds map[string]cached[contest.Round]  // by contest and round
-	week   thisWeekCache                     // the banner's figures
-}
-
-// cached is a value a warm container read at `at` (wall clock: it measures
-// the cache's age, not the contest's time).
-type cached[T any] struct {
-	v  T
-	at time.Time
-}
-
-// through returns m[k] if read less than platform.SettingsCacheTTL ago, else
-// read's answer, kept in m. A national contest has 5,000 units: at 100 views
-// a second, reading them all on each view would cost more than the page.
-func through[T any](h *Handler, m map[string]cached[T], k string, read func() (T, error)) (T, error) {
-	now := time.Now()
-	h.mu.Lock()
-	c, ok := m[k]
-	h.mu.Unlock()
-	if ok && now.Sub(c.at) < platform.SettingsCacheTTL && now.Sub(c.at) >= 0 {
-		return c.v, nil
-	}
-	v, err := read()
-	if err != nil {
-		return v, err
-	}
-	h.mu.Lock()
-	m[k] = cached[T]{v: v, at: now}
-	h.mu.Unlock()
-	return v, nil
+	// A national contest has 5,000 units: at 100 views a second, reading
+	// them all on each view would cost more than the page.
+	units  *warm.Cache[[]contest.Unit] // by contest
+	rounds *warm.Cache[contest.Round]  // by contest and round
+	week   thisWeekCache               // the banner's figures
 }
 
 // NewHandler builds the handler. grace is how long after a deadline a paper
 // still counts as in progress (the grade function's submit grace).
 func NewHandler(s store, signer *token.Signer, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
 	return &Handler{store: s, signer: signer, grace: grace, now: now, log: log,
-		units: map[string]cached[[]contest.Unit]{}, rounds: map[string]cached[contest.Round]{},
+		units: warm.New[[]contest.Unit](platform.SettingsCacheTTL, nil), rounds: warm.New[contest.Round](platform.SettingsCacheTTL, nil),
 		week: thisWeekCache{m: map[string]thisWeekResponse{}}}
 }
 
@@ -117,14 +90,14 @@ func (h *Handler) participation(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.NotFound("round_not_found", "Không tìm thấy tuần thi."))
 		return
 	}
-	round, err := through(h, h.rounds, claims.Contest+"/"+roundID, func() (contest.Round, error) {
+	round, err := h.rounds.Get(claims.Contest+"/"+roundID, func() (contest.Round, error) {
 		return h.store.GetRound(ctx, claims.Contest, roundID)
 	})
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	units, err := through(h, h.units, claims.Contest, func() ([]contest.Unit, error) {
+	units, err := h.units.Get(claims.Contest, func() ([]contest.Unit, error) {
 		return h.store.ListUnits(ctx, claims.Contest)
 	})
 	if err != nil {

@@ -72,7 +72,7 @@ func (h *Handler) thisWeek(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.Closed("no_open_round", "Hiện không có tuần thi nào đang diễn ra."))
 		return
 	}
-	units, err := through(h, h.units, contestID, func() ([]contest.Unit, error) { return h.store.ListUnits(ctx, contestID) })
+	units, err := h.units.Get(contestID, func() ([]contest.Unit, error) { return h.store.ListUnits(ctx, contestID) })
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
