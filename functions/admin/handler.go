@@ -89,6 +89,21 @@ func (h *Handler) Routes() http.Handler {
 	return httpapi.Wrap(mux, h.log)
 }
 
+// organiserBody is the preamble of an organiser's JSON write: the caller
+// must be an organiser (organiser) and the body a JSON T of at most limit
+// bytes. On failure the error is written and ok is false.
+func organiserBody[T any](h *Handler, w http.ResponseWriter, r *http.Request, limit int64) (claims *token.Claims, body T, ok bool) {
+	claims, err := h.organiser(r)
+	if err == nil {
+		err = httpapi.DecodeJSON(w, r, &body, limit)
+	}
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return nil, body, false
+	}
+	return claims, body, true
+}
+
 // organiser checks that the request comes from an organiser of the token's
 // contest, as the roster says now (a role taken away since sign-in counts).
 func (h *Handler) organiser(r *http.Request) (*token.Claims, error) {
@@ -419,14 +434,8 @@ type putContestResponse struct {
 // contest.json fields): checked (422 with the fields' problems), compared
 // (the published weeks a change touches, as a warning), written and audited.
 func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	var next contest.Contest
-	if err := httpapi.DecodeJSON(w, r, &next, 64<<10); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
+	claims, next, ok := organiserBody[contest.Contest](h, w, r, 64<<10)
+	if !ok {
 		return
 	}
 	if next.ID == "" {
@@ -527,14 +536,8 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
 // putRoles: PUT /roles/{email} {"roles","unitId"[,"name"]}: a person's roles
 // set (a newcomer added as staff), checked by importer.CheckRoles, audited.
 func (h *Handler) putRoles(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	var ch importer.RolesChange
-	if err := httpapi.DecodeJSON(w, r, &ch, 16<<10); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
+	claims, ch, ok := organiserBody[importer.RolesChange](h, w, r, 16<<10)
+	if !ok {
 		return
 	}
 	ctx := r.Context()

@@ -71,14 +71,8 @@ func (h *Handler) listRounds(w http.ResponseWriter, r *http.Request) {
 // the weeks built and checked by the rounds import's rules, then (without
 // dryRun) written all or nothing and audited.
 func (h *Handler) weeklyRounds(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	var spec importer.WeeklySpec
-	if err := httpapi.DecodeJSON(w, r, &spec, 16<<10); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
+	claims, spec, ok := organiserBody[importer.WeeklySpec](h, w, r, 16<<10)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -96,14 +90,8 @@ func (h *Handler) weeklyRounds(w http.ResponseWriter, r *http.Request) {
 // that has opened keeps its questions, bank, time limit and attempts: 409
 // (contest.Round.CheckChange); other problems 422 by field.
 func (h *Handler) editRound(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	var ed importer.RoundEdit
-	if err := httpapi.DecodeJSON(w, r, &ed, 16<<10); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
+	claims, ed, ok := organiserBody[importer.RoundEdit](h, w, r, 16<<10)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
