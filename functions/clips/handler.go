@@ -29,10 +29,21 @@ type store interface {
 
 var _ store = (*dynamo.Store)(nil)
 
+// bucket is what the clips function needs of the data bucket: the check's
+// ports, links to watch clips and the ranking's published files.
+type bucket interface {
+	clipcheck.Objects
+	clipcheck.Presigner
+	PresignView(ctx context.Context, c clip.Clip, expiry time.Duration) (string, error)
+	Publish(ctx context.Context, prefix string, f clip.File) error
+}
+
+var _ bucket = (*blob.ClipObjects)(nil)
+
 // Handler serves the clips function URL and the bucket's S3 notifications.
 type Handler struct {
 	store    store
-	objects  *blob.ClipObjects
+	objects  bucket
 	clips    *clipcheck.Checker
 	signer   *token.Signer
 	settings clip.Settings
@@ -41,15 +52,15 @@ type Handler struct {
 	log      *slog.Logger
 }
 
-// NewHandler builds the handler on the data bucket's S3 client and
-// presigner; now may be nil (the wall clock).
-func NewHandler(st store, obj blob.ClipClient, pre blob.ClipPresigner, signer *token.Signer, settings clip.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
+// NewHandler builds the handler on the data bucket's objects
+// (blob.ClipObjects; cliptest.Bucket in tests); now may be nil (the wall
+// clock).
+func NewHandler(st store, objects bucket, signer *token.Signer, settings clip.Settings, defaultContest string, now func() time.Time, log *slog.Logger) *Handler {
 	if now == nil {
 		now = time.Now
 	}
-	objects := blob.NewClipObjects(obj, pre, settings.Bucket)
 	return &Handler{store: st, objects: objects, signer: signer, settings: settings, contest: defaultContest, now: now, log: log,
-		clips: &clipcheck.Checker{Store: st, Objects: objects, Settings: settings, Now: now, Log: log}}
+		clips: &clipcheck.Checker{Store: st, Objects: objects, Presign: objects, Settings: settings, Now: now, Log: log}}
 }
 
 // endpoint answers a request with a status and a body, or an error.

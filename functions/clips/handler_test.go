@@ -20,6 +20,8 @@ import (
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/clip"
+	"github.com/hoithi/hoithi/shared/clipcheck"
+	"github.com/hoithi/hoithi/shared/clipcheck/cliptest"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
@@ -45,10 +47,15 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// clipsAPI is the clips function on a freshly seeded demo contest, with the
-// real local S3 and DynamoDB servers behind it.
+// clipsAPI is the clips function on a freshly seeded demo contest: on the
+// real local S3 and DynamoDB servers (newClipsAPI), or on the demo's store
+// (in memory under plain go test) with an in-memory bucket
+// (newMemoryClipsAPI) for the tests that need S3 only to hand out uploads.
 type clipsAPI struct {
-	env      *testenv.Contest
+	demo     *testenv.Demo
+	st       store
+	env      *testenv.Contest // nil in memory
+	bucket   *cliptest.Bucket // nil on the servers
 	clock    *testClock
 	h        *Handler
 	routes   http.Handler
@@ -58,13 +65,40 @@ type clipsAPI struct {
 func newClipsAPI(t *testing.T, adjust func(*clip.Settings)) *clipsAPI {
 	t.Helper()
 	env := testenv.SeededContest(t)
-	a := &clipsAPI{env: env, clock: &testClock{}, settings: clip.Defaults(env.Bucket)}
+	a := &clipsAPI{demo: env.Demo, st: env.Store, env: env}
+	return a.serve(blob.NewClipObjects(env.S3, s3.NewPresignClient(env.S3), env.Bucket), env.Bucket, adjust)
+}
+
+func newMemoryClipsAPI(t *testing.T, adjust func(*clip.Settings)) *clipsAPI {
+	t.Helper()
+	d := testenv.SeededDemo(t)
+	st, ok := d.Store.(store)
+	if !ok {
+		t.Fatalf("%T has no clip methods", d.Store)
+	}
+	a := &clipsAPI{demo: d, st: st, bucket: cliptest.New()}
+	return a.serve(a.bucket, "data", adjust)
+}
+
+func (a *clipsAPI) serve(objects bucket, name string, adjust func(*clip.Settings)) *clipsAPI {
+	a.clock, a.settings = &testClock{}, clip.Defaults(name)
 	if adjust != nil {
 		adjust(&a.settings)
 	}
-	a.h = NewHandler(env.Store, env.S3, s3.NewPresignClient(env.S3), env.Signer, a.settings, demo.ContestID, a.clock.Now, testenv.Logger())
+	a.h = NewHandler(a.st, objects, a.demo.Signer, a.settings, demo.ContestID, a.clock.Now, testenv.Logger())
 	a.routes = a.h.Routes()
 	return a
+}
+
+// send uploads data as the browser would: a POST to S3, or straight into
+// the in-memory bucket.
+func (a *clipsAPI) send(t *testing.T, u upload, data []byte) {
+	t.Helper()
+	if a.bucket != nil {
+		a.bucket.Put(u.Upload.Fields["key"], data)
+		return
+	}
+	mustPost(t, u, data)
 }
 
 // Demo accounts.
@@ -84,14 +118,14 @@ const (
 )
 
 func (a *clipsAPI) admin(t *testing.T, unit string) string {
-	return a.env.TokenFor(t, rosterOf(unit)[0].Email)
+	return a.demo.TokenFor(t, rosterOf(unit)[0].Email)
 }
 func (a *clipsAPI) participant(t *testing.T, unit string) string {
-	return a.env.TokenFor(t, rosterOf(unit)[1].Email)
+	return a.demo.TokenFor(t, rosterOf(unit)[1].Email)
 }
-func (a *clipsAPI) organiser(t *testing.T) string { return a.env.TokenFor(t, "btc@"+demo.Domain) }
+func (a *clipsAPI) organiser(t *testing.T) string { return a.demo.TokenFor(t, "btc@"+demo.Domain) }
 func (a *clipsAPI) juror(t *testing.T, n int) string {
-	return a.env.TokenFor(t, fmt.Sprintf("giamkhao%d@%s", n, demo.Domain))
+	return a.demo.TokenFor(t, fmt.Sprintf("giamkhao%d@%s", n, demo.Domain))
 }
 
 // call serves one request through the clips routes and checks the answer.
@@ -104,14 +138,14 @@ func (a *clipsAPI) call(t *testing.T, method, path, tok string, body any) testen
 type upload struct {
 	Clip   clipView `json:"clip"`
 	Upload struct {
-		Method         string            `json:"method"`
-		URL            string            `json:"url"`
-		Fields         map[string]string `json:"fields"`
-		ExpiresAt      time.Time         `json:"expiresAt"`
-		PartSize       int64             `json:"partSize"`
-		PartCount      int               `json:"partCount"`
-		Parts          []partURL         `json:"parts"`
-		UploadDeadline time.Time         `json:"uploadDeadline"`
+		Method         string              `json:"method"`
+		URL            string              `json:"url"`
+		Fields         map[string]string   `json:"fields"`
+		ExpiresAt      time.Time           `json:"expiresAt"`
+		PartSize       int64               `json:"partSize"`
+		PartCount      int                 `json:"partCount"`
+		Parts          []clipcheck.PartURL `json:"parts"`
+		UploadDeadline time.Time           `json:"uploadDeadline"`
 	} `json:"upload"`
 }
 
@@ -238,7 +272,7 @@ func (a *clipsAPI) objectExists(t *testing.T, key string) bool {
 
 func (a *clipsAPI) stored(t *testing.T, id string) clip.Clip {
 	t.Helper()
-	c, err := a.env.Store.GetClip(context.Background(), demo.ContestID, id, true)
+	c, err := a.st.GetClip(context.Background(), demo.ContestID, id, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,7 +572,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestBadUploadRequests(t *testing.T) {
-	a := newClipsAPI(t, func(s *clip.Settings) { s.MaxBytes = 10 << 20 })
+	a := newMemoryClipsAPI(t, func(s *clip.Settings) { s.MaxBytes = 10 << 20 })
 	tok := a.admin(t, unitA)
 	ok := map[string]any{"title": "Phóng sự một cửa", "genre": "phong-su", "size": 1000, "contentType": "video/mp4"}
 	with := func(k string, v any) map[string]any {
@@ -569,7 +603,7 @@ func TestBadUploadRequests(t *testing.T) {
 }
 
 func TestTheQuotaCountsLiveClipsOnly(t *testing.T) {
-	a := newClipsAPI(t, nil) // 3 per unit
+	a := newMemoryClipsAPI(t, nil) // 3 per unit
 	tok := a.admin(t, unitA)
 	var ids []string
 	for range 3 {
@@ -637,7 +671,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	if u.Upload.Method != "multipart" || u.Upload.PartCount != 2 || len(u.Upload.Parts) != 2 || u.Upload.PartSize != clip.DefaultPartSize {
 		t.Fatalf("multipart upload %+v", u.Upload)
 	}
-	put := func(p partURL, body []byte) (int, string, string) {
+	put := func(p clipcheck.PartURL, body []byte) (int, string, string) {
 		t.Helper()
 		req, err := http.NewRequest("PUT", p.URL, bytes.NewReader(body))
 		if err != nil {
@@ -674,7 +708,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	// An interrupted upload resumes with a fresh URL for the missing part.
 	r := a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{2}})
 	r.Expect(t, http.StatusOK, "")
-	var fresh partsResponse
+	var fresh clipcheck.PartURLs
 	r.Decode(t, &fresh)
 	status, tag, _ = put(fresh.Parts[0], chunk(2))
 	if status != http.StatusOK {
@@ -873,7 +907,7 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 }
 
 func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
-	a := newClipsAPI(t, func(s *clip.Settings) { s.Quota = 10 })
+	a := newMemoryClipsAPI(t, func(s *clip.Settings) { s.Quota = 10 })
 	tok := a.admin(t, unitA)
 	for _, tt := range []struct {
 		millis uint64
@@ -886,7 +920,7 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 		t.Run(fmt.Sprintf("%d ms is %s", tt.millis, tt.status), func(t *testing.T) {
 			data := mp4test.Build(mp4test.Spec{Timescale: 1000, Duration: tt.millis, MediaBytes: 100})
 			u := a.requestUpload(t, tok, int64(len(data)), false)
-			mustPost(t, u, data)
+			a.send(t, u, data)
 			var got clipResponse
 			a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 			if got.Clip.Status != tt.status {
@@ -900,7 +934,7 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 }
 
 func TestOnlyTheUnitsOfTheNamedBlocksSendClips(t *testing.T) {
-	a := newClipsAPI(t, func(s *clip.Settings) { s.Blocks = []contest.Block{contest.BlockCommune} })
+	a := newMemoryClipsAPI(t, func(s *clip.Settings) { s.Blocks = []contest.Block{contest.BlockCommune} })
 	ward, agency := a.admin(t, unitA), a.admin(t, "so-noi-vu")
 	mayUpload := func(t *testing.T, tok string) *bool {
 		t.Helper()
@@ -922,7 +956,7 @@ func TestOnlyTheUnitsOfTheNamedBlocksSendClips(t *testing.T) {
 			Expect(t, http.StatusForbidden, "clip_not_for_unit")
 	})
 	t.Run("with no block named every unit's admin may upload", func(t *testing.T) {
-		all := newClipsAPI(t, nil)
+		all := newMemoryClipsAPI(t, nil)
 		var list listResponse
 		all.call(t, "GET", "/clips", all.admin(t, "so-noi-vu"), nil).Decode(t, &list)
 		if list.MayUpload == nil || !*list.MayUpload {

@@ -23,8 +23,9 @@ func main() {
 		if err != nil {
 			return nil, nil, err
 		}
-		objects := blob.NewClient(env.AWS, env.Config.S3PathStyle)
-		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Signer, settings, env.Config.Contest, env.Now, env.Log)
+		client := blob.NewClient(env.AWS, env.Config.S3PathStyle)
+		objects := blob.NewClipObjects(client, s3.NewPresignClient(client), settings.Bucket)
+		h := NewHandler(env.Store, objects, env.Signer, settings, env.Config.Contest, env.Now, env.Log)
 		return h.Routes(), h.HandleEvent, nil
 	})
 }

@@ -14,13 +14,13 @@ import (
 )
 
 func TestJuryProgress(t *testing.T) {
-	a := newClipsAPI(t, nil)
+	a := newMemoryClipsAPI(t, nil)
 	good := mp4test.Fixtures()[0].Data
 	var ids []string
 	for _, unit := range []string{unitA, unitB} {
 		tok := a.admin(t, unit)
 		u := a.requestUpload(t, tok, int64(len(good)), false)
-		mustPost(t, u, good)
+		a.send(t, u, good)
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Expect(t, http.StatusOK, "")
 		ids = append(ids, u.Clip.ID)
 	}
@@ -74,10 +74,10 @@ func TestJuryProgress(t *testing.T) {
 }
 
 func TestPublishingTheClipRankingIsAudited(t *testing.T) {
-	a := newClipsAPI(t, nil)
+	a := newMemoryClipsAPI(t, nil)
 	a.call(t, "POST", "/ranking/publish", a.organiser(t), nil).Expect(t, http.StatusOK, "")
 	t.Run("the publication is in the audit log with the organiser and the files' prefix", func(t *testing.T) {
-		entries, err := a.env.Store.ListAudit(context.Background(), demo.ContestID, audit.Query{Kind: "publication"}, 10)
+		entries, err := a.demo.Store.ListAudit(context.Background(), demo.ContestID, audit.Query{Kind: "publication"}, 10)
 		if err != nil {
 			t.Fatal(err)
 		}

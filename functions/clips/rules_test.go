@@ -1,13 +1,8 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -15,21 +10,11 @@ import (
 )
 
 // TestWhoMayDoWhatWithAnyStore runs the access rules through the routes on
-// testenv.SeededDemo (in memory under plain go test): none of these requests
-// reaches the bucket, whose client points nowhere (presigning needs no server).
+// testenv.SeededDemo (in memory under plain go test) and an in-memory bucket.
 func TestWhoMayDoWhatWithAnyStore(t *testing.T) {
-	d := testenv.SeededDemo(t)
-	st, ok := d.Store.(store)
-	if !ok {
-		t.Fatalf("%T has no clip methods", d.Store)
-	}
-	nowhere := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:9"), UsePathStyle: true,
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, nil
-		})})
-	h := NewHandler(st, nowhere, s3.NewPresignClient(nowhere), d.Signer, clip.Defaults("data"), demo.ContestID, func() time.Time { return d.Now }, testenv.Logger())
-	routes := h.Routes()
-	tok := func(email string) string { return d.TokenFor(t, email) }
+	a := newMemoryClipsAPI(t, nil)
+	routes := a.routes
+	tok := func(email string) string { return a.demo.TokenFor(t, email) }
 	adminA, adminB := tok(rosterOf(unitA)[0].Email), tok(rosterOf(unitB)[0].Email)
 	participant, organiser := tok(rosterOf(unitA)[1].Email), tok("btc@"+demo.Domain)
 	juror := tok("giamkhao1@" + demo.Domain)

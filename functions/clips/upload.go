@@ -2,23 +2,15 @@ package main
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/hoithi/hoithi/shared/clip"
+	"github.com/hoithi/hoithi/shared/clipcheck"
 	"github.com/hoithi/hoithi/shared/httpapi"
 )
 
-type postUpload struct {
-	Method    string            `json:"method"`
-	URL       string            `json:"url"`
-	Fields    map[string]string `json:"fields"`
-	ExpiresAt time.Time         `json:"expiresAt"`
-	MaxBytes  int64             `json:"maxBytes"`
-}
-
 type uploadResponse struct {
-	Clip   clipView `json:"clip"`
-	Upload any      `json:"upload"`
+	Clip   clipView         `json:"clip"`
+	Upload clipcheck.Upload `json:"upload"`
 }
 
 // requestUpload: a unit admin asks to upload a clip for the unit of the
@@ -46,20 +38,11 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) (int, an
 		return 0, nil, err
 	}
 	c := clip.New(req, clip.Uploader{Contest: claims.Contest, Email: claims.Email, Name: claims.Name}, unit, h.settings, h.now())
-	if c.Method == clip.MethodMultipart {
-		return h.startMultipart(ctx, c)
-	}
-	if err := h.clips.Create(ctx, c); err != nil {
-		return 0, nil, err
-	}
-	post, err := h.objects.PresignPost(ctx, c, h.settings.UploadExpiry)
+	c, u, err := h.clips.Open(ctx, c)
 	if err != nil {
-		h.clips.GiveUp(ctx, c)
 		return 0, nil, err
 	}
-	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: postUpload{
-		Method: clip.MethodPost, URL: post.URL, Fields: post.Fields, ExpiresAt: clip.ICT(c.UploadDeadline), MaxBytes: c.DeclaredSize,
-	}}, nil
+	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: u}, nil
 }
 
 // confirm: after uploading, the unit asks for the verdict now rather than

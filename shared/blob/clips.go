@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/hoithi/hoithi/shared/clip"
+	"github.com/hoithi/hoithi/shared/clipcheck"
 )
 
 // ClipClient is the part of the S3 API the clip objects use on the data bucket.
@@ -49,6 +50,11 @@ type ClipObjects struct {
 	presign ClipPresigner
 	bucket  string
 }
+
+var (
+	_ clipcheck.Objects   = (*ClipObjects)(nil)
+	_ clipcheck.Presigner = (*ClipObjects)(nil)
+)
 
 // NewClipObjects serves the clips' objects of bucket.
 func NewClipObjects(client ClipClient, presign ClipPresigner, bucket string) *ClipObjects {
@@ -145,15 +151,9 @@ func (r *ObjectReader) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// PresignedPost is a browser's single upload: the form's URL and fields.
-type PresignedPost struct {
-	URL    string
-	Fields map[string]string
-}
-
 // PresignPost signs a POST of the clip's object under its key, of at most
 // its declared size and of its content type, valid for expiry.
-func (o *ClipObjects) PresignPost(ctx context.Context, c clip.Clip, expiry time.Duration) (PresignedPost, error) {
+func (o *ClipObjects) PresignPost(ctx context.Context, c clip.Clip, expiry time.Duration) (clipcheck.PresignedPost, error) {
 	post, err := o.presign.PresignPostObject(ctx, &s3.PutObjectInput{Bucket: &o.bucket, Key: &c.Key},
 		func(opt *s3.PresignPostOptions) {
 			opt.Expires = expiry
@@ -163,11 +163,11 @@ func (o *ClipObjects) PresignPost(ctx context.Context, c clip.Clip, expiry time.
 			}
 		})
 	if err != nil {
-		return PresignedPost{}, fmt.Errorf("presign POST of %s: %w", c.ID, err)
+		return clipcheck.PresignedPost{}, fmt.Errorf("presign POST of %s: %w", c.ID, err)
 	}
 	fields := post.Values
 	fields["Content-Type"] = c.ContentType
-	return PresignedPost{URL: post.URL, Fields: fields}, nil
+	return clipcheck.PresignedPost{URL: post.URL, Fields: fields}, nil
 }
 
 // PresignPart signs the PUT of part n of the clip's multipart upload, of

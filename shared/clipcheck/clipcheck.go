@@ -1,5 +1,6 @@
 // Package clipcheck runs a clip's upload to its verdict: it records the clip
-// within its unit's quota (settling stale uploads), judges the uploaded
+// within its unit's quota (settling stale uploads), hands out its presigned
+// upload (giving the clip up when that fails), judges the uploaded
 // object (shared/clip's rules), stores the first verdict, assembles multipart
 // uploads and removes what a verdict refuses. It reaches the table and the
 // bucket through the ports below (shared/dynamo and shared/memstore,
@@ -44,10 +45,12 @@ type Objects interface {
 	Abort(ctx context.Context, c clip.Clip) error
 }
 
-// Checker checks clips; Now is the clock.
+// Checker opens and checks clips; Now is the clock. Presign is needed only
+// to open uploads (Open, PartURLs, RefreshParts).
 type Checker struct {
 	Store    Store
 	Objects  Objects
+	Presign  Presigner
 	Settings clip.Settings
 	Now      func() time.Time
 	Log      *slog.Logger
@@ -101,16 +104,16 @@ func (k *Checker) settleStale(ctx context.Context, contestID, unitID string) (bo
 	return freed, nil
 }
 
-// GiveUp rejects a clip whose upload could not be handed out.
-func (k *Checker) GiveUp(ctx context.Context, c clip.Clip) {
+// giveUp rejects a clip whose upload could not be handed out.
+func (k *Checker) giveUp(ctx context.Context, c clip.Clip) {
 	if _, _, err := k.Store.DecideClip(ctx, c.ContestID, c.ID, clip.Reject(clip.ReasonAborted, k.Now())); err != nil {
 		k.Log.Error("give up clip", "clip", c.ID, "err", err)
 	}
 }
 
-// AbortParts drops a multipart upload's parts (a failure is only logged:
+// abortParts drops a multipart upload's parts (a failure is only logged:
 // the bucket's lifecycle rule drops them in the end).
-func (k *Checker) AbortParts(ctx context.Context, c clip.Clip) {
+func (k *Checker) abortParts(ctx context.Context, c clip.Clip) {
 	if err := k.Objects.Abort(ctx, c); err != nil {
 		k.Log.Warn("abort multipart upload", "clip", c.ID, "err", err)
 	}
@@ -124,7 +127,7 @@ func (k *Checker) Abort(ctx context.Context, c clip.Clip) (clip.Clip, error) {
 		return c, err
 	}
 	if c.Method == clip.MethodMultipart {
-		k.AbortParts(ctx, c)
+		k.abortParts(ctx, c)
 	}
 	stored, won, err := k.Store.DecideClip(ctx, c.ContestID, c.ID, clip.Reject(clip.ReasonAborted, k.Now()))
 	if err == nil && !won {
@@ -192,7 +195,7 @@ func (k *Checker) inspect(ctx context.Context, c clip.Clip) (clip.Clip, error) {
 		// The upload's time is over and nothing came: free the slot (and
 		// drop the parts of a multipart upload left unfinished).
 		if c.Method == clip.MethodMultipart && c.UploadID != "" {
-			k.AbortParts(ctx, c)
+			k.abortParts(ctx, c)
 		}
 		return k.decide(ctx, c, clip.Reject(clip.ReasonNotUploaded, now))
 	}
@@ -265,7 +268,7 @@ func (k *Checker) assemble(ctx context.Context, c clip.Clip, named []clip.Part) 
 		return c, err
 	}
 	if a.Reason != "" {
-		k.AbortParts(ctx, c)
+		k.abortParts(ctx, c)
 		return k.decide(ctx, c, clip.Verdict{Status: clip.Rejected, Reason: a.Reason, Size: a.Size, CheckedAt: k.Now()})
 	}
 	switch err := k.Objects.Complete(ctx, c, a.Parts); {

@@ -3,130 +3,20 @@ package clipcheck_test
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/clipcheck"
+	"github.com/hoithi/hoithi/shared/clipcheck/cliptest"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/memstore"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
 )
-
-// bucket keeps objects and multipart parts in memory behind the checker's
-// Objects port (shared/blob.ClipObjects is the S3 one, tested on the local
-// servers by functions/clips).
-type bucket struct {
-	mu      sync.Mutex
-	objects map[string][]byte
-	parts   map[string]map[int32][]byte // upload id → parts
-}
-
-func newBucket() *bucket {
-	return &bucket{objects: map[string][]byte{}, parts: map[string]map[int32][]byte{}}
-}
-
-func etag(b []byte) string { return fmt.Sprintf(`"%x"`, md5.Sum(b)) }
-
-func (b *bucket) put(key string, data []byte) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.objects[key] = data
-}
-
-func (b *bucket) has(key string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	_, ok := b.objects[key]
-	return ok
-}
-
-func (b *bucket) Head(_ context.Context, key string) (clip.Object, bool, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	data, ok := b.objects[key]
-	if !ok {
-		return clip.Object{}, false, nil
-	}
-	return clip.Object{Size: int64(len(data)), ETag: etag(data)}, true, nil
-}
-
-type reader struct {
-	b         *bucket
-	key, etag string
-	reads     int
-	n         int64
-}
-
-func (r *reader) ReadAt(p []byte, off int64) (int, error) {
-	r.b.mu.Lock()
-	data, ok := r.b.objects[r.key]
-	r.b.mu.Unlock()
-	if !ok || etag(data) != r.etag {
-		return 0, errors.New("precondition failed")
-	}
-	r.reads++
-	n, err := bytes.NewReader(data).ReadAt(p, off)
-	r.n += int64(n)
-	return n, err
-}
-
-func (r *reader) Fetched() (int, int64) { return r.reads, r.n }
-
-func (b *bucket) Reader(_ context.Context, key, etag string) clip.ObjectReader {
-	return &reader{b: b, key: key, etag: etag}
-}
-
-func (b *bucket) Remove(_ context.Context, key string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	delete(b.objects, key)
-	return nil
-}
-
-func (b *bucket) Parts(_ context.Context, c clip.Clip) (map[int32]clip.Part, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	parts, ok := b.parts[c.UploadID]
-	if !ok {
-		return nil, clip.ErrUploadGone
-	}
-	out := map[int32]clip.Part{}
-	for n, data := range parts {
-		out[n] = clip.Part{Number: n, ETag: etag(data), Size: int64(len(data))}
-	}
-	return out, nil
-}
-
-func (b *bucket) Complete(_ context.Context, c clip.Clip, parts []clip.Part) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	held, ok := b.parts[c.UploadID]
-	if !ok {
-		return clip.ErrUploadGone
-	}
-	var whole []byte
-	for _, p := range parts {
-		whole = append(whole, held[p.Number]...)
-	}
-	b.objects[c.Key] = whole
-	delete(b.parts, c.UploadID)
-	return nil
-}
-
-func (b *bucket) Abort(_ context.Context, c clip.Clip) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	delete(b.parts, c.UploadID)
-	return nil
-}
 
 const contestID = "demo"
 
@@ -134,13 +24,13 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, contest.ICT)
 
 type world struct {
 	store   *memstore.Store
-	bucket  *bucket
+	bucket  *cliptest.Bucket
 	now     time.Time
 	checker *clipcheck.Checker
 }
 
 func newWorld(t *testing.T) *world {
-	w := &world{store: memstore.New(), bucket: newBucket(), now: t0}
+	w := &world{store: memstore.New(), bucket: cliptest.New(), now: t0}
 	s := clip.Defaults("data")
 	s.Quota = 1
 	w.checker = &clipcheck.Checker{Store: w.store, Objects: w.bucket, Settings: s, Now: func() time.Time { return w.now },
@@ -155,7 +45,7 @@ func (w *world) open(t *testing.T, size int64, multipart bool) clip.Clip {
 	c := clip.New(req, clip.Uploader{Contest: contestID, Email: "qt@a.vn", Name: "Quản trị"}, unit, w.checker.Settings, w.now)
 	if multipart {
 		c.UploadID = "up-" + c.ID
-		w.bucket.parts[c.UploadID] = map[int32][]byte{}
+		w.bucket.OpenUpload(c.UploadID)
 	}
 	if err := w.checker.Create(context.Background(), c); err != nil {
 		t.Fatalf("create: %v", err)
@@ -192,12 +82,12 @@ func TestAnUploadGetsItsVerdict(t *testing.T) {
 			data := tt.object(0)
 			declared := cmpOr(tt.declared, int64(len(data)))
 			c := w.open(t, declared, false)
-			w.bucket.put(c.Key, data)
+			w.bucket.Put(c.Key, data)
 			got, err := w.checker.Check(ctx, c, false)
 			if err != nil || got.Status != tt.wantStatus || got.Reason != tt.wantReason {
 				t.Fatalf("got %s %q (%v), want %s %q", got.Status, got.Reason, err, tt.wantStatus, tt.wantReason)
 			}
-			if w.bucket.has(c.Key) != tt.wantObject {
+			if w.bucket.Has(c.Key) != tt.wantObject {
 				t.Errorf("object kept %v, want %v", !tt.wantObject, tt.wantObject)
 			}
 			again, err := w.checker.Check(ctx, c, false)
@@ -255,23 +145,23 @@ func TestNotificationsAboutCheckedClips(t *testing.T) {
 		w := newWorld(t)
 		data := video(60)
 		c := w.open(t, int64(len(data)), false)
-		w.bucket.put(c.Key, data)
+		w.bucket.Put(c.Key, data)
 		accepted, _ := w.checker.Check(ctx, c, false)
-		w.bucket.put(c.Key, video(61))
+		w.bucket.Put(c.Key, video(61))
 		got, err := w.checker.Check(ctx, accepted, true)
-		if err != nil || got.Status != clip.Rejected || got.Reason != clip.ReasonReplaced || w.bucket.has(c.Key) {
-			t.Errorf("got %s %q (%v), object kept %v", got.Status, got.Reason, err, w.bucket.has(c.Key))
+		if err != nil || got.Status != clip.Rejected || got.Reason != clip.ReasonReplaced || w.bucket.Has(c.Key) {
+			t.Errorf("got %s %q (%v), object kept %v", got.Status, got.Reason, err, w.bucket.Has(c.Key))
 		}
 	})
 	t.Run("the checked object's own notification changes nothing", func(t *testing.T) {
 		w := newWorld(t)
 		data := video(60)
 		c := w.open(t, int64(len(data)), false)
-		w.bucket.put(c.Key, data)
+		w.bucket.Put(c.Key, data)
 		accepted, _ := w.checker.Check(ctx, c, false)
 		got, err := w.checker.Check(ctx, accepted, true)
-		if err != nil || got.Status != clip.Accepted || !w.bucket.has(c.Key) {
-			t.Errorf("got %s (%v), object kept %v", got.Status, err, w.bucket.has(c.Key))
+		if err != nil || got.Status != clip.Accepted || !w.bucket.Has(c.Key) {
+			t.Errorf("got %s (%v), object kept %v", got.Status, err, w.bucket.Has(c.Key))
 		}
 	})
 	t.Run("an object reappearing under a rejected clip's key is removed", func(t *testing.T) {
@@ -281,9 +171,9 @@ func TestNotificationsAboutCheckedClips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.bucket.put(c.Key, video(60))
-		if got, err := w.checker.Check(ctx, aborted, true); err != nil || got.Status != clip.Rejected || w.bucket.has(c.Key) {
-			t.Errorf("got %s (%v), object kept %v", got.Status, err, w.bucket.has(c.Key))
+		w.bucket.Put(c.Key, video(60))
+		if got, err := w.checker.Check(ctx, aborted, true); err != nil || got.Status != clip.Rejected || w.bucket.Has(c.Key) {
+			t.Errorf("got %s (%v), object kept %v", got.Status, err, w.bucket.Has(c.Key))
 		}
 	})
 }
@@ -297,7 +187,7 @@ func TestGivingUpAnUpload(t *testing.T) {
 		if err != nil || got.Status != clip.Rejected || got.Reason != clip.ReasonAborted {
 			t.Errorf("got %s %q (%v)", got.Status, got.Reason, err)
 		}
-		if _, held := w.bucket.parts[c.UploadID]; held {
+		if w.bucket.UploadOpen(c.UploadID) {
 			t.Error("the multipart upload is still open")
 		}
 	})
@@ -316,8 +206,7 @@ func TestCompletingAMultipartUpload(t *testing.T) {
 		for n := int32(1); int64(n-1)*c.PartSize < int64(len(body)); n++ {
 			start := int64(n-1) * c.PartSize
 			part := body[start:min(start+c.PartSize, int64(len(body)))]
-			w.bucket.parts[c.UploadID][n] = part
-			named = append(named, clip.Part{Number: n, ETag: etag(part)})
+			named = append(named, clip.Part{Number: n, ETag: w.bucket.PutPart(c.UploadID, n, part)})
 		}
 		return named
 	}
@@ -365,13 +254,13 @@ func TestWhatANotificationDoes(t *testing.T) {
 		want   clipcheck.Notice
 		kept   bool
 	}{
-		{name: "an object no upload was issued for is removed", key: forged, before: func() { w.bucket.put(forged, data) },
+		{name: "an object no upload was issued for is removed", key: forged, before: func() { w.bucket.Put(forged, data) },
 			want: clipcheck.Notice{Outcome: clipcheck.Deleted, Reason: clip.ReasonUnknownKey}},
-		{name: "a key that is no clip's is removed", key: "clips/demo/x.mp4", before: func() { w.bucket.put("clips/demo/x.mp4", data) },
+		{name: "a key that is no clip's is removed", key: "clips/demo/x.mp4", before: func() { w.bucket.Put("clips/demo/x.mp4", data) },
 			want: clipcheck.Notice{Outcome: clipcheck.Deleted, Reason: clip.ReasonUnknownKey}},
 		{name: "an issued key whose object has not come is pending", key: c.Key, before: func() {},
 			want: clipcheck.Notice{Outcome: clipcheck.Pending, ClipID: c.ID, Status: clip.Uploading}},
-		{name: "an issued key's object is checked", key: c.Key, before: func() { w.bucket.put(c.Key, data) },
+		{name: "an issued key's object is checked", key: c.Key, before: func() { w.bucket.Put(c.Key, data) },
 			want: clipcheck.Notice{Outcome: clipcheck.Checked, ClipID: c.ID, Status: clip.Accepted}, kept: true},
 	}
 	for _, tt := range tests {
@@ -381,8 +270,106 @@ func TestWhatANotificationDoes(t *testing.T) {
 			if err != nil || got != tt.want {
 				t.Errorf("got %+v (%v), want %+v", got, err, tt.want)
 			}
-			if w.bucket.has(tt.key) != tt.kept {
+			if w.bucket.Has(tt.key) != tt.kept {
 				t.Errorf("object kept %v, want %v", !tt.kept, tt.kept)
+			}
+		})
+	}
+}
+
+// unsigned is a bucket whose presigning fails.
+type unsigned struct{ *cliptest.Bucket }
+
+func (unsigned) PresignPost(context.Context, clip.Clip, time.Duration) (clipcheck.PresignedPost, error) {
+	return clipcheck.PresignedPost{}, errors.New("no credentials")
+}
+
+func (unsigned) PresignPart(context.Context, clip.Clip, int32, int64, time.Duration) (string, error) {
+	return "", errors.New("no credentials")
+}
+
+func TestOpeningAnUpload(t *testing.T) {
+	ctx := context.Background()
+	unit := contest.Unit{ID: "phuong-a", Name: "Phường A", Block: contest.BlockCommune}
+	newClip := func(w *world, size int64, multipart bool) clip.Clip {
+		req := clip.Request{Title: "Phóng sự", Genre: "phong-su", Size: size, ContentType: "video/mp4", Multipart: multipart}
+		return clip.New(req, clip.Uploader{Contest: contestID}, unit, w.checker.Settings, w.now)
+	}
+	t.Run("a single upload is recorded and handed a form for its key and size", func(t *testing.T) {
+		w := newWorld(t)
+		w.checker.Presign = w.bucket
+		c, u, err := w.checker.Open(ctx, newClip(w, 1000, false))
+		if err != nil || u.Post == nil || u.Multipart != nil {
+			t.Fatalf("open: %+v (%v)", u, err)
+		}
+		if u.Post.Fields["key"] != c.Key || u.Post.MaxBytes != 1000 || !u.Post.ExpiresAt.Equal(c.UploadDeadline) {
+			t.Errorf("form %+v for clip %s", u.Post, c.Key)
+		}
+		if stored, err := w.store.GetClip(ctx, contestID, c.ID, true); err != nil || stored.Status != clip.Uploading {
+			t.Errorf("stored %s (%v), want uploading", stored.Status, err)
+		}
+	})
+	t.Run("a multipart upload is handed every part's URL, the last for the rest", func(t *testing.T) {
+		w := newWorld(t)
+		w.checker.Presign = w.bucket
+		c, u, err := w.checker.Open(ctx, newClip(w, 20<<20, true))
+		if err != nil || u.Multipart == nil || c.UploadID == "" || !w.bucket.UploadOpen(c.UploadID) {
+			t.Fatalf("open: %+v %q (%v)", u, c.UploadID, err)
+		}
+		parts := u.Multipart.Parts
+		if u.Multipart.PartCount != 3 || len(parts) != 3 || parts[2].Size != 20<<20-2*c.PartSize {
+			t.Errorf("parts %+v", parts)
+		}
+	})
+	t.Run("an upload that cannot be signed gives its clip up and frees the slot", func(t *testing.T) {
+		for _, multipart := range []bool{false, true} {
+			w := newWorld(t)
+			w.checker.Presign = unsigned{w.bucket}
+			c := newClip(w, 20<<20, multipart)
+			if _, _, err := w.checker.Open(ctx, c); err == nil {
+				t.Fatalf("multipart %v: opened without a signature", multipart)
+			}
+			stored, _ := w.store.GetClip(ctx, contestID, c.ID, true)
+			if stored.Status != clip.Rejected || stored.Reason != clip.ReasonAborted {
+				t.Errorf("multipart %v: stored %s %q, want rejected aborted", multipart, stored.Status, stored.Reason)
+			}
+		}
+	})
+	t.Run("a full quota refuses a multipart upload and drops the upload it opened", func(t *testing.T) {
+		w := newWorld(t)
+		w.checker.Presign = w.bucket
+		w.open(t, 1000, false) // the quota is 1
+		c, _, err := w.checker.Open(ctx, newClip(w, 20<<20, true))
+		if fault.CodeOf(err) != "clip_quota_reached" || w.bucket.UploadOpen(c.UploadID) {
+			t.Errorf("got %v, upload open %v", err, w.bucket.UploadOpen(c.UploadID))
+		}
+	})
+}
+
+func TestRefreshingPartURLs(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.checker.Presign = w.bucket
+	c := w.open(t, 20<<20, true)
+	tests := []struct {
+		name    string
+		at      time.Time
+		numbers []int32
+		code    string
+	}{
+		{"a part of the upload gets a fresh URL", t0, []int32{2}, ""},
+		{"a part past the last is refused", t0, []int32{4}, "invalid_part_number"},
+		{"no part URL is handed out after the upload's deadline", c.UploadDeadline.Add(time.Second), []int32{1}, "upload_expired"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w.now = tt.at
+			got, err := w.checker.RefreshParts(ctx, c, tt.numbers)
+			if fault.CodeOf(err) != tt.code {
+				t.Fatalf("got %v, want %q", err, tt.code)
+			}
+			if tt.code == "" && (len(got.Parts) != 1 || got.Parts[0].PartNumber != 2 || got.ExpiresAt.After(c.UploadDeadline)) {
+				t.Errorf("got %+v", got)
 			}
 		})
 	}
