@@ -63,24 +63,10 @@ func NewHandler(st store, objects bucket, signer *token.Signer, settings clip.Se
 		clips: &clipcheck.Checker{Store: st, Objects: objects, Presign: objects, Settings: settings, Now: now, Log: log}}
 }
 
-// endpoint answers a request with a status and a body, or an error.
-type endpoint func(w http.ResponseWriter, r *http.Request) (int, any, error)
-
-func (h *Handler) serve(e endpoint) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		status, body, err := e(w, r)
-		if err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
-		}
-		httpapi.WriteJSON(w, status, body)
-	}
-}
-
 // Routes is the function's HTTP API (docs/clips.md).
 func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
-	for pattern, e := range map[string]endpoint{
+	for pattern, e := range map[string]httpapi.Endpoint{
 		"POST /uploads":                 h.requestUpload,
 		"POST /clips/{clipId}/confirm":  h.confirm,
 		"POST /clips/{clipId}/parts":    h.presignParts,
@@ -93,7 +79,7 @@ func (h *Handler) Routes() http.Handler {
 		"POST /ranking/publish":         h.publishRanking,
 		"GET /jury/progress":            h.juryProgress,
 	} {
-		mux.HandleFunc(pattern, h.serve(e))
+		mux.HandleFunc(pattern, httpapi.Serve(h.log, e))
 	}
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
