@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -47,7 +46,7 @@ type Handler struct {
 	rounds     *warm.Cache[contest.Round]
 	contests   *warm.Cache[contest.Contest]
 	roundLists *warm.Cache[[]contest.Round]
-	pools      *warm.Cache[pool]
+	pools      *warm.Cache[contest.PracticePool]
 }
 
 // cacheTTL is how long a warm container trusts a round or contest it read:
@@ -61,10 +60,9 @@ func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest 
 	if now == nil {
 		now = time.Now
 	}
-	h := &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
+	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
 		rounds: warm.New[contest.Round](cacheTTL, nil), contests: warm.New[contest.Contest](cacheTTL, nil),
-		roundLists: warm.New[[]contest.Round](cacheTTL, nil), pools: warm.New[pool](cacheTTL, nil)}
-	return h
+		roundLists: warm.New[[]contest.Round](cacheTTL, nil), pools: warm.New[contest.PracticePool](cacheTTL, nil)}
 }
 
 // round reads a round through the container's short-lived cache.
@@ -81,55 +79,36 @@ func (h *Handler) contestOf(ctx context.Context, contestID string) (contest.Cont
 func (h *Handler) Routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /rounds", h.listRounds)
-	mux.HandleFunc("POST /rounds/{roundId}/papers", h.startPaper)
-	mux.HandleFunc("GET /rounds/{roundId}/papers", h.myPapers)
-	mux.HandleFunc("GET /papers/{paperId}", h.getPaper)
-	mux.HandleFunc("GET /papers/{paperId}/review", h.review)
-	mux.HandleFunc("GET /practice", h.practice)
-	mux.HandleFunc("POST /practice/answers", h.practiceAnswer)
-	mux.HandleFunc("GET /practice/counts", h.practiceCounts)
+	for pattern, e := range map[string]httpapi.Endpoint{
+		"POST /rounds/{roundId}/papers": h.startPaper,
+		"GET /rounds/{roundId}/papers":  h.myPapers,
+		"GET /papers/{paperId}":         h.getPaper,
+		"GET /papers/{paperId}/review":  h.review,
+		"GET /practice":                 h.practice,
+		"POST /practice/answers":        h.practiceAnswer,
+		"GET /practice/counts":          h.practiceCounts,
+	} {
+		mux.HandleFunc(pattern, httpapi.Serve(h.log, e))
+	}
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
 
-type roundView struct {
-	ID               string           `json:"id"`
-	Title            string           `json:"title"`
-	Audience         contest.Audience `json:"audience"`
-	OpensAt          time.Time        `json:"opensAt"`
-	ClosesAt         time.Time        `json:"closesAt"`
-	Status           contest.Status   `json:"status"`
-	QuestionCount    int              `json:"questionCount"`
-	TimeLimitSeconds int              `json:"timeLimitSeconds"`
-	Attempts         int              `json:"attempts"`
-}
-
 func (h *Handler) listRounds(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("contest")
-	if id == "" {
-		id = h.contest
+	id, err := contest.ContestIn(r.URL.Query().Get("contest"), h.contest)
+	var rounds []contest.Round
+	if err == nil {
+		rounds, err = h.store.ListRounds(r.Context(), id)
 	}
-	if !contest.ValidID(id) {
-		httpapi.WriteError(w, r, h.log, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi."))
-		return
-	}
-	rounds, err := h.store.ListRounds(r.Context(), id)
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	slices.SortFunc(rounds, func(a, b contest.Round) int { return a.OpensAt.Compare(b.OpensAt) })
 	now := h.now()
-	views := make([]roundView, 0, len(rounds))
-	for _, rd := range rounds {
-		views = append(views, roundView{
-			ID: rd.ID, Title: rd.Title, Audience: rd.Audience, OpensAt: rd.OpensAt.In(contest.ICT), ClosesAt: rd.ClosesAt.In(contest.ICT),
-			Status: rd.Status(now), QuestionCount: rd.QuestionCount, TimeLimitSeconds: int(rd.TimeLimit / time.Second), Attempts: rd.Attempts,
-		})
-	}
 	// Public and the same for everyone: the edge and browsers keep it a few
 	// seconds (infra/edge.go); serverTime is then up to that old.
-	httpapi.WritePublicJSON(w, http.StatusOK, map[string]any{"contest": id, "serverTime": now.In(contest.ICT), "rounds": views}, platform.RoundsMaxAge)
+	httpapi.WritePublicJSON(w, http.StatusOK, map[string]any{"contest": id, "serverTime": now.In(contest.ICT),
+		"rounds": contest.RoundViews(rounds, now)}, platform.RoundsMaxAge)
 }
 
 type paperResponse struct {
@@ -137,49 +116,50 @@ type paperResponse struct {
 	ServerTime time.Time         `json:"serverTime"`
 }
 
-func (h *Handler) startPaper(w http.ResponseWriter, r *http.Request) {
+// entrant is the session's holder as the one who starts a paper.
+func entrant(c *token.Claims) contest.Entrant {
+	return contest.Entrant{ContestID: c.Contest, ParticipantID: c.ParticipantID(), Email: c.Email, Name: c.Name,
+		UnitID: c.UnitID, Audience: c.Audience, Roles: c.Roles}
+}
+
+func (h *Handler) startPaper(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	claims, err := h.signer.FromRequest(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	from := contest.NewRequester(funcurl.SourceIP(r), funcurl.UserAgent(r))
-	p, created, err := h.start(r.Context(), claims, r.PathValue("roundId"), from)
+	p, created, err := h.start(r.Context(), entrant(claims), r.PathValue("roundId"), from)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	h.respondPaper(w, r, p, map[bool]int{true: http.StatusCreated, false: http.StatusOK}[created])
+	return h.paperView(r.Context(), p, map[bool]int{true: http.StatusCreated, false: http.StatusOK}[created])
 }
 
 // start returns the participant's paper in progress for the round, or starts
 // the next attempt if one is left. Concurrent starts agree on one paper: its
 // key is (round, participant, attempt) and only one conditional put wins.
-func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string, from contest.Requester) (*contest.Paper, bool, error) {
-	if !contest.MayCompete(c.Roles) {
-		return nil, false, fault.Forbidden("not_allowed_to_compete", "Thành viên Ban tổ chức và tổ giúp việc không được tham gia dự thi.")
+func (h *Handler) start(ctx context.Context, e contest.Entrant, roundID string, from contest.Requester) (*contest.Paper, bool, error) {
+	if err := e.CheckCompetes(); err != nil {
+		return nil, false, err
 	}
-	if !contest.ValidID(roundID) {
-		return nil, false, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
+	if err := contest.CheckRoundID(roundID); err != nil {
+		return nil, false, err
 	}
-	round, err := h.round(ctx, c.Contest, roundID)
+	round, err := h.round(ctx, e.ContestID, roundID)
 	if err != nil {
 		return nil, false, err
 	}
 	now := h.now()
-	if err := round.CheckOpen(now); err != nil {
+	if err := e.CheckStart(round, now); err != nil {
 		return nil, false, err
 	}
-	if round.Audience != c.Audience {
-		return nil, false, fault.Forbidden("wrong_audience", "Tuần thi này dành cho đối tượng khác; vui lòng chọn đúng phần thi của mình.")
-	}
-	bank, err := h.banks.Load(ctx, c.Contest, round.BankID)
+	bank, err := h.banks.Load(ctx, e.ContestID, round.BankID)
 	if err != nil {
 		return nil, false, err
 	}
 	next := 1
 	if round.Attempts > 1 {
-		papers, err := h.store.ListPapers(ctx, c.Contest, round.ID, c.ParticipantID())
+		papers, err := h.store.ListPapers(ctx, e.ContestID, round.ID, e.ParticipantID)
 		if err != nil {
 			return nil, false, err
 		}
@@ -198,7 +178,7 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string, fr
 		if err := round.CheckAttempt(next); err != nil {
 			return nil, false, err
 		}
-		p, err := h.newPaper(c, round, bank, next, now, from)
+		p, err := e.NewPaper(round, bank, next, now, from, newRand())
 		if err != nil {
 			return nil, false, err
 		}
@@ -215,6 +195,14 @@ func (h *Handler) start(ctx context.Context, c *token.Claims, roundID string, fr
 		next = stored.Attempt + 1
 	}
 	return nil, false, fault.Conflict("start_conflict", "Không thể bắt đầu bài thi lúc này; vui lòng thử lại.")
+}
+
+// newRand is a source seeded from the system's randomness: no two papers
+// draw alike.
+func newRand() *rand.Rand {
+	var seed [16]byte
+	_, _ = crand.Read(seed[:]) // never fails (crypto/rand's contract)
+	return rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
 }
 
 // settle closes a paper left in progress past its deadline and grace (its
@@ -235,79 +223,31 @@ func (h *Handler) settle(ctx context.Context, p *contest.Paper) (*contest.Paper,
 	return stored, nil
 }
 
-func (h *Handler) newPaper(c *token.Claims, round contest.Round, bank *contest.Bank, attempt int, now time.Time, from contest.Requester) (*contest.Paper, error) {
-	var seed [16]byte
-	if _, err := crand.Read(seed[:]); err != nil {
-		return nil, err
-	}
-	rng := rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
-	items, key, err := contest.Draw(bank, round.QuestionCount, rng)
-	if err != nil {
-		return nil, err
-	}
-	now = now.Truncate(time.Millisecond)
-	return &contest.Paper{
-		ContestID: c.Contest, RoundID: round.ID, ParticipantID: c.ParticipantID(), Attempt: attempt,
-		Email: c.Email, Name: c.Name, UnitID: c.UnitID, Audience: c.Audience, BankID: round.BankID,
-		Items: items, Key: key, StartedAt: now, Deadline: round.Deadline(now),
-		Answers: map[string]string{}, Status: contest.PaperInProgress, StartedFrom: from,
-	}, nil
-}
-
-type paperSummary struct {
-	ID        string              `json:"id"`
-	Attempt   int                 `json:"attempt"`
-	Status    contest.PaperStatus `json:"status"`
-	StartedAt time.Time           `json:"startedAt"`
-	Deadline  time.Time           `json:"deadline"`
-	Result    *contest.Result     `json:"result,omitempty"`
-	// Counts marks the submitted paper that counts (contest.Counts).
-	Counts bool `json:"counts,omitempty"`
-	// Excluded says why the paper is not ranked, if an organiser excluded it.
-	Excluded *contest.ExclusionView `json:"excluded,omitempty"`
-}
-
 // myPapers lists the caller's own papers in a round (to find a paper again on
 // another device, or last week's result).
-func (h *Handler) myPapers(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) myPapers(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	claims, err := h.signer.FromRequest(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	roundID := r.PathValue("roundId")
-	if !contest.ValidID(roundID) {
-		httpapi.WriteError(w, r, h.log, fault.NotFound("round_not_found", "Không tìm thấy tuần thi."))
-		return
+	roundID, ctx := r.PathValue("roundId"), r.Context()
+	if err := contest.CheckRoundID(roundID); err != nil {
+		return 0, nil, err
 	}
-	papers, err := h.store.ListPapers(r.Context(), claims.Contest, roundID, claims.ParticipantID())
+	papers, err := h.store.ListPapers(ctx, claims.Contest, roundID, claims.ParticipantID())
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	for i, p := range papers {
-		if papers[i], err = h.settle(r.Context(), p); err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
+		if papers[i], err = h.settle(ctx, p); err != nil {
+			return 0, nil, err
 		}
 	}
-	counts, err := h.counts(r.Context(), claims.Contest, roundID, papers)
+	counts, err := h.counts(ctx, claims.Contest, roundID, papers)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	out := make([]paperSummary, 0, len(papers))
-	for i, p := range papers {
-		s := paperSummary{Counts: i == counts, ID: p.ID(), Attempt: p.Attempt, Status: p.Status, StartedAt: p.StartedAt.In(contest.ICT), Deadline: p.Deadline.In(contest.ICT),
-			Excluded: p.Exclusion.View()}
-		if p.Result != nil {
-			res := *p.Result
-			res.SubmittedAt = res.SubmittedAt.In(contest.ICT)
-			s.Result = &res
-		}
-		out = append(out, s)
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"round": roundID, "papers": out})
+	return http.StatusOK, map[string]any{"round": roundID, "papers": contest.Summaries(papers, counts)}, nil
 }
 
 // counts returns the index of the paper that counts among one's papers in a
@@ -332,42 +272,31 @@ func (h *Handler) counts(ctx context.Context, contestID, roundID string, papers 
 	return contest.Counts(papers, round.KnownAllCorrect(), order), nil
 }
 
-func (h *Handler) getPaper(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) getPaper(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	claims, err := h.signer.FromRequest(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	ref, err := contest.ParsePaperID(r.PathValue("paperId"))
+	ref, err := contest.OwnPaper(r.PathValue("paperId"), claims.ParticipantID())
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	if ref.ParticipantID != claims.ParticipantID() {
-		httpapi.WriteError(w, r, h.log, fault.Forbidden("not_your_paper", "Bạn không có quyền xem bài thi này."))
-		return
+		return 0, nil, err
 	}
 	p, err := h.store.GetPaper(r.Context(), claims.Contest, ref, true)
 	if err == nil {
 		p, err = h.settle(r.Context(), p)
 	}
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	h.respondPaper(w, r, p, http.StatusOK)
+	return h.paperView(r.Context(), p, http.StatusOK)
 }
 
-func (h *Handler) respondPaper(w http.ResponseWriter, r *http.Request, p *contest.Paper, status int) {
-	bank, err := h.banks.Load(r.Context(), p.ContestID, p.BankID)
+// paperView shows a paper to its owner with its bank's texts.
+func (h *Handler) paperView(ctx context.Context, p *contest.Paper, status int) (int, any, error) {
+	bank, err := h.banks.Load(ctx, p.ContestID, p.BankID)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	view, err := p.View(bank)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	httpapi.WriteJSON(w, status, paperResponse{Paper: view, ServerTime: h.now().In(contest.ICT)})
+	return status, paperResponse{Paper: view, ServerTime: h.now().In(contest.ICT)}, err
 }

@@ -760,7 +760,7 @@ func TestAnOverduePaperIsClosedWhenItsOwnerComesBack(t *testing.T) {
 	t.Run("listing one's papers closes an overdue one, with a prediction of 0 when none was saved", func(t *testing.T) {
 		res := testenv.Call(t, q.routes, http.MethodGet, "/rounds/"+round.ID+"/papers", env.TokenFor(t, lister), nil)
 		res.Expect(t, http.StatusOK, "")
-		var body struct{ Papers []paperSummary }
+		var body struct{ Papers []contest.PaperSummary }
 		if err := json.Unmarshal(res.Body, &body); err != nil {
 			t.Fatal(err)
 		}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
-	"github.com/hoithi/hoithi/shared/token"
 )
 
 // Review and practice: learning after the week (contest.KeysPublic decides
@@ -21,16 +19,6 @@ type practiceCounter interface {
 	CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error
 	// PracticeCounts reads a day's counts, every question's (one query of the day).
 	PracticeCounts(ctx context.Context, contestID, day string) ([]contest.PracticeCount, error)
-}
-
-// pool is a contest's practice questions: those whose keys are shown
-// (contest.Keys.Shown), kept for cacheTTL per warm container so a practice
-// batch reads neither the rounds nor the banks again.
-type pool struct {
-	refs    []contest.PracticeRef
-	allowed map[contest.PracticeRef]bool
-	banks   map[string]*contest.Bank
-	topics  []contest.Topic
 }
 
 // roundsOf reads a contest's rounds through the container's short-lived cache.
@@ -57,101 +45,63 @@ func (h *Handler) keysAt(ctx context.Context, c contest.Contest, now time.Time) 
 	return contest.NewKeys(c, rounds, drawable, now), rounds, nil
 }
 
-// poolOf builds (or reads from the cache) the contest's practice pool at now.
-func (h *Handler) poolOf(ctx context.Context, c contest.Contest) (pool, error) {
-	return h.pools.Get(c.ID, func() (pool, error) {
+// poolOf builds (or reads from the cache, for cacheTTL per warm container,
+// so a practice batch reads neither the rounds nor the banks again) the
+// contest's practice pool at now.
+func (h *Handler) poolOf(ctx context.Context, c contest.Contest) (contest.PracticePool, error) {
+	return h.pools.Get(c.ID, func() (contest.PracticePool, error) {
 		now := contest.KeysClock(h.now(), h.grace)
 		keys, rounds, err := h.keysAt(ctx, c, now)
 		if err != nil {
-			return pool{}, err
+			return contest.PracticePool{}, err
 		}
-		p := pool{allowed: map[contest.PracticeRef]bool{}, banks: map[string]*contest.Bank{}, topics: []contest.Topic{}}
-		for _, id := range contest.PublicBanks(c, rounds, now) {
-			b, err := h.banks.Load(ctx, c.ID, id)
-			if err != nil {
-				return pool{}, err
-			}
-			p.banks[id] = b
-			for i := range b.Questions {
-				q := &b.Questions[i]
-				ref := contest.PracticeRef{BankID: id, QuestionID: q.ID}
-				if !keys.Shown(id, q) || p.allowed[ref] {
-					continue
-				}
-				p.allowed[ref] = true
-				p.refs = append(p.refs, ref)
-				if q.Topic != "" && !slices.ContainsFunc(p.topics, func(t contest.Topic) bool { return t.ID == q.Topic }) {
-					p.topics = append(p.topics, topicOf(q.Topic))
-				}
-			}
-		}
-		return p, nil
+		return contest.NewPracticePool(keys, contest.PublicBanks(c, rounds, now),
+			func(id string) (*contest.Bank, error) { return h.banks.Load(ctx, c.ID, id) })
 	})
-}
-
-// topicOf names a topic id (contest.Topics), or gives the id as its name.
-func topicOf(id string) contest.Topic {
-	for _, t := range contest.Topics {
-		if t.ID == id {
-			return t
-		}
-	}
-	return contest.Topic{ID: id, Name: id}
 }
 
 // review: GET /papers/{paperId}/review, the owner's paper of a closed round
 // with, when the bank's keys are public, the right options, explanations and
 // legal bases.
-func (h *Handler) review(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) review(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	claims, err := h.signer.FromRequest(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	rv, err := h.reviewOf(r.Context(), claims, r.PathValue("paperId"))
+	ref, err := contest.OwnPaper(r.PathValue("paperId"), claims.ParticipantID())
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"review": rv, "serverTime": h.now().In(contest.ICT)})
-}
-
-func (h *Handler) reviewOf(ctx context.Context, claims *token.Claims, paperID string) (contest.Review, error) {
-	ref, err := contest.ParsePaperID(paperID)
-	if err != nil {
-		return contest.Review{}, err
-	}
-	if ref.ParticipantID != claims.ParticipantID() {
-		return contest.Review{}, fault.Forbidden("not_your_paper", "Bạn chỉ xem lại được bài thi của chính mình.")
-	}
+	ctx := r.Context()
 	round, err := h.round(ctx, claims.Contest, ref.RoundID)
 	if err != nil {
-		return contest.Review{}, err
+		return 0, nil, err
 	}
 	now := h.now()
 	if err := contest.CheckReview(round, now, h.grace); err != nil {
-		return contest.Review{}, err
+		return 0, nil, err
 	}
 	p, err := h.store.GetPaper(ctx, claims.Contest, ref, false)
 	if err == nil {
 		p, err = h.settle(ctx, p)
 	}
 	if err != nil {
-		return contest.Review{}, err
+		return 0, nil, err
 	}
 	c, err := h.contestOf(ctx, claims.Contest)
 	if err != nil {
-		return contest.Review{}, err
+		return 0, nil, err
 	}
 	keys, _, err := h.keysAt(ctx, c, contest.KeysClock(now, h.grace))
 	if err != nil {
-		return contest.Review{}, err
+		return 0, nil, err
 	}
 	bank, err := h.banks.Load(ctx, claims.Contest, p.BankID)
 	if err != nil {
-		return contest.Review{}, err
+		return 0, nil, err
 	}
-	return p.ReviewOf(bank, func(q *contest.Question) bool { return keys.Shown(p.BankID, q) })
+	rv, err := p.ReviewOf(bank, func(q *contest.Question) bool { return keys.Shown(p.BankID, q) })
+	return http.StatusOK, map[string]any{"review": rv, "serverTime": now.In(contest.ICT)}, err
 }
 
 // practiceContest reads the contest a practice request is for (the
@@ -159,19 +109,17 @@ func (h *Handler) reviewOf(ctx context.Context, claims *token.Claims, paperID st
 // practise in it (contest.Contest.CheckPractice).
 func (h *Handler) practiceContest(r *http.Request) (contest.Contest, error) {
 	id := r.URL.Query().Get("contest")
-	signedIn := false
-	if r.Header.Get("Authorization") != "" {
+	signedIn := r.Header.Get("Authorization") != ""
+	if signedIn {
 		claims, err := h.signer.FromRequest(r)
 		if err != nil {
 			return contest.Contest{}, err
 		}
-		id, signedIn = claims.Contest, true
+		id = claims.Contest
 	}
-	if id == "" {
-		id = h.contest
-	}
-	if !contest.ValidID(id) {
-		return contest.Contest{}, fault.NotFound("contest_not_found", "Không tìm thấy cuộc thi.")
+	id, err := contest.ContestIn(id, h.contest)
+	if err != nil {
+		return contest.Contest{}, err
 	}
 	c, err := h.contestOf(r.Context(), id)
 	if err != nil {
@@ -180,21 +128,25 @@ func (h *Handler) practiceContest(r *http.Request) (contest.Contest, error) {
 	return c, c.CheckPractice(signedIn)
 }
 
-// practice: GET /practice[?topic=], a batch of questions of closed rounds
-// whose keys are public, without their keys.
-func (h *Handler) practice(w http.ResponseWriter, r *http.Request) {
+// practicePool is the pool of the contest a practice request is for.
+func (h *Handler) practicePool(r *http.Request) (contest.Contest, contest.PracticePool, error) {
 	c, err := h.practiceContest(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return c, contest.PracticePool{}, err
 	}
 	p, err := h.poolOf(r.Context(), c)
+	return c, p, err
+}
+
+// practice: GET /practice[?topic=], a batch of questions of closed rounds
+// whose keys are public, without their keys.
+func (h *Handler) practice(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	c, p, err := h.practicePool(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	batch := contest.PracticeBatch(p.refs, p.banks, r.URL.Query().Get("topic"), contest.MaxPracticeBatch, rand.IntN)
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"contest": c.ID, "mode": c.PracticeMode(), "topics": p.topics, "questions": batch})
+	return http.StatusOK, map[string]any{"contest": c.ID, "mode": c.PracticeMode(), "topics": p.Topics,
+		"questions": p.Batch(r.URL.Query().Get("topic"), rand.IntN)}, nil
 }
 
 type practiceAnswerRequest struct {
@@ -205,97 +157,56 @@ type practiceAnswerRequest struct {
 
 // practiceAnswer: POST /practice/answers, the instant feedback on one
 // practice answer; only an anonymous count of the day is kept.
-func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var req practiceAnswerRequest
 	if err := httpapi.DecodeJSON(w, r, &req, 1<<10); err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	c, err := h.practiceContest(r)
+	c, p, err := h.practicePool(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
-	p, err := h.poolOf(r.Context(), c)
+	fb, err := p.Answer(req.BankID, req.QuestionID, req.Chosen)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
-	}
-	notFound := fault.NotFound("practice_question_not_found", "Câu hỏi này không có trong phần ôn tập.")
-	bank := p.banks[req.BankID]
-	if bank == nil || !p.allowed[contest.PracticeRef{BankID: req.BankID, QuestionID: req.QuestionID}] {
-		httpapi.WriteError(w, r, h.log, notFound)
-		return
-	}
-	q, ok := bank.Question(req.QuestionID)
-	if !ok {
-		httpapi.WriteError(w, r, h.log, notFound)
-		return
-	}
-	fb, err := contest.CheckPracticeAnswer(req.BankID, q, req.Chosen)
-	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	// the feedback matters more than the count: a failed count is logged, not shown
 	if err := h.store.CountPractice(r.Context(), c.ID, fb.CountOf(h.now())); err != nil {
 		h.log.Warn("practice count failed", "contest", c.ID, "err", err)
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"feedback": fb})
-}
-
-// practiceCountView is a question's practice count as organisers read it.
-type practiceCountView struct {
-	contest.PracticeCount
-	Text  string  `json:"text"`
-	Share float64 `json:"share"`
+	return http.StatusOK, map[string]any{"feedback": fb}, nil
 }
 
 // practiceCounts: GET /practice/counts[?from=&to=], organisers only: each
 // question's anonymous practice answers, and right ones, over the days
 // (contest.PracticeDays), with the question's text from its bank.
-func (h *Handler) practiceCounts(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) practiceCounts(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	claims, err := h.signer.FromRequest(r)
 	if err == nil && !claims.Actor().MayReviewRound() {
 		err = fault.Forbidden("organiser_only", "Chỉ Ban Tổ chức được xem mục này.")
 	}
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	q := r.URL.Query()
 	days, err := contest.PracticeDays(q.Get("from"), q.Get("to"), h.now())
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return 0, nil, err
 	}
 	ctx := r.Context()
 	perDay := make([][]contest.PracticeCount, len(days))
 	for i, day := range days {
 		if perDay[i], err = h.store.PracticeCounts(ctx, claims.Contest, day); err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
+			return 0, nil, err
 		}
 	}
-	banks := map[string]*contest.Bank{}
-	out := []practiceCountView{}
-	for _, c := range contest.TotalPractice(perDay...) {
-		b, ok := banks[c.BankID]
-		if !ok {
-			// a bank gone since (replaced, say) leaves its questions without a text
-			if b, err = h.banks.Load(ctx, claims.Contest, c.BankID); err != nil {
-				h.log.Warn("practice counts: bank not loaded", "bank", c.BankID, "err", err)
-				b = nil
-			}
-			banks[c.BankID] = b
+	out := contest.PracticeCountViews(contest.TotalPractice(perDay...), func(id string) *contest.Bank {
+		b, err := h.banks.Load(ctx, claims.Contest, id)
+		if err != nil {
+			h.log.Warn("practice counts: bank not loaded", "bank", id, "err", err)
+			return nil
 		}
-		v := practiceCountView{PracticeCount: c, Share: c.Share()}
-		if b != nil {
-			if qu, ok := b.Question(c.QuestionID); ok {
-				v.Text = qu.Text
-			}
-		}
-		out = append(out, v)
-	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"from": days[0], "to": days[len(days)-1], "questions": out})
+		return b
+	})
+	return http.StatusOK, map[string]any{"from": days[0], "to": days[len(days)-1], "questions": out}, nil
 }
