@@ -35,9 +35,9 @@ type Handler struct {
 
 	// A national contest has 5,000 units: at 100 views a second, reading
 	// them all on each view would cost more than the page.
-	units  *warm.Cache[[]contest.Unit] // by contest
-	rounds *warm.Cache[contest.Round]  // by contest and round
-	week   thisWeekCache               // the banner's figures
+	units  *warm.Cache[[]contest.Unit]   // by contest
+	rounds *warm.Cache[contest.Round]    // by contest and round
+	week   *warm.Cache[thisWeekResponse] // the banner's figures
 }
 
 // NewHandler builds the handler. grace is how long after a deadline a paper
@@ -45,7 +45,7 @@ type Handler struct {
 func NewHandler(s store, signer *token.Signer, grace time.Duration, now func() time.Time, log *slog.Logger) *Handler {
 	return &Handler{store: s, signer: signer, grace: grace, now: now, log: log,
 		units: warm.New[[]contest.Unit](platform.SettingsCacheTTL, nil), rounds: warm.New[contest.Round](platform.SettingsCacheTTL, nil),
-		week: thisWeekCache{m: map[string]thisWeekResponse{}}}
+		week: warm.New[thisWeekResponse](thisWeekTTL, now)}
 }
 
 // Routes is the function's HTTP API.

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -15,15 +15,9 @@ import (
 // thisWeekTTL is how long a warm container keeps a unit's figure of the
 // week so far: the banner on a unit's website is viewed by everyone who
 // opens that website, and a figure some minutes old is what it says
-// ("tuần này đến <time>").
+// ("tuần này đến <time>"). The figures are kept per contest, audience and
+// unit (shared/warm, by the handler's clock); a refusal is not kept.
 const thisWeekTTL = 5 * time.Minute
-
-// thisWeekCache keeps the figures of the week so far per contest, audience
-// and unit.
-type thisWeekCache struct {
-	mu sync.Mutex
-	m  map[string]thisWeekResponse
-}
 
 type thisWeekResponse struct {
 	Round struct {
@@ -52,47 +46,42 @@ func (h *Handler) thisWeek(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị."))
 		return
 	}
-	k := contestID + "/" + string(audience) + "/" + unitID
 	now := h.now()
-	h.week.mu.Lock()
-	got, ok := h.week.m[k]
-	h.week.mu.Unlock()
-	if ok && !now.Before(got.AsOf) && now.Sub(got.AsOf) < thisWeekTTL {
-		httpapi.WriteJSON(w, http.StatusOK, got)
-		return
-	}
-	ctx := r.Context()
-	rounds, err := h.store.ListRounds(ctx, contestID)
+	res, err := h.week.Get(contestID+"/"+string(audience)+"/"+unitID, func() (thisWeekResponse, error) {
+		return h.thisWeekAt(r.Context(), contestID, audience, unitID, now)
+	})
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, res)
+}
+
+// thisWeekAt computes a unit's figure of the week so far at now.
+func (h *Handler) thisWeekAt(ctx context.Context, contestID string, audience contest.Audience, unitID string, now time.Time) (thisWeekResponse, error) {
+	var res thisWeekResponse
+	rounds, err := h.store.ListRounds(ctx, contestID)
+	if err != nil {
+		return res, err
 	}
 	round, open := participation.OpenRound(rounds, audience, now)
 	if !open {
-		httpapi.WriteError(w, r, h.log, fault.Closed("no_open_round", "Hiện không có tuần thi nào đang diễn ra."))
-		return
+		return res, fault.Closed("no_open_round", "Hiện không có tuần thi nào đang diễn ra.")
 	}
 	units, err := h.units.Get(contestID, func() ([]contest.Unit, error) { return h.store.ListUnits(ctx, contestID) })
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return res, err
 	}
 	i := slices.IndexFunc(units, func(u contest.Unit) bool { return u.ID == unitID })
 	if i < 0 {
-		httpapi.WriteError(w, r, h.log, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị."))
-		return
+		return res, fault.NotFound("unit_not_found", "Không tìm thấy đơn vị.")
 	}
 	listed, err := h.store.ListUnitPapers(ctx, contestID, round.ID, unitID)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
-		return
+		return res, err
 	}
-	var res thisWeekResponse
 	res.Round.ID, res.Round.Title = round.ID, round.Title
 	res.Unit.ID, res.Unit.Name, res.Unit.Block = units[i].ID, units[i].Name, units[i].Block
 	res.SoFar = participation.CountSoFar(listed, units[i].Headcount, now)
-	h.week.mu.Lock()
-	h.week.m[k] = res
-	h.week.mu.Unlock()
-	httpapi.WriteJSON(w, http.StatusOK, res)
+	return res, nil
 }
