@@ -12,8 +12,12 @@ import (
 	"github.com/hoithi/hoithi/shared/fault"
 )
 
+// clipT0 is the instant the clip tests happen at: a fixed one, whatever
+// the day they run.
+var clipT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
 func sampleClip(unit string, i int) clip.Clip {
-	now := time.Now().Truncate(time.Millisecond)
+	now := clipT0
 	id := fmt.Sprintf("%s.%016x", unit, i)
 	return clip.Clip{
 		ContestID: "c1", ID: id, UnitID: unit, UnitName: "UBND phường " + unit, Block: "xa-phuong",
@@ -82,7 +86,7 @@ func TestARejectedClipGivesItsSlotBack(t *testing.T) {
 	if err := s.CreateClip(ctx, b, 1); fault.CodeOf(err) != "clip_quota_reached" {
 		t.Fatalf("second clip over a quota of 1: %v, want clip_quota_reached", err)
 	}
-	got, decided, err := s.DecideClip(ctx, "c1", a.ID, clip.Verdict{Status: clip.Rejected, Reason: "too_long", Size: 900, CheckedAt: time.Now()})
+	got, decided, err := s.DecideClip(ctx, "c1", a.ID, clip.Verdict{Status: clip.Rejected, Reason: "too_long", Size: 900, CheckedAt: clipT0.Add(time.Minute)})
 	if err != nil || !decided || got.Status != clip.Rejected || got.Reason != "too_long" || got.Size != 900 {
 		t.Fatalf("decide: %+v %v %v", got, decided, err)
 	}
@@ -104,7 +108,7 @@ func TestAClipIsDecidedOnce(t *testing.T) {
 	wins := make(chan bool, n)
 	for i := range n {
 		wg.Go(func() {
-			v := clip.Verdict{Status: clip.Accepted, Size: int64(100 + i), ETag: fmt.Sprintf(`"e%d"`, i), DurationMs: 299_000, CheckedAt: time.Now()}
+			v := clip.Verdict{Status: clip.Accepted, Size: int64(100 + i), ETag: fmt.Sprintf(`"e%d"`, i), DurationMs: 299_000, CheckedAt: clipT0.Add(time.Minute)}
 			got, won, err := s.DecideClip(ctx, "c1", c.ID, v)
 			if err != nil {
 				t.Error(err)
@@ -130,7 +134,7 @@ func TestAClipIsDecidedOnce(t *testing.T) {
 	if won != 1 || len(slices.Compact(slices.Sorted(slices.Values(etags)))) != 1 {
 		t.Fatalf("%d deciders won, verdicts seen %v: want one winner and one verdict for all", won, etags)
 	}
-	if _, _, err := s.DecideClip(ctx, "c1", "phu-hoi.ffffffffffffffff", clip.Verdict{Status: clip.Accepted, CheckedAt: time.Now()}); fault.CodeOf(err) != "clip_not_found" {
+	if _, _, err := s.DecideClip(ctx, "c1", "phu-hoi.ffffffffffffffff", clip.Verdict{Status: clip.Accepted, CheckedAt: clipT0.Add(time.Minute)}); fault.CodeOf(err) != "clip_not_found" {
 		t.Errorf("deciding an unknown clip: %v, want clip_not_found", err)
 	}
 }
@@ -142,13 +146,13 @@ func TestRevokeNeedsTheCheckedETag(t *testing.T) {
 	if err := s.CreateClip(ctx, c, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.DecideClip(ctx, "c1", c.ID, clip.Verdict{Status: clip.Accepted, ETag: `"a"`, CheckedAt: time.Now()}); err != nil {
+	if _, _, err := s.DecideClip(ctx, "c1", c.ID, clip.Verdict{Status: clip.Accepted, ETag: `"a"`, CheckedAt: clipT0.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok, err := s.RevokeClip(ctx, "c1", c.ID, `"other"`, "replaced", time.Now()); err != nil || ok || got.Status != clip.Accepted {
+	if got, ok, err := s.RevokeClip(ctx, "c1", c.ID, `"other"`, "replaced", clipT0.Add(time.Minute)); err != nil || ok || got.Status != clip.Accepted {
 		t.Fatalf("revoke with another ETag: %+v %v %v, want the accepted clip untouched", got.Status, ok, err)
 	}
-	got, ok, err := s.RevokeClip(ctx, "c1", c.ID, `"a"`, "replaced", time.Now())
+	got, ok, err := s.RevokeClip(ctx, "c1", c.ID, `"a"`, "replaced", clipT0.Add(time.Minute))
 	if err != nil || !ok || got.Status != clip.Rejected || got.Reason != "replaced" {
 		t.Fatalf("revoke: %+v %v %v", got, ok, err)
 	}
@@ -166,7 +170,7 @@ func TestListingByUnitAndStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			if _, _, err := s.DecideClip(ctx, "c1", c.ID, clip.Verdict{Status: clip.Accepted, CheckedAt: time.Now()}); err != nil {
+			if _, _, err := s.DecideClip(ctx, "c1", c.ID, clip.Verdict{Status: clip.Accepted, CheckedAt: clipT0.Add(time.Minute)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -196,7 +200,7 @@ func TestListingByUnitAndStatus(t *testing.T) {
 func TestScoringACriterionAgainReplacesTheScore(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	at := time.Now().Truncate(time.Millisecond)
+	at := clipT0
 	if _, err := s.PutClipScores(ctx, "c1", "phu-hoi.1", "juror-a", "Giám khảo A", map[string]int{"noi-dung": 7, "sang-tao": 6}, at); err != nil {
 		t.Fatal(err)
 	}
