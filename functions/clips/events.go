@@ -7,8 +7,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/hoithi/hoithi/shared/clip"
 )
 
 // RecordOutcome says what the function did with one S3 record.
@@ -65,15 +63,6 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 
 func (h *Handler) handleRecord(ctx context.Context, rec events.S3EventRecord) (RecordOutcome, error) {
 	key := rec.S3.Object.URLDecodedKey
-	out := RecordOutcome{Bucket: rec.S3.Bucket.Name, Key: key, Outcome: "ignored"}
-	out.Note = clip.RecordNote(rec.EventSource, rec.EventName, rec.S3.Bucket.Name, key, h.settings.Bucket)
-	if out.Note == clip.NoteOtherBucket {
-		h.log.Warn("record for another bucket", "bucket", rec.S3.Bucket.Name)
-	}
-	if out.Note != "" {
-		return out, nil
-	}
-	n, err := h.clips.Notified(ctx, key)
-	out.Outcome, out.ClipID, out.Status, out.Reason = n.Outcome, n.ClipID, n.Status, n.Reason
-	return out, err
+	n, err := h.clips.Record(ctx, rec.EventSource, rec.EventName, rec.S3.Bucket.Name, key)
+	return RecordOutcome{Bucket: rec.S3.Bucket.Name, Key: key, Outcome: n.Outcome, ClipID: n.ClipID, Status: n.Status, Reason: n.Reason, Note: n.Note}, err
 }

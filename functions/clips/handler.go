@@ -127,18 +127,13 @@ type listResponse struct {
 	Criteria []clip.Criterion `json:"criteria,omitempty"`
 	Quota    int              `json:"quota,omitempty"`
 	// MayUpload tells a unit admin whether the unit sends clips (clip.Settings.MayEnter).
-	MayUpload *bool `json:"mayUpload,omitempty"`
-	// The rules the site shows: genres with their labels, the longest clip
-	// accepted, the scale of every criterion.
-	Genres             []clip.Genre    `json:"genres"`
-	MaxDurationSeconds int             `json:"maxDurationSeconds"`
-	ScoreRange         clip.ScoreRange `json:"scoreRange"`
+	MayUpload  *bool `json:"mayUpload,omitempty"`
+	clip.Shown       // the rules the site shows
 }
 
 // newList is an empty list with the rules the site shows.
 func (h *Handler) newList() listResponse {
-	return listResponse{Clips: []clipView{}, Genres: clip.Genres,
-		MaxDurationSeconds: int(h.settings.MaxDuration.Seconds()), ScoreRange: clip.Scale}
+	return listResponse{Clips: []clipView{}, Shown: h.settings.Shown()}
 }
 
 // listClips: what each role sees is clip.ListingFor's: a unit admin the

@@ -185,3 +185,16 @@ func (s Settings) PartPlan(size int64) (partSize int64, parts int) {
 
 // Limit is the longest duration that passes the check.
 func (s Settings) Limit() time.Duration { return s.MaxDuration + s.Tolerance }
+
+// Shown are the rules the site shows beside the clips: genres with their
+// labels, the longest clip accepted, the scale of every criterion.
+type Shown struct {
+	Genres             []Genre    `json:"genres"`
+	MaxDurationSeconds int        `json:"maxDurationSeconds"`
+	ScoreRange         ScoreRange `json:"scoreRange"`
+}
+
+// Shown is what the site shows of the settings' rules.
+func (s Settings) Shown() Shown {
+	return Shown{Genres: Genres, MaxDurationSeconds: int(s.MaxDuration.Seconds()), ScoreRange: Scale}
+}

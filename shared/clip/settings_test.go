@@ -129,3 +129,19 @@ func TestMayEnter(t *testing.T) {
 		})
 	}
 }
+
+func TestWhatTheSiteIsShown(t *testing.T) {
+	s := Defaults("data")
+	s.MaxDuration = 3 * time.Minute
+	got := s.Shown()
+	t.Run("the longest clip is the settings' in seconds, without the tolerance", func(t *testing.T) {
+		if got.MaxDurationSeconds != 180 {
+			t.Errorf("%d s, want 180", got.MaxDurationSeconds)
+		}
+	})
+	t.Run("the genres and the score scale are the rules'", func(t *testing.T) {
+		if len(got.Genres) != len(Genres) || got.ScoreRange != Scale {
+			t.Errorf("shown %+v", got)
+		}
+	})
+}

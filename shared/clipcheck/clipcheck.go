@@ -285,15 +285,31 @@ const (
 	Checked = "checked" // the clip's verdict
 	Pending = "pending" // no object yet
 	Deleted = "deleted" // an object no issued upload names, removed
+	Ignored = "ignored" // not a clip upload of this deployment: see Note
 )
 
 // Notice is what an object notification did: Outcome, the clip and its
-// status and reason.
+// status and reason, or why it was ignored (Note, clip.RecordNote's).
 type Notice struct {
 	Outcome string
 	ClipID  string
 	Status  string
 	Reason  string
+	Note    string
+}
+
+// Record takes one record of an S3 notification (untrusted: its source,
+// event name, bucket and decoded key): one that is no clip upload of the
+// settings' bucket is ignored (clip.RecordNote), any other is Notified.
+func (k *Checker) Record(ctx context.Context, source, event, bucket, key string) (Notice, error) {
+	note := clip.RecordNote(source, event, bucket, key, k.Settings.Bucket)
+	if note == clip.NoteOtherBucket {
+		k.Log.Warn("record for another bucket", "bucket", bucket)
+	}
+	if note != "" {
+		return Notice{Outcome: Ignored, Note: note}, nil
+	}
+	return k.Notified(ctx, key)
 }
 
 // Notified checks the clip an object under clips/ claims to be (key is

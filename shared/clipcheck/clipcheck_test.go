@@ -374,3 +374,32 @@ func TestRefreshingPartURLs(t *testing.T) {
 		})
 	}
 }
+
+func TestRecordsOfANotification(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	c := w.open(t, 1000, false)
+	tests := []struct {
+		name                       string
+		source, event, bucket, key string
+		want                       clipcheck.Notice
+	}{
+		{"a record from elsewhere than S3 is ignored", "aws:sqs", "ObjectCreated:Post", "data", c.Key,
+			clipcheck.Notice{Outcome: clipcheck.Ignored, Note: clip.NoteNotS3}},
+		{"a removal is ignored", "aws:s3", "ObjectRemoved:Delete", "data", c.Key,
+			clipcheck.Notice{Outcome: clipcheck.Ignored, Note: clip.NoteNotCreated}},
+		{"another bucket's object is ignored", "aws:s3", "ObjectCreated:Post", "other", c.Key,
+			clipcheck.Notice{Outcome: clipcheck.Ignored, Note: clip.NoteOtherBucket}},
+		{"an object outside clips/ is ignored", "aws:s3", "ObjectCreated:Put", "data", "banks/demo/w1.json",
+			clipcheck.Notice{Outcome: clipcheck.Ignored, Note: clip.NoteNotUnderClips}},
+		{"an issued upload's object is checked", "aws:s3", "ObjectCreated:Post", "data", c.Key,
+			clipcheck.Notice{Outcome: clipcheck.Pending, ClipID: c.ID, Status: clip.Uploading}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, err := w.checker.Record(ctx, tt.source, tt.event, tt.bucket, tt.key); err != nil || got != tt.want {
+				t.Errorf("got %+v (%v), want %+v", got, err, tt.want)
+			}
+		})
+	}
+}
