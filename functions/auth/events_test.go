@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -98,33 +97,26 @@ func TestEveryAuthEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestAuthEventsRunThroughTheHandler(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through lambdaurl", func(t *testing.T) {
-			want, ok := authEvents[name]
-			if !ok {
-				t.Fatalf("events/auth/%s has no expected outcome in authEvents: add one", name)
-			}
-			c := seeded(t)
-			env := &eventEnv{contest: c, outbox: newQueue(), clock: testenv.NewClock(c.Now)}
-			env.routes = NewHandler(queueing{c.Store, env.outbox}, c.Signer, c.Key, demo.ContestID, env.clock.Now, testenv.Logger()).Routes()
+	testenv.RunEvents(t, eventsDir, authEvents, "lambdaurl", func(t *testing.T, f string, want eventWant) {
+		c := seeded(t)
+		env := &eventEnv{contest: c, outbox: newQueue(), clock: testenv.NewClock(c.Now)}
+		env.routes = NewHandler(queueing{c.Store, env.outbox}, c.Signer, c.Key, demo.ContestID, env.clock.Now, testenv.Logger()).Routes()
 
-			req := testenv.LoadEvent(t, f, nil)
-			if want.setup != nil {
-				want.setup(t, env, req)
+		req := testenv.LoadEvent(t, f, nil)
+		if want.setup != nil {
+			want.setup(t, env, req)
+		}
+		status, headers, body := testenv.InvokeEvent(t, env.routes, req)
+		obj := testenv.CheckURLAnswer(t, req, status, headers, body, want.status, want.code)
+		if want.code == "" && want.check != nil {
+			want.check(t, env, req, obj)
+		}
+		if want.code != "" && want.status != http.StatusUnauthorized {
+			if msgs := readOutbox(t, env.outbox); len(msgs) != 0 {
+				t.Errorf("a refused request sent %d e-mails", len(msgs))
 			}
-			status, headers, body := testenv.InvokeEvent(t, env.routes, req)
-			obj := testenv.CheckURLAnswer(t, req, status, headers, body, want.status, want.code)
-			if want.code == "" && want.check != nil {
-				want.check(t, env, req, obj)
-			}
-			if want.code != "" && want.status != http.StatusUnauthorized {
-				if msgs := readOutbox(t, env.outbox); len(msgs) != 0 {
-					t.Errorf("a refused request sent %d e-mails", len(msgs))
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func eventField(t *testing.T, req *events.LambdaFunctionURLRequest, field string) string {

@@ -256,40 +256,33 @@ func TestEveryClipsEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestClipsEventsRunThroughDispatch(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
-			want, ok := clipsEvents[name]
-			if !ok {
-				t.Fatalf("events/clips/%s has no expected outcome in clipsEvents: add one", name)
+	testenv.RunEvents(t, eventsDir, clipsEvents, "funcurl.Dispatch", func(t *testing.T, f string, want eventWant) {
+		a := newClipsAPI(t, nil)
+		var values map[string]string
+		if want.setup != nil {
+			values = want.setup(t, a)
+		}
+		raw := testenv.FillEvent(t, f, values)
+		out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
+		if want.s3 {
+			res, ok := out.(EventResult)
+			if !ok || len(res.Records) != 1 {
+				t.Fatalf("result %#v, want an EventResult of one record", out)
 			}
-			a := newClipsAPI(t, nil)
-			var values map[string]string
-			if want.setup != nil {
-				values = want.setup(t, a)
+			rec := res.Records[0]
+			if rec.Outcome != want.outcome || rec.Status != want.clipStatus || rec.Reason != want.reason {
+				t.Errorf("record %+v, want outcome %q status %q reason %q", rec, want.outcome, want.clipStatus, want.reason)
 			}
-			raw := testenv.FillEvent(t, f, values)
-			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
-			if want.s3 {
-				res, ok := out.(EventResult)
-				if !ok || len(res.Records) != 1 {
-					t.Fatalf("result %#v, want an EventResult of one record", out)
-				}
-				rec := res.Records[0]
-				if rec.Outcome != want.outcome || rec.Status != want.clipStatus || rec.Reason != want.reason {
-					t.Errorf("record %+v, want outcome %q status %q reason %q", rec, want.outcome, want.clipStatus, want.reason)
-				}
-				if rec.Outcome == "deleted" && a.objectExists(t, rec.Key) {
-					t.Errorf("%s still exists", rec.Key)
-				}
-				return
+			if rec.Outcome == "deleted" && a.objectExists(t, rec.Key) {
+				t.Errorf("%s still exists", rec.Key)
 			}
-			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
-			if want.code == "" && want.check != nil {
-				want.check(t, a, values, body)
-			}
-		})
-	}
+			return
+		}
+		body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
+		if want.code == "" && want.check != nil {
+			want.check(t, a, values, body)
+		}
+	})
 }
 
 // checkS3EventShape checks that a file is an S3 ObjectCreated notification

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,26 +83,19 @@ func TestEveryGradeEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestGradeEventsRunThroughTheHandler(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through lambdaurl", func(t *testing.T) {
-			want, ok := gradeEvents[name]
-			if !ok {
-				t.Fatalf("events/grade/%s has no expected outcome in gradeEvents: add one", name)
-			}
-			g := newGradeAPI(t, testenv.SeededContest(t).Demo)
-			roster := demo.Roster()
-			p, tok := g.newPaper(t, roster[0].Email, g.clock.Now().Add(-2*time.Minute))
-			values := map[string]string{
-				"token": tok, "otherToken": g.env.TokenFor(t, roster[1].Email),
-				"paperId": p.ID(), "questionId": p.Items[0].QuestionID,
-			}
-			req := testenv.LoadEvent(t, f, values)
-			status, headers, body := testenv.InvokeEvent(t, g.routes, req)
-			obj := testenv.CheckURLAnswer(t, req, status, headers, body, want.status, want.code)
-			if want.check != nil {
-				want.check(t, g, p, obj)
-			}
-		})
-	}
+	testenv.RunEvents(t, eventsDir, gradeEvents, "lambdaurl", func(t *testing.T, f string, want eventWant) {
+		g := newGradeAPI(t, testenv.SeededContest(t).Demo)
+		roster := demo.Roster()
+		p, tok := g.newPaper(t, roster[0].Email, g.clock.Now().Add(-2*time.Minute))
+		values := map[string]string{
+			"token": tok, "otherToken": g.env.TokenFor(t, roster[1].Email),
+			"paperId": p.ID(), "questionId": p.Items[0].QuestionID,
+		}
+		req := testenv.LoadEvent(t, f, values)
+		status, headers, body := testenv.InvokeEvent(t, g.routes, req)
+		obj := testenv.CheckURLAnswer(t, req, status, headers, body, want.status, want.code)
+		if want.check != nil {
+			want.check(t, g, p, obj)
+		}
+	})
 }

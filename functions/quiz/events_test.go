@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -126,24 +125,17 @@ func TestEveryQuizEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestQuizEventsRunThroughTheHandler(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through lambdaurl", func(t *testing.T) {
-			want, ok := quizEvents[name]
-			if !ok {
-				t.Fatalf("events/quiz/%s has no expected outcome in quizEvents: add one", name)
-			}
-			q := newQuizAPI(t, testenv.SeededContest(t).Demo)
-			var values map[string]string
-			if want.setup != nil {
-				values = want.setup(t, q)
-			}
-			req := testenv.LoadEvent(t, f, values)
-			status, headers, body := testenv.InvokeEvent(t, q.routes, req)
-			obj := testenv.CheckURLAnswer(t, req, status, headers, body, want.status, want.code)
-			if want.code == "" && want.check != nil {
-				want.check(t, q, values, obj)
-			}
-		})
-	}
+	testenv.RunEvents(t, eventsDir, quizEvents, "lambdaurl", func(t *testing.T, f string, want eventWant) {
+		q := newQuizAPI(t, testenv.SeededContest(t).Demo)
+		var values map[string]string
+		if want.setup != nil {
+			values = want.setup(t, q)
+		}
+		req := testenv.LoadEvent(t, f, values)
+		status, headers, body := testenv.InvokeEvent(t, q.routes, req)
+		obj := testenv.CheckURLAnswer(t, req, status, headers, body, want.status, want.code)
+		if want.code == "" && want.check != nil {
+			want.check(t, q, values, obj)
+		}
+	})
 }

@@ -80,24 +80,17 @@ func TestEveryUnitsEventIsAFunctionURLRequestWithAnExpectedOutcome(t *testing.T)
 }
 
 func TestUnitsEventsRunThroughDispatch(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
-			want, ok := unitsEvents[name]
-			if !ok {
-				t.Fatalf("events/units/%s has no expected outcome in unitsEvents: add one", name)
-			}
-			a := newUnitsAPI(t)
-			var values map[string]string
-			if want.setup != nil {
-				values = want.setup(t, a)
-			}
-			raw := testenv.FillEvent(t, f, values)
-			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, nil), raw)
-			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
-			if want.code == "" && want.check != nil {
-				want.check(t, a, values, body)
-			}
-		})
-	}
+	testenv.RunEvents(t, eventsDir, unitsEvents, "funcurl.Dispatch", func(t *testing.T, f string, want eventWant) {
+		a := newUnitsAPI(t)
+		var values map[string]string
+		if want.setup != nil {
+			values = want.setup(t, a)
+		}
+		raw := testenv.FillEvent(t, f, values)
+		out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, nil), raw)
+		body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
+		if want.code == "" && want.check != nil {
+			want.check(t, a, values, body)
+		}
+	})
 }

@@ -321,3 +321,20 @@ func CheckURLAnswer(t *testing.T, req *events.LambdaFunctionURLRequest, status i
 	CheckErrorShape(t, obj, code)
 	return obj
 }
+
+// RunEvents runs each sample event of dir, with its expected outcome from
+// the test's table, as the subtest "<file> gives its expected answer through
+// <through>"; a file with no expected outcome fails its subtest.
+func RunEvents[V any](t *testing.T, dir string, outcomes map[string]V, through string, run func(t *testing.T, path string, want V)) {
+	t.Helper()
+	for _, f := range EventFiles(t, dir) {
+		name := filepath.Base(f)
+		t.Run(name+" gives its expected answer through "+through, func(t *testing.T) {
+			want, ok := outcomes[name]
+			if !ok {
+				t.Fatalf("%s has no expected outcome in the test's table: add one", f)
+			}
+			run(t, f, want)
+		})
+	}
+}
