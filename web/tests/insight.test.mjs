@@ -15,12 +15,10 @@
 //   HOITHI_INSIGHT_SESSIONS     {"organiser","juror"}: signed-in sessions (no code asked: the other files ask for theirs)
 // with the site's variables (HOITHI_SITE_URL, HOITHI_CHROMIUM).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkA11y } from './axe.mjs';
+import { SITE, PHONE, useBrowser, siteContext, openPage, checkState } from './browser.mjs';
 
-const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.HOITHI_CHROMIUM || '/usr/bin/chromium';
 const ROUND = process.env.HOITHI_INSIGHT_ROUND || '';
 const PAPER = process.env.HOITHI_INSIGHT_PAPER || '';
 const PARTICIPANT = process.env.HOITHI_INSIGHT_PARTICIPANT || '';
@@ -30,58 +28,14 @@ const SESSIONS = process.env.HOITHI_INSIGHT_SESSIONS ? JSON.parse(process.env.HO
 const skip = SITE && ROUND && PAPER && CLIPS.length === 2 && JUROR && SESSIONS ? false
   : 'HOITHI_SITE_URL and HOITHI_INSIGHT_* are not set: run through go test ./infra/localdev';
 
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1366, height: 768 };
-
-let browser;
-
-before(async () => {
-  if (skip) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
+useBrowser(skip);
 
 /** A page signed in as role (a session of HOITHI_INSIGHT_SESSIONS), at hash. */
 async function signedIn(role, hash) {
-  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: PHONE });
-  context.setDefaultTimeout(20000);
-  const session = SESSIONS[role];
-  await context.addInitScript((s) => {
-    if (!localStorage.getItem('hoithi.v1.session')) localStorage.setItem('hoithi.v1.session', s);
-  }, JSON.stringify(session));
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  const context = await siteContext({ session: SESSIONS[role], viewport: PHONE, timeout: 20000 });
+  const { page, pageErrors } = await openPage(context);
   await page.goto(SITE + '/' + hash);
   return { context, page, pageErrors };
-}
-
-async function horizontalOverflow(page) {
-  return page.evaluate(() => {
-    if (document.documentElement.scrollWidth <= window.innerWidth) return [];
-    return [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.getClientRects().length)
-      .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
-  });
-}
-
-/** The page state at both sizes: no sideways scroll, no critical/serious axe finding; back to the phone after. */
-async function checkState(page, label) {
-  for (const vp of [PHONE, DESKTOP]) {
-    await page.setViewportSize(vp);
-    assert.deepEqual(await horizontalOverflow(page), [], `${label} at ${vp.width}px scrolls sideways`);
-    await checkA11y(page, `${label} at ${vp.width}px`);
-  }
-  await page.setViewportSize(PHONE);
 }
 
 /** The rows' values of a data attribute, in the table's order. */

@@ -12,52 +12,30 @@
 // Week 1 drew from a bank no round uses any more; week 2 from the bank this
 // week's round draws from; the contest lets everyone practise.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkA11y } from './axe.mjs';
+import { SITE, useBrowser, siteContext, openPage } from './browser.mjs';
 import { outboxFiles as listOutbox, readCode as codeFrom } from './outbox.mjs';
 
-const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
 const OUTBOX = process.env.HOITHI_OUTBOX || '';
 const CONTEST = process.env.HOITHI_LEARN_CONTEST || '';
 const PARTICIPANT = process.env.HOITHI_LEARN_PARTICIPANT || '';
-const CHROMIUM = process.env.HOITHI_CHROMIUM || '/usr/bin/chromium';
 const skip = SITE && OUTBOX && CONTEST && PARTICIPANT ? false : 'HOITHI_SITE_URL, HOITHI_OUTBOX and HOITHI_LEARN_* are not set: run through go test ./infra/localdev';
+
+useBrowser(skip);
 
 const PHONE = { name: '390×844', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const LAPTOP = { name: '1366×768', viewport: { width: 1366, height: 768 } };
 const VIEWPORTS = [PHONE, LAPTOP];
 
-let browser;
 let signedIn = null; // the participant's storage state, signed in once (one code a minute)
-
-before(async () => {
-  if (skip) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
 
 /** A page of the site deployed for the learn contest: config.js names it. */
 async function newPage(vp, options = {}) {
   const { name, ...opts } = vp;
-  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', ...opts, ...options });
-  context.setDefaultTimeout(15000);
-  await context.route('**/config.js', async (route) => {
-    const res = await route.fetch();
-    const body = (await res.text()).replace(/"contest":"[^"]*"/, JSON.stringify({ contest: CONTEST }).slice(1, -1));
-    await route.fulfill({ response: res, body });
-  });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  return { context, page, pageErrors };
+  const context = await siteContext({ contest: CONTEST, ...opts, ...options });
+  return { context, ...(await openPage(context)) };
 }
 
 async function signInOnce() {

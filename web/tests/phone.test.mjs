@@ -3,49 +3,32 @@
 // every page state visited. Same environment as site.test.mjs (run by
 // infra/localdev/browser_test.go); without HOITHI_SITE_URL every test is skipped.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { checkA11y } from './axe.mjs';
+import { SITE, useBrowser, siteContext, openPage } from './browser.mjs';
 import { outboxFiles as listOutbox, readCode as codeFrom } from './outbox.mjs';
 
-const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
 const OUTBOX = process.env.HOITHI_OUTBOX || '';
 const ACCOUNTS = process.env.HOITHI_ACCOUNTS ? JSON.parse(process.env.HOITHI_ACCOUNTS) : null;
-const CHROMIUM = process.env.HOITHI_CHROMIUM || '/usr/bin/chromium';
 const skip = SITE && OUTBOX && ACCOUNTS ? false : 'HOITHI_SITE_URL, HOITHI_OUTBOX and HOITHI_ACCOUNTS are not set: run through go test ./infra/localdev';
+
+useBrowser(skip);
 
 const PHONE = { name: '390×844', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const LAPTOP = { name: '1366×768', viewport: { width: 1366, height: 768 } };
 const VIEWPORTS = [PHONE, LAPTOP];
 
-let browser;
-
-before(async () => {
-  if (skip) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
 // ------------------------------------------------------------ helpers
 
 async function newPage(vp, options = {}) {
   const { name, ...opts } = vp;
-  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', ...opts, ...options });
-  context.setDefaultTimeout(10000);
-  const page = await context.newPage();
-  const consoleErrors = [];
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const context = await siteContext({ timeout: 10000, ...opts, ...options });
+  const { page, pageErrors: consoleErrors } = await openPage(context);
   return { context, page, consoleErrors };
 }
 

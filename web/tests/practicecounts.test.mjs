@@ -12,71 +12,21 @@
 // browser test practises in the same contest at the same time: counts are
 // compared as at least what this test added.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkA11y } from './axe.mjs';
+import { SITE, PHONE, useBrowser, siteContext, openPage, checkState } from './browser.mjs';
 
-const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.HOITHI_CHROMIUM || '/usr/bin/chromium';
 const CONTEST = process.env.HOITHI_LEARN_CONTEST || '';
 const SESSION = process.env.HOITHI_LEARN_ORGANISER_SESSION || '';
 const skip = SITE && CONTEST && SESSION ? false
   : 'HOITHI_SITE_URL and HOITHI_LEARN_CONTEST, HOITHI_LEARN_ORGANISER_SESSION are not set: run through go test ./infra/localdev';
 
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1366, height: 768 };
-
-let browser;
-
-before(async () => {
-  if (skip) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
+useBrowser(skip);
 
 /** A page of the learn contest's site, signed in as its organiser. */
 async function organiserPage() {
-  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: PHONE });
-  context.setDefaultTimeout(20000);
-  await context.route('**/config.js', async (route) => {
-    const res = await route.fetch();
-    const body = (await res.text()).replace(/"contest":"[^"]*"/, JSON.stringify({ contest: CONTEST }).slice(1, -1));
-    await route.fulfill({ response: res, body });
-  });
-  await context.addInitScript((s) => {
-    if (!localStorage.getItem('hoithi.v1.session')) localStorage.setItem('hoithi.v1.session', s);
-  }, SESSION);
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  return { context, page, pageErrors };
-}
-
-async function horizontalOverflow(page) {
-  return page.evaluate(() => {
-    if (document.documentElement.scrollWidth <= window.innerWidth) return [];
-    return [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.getClientRects().length)
-      .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
-  });
-}
-
-/** The page state at both sizes: no sideways scroll, no critical/serious axe finding; back to the phone after. */
-async function checkState(page, label) {
-  for (const vp of [PHONE, DESKTOP]) {
-    await page.setViewportSize(vp);
-    assert.deepEqual(await horizontalOverflow(page), [], `${label} at ${vp.width}px scrolls sideways`);
-    await checkA11y(page, `${label} at ${vp.width}px`);
-  }
-  await page.setViewportSize(PHONE);
+  const context = await siteContext({ contest: CONTEST, session: SESSION, viewport: PHONE, timeout: 20000 });
+  return { context, ...(await openPage(context)) };
 }
 
 test('an organiser reads the practice counts per question, sorts them, and a backwards range is refused beside its date', { skip, timeout: 180000 }, async () => {

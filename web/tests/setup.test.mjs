@@ -15,17 +15,13 @@
 //   HOITHI_SETUP_MONDAY (this week's Monday, yyyy-mm-dd, at the run's clock)
 // with the site's variables (HOITHI_SITE_URL, HOITHI_OUTBOX, HOITHI_CHROMIUM).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkA11y } from './axe.mjs';
-import { outboxFiles, readCode } from './outbox.mjs';
+import { SITE, OUTBOX, PHONE, useBrowser, siteContext, openPage, signIn, checkState } from './browser.mjs';
 
-const SITE = (process.env.HOITHI_SITE_URL || '').replace(/\/+$/, '');
-const OUTBOX = process.env.HOITHI_OUTBOX || '';
-const CHROMIUM = process.env.HOITHI_CHROMIUM || '/usr/bin/chromium';
 const CONTEST = process.env.HOITHI_SETUP_CONTEST || '';
 const ORGANISER = process.env.HOITHI_SETUP_ORGANISER || '';
 const PARTICIPANT = process.env.HOITHI_SETUP_PARTICIPANT || '';
@@ -34,69 +30,12 @@ const MONDAY = process.env.HOITHI_SETUP_MONDAY || '';
 const skip = SITE && OUTBOX && CONTEST && ORGANISER && PARTICIPANT && UNIT_ADMIN && MONDAY ? false
   : 'HOITHI_SITE_URL, HOITHI_OUTBOX and HOITHI_SETUP_* are not set: run through go test ./infra/localdev';
 
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1366, height: 768 };
-
-let browser;
-
-before(async () => {
-  if (skip) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
+useBrowser(skip);
 
 /** A page of the site deployed for the set-up contest: config.js names it. */
 async function newPage(viewport) {
-  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport });
-  context.setDefaultTimeout(15000);
-  await context.route('**/config.js', async (route) => {
-    const res = await route.fetch();
-    const body = (await res.text()).replace(/"contest":"[^"]*"/, JSON.stringify({ contest: CONTEST }).slice(1, -1));
-    await route.fulfill({ response: res, body });
-  });
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  return { context, page, pageErrors };
-}
-
-async function signIn(page, email) {
-  await page.goto(SITE + '/#/dang-nhap');
-  await page.locator('#email').fill(email);
-  const seenBefore = new Set(await outboxFiles(OUTBOX));
-  await page.locator('#send-code').click();
-  await page.locator('#session-form').waitFor({ state: 'visible' });
-  await page.locator('#code').fill(await readCode(OUTBOX, email, seenBefore));
-  await page.locator('#sign-in').click();
-  await page.locator('#sign-out').waitFor({ state: 'visible' });
-}
-
-async function horizontalOverflow(page) {
-  return page.evaluate(() => {
-    if (document.documentElement.scrollWidth <= window.innerWidth) return [];
-    return [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.getClientRects().length)
-      .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
-  });
-}
-
-/** The page state at both sizes: no horizontal scroll, no critical/serious axe finding; back to `size` after. */
-async function checkState(page, label, size = PHONE) {
-  for (const vp of [PHONE, DESKTOP]) {
-    await page.setViewportSize(vp);
-    assert.deepEqual(await horizontalOverflow(page), [], `${label} at ${vp.width}px scrolls sideways`);
-    await checkA11y(page, `${label} at ${vp.width}px`);
-  }
-  await page.setViewportSize(size);
+  const context = await siteContext({ contest: CONTEST, viewport });
+  return { context, ...(await openPage(context)) };
 }
 
 /** GET on the admin function with the page's session. */
