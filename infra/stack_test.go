@@ -29,6 +29,8 @@ const (
 	// testClipCriteria are jury criteria given at deploy time (Vietnamese names).
 	testClipCriteria = "noi-dung:Nội dung,sang-tao:Sáng tạo"
 	testContest      = "hue-2026"
+	// testBucketOrigin is a contest's own site the data bucket accepts too.
+	testBucketOrigin = "https://thi.hue.gov.vn"
 )
 
 type synthesized struct {
@@ -113,7 +115,7 @@ func build() (*synthesized, error) {
 	}
 	s := &synthesized{outdir: filepath.Join(tempRoot, "cdk.out")}
 	app := NewApp(s.outdir, nil)
-	configured := Settings{AssetRoot: assets, WebDir: web, ContestID: testContest, SiteOrigin: testOrigin,
+	configured := Settings{AssetRoot: assets, WebDir: web, ContestID: testContest, SiteOrigin: testOrigin, BucketOrigins: []string{testBucketOrigin},
 		MailFrom: testMailFrom, GraceSeconds: 90, MailRate: 12, AlarmEmail: "ops@example.gov.vn",
 		FunctionEnv: map[string]string{platform.EnvClipQuota: "5", platform.EnvClipCriteria: testClipCriteria}}
 	defaults := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60, MailRate: 8}
@@ -397,7 +399,7 @@ func TestBucketsArePrivateEncryptedAndTLSOnly(t *testing.T) {
 		assert(t, "data bucket", func() {
 			s.tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), &map[string]any{
 				"CorsConfiguration": map[string]any{"CorsRules": []any{map[string]any{
-					"AllowedOrigins": jsii.Strings(testOrigin),
+					"AllowedOrigins": jsii.Strings(testOrigin, testBucketOrigin),
 					"AllowedMethods": jsii.Strings(platform.BucketCORS.AllowMethods...),
 					"AllowedHeaders": jsii.Strings(platform.BucketCORS.AllowHeaders...),
 					"ExposedHeaders": jsii.Strings(platform.BucketCORS.ExposeHeaders...),
@@ -1183,6 +1185,8 @@ func TestSettingsAreChecked(t *testing.T) {
 		{"the defaults pass", func(*Settings) {}, true},
 		{"an https origin passes", func(s *Settings) { s.SiteOrigin = "https://hoithi.hue.gov.vn" }, true},
 		{"an origin with a path fails", func(s *Settings) { s.SiteOrigin = "https://hue.gov.vn/hoithi" }, false},
+		{"bucket origins of https sites pass", func(s *Settings) { s.BucketOrigins = []string{"https://thi.hue.gov.vn", "https://thi.qt.gov.vn"} }, true},
+		{"a plain http bucket origin fails", func(s *Settings) { s.BucketOrigins = []string{"http://thi.hue.gov.vn"} }, false},
 		{"an origin without a scheme fails", func(s *Settings) { s.SiteOrigin = "hoithi.hue.gov.vn" }, false},
 		{"a custom domain without its certificate fails", func(s *Settings) { s.SiteDomain = "hoithi.hue.gov.vn" }, false},
 		{"a display name in mailFrom fails", func(s *Settings) { s.MailFrom = "HoiThi <no-reply@hue.gov.vn>" }, false},
