@@ -157,6 +157,7 @@ CDK       := node_modules/.bin/cdk
 CDK_APP   := --app "$(GO) run ./infra" --output cdk.out --no-notices
 # Deploy-time settings (all optional for synth; MAIL_FROM required to deploy).
 CDK_CONTEXT = $(if $(CONTEST),-c contestId=$(CONTEST)) $(if $(SITE_ORIGIN),-c siteOrigin=$(SITE_ORIGIN)) \
+	$(if $(BUCKET_ORIGINS),-c bucketOrigins='$(BUCKET_ORIGINS)') \
 	$(if $(SITE_DOMAIN),-c siteDomain=$(SITE_DOMAIN)) $(if $(SITE_CERTIFICATE_ARN),-c siteCertificateArn=$(SITE_CERTIFICATE_ARN)) \
 	$(if $(MAIL_FROM),-c mailFrom=$(MAIL_FROM)) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL)) \
 	$(if $(GRACE_SECONDS),-c submitGraceSeconds=$(GRACE_SECONDS)) $(if $(MAIL_RATE),-c mailRatePerSecond=$(MAIL_RATE)) \

@@ -18,11 +18,11 @@ const roundsPath = "/rounds"
 // so the edge keeps it for platform.RoundsMaxAge (the function says so in
 // Cache-Control) and the function sees about one request per edge location
 // every few seconds, whatever the number of open pages. The cache key is the
-// ?contest= query and the Origin header (the function URL's CORS answer
+// ?contest= query and the Origin header (the function's CORS answer
 // depends on it: a cached answer without Access-Control-Allow-Origin must
 // never reach the site); nothing else is forwarded. It is its own
-// distribution: the site's distribution's domain is in the function URLs'
-// CORS rule, so the site's distribution cannot also point at them.
+// distribution: the site's distribution's domain is the functions' allowed
+// site origin, so the site's distribution cannot also point at them.
 //
 // Authenticated routes never go through it: the site calls them on the
 // function URL itself, and this distribution's default behaviour caches

@@ -147,7 +147,7 @@ func constructID(name string) string {
 // on arm64, the `bootstrap` that make build puts in <assetRoot>/<name>/,
 // memory, timeout and reserved concurrency (a cap against denial of wallet)
 // from shared/platform, JSON logs kept a month, resource names by environment,
-// its grants, and its function URL (streaming, CORS for the site only).
+// its grants, and its function URL (streaming; the function answers CORS).
 func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	id := constructID(f.Name)
 	access, known := Grants[f.Name]
@@ -208,25 +208,13 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	}
 
 	if f.HasURL {
-		cors := platform.FunctionURLCORS
-		exposed := cors.ExposeHeaders
-		if len(exposed) == 0 {
-			exposed = []string{"x-request-id"} // as infra/localdev's CORS layer
-		}
-		methods := make([]awslambda.HttpMethod, len(cors.AllowMethods))
-		for i, m := range cors.AllowMethods {
-			methods[i] = awslambda.HttpMethod(m)
-		}
+		// No CORS configuration on the URL: the function answers CORS itself
+		// (shared/app), for the site origin (SITE_URL) and every contest's own
+		// origins from the contests' registry, so a contest's new site needs
+		// no redeploy; preflights reach the function.
 		h.URLs[f.Name] = fn.AddFunctionUrl(&awslambda.FunctionUrlOptions{
 			AuthType:   awslambda.FunctionUrlAuthType_NONE, // the functions check tokens themselves
 			InvokeMode: awslambda.InvokeMode_RESPONSE_STREAM,
-			Cors: &awslambda.FunctionUrlCorsOptions{
-				AllowedOrigins: jsii.Strings(h.SiteOrigin),
-				AllowedMethods: &methods,
-				AllowedHeaders: jsii.Strings(cors.AllowHeaders...),
-				ExposedHeaders: jsii.Strings(exposed...),
-				MaxAge:         awscdk.Duration_Seconds(jsii.Number(cors.MaxAge.Seconds())),
-			},
 		})
 	}
 	return fn
@@ -312,53 +300,44 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 	}
 }
 
-// schedule gives a function its weekly EventBridge Scheduler schedules
-// (platform.Function.Schedules, in their time zone). Each sends the event the
-// function takes and the local platform plays: a "Scheduled Event" from
-// aws.scheduler whose detail names the contest, the action and the slot.
+// schedule gives a function that Ticks its one frequent EventBridge
+// Scheduler schedule (platform.TickExpression): a "Scheduled Event" from
+// aws.scheduler whose detail is the tick's (platform.TickDetail), on which
+// the function reads the contests' registry and starts what each contest's
+// own schedule says is due; the local platform plays the same event. No
+// contest's schedule is baked into the stack: a contest's settings change
+// its runs without a redeploy.
 func (h *HoiThi) schedule(f platform.Function, fn awslambda.Function) {
-	if len(f.Schedules) > 0 {
-		// Scheduler invokes asynchronously: a run that fails (a reminder run
-		// out of time, a tally that met throttling) is tried again by Lambda,
-		// a minute and then two later; runs are safe to repeat.
-		fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
-			RetryAttempts: jsii.Number(2),
-			MaxEventAge:   awscdk.Duration_Hours(jsii.Number(2)),
-		})
+	if !f.Ticks {
+		return
 	}
-	for _, s := range f.Schedules {
-		event := map[string]any{
-			"version":     "0",
-			"id":          awsscheduler.ContextAttribute_ExecutionId(),
-			"detail-type": "Scheduled Event",
-			"source":      "aws.scheduler",
-			"account":     h.Stack.Account(),
-			"time":        awsscheduler.ContextAttribute_ScheduledTime(),
-			"region":      h.Stack.Region(),
-			"resources":   []*string{awsscheduler.ContextAttribute_ScheduleArn()},
-			"detail":      s.Detail(h.Settings.ContestID),
-		}
-		awsscheduler.NewSchedule(h.Stack, jsii.String(constructID(f.Name)+scheduleID(s.Name)), &awsscheduler.ScheduleProps{
-			Description: jsii.String(f.Name + " " + s.Action + " (" + s.Name + ")"),
-			Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(s.Expression()), awscdk.TimeZone_Of(jsii.String(s.TimeZone))),
-			Target: awsschedulertargets.NewLambdaInvoke(fn, &awsschedulertargets.ScheduleTargetBaseProps{
-				Input:         awsscheduler.ScheduleTargetInput_FromObject(event),
-				RetryAttempts: jsii.Number(3),
-				MaxEventAge:   awscdk.Duration_Hours(jsii.Number(2)),
-			}),
-		})
+	// Scheduler invokes asynchronously. A tick that fails is not tried
+	// again: the next tick, TickEvery later, is its retry (runs are claimed
+	// once each, a failed one released for the next tick).
+	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		RetryAttempts: jsii.Number(0),
+		MaxEventAge:   awscdk.Duration_Seconds(jsii.Number(platform.TickEvery.Seconds())),
+	})
+	event := map[string]any{
+		"version":     "0",
+		"id":          awsscheduler.ContextAttribute_ExecutionId(),
+		"detail-type": "Scheduled Event",
+		"source":      "aws.scheduler",
+		"account":     h.Stack.Account(),
+		"time":        awsscheduler.ContextAttribute_ScheduledTime(),
+		"region":      h.Stack.Region(),
+		"resources":   []*string{awsscheduler.ContextAttribute_ScheduleArn()},
+		"detail":      platform.TickDetail(),
 	}
-}
-
-// scheduleID is a schedule's name as a construct id: "weekly-tally" → "WeeklyTally".
-func scheduleID(name string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(name, "-") {
-		if part != "" {
-			b.WriteString(constructID(part))
-		}
-	}
-	return b.String()
+	awsscheduler.NewSchedule(h.Stack, jsii.String(constructID(f.Name)+"Tick"), &awsscheduler.ScheduleProps{
+		Description: jsii.String(f.Name + " tick: the runs due by each contest's schedule"),
+		Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(platform.TickExpression()), nil),
+		Target: awsschedulertargets.NewLambdaInvoke(fn, &awsschedulertargets.ScheduleTargetBaseProps{
+			Input:         awsscheduler.ScheduleTargetInput_FromObject(event),
+			RetryAttempts: jsii.Number(0),
+			MaxEventAge:   awscdk.Duration_Seconds(jsii.Number(platform.TickEvery.Seconds())),
+		}),
+	})
 }
 
 // streamSource invokes fn with the table's stream as f.Stream says: only

@@ -6,9 +6,12 @@
 // Settings come from CDK context (`-c key=value`), all optional:
 //
 //	contestId           the contest served when a request names none (default "demo")
-//	siteOrigin          the origin the site is loaded from, the only one the function
-//	                    URLs and the data bucket accept (default: https://<siteDomain>,
-//	                    else the CloudFront distribution's URL)
+//	siteOrigin          the origin the site is loaded from, always allowed by the
+//	                    functions and the data bucket (default: https://<siteDomain>,
+//	                    else the CloudFront distribution's URL); contests' own
+//	                    origins are in their settings (no redeploy)
+//	bucketOrigins       more origins the data bucket's CORS accepts (clip uploads from
+//	                    a contest's own site), comma-separated
 //	siteDomain          a custom domain name for the site (needs siteCertificateArn)
 //	siteCertificateArn  an ACM certificate in us-east-1 covering siteDomain
 //	mailFrom            the SES identity sign-in codes are sent from

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/config"
+	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -25,9 +26,14 @@ type Settings struct {
 	WebDir string
 	// ContestID is the contest served when a request names none.
 	ContestID string
-	// SiteOrigin is the only origin the function URLs and the data bucket
-	// accept (scheme://host[:port]); empty means the CloudFront URL.
+	// SiteOrigin is the deployment's site origin (scheme://host[:port]),
+	// always allowed by the functions and the data bucket; empty means the
+	// CloudFront URL. Contests' own origins are in their settings.
 	SiteOrigin string
+	// BucketOrigins are more origins the data bucket's CORS accepts (direct
+	// clip uploads from a contest's own site): the bucket's CORS is the one
+	// place a new origin needs a redeploy (docs/deploy.md).
+	BucketOrigins []string
 	// SiteDomain and SiteCertificateARN put the site on a custom domain.
 	SiteDomain, SiteCertificateARN string
 	// MailFrom is the SES identity that sends sign-in codes.
@@ -92,6 +98,11 @@ func SettingsFromContext(node constructs.Node) (Settings, error) {
 		}
 		s.MailRate = n
 	}
+	for _, o := range strings.Split(str("bucketOrigins", ""), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			s.BucketOrigins = append(s.BucketOrigins, o)
+		}
+	}
 	for _, fs := range functionSettings {
 		if v := str(fs.Key, ""); v != "" {
 			if s.FunctionEnv == nil {
@@ -122,6 +133,11 @@ func (s Settings) Check() error {
 		u, err := url.Parse(s.SiteOrigin)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 			return fmt.Errorf("siteOrigin %q: want an origin such as https://hoithi.example.gov.vn (scheme and host, no path)", s.SiteOrigin)
+		}
+	}
+	for _, o := range s.BucketOrigins {
+		if norm, ok := contest.NormalizeOrigin(o); !ok || norm != o {
+			return fmt.Errorf("bucketOrigins %q: want origins such as https://thi.hue.gov.vn (https, lower case, no path), comma-separated", o)
 		}
 	}
 	if (s.SiteDomain == "") != (s.SiteCertificateARN == "") {

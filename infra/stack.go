@@ -37,7 +37,8 @@ type HoiThi struct {
 	RoundsEdge  awscloudfront.Distribution
 	TokenSecret awssecretsmanager.Secret
 	AlarmTopic  awssns.Topic
-	// SiteOrigin is the only origin the function URLs and the data bucket accept.
+	// SiteOrigin is the deployment's site origin, always allowed by the
+	// functions' CORS answers and the data bucket's.
 	SiteOrigin string
 	// Functions and URLs are keyed by platform.Function.Name.
 	Functions map[string]awslambda.Function
@@ -63,7 +64,7 @@ func NewHoiThi(scope constructs.Construct, id string, props *awscdk.StackProps, 
 		strings.ToLower(*h.Stack.StackName()), "data", *h.Stack.Account(), *h.Stack.Region()))
 	h.site(dataBucketName)
 	h.SiteOrigin = s.siteOrigin(*h.Distribution.DistributionDomainName())
-	h.DataBucket = newDataBucket(h.Stack, dataBucketName, h.SiteOrigin)
+	h.DataBucket = newDataBucket(h.Stack, dataBucketName, append([]string{h.SiteOrigin}, s.BucketOrigins...))
 	h.DataBucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("SiteServesPublishedResults"),
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudfront.amazonaws.com"), nil)},
@@ -136,9 +137,11 @@ func newTable(stack awscdk.Stack) awsdynamodb.Table {
 
 // newDataBucket holds banks/, results/, clips/ and insight/: private, encrypted, TLS
 // only; browsers may upload (presigned clip uploads, platform.BucketCORS) from
-// the site origin only; multipart uploads left unfinished are aborted after a day,
+// the site origin and the bucketOrigins setting only (a bucket's CORS is not
+// the functions' to answer: a new contest origin here needs a redeploy);
+// multipart uploads left unfinished are aborted after a day,
 // and the console's large import files (imports/) expire after a day.
-func newDataBucket(stack awscdk.Stack, name *string, origin string) awss3.Bucket {
+func newDataBucket(stack awscdk.Stack, name *string, origins []string) awss3.Bucket {
 	cors := platform.BucketCORS
 	methods := make([]awss3.HttpMethods, len(cors.AllowMethods))
 	for i, m := range cors.AllowMethods {
@@ -152,7 +155,7 @@ func newDataBucket(stack awscdk.Stack, name *string, origin string) awss3.Bucket
 		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 		Cors: &[]*awss3.CorsRule{{
-			AllowedOrigins: jsii.Strings(origin),
+			AllowedOrigins: jsii.Strings(origins...),
 			AllowedMethods: &methods,
 			AllowedHeaders: jsii.Strings(cors.AllowHeaders...),
 			ExposedHeaders: jsii.Strings(cors.ExposeHeaders...),
@@ -356,7 +359,7 @@ func (h *HoiThi) outputs() {
 		awscdk.NewCfnOutput(h.Stack, jsii.String(id), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(desc)})
 	}
 	out("SiteURL", "https://"+*h.Distribution.DistributionDomainName(), "the contest site (CloudFront)")
-	out("SiteOrigin", h.SiteOrigin, "the only origin the function URLs and the data bucket accept")
+	out("SiteOrigin", h.SiteOrigin, "the site's origin, always allowed (contests add theirs in their settings)")
 	out("DistributionId", *h.Distribution.DistributionId(), "CloudFront distribution of the site")
 	out("RoundsURL", "https://"+*h.RoundsEdge.DistributionDomainName(), "GET /rounds, cached a few seconds at the edge (the site's config.js rounds)")
 	out("TableName", *h.Table.TableName(), "the DynamoDB table ("+platform.EnvTable+")")

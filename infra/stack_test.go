@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -27,6 +29,8 @@ const (
 	// testClipCriteria are jury criteria given at deploy time (Vietnamese names).
 	testClipCriteria = "noi-dung:Nội dung,sang-tao:Sáng tạo"
 	testContest      = "hue-2026"
+	// testBucketOrigin is a contest's own site the data bucket accepts too.
+	testBucketOrigin = "https://thi.hue.gov.vn"
 )
 
 type synthesized struct {
@@ -111,7 +115,7 @@ func build() (*synthesized, error) {
 	}
 	s := &synthesized{outdir: filepath.Join(tempRoot, "cdk.out")}
 	app := NewApp(s.outdir, nil)
-	configured := Settings{AssetRoot: assets, WebDir: web, ContestID: testContest, SiteOrigin: testOrigin,
+	configured := Settings{AssetRoot: assets, WebDir: web, ContestID: testContest, SiteOrigin: testOrigin, BucketOrigins: []string{testBucketOrigin},
 		MailFrom: testMailFrom, GraceSeconds: 90, MailRate: 12, AlarmEmail: "ops@example.gov.vn",
 		FunctionEnv: map[string]string{platform.EnvClipQuota: "5", platform.EnvClipCriteria: testClipCriteria}}
 	defaults := Settings{AssetRoot: assets, ContestID: "demo", MailFrom: DefaultMailFrom, GraceSeconds: 60, MailRate: 8}
@@ -312,7 +316,7 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 	})
 }
 
-func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
+func TestFunctionURLsLeaveCORSToTheFunctions(t *testing.T) {
 	all := synth(t)
 	var withURL []platform.Function
 	for _, f := range platform.Functions {
@@ -320,21 +324,13 @@ func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
 			withURL = append(withURL, f)
 		}
 	}
-	methods := make([]any, len(platform.FunctionURLCORS.AllowMethods))
-	for i, m := range platform.FunctionURLCORS.AllowMethods {
-		methods[i] = m
-	}
-	headers := make([]any, len(platform.FunctionURLCORS.AllowHeaders))
-	for i, h := range platform.FunctionURLCORS.AllowHeaders {
-		headers[i] = h
-	}
 	check := func(t *testing.T, s *stackUnderTest, wantOrigin any) {
 		t.Helper()
 		if n := len(s.resources("AWS::Lambda::Url")); n != len(withURL) {
 			t.Fatalf("%d function URLs, want %d", n, len(withURL))
 		}
 		for _, f := range withURL {
-			fnID, _ := s.function(t, f.Name)
+			fnID, fn := s.function(t, f.Name)
 			_, u := s.byPath(t, constructID(f.Name)+"Function/FunctionUrl/Resource")
 			p := props(u)
 			if jsonOf(p["TargetFunctionArn"]) != jsonOf(map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}) {
@@ -343,22 +339,21 @@ func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
 			if p["AuthType"] != "NONE" || p["InvokeMode"] != "RESPONSE_STREAM" {
 				t.Errorf("%s URL: auth %v, invoke mode %v; want NONE, RESPONSE_STREAM", f.Name, p["AuthType"], p["InvokeMode"])
 			}
-			cors := p["Cors"].(map[string]any)
-			if got := jsonOf(cors["AllowOrigins"]); got != jsonOf([]any{wantOrigin}) {
-				t.Errorf("%s URL allows origins %s, want only %s", f.Name, got, jsonOf(wantOrigin))
+			// the URL answers no CORS itself (preflights reach the function) ...
+			if cors, set := p["Cors"]; set {
+				t.Errorf("%s URL has CORS %s: the function answers CORS itself", f.Name, jsonOf(cors))
 			}
-			if jsonOf(cors["AllowMethods"]) != jsonOf(methods) || jsonOf(cors["AllowHeaders"]) != jsonOf(headers) ||
-				cors["MaxAge"] != platform.FunctionURLCORS.MaxAge.Seconds() || cors["AllowCredentials"] == true {
-				t.Errorf("%s URL CORS %s differs from platform.FunctionURLCORS", f.Name, jsonOf(cors))
+			// ... which is given the site origin, always allowed
+			env := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
+			if jsonOf(env[platform.EnvSiteURL]) != jsonOf(wantOrigin) {
+				t.Errorf("%s %s = %s, want %s", f.Name, platform.EnvSiteURL, jsonOf(env[platform.EnvSiteURL]), jsonOf(wantOrigin))
 			}
 		}
 	}
-	t.Run("with siteOrigin given, every URL allows that origin only", func(t *testing.T) {
-		// GIVEN -c siteOrigin WHEN synthesized THEN each URL's CORS names exactly it
+	t.Run("with siteOrigin given, every function is given that origin", func(t *testing.T) {
 		check(t, all.configured, testOrigin)
 	})
-	t.Run("without siteOrigin, every URL allows the CloudFront site only", func(t *testing.T) {
-		// GIVEN no origin WHEN synthesized THEN each URL's CORS names the distribution's domain
+	t.Run("without siteOrigin, every function is given the CloudFront site", func(t *testing.T) {
 		distID, _ := all.defaults.byPath(t, "Site/Resource")
 		check(t, all.defaults, map[string]any{"Fn::Join": []any{"", []any{"https://", map[string]any{"Fn::GetAtt": []any{distID, "DomainName"}}}}})
 	})
@@ -404,7 +399,7 @@ func TestBucketsArePrivateEncryptedAndTLSOnly(t *testing.T) {
 		assert(t, "data bucket", func() {
 			s.tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), &map[string]any{
 				"CorsConfiguration": map[string]any{"CorsRules": []any{map[string]any{
-					"AllowedOrigins": jsii.Strings(testOrigin),
+					"AllowedOrigins": jsii.Strings(testOrigin, testBucketOrigin),
 					"AllowedMethods": jsii.Strings(platform.BucketCORS.AllowMethods...),
 					"AllowedHeaders": jsii.Strings(platform.BucketCORS.AllowHeaders...),
 					"ExposedHeaders": jsii.Strings(platform.BucketCORS.ExposeHeaders...),
@@ -697,8 +692,9 @@ func TestScheduledFunctionsAreRetried(t *testing.T) {
 	configs := s.resources("AWS::Lambda::EventInvokeConfig")
 	for _, f := range platform.Functions {
 		t.Run(f.Name, func(t *testing.T) {
-			// GIVEN a function WHEN synthesized THEN one with schedules has its
-			// failed runs retried twice within two hours, the others keep Lambda's defaults
+			// GIVEN a function WHEN synthesized THEN one that ticks has a failed
+			// tick left to the next tick (no retry, no event older than a
+			// tick), the others keep Lambda's defaults
 			fnID, _ := s.function(t, f.Name)
 			var found []map[string]any
 			for _, r := range configs {
@@ -708,54 +704,115 @@ func TestScheduledFunctionsAreRetried(t *testing.T) {
 				}
 			}
 			switch {
-			case len(f.Schedules) == 0 && len(found) != 0:
-				t.Errorf("async invoke config %v for a function without schedules", found)
-			case len(f.Schedules) > 0 && (len(found) != 1 || jsonOf(found[0]["MaximumRetryAttempts"]) != "2" || jsonOf(found[0]["MaximumEventAgeInSeconds"]) != "7200"):
-				t.Errorf("async invoke config %v, want 2 retries within 7200 s", found)
+			case !f.Ticks && len(found) != 0:
+				t.Errorf("async invoke config %v for a function without a tick", found)
+			case f.Ticks && (len(found) != 1 || jsonOf(found[0]["MaximumRetryAttempts"]) != "0" || jsonOf(found[0]["MaximumEventAgeInSeconds"]) != "300"):
+				t.Errorf("async invoke config %v, want no retry and events of at most 300 s", found)
 			}
 		})
 	}
 }
 
-func TestSchedulesRunInHoChiMinhTime(t *testing.T) {
+func TestTheStackSchedulesOneTickPerFunctionAndNoContest(t *testing.T) {
 	s := synth(t).configured
 	scheds := s.resources("AWS::Scheduler::Schedule")
 	n := 0
+	var tickARNs []string
 	for _, f := range platform.Functions {
+		if !f.Ticks {
+			continue
+		}
+		n++
 		fnID, _ := s.function(t, f.Name)
+		tickARNs = append(tickARNs, jsonOf(map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}))
+		t.Run(f.Name+" ticks every five minutes with the tick's event", func(t *testing.T) {
+			_, r := s.byPath(t, constructID(f.Name)+"Tick/Resource")
+			p := props(r)
+			if p["ScheduleExpression"] != "rate(5 minutes)" || p["ScheduleExpression"] != platform.TickExpression() {
+				t.Errorf("expression %v, want rate(5 minutes)", p["ScheduleExpression"])
+			}
+			target := p["Target"].(map[string]any)
+			if jsonOf(target["Arn"]) != tickARNs[len(tickARNs)-1] {
+				t.Errorf("target %s, want %s", jsonOf(target["Arn"]), fnID)
+			}
+			var ev struct {
+				Source     string            `json:"source"`
+				DetailType string            `json:"detail-type"`
+				Detail     map[string]string `json:"detail"`
+			}
+			if err := json.Unmarshal([]byte(joined(target["Input"])), &ev); err != nil {
+				t.Fatalf("input %s: %v", jsonOf(target["Input"]), err)
+			}
+			if ev.Source != "aws.scheduler" || ev.DetailType != "Scheduled Event" || jsonOf(ev.Detail) != `{"action":"tick"}` {
+				t.Errorf("event %+v, want a Scheduled Event from aws.scheduler with the tick's detail and no contest", ev)
+			}
+		})
+	}
+	if len(scheds) != n || n != 2 {
+		t.Errorf("%d schedules, want one tick for each of tally and remind", len(scheds))
+	}
+	t.Run("the schedules' role may invoke the ticking functions and nothing else", func(t *testing.T) {
+		roles := map[string]bool{}
+		for id, r := range s.resources("AWS::IAM::Role") {
+			if strings.Contains(jsonOf(props(r)["AssumeRolePolicyDocument"]), "scheduler.amazonaws.com") {
+				roles[id] = true
+			}
+		}
+		if len(roles) == 0 {
+			t.Fatal("no role for the schedules")
+		}
+		found := 0
+		for _, r := range s.resources("AWS::IAM::Policy") {
+			p := props(r)
+			attached := false
+			for _, role := range asSlice(p["Roles"]) {
+				if ref, ok := role.(map[string]any)["Ref"].(string); ok && roles[ref] {
+					attached = true
+				}
+			}
+			if !attached {
+				continue
+			}
+			for _, x := range asSlice(p["PolicyDocument"].(map[string]any)["Statement"]) {
+				st := x.(map[string]any)
+				found++
+				if jsonOf(st["Action"]) != `"lambda:InvokeFunction"` || st["Effect"] != "Allow" {
+					t.Errorf("statement %s, want lambda:InvokeFunction only", jsonOf(st))
+				}
+				for _, res := range asSlice(st["Resource"]) {
+					if !slices.ContainsFunc(tickARNs, func(arn string) bool { return strings.Contains(jsonOf(res), arn) }) {
+						t.Errorf("resource %s is not a ticking function", jsonOf(res))
+					}
+				}
+			}
+		}
+		if found == 0 {
+			t.Error("no statement for the schedules' role")
+		}
+	})
+}
+
+func TestTheDefaultContestScheduleIsThePlatformsSlots(t *testing.T) {
+	if platform.TickEvery != time.Duration(contest.ScheduleLimits.TickMinutes)*time.Minute {
+		t.Errorf("tick every %v, but the settings' limits say %d minutes", platform.TickEvery, contest.ScheduleLimits.TickMinutes)
+	}
+	def := contest.ScheduleLimits.Default
+	for _, f := range platform.Functions {
 		for _, sc := range f.Schedules {
-			n++
-			t.Run(f.Name+" "+sc.Name+" runs at "+sc.Expression()+" "+sc.TimeZone, func(t *testing.T) {
-				// GIVEN the platform schedule WHEN synthesized THEN one schedule invokes the function with its event
-				_, r := s.byPath(t, constructID(f.Name)+scheduleID(sc.Name)+"/Resource")
-				p := props(r)
-				if p["ScheduleExpression"] != sc.Expression() || p["ScheduleExpressionTimezone"] != sc.TimeZone || sc.TimeZone != "Asia/Ho_Chi_Minh" {
-					t.Errorf("expression %v in %v, want %s in Asia/Ho_Chi_Minh", p["ScheduleExpression"], p["ScheduleExpressionTimezone"], sc.Expression())
-				}
-				target := p["Target"].(map[string]any)
-				if jsonOf(target["Arn"]) != jsonOf(map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}) {
-					t.Errorf("target %s, want %s", jsonOf(target["Arn"]), fnID)
-				}
-				var ev struct {
-					Source     string            `json:"source"`
-					DetailType string            `json:"detail-type"`
-					Detail     map[string]string `json:"detail"`
-				}
-				if err := json.Unmarshal([]byte(joined(target["Input"])), &ev); err != nil {
-					t.Fatalf("input %s: %v", jsonOf(target["Input"]), err)
-				}
-				want := map[string]string{"contest": testContest, "action": sc.Action, "slot": sc.Name}
-				if sc.Audience != "" {
-					want["audience"] = sc.Audience
-				}
-				if ev.Source != "aws.scheduler" || ev.DetailType != "Scheduled Event" || jsonOf(ev.Detail) != jsonOf(want) {
-					t.Errorf("event %+v, want a Scheduled Event from aws.scheduler with detail %v", ev, want)
+			t.Run(f.Name+" "+sc.Name+" is the default contest schedule's", func(t *testing.T) {
+				switch sc.Action {
+				case "tally":
+					if sc.Weekday != time.Monday || sc.Hour*60+sc.Minute != def.TallyAfterMinutes {
+						t.Errorf("%+v, want Monday %d minutes after midnight", sc, def.TallyAfterMinutes)
+					}
+				case "remind":
+					i := slices.IndexFunc(def.Reminders, func(r contest.ReminderSlot) bool { return r.Name == sc.Name })
+					if i < 0 || def.Reminders[i].Weekday != sc.Weekday || def.Reminders[i].Time != fmt.Sprintf("%02d:%02d", sc.Hour, sc.Minute) || def.Reminders[i].Audience != sc.Audience {
+						t.Errorf("%+v, not among %+v", sc, def.Reminders)
+					}
 				}
 			})
 		}
-	}
-	if len(scheds) != n {
-		t.Errorf("%d schedules, want %d", len(scheds), n)
 	}
 }
 
@@ -1128,6 +1185,8 @@ func TestSettingsAreChecked(t *testing.T) {
 		{"the defaults pass", func(*Settings) {}, true},
 		{"an https origin passes", func(s *Settings) { s.SiteOrigin = "https://hoithi.hue.gov.vn" }, true},
 		{"an origin with a path fails", func(s *Settings) { s.SiteOrigin = "https://hue.gov.vn/hoithi" }, false},
+		{"bucket origins of https sites pass", func(s *Settings) { s.BucketOrigins = []string{"https://thi.hue.gov.vn", "https://thi.qt.gov.vn"} }, true},
+		{"a plain http bucket origin fails", func(s *Settings) { s.BucketOrigins = []string{"http://thi.hue.gov.vn"} }, false},
 		{"an origin without a scheme fails", func(s *Settings) { s.SiteOrigin = "hoithi.hue.gov.vn" }, false},
 		{"a custom domain without its certificate fails", func(s *Settings) { s.SiteDomain = "hoithi.hue.gov.vn" }, false},
 		{"a display name in mailFrom fails", func(s *Settings) { s.MailFrom = "HoiThi <no-reply@hue.gov.vn>" }, false},

@@ -162,12 +162,17 @@ const FIELD_LABEL = {
   title: 'tên hội thi', allowedDomains: 'tên miền email công vụ', allowUnlisted: 'chỉ người trong danh sách',
   keepPlusTags: 'địa chỉ có dấu +', codesPerSecond: 'số email đăng nhập mỗi giây', codesPerRequesterHour: 'số email đăng nhập mỗi giờ từ một địa chỉ mạng',
   openSignUp: 'đối tượng tự đăng ký', practice: 'ôn tập', publicKeysAfterClose: 'công bố đáp án sau tuần thi', tieBreak: 'thứ tự xếp hạng', prizes: 'giải thưởng', reportThreshold: 'ngưỡng tỷ lệ tham gia',
+  schedule: 'lịch tự động (tổng hợp kết quả, nhắc thi)', origins: 'địa chỉ trang của hội thi',
 };
 
-const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'practice', 'publicKeysAfterClose', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour', 'id'];
+const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'practice', 'publicKeysAfterClose', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour',
+  'schedule.timeZone', 'schedule.tallyAfterMinutes', 'schedule.reminders', 'origins', 'id'];
+
+const WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
+const AUDIENCE_LABEL = { 'unit-admins': 'Quản trị đơn vị (danh sách người chưa thi)', everyone: 'Mọi người chưa thi (và quản trị đơn vị)' };
 
 /** The settings page's state: the contest as read, the limits, what the dry run checked. */
-const st = { contest: null, limits: null, order: [], prizes: [], checked: null, seq: 0, busy: false };
+const st = { contest: null, limits: null, order: [], prizes: [], slots: [], checked: null, seq: 0, busy: false };
 
 /** Says a reordering to screen readers (the page's live region). */
 let ctxAnnounce = () => {};
@@ -191,6 +196,8 @@ async function showSettings(ctx, body) {
   st.checked = null;
   st.order = (st.contest.tieBreak && st.contest.tieBreak.length ? st.contest.tieBreak : st.limits.tieBreakKeys || []).slice();
   st.prizes = (st.contest.prizes && st.contest.prizes.length ? st.contest.prizes : st.limits.defaultPrizes || []).map((p) => ({ ...p }));
+  const sched = st.contest.schedule || (st.limits.schedule && st.limits.schedule.default) || {};
+  st.slots = (sched.reminders || []).map((r) => ({ ...r }));
   body.replaceChildren(settingsForm(ctx, data.publishedRounds || []));
 }
 
@@ -253,6 +260,7 @@ function settingsForm(ctx, published) {
       field('set-reportThreshold', 'Ngưỡng tỷ lệ tham gia của đơn vị (%)',
         h('input', { type: 'number', name: 'reportThreshold', min: String(rt.min * 100), max: String(rt.max * 100), step: '0.1', inputmode: 'decimal', value: c.reportThreshold ? String(Math.round(c.reportThreshold * 1000) / 10) : '' }),
         `Từ ${pct(rt.min)} đến ${pct(rt.max)}%; để trống là ${pct(rt.default)}%. Báo cáo gửi Sở Nội vụ nêu các đơn vị có tỷ lệ dưới ngưỡng này.`)),
+    scheduleSection(c, L.schedule || {}),
     h('details', { class: 'card settings-advanced' },
       h('summary', { text: 'Nâng cao: giới hạn gửi email đăng nhập' }),
       field('set-codesPerSecond', 'Số email đăng nhập mỗi giây (cả hội thi)',
@@ -277,6 +285,7 @@ function settingsForm(ctx, published) {
           h('span', { class: 'small muted', text: 'Thay đổi được ghi vào nhật ký thao tác.' })))));
   renderOrder(form);
   renderPrizes(form);
+  renderSlots(form);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     saveSettings(ctx, { dryRun: true });
@@ -290,8 +299,70 @@ function settingsForm(ctx, published) {
     const inputs = form.querySelectorAll('#prize-list input[name="prizeName"]');
     inputs[inputs.length - 1].focus();
   });
+  form.querySelector('#slot-add').addEventListener('click', () => {
+    st.slots.push({ name: '', weekday: 1, time: '08:00', audience: 'unit-admins' });
+    invalidate();
+    renderSlots(form);
+    const inputs = form.querySelectorAll('#slot-list input[name="slotName"]');
+    inputs[inputs.length - 1].focus();
+  });
   form.querySelector('#settings-confirm').addEventListener('click', () => saveSettings(ctx, { dryRun: false }));
   return form;
+}
+
+/** The contest's own schedule (tally, reminder slots) and site origins, with the API's limits. */
+function scheduleSection(c, SL) {
+  const sched = c.schedule || SL.default || {};
+  const ta = SL.tallyAfterMinutes || { min: 5, max: 1440, default: 30 };
+  const zones = SL.timeZones || ['Asia/Ho_Chi_Minh'];
+  const zone = sched.timeZone || 'Asia/Ho_Chi_Minh';
+  return h('section', { class: 'card', 'aria-labelledby': 'settings-schedule' },
+    h('h2', { id: 'settings-schedule', text: 'Lịch tự động và địa chỉ trang' }),
+    field('set-schedule.timeZone', 'Múi giờ của lịch',
+      h('select', { name: 'timeZone' }, ...zones.map((z) => h('option', { value: z, text: z, selected: z === zone }))),
+      'Giờ nhắc thi dưới đây tính theo múi giờ này.'),
+    field('set-schedule.tallyAfterMinutes', 'Tổng hợp và công bố kết quả sau khi tuần thi đóng (phút)',
+      h('input', { type: 'number', name: 'tallyAfterMinutes', min: String(ta.min), max: String(ta.max), step: '1', inputmode: 'numeric', value: sched.tallyAfterMinutes ? String(sched.tallyAfterMinutes) : '' }),
+      `Từ ${fmtInt(ta.min)} đến ${fmtInt(ta.max)} phút; để trống là ${fmtInt(ta.default)}. Lịch được xem ${fmtInt(SL.tickMinutes || 5)} phút một lần.`),
+    h('fieldset', { class: 'field', id: 'set-schedule.reminders', 'aria-describedby': 'set-schedule.reminders-help set-schedule.reminders-error' },
+      h('legend', { text: 'Các lượt nhắc thi mỗi tuần' }),
+      h('div', { id: 'slot-list', class: 'prize-list' }),
+      h('div', { class: 'actions' }, h('button', { id: 'slot-add', type: 'button', class: 'btn btn-secondary btn-small', text: 'Thêm lượt nhắc' })),
+      h('p', { id: 'set-schedule.reminders-help', class: 'help', text: `Nhiều nhất ${fmtInt(SL.maxReminders || 6)} lượt; mỗi người nhận nhiều nhất một email mỗi lượt. Tên lượt dùng chữ thường không dấu, số và "-". Lượt bị lỡ vẫn chạy trong ${fmtInt(SL.reminderCatchUpHours || 6)} giờ sau giờ đã định.` }),
+      h('p', { id: 'set-schedule.reminders-error', class: 'field-error', hidden: true })),
+    field('set-origins', 'Địa chỉ trang riêng của hội thi (mỗi dòng một địa chỉ)',
+      h('textarea', { name: 'origins', rows: '2', autocapitalize: 'off', spellcheck: 'false', text: (c.origins || []).join('\n') }),
+      `Ví dụ https://hoithi.hue.gov.vn (https và tên miền, không có đường dẫn), nhiều nhất ${fmtInt(SL.maxOrigins || 10)}. Trang chính của hệ thống luôn dùng được; địa chỉ mới có hiệu lực sau khoảng một phút.`));
+}
+
+/** The reminder slots as rows: name, weekday, time, who hears. */
+function renderSlots(root = document) {
+  const list = root.querySelector('#slot-list');
+  const max = (st.limits && st.limits.schedule && st.limits.schedule.maxReminders) || 6;
+  root.querySelector('#slot-add').disabled = st.slots.length >= max;
+  list.replaceChildren(...st.slots.map((r, i) => h('div', { class: 'prize-row slot-row', dataset: { index: String(i) } },
+    h('label', { for: `slot-name-${i}`, class: 'visually-hidden', text: `Tên lượt nhắc thứ ${i + 1}` }),
+    h('input', {
+      id: `slot-name-${i}`, type: 'text', name: 'slotName', value: r.name, placeholder: 'Tên lượt (ví dụ nhac-thu-tu)', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false',
+      oninput: (e) => { st.slots[i].name = e.target.value; },
+    }),
+    h('label', { for: `slot-day-${i}`, class: 'visually-hidden', text: `Thứ của lượt nhắc thứ ${i + 1}` }),
+    h('select', {
+      id: `slot-day-${i}`, name: 'slotDay', onchange: (e) => { st.slots[i].weekday = Number(e.target.value); },
+    }, ...WEEKDAYS.map((d, n) => h('option', { value: String(n), text: d, selected: n === r.weekday }))),
+    h('label', { for: `slot-time-${i}`, class: 'visually-hidden', text: `Giờ của lượt nhắc thứ ${i + 1}` }),
+    h('input', {
+      id: `slot-time-${i}`, type: 'time', name: 'slotTime', value: r.time, step: '60',
+      oninput: (e) => { st.slots[i].time = e.target.value; },
+    }),
+    h('label', { for: `slot-audience-${i}`, class: 'visually-hidden', text: `Người nhận lượt nhắc thứ ${i + 1}` }),
+    h('select', {
+      id: `slot-audience-${i}`, name: 'slotAudience', onchange: (e) => { st.slots[i].audience = e.target.value; },
+    }, ...((st.limits.schedule && st.limits.schedule.audiences) || Object.keys(AUDIENCE_LABEL)).map((a) => h('option', { value: a, text: AUDIENCE_LABEL[a] || a, selected: a === r.audience }))),
+    h('button', {
+      type: 'button', class: 'btn btn-link btn-small', text: 'Xoá', 'aria-label': `Xoá lượt nhắc “${r.name || i + 1}”`,
+      onclick: () => { st.slots.splice(i, 1); invalidate(); renderSlots(); },
+    }))));
 }
 
 function invalidate() {
@@ -374,6 +445,12 @@ function formSettings() {
   next.reportThreshold = Number.isFinite(threshold) ? Math.round(threshold * 10) / 1000 : NaN;
   next.codesPerSecond = num('codesPerSecond');
   next.codesPerRequesterHour = num('codesPerRequesterHour');
+  next.schedule = {
+    timeZone: form.elements.timeZone.value,
+    tallyAfterMinutes: num('tallyAfterMinutes'),
+    reminders: st.slots.map((r) => ({ name: r.name.trim(), weekday: Number(r.weekday), time: r.time, audience: r.audience })),
+  };
+  next.origins = form.elements.origins.value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
   return next;
 }
 
@@ -384,7 +461,7 @@ async function saveSettings(ctx, { dryRun }) {
   let body;
   if (dryRun) {
     body = formSettings();
-    for (const [k, v] of Object.entries(body)) {
+    for (const [k, v] of [...Object.entries(body), ['schedule.tallyAfterMinutes', body.schedule.tallyAfterMinutes]]) {
       if (typeof v === 'number' && !Number.isFinite(v)) {
         fieldError('set-' + k, ['Hãy ghi một số.']);
         document.getElementById('set-' + k).focus();

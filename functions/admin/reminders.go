@@ -8,14 +8,21 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
-	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/reminder"
 )
 
-// reminderSlots are the reminder schedules' slots, in their order of the week.
-func reminderSlots() []platform.Schedule {
-	fn, _ := platform.FunctionNamed("remind")
-	return fn.Schedules
+// reminderSlots are the contest's reminder slots (its settings' schedule,
+// or the default one), then the default slots it does not list (shown only
+// with runs: those started before a change of settings stay visible).
+func reminderSlots(c contest.Contest) (slots []contest.ReminderSlot, former int) {
+	slots = slices.Clone(c.EffectiveSchedule().Reminders)
+	former = len(slots)
+	for _, s := range contest.ScheduleLimits.Default.Reminders {
+		if !slices.ContainsFunc(slots, func(r contest.ReminderSlot) bool { return r.Name == s.Name }) {
+			slots = append(slots, s)
+		}
+	}
+	return slots, former
 }
 
 type runView struct {
@@ -56,12 +63,21 @@ func (h *Handler) reminders(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, fault.NotFound("round_not_found", "Không tìm thấy tuần thi."))
 		return
 	}
+	c, err := h.store.GetContest(ctx, claims.Contest)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
 	slots := []slotView{}
-	for _, s := range reminderSlots() {
+	all, former := reminderSlots(c)
+	for i, s := range all {
 		runs, err := h.store.ReminderRuns(ctx, claims.Contest, roundID, s.Name)
 		if err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 			return
+		}
+		if i >= former && len(runs) == 0 {
+			continue
 		}
 		view := slotView{Slot: s.Name, Audience: s.Audience, Runs: []runView{}}
 		for _, p := range runs {

@@ -40,6 +40,13 @@ type runStore interface {
 	// TakeReminderToken spends a token of the reminders' bucket, or returns
 	// a fault.RateLimited saying how long to wait.
 	TakeReminderToken(ctx context.Context, b signin.Bucket, now time.Time) error
+	// ListRegistry lists every contest's schedule (the tick reads it).
+	ListRegistry(ctx context.Context) ([]contest.Contest, error)
+	// ClaimRun claims a due run (false: started already); FinishRun and
+	// ReleaseRun end the claim, done or for the next tick.
+	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
+	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
+	ReleaseRun(ctx context.Context, r contest.DueRun) error
 }
 
 // Handler takes the reminder schedules' events (a run starts: one job per
@@ -115,6 +122,9 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 		return nil, fmt.Errorf("reject event: %w", err)
 	}
 	var d Detail
+	if err := json.Unmarshal(detail, &d); err == nil && d.Action == ActionTick && d.Contest == "" {
+		return h.tick(ctx)
+	}
 	if err := json.Unmarshal(detail, &d); err != nil || !contest.ValidID(d.Contest) || d.Action != "remind" || !contest.ValidID(d.Slot) ||
 		(d.Audience != "" && d.Audience != platform.RemindEveryone && d.Audience != platform.RemindUnitAdmins) {
 		h.log.Warn("event rejected", "reason", "bad detail", "detail", string(detail))
@@ -146,26 +156,35 @@ func (h *Handler) start(ctx context.Context, c contest.Contest, slot string, adm
 	if err != nil {
 		return nil, err
 	}
-	headcount := 0
-	for _, u := range units {
-		headcount += u.Headcount
-	}
 	now := h.now()
 	runs := []RunStarted{}
 	for _, r := range rounds {
 		if r.Status(now) != contest.StatusOpen || r.Audience != contest.AudienceStaff {
 			continue
 		}
-		id, err := reminder.NewRunID()
+		started, err := h.startRound(ctx, c, r, units, slot, adminsOnly, now)
 		if err != nil {
 			return runs, err
 		}
-		run := reminder.Run{Contest: c.ID, Round: r.ID, Slot: slot, ID: id, AdminsOnly: adminsOnly, StartedAt: now, Units: len(units), Headcount: headcount}
-		if err := h.store.StartReminderRun(ctx, run, reminder.Jobs(run, units)); err != nil {
-			return runs, err
-		}
-		runs = append(runs, RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(units), Headcount: headcount,
-			PlannedSeconds: int64(reminder.Plan(headcount, h.rate).Seconds())})
+		runs = append(runs, started)
 	}
 	return runs, nil
+}
+
+// startRound starts the slot's run for one round: one job per unit.
+func (h *Handler) startRound(ctx context.Context, c contest.Contest, r contest.Round, units []contest.Unit, slot string, adminsOnly bool, now time.Time) (RunStarted, error) {
+	headcount := 0
+	for _, u := range units {
+		headcount += u.Headcount
+	}
+	id, err := reminder.NewRunID()
+	if err != nil {
+		return RunStarted{}, err
+	}
+	run := reminder.Run{Contest: c.ID, Round: r.ID, Slot: slot, ID: id, AdminsOnly: adminsOnly, StartedAt: now, Units: len(units), Headcount: headcount}
+	if err := h.store.StartReminderRun(ctx, run, reminder.Jobs(run, units)); err != nil {
+		return RunStarted{}, err
+	}
+	return RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(units), Headcount: headcount,
+		PlannedSeconds: int64(reminder.Plan(headcount, h.rate).Seconds())}, nil
 }

@@ -23,6 +23,13 @@ type store interface {
 	participation.Store
 	SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error)
 	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
+	// ListRegistry lists every contest's schedule (the tick reads it).
+	ListRegistry(ctx context.Context) ([]contest.Contest, error)
+	// ClaimRun claims a due run (false: started already); FinishRun and
+	// ReleaseRun end the claim, done or for the next tick.
+	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
+	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
+	ReleaseRun(ctx context.Context, r contest.DueRun) error
 }
 
 // record appends an organiser's action to the contest's audit log.

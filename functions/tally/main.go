@@ -1,5 +1,6 @@
-// Command tally publishes weekly results: on the weekly schedule it tallies
-// every closed, unpublished round; through its function URL organisers run it
+// Command tally publishes weekly results: on its 5-minute tick it tallies
+// each round its contest's schedule says is due (and, on a direct scheduled
+// event for one contest, every closed, unpublished round); through its function URL organisers run it
 // on demand and unit admins follow their unit's participation (reminders are
 // functions/remind's). Wiring only.
 package main

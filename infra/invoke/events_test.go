@@ -82,6 +82,8 @@ var eventWants = map[string]eventWant{
 	"grade/submit-not-your-paper.json": {status: http.StatusForbidden, code: "not_your_paper"},
 	"tally/scheduled.json":             {scheduled: true, resultKeys: []string{"contest", "rounds"}},
 	"remind/reminder-midweek.json":     {scheduled: true, resultKeys: []string{"contest", "runs"}},
+	"tally/tick.json":                  {scheduled: true, resultKeys: []string{"contests", "runs"}},
+	"remind/tick.json":                 {scheduled: true, resultKeys: []string{"contests", "runs"}},
 	"remind/reminder-last-day.json":    {scheduled: true, resultKeys: []string{"contest", "runs"}},
 	"remind/job-insert.json":           {scheduled: true, resultKeys: []string{"batchItemFailures"}},
 	// No such outbox item in the table: not claimed, nothing sent, no failure.

@@ -575,10 +575,25 @@ func hasVietnamese(s string) bool {
 	return strings.ContainsAny(s, "àáảãạăâđèéêìíòóôơùúưỳýạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỵỷỹ")
 }
 
-func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
+func TestFunctionsAllowTheSiteAndTheContestsOwnOriginsOnly(t *testing.T) {
 	e := need(t)
+	// GIVEN the demo contest's settings list its own site (the registry's
+	// entry is written with them; no function has read other origins yet)
+	ctx := context.Background()
+	c, err := e.store.GetContest(ctx, demo.ContestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := "https://thi.example.vn"
+	withOrigin := c
+	withOrigin.Origins = []string{own}
+	if err := e.store.PutContest(ctx, withOrigin); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.store.PutContest(ctx, c) })
 	for _, fn := range []string{"auth", "quiz", "grade", "admin", "units"} {
-		for _, origin := range []string{e.p.SiteURL, "http://evil.example"} {
+		for _, origin := range []string{e.p.SiteURL, own, "http://evil.example"} {
+			// WHEN a browser of that origin asks before a POST
 			req, _ := http.NewRequest("OPTIONS", e.p.FunctionURLs[fn]+"/anything", nil)
 			req.Header.Set("Origin", origin)
 			req.Header.Set("Access-Control-Request-Method", "POST")
@@ -588,13 +603,14 @@ func TestFunctionURLsAllowOnlyTheSiteOrigin(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
+			// THEN the function answers the site and the contest's origin, and nobody else
 			got := resp.Header.Get("Access-Control-Allow-Origin")
 			want := ""
-			if origin == e.p.SiteURL {
+			if origin != "http://evil.example" {
 				want = origin
 			}
-			if got != want {
-				t.Errorf("%s preflight from %s: Access-Control-Allow-Origin %q, want %q", fn, origin, got, want)
+			if got != want || resp.StatusCode != http.StatusNoContent {
+				t.Errorf("%s preflight from %s: %d, Access-Control-Allow-Origin %q, want 204 and %q", fn, origin, resp.StatusCode, got, want)
 			}
 		}
 	}

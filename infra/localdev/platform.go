@@ -441,7 +441,7 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 			return err
 		}
 		target, _ := url.Parse("http://" + innerAddr)
-		if err := p.serve(fmt.Sprintf("127.0.0.1:%d", public), cors(localProxy(target), p.SiteURL, platform.FunctionURLCORS)); err != nil {
+		if err := p.serve(fmt.Sprintf("127.0.0.1:%d", public), localProxy(target)); err != nil {
 			return ports.listenError(public, fmt.Errorf("function URL of %s: %w", f.Name, err))
 		}
 		p.FunctionURLs[f.Name] = fmt.Sprintf("http://127.0.0.1:%d", public)
@@ -681,37 +681,45 @@ func (p *Platform) RunEvent(ctx context.Context, fn string, event []byte) ([]byt
 	return out, nil
 }
 
-// PlaySchedules runs every function schedule locally at its weekly time until
-// ctx ends; the tally also runs once at start, catching up on rounds that
-// closed while the platform was stopped.
-func (p *Platform) PlaySchedules(ctx context.Context, logf func(string, ...any)) {
-	loc, err := time.LoadLocation(platform.TimeZoneICT)
-	if err != nil {
-		loc = time.FixedZone("ICT", 7*3600)
+// TickEvent is the event EventBridge Scheduler sends for a function's tick
+// (platform.TickDetail).
+func TickEvent(fn string, at time.Time) []byte {
+	ev := map[string]any{
+		"version": "0", "id": randomHex(16), "detail-type": "Scheduled Event", "source": "aws.scheduler",
+		"account": "000000000000", "time": at.UTC().Format(time.RFC3339), "region": localenv.Region,
+		"resources": []string{"arn:aws:scheduler:" + localenv.Region + ":000000000000:schedule/default/" + fn + "-tick"},
+		"detail":    platform.TickDetail(),
 	}
+	data, _ := json.Marshal(ev)
+	return data
+}
+
+// PlaySchedules plays every function's tick, as the stack schedules it:
+// once at start (catching up on tallies due while the platform was stopped,
+// and a reminder slot of the last hours) and every platform.TickEvery until
+// ctx ends. What each tick starts comes from the contests' own schedules.
+func (p *Platform) PlaySchedules(ctx context.Context, logf func(string, ...any)) {
 	for _, f := range platform.Functions {
-		for _, s := range f.Schedules {
-			go func() {
-				next := s.Next(time.Now(), loc)
-				if s.Action == "tally" {
-					next = time.Now()
-				}
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case <-time.After(time.Until(next)):
-					}
-					out, err := p.RunEvent(ctx, f.Name, ScheduledEvent(s, p.Contest, time.Now()))
-					if err != nil {
-						logf("schedule %s: %v", s.Name, err)
-					} else {
-						logf("schedule %s ran: %s", s.Name, strings.TrimSpace(string(out)))
-					}
-					next = s.Next(time.Now(), loc)
-					logf("schedule %s: next run %s", s.Name, next.Format("Mon 02/01/2006 15:04 MST"))
-				}
-			}()
+		if !f.Ticks {
+			continue
 		}
+		go func() {
+			wait := time.Duration(0)
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+				wait = platform.TickEvery
+				out, err := p.RunEvent(ctx, f.Name, TickEvent(f.Name, time.Now()))
+				switch {
+				case err != nil:
+					logf("%s tick: %v", f.Name, err)
+				case !strings.Contains(string(out), `"runs":[]`):
+					logf("%s tick ran: %s", f.Name, strings.TrimSpace(string(out)))
+				}
+			}
+		}()
 	}
 }

@@ -16,8 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/hoithi/hoithi/shared/config"
+	"github.com/hoithi/hoithi/shared/cors"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -81,6 +83,8 @@ func Main(name string, sessionTTL time.Duration, build Build) {
 		if err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
+		// CORS is the function's own answer: the site and every contest's origins.
+		h = cors.New(os.Getenv(platform.EnvSiteURL), platform.FunctionURLCORS, env.Store.ListRegistry, platform.OriginsCacheTTL, nil, log).Wrap(h)
 		return funcurl.StartWithEvents(h, events, log)
 	})
 }

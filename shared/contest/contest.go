@@ -88,6 +88,12 @@ type Contest struct {
 	// Practice is who may practise on questions whose keys are public
 	// ("" or "off": nobody; "signed-in"; "everyone").
 	Practice Practice `json:"practice,omitempty"`
+	// Schedule is when the contest's tally and reminders run (nil: the
+	// default schedule, ScheduleLimits.Default).
+	Schedule *Schedule `json:"schedule,omitempty"`
+	// Origins are the contest's own site origins (scheme://host), allowed by
+	// the functions' CORS answers besides the deployment's site.
+	Origins []string `json:"origins,omitempty"`
 }
 
 // Prize is a prize level and how many are given.

@@ -33,6 +33,9 @@ type contestItem struct {
 	CodesPerReqHour int         `dynamodbav:"codesPerRequesterHour,omitempty"`
 	PublicKeys      bool        `dynamodbav:"publicKeysAfterClose,omitempty"`
 	Practice        string      `dynamodbav:"practice,omitempty"`
+	// Schedule is the contest's contest.Schedule as JSON ("": the default).
+	Schedule string   `dynamodbav:"schedule,omitempty"`
+	Origins  []string `dynamodbav:"origins,omitempty"`
 }
 
 // prizeItem is a contest.Prize as stored in its contest's item.
@@ -155,8 +158,29 @@ func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
 	for _, a := range c.OpenSignUp {
 		item.OpenSignUp = append(item.OpenSignUp, string(a))
 	}
-	if err := s.put(ctx, item); err != nil {
+	var err error
+	if item.Schedule, err = scheduleJSON(c.Schedule); err != nil {
 		return fmt.Errorf("put contest %s: %w", c.ID, err)
+	}
+	item.Origins = c.Origins
+	// the settings and the registry's copy, together
+	contestAV, err := marshal(item)
+	if err != nil {
+		return err
+	}
+	registryAV, err := marshal(registryItem{PK: registryPK, SK: c.ID, ID: c.ID, Schedule: item.Schedule, Origins: c.Origins})
+	if err != nil {
+		return err
+	}
+	out, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(s.table), Item: contestAV}},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: registryAV}},
+	}, ReturnConsumedCapacity: s.capacity()})
+	if err != nil {
+		return fmt.Errorf("put contest %s: %w", c.ID, err)
+	}
+	for _, cc := range out.ConsumedCapacity {
+		s.meter.add(&cc, true)
 	}
 	return nil
 }
@@ -181,6 +205,10 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 	for _, a := range it.OpenSignUp {
 		c.OpenSignUp = append(c.OpenSignUp, contest.Audience(a))
 	}
+	if c.Schedule, err = parseSchedule(it.Schedule); err != nil {
+		return contest.Contest{}, fmt.Errorf("get contest %s: %w", id, err)
+	}
+	c.Origins = it.Origins
 	return c, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -41,6 +42,8 @@ type ContestLimits struct {
 	// PublicKeysRule says, in a sentence, when keys are shown
 	// (contest.KeysRule), for the publicKeysAfterClose setting.
 	PublicKeysRule string `json:"publicKeysRule"`
+	// Schedule bounds the contest's schedule and site origins.
+	Schedule contest.ScheduleLimitSet `json:"schedule"`
 }
 
 // Choice is one value of a setting with its label.
@@ -94,6 +97,7 @@ var Limits = ContestLimits{
 		return s
 	}(),
 	PublicKeysRule: contest.KeysRule,
+	Schedule:       contest.ScheduleLimits,
 }
 
 // CheckContest checks a contest's settings (the console's form, contest.json)
@@ -175,6 +179,14 @@ func checkContest(file string, c contest.Contest, rep *report) contest.Contest {
 	c.Practice = contest.Practice(strings.ToLower(strings.TrimSpace(string(c.Practice))))
 	if !c.Practice.Valid() {
 		bad("practice", "%q không rõ: ghi %q (không mở ôn tập), %q (người đã đăng nhập) hoặc %q (mọi người)", c.Practice, contest.PracticeOff, contest.PracticeSignedIn, contest.PracticeEveryone)
+	}
+	var scheduleProblems, originProblems map[string]string
+	c.Schedule, scheduleProblems = contest.CheckSchedule(c.Schedule)
+	c.Origins, originProblems = contest.CheckOrigins(c.Origins)
+	for _, ps := range []map[string]string{scheduleProblems, originProblems} {
+		for _, field := range slices.Sorted(maps.Keys(ps)) {
+			bad(field, "%s", ps[field])
+		}
 	}
 	return c
 }

@@ -45,6 +45,10 @@ func CompareSettings(old, next contest.Contest, rounds []contest.Round) Settings
 	add("tieBreak", !slices.Equal(old.TieBreak, next.TieBreak), true)
 	add("prizes", !slices.Equal(old.Prizes, next.Prizes), true)
 	add("reportThreshold", old.ReportThreshold != next.ReportThreshold, true)
+	oldSched, nextSched := old.EffectiveSchedule(), next.EffectiveSchedule()
+	add("schedule", oldSched.TimeZone != nextSched.TimeZone || oldSched.TallyAfterMinutes != nextSched.TallyAfterMinutes ||
+		!slices.Equal(oldSched.Reminders, nextSched.Reminders), false)
+	add("origins", !slices.Equal(old.Origins, next.Origins), false)
 	for _, r := range rounds {
 		if !r.PublishedAt.IsZero() {
 			ch.PublishedRounds = append(ch.PublishedRounds, r.ID)

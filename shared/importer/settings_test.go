@@ -39,6 +39,29 @@ func TestCompareSettings(t *testing.T) {
 			t.Errorf("problems %+v", problems)
 		}
 	})
+	t.Run("the default schedule written out is no change; a new slot or origin is", func(t *testing.T) {
+		next := old
+		def := contest.ScheduleLimits.Default
+		next.Schedule = &def
+		if ch := CompareSettings(old, next, published); len(ch.Fields) != 0 {
+			t.Errorf("change %+v", ch)
+		}
+		sched := contest.Schedule{Reminders: []contest.ReminderSlot{{Name: "nhac", Weekday: 5, Time: "07:30", Audience: contest.RemindEveryone}}}
+		next.Schedule, next.Origins = &sched, []string{"https://thi.hue.gov.vn"}
+		if ch := CompareSettings(old, next, published); !slices.Equal(ch.Fields, []string{"schedule", "origins"}) || ch.Warning != "" {
+			t.Errorf("change %+v", ch)
+		}
+	})
+	t.Run("the schedule's and origins' problems are named by their fields", func(t *testing.T) {
+		_, problems := CheckContest(contest.Contest{ID: "hue-2026", Title: "X", Schedule: &contest.Schedule{TallyAfterMinutes: 1}, Origins: []string{"ftp://x.vn"}})
+		var cols []string
+		for _, p := range problems {
+			cols = append(cols, p.Column)
+		}
+		if !slices.Equal(cols, []string{"schedule.tallyAfterMinutes", "origins[0]"}) {
+			t.Errorf("problems at %v", cols)
+		}
+	})
 	t.Run("a practice setting the contest does not know is named", func(t *testing.T) {
 		_, problems := CheckContest(contest.Contest{ID: "hue-2026", Title: "X", Practice: "sometimes"})
 		if len(problems) != 1 || problems[0].Column != "practice" {

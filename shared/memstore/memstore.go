@@ -34,10 +34,11 @@ type Store struct {
 	reminders map[string]bool
 	audit     map[string][]audit.Entry // contest → entries in the order appended
 	codes     map[personKey]codeRec
-	buckets   map[string]time.Time // contest#bucket#holder → when the bucket is full again
-	runs      remindRuns           // reminder runs and their outbox (reminders.go)
-	practice  map[string][2]int    // contest/day/bank/question → answered, right
-	clips     map[string]*clipBook // contest → its clips, slots and scores (clips.go)
+	buckets   map[string]time.Time    // contest#bucket#holder → when the bucket is full again
+	runs      remindRuns              // reminder runs and their outbox (reminders.go)
+	practice  map[string][2]int       // contest/day/bank/question → answered, right
+	clips     map[string]*clipBook    // contest → its clips, slots and scores (clips.go)
+	scheduled map[string]scheduledRun // claimed scheduled runs (schedule.go)
 }
 
 type paperKey struct {

@@ -135,6 +135,16 @@ type Function struct {
 	HasURL    bool
 	Reserved  int // reserved concurrency cap
 	Describes string
+	// Ticks: the function takes a tick (TickDetail) every TickEvery, on
+	// which it reads the contests' registry and starts the runs due by each
+	// contest's own schedule (shared/contest.DueRuns). The stack schedules
+	// nothing else; the local platform plays the ticks too.
+	Ticks bool
+	// Schedules are the default contest schedule's weekly runs as scheduled
+	// events of their own (a contest, an action, a slot): what an operator
+	// (or a test) sends to run one at once. They are not scheduled: the tick
+	// runs each contest's schedule, shared/contest.ScheduleLimits.Default
+	// when the contest names none (the same slots and times, a test checks).
 	Schedules []Schedule
 	// EphemeralMB is the function's /tmp in MB; 0 keeps Lambda's default
 	// (512).
@@ -201,8 +211,18 @@ var RemindJobStream = StreamSource{
 	KeyPrefix: "C#", SortKeyPrefix: RemindJobPrefix, EventName: "INSERT",
 }
 
-// Schedule invokes a function with a scheduled event (EventBridge Scheduler
-// on AWS; the local platform plays it).
+// TickEvery is how often the ticks run (contest.ScheduleLimits.TickMinutes,
+// a test checks): a contest's run starts within this much of its time.
+const TickEvery = 5 * time.Minute
+
+// TickDetail is the tick's scheduled event's detail: no contest, since one
+// tick serves every contest of the registry.
+func TickDetail() map[string]string { return map[string]string{"action": "tick"} }
+
+// TickExpression is the tick as an EventBridge Scheduler rate expression.
+func TickExpression() string { return fmt.Sprintf("rate(%d minutes)", int(TickEvery.Minutes())) }
+
+// Schedule is a scheduled run of one contest (see Function.Schedules).
 type Schedule struct {
 	Name string
 	// Weekday, Hour and Minute of the weekly run in TimeZone.
@@ -280,6 +300,7 @@ var Functions = []Function{
 	// lines: 327 MB measured at 1,000,000 papers (docs/scale.md), within
 	// Lambda's default 512 MB but not by much: 2 GB.
 	{Name: "tally", MemoryMB: 1024, EphemeralMB: 2048, Timeout: 5 * time.Minute, HasURL: true, Reserved: 5, Describes: "weekly results, organisers' reviews",
+		Ticks: true,
 		// Rounds close Sunday 24:00 ICT; publish half an hour later.
 		Schedules: []Schedule{
 			{Name: "weekly-tally", Weekday: time.Monday, Hour: 0, Minute: 30, TimeZone: TimeZoneICT, Action: "tally"},
@@ -290,6 +311,7 @@ var Functions = []Function{
 	// paced at the reminders' share of the SES rate (EnvMailRate). No URL,
 	// no token key, no bucket. Two at once: a run's start and its jobs.
 	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 2, Describes: "reminder runs, one job per unit", Stream: &RemindJobStream,
+		Ticks: true,
 		Schedules: []Schedule{
 			// Mid-week, unit admins get the list of who has not taken part yet
 			// (units answer for their rate and follow up themselves); on the
@@ -315,7 +337,7 @@ var Functions = []Function{
 	{Name: "units", MemoryMB: 256, Timeout: 10 * time.Second, HasURL: true, Reserved: 40, Describes: "unit participation pages and the banner's figure of the week so far"},
 }
 
-// CORS is the function URLs' CORS configuration; the origin is the site's.
+// CORS is a CORS configuration (the origins are given apart).
 type CORS struct {
 	AllowMethods []string
 	AllowHeaders []string
@@ -324,13 +346,20 @@ type CORS struct {
 	MaxAge        time.Duration
 }
 
-// FunctionURLCORS applies to every function URL (the allowed origin is the
-// site origin, given at deploy time).
+// FunctionURLCORS is how every function with a URL answers CORS itself
+// (shared/app): the allowed origins are the deployment's site origin and
+// every contest's own (its settings' origins, read from the contests'
+// registry and kept for OriginsCacheTTL). The function URLs have no CORS
+// configuration of their own, so preflights reach the function.
 var FunctionURLCORS = CORS{
 	AllowMethods: []string{"GET", "POST", "PUT", "DELETE"},
 	AllowHeaders: []string{"authorization", "content-type", "idempotency-key"},
 	MaxAge:       10 * time.Minute,
 }
+
+// OriginsCacheTTL is how long a warm function trusts the allowed origins it
+// read from the registry: a contest's new origin works within this time.
+const OriginsCacheTTL = time.Minute
 
 // BucketCORS is the data bucket's CORS rule (the allowed origin is the site
 // origin): browsers upload clips straight to S3 with presigned POSTs and

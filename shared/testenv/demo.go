@@ -45,6 +45,10 @@ type Store interface {
 	CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error
 	PracticeCount(ctx context.Context, contestID, day, bankID, questionID string) (answered, right int, err error)
 	PracticeCounts(ctx context.Context, contestID, day string) ([]contest.PracticeCount, error)
+	ListRegistry(ctx context.Context) ([]contest.Contest, error)
+	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
+	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
+	ReleaseRun(ctx context.Context, r contest.DueRun) error
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).

@@ -66,13 +66,22 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     await checkState(page, 'settings loaded');
 
     await page.locator('#set-reportThreshold').fill('150');
+    // the contest's own site, plain http: refused beside its field
+    await page.locator('#set-origins').fill('http://thi.example.vn');
     await page.locator('#settings-check').click();
     await page.locator('#settings-status[data-state="problems"]').waitFor();
     assert.match(await page.locator('#set-reportThreshold-error').textContent(), /tỷ lệ từ 0 đến 1/);
+    assert.match(await page.locator('[id="set-origins-error"]').textContent(), /https/);
     assert.equal(await page.locator('#set-reportThreshold').getAttribute('aria-invalid'), 'true');
     await checkState(page, 'settings with a problem beside its field');
 
     await page.locator('#set-reportThreshold').fill('90');
+    await page.locator('#set-origins').fill('https://thi.example.vn');
+    // a third reminder slot, Friday 07:30; the limits are the API's
+    await page.locator('#slot-add').click();
+    await page.locator('#slot-name-2').fill('nhac-thu-sau');
+    await page.locator('#slot-day-2').selectOption('5');
+    await page.locator('#slot-time-2').fill('07:30');
     // "time" before "prediction", with the buttons (no dragging)
     await page.locator('#tiebreak-list li[data-key="time"] button', { hasText: 'Lên' }).click();
     assert.deepEqual(await page.$$eval('#tiebreak-list li', (li) => li.map((x) => x.dataset.key)), ['correct', 'time', 'prediction', 'submitted']);
@@ -84,13 +93,14 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     assert.deepEqual(await page.$$eval('#set-practice input[name="practice"]', (i) => i.map((x) => x.value)), limits.practiceChoices.map((c) => c.value));
     assert.equal(await page.locator('#set-practice input[value="off"]').isChecked(), true, 'practice is off until the organisers open it');
     assert.equal(await page.locator('#set-publicKeysAfterClose-help').textContent(), limits.publicKeysRule);
+    assert.match(await page.locator('[id="set-schedule.tallyAfterMinutes-help"]').textContent(), new RegExp(`Từ ${limits.schedule.tallyAfterMinutes.min} đến`));
     await page.getByLabel(limits.practiceChoices.find((c) => c.value === 'everyone').label).check();
     await page.locator('#settings-check').click();
     await page.locator('#settings-status[data-state="clean"]').waitFor();
     assert.ok(await page.locator('#set-reportThreshold-error').isHidden());
     const warning = await page.locator('#settings-warning').textContent();
     assert.match(warning, /tuan-thu-cu/, 'the dry run names the published week the new order affects');
-    assert.deepEqual(await page.$$eval('#settings-fields li', (li) => li.map((x) => x.dataset.field).sort()), ['practice', 'prizes', 'reportThreshold', 'tieBreak']);
+    assert.deepEqual(await page.$$eval('#settings-fields li', (li) => li.map((x) => x.dataset.field).sort()), ['origins', 'practice', 'prizes', 'reportThreshold', 'schedule', 'tieBreak']);
     let stored = await adminGet(page, '/contest');
     assert.deepEqual(stored.data.contest.tieBreak || [], [], 'a dry run writes nothing');
     assert.notEqual(stored.data.contest.practice, 'everyone', 'a dry run writes nothing');
@@ -104,6 +114,9 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     assert.equal(stored.data.contest.practice, 'everyone');
     assert.equal(stored.data.contest.publicKeysAfterClose || false, false);
     assert.deepEqual(stored.data.contest.prizes.map((p) => p.name), ['Giải Nhất', 'Giải Nhì', 'Giải Ba', 'Giải Khuyến khích']);
+    assert.deepEqual(stored.data.contest.origins, ['https://thi.example.vn']);
+    assert.deepEqual(stored.data.contest.schedule.reminders.map((r) => [r.name, r.weekday, r.time]),
+      [['reminder-midweek', 3, '08:00'], ['reminder-last-day', 6, '08:00'], ['nhac-thu-sau', 5, '07:30']]);
     await checkState(page, 'settings saved');
 
     // ---- roles
