@@ -88,7 +88,9 @@ type tallyResponse struct {
 // timings are a run's steps in milliseconds (results.Timings).
 type timings struct {
 	Closed       int   `json:"closed"`
-	CloseMs      int64 `json:"closeMs"`
+	OverdueMs    int64 `json:"overdueMs"`   // the overdue papers read and counted
+	PublishedMs  int64 `json:"publishedMs"` // up to the files published
+	CloseMs      int64 `json:"closeMs"`     // their closes written, after
 	ReadMs       int64 `json:"readMs"`
 	GatherMs     int64 `json:"gatherMs"`
 	ComputeMs    int64 `json:"computeMs"`
@@ -100,7 +102,7 @@ type timings struct {
 func answer(t results.Tallied) tallyResponse {
 	tm := t.Timings
 	return tallyResponse{Result: tally.Summarize(t.Result, t.Leaders), Timings: timings{
-		Closed: tm.Closed, CloseMs: tm.Close.Milliseconds(), ReadMs: tm.Read.Milliseconds(), GatherMs: tm.Gather.Milliseconds(),
+		Closed: tm.Closed, OverdueMs: tm.Overdue.Milliseconds(), PublishedMs: tm.Published.Milliseconds(), CloseMs: tm.Close.Milliseconds(), ReadMs: tm.Read.Milliseconds(), GatherMs: tm.Gather.Milliseconds(),
 		ComputeMs: tm.Compute.Milliseconds(), RenderMs: tm.Render.Milliseconds(), StatisticsMs: tm.Statistics.Milliseconds(), PublishMs: tm.Publish.Milliseconds(),
 	}}
 }

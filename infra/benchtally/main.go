@@ -44,8 +44,11 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the tally to this file")
 	tallyOnly := flag.String("tally", "", "(internal) tally the generated round of this table and bucket, in a process of its own")
 	memory := flag.Bool("memory-only", false, "tally a ranking index generated as it is read (no DynamoDB: the tally's memory only)")
+	flag.BoolVar(&dryClose, "dry-close", false, "(profiling) count the overdue papers but leave them in progress, so that the kept round can be tallied again")
+	generateOnly := flag.Bool("generate-only", false, "generate the round, print its table's name and keep it (to tally it with -tally, e.g. again and again while profiling)")
 	flag.Parse()
 	profile = *cpuProfile
+	keep = *generateOnly
 	if *memory {
 		if err := memoryOnly(*papers, *units); err != nil {
 			fmt.Fprintln(os.Stderr, "benchtally:", err)
@@ -68,7 +71,11 @@ func main() {
 
 const contestID = "bench"
 
-var profile string
+var (
+	profile  string
+	keep     bool // -generate-only
+	dryClose bool
+)
 
 func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 	ctx := context.Background()
@@ -82,7 +89,9 @@ func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 	if err := dynamo.CreateTestTable(ctx, db, name); err != nil { // no stream: nothing reads it here
 		return err
 	}
-	defer db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+	if !keep {
+		defer db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+	}
 	if _, err := objects.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		return err
 	}
@@ -115,12 +124,19 @@ func run(nPapers, nUnits int, allCorrect, abandoned float64) error {
 		return err
 	}
 	fmt.Printf("\rGenerated %d papers in %s.%s\n", nPapers, time.Since(start).Round(time.Millisecond), "                    ")
+	if keep {
+		fmt.Println("table:", name)
+		return nil
+	}
 
 	// The tally runs in a process of its own, so that its peak memory is
 	// the tally's, not the generator's.
 	args := []string{"-tally", name}
 	if profile != "" {
 		args = append(args, "-cpuprofile", profile)
+	}
+	if dryClose {
+		args = append(args, "-dry-close")
 	}
 	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
@@ -182,25 +198,29 @@ func tallyRound(name string) error {
 	rcu, wcu := meter.Totals()
 	rcu, wcu = rcu+closeRCU, wcu+closeWCU
 	load, _ := os.ReadFile("/proc/loadavg")
+	tm := out.Timings
 	fmt.Printf(`
 Tally of %d papers (%d participants, %d all correct) over %d units, published %d artefacts:
-  time taken:               %s   (close overdue + tally + publish; target <= 5 s on an idle 2-core machine)
-  closing overdue:          %s   (%d papers left in progress: the round's in-progress index, then those papers by key; alongside the read)
-  closing's capacity:       %.0f RCU, %.0f WCU
-  closing and reading:      %s   (together)
-  read capacity consumed:   %.0f RCU   (%.3f per paper; closing %.0f)
+  time taken:               %s   (overdue papers counted + tally + publish: all the published files wait for; target <= 5 s on an idle 2-core machine)
+  overdue papers counted:   %s   (%d papers left in progress: the round's in-progress index, then those papers by key, graded; alongside the read)
+  closing them, after:      %s   (%d conditional writes once the files are published: nothing published waits for them%s)
+  whole run:                %s   (the two above)
+  overdue papers' capacity: %.0f RCU, %.0f WCU
+  counting and reading:     %s   (together)
+  read capacity consumed:   %.0f RCU   (%.3f per paper; overdue papers %.0f)
   write capacity consumed:  %.0f WCU
   peak memory:              %.0f MB resident (VmHWM of the tally's process), %.0f MB Go heap (sampled)
   memory allocated:         %.0f MB
   phases:                   read %s, rank %s, render and publish the ranking %s, publish the rest %s
   question statistics:      %s   (the report and its file, counted while reading, on %d papers)
   load average:             %s`, out.Result.Papers, out.Result.Participants, out.Result.AllCorrect, len(out.Result.Units), len(out.Artefacts),
-		took.Round(time.Millisecond), out.Timings.Close.Round(time.Millisecond), out.Timings.Closed,
-		closeRCU, closeWCU, out.Timings.Gather.Round(time.Millisecond),
+		tm.Published.Round(time.Millisecond), tm.Overdue.Round(time.Millisecond), tm.Closed,
+		tm.Close.Round(time.Millisecond), tm.Closed, map[bool]string{true: "; -dry-close: not written"}[dryClose], took.Round(time.Millisecond),
+		closeRCU, closeWCU, tm.Gather.Round(time.Millisecond),
 		rcu, rcu/float64(max(1, out.Result.Papers)), closeRCU, wcu,
 		float64(vmHWM())/1e6, float64(heapPeak)/1e6, float64(after.TotalAlloc-before.TotalAlloc)/1e6,
-		out.Timings.Read.Round(time.Millisecond), out.Timings.Compute.Round(time.Millisecond), out.Timings.Render.Round(time.Millisecond), out.Timings.Publish.Round(time.Millisecond),
-		out.Timings.Statistics.Round(time.Millisecond), out.Result.Papers, load)
+		tm.Read.Round(time.Millisecond), tm.Compute.Round(time.Millisecond), tm.Render.Round(time.Millisecond), tm.Publish.Round(time.Millisecond),
+		tm.Statistics.Round(time.Millisecond), out.Result.Papers, load)
 	return nil
 }
 
@@ -257,6 +277,9 @@ func (c *closingStore) EachInProgress(ctx context.Context, contestID, roundID st
 }
 
 func (c *closingStore) ClosePapers(ctx context.Context, overdue []*contest.Paper) ([]*contest.Paper, error) {
+	if dryClose {
+		return overdue, nil
+	}
 	return c.closer.ClosePapers(ctx, overdue)
 }
 

@@ -274,6 +274,18 @@ func CloseOverdue(p *Paper) Result {
 	return r
 }
 
+// ClosedOverdue is an overdue paper as closing it (CloseOverdue) leaves it:
+// submitted on its saved answers, with their responses. A tally counts a
+// paper left in progress from it before the close is written (the store's
+// ClosePapers writes the same), so the published results need not wait for
+// the writes. p is left as it is.
+func ClosedOverdue(p *Paper) *Paper {
+	r := CloseOverdue(p)
+	closed := *p
+	closed.Status, closed.Result, closed.Responses = PaperSubmitted, &r, ResponsesOf(p, p.Answers)
+	return &closed
+}
+
 // CheckSentAnswers validates answers sent by the participant (an autosave or
 // a submission): each names a question on the paper and one of its options
 // (CheckAnswers), or is empty, which clears the question (MergeAnswers) but

@@ -634,6 +634,13 @@ func TestCloseOverdue(t *testing.T) {
 			if got != want {
 				t.Errorf("CloseOverdue = %+v, want %+v", got, want)
 			}
+			closed := contest.ClosedOverdue(p)
+			if closed.Status != contest.PaperSubmitted || closed.Result == nil || *closed.Result != want || closed.Responses != contest.ResponsesOf(p, tt.answers) {
+				t.Errorf("ClosedOverdue = %s %+v %q; want submitted, %+v, %q", closed.Status, closed.Result, closed.Responses, want, contest.ResponsesOf(p, tt.answers))
+			}
+			if p.Status != contest.PaperInProgress || p.Result != nil {
+				t.Errorf("ClosedOverdue changed the paper it closed: %s %+v", p.Status, p.Result)
+			}
 		})
 	}
 }

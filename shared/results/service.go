@@ -88,14 +88,16 @@ type Tallied struct {
 
 // Timings break a run down (logged, and printed by the benchmark).
 type Timings struct {
-	// Close is closing overdue papers before a publication: reading the
+	// Overdue is counting the overdue papers for a publication: reading the
 	// round's papers in progress past their deadline (the in-progress index,
-	// then the papers by key) and submitting them.
-	Close time.Duration
+	// then the papers by key) and grading them as closing them will
+	// (alongside Read).
+	Overdue time.Duration
 	// Read is reading the round's submitted papers (the ranking index),
 	// counting them and spilling them to their parts.
 	Read time.Duration
-	// Gather is closing and reading together: they run at the same time.
+	// Gather is counting the overdue papers and reading together: they run
+	// at the same time.
 	Gather time.Duration
 	// Compute is ranking each part and deciding the prizes (the top).
 	Compute time.Duration
@@ -109,21 +111,31 @@ type Timings struct {
 	// Statistics is the question statistics' report and file (their
 	// counters are kept while reading).
 	Statistics time.Duration
+	// Published is the whole run up to the publication done (the round
+	// marked, the contest-to-date table): every step the published files
+	// depend on, the closes' writes excepted.
+	Published time.Duration
+	// Close is writing the overdue papers' closes (ClosePapers), after the
+	// publication: nothing published waits for it.
+	Close time.Duration
 	// Closed counts the overdue papers closed.
 	Closed int
 }
 
-// closeOverdue grades the round's papers nobody submitted before their
-// deadline plus grace (a closed tab, a lost connection), as the site's
-// automatic submission would have (contest.CloseOverdue), so that everyone who
-// started has a result, in the ranking and in their unit's participation. It
-// reads the round's papers in progress whose deadline has passed (the store's
-// in-progress index: what it costs follows the round's abandoned papers, not
-// the table) a page at a time, closes those the contest's rule finds overdue
-// (contest.Paper.Overdue) and hands them to closed as the ranking index lists
-// them (closed keeps them on disk: the tally holds a page, never the round's
-// abandoned papers). It returns how many it closed.
-func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string, closed func([]contest.Submitted) error) (int, error) {
+// gradeOverdue counts the round's papers nobody submitted before their
+// deadline plus grace (a closed tab, a lost connection) as the site's
+// automatic submission would have (contest.ClosedOverdue), so that everyone
+// who started has a result, in the ranking and in their unit's
+// participation. It reads the round's papers in progress whose deadline has
+// passed (the store's in-progress index: what it costs follows the round's
+// abandoned papers, not the table) a page at a time, and hands those the
+// contest's rule finds overdue (contest.Paper.Overdue) to graded as the
+// ranking index will list them once closed, and to keep as read (both keep
+// them on disk: the tally holds a page, never the round's abandoned papers).
+// It writes nothing: closeKept writes the closes once the results are
+// published, so that they do not wait for the writes. It returns how many
+// it found overdue.
+func (s *Service) gradeOverdue(ctx context.Context, contestID, roundID string, graded func([]contest.Submitted) error, keep func([]*contest.Paper) error) (int, error) {
 	now := s.now()
 	n := 0
 	err := s.store.EachInProgress(ctx, contestID, roundID, now.Add(-s.grace), func(candidates []*contest.Paper) error {
@@ -131,25 +143,57 @@ func (s *Service) closeOverdue(ctx context.Context, contestID, roundID string, c
 		if len(overdue) == 0 {
 			return nil
 		}
-		papers, err := s.store.ClosePapers(ctx, overdue)
-		if err != nil {
-			return err
-		}
-		page := make([]contest.Submitted, len(papers))
-		for i, p := range papers {
-			page[i] = submitted(p)
+		page := make([]contest.Submitted, len(overdue))
+		for i, p := range overdue {
+			page[i] = submitted(contest.ClosedOverdue(p))
 		}
 		n += len(page)
-		return closed(page)
+		if err := keep(overdue); err != nil {
+			return err
+		}
+		return graded(page)
 	})
 	if err != nil {
-		return n, fmt.Errorf("close overdue papers of %s: %w", roundID, err)
+		return n, fmt.Errorf("read overdue papers of %s: %w", roundID, err)
+	}
+	return n, nil
+}
+
+// closeKept writes the closes of the overdue papers gradeOverdue kept
+// (ClosePapers, InProgressPage at a time), after the publication: each ends
+// as closing it before the tally left it, and as the tally counted it
+// (contest.ClosedOverdue). A paper closed meanwhile by someone else (its
+// owner came back to the quiz, whose close is the same) is left as it is.
+// It returns how many it closed.
+func (s *Service) closeKept(ctx context.Context, contestID, roundID, path string) (int, error) {
+	rd, err := openKept[*contest.Paper](path, jsonCodec)
+	if err != nil {
+		return 0, err
+	}
+	defer rd.close()
+	n := 0
+	for {
+		page, err := rd.read(closePage)
+		if err != nil {
+			return n, err
+		}
+		if len(page) == 0 {
+			break
+		}
+		if _, err := s.store.ClosePapers(ctx, page); err != nil {
+			return n, fmt.Errorf("close overdue papers of %s: %w", roundID, err)
+		}
+		n += len(page)
 	}
 	if n > 0 {
 		s.log.Info("overdue papers closed", "contest", contestID, "round", roundID, "papers", n)
 	}
 	return n, nil
 }
+
+// closePage is how many kept overdue papers closeKept hands to ClosePapers
+// at a time (the in-progress index's page).
+const closePage = 500
 
 // submitted is a graded paper as the ranking index lists it.
 func submitted(p *contest.Paper) contest.Submitted {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -264,34 +265,56 @@ func (m *merger) close() {
 	}
 }
 
-// closedWriter keeps the papers a tally closes on disk, whole (their
-// responses and devices count in the statistics and the integrity review),
-// until the ranking index has been read and says which it lists already.
-type closedWriter struct {
+// keptWriter keeps values on disk until a later step reads them back in
+// batches (keptReader): the overdue papers a tally counts, as the ranking
+// index will list them (whole: their responses and devices count in the
+// statistics and the integrity review; gob), until the ranking index has
+// been read and says which it lists already; and the same papers as read,
+// in progress, until their closes are written after the publication (JSON:
+// gob would read a saved prediction of 0 or no answers back as none, and
+// the close must write what it read).
+type keptWriter[T any] struct {
 	f   *os.File
 	w   *bufio.Writer
-	enc *gob.Encoder
+	enc interface{ Encode(any) error }
 }
 
-func createClosed(path string) (*closedWriter, error) {
+// keptCodec is how kept values are written and read back.
+type keptCodec struct {
+	encoder func(io.Writer) interface{ Encode(any) error }
+	decoder func(io.Reader) interface{ Decode(any) error }
+}
+
+var (
+	gobCodec = keptCodec{
+		encoder: func(w io.Writer) interface{ Encode(any) error } { return gob.NewEncoder(w) },
+		decoder: func(r io.Reader) interface{ Decode(any) error } { return gob.NewDecoder(r) },
+	}
+	jsonCodec = keptCodec{
+		encoder: func(w io.Writer) interface{ Encode(any) error } { return json.NewEncoder(w) },
+		decoder: func(r io.Reader) interface{ Decode(any) error } { return json.NewDecoder(r) },
+	}
+)
+
+func createKept[T any](path string, codec keptCodec) (*keptWriter[T], error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
 	w := bufio.NewWriterSize(f, 64<<10)
-	return &closedWriter{f: f, w: w, enc: gob.NewEncoder(w)}, nil
+	return &keptWriter[T]{f: f, w: w, enc: codec.encoder(w)}, nil
 }
 
-func (c *closedWriter) write(papers []contest.Submitted) error {
-	for i := range papers {
-		if err := c.enc.Encode(&papers[i]); err != nil {
-			return fmt.Errorf("keep closed paper: %w", err)
+func (c *keptWriter[T]) write(values []T) error {
+	for i := range values {
+		if err := c.enc.Encode(&values[i]); err != nil {
+			return fmt.Errorf("keep overdue paper: %w", err)
 		}
 	}
 	return nil
 }
 
-func (c *closedWriter) close() error {
+func (c *keptWriter[T]) close() error {
 	err := c.w.Flush()
 	if cerr := c.f.Close(); err == nil {
 		err = cerr
@@ -299,34 +322,34 @@ func (c *closedWriter) close() error {
 	return err
 }
 
-// closedReader reads back what a closedWriter wrote.
-type closedReader struct {
+// keptReader reads back what a keptWriter wrote.
+type keptReader[T any] struct {
 	f   *os.File
-	dec *gob.Decoder
+	dec interface{ Decode(any) error }
 }
 
-func openClosed(path string) (*closedReader, error) {
+func openKept[T any](path string, codec keptCodec) (*keptReader[T], error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &closedReader{f: f, dec: gob.NewDecoder(bufio.NewReaderSize(f, 64<<10))}, nil
+	return &keptReader[T]{f: f, dec: codec.decoder(bufio.NewReaderSize(f, 64<<10))}, nil
 }
 
-// read returns up to n papers, none at the end.
-func (c *closedReader) read(n int) ([]contest.Submitted, error) {
-	var out []contest.Submitted
+// read returns up to n values, none at the end.
+func (c *keptReader[T]) read(n int) ([]T, error) {
+	var out []T
 	for len(out) < n {
-		var p contest.Submitted
-		if err := c.dec.Decode(&p); err != nil {
+		var v T
+		if err := c.dec.Decode(&v); err != nil {
 			if errors.Is(err, io.EOF) {
 				return out, nil
 			}
-			return nil, fmt.Errorf("read closed paper: %w", err)
+			return nil, fmt.Errorf("read overdue paper: %w", err)
 		}
-		out = append(out, p)
+		out = append(out, v)
 	}
 	return out, nil
 }
 
-func (c *closedReader) close() error { return c.f.Close() }
+func (c *keptReader[T]) close() error { return c.f.Close() }

@@ -109,7 +109,8 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		return Tallied{}, err
 	}
 	var tm Timings
-	t0 := time.Now()
+	start := time.Now()
+	t0 := start
 	units, err := s.store.ListUnits(ctx, c.ID)
 	if err != nil {
 		return Tallied{}, err
@@ -206,10 +207,23 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 			return Tallied{}, err
 		}
 		tm.Publish = time.Since(t0)
+		tm.Published = time.Since(start)
+
+		// the overdue papers counted are closed now, as counted: the
+		// published files did not wait for these writes
+		t0 = time.Now()
+		tm.Closed, err = s.closeKept(ctx, c.ID, r.ID, run.overduePath())
+		tm.Close = time.Since(t0)
+		if err != nil {
+			// published, but papers left in progress: the next tally (or
+			// their owner's return, or their unit's page) closes them
+			return Tallied{}, fmt.Errorf("round %s published, but its overdue papers not all closed: %w", r.ID, err)
+		}
 	}
 	tallied.Timings = tm
-	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "closed", tm.Closed, "closeMs", tm.Close.Milliseconds(), "gatherMs", tm.Gather.Milliseconds(), "readMs", tm.Read.Milliseconds(),
-		"computeMs", tm.Compute.Milliseconds(), "statisticsMs", tm.Statistics.Milliseconds(), "renderMs", tm.Render.Milliseconds(), "publishMs", tm.Publish.Milliseconds())
+	s.log.Info("tally timings", "round", r.ID, "papers", res.Papers, "closed", tm.Closed, "overdueMs", tm.Overdue.Milliseconds(), "gatherMs", tm.Gather.Milliseconds(), "readMs", tm.Read.Milliseconds(),
+		"computeMs", tm.Compute.Milliseconds(), "statisticsMs", tm.Statistics.Milliseconds(), "renderMs", tm.Render.Milliseconds(), "publishMs", tm.Publish.Milliseconds(),
+		"publishedMs", tm.Published.Milliseconds(), "closeMs", tm.Close.Milliseconds())
 	return tallied, nil
 }
 
@@ -227,15 +241,16 @@ type tallyRun struct {
 func (t *tallyRun) partPath(i int) string { return filepath.Join(t.dir, fmt.Sprintf("part-%04d", i)) }
 func (t *tallyRun) runPath(i int) string  { return filepath.Join(t.dir, fmt.Sprintf("run-%04d", i)) }
 func (t *tallyRun) closedPath() string    { return filepath.Join(t.dir, "closed") }
+func (t *tallyRun) overduePath() string   { return filepath.Join(t.dir, "overdue") }
 
 // closedBatch is how many closed papers addClosed reads back at a time.
 const closedBatch = 1000
 
-// addClosed reads back the papers this tally closed, closedBatch at a time:
-// those the ranking index did not list yet are counted in round and join
-// their parts.
+// addClosed reads back the overdue papers this tally counts as closed,
+// closedBatch at a time: those the ranking index did not list yet (closed
+// by someone else meanwhile) are counted in round and join their parts.
 func (t *tallyRun) addClosed(round *shardFigures) error {
-	rd, err := openClosed(t.closedPath())
+	rd, err := openKept[contest.Submitted](t.closedPath(), gobCodec)
 	if err != nil {
 		return err
 	}
@@ -279,15 +294,22 @@ func (t *tallyRun) gather(ctx context.Context, publish bool, t0 time.Time, tm *T
 		// ranks what was submitted so far (owners who come back get their
 		// overdue papers closed by the quiz function).
 		g.Go(func() error {
-			w, err := createClosed(t.closedPath())
+			graded, err := createKept[contest.Submitted](t.closedPath(), gobCodec)
 			if err != nil {
 				return err
 			}
-			n, err := s.closeOverdue(gctx, c.ID, r.ID, w.write)
-			if cerr := w.close(); err == nil {
-				err = cerr
+			kept, err := createKept[*contest.Paper](t.overduePath(), jsonCodec)
+			if err != nil {
+				graded.close()
+				return err
 			}
-			tm.Close, tm.Closed = time.Since(t0), n
+			_, err = s.gradeOverdue(gctx, c.ID, r.ID, graded.write, kept.write)
+			for _, w := range []interface{ close() error }{graded, kept} {
+				if cerr := w.close(); err == nil {
+					err = cerr
+				}
+			}
+			tm.Overdue = time.Since(t0)
 			return err
 		})
 	}
