@@ -9,6 +9,7 @@ import (
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/results"
 )
 
 // ScheduleDetail is what the weekly schedule sends (EventBridge Scheduler
@@ -67,13 +68,17 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 		case !r.PublishedAt.IsZero():
 			res.Rounds = append(res.Rounds, RoundOutcome{Round: r.ID, Outcome: "already-published"})
 		default:
-			t, err := h.svc.Run(ctx, c, r, true)
+			entry, pub, err := results.PublicationEntry(now, audit.ScheduleActor, blob.ResultsPrefix(c.ID, r.ID))
+			if err != nil {
+				return nil, err
+			}
+			t, err := h.svc.Publish(ctx, c, r, pub)
 			if err != nil {
 				return nil, fmt.Errorf("tally %s: %w", r.ID, err)
 			}
-			summary := fmt.Sprintf("Lịch tự động công bố kết quả %s: %d bài, %d người, %d tệp", r.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
-			if err := h.record(ctx, c.ID, audit.ScheduleActor, audit.Publication, summary, "", blob.ResultsPrefix(c.ID, r.ID)); err != nil {
-				return nil, err // the schedule retries; the tally is idempotent
+			entry.Summary = fmt.Sprintf("Lịch tự động công bố kết quả %s: %d bài, %d người, %d tệp", r.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
+			if err := h.store.AppendAudit(ctx, c.ID, entry); err != nil {
+				return nil, fmt.Errorf("audit publication: %w", err) // the schedule retries; the tally is idempotent
 			}
 			res.Rounds = append(res.Rounds, RoundOutcome{Round: r.ID, Outcome: "published", Papers: t.Result.Papers})
 		}
