@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/importer"
@@ -174,6 +175,18 @@ func TestImportRoster(t *testing.T) {
 		}
 	})
 
+	t.Run("the past imports list the roster's, with who, when and the summary", func(t *testing.T) {
+		var page console.AuditPage
+		testenv.Call(t, a.routes, http.MethodGet, "/imports?kind=roster", a.token, nil).Decode(t, &page)
+		if len(page.Entries) != 1 || page.Entries[0].Action != audit.ImportRoster || page.Entries[0].Actor != a.organiser || page.Next != "" {
+			t.Errorf("imports %+v", page)
+		}
+		var units console.AuditPage
+		testenv.Call(t, a.routes, http.MethodGet, "/imports?kind=units", a.token, nil).Decode(t, &units)
+		if len(units.Entries) != 0 {
+			t.Errorf("units imports %+v", units)
+		}
+	})
 	t.Run("the audit log cannot be changed through the API", func(t *testing.T) {
 		for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost, http.MethodPatch} {
 			r := testenv.Serve(a.routes, method, "/audit", a.token, map[string]string{"summary": "sửa"})
@@ -334,21 +347,108 @@ func TestContestSettings(t *testing.T) {
 	})
 }
 
+func TestAuditLogPages(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	at := a.env.Now.Add(-48 * time.Hour)
+	for i, actor := range []string{"lan@demo.hue.gov.vn", "hoa@demo.hue.gov.vn", "lan@demo.hue.gov.vn", audit.ScheduleActor, "lan@demo.hue.gov.vn"} {
+		action, after := audit.SettingsUpdate, ""
+		if actor == audit.ScheduleActor {
+			action, after = audit.Publication, "results/"+demo.ContestID+"/2026-w48/"
+		}
+		e, err := audit.New(at.Add(time.Duration(i)*time.Hour), actor, action, fmt.Sprintf("việc %d", i), "", after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.env.Store.AppendAudit(ctx, demo.ContestID, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := func(t *testing.T, query string) console.AuditPage {
+		t.Helper()
+		var p console.AuditPage
+		testenv.Call(t, a.routes, http.MethodGet, "/audit?"+query, a.token, nil).Decode(t, &p)
+		return p
+	}
+	t.Run("pages of two follow each other by their cursor, newest first, to the last", func(t *testing.T) {
+		var summaries []string
+		next := ""
+		for range 5 {
+			p := page(t, "limit=2&cursor="+next)
+			for _, e := range p.Entries {
+				summaries = append(summaries, e.Summary)
+			}
+			if next = p.Next; next == "" {
+				break
+			}
+		}
+		if want := []string{"việc 4", "việc 3", "việc 2", "việc 1", "việc 0"}; !slices.Equal(summaries, want) {
+			t.Errorf("summaries %v, want %v", summaries, want)
+		}
+	})
+	t.Run("a filter by who pages within its entries", func(t *testing.T) {
+		first := page(t, "limit=2&actor=LAN")
+		rest := page(t, "limit=2&actor=LAN&cursor="+first.Next)
+		if len(first.Entries) != 2 || len(rest.Entries) != 1 || rest.Entries[0].Summary != "việc 0" || rest.Next != "" {
+			t.Errorf("first %+v, then %+v", first, rest)
+		}
+	})
+	t.Run("a publication's entry names the round whose results name it", func(t *testing.T) {
+		p := page(t, "kind=publication")
+		if len(p.Entries) != 1 || p.Entries[0].Round != "2026-w48" || p.Entries[0].ID == "" {
+			t.Errorf("entries %+v", p.Entries)
+		}
+	})
+	for _, tt := range []struct{ name, query, code string }{
+		{"a cursor that is not one is refused", "cursor=x", "audit_cursor"},
+		{"a page too large is refused", "limit=1000", "audit_limit"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			testenv.Serve(a.routes, http.MethodGet, "/audit?"+tt.query, a.token, nil).Expect(t, http.StatusBadRequest, tt.code)
+		})
+	}
+}
+
 func TestRoles(t *testing.T) {
 	a := newAdminAPI(t)
 	ctx := context.Background()
 	participant := a.env.Accounts.Participant[0]
 	m, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
 
-	t.Run("an organiser makes a participant the unit's admin, audited", func(t *testing.T) {
+	t.Run("a dry run says who gains which role and writes nothing", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant+"?dryRun=1", a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
+		var body console.RolesOutcome
+		r.Decode(t, &body)
+		if !body.OK || !body.DryRun || body.Written || !body.Change.Changed || !slices.Equal(body.Change.Gained, []contest.Role{contest.RoleUnitAdmin}) ||
+			len(body.Change.Lost) != 0 || !strings.Contains(body.Change.Text, "nhận Quản trị đơn vị") {
+			t.Errorf("body %s", r.Body)
+		}
+		if got, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant); got.Has(contest.RoleUnitAdmin) {
+			t.Error("a dry run wrote")
+		}
+		if entries, _ := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil).JSON["entries"].([]any); len(entries) != 0 {
+			t.Errorf("a dry run was audited: %v", entries)
+		}
+	})
+	t.Run("an organiser makes a participant the unit's admin, audited with what changed", func(t *testing.T) {
 		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
 		got, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
-		if !got.Has(contest.RoleUnitAdmin) || r.JSON["ok"] != true {
+		if !got.Has(contest.RoleUnitAdmin) || r.JSON["ok"] != true || r.JSON["written"] != true {
 			t.Errorf("member %+v, body %s", got, r.Body)
 		}
 		log := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil)
-		if entries, _ := log.JSON["entries"].([]any); len(entries) != 1 {
+		entries, _ := log.JSON["entries"].([]any)
+		if len(entries) != 1 || !strings.Contains(entries[0].(map[string]any)["summary"].(string), "nhận Quản trị đơn vị") {
 			t.Errorf("entries %s", log.Body)
+		}
+	})
+	t.Run("saving the same roles again writes and records nothing", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
+		if r.JSON["written"] != false || r.JSON["change"].(map[string]any)["changed"] != false {
+			t.Errorf("body %s", r.Body)
+		}
+		if entries, _ := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil).JSON["entries"].([]any); len(entries) != 1 {
+			t.Errorf("entries %v", entries)
 		}
 	})
 	t.Run("an organiser's support staff may take papers but not compete", func(t *testing.T) {

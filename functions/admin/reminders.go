@@ -3,38 +3,12 @@ package main
 import (
 	"net/http"
 	"slices"
-	"time"
 
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
-	"github.com/hoithi/hoithi/shared/platform"
-	"github.com/hoithi/hoithi/shared/reminder"
 )
-
-// reminderSlots are the reminder schedules' slots, in their order of the week.
-func reminderSlots() []platform.Schedule {
-	fn, _ := platform.FunctionNamed("remind")
-	return fn.Schedules
-}
-
-type runView struct {
-	Run        string    `json:"run"`
-	StartedAt  time.Time `json:"startedAt"`
-	AdminsOnly bool      `json:"adminsOnly"`
-	UnitsTotal int       `json:"unitsTotal"`
-	UnitsDone  int       `json:"unitsDone"`
-	Queued     int       `json:"queued"`
-	Skipped    int       `json:"skipped"`
-	Sent       int       `json:"sent"`
-	Done       bool      `json:"done"`
-}
-
-type slotView struct {
-	Slot     string    `json:"slot"`
-	Audience string    `json:"audience"`
-	Runs     []runView `json:"runs"`
-}
 
 // reminders: an organiser follows a round's reminder runs, slot by slot:
 // units counted of all, e-mails queued (and skipped, queued before in the
@@ -42,37 +16,28 @@ type slotView struct {
 func (h *Handler) reminders(w http.ResponseWriter, r *http.Request) {
 	claims, err := h.organiser(r)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
+		h.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
 	roundID := r.PathValue("roundId")
 	rounds, err := h.store.ListRounds(ctx, claims.Contest)
 	if err != nil {
-		httpapi.WriteError(w, r, h.log, err)
+		h.fail(w, r, err)
 		return
 	}
 	if !contest.ValidID(roundID) || !slices.ContainsFunc(rounds, func(rd contest.Round) bool { return rd.ID == roundID }) {
-		httpapi.WriteError(w, r, h.log, fault.NotFound("round_not_found", "Không tìm thấy tuần thi."))
+		h.fail(w, r, fault.NotFound("round_not_found", "Không tìm thấy tuần thi."))
 		return
 	}
-	slots := []slotView{}
-	for _, s := range reminderSlots() {
+	slots := []console.Slot{}
+	for _, s := range console.ReminderSlots() {
 		runs, err := h.store.ReminderRuns(ctx, claims.Contest, roundID, s.Name)
 		if err != nil {
-			httpapi.WriteError(w, r, h.log, err)
+			h.fail(w, r, err)
 			return
 		}
-		view := slotView{Slot: s.Name, Audience: s.Audience, Runs: []runView{}}
-		for _, p := range runs {
-			view.Runs = append(view.Runs, progressView(p))
-		}
-		slots = append(slots, view)
+		slots = append(slots, console.SlotOf(s, runs))
 	}
 	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"round": roundID, "slots": slots})
-}
-
-func progressView(p reminder.Progress) runView {
-	return runView{Run: p.ID, StartedAt: p.StartedAt.In(contest.ICT), AdminsOnly: p.AdminsOnly, UnitsTotal: p.Units, UnitsDone: p.UnitsDone,
-		Queued: p.Queued, Skipped: p.Skipped, Sent: p.Sent, Done: p.Done()}
 }

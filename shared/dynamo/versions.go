@@ -375,7 +375,8 @@ func (s *Store) AppendAudit(ctx context.Context, contestID string, e audit.Entry
 }
 
 // ListAudit returns the contest's audit entries the query selects, newest
-// first (at most limit).
+// first (at most limit); a query's cursor starts the Query after its entry
+// (ExclusiveStartKey), never a Scan.
 func (s *Store) ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error) {
 	from, to := "0", "9"
 	if !q.From.IsZero() {
@@ -390,12 +391,17 @@ func (s *Store) ListAudit(ctx context.Context, contestID string, q audit.Query, 
 	if err != nil {
 		return nil, err
 	}
-	var out []audit.Entry
-	errStop := errors.New("enough")
-	err = s.queryAll(ctx, &dynamodb.QueryInput{
+	in := &dynamodb.QueryInput{
 		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
 		ScanIndexForward: aws.Bool(false),
-	}, func(items []map[string]types.AttributeValue) error {
+	}
+	if !q.After.IsZero() {
+		// the next page: from the entry after the cursor's, in the key's order
+		in.ExclusiveStartKey = key(auditPK(contestID), auditSK(q.After.At, q.After.ID))
+	}
+	var out []audit.Entry
+	errStop := errors.New("enough")
+	err = s.queryAll(ctx, in, func(items []map[string]types.AttributeValue) error {
 		var page []auditItem
 		if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
 			return err

@@ -172,6 +172,43 @@ func TestStoresOnlyAppendToTheAuditLog(t *testing.T) {
 					t.Errorf("entries %+v", got)
 				}
 			})
+			// more entries, two of them in the same millisecond, by another
+			for i := range 4 {
+				e, _ := audit.New(t0.Add(3*time.Hour+time.Duration(i/2)*time.Minute), "lan@x.vn", audit.RolesUpdate, "vai trò", "", "")
+				if err := s.AppendAudit(ctx, c, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Run("pages of two, each after the last one's cursor, list the whole log once, newest first", func(t *testing.T) {
+				var seen []audit.Entry
+				q := audit.Query{}
+				for range 10 {
+					got, err := s.ListAudit(ctx, c, q, 3)
+					if err != nil {
+						t.Fatal(err)
+					}
+					page, next := audit.Page(got, 2)
+					seen = append(seen, page...)
+					if next == "" {
+						break
+					}
+					if q.After, err = audit.ParseCursor(next); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if len(seen) != 7 || !slices.IsSortedFunc(seen, audit.Compare) || seen[6].ID != entries[0].ID {
+					t.Errorf("%d entries, sorted %v: %+v", len(seen), slices.IsSortedFunc(seen, audit.Compare), seen)
+				}
+			})
+			t.Run("a query selects by who, any case, and pages within it", func(t *testing.T) {
+				got, _ := s.ListAudit(ctx, c, audit.Query{Actor: "LAN@"}, 3)
+				page, next := audit.Page(got, 2)
+				after, _ := audit.ParseCursor(next)
+				rest, _ := s.ListAudit(ctx, c, audit.Query{Actor: "lan", After: after}, 3)
+				if len(page) != 2 || len(rest) != 2 || rest[0].Actor != "lan@x.vn" || audit.Compare(page[1], rest[0]) >= 0 {
+					t.Errorf("page %+v, then %+v", page, rest)
+				}
+			})
 		})
 	}
 }
