@@ -34,7 +34,7 @@ type store interface {
 	ListMembers(ctx context.Context, contestID string) ([]contest.Member, error)
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
 	ReplaceUnits(ctx context.Context, contestID, version string, units []contest.Unit) error
-	ReplaceRoster(ctx context.Context, contestID, version string, members []contest.Member) error
+	UpdateRoster(ctx context.Context, contestID, version string, members []contest.Member, changes []contest.RosterChange) error
 	PutRounds(ctx context.Context, rounds []contest.Round) error
 	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
 	ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error)
@@ -241,7 +241,8 @@ func (h *Handler) write(ctx context.Context, cur importer.Current, c *importer.C
 	case importer.KindUnits:
 		return h.store.ReplaceUnits(ctx, cur.Contest.ID, version, c.Units)
 	case importer.KindRoster:
-		return h.store.ReplaceRoster(ctx, cur.Contest.ID, version, c.Members)
+		// only the people who change are written, when they are few
+		return h.store.UpdateRoster(ctx, cur.Contest.ID, version, c.Members, contest.DiffRoster(cur.Members, c.Members))
 	case importer.KindBank:
 		_, err := blob.PutBank(ctx, h.objects, h.bucket, cur.Contest.ID, c.BankJSON)
 		return err

@@ -473,23 +473,49 @@ func TestRoles(t *testing.T) {
 	})
 }
 
-// BenchmarkImportRoster30000 imports a 30,000-person roster (.xlsx) through
-// the handler on the local servers, dry run then write: `make bench-import`
-// prints the times.
+// BenchmarkImportRoster30000 imports a 30,000-person roster (CSV) through
+// the handler on the local servers: a dry run, the first import, a
+// re-import that changes 1% of the people (100 move, 100 leave, 100 join:
+// only they are written), and a re-import of 30,000 others (a whole
+// version). `make bench-import` prints the times.
 func BenchmarkImportRoster30000(b *testing.B) {
 	env := testenv.SeededContest(b)
 	organiser := env.Accounts.Organiser[0]
 	routes := NewHandler(env.Store, env.S3, s3.NewPresignClient(env.S3), env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
 	tok := env.TokenFor(b, organiser)
 	units, _ := env.Store.ListUnits(context.Background(), demo.ContestID)
-	var csv strings.Builder
-	csv.WriteString("Email,Họ và tên,Mã đơn vị,Vai trò\n" + organiser + ",Ban Tổ chức,,Ban Tổ chức\n")
-	for i := range 30000 {
-		fmt.Fprintf(&csv, "can.bo.%05d@demo.hue.gov.vn,Cán bộ %05d,%s,\n", i, i, units[i%len(units)].ID)
+	roster := func(prefix string, change func(i int) (unit int, keep bool)) string {
+		var csv strings.Builder
+		csv.WriteString("Email,Họ và tên,Mã đơn vị,Vai trò\n" + organiser + ",Ban Tổ chức,,Ban Tổ chức\n")
+		for i := range 30000 {
+			u, keep := change(i)
+			if keep {
+				fmt.Fprintf(&csv, "%s.%05d@demo.hue.gov.vn,Cán bộ %05d,%s,\n", prefix, i, i, units[u%len(units)].ID)
+			}
+		}
+		return csv.String()
 	}
-	post := func(path string) time.Duration {
+	first := roster("can.bo", func(i int) (int, bool) { return i, true })
+	changed := roster("can.bo", func(i int) (int, bool) {
+		switch {
+		case i < 100:
+			return i + 1, true // moves to the next unit
+		case i < 200:
+			return i, false // leaves
+		}
+		return i, true
+	})
+	changed += func() string {
+		var b strings.Builder
+		for i := range 100 {
+			fmt.Fprintf(&b, "moi.%03d@demo.hue.gov.vn,Người mới %03d,%s,\n", i, i, units[i%len(units)].ID)
+		}
+		return b.String()
+	}()
+	others := roster("vien.chuc", func(i int) (int, bool) { return i, true })
+	post := func(path, csv string) time.Duration {
 		start := time.Now()
-		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(csv.String()))
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(csv))
 		req.Header.Set("Content-Type", csvType)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		rec := httptest.NewRecorder()
@@ -500,8 +526,11 @@ func BenchmarkImportRoster30000(b *testing.B) {
 		return time.Since(start)
 	}
 	for b.Loop() {
-		dry := post("/imports/roster?dryRun=1")
-		write := post("/imports/roster")
-		b.Logf("30,000-person roster (%d KB of CSV): dry run %.1f s, import %.1f s", csv.Len()>>10, dry.Seconds(), write.Seconds())
+		dry := post("/imports/roster?dryRun=1", first)
+		write := post("/imports/roster", first)
+		patch := post("/imports/roster", changed)
+		whole := post("/imports/roster", others)
+		b.Logf("30,000-person roster (%d KB of CSV): dry run %.1f s, first import %.1f s, re-import changing 1%% (300 people) %.1f s, re-import of 30,000 others %.1f s",
+			len(first)>>10, dry.Seconds(), write.Seconds(), patch.Seconds(), whole.Seconds())
 	}
 }

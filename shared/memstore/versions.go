@@ -39,6 +39,13 @@ func (s *Store) ReplaceRoster(_ context.Context, contestID, _ string, members []
 	return nil
 }
 
+// UpdateRoster makes members the contest's roster at once, as ReplaceRoster
+// (shared/dynamo's writes only the changes when they are few; the result is
+// the same).
+func (s *Store) UpdateRoster(ctx context.Context, contestID, version string, members []contest.Member, _ []contest.RosterChange) error {
+	return s.ReplaceRoster(ctx, contestID, version, members)
+}
+
 // ReplaceUnits makes units the contest's units at once.
 func (s *Store) ReplaceUnits(_ context.Context, contestID, _ string, units []contest.Unit) error {
 	s.mu.Lock()
