@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -71,16 +67,16 @@ func (h *Handler) Routes() http.Handler {
 	mux.HandleFunc("POST /imports/{kind}", h.importFile)
 	mux.HandleFunc("POST /imports/{kind}/uploads", h.importUpload)
 	mux.HandleFunc("GET /templates/{file}", h.template)
-	mux.HandleFunc("GET /audit", h.auditLog)
-	mux.HandleFunc("GET /imports", h.pastImports)
-	mux.HandleFunc("GET /contest", h.getContest)
+	mux.HandleFunc("GET /audit", h.read(h.auditLog))
+	mux.HandleFunc("GET /imports", h.read(h.pastImports))
+	mux.HandleFunc("GET /contest", h.read(h.getContest))
 	mux.HandleFunc("PUT /contest", h.putContest)
-	mux.HandleFunc("GET /roles", h.listRoles)
+	mux.HandleFunc("GET /roles", h.read(h.listRoles))
 	mux.HandleFunc("PUT /roles/{email}", h.putRoles)
-	mux.HandleFunc("GET /rounds", h.listRounds)
+	mux.HandleFunc("GET /rounds", h.read(h.listRounds))
 	mux.HandleFunc("POST /rounds/weekly", h.weeklyRounds)
 	mux.HandleFunc("PUT /rounds/{id}", h.editRound)
-	mux.HandleFunc("GET /rounds/{roundId}/reminders", h.reminders)
+	mux.HandleFunc("GET /rounds/{roundId}/reminders", h.read(h.reminders))
 	mux.HandleFunc("/", httpapi.NotFound(h.log))
 	return httpapi.Wrap(mux, h.log)
 }
@@ -100,24 +96,51 @@ func organiserBody[T any](h *Handler, w http.ResponseWriter, r *http.Request, li
 	return claims, body, true
 }
 
+// read serves an organiser's read: fn's answer as 200 JSON, or its error.
+func (h *Handler) read(fn func(r *http.Request, claims *token.Claims) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		claims, err := h.organiser(r)
+		var out any
+		if err == nil {
+			out, err = fn(r, claims)
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, http.StatusOK, out)
+	}
+}
+
 // fail answers err (coded errors by their status, others as internal).
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httpapi.WriteError(w, r, h.log, err)
 }
 
-// record appends a written change's audit entry (e, or err making it): a
-// change written but not recorded is loud in the logs, and the organiser is
-// told (false).
-func (h *Handler) record(w http.ResponseWriter, r *http.Request, contestID string, e audit.Entry, err error) bool {
+// commit ends an organiser's write: the answer out as it is (with status)
+// when refused or skipped (a dry run, nothing to change); else write, the
+// audit entry appended, and out marked written. A change written but not
+// recorded is loud in the logs, and the organiser is told.
+func (h *Handler) commit(w http.ResponseWriter, r *http.Request, claims *token.Claims, status int, out console.Writable, skip bool, write func() error, entry func() (audit.Entry, error)) {
+	if status != http.StatusOK || skip {
+		httpapi.WriteJSON(w, status, out)
+		return
+	}
+	if err := write(); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out.MarkWritten()
+	e, err := entry()
 	if err == nil {
-		err = h.store.AppendAudit(r.Context(), contestID, e)
+		err = h.store.AppendAudit(r.Context(), claims.Contest, e)
 	}
 	if err != nil {
 		h.log.Error("written but its audit entry failed", "action", e.Action, "err", err)
 		h.fail(w, r, fmt.Errorf("audit after %s: %w", e.Action, err))
-		return false
+		return
 	}
-	return true
+	httpapi.WriteJSON(w, http.StatusOK, out)
 }
 
 // organiser checks that the request comes from an organiser of the token's
@@ -174,21 +197,13 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request) {
 	}
 	checked := importer.Check(kind, console.ImportName(q, kind), data, cur, console.ImportOptions(q))
 	status, out := console.Checked(checked, console.DryRun(q), "import_problems", "Tệp có %d lỗi; chưa ghi gì. Sửa các dòng được chỉ ra rồi tải lên lại.")
-	if status != http.StatusOK || out.DryRun {
-		httpapi.WriteJSON(w, status, out)
-		return
-	}
-	if err := h.write(ctx, cur, checked); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	out.Written = true
-	if object := q.Get("object"); object != "" {
-		h.dropUpload(ctx, object)
-	}
-	if e, err := checked.AuditEntry(cur); h.record(w, r, claims.Contest, e, err) {
-		httpapi.WriteJSON(w, http.StatusOK, out)
-	}
+	h.commit(w, r, claims, status, &out, out.DryRun, func() error {
+		err := h.write(ctx, cur, checked)
+		if object := q.Get("object"); object != "" && err == nil {
+			h.dropUpload(ctx, object)
+		}
+		return err
+	}, func() (audit.Entry, error) { return checked.AuditEntry(cur) })
 }
 
 // current reads what the kind is checked against and compared with.
@@ -210,33 +225,16 @@ func (h *Handler) current(ctx context.Context, claims *token.Claims, kind import
 		if cur.Rounds, err = h.store.ListRounds(ctx, claims.Contest); err != nil {
 			return cur, err
 		}
-		ids, err := blob.ListBankIDs(ctx, h.objects, h.bucket, claims.Contest)
-		if err != nil {
-			return cur, err
-		}
-		cur.Banks = map[string]int{}
-		banks := blob.NewBanks(h.objects, h.bucket) // fresh: a bank just replaced counts as it is now
-		for _, id := range ids {
-			if kind == importer.KindBank {
-				cur.Banks[id] = 0 // only whether it exists matters
-				continue
-			}
-			b, err := banks.Load(ctx, claims.Contest, id)
-			if err != nil {
-				h.log.Warn("bank unreadable", "bank", id, "err", err)
-				continue
-			}
-			cur.Banks[id] = len(b.Questions)
-		}
+		cur.Banks, err = blob.BankSizes(ctx, h.objects, h.bucket, claims.Contest, kind == importer.KindRounds, func(id string, err error) {
+			h.log.Warn("bank unreadable", "bank", id, "err", err)
+		})
 	}
 	return cur, nil
 }
 
 // write stores a checked file, all or nothing.
 func (h *Handler) write(ctx context.Context, cur importer.Current, c *importer.Checked) error {
-	var nonce [4]byte
-	_, _ = rand.Read(nonce[:])
-	version := strconv.FormatInt(cur.Now.UnixMilli(), 36) + "-" + hex.EncodeToString(nonce[:])
+	version := importer.NewVersion(cur.Now)
 	switch c.Kind {
 	case importer.KindUnits:
 		return h.store.ReplaceUnits(ctx, cur.Contest.ID, version, c.Units)
@@ -254,118 +252,52 @@ func (h *Handler) write(ctx context.Context, cur importer.Current, c *importer.C
 
 // template: GET /templates/{kind}.xlsx.
 func (h *Handler) template(w http.ResponseWriter, r *http.Request) {
-	if _, err := h.organiser(r); err != nil {
-		h.fail(w, r, err)
-		return
+	_, err := h.organiser(r)
+	var t console.TemplateFile
+	if err == nil {
+		t, err = console.Template(r.PathValue("file"))
 	}
-	name, ok := strings.CutSuffix(r.PathValue("file"), ".xlsx")
-	kind, known := importer.ParseKind(name)
-	if !ok || !known {
-		h.fail(w, r, fault.NotFound("template_not_found", "Không có mẫu này: chọn units.xlsx, roster.xlsx, bank.xlsx hoặc rounds.xlsx."))
-		return
-	}
-	data, err := importer.Template(kind, time.Date(2026, 1, 1, 0, 0, 0, 0, contest.ICT))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="mau-`+string(kind)+`.xlsx"`)
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	t.Write(w)
 }
 
 // auditLog: GET /audit[?kind=&actor=&from=&to=&cursor=&limit=], a page of
 // the log, newest first, with the next page's cursor.
-func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+func (h *Handler) auditLog(r *http.Request, claims *token.Claims) (any, error) {
 	query, limit, err := console.AuditRequest(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
-	h.auditPage(w, r, claims, query, limit)
+	return h.auditPage(r.Context(), claims, query, limit)
 }
 
 // pastImports: GET /imports[?kind=roster&cursor=&limit=], the imports
 // written before (who, when, what kind, the summary), newest first: the
 // audit log's import entries.
-func (h *Handler) pastImports(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
+func (h *Handler) pastImports(r *http.Request, claims *token.Claims) (any, error) {
+	query, limit, err := console.ImportsRequest(r.URL.Query())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
-	q := r.URL.Query()
-	kind := "import"
-	if k := q.Get("kind"); k != "" {
-		parsed, err := console.ImportKind(k)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		kind += "." + string(parsed)
-	}
-	q.Set("kind", kind)
-	query, limit, err := console.AuditRequest(q)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.auditPage(w, r, claims, query, limit)
+	return h.auditPage(r.Context(), claims, query, limit)
 }
 
-func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request, claims *token.Claims, query audit.Query, limit int) {
-	entries, err := h.store.ListAudit(r.Context(), claims.Contest, query, limit+1)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, console.PageOf(claims.Contest, entries, limit))
-}
-
-type contestResponse struct {
-	Contest contest.Contest        `json:"contest"`
-	Limits  importer.ContestLimits `json:"limits"`
-	// PublishedRounds are the rounds whose results are published.
-	PublishedRounds []string `json:"publishedRounds"`
+func (h *Handler) auditPage(ctx context.Context, claims *token.Claims, query audit.Query, limit int) (console.AuditPage, error) {
+	entries, err := h.store.ListAudit(ctx, claims.Contest, query, limit+1)
+	return console.PageOf(claims.Contest, entries, limit), err
 }
 
 // getContest: GET /contest, the settings with the rules' limits.
-func (h *Handler) getContest(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
+func (h *Handler) getContest(r *http.Request, claims *token.Claims) (any, error) {
+	c, err := h.store.GetContest(r.Context(), claims.Contest)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
-	ctx := r.Context()
-	c, err := h.store.GetContest(ctx, claims.Contest)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	rounds, err := h.store.ListRounds(ctx, claims.Contest)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	ch := importer.CompareSettings(c, c, rounds)
-	httpapi.WriteJSON(w, http.StatusOK, contestResponse{Contest: c, Limits: importer.Limits, PublishedRounds: ch.PublishedRounds})
-}
-
-type putContestResponse struct {
-	OK       bool                    `json:"ok"`
-	DryRun   bool                    `json:"dryRun"`
-	Written  bool                    `json:"written"`
-	Error    *console.Error          `json:"error,omitempty"`
-	Contest  *contest.Contest        `json:"contest,omitempty"`
-	Change   importer.SettingsChange `json:"change"`
-	Problems []console.Problem       `json:"problems,omitempty"`
+	rounds, err := h.store.ListRounds(r.Context(), claims.Contest)
+	return console.SettingsOf(c, rounds), err
 }
 
 // putContest: PUT /contest[?dryRun=1] with the whole settings (the
@@ -376,15 +308,11 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if next.ID == "" {
-		next.ID = claims.Contest
-	}
-	if next.ID != claims.Contest {
-		h.fail(w, r, fault.Invalid("contest_id", "Không đổi được mã cuộc thi."))
-		return
-	}
 	ctx := r.Context()
 	old, err := h.store.GetContest(ctx, claims.Contest)
+	if err == nil {
+		err = console.SameContest(&next, claims.Contest)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -395,48 +323,21 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next, problems := importer.CheckContest(next)
-	resp := putContestResponse{DryRun: console.DryRun(r.URL.Query())}
-	if len(problems) > 0 {
-		resp.Problems = console.Problems(problems)
-		resp.Error = &console.Error{Code: "settings_problems", Message: fmt.Sprintf("Thiết lập có %d lỗi; chưa ghi gì.", len(problems))}
-		httpapi.WriteJSON(w, http.StatusUnprocessableEntity, resp)
-		return
-	}
-	resp.OK, resp.Contest = true, &next
-	resp.Change = importer.CompareSettings(old, next, rounds)
-	if resp.DryRun || len(resp.Change.Fields) == 0 {
-		httpapi.WriteJSON(w, http.StatusOK, resp)
-		return
-	}
-	if err := h.store.PutContest(ctx, next); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	resp.Written = true
-	if e, err := resp.Change.AuditEntry(h.now(), claims.Email, old, next); h.record(w, r, claims.Contest, e, err) {
-		httpapi.WriteJSON(w, http.StatusOK, resp)
-	}
+	status, out := console.SettingsChecked(old, next, rounds, problems, console.DryRun(r.URL.Query()))
+	h.commit(w, r, claims, status, &out, out.DryRun || len(out.Change.Fields) == 0,
+		func() error { return h.store.PutContest(ctx, next) },
+		func() (audit.Entry, error) { return out.Change.AuditEntry(h.now(), claims.Email, old, next) })
 }
 
 // listRoles: GET /roles, the unit admins, organisers and jury, and the
 // units (a unit admin is chosen per unit).
-func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+func (h *Handler) listRoles(r *http.Request, claims *token.Claims) (any, error) {
 	members, err := h.store.ListMembers(r.Context(), claims.Contest)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
 	units, err := h.store.ListUnits(r.Context(), claims.Contest)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, console.RoleListOf(members, units))
+	return console.RoleListOf(members, units), err
 }
 
 // putRoles: PUT /roles/{email}[?dryRun=1] {"roles","unitId"[,"name"]}: a
@@ -473,16 +374,7 @@ func (h *Handler) putRoles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := console.RolesOutcome{OK: true, DryRun: console.DryRun(r.URL.Query()), Change: importer.CompareRoles(m, found, next, cur.Units), Person: console.PersonOf(next)}
-	if out.DryRun || !out.Change.Changed {
-		httpapi.WriteJSON(w, http.StatusOK, out)
-		return
-	}
-	if err := h.store.PutMember(ctx, claims.Contest, next); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	out.Written = true
-	if e, err := out.Change.AuditEntry(cur, m, next); h.record(w, r, claims.Contest, e, err) {
-		httpapi.WriteJSON(w, http.StatusOK, out)
-	}
+	h.commit(w, r, claims, http.StatusOK, &out, out.DryRun || !out.Change.Changed,
+		func() error { return h.store.PutMember(ctx, claims.Contest, next) },
+		func() (audit.Entry, error) { return out.Change.AuditEntry(cur, m, next) })
 }

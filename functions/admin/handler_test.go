@@ -259,7 +259,7 @@ func TestContestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := testenv.Call(t, a.routes, http.MethodGet, "/contest", a.token, nil)
-	var body contestResponse
+	var body console.Settings
 	got.Decode(t, &body)
 	t.Run("the settings come with the rules' limits and the published weeks", func(t *testing.T) {
 		if body.Contest.ID != demo.ContestID || body.Limits.PrizeCount.Max != 1000 || len(body.Limits.TieBreakKeys) != 4 || !slices.Contains(body.PublishedRounds, closed.ID) {
@@ -310,7 +310,7 @@ func TestContestSettings(t *testing.T) {
 		c := body.Contest
 		c.TieBreak = []string{"correct", "time", "prediction", "submitted"}
 		r := testenv.Call(t, a.routes, http.MethodPut, "/contest", a.token, c)
-		var res putContestResponse
+		var res console.SettingsOutcome
 		r.Decode(t, &res)
 		if !res.Written || !strings.Contains(res.Change.Warning, closed.ID) {
 			t.Errorf("body %s", r.Body)
@@ -335,7 +335,7 @@ func TestContestSettings(t *testing.T) {
 		}
 		c.Practice, c.PublicKeysAfterClose = contest.PracticeSignedIn, true
 		r := testenv.Call(t, a.routes, http.MethodPut, "/contest", a.token, c)
-		var res putContestResponse
+		var res console.SettingsOutcome
 		r.Decode(t, &res)
 		if !res.Written || !slices.Equal(res.Change.Fields, []string{"publicKeysAfterClose", "practice"}) {
 			t.Errorf("body %s", r.Body)

@@ -7,37 +7,29 @@ import (
 	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
-	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/token"
 )
 
 // reminders: an organiser follows a round's reminder runs, slot by slot:
 // units counted of all, e-mails queued (and skipped, queued before in the
 // slot) and sent.
-func (h *Handler) reminders(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+func (h *Handler) reminders(r *http.Request, claims *token.Claims) (any, error) {
 	ctx := r.Context()
 	roundID := r.PathValue("roundId")
 	rounds, err := h.store.ListRounds(ctx, claims.Contest)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if !contest.ValidID(roundID) || !slices.ContainsFunc(rounds, func(rd contest.Round) bool { return rd.ID == roundID }) {
-		h.fail(w, r, fault.NotFound("round_not_found", "Không tìm thấy tuần thi."))
-		return
+		return nil, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
 	}
 	slots := []console.Slot{}
 	for _, s := range console.ReminderSlots() {
 		runs, err := h.store.ReminderRuns(ctx, claims.Contest, roundID, s.Name)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return nil, err
 		}
 		slots = append(slots, console.SlotOf(s, runs))
 	}
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"round": roundID, "slots": slots})
+	return map[string]any{"round": roundID, "slots": slots}, nil
 }

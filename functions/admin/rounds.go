@@ -14,18 +14,9 @@ import (
 )
 
 // listRounds: GET /rounds, the contest's rounds (by opening) and its banks.
-func (h *Handler) listRounds(w http.ResponseWriter, r *http.Request) {
-	claims, err := h.organiser(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+func (h *Handler) listRounds(r *http.Request, claims *token.Claims) (any, error) {
 	cur, err := h.current(r.Context(), claims, importer.KindRounds)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, console.RoundListOf(cur))
+	return console.RoundListOf(cur), err
 }
 
 // weeklyRounds: POST /rounds/weekly[?dryRun=1] with an importer.WeeklySpec:
@@ -75,16 +66,7 @@ func (h *Handler) editRound(w http.ResponseWriter, r *http.Request) {
 // dry run's summary, or the rounds written all or nothing and audited.
 func (h *Handler) writeRounds(w http.ResponseWriter, r *http.Request, claims *token.Claims, cur importer.Current, checked *importer.Checked, action, summary string) {
 	status, out := console.Checked(checked, console.DryRun(r.URL.Query()), "rounds_problems", "Có %d lỗi; chưa ghi gì.")
-	if status != http.StatusOK || out.DryRun {
-		httpapi.WriteJSON(w, status, out)
-		return
-	}
-	if err := h.store.PutRounds(r.Context(), checked.Rounds); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	out.Written = true
-	if e, err := checked.RoundsEntry(cur, action, summary); h.record(w, r, claims.Contest, e, err) {
-		httpapi.WriteJSON(w, http.StatusOK, out)
-	}
+	h.commit(w, r, claims, status, &out, out.DryRun,
+		func() error { return h.store.PutRounds(r.Context(), checked.Rounds) },
+		func() (audit.Entry, error) { return checked.RoundsEntry(cur, action, summary) })
 }

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/console"
-	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/importer"
 	"github.com/hoithi/hoithi/shared/token"
@@ -60,28 +57,13 @@ func (h *Handler) uploadedFile(ctx context.Context, claims *token.Claims, kind i
 	if err := console.UploadedKey(claims.Contest, kind, key); err != nil {
 		return nil, err
 	}
-	out, err := h.objects.GetObject(ctx, &s3.GetObjectInput{Bucket: &h.bucket, Key: &key})
-	var missing *types.NoSuchKey
-	if errors.As(err, &missing) {
-		return nil, fault.NotFound("import_object", "Không tìm thấy tệp đã tải lên (tệp được giữ một ngày): hãy chọn và tải tệp lên lại.")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read import upload %s: %w", key, err)
-	}
-	defer out.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(out.Body, importer.MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read import upload %s: %w", key, err)
-	}
-	if len(data) > importer.MaxFileBytes {
-		return nil, console.TooLarge()
-	}
-	return data, console.NotEmpty(data)
+	data, found, err := blob.GetImport(ctx, h.objects, h.bucket, key, importer.MaxFileBytes+1)
+	return console.Uploaded(data, found, err)
 }
 
 // dropUpload deletes an import file once written (else it expires in a day).
 func (h *Handler) dropUpload(ctx context.Context, key string) {
-	if _, err := h.objects.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &h.bucket, Key: &key}); err != nil {
+	if err := blob.DropImport(ctx, h.objects, h.bucket, key); err != nil {
 		h.log.Warn("import upload not deleted (it expires)", "key", key, "err", err)
 	}
 }

@@ -67,3 +67,17 @@ func PageOf(contestID string, got []audit.Entry, limit int) AuditPage {
 	}
 	return out
 }
+
+// ImportsRequest reads GET /imports' ?kind=&cursor=&limit=: the audit
+// log's import entries, of one kind ("roster") or all.
+func ImportsRequest(q url.Values) (audit.Query, int, error) {
+	kind := "import"
+	if k := q.Get("kind"); k != "" {
+		parsed, err := ImportKind(k)
+		if err != nil {
+			return audit.Query{}, 0, err
+		}
+		kind += "." + string(parsed)
+	}
+	return AuditRequest(url.Values{"kind": {kind}, "cursor": {q.Get("cursor")}, "limit": {q.Get("limit")}})
+}

@@ -14,7 +14,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/importer"
 )
@@ -65,6 +67,18 @@ type Outcome struct {
 	Problems []Problem         `json:"problems,omitempty"`
 	Warnings []Problem         `json:"warnings"`
 }
+
+// Writable is an answer that says whether it was written.
+type Writable interface{ MarkWritten() }
+
+// MarkWritten says the outcome was written.
+func (o *Outcome) MarkWritten() { o.Written = true }
+
+// MarkWritten says the settings were written.
+func (o *SettingsOutcome) MarkWritten() { o.Written = true }
+
+// MarkWritten says the roles were written.
+func (o *RolesOutcome) MarkWritten() { o.Written = true }
 
 // Checked is the outcome of a checked file or set of rounds and its HTTP
 // status: 422 with code and "<n> lỗi" in message (problems; format holds
@@ -141,4 +155,83 @@ func ImportName(q url.Values, kind importer.Kind) string {
 // ImportOptions are an import's ?bankId=&title=.
 func ImportOptions(q url.Values) importer.Options {
 	return importer.Options{BankID: q.Get("bankId"), BankTitle: q.Get("title")}
+}
+
+// Settings is GET /contest: the settings with the rules' limits and the
+// rounds whose results are published.
+type Settings struct {
+	Contest         contest.Contest        `json:"contest"`
+	Limits          importer.ContestLimits `json:"limits"`
+	PublishedRounds []string               `json:"publishedRounds"`
+}
+
+// SettingsOf is contest c's settings, given its rounds.
+func SettingsOf(c contest.Contest, rounds []contest.Round) Settings {
+	return Settings{Contest: c, Limits: importer.Limits, PublishedRounds: importer.CompareSettings(c, c, rounds).PublishedRounds}
+}
+
+// SettingsOutcome answers PUT /contest: the fields' problems (422), or the
+// change (the published weeks it touches, as a warning) and, once Written,
+// the settings as written.
+type SettingsOutcome struct {
+	OK       bool                    `json:"ok"`
+	DryRun   bool                    `json:"dryRun"`
+	Written  bool                    `json:"written"`
+	Error    *Error                  `json:"error,omitempty"`
+	Contest  *contest.Contest        `json:"contest,omitempty"`
+	Change   importer.SettingsChange `json:"change"`
+	Problems []Problem               `json:"problems,omitempty"`
+}
+
+// SettingsChecked is the outcome of settings next (importer.CheckContest's,
+// with its problems) replacing old, and its HTTP status.
+func SettingsChecked(old, next contest.Contest, rounds []contest.Round, problems []importer.Problem, dry bool) (int, SettingsOutcome) {
+	out := SettingsOutcome{DryRun: dry}
+	if len(problems) > 0 {
+		out.Problems = Problems(problems)
+		out.Error = &Error{Code: "settings_problems", Message: fmt.Sprintf("Thiết lập có %d lỗi; chưa ghi gì.", len(problems))}
+		return http.StatusUnprocessableEntity, out
+	}
+	out.OK, out.Contest, out.Change = true, &next, importer.CompareSettings(old, next, rounds)
+	return http.StatusOK, out
+}
+
+// SameContest checks that settings name the caller's contest (an empty id
+// is theirs): no write changes a contest's id.
+func SameContest(next *contest.Contest, contestID string) error {
+	if next.ID == "" {
+		next.ID = contestID
+	}
+	if next.ID != contestID {
+		return fault.Invalid("contest_id", "Không đổi được mã cuộc thi.")
+	}
+	return nil
+}
+
+// TemplateFile is an import kind's template, as GET /templates/{kind}.xlsx
+// serves it.
+type TemplateFile struct {
+	Kind importer.Kind
+	Data []byte
+}
+
+// Template reads {file} ("roster.xlsx") and makes its template (404 for
+// an unknown one).
+func Template(file string) (TemplateFile, error) {
+	name, ok := strings.CutSuffix(file, ".xlsx")
+	kind, known := importer.ParseKind(name)
+	if !ok || !known {
+		return TemplateFile{}, fault.NotFound("template_not_found", "Không có mẫu này: chọn units.xlsx, roster.xlsx, bank.xlsx hoặc rounds.xlsx.")
+	}
+	data, err := importer.Template(kind, time.Date(2026, 1, 1, 0, 0, 0, 0, contest.ICT))
+	return TemplateFile{Kind: kind, Data: data}, err
+}
+
+// Write sends the template as a download ("mau-roster.xlsx").
+func (t TemplateFile) Write(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="mau-`+string(t.Kind)+`.xlsx"`)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(t.Data)
 }

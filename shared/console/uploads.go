@@ -84,3 +84,16 @@ func UploadedKey(contestID string, kind importer.Kind, key string) error {
 	}
 	return nil
 }
+
+// Uploaded checks an uploaded import file as read (found false: gone).
+func Uploaded(data []byte, found bool, err error) ([]byte, error) {
+	switch {
+	case err != nil:
+		return nil, err
+	case !found:
+		return nil, fault.NotFound("import_object", "Không tìm thấy tệp đã tải lên (tệp được giữ một ngày): hãy chọn và tải tệp lên lại.")
+	case len(data) > importer.MaxFileBytes:
+		return nil, TooLarge()
+	}
+	return data, NotEmpty(data)
+}
