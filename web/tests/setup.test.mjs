@@ -288,11 +288,9 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     assert.ok(await page.locator('#audit-more').isHidden());
     const paged = await page.$$eval('#audit-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
     assert.equal(new Set(paged).size, 4, 'each entry once: ' + paged.join(', '));
-    await checkState(page, 'the audit log, all its pages');
     await page.locator('#audit-actor').fill('Lịch tự động');
     await page.locator('#audit-apply').click();
     await page.locator('#audit-entries[data-state="loaded"][data-count="0"]').waitFor({ state: 'attached' });
-    await checkState(page, 'the audit log filtered by who, none');
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
