@@ -246,11 +246,14 @@ export function makeApi(cfg, getToken) {
     gallery: () => clips('/gallery?contest=' + enc(cfg.contest)),
     /** Jury: the juror's scores of one clip, some or all criteria, on the API's scoreRange. */
     putScores: (clipId, scores) => clips('/clips/' + enc(clipId) + '/scores', { method: 'PUT', body: { scores }, token: auth() }),
-    /** Organisers: the audit log, newest first; query = {kind, from, to} (empty ones left out). */
+    /** Organisers: a page of the audit log, newest first, and its next page's cursor ({entries, next});
+     * query = {kind, actor, from, to, cursor, limit} (empty ones left out). */
     auditLog: (query = {}) => {
       const q = Object.entries(query).filter(([, v]) => v).map(([k, v]) => enc(k) + '=' + enc(v)).join('&');
       return admin('/audit' + (q ? '?' + q : ''), { token: auth() });
     },
+    /** Organisers: the imports written before, newest first ({entries, next}); kind: units, roster, bank or rounds. */
+    pastImports: (kind, limit = 5) => admin('/imports?kind=' + enc(kind) + '&limit=' + enc(limit), { token: auth() }),
     participation: (roundId, unitId) => units('/rounds/' + enc(roundId) + '/units/' + enc(unitId) + '/participation', { token: auth() }),
     /** Public: a unit's participation in this week's open round so far (counts only; a figure a few minutes old). */
     unitThisWeek: (unitId, audience) => units('/units/' + enc(unitId) + '/this-week?contest=' + enc(cfg.contest) + (audience ? '&audience=' + enc(audience) : '')),

@@ -227,6 +227,33 @@ export function showConsole(ctx, route) {
     return;
   }
   if (imp.kind !== k.kind) selectKind(k);
+  loadHistory(ctx, k.kind);
+}
+
+let historySeq = 0;
+
+/** The kind's imports written before (GET /imports?kind=): who, when, what. */
+async function loadHistory(ctx, kind) {
+  const seq = ++historySeq;
+  const list = $('#import-history-list');
+  const status = $('#import-history-status');
+  status.textContent = 'Đang tải các lần nhập trước…';
+  try {
+    const { data } = await ctx.api.pastImports(kind);
+    if (seq !== historySeq) return;
+    const entries = Array.isArray(data.entries) ? data.entries : [];
+    list.replaceChildren(...entries.map((e) => h('li', { dataset: { id: e.id || '' } },
+      h('time', { datetime: e.at, text: fmtDateTimeSec(e.at) }), ' · ',
+      h('span', { class: 'email', text: e.actor || '' }), h('br'),
+      h('span', { class: 'small', text: e.summary || '' }))));
+    status.textContent = entries.length
+      ? (data.next ? `${fmtInt(entries.length)} lần gần nhất.` : `${fmtInt(entries.length)} lần.`)
+      : 'Chưa nhập lần nào.';
+  } catch (err) {
+    if (seq !== historySeq) return;
+    list.replaceChildren();
+    status.textContent = 'Không tải được các lần nhập trước: ' + err.message;
+  }
 }
 
 function selectKind(k) {
@@ -467,6 +494,7 @@ function renderWritten(ctx, file, data) {
   $('#import-confirm-row').hidden = true;
   $('#import-file').value = '';
   ctx.announce(text);
+  loadHistory(ctx, imp.kind);
   $('#import-result-title').focus({ preventScroll: true });
 }
 
@@ -546,6 +574,8 @@ function summaryParts(data) {
 // ------------------------------------------------------------ audit log
 
 let auditSeq = 0;
+/** The audit log shown: its entries so far and the next (older) page's cursor. */
+const auditShown = { entries: [], next: '' };
 
 function showAudit(ctx) {
   const select = $('#audit-kind');
@@ -555,28 +585,43 @@ function showAudit(ctx) {
   loadAudit(ctx);
 }
 
-async function loadAudit(ctx) {
+/** Loads the first page of the log for the filters, or (more) the page after the ones shown. */
+async function loadAudit(ctx, { more = false } = {}) {
   const seq = ++auditSeq;
   const box = $('#audit-entries');
   const count = $('#audit-count');
   const btn = $('#audit-apply');
+  const moreBtn = $('#audit-more');
   box.dataset.state = 'loading';
   box.setAttribute('aria-busy', 'true');
   btn.disabled = true;
-  count.textContent = 'Đang tải nhật ký…';
+  moreBtn.disabled = true;
+  count.textContent = more ? 'Đang tải các thao tác cũ hơn…' : 'Đang tải nhật ký…';
   ctx.clearError();
   for (const id of ['#audit-from', '#audit-to']) $(id).removeAttribute('aria-invalid');
-  const query = { kind: $('#audit-kind').value, from: $('#audit-from').value, to: $('#audit-to').value };
+  const query = { kind: $('#audit-kind').value, actor: $('#audit-actor').value.trim(), from: $('#audit-from').value, to: $('#audit-to').value, cursor: more ? auditShown.next : '' };
   try {
     const { data } = await ctx.api.auditLog(query);
     if (seq !== auditSeq) return;
     const entries = Array.isArray(data.entries) ? data.entries : [];
-    renderAudit(box, entries);
-    count.textContent = entries.length ? `${fmtInt(entries.length)} thao tác.` : 'Không có thao tác nào khớp bộ lọc.';
+    const first = auditShown.entries.length;
+    auditShown.entries = more ? auditShown.entries.concat(entries) : entries;
+    auditShown.next = data.next || '';
+    renderAudit(box, auditShown.entries);
+    const n = auditShown.entries.length;
+    count.textContent = n
+      ? `${fmtInt(n)} thao tác${auditShown.next ? ', còn các thao tác cũ hơn' : ''}.`
+      : 'Không có thao tác nào khớp bộ lọc.';
+    moreBtn.hidden = !auditShown.next;
+    if (more && entries.length) {
+      // the first new row takes the focus, so a keyboard or screen-reader user goes on from there
+      const row = box.querySelectorAll('tbody tr')[first];
+      if (row) row.focus();
+    }
   } catch (err) {
     if (seq !== auditSeq) return;
     box.dataset.state = 'error';
-    box.replaceChildren();
+    if (!more) box.replaceChildren();
     count.textContent = 'Không tải được nhật ký: ' + err.message;
     if (err.code === 'audit_date' || err.code === 'audit_range') {
       for (const id of ['#audit-from', '#audit-to']) $(id).setAttribute('aria-invalid', 'true');
@@ -586,8 +631,17 @@ async function loadAudit(ctx) {
     if (seq === auditSeq) {
       box.removeAttribute('aria-busy');
       btn.disabled = false;
+      moreBtn.disabled = false;
     }
   }
+}
+
+/** A publication's entry: its id (the published results.json names it) and a link to those results. */
+function publicationRef(e) {
+  if (e.action !== 'publication.publish' || !e.round) return null;
+  return h('span', { class: 'audit-publication small' },
+    'Mã công bố ', h('code', { text: e.id }), ' (ghi trong tệp kết quả) · ',
+    h('a', { href: '#/ket-qua-tuan/' + encodeURIComponent(e.round), dataset: { publication: e.id }, text: 'Xem kết quả đã công bố' }));
 }
 
 function renderAudit(box, entries) {
@@ -604,7 +658,7 @@ function renderAudit(box, entries) {
       h('th', { scope: 'col', text: 'Người thực hiện' }),
       h('th', { scope: 'col', text: 'Thao tác' }),
       h('th', { scope: 'col', text: 'Nội dung' }))),
-    h('tbody', {}, entries.map((e) => h('tr', { dataset: { action: e.action || '', kind: e.kind || '' } },
+    h('tbody', {}, entries.map((e) => h('tr', { tabindex: '-1', dataset: { action: e.action || '', kind: e.kind || '', id: e.id || '' } },
       h('td', { class: 'nowrap', dataset: { label: 'Thời gian' } }, h('time', { datetime: e.at, text: fmtDateTimeSec(e.at) })),
       h('td', { class: 'email', dataset: { label: 'Người thực hiện' }, text: e.actor || '' }),
       h('td', { dataset: { label: 'Thao tác' }, text: ACTION_LABEL[e.action] || e.action || '' }),
@@ -612,7 +666,8 @@ function renderAudit(box, entries) {
         h('span', { text: e.summary || '' }),
         e.before || e.after
           ? h('span', { class: 'audit-before-after small muted' }, e.before ? `Trước: ${e.before}` : '', e.before && e.after ? ' · ' : '', e.after ? `Sau: ${e.after}` : '')
-          : null))))));
+          : null,
+        publicationRef(e)))))));
 }
 
 // ------------------------------------------------------------ wiring
@@ -664,4 +719,5 @@ export function bindConsole(ctx) {
     e.preventDefault();
     loadAudit(ctx);
   });
+  $('#audit-more').addEventListener('click', () => loadAudit(ctx, { more: true }));
 }

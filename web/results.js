@@ -419,7 +419,9 @@ export async function showWeekly(ctx, roundId, { own = null } = {}) {
   const round = summary.round || {};
   $('#weekly-title').textContent = 'Kết quả ' + (round.title || title || roundId);
   document.title = 'Kết quả ' + (round.title || roundId) + ' — Hội thi CCHC';
-  $('#weekly-meta').textContent = [roundSpan(round), summary.final === false ? 'Kết quả tạm tính: tuần thi chưa kết thúc.' : 'Kết quả chính thức sau khi tuần thi kết thúc.'].filter(Boolean).join(' ');
+  const pub = summary.publication;
+  $('#weekly-meta').textContent = [roundSpan(round), summary.final === false ? 'Kết quả tạm tính: tuần thi chưa kết thúc.' : 'Kết quả chính thức sau khi tuần thi kết thúc.',
+    pub && pub.id ? `Công bố lúc ${fmtDateTime(pub.at)} bởi ${pub.by || 'Ban Tổ chức'} (mã công bố ${pub.id}).` : ''].filter(Boolean).join(' ');
   status.hidden = true;
   status.dataset.state = 'published';
 

@@ -1,8 +1,10 @@
 // The roles page (#/ban-to-chuc/vai-tro): the unit admins of each unit, the
 // organisers and the jury (GET /roles), and a form that gives, changes or
-// takes away a person's roles (PUT /roles/{email}). The server checks every
-// rule (a unit admin needs a unit, citizens hold no role, organisers and
-// their staff never compete) and its problems are shown beside their fields.
+// takes away a person's roles: first a dry run (PUT /roles/{email}?dryRun=1)
+// that says who gains and loses which role, then the confirmed write,
+// audited. The server checks every rule (a unit admin needs a unit, citizens
+// hold no role, organisers and their staff never compete) and its problems
+// are shown beside their fields.
 
 import { $, h, fmtInt } from './util.js';
 import { adminCall, field, fieldError, placeProblems, setNotice } from './settings.js';
@@ -11,7 +13,7 @@ const ROLE_LABEL = { participant: 'Thí sinh', unitAdmin: 'Quản trị đơn v�
 const ROLES = ['participant', 'unitAdmin', 'organiser', 'jury'];
 const FIELDS = ['email', 'name', 'roles', 'unitId'];
 
-const rs = { people: [], units: [], seq: 0, busy: false };
+const rs = { people: [], units: [], seq: 0, busy: false, checked: null };
 
 export async function showRoles(ctx, body) {
   const seq = ++rs.seq;
@@ -54,12 +56,28 @@ function rolesPage(ctx) {
       h('p', { id: 'role-roles-error', class: 'field-error', hidden: true })),
     field('role-unitId', 'Đơn vị', h('select', { name: 'unitId' }), 'Quản trị đơn vị và cán bộ dự thi phải thuộc một đơn vị.'),
     h('p', { id: 'role-other', class: 'field-error', hidden: true }),
-    h('div', { class: 'actions' }, h('button', { id: 'role-save', type: 'submit', class: 'btn btn-primary', text: 'Lưu vai trò' })),
-    h('p', { id: 'role-status', class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true }));
+    h('div', { class: 'actions' }, h('button', { id: 'role-save', type: 'submit', class: 'btn btn-primary', text: 'Kiểm tra thay đổi' })),
+    h('p', { id: 'role-status', class: 'notice', role: 'status', 'aria-live': 'polite', hidden: true }),
+    h('div', { id: 'role-review', class: 'role-review', hidden: true },
+      h('h3', { id: 'role-review-title', tabindex: '-1', text: 'Thay đổi sẽ ghi' }),
+      h('p', { id: 'role-change' }),
+      h('ul', { id: 'role-change-list' }),
+      h('div', { class: 'actions' },
+        h('button', { id: 'role-confirm', type: 'button', class: 'btn btn-primary', text: 'Lưu vai trò' }),
+        h('span', { class: 'small muted', text: 'Thay đổi được ghi vào nhật ký thao tác.' }))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    saveRoles(ctx);
+    saveRoles(ctx, { dryRun: true });
   });
+  form.querySelector('#role-confirm').addEventListener('click', () => saveRoles(ctx, { dryRun: false }));
+  const invalidate = () => {
+    if (rs.busy || !rs.checked) return;
+    rs.checked = null;
+    $('#role-review').hidden = true;
+    setNotice($('#role-status'), 'Đã sửa biểu mẫu sau lần kiểm tra: bấm “Kiểm tra thay đổi” lại trước khi lưu.', 'info', 'idle');
+  };
+  form.addEventListener('input', invalidate);
+  form.addEventListener('change', invalidate);
   return h('div', {},
     h('p', { id: 'roles-rule', class: 'notice notice-info', text: 'Thành viên Ban Tổ chức và người giúp việc cho Ban Tổ chức không được dự thi để xét giải: người có vai trò Ban Tổ chức, kể cả khi vẫn là thí sinh, không bao giờ có tên trong bảng xếp hạng.' }),
     h('section', { class: 'card', 'aria-labelledby': 'roles-form-title' },
@@ -118,45 +136,93 @@ function editPerson(p) {
   for (const box of form.querySelectorAll('input[name="roles"]')) box.checked = (p.roles || []).includes(box.value);
   form.elements.unitId.value = p.unitId || '';
   placeProblems('role-', [], FIELDS);
+  rs.checked = null;
+  $('#role-review').hidden = true;
   form.elements.email.focus();
   form.scrollIntoView({ block: 'start' });
 }
 
-async function saveRoles(ctx) {
+const roleList = (roles) => (roles || []).map((r) => ROLE_LABEL[r] || r).join(', ');
+
+/** What the dry run says will change: the person's roles gained and lost, the unit. */
+function changeItems(ch) {
+  const items = [];
+  if (ch.newcomer) items.push(h('li', { dataset: { change: 'newcomer' }, text: 'Thêm vào danh sách dự thi (cán bộ)' }));
+  if ((ch.gained || []).length) items.push(h('li', { dataset: { change: 'gained' }, text: 'Nhận vai trò: ' + roleList(ch.gained) }));
+  if ((ch.lost || []).length) items.push(h('li', { dataset: { change: 'lost' }, text: 'Thôi vai trò: ' + roleList(ch.lost) }));
+  if (ch.unitFrom !== undefined || ch.unitTo !== undefined) {
+    if ((ch.unitFrom || '') !== (ch.unitTo || '')) {
+      items.push(h('li', { dataset: { change: 'unit' }, text: `Đơn vị: ${ch.unitFrom ? unitName(ch.unitFrom) : '—'} → ${ch.unitTo ? unitName(ch.unitTo) : '—'}` }));
+    }
+  }
+  if (ch.changed && ch.mayCompete === false) items.push(h('li', { dataset: { change: 'nocompete' }, text: 'Không xét giải (thành viên hoặc người giúp việc Ban Tổ chức).' }));
+  return items;
+}
+
+async function saveRoles(ctx, { dryRun }) {
   if (rs.busy) return;
   ctx.clearError();
   const form = $('#roles-form');
   const status = $('#role-status');
   const other = $('#role-other');
+  const review = $('#role-review');
   other.hidden = true;
-  const email = form.elements.email.value.trim();
-  placeProblems('role-', [], FIELDS);
-  if (!email) {
-    fieldError('role-email', ['Hãy ghi email của người được giao vai trò.']);
-    form.elements.email.focus();
-    return;
+  let email;
+  let body;
+  if (dryRun) {
+    email = form.elements.email.value.trim();
+    placeProblems('role-', [], FIELDS);
+    review.hidden = true;
+    rs.checked = null;
+    if (!email) {
+      fieldError('role-email', ['Hãy ghi email của người được giao vai trò.']);
+      form.elements.email.focus();
+      return;
+    }
+    body = {
+      roles: [...form.querySelectorAll('input[name="roles"]:checked')].map((b) => b.value),
+      unitId: form.elements.unitId.value,
+    };
+    const name = form.elements.name.value.trim();
+    if (name) body.name = name;
+  } else {
+    if (!rs.checked) return;
+    ({ email, body } = rs.checked);
   }
-  const body = {
-    roles: [...form.querySelectorAll('input[name="roles"]:checked')].map((b) => b.value),
-    unitId: form.elements.unitId.value,
-  };
-  const name = form.elements.name.value.trim();
-  if (name) body.name = name;
   rs.busy = true;
   $('#role-save').disabled = true;
-  setNotice(status, 'Đang lưu…', 'info', 'writing');
+  $('#role-confirm').disabled = true;
+  setNotice(status, dryRun ? 'Đang kiểm tra…' : 'Đang lưu…', 'info', dryRun ? 'checking' : 'writing');
   try {
-    const { data } = await adminCall(ctx, 'PUT', '/roles/' + encodeURIComponent(email), body);
+    const { data } = await adminCall(ctx, 'PUT', '/roles/' + encodeURIComponent(email) + (dryRun ? '?dryRun=1' : ''), body);
     if (!data.ok) {
       const problems = Array.isArray(data.problems) ? data.problems : [];
       const rest = placeProblems('role-', problems, FIELDS);
       other.textContent = rest.map((p) => p.detail || p.message).join(' ');
       other.hidden = !rest.length;
+      review.hidden = true;
       setNotice(status, 'Chưa đổi vai trò: xem lỗi ở ngay dưới từng mục.', 'error', 'problems');
       return;
     }
+    const ch = data.change || {};
     const p = data.person || {};
-    const text = `Đã lưu vai trò của ${p.name || p.email}: ${(p.roles || []).map((r) => ROLE_LABEL[r] || r).join(', ')}${p.mayCompete === false ? ' (không xét giải)' : ''}. Thao tác đã được ghi vào nhật ký.`;
+    if (!ch.changed) {
+      review.hidden = true;
+      setNotice(status, `Vai trò của ${p.name || p.email || email} không thay đổi; không có gì để lưu.`, 'info', 'unchanged');
+      return;
+    }
+    if (dryRun) {
+      rs.checked = { email, body };
+      $('#role-change').textContent = ch.text || '';
+      $('#role-change-list').replaceChildren(...changeItems(ch));
+      review.hidden = false;
+      setNotice(status, 'Kiểm tra xong, chưa lưu: xem lại thay đổi rồi bấm “Lưu vai trò”.', 'info', 'clean');
+      $('#role-review-title').focus();
+      return;
+    }
+    rs.checked = null;
+    review.hidden = true;
+    const text = `Đã lưu vai trò của ${p.name || p.email}: ${roleList(p.roles)}${p.mayCompete === false ? ' (không xét giải)' : ''}. Thao tác đã được ghi vào nhật ký.`;
     setNotice(status, text, 'ok', 'written');
     ctx.announce(text);
     await loadRoles(ctx);
@@ -166,11 +232,12 @@ async function saveRoles(ctx) {
       form.elements.email.focus();
       setNotice(status, 'Chưa đổi vai trò: xem lỗi ở ngay dưới ô email.', 'error', 'problems');
     } else {
-      setNotice(status, 'Chưa lưu được: ' + err.message, 'error', 'failed');
+      setNotice(status, (dryRun ? 'Chưa kiểm tra được: ' : 'Chưa lưu được: ') + err.message, 'error', 'failed');
       if (err.status !== 401) ctx.showError(err);
     }
   } finally {
     rs.busy = false;
     $('#role-save').disabled = false;
+    $('#role-confirm').disabled = false;
   }
 }

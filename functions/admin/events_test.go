@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
@@ -32,7 +33,7 @@ var adminEvents = map[string]eventWant{
 		token: func(t *testing.T, a *adminAPI) string { return a.token },
 		check: func(t *testing.T, body []byte) {
 			var got struct {
-				Entries []auditEntryJSON `json:"entries"`
+				Entries []console.AuditEntry `json:"entries"`
 			}
 			if err := json.Unmarshal(body, &got); err != nil || got.Entries == nil {
 				t.Errorf("body %s: %v", body, err)
@@ -42,8 +43,8 @@ var adminEvents = map[string]eventWant{
 		token: func(t *testing.T, a *adminAPI) string { return a.token },
 		check: func(t *testing.T, body []byte) {
 			var got struct {
-				Rounds []roundJSON `json:"rounds"`
-				Banks  []bankJSON  `json:"banks"`
+				Rounds []console.Round `json:"rounds"`
+				Banks  []console.Bank  `json:"banks"`
 			}
 			if err := json.Unmarshal(body, &got); err != nil || len(got.Rounds) == 0 || len(got.Banks) == 0 {
 				t.Errorf("body %s: %v", body, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/importer"
@@ -174,6 +175,18 @@ func TestImportRoster(t *testing.T) {
 		}
 	})
 
+	t.Run("the past imports list the roster's, with who, when and the summary", func(t *testing.T) {
+		var page console.AuditPage
+		testenv.Call(t, a.routes, http.MethodGet, "/imports?kind=roster", a.token, nil).Decode(t, &page)
+		if len(page.Entries) != 1 || page.Entries[0].Action != audit.ImportRoster || page.Entries[0].Actor != a.organiser || page.Next != "" {
+			t.Errorf("imports %+v", page)
+		}
+		var units console.AuditPage
+		testenv.Call(t, a.routes, http.MethodGet, "/imports?kind=units", a.token, nil).Decode(t, &units)
+		if len(units.Entries) != 0 {
+			t.Errorf("units imports %+v", units)
+		}
+	})
 	t.Run("the audit log cannot be changed through the API", func(t *testing.T) {
 		for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost, http.MethodPatch} {
 			r := testenv.Serve(a.routes, method, "/audit", a.token, map[string]string{"summary": "sửa"})
@@ -246,7 +259,7 @@ func TestContestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := testenv.Call(t, a.routes, http.MethodGet, "/contest", a.token, nil)
-	var body contestResponse
+	var body console.Settings
 	got.Decode(t, &body)
 	t.Run("the settings come with the rules' limits and the published weeks", func(t *testing.T) {
 		if body.Contest.ID != demo.ContestID || body.Limits.PrizeCount.Max != 1000 || len(body.Limits.TieBreakKeys) != 4 || !slices.Contains(body.PublishedRounds, closed.ID) {
@@ -297,7 +310,7 @@ func TestContestSettings(t *testing.T) {
 		c := body.Contest
 		c.TieBreak = []string{"correct", "time", "prediction", "submitted"}
 		r := testenv.Call(t, a.routes, http.MethodPut, "/contest", a.token, c)
-		var res putContestResponse
+		var res console.SettingsOutcome
 		r.Decode(t, &res)
 		if !res.Written || !strings.Contains(res.Change.Warning, closed.ID) {
 			t.Errorf("body %s", r.Body)
@@ -322,7 +335,7 @@ func TestContestSettings(t *testing.T) {
 		}
 		c.Practice, c.PublicKeysAfterClose = contest.PracticeSignedIn, true
 		r := testenv.Call(t, a.routes, http.MethodPut, "/contest", a.token, c)
-		var res putContestResponse
+		var res console.SettingsOutcome
 		r.Decode(t, &res)
 		if !res.Written || !slices.Equal(res.Change.Fields, []string{"publicKeysAfterClose", "practice"}) {
 			t.Errorf("body %s", r.Body)
@@ -334,21 +347,108 @@ func TestContestSettings(t *testing.T) {
 	})
 }
 
+func TestAuditLogPages(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	at := a.env.Now.Add(-48 * time.Hour)
+	for i, actor := range []string{"lan@demo.hue.gov.vn", "hoa@demo.hue.gov.vn", "lan@demo.hue.gov.vn", audit.ScheduleActor, "lan@demo.hue.gov.vn"} {
+		action, after := audit.SettingsUpdate, ""
+		if actor == audit.ScheduleActor {
+			action, after = audit.Publication, "results/"+demo.ContestID+"/2026-w48/"
+		}
+		e, err := audit.New(at.Add(time.Duration(i)*time.Hour), actor, action, fmt.Sprintf("việc %d", i), "", after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.env.Store.AppendAudit(ctx, demo.ContestID, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := func(t *testing.T, query string) console.AuditPage {
+		t.Helper()
+		var p console.AuditPage
+		testenv.Call(t, a.routes, http.MethodGet, "/audit?"+query, a.token, nil).Decode(t, &p)
+		return p
+	}
+	t.Run("pages of two follow each other by their cursor, newest first, to the last", func(t *testing.T) {
+		var summaries []string
+		next := ""
+		for range 5 {
+			p := page(t, "limit=2&cursor="+next)
+			for _, e := range p.Entries {
+				summaries = append(summaries, e.Summary)
+			}
+			if next = p.Next; next == "" {
+				break
+			}
+		}
+		if want := []string{"việc 4", "việc 3", "việc 2", "việc 1", "việc 0"}; !slices.Equal(summaries, want) {
+			t.Errorf("summaries %v, want %v", summaries, want)
+		}
+	})
+	t.Run("a filter by who pages within its entries", func(t *testing.T) {
+		first := page(t, "limit=2&actor=LAN")
+		rest := page(t, "limit=2&actor=LAN&cursor="+first.Next)
+		if len(first.Entries) != 2 || len(rest.Entries) != 1 || rest.Entries[0].Summary != "việc 0" || rest.Next != "" {
+			t.Errorf("first %+v, then %+v", first, rest)
+		}
+	})
+	t.Run("a publication's entry names the round whose results name it", func(t *testing.T) {
+		p := page(t, "kind=publication")
+		if len(p.Entries) != 1 || p.Entries[0].Round != "2026-w48" || p.Entries[0].ID == "" {
+			t.Errorf("entries %+v", p.Entries)
+		}
+	})
+	for _, tt := range []struct{ name, query, code string }{
+		{"a cursor that is not one is refused", "cursor=x", "audit_cursor"},
+		{"a page too large is refused", "limit=1000", "audit_limit"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			testenv.Serve(a.routes, http.MethodGet, "/audit?"+tt.query, a.token, nil).Expect(t, http.StatusBadRequest, tt.code)
+		})
+	}
+}
+
 func TestRoles(t *testing.T) {
 	a := newAdminAPI(t)
 	ctx := context.Background()
 	participant := a.env.Accounts.Participant[0]
 	m, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
 
-	t.Run("an organiser makes a participant the unit's admin, audited", func(t *testing.T) {
+	t.Run("a dry run says who gains which role and writes nothing", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant+"?dryRun=1", a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
+		var body console.RolesOutcome
+		r.Decode(t, &body)
+		if !body.OK || !body.DryRun || body.Written || !body.Change.Changed || !slices.Equal(body.Change.Gained, []contest.Role{contest.RoleUnitAdmin}) ||
+			len(body.Change.Lost) != 0 || !strings.Contains(body.Change.Text, "nhận Quản trị đơn vị") {
+			t.Errorf("body %s", r.Body)
+		}
+		if got, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant); got.Has(contest.RoleUnitAdmin) {
+			t.Error("a dry run wrote")
+		}
+		if entries, _ := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil).JSON["entries"].([]any); len(entries) != 0 {
+			t.Errorf("a dry run was audited: %v", entries)
+		}
+	})
+	t.Run("an organiser makes a participant the unit's admin, audited with what changed", func(t *testing.T) {
 		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
 		got, _, _ := a.env.Store.GetMember(ctx, demo.ContestID, participant)
-		if !got.Has(contest.RoleUnitAdmin) || r.JSON["ok"] != true {
+		if !got.Has(contest.RoleUnitAdmin) || r.JSON["ok"] != true || r.JSON["written"] != true {
 			t.Errorf("member %+v, body %s", got, r.Body)
 		}
 		log := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil)
-		if entries, _ := log.JSON["entries"].([]any); len(entries) != 1 {
+		entries, _ := log.JSON["entries"].([]any)
+		if len(entries) != 1 || !strings.Contains(entries[0].(map[string]any)["summary"].(string), "nhận Quản trị đơn vị") {
 			t.Errorf("entries %s", log.Body)
+		}
+	})
+	t.Run("saving the same roles again writes and records nothing", func(t *testing.T) {
+		r := testenv.Call(t, a.routes, http.MethodPut, "/roles/"+participant, a.token, map[string]any{"roles": []string{"participant", "unitAdmin"}, "unitId": m.UnitID})
+		if r.JSON["written"] != false || r.JSON["change"].(map[string]any)["changed"] != false {
+			t.Errorf("body %s", r.Body)
+		}
+		if entries, _ := testenv.Call(t, a.routes, http.MethodGet, "/audit?kind=roles", a.token, nil).JSON["entries"].([]any); len(entries) != 1 {
+			t.Errorf("entries %v", entries)
 		}
 	})
 	t.Run("an organiser's support staff may take papers but not compete", func(t *testing.T) {
@@ -373,23 +473,49 @@ func TestRoles(t *testing.T) {
 	})
 }
 
-// BenchmarkImportRoster30000 imports a 30,000-person roster (.xlsx) through
-// the handler on the local servers, dry run then write: `make bench-import`
-// prints the times.
+// BenchmarkImportRoster30000 imports a 30,000-person roster (CSV) through
+// the handler on the local servers: a dry run, the first import, a
+// re-import that changes 1% of the people (100 move, 100 leave, 100 join:
+// only they are written), and a re-import of 30,000 others (a whole
+// version). `make bench-import` prints the times.
 func BenchmarkImportRoster30000(b *testing.B) {
 	env := testenv.SeededContest(b)
 	organiser := env.Accounts.Organiser[0]
 	routes := NewHandler(env.Store, env.S3, s3.NewPresignClient(env.S3), env.Bucket, env.Signer, func() time.Time { return env.Now }, testenv.Logger()).Routes()
 	tok := env.TokenFor(b, organiser)
 	units, _ := env.Store.ListUnits(context.Background(), demo.ContestID)
-	var csv strings.Builder
-	csv.WriteString("Email,Họ và tên,Mã đơn vị,Vai trò\n" + organiser + ",Ban Tổ chức,,Ban Tổ chức\n")
-	for i := range 30000 {
-		fmt.Fprintf(&csv, "can.bo.%05d@demo.hue.gov.vn,Cán bộ %05d,%s,\n", i, i, units[i%len(units)].ID)
+	roster := func(prefix string, change func(i int) (unit int, keep bool)) string {
+		var csv strings.Builder
+		csv.WriteString("Email,Họ và tên,Mã đơn vị,Vai trò\n" + organiser + ",Ban Tổ chức,,Ban Tổ chức\n")
+		for i := range 30000 {
+			u, keep := change(i)
+			if keep {
+				fmt.Fprintf(&csv, "%s.%05d@demo.hue.gov.vn,Cán bộ %05d,%s,\n", prefix, i, i, units[u%len(units)].ID)
+			}
+		}
+		return csv.String()
 	}
-	post := func(path string) time.Duration {
+	first := roster("can.bo", func(i int) (int, bool) { return i, true })
+	changed := roster("can.bo", func(i int) (int, bool) {
+		switch {
+		case i < 100:
+			return i + 1, true // moves to the next unit
+		case i < 200:
+			return i, false // leaves
+		}
+		return i, true
+	})
+	changed += func() string {
+		var b strings.Builder
+		for i := range 100 {
+			fmt.Fprintf(&b, "moi.%03d@demo.hue.gov.vn,Người mới %03d,%s,\n", i, i, units[i%len(units)].ID)
+		}
+		return b.String()
+	}()
+	others := roster("vien.chuc", func(i int) (int, bool) { return i, true })
+	post := func(path, csv string) time.Duration {
 		start := time.Now()
-		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(csv.String()))
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(csv))
 		req.Header.Set("Content-Type", csvType)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		rec := httptest.NewRecorder()
@@ -400,8 +526,11 @@ func BenchmarkImportRoster30000(b *testing.B) {
 		return time.Since(start)
 	}
 	for b.Loop() {
-		dry := post("/imports/roster?dryRun=1")
-		write := post("/imports/roster")
-		b.Logf("30,000-person roster (%d KB of CSV): dry run %.1f s, import %.1f s", csv.Len()>>10, dry.Seconds(), write.Seconds())
+		dry := post("/imports/roster?dryRun=1", first)
+		write := post("/imports/roster", first)
+		patch := post("/imports/roster", changed)
+		whole := post("/imports/roster", others)
+		b.Logf("30,000-person roster (%d KB of CSV): dry run %.1f s, first import %.1f s, re-import changing 1%% (300 people) %.1f s, re-import of 30,000 others %.1f s",
+			len(first)>>10, dry.Seconds(), write.Seconds(), patch.Seconds(), whole.Seconds())
 	}
 }

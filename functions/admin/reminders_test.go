@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/reminder"
 	"github.com/hoithi/hoithi/shared/testenv"
@@ -40,17 +41,17 @@ func TestOrganisersFollowAReminderRun(t *testing.T) {
 		r := testenv.Call(t, a.routes, http.MethodGet, path, a.token, nil)
 		r.Expect(t, http.StatusOK, "")
 		var got struct {
-			Round string     `json:"round"`
-			Slots []slotView `json:"slots"`
+			Round string         `json:"round"`
+			Slots []console.Slot `json:"slots"`
 		}
 		r.Decode(t, &got)
-		if want, _ := reminderSlots(demo.Contest()); len(got.Slots) != len(want) {
+		if want, _ := console.ReminderSlots(demo.Contest()); len(got.Slots) != len(want) {
 			t.Fatalf("slots %+v, want %d", got.Slots, len(want))
 		}
 		for _, s := range got.Slots {
 			switch s.Slot {
 			case "reminder-last-day":
-				want := runView{Run: id, UnitsTotal: len(demo.Units()), UnitsDone: 3, Queued: 7, Skipped: 2, Sent: 5}
+				want := console.Run{Run: id, UnitsTotal: len(demo.Units()), UnitsDone: 3, Queued: 7, Skipped: 2, Sent: 5}
 				if len(s.Runs) != 1 {
 					t.Fatalf("runs %+v, want one", s.Runs)
 				}

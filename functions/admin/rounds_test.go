@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/importer"
@@ -100,8 +101,8 @@ func TestWeeklyRoundsInOneStep(t *testing.T) {
 	t.Run("the rounds list shows them as upcoming and editable, with the banks", func(t *testing.T) {
 		r := testenv.Call(t, a.routes, http.MethodGet, "/rounds", a.token, nil)
 		var body struct {
-			Rounds []roundJSON
-			Banks  []bankJSON
+			Rounds []console.Round
+			Banks  []console.Bank
 		}
 		r.Decode(t, &body)
 		last := body.Rounds[len(body.Rounds)-1]

@@ -12,6 +12,7 @@ import (
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/results"
 )
 
 // ScheduleDetail is what the weekly schedule sends (EventBridge Scheduler
@@ -90,13 +91,17 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 // publish tallies and publishes a closed round, recorded in the audit log
 // with the schedule as its actor.
 func (h *Handler) publish(ctx context.Context, c contest.Contest, r contest.Round) (int, error) {
-	t, err := h.svc.Run(ctx, c, r, true)
+	entry, pub, err := results.PublicationEntry(h.svc.Now(), audit.ScheduleActor, blob.ResultsPrefix(c.ID, r.ID))
+	if err != nil {
+		return 0, err
+	}
+	t, err := h.svc.Publish(ctx, c, r, pub)
 	if err != nil {
 		return 0, fmt.Errorf("tally %s: %w", r.ID, err)
 	}
-	summary := fmt.Sprintf("Lịch tự động công bố kết quả %s: %d bài, %d người, %d tệp", r.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
-	if err := h.record(ctx, c.ID, audit.ScheduleActor, audit.Publication, summary, "", blob.ResultsPrefix(c.ID, r.ID)); err != nil {
-		return 0, err
+	entry.Summary = fmt.Sprintf("Lịch tự động công bố kết quả %s: %d bài, %d người, %d tệp", r.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
+	if err := h.store.AppendAudit(ctx, c.ID, entry); err != nil {
+		return 0, fmt.Errorf("audit publication: %w", err)
 	}
 	return t.Result.Papers, nil
 }

@@ -142,14 +142,19 @@ func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
 		}
 		httpapi.WriteJSON(w, http.StatusOK, answer(t))
 	default:
-		t, err := h.svc.Run(ctx, c, round, true)
+		entry, pub, err := results.PublicationEntry(h.svc.Now(), claims.Email, blob.ResultsPrefix(c.ID, round.ID))
 		if err != nil {
 			httpapi.WriteError(w, r, h.log, err)
 			return
 		}
-		summary := fmt.Sprintf("Công bố kết quả %s: %d bài, %d người, %d tệp", round.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
-		if err := h.record(ctx, c.ID, claims.Email, audit.Publication, summary, "", blob.ResultsPrefix(c.ID, round.ID)); err != nil {
+		t, err := h.svc.Publish(ctx, c, round, pub)
+		if err != nil {
 			httpapi.WriteError(w, r, h.log, err)
+			return
+		}
+		entry.Summary = fmt.Sprintf("Công bố kết quả %s: %d bài, %d người, %d tệp", round.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
+		if err := h.store.AppendAudit(ctx, c.ID, entry); err != nil {
+			httpapi.WriteError(w, r, h.log, fmt.Errorf("audit publication: %w", err))
 			return
 		}
 		out := answer(t)

@@ -40,8 +40,8 @@ func TestRunDryRunWritesNothing(t *testing.T) {
 	if err := run(context.Background(), options{dir: validDir, dryRun: true}, connect, testNow, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Contest vi-du-2026: Hội thi trực tuyến", "roster:  16 people (15 staff, 1 citizen; 6 unit admins, 2 organisers, 1 jury)",
-		"tuan-4               staff   Mon 28/12/2026 00:00 → Mon 04/01/2027 00:00  15 questions from vi-du-can-bo, 7 min 30 s, 2 attempts",
+	for _, want := range []string{"Cuộc thi vi-du-2026: Hội thi trực tuyến", "danh sách:   16 người (15 cán bộ, 1 người dân; 6 quản trị đơn vị, 2 Ban Tổ chức, 1 giám khảo)",
+		"tuan-4               staff   T2 28/12/2026 00:00 → T2 04/01/2027 00:00  15 câu từ bộ vi-du-can-bo, 7 phút 30 giây, 2 lượt",
 		"Chạy thử: thư mục hợp lệ; chưa ghi gì."} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())

@@ -9,7 +9,9 @@ package audit
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -86,30 +88,51 @@ func cut(s string) string {
 }
 
 // Query selects entries: of a kind ("import") or an action
-// ("import.roster"), from and to (inclusive; zero: open).
+// ("import.roster"), by an actor (part of the actor's name or e-mail, any
+// case), from and to (inclusive; zero: open), and older than After (the last
+// entry of the page before; zero: from the newest).
 type Query struct {
 	Kind     string
+	Actor    string
 	From, To time.Time
+	After    Cursor
+}
+
+// Params are the audit log's query parameters as given (?kind=&actor=&from=&to=&cursor=).
+type Params struct {
+	Kind, Actor, From, To, Cursor string
 }
 
 // ParseQuery reads ?kind=&from=&to= (dates "2026-12-07", or RFC 3339; a
 // date's "to" covers that whole day, in Viet Nam's time).
 func ParseQuery(kind, from, to string, loc *time.Location) (Query, error) {
-	q := Query{Kind: strings.TrimSpace(kind)}
+	return Params{Kind: kind, From: from, To: to}.Parse(loc)
+}
+
+// Parse reads the parameters: dates as ParseQuery, the cursor as a page's
+// Next gave it.
+func (p Params) Parse(loc *time.Location) (Query, error) {
+	q := Query{Kind: strings.TrimSpace(p.Kind), Actor: strings.TrimSpace(p.Actor)}
 	if q.Kind != "" && !slices.ContainsFunc(Actions, func(a string) bool {
 		return a == q.Kind || strings.HasPrefix(a, q.Kind+".")
 	}) {
 		return Query{}, fault.Invalid("audit_kind", "Loại thao tác không rõ: "+q.Kind)
 	}
+	if utf8.RuneCountInString(q.Actor) > 200 {
+		return Query{}, fault.Invalid("audit_actor", "Tên hoặc email người thực hiện quá dài.")
+	}
 	var err error
-	if q.From, err = parseDay(from, loc, false); err != nil {
+	if q.From, err = parseDay(p.From, loc, false); err != nil {
 		return Query{}, err
 	}
-	if q.To, err = parseDay(to, loc, true); err != nil {
+	if q.To, err = parseDay(p.To, loc, true); err != nil {
 		return Query{}, err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return Query{}, fault.Invalid("audit_range", "Ngày kết thúc trước ngày bắt đầu.")
+	}
+	if q.After, err = ParseCursor(p.Cursor); err != nil {
+		return Query{}, err
 	}
 	return q, nil
 }
@@ -137,11 +160,94 @@ func (q Query) Match(e Entry) bool {
 	if q.Kind != "" && e.Action != q.Kind && e.Kind() != q.Kind {
 		return false
 	}
+	if q.Actor != "" && !strings.Contains(strings.ToLower(e.Actor), strings.ToLower(q.Actor)) {
+		return false
+	}
 	if !q.From.IsZero() && e.At.Before(q.From) {
 		return false
 	}
 	if !q.To.IsZero() && e.At.After(q.To) {
 		return false
 	}
-	return true
+	return q.After.IsZero() || Compare(e, q.After.entry()) > 0
+}
+
+// Compare orders entries as the log lists them, newest first: by time (to
+// the millisecond, as stores keep it), then by id, descending. It is
+// negative when a comes before b.
+func Compare(a, b Entry) int {
+	if c := b.At.UnixMilli() - a.At.UnixMilli(); c != 0 {
+		if c < 0 {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(b.ID, a.ID)
+}
+
+// Cursor marks where a page of the log ended: its last entry's time and id.
+// The next page starts after it (older ones).
+type Cursor struct {
+	At time.Time
+	ID string
+}
+
+// CursorOf is the cursor after the entry e.
+func CursorOf(e Entry) Cursor { return Cursor{At: e.At, ID: e.ID} }
+
+// IsZero reports whether the cursor is none: the log from its newest entry.
+func (c Cursor) IsZero() bool { return c.ID == "" && c.At.IsZero() }
+
+func (c Cursor) entry() Entry { return Entry{At: c.At, ID: c.ID} }
+
+// String is the cursor as the API hands it out: "<unix ms>-<id>".
+func (c Cursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(c.At.UnixMilli(), 10) + "-" + c.ID
+}
+
+// ParseCursor reads a cursor String gave ("" is none).
+func ParseCursor(s string) (Cursor, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Cursor{}, nil
+	}
+	bad := fault.Invalid("audit_cursor", "Vị trí trang nhật ký không hợp lệ: hãy tải lại nhật ký từ đầu.")
+	ms, id, ok := strings.Cut(s, "-")
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || n < 0 || id == "" || len(id) > 64 || strings.ContainsAny(id, "#/ ") {
+		return Cursor{}, bad
+	}
+	return Cursor{At: time.UnixMilli(n), ID: id}, nil
+}
+
+// Page is one page of the log: at most limit entries of got (the store's
+// answer to limit+1, newest first) and the cursor of the next page, empty
+// when there is none.
+func Page(got []Entry, limit int) ([]Entry, string) {
+	if len(got) <= limit {
+		return got, ""
+	}
+	return got[:limit], CursorOf(got[limit-1]).String()
+}
+
+// PageSize bounds a page of the log: DefaultPageSize unless asked, at most
+// MaxPageSize.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+// PageSize reads ?limit= (empty: DefaultPageSize).
+func PageSize(s string) (int, error) {
+	if strings.TrimSpace(s) == "" {
+		return DefaultPageSize, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > MaxPageSize {
+		return 0, fault.Invalid("audit_limit", fmt.Sprintf("Số mục mỗi trang phải từ 1 đến %d.", MaxPageSize))
+	}
+	return n, nil
 }

@@ -91,6 +91,65 @@ func TestQuery(t *testing.T) {
 	}
 }
 
+func TestParams(t *testing.T) {
+	e, _ := audit.New(time.Date(2026, 12, 7, 9, 0, 0, 0, ict), "Lan.BTC@hue.gov.vn", audit.RolesUpdate, "", "", "")
+	older := e
+	older.At, older.ID = e.At.Add(-time.Millisecond), "ffff"
+	t.Run("who matches part of the actor, in any case", func(t *testing.T) {
+		q, err := audit.Params{Actor: " lan.btc "}.Parse(ict)
+		if err != nil || !q.Match(e) {
+			t.Errorf("match %v, %v", q.Match(e), err)
+		}
+		q.Actor = "hoa"
+		if q.Match(e) {
+			t.Error("another actor matches")
+		}
+	})
+	t.Run("a cursor read back selects only entries older than its own", func(t *testing.T) {
+		q, err := audit.Params{Cursor: audit.CursorOf(e).String()}.Parse(ict)
+		if err != nil || q.Match(e) || !q.Match(older) {
+			t.Errorf("cursor %+v: matches itself %v, the older %v, %v", q.After, q.Match(e), q.Match(older), err)
+		}
+	})
+	for _, tt := range []struct{ name, cursor string }{
+		{"a cursor without an id is refused", "1765072800000-"},
+		{"a cursor that is not a time is refused", "abc-0123"},
+		{"a cursor that names a key is refused", "1765072800000-x#AUDIT"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := (audit.Params{Cursor: tt.cursor}).Parse(ict); !invalid(err) {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name, limit string
+		want        int
+		ok          bool
+	}{
+		{"no limit is the default page", "", audit.DefaultPageSize, true},
+		{"a limit in range is kept", "20", 20, true},
+		{"a limit above the most is refused", "500", 0, false},
+		{"a limit of none is refused", "0", 0, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := audit.PageSize(tt.limit)
+			if got != tt.want || (err == nil) != tt.ok {
+				t.Errorf("PageSize(%q) = %d, %v", tt.limit, got, err)
+			}
+		})
+	}
+	t.Run("a page of a longer answer names the cursor after its last entry", func(t *testing.T) {
+		page, next := audit.Page([]audit.Entry{e, older}, 1)
+		if len(page) != 1 || next != audit.CursorOf(e).String() {
+			t.Errorf("page %v, next %q", page, next)
+		}
+		if _, next := audit.Page([]audit.Entry{e}, 1); next != "" {
+			t.Errorf("the last page names a next one: %q", next)
+		}
+	})
+}
+
 func invalid(err error) bool {
 	e, ok := fault.As(err)
 	return ok && e.Kind == fault.KindInvalid

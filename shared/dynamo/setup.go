@@ -365,6 +365,11 @@ func (s *Store) PutMember(ctx context.Context, contestID string, m contest.Membe
 		if err != nil {
 			return err
 		}
+		if v.Patch != "" {
+			if patched, err := s.putPatched(ctx, contestID, v.Patch, m); patched || err != nil {
+				return err
+			}
+		}
 		if v.Roster != "" {
 			if err := s.put(ctx, versionedMemberItem(contestID, v.Roster, m)); err != nil {
 				return fmt.Errorf("put member: %w", err)
@@ -496,7 +501,18 @@ func (s *Store) GetMember(ctx context.Context, contestID, email string) (m conte
 		return contest.Member{}, false, err
 	}
 	var it memberItem
-	if v.Roster != "" {
+	gone := false
+	if v.Patch != "" {
+		m, found, left, err := s.patchedMember(ctx, contestID, v.Patch, email)
+		if err != nil {
+			return contest.Member{}, false, fmt.Errorf("get member: %w", err)
+		}
+		if found && !left {
+			return m, true, nil
+		}
+		gone = left
+	}
+	if v.Roster != "" && !gone {
 		ok, err := s.get(ctx, rosterVersionPK(contestID, v.Roster, shardOf(email, rosterShards)), email, false, &it)
 		if err != nil {
 			return contest.Member{}, false, fmt.Errorf("get member: %w", err)

@@ -161,6 +161,9 @@ func (s *Store) ListRoster(ctx context.Context, contestID, unitID string) ([]con
 	for i, it := range items {
 		out[i] = contest.Member{Email: it.Email, Name: it.Name, UnitID: unitID, Roles: it.Roles}
 	}
+	if v.Patch != "" {
+		return s.patchedRoster(ctx, contestID, v.Patch, unitID, out)
+	}
 	return out, nil
 }
 

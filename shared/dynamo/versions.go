@@ -47,6 +47,9 @@ type versionsItem struct {
 	SK     string `dynamodbav:"SK"`
 	Units  string `dynamodbav:"units,omitempty"`
 	Roster string `dynamodbav:"roster,omitempty"`
+	// Patch is the roster's patch on its version (patch.go): the people
+	// changed since, read over the version's entries.
+	Patch string `dynamodbav:"patch,omitempty"`
 }
 
 // versions reads the contest's current versions (strongly consistent, so a
@@ -143,7 +146,26 @@ func (s *Store) ListMembers(ctx context.Context, contestID string) ([]contest.Me
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("list members of %s: %w", contestID, err)
 	}
-	return out, nil
+	if v.Patch == "" {
+		return out, nil
+	}
+	// the patch's people replace the version's
+	people, _, err := s.readPatch(ctx, contestID, v.Patch)
+	if err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	for _, m := range out {
+		if _, patched := people[m.Email]; !patched {
+			kept = append(kept, m)
+		}
+	}
+	for _, p := range people {
+		if !p.Gone {
+			kept = append(kept, memberFromItem(p.memberItem))
+		}
+	}
+	return kept, nil
 }
 
 // ReplaceRoster makes members the contest's roster, all or nothing for
@@ -158,26 +180,36 @@ func (s *Store) ReplaceRoster(ctx context.Context, contestID, version string, me
 	for i, m := range members {
 		items[i] = versionedMemberItem(contestID, version, m)
 	}
-	return s.replace(ctx, contestID, "roster", version, items, func(old string) ([]map[string]types.AttributeValue, error) {
-		// the shards' keys, listed in parallel
-		var shards [rosterShards][]map[string]types.AttributeValue
-		g, gctx := errgroup.WithContext(ctx)
-		for shard := range rosterShards {
-			g.Go(func() error {
-				k, err := s.keysOf(gctx, rosterVersionPK(contestID, old, shard))
-				shards[shard] = k
-				return err
-			})
+	return s.replace(ctx, contestID, "roster", version, items, func(old versionsItem) ([]map[string]types.AttributeValue, error) {
+		keys, err := s.rosterKeys(ctx, contestID, old.Roster)
+		if err != nil || old.Patch == "" {
+			return keys, err
 		}
-		if err := g.Wait(); err != nil {
-			return nil, err
-		}
-		var keys []map[string]types.AttributeValue
-		for _, k := range shards {
-			keys = append(keys, k...)
-		}
-		return keys, nil
+		patch, err := s.rosterKeys(ctx, contestID, old.Patch) // its patch goes with it
+		return append(keys, patch...), err
 	})
+}
+
+// rosterKeys lists the keys of a roster version's (or patch's) shards, in
+// parallel.
+func (s *Store) rosterKeys(ctx context.Context, contestID, version string) ([]map[string]types.AttributeValue, error) {
+	var shards [rosterShards][]map[string]types.AttributeValue
+	g, gctx := errgroup.WithContext(ctx)
+	for shard := range rosterShards {
+		g.Go(func() error {
+			k, err := s.keysOf(gctx, rosterVersionPK(contestID, version, shard))
+			shards[shard] = k
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var keys []map[string]types.AttributeValue
+	for _, k := range shards {
+		keys = append(keys, k...)
+	}
+	return keys, nil
 }
 
 // ReplaceUnits makes units the contest's units, all or nothing for readers
@@ -187,15 +219,15 @@ func (s *Store) ReplaceUnits(ctx context.Context, contestID, version string, uni
 	for i, u := range units {
 		items[i] = unitItem{PK: unitVersionPK(contestID, version), SK: preUnit + u.ID, ID: u.ID, Name: u.Name, Block: string(u.Block), Headcount: u.Headcount}
 	}
-	return s.replace(ctx, contestID, "units", version, items, func(old string) ([]map[string]types.AttributeValue, error) {
-		return s.keysOf(ctx, unitVersionPK(contestID, old))
+	return s.replace(ctx, contestID, "units", version, items, func(old versionsItem) ([]map[string]types.AttributeValue, error) {
+		return s.keysOf(ctx, unitVersionPK(contestID, old.Units))
 	})
 }
 
 // replace writes a version's items, switches the pointer attr to it, and
 // deletes the previous version's items (oldKeys lists them, while the new
 // ones are written).
-func (s *Store) replace(ctx context.Context, contestID, attr, version string, items []any, oldKeys func(old string) ([]map[string]types.AttributeValue, error)) error {
+func (s *Store) replace(ctx context.Context, contestID, attr, version string, items []any, oldKeys func(old versionsItem) ([]map[string]types.AttributeValue, error)) error {
 	if !contest.ValidID(version) {
 		return fmt.Errorf("replace %s: version %q is not a valid id", attr, version)
 	}
@@ -232,7 +264,7 @@ func (s *Store) replace(ctx context.Context, contestID, attr, version string, it
 	} else {
 		go func() {
 			defer close(listed)
-			oldList, listErr = oldKeys(old)
+			oldList, listErr = oldKeys(cur)
 		}()
 	}
 	if err := s.batchWrite(ctx, reqs); err != nil {
@@ -245,7 +277,13 @@ func (s *Store) replace(ctx context.Context, contestID, attr, version string, it
 	if old != "" {
 		cond = expression.Name(attr).Equal(expression.Value(old))
 	}
-	expr, err := expression.NewBuilder().WithUpdate(expression.Set(expression.Name(attr), expression.Value(version))).WithCondition(cond).Build()
+	update := expression.Set(expression.Name(attr), expression.Value(version))
+	if attr == "roster" {
+		// a whole version replaces the old one and its patch
+		cond = cond.And(samePatch(cur.Patch))
+		update = update.Remove(expression.Name("patch"))
+	}
+	expr, err := expression.NewBuilder().WithUpdate(update).WithCondition(cond).Build()
 	if err != nil {
 		return err
 	}
@@ -263,7 +301,7 @@ func (s *Store) replace(ctx context.Context, contestID, attr, version string, it
 		return fmt.Errorf("switch %s to version %s: %w", attr, version, err)
 	}
 	if old == "" {
-		return nil
+		return nil // (a patch needs a version: none either)
 	}
 	// the previous version is no longer read: delete it (a failure leaves
 	// items nobody reads, deleted by the next replacement's caller at worst)
@@ -375,7 +413,8 @@ func (s *Store) AppendAudit(ctx context.Context, contestID string, e audit.Entry
 }
 
 // ListAudit returns the contest's audit entries the query selects, newest
-// first (at most limit).
+// first (at most limit); a query's cursor starts the Query after its entry
+// (ExclusiveStartKey), never a Scan.
 func (s *Store) ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error) {
 	from, to := "0", "9"
 	if !q.From.IsZero() {
@@ -390,12 +429,17 @@ func (s *Store) ListAudit(ctx context.Context, contestID string, q audit.Query, 
 	if err != nil {
 		return nil, err
 	}
-	var out []audit.Entry
-	errStop := errors.New("enough")
-	err = s.queryAll(ctx, &dynamodb.QueryInput{
+	in := &dynamodb.QueryInput{
 		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
 		ScanIndexForward: aws.Bool(false),
-	}, func(items []map[string]types.AttributeValue) error {
+	}
+	if !q.After.IsZero() {
+		// the next page: from the entry after the cursor's, in the key's order
+		in.ExclusiveStartKey = key(auditPK(contestID), auditSK(q.After.At, q.After.ID))
+	}
+	var out []audit.Entry
+	errStop := errors.New("enough")
+	err = s.queryAll(ctx, in, func(items []map[string]types.AttributeValue) error {
 		var page []auditItem
 		if err := attributevalue.UnmarshalListOfMaps(items, &page); err != nil {
 			return err

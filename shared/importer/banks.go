@@ -51,7 +51,7 @@ func loadBanks(dir string, rep *report) (banks []BankFile, present bool) {
 		return nil, false
 	}
 	if err != nil {
-		rep.problem(dirBanks+"/", 0, "", "cannot be read: %v", err)
+		rep.problem(dirBanks+"/", 0, "", "không đọc được: %v", err)
 		return nil, true
 	}
 	fileOf := map[string]string{}
@@ -61,12 +61,12 @@ func loadBanks(dir string, rep *report) (banks []BankFile, present bool) {
 			continue
 		}
 		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".json") {
-			rep.warn(name, 0, "", "ignored: banks are .json files")
+			rep.warn(name, 0, "", "bỏ qua: bộ câu hỏi là các tệp .json")
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, dirBanks, e.Name()))
 		if err != nil {
-			rep.problem(name, 0, "", "cannot be read: %v", err)
+			rep.problem(name, 0, "", "không đọc được: %v", err)
 			continue
 		}
 		b, ok := parseBankFile(name, nfc(data), rep)
@@ -74,7 +74,7 @@ func loadBanks(dir string, rep *report) (banks []BankFile, present bool) {
 			continue
 		}
 		if prev, dup := fileOf[b.ID]; dup {
-			rep.problem(name, 0, fmt.Sprintf("bank %q", b.ID), "the same bank id is in %s", prev)
+			rep.problem(name, 0, fmt.Sprintf("bộ câu hỏi %q", b.ID), "mã bộ câu hỏi này đã có ở %s", prev)
 			continue
 		}
 		fileOf[b.ID] = name
@@ -87,7 +87,7 @@ func loadBanks(dir string, rep *report) (banks []BankFile, present bool) {
 // more strictly: no unknown fields, every question with its "correct".
 func parseBankFile(name string, data []byte, rep *report) (*contest.Bank, bool) {
 	if len(data) > contest.MaxBankBytes {
-		rep.problem(name, 0, "", "%d bytes: a bank may be at most %d MB; split it into several banks", len(data), contest.MaxBankBytes>>20)
+		rep.problem(name, 0, "", "%d byte: mỗi bộ câu hỏi tối đa %d MB; hãy chia thành nhiều bộ", len(data), contest.MaxBankBytes>>20)
 		return nil, false
 	}
 	var sb strictBank
@@ -98,7 +98,7 @@ func parseBankFile(name string, data []byte, rep *report) (*contest.Bank, bool) 
 	ok := true
 	for i, q := range sb.Questions {
 		if q.Correct == nil {
-			rep.problem(name, 0, fmt.Sprintf("question %d (id %q)", i+1, q.ID), "no \"correct\": the index of the right option, 0 for the first (A)")
+			rep.problem(name, 0, fmt.Sprintf("câu %d (mã %q)", i+1, q.ID), "thiếu \"correct\": số thứ tự của phương án đúng, 0 là phương án đầu (A)")
 			ok = false
 		}
 	}
@@ -108,7 +108,7 @@ func parseBankFile(name string, data []byte, rep *report) (*contest.Bank, bool) 
 		return nil, false
 	}
 	if !contest.ValidID(b.ID) {
-		rep.problem(name, 0, "id", "%q is not a valid bank id: use 1 to 63 lower-case letters a–z, digits and \"-\" (e.g. hue-2026-can-bo)", b.ID)
+		rep.problem(name, 0, "id", "%q không phải mã bộ câu hỏi hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và \"-\" (ví dụ hue-2026-can-bo)", b.ID)
 		ok = false
 	}
 	if !ok {
@@ -121,7 +121,7 @@ func parseBankFile(name string, data []byte, rep *report) (*contest.Bank, bool) 
 		first = first || q.Correct == 0
 	}
 	if len(b.Questions) >= 20 && !first {
-		rep.warn(name, 0, fmt.Sprintf("bank %q", b.ID), "no question has \"correct\": 0 (option A): \"correct\" counts from 0, was it counted from 1?")
+		rep.warn(name, 0, fmt.Sprintf("bộ câu hỏi %q", b.ID), "không câu nào có \"correct\": 0 (phương án A): \"correct\" đếm từ 0, có phải tệp đã đếm từ 1?")
 	}
 	return b, true
 }

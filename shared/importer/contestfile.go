@@ -226,7 +226,7 @@ func decodeStrict(data []byte, v any) error {
 		return err
 	}
 	if dec.More() {
-		return errors.New("more after the end of the JSON value")
+		return errors.New("còn nội dung sau khi giá trị JSON kết thúc")
 	}
 	return nil
 }
@@ -238,19 +238,19 @@ func jsonProblem(file string, data []byte, base int64, item string, err error, r
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		rep.problem(file, lineAt(data, base+syn.Offset), item, "not valid JSON: %v", syn)
+		rep.problem(file, lineAt(data, base+syn.Offset), item, "không phải JSON hợp lệ: %v", syn)
 	case errors.As(err, &typ):
 		what := typ.Field
 		if what == "" {
-			what = "the value"
+			what = "giá trị"
 		}
-		rep.problem(file, lineAt(data, base+typ.Offset), item, "%s should be a JSON %s, not %s", what, jsonKind(typ.Type.Kind().String()), withArticle(typ.Value))
+		rep.problem(file, lineAt(data, base+typ.Offset), item, "%s phải là %s JSON, không phải %s", what, jsonKind(typ.Type.Kind().String()), jsonValueWord(typ.Value))
 	case errors.Is(err, io.EOF):
-		rep.problem(file, 0, item, "empty: no JSON in it")
+		rep.problem(file, 0, item, "trống: không có JSON")
 	default:
 		msg := strings.TrimPrefix(err.Error(), "json: ")
 		if f, ok := strings.CutPrefix(msg, "unknown field "); ok {
-			msg = "unknown field " + f + " (field names are case-sensitive; see docs/import.md)"
+			msg = "trường " + f + " không rõ (tên trường phân biệt chữ hoa, chữ thường; xem docs/import.md)"
 		}
 		rep.problem(file, 0, item, "%s", msg)
 	}
@@ -259,20 +259,28 @@ func jsonProblem(file string, data []byte, base int64, item string, err error, r
 func jsonKind(k string) string {
 	switch k {
 	case "int", "int64", "float64", "uint8":
-		return "number"
+		return "số"
 	case "slice":
-		return "array"
+		return "mảng"
 	case "struct", "map":
-		return "object"
+		return "đối tượng"
+	case "string":
+		return "chuỗi"
+	case "bool":
+		return "giá trị đúng/sai"
 	}
 	return k
 }
 
-func withArticle(s string) string {
-	if strings.HasPrefix(s, "array") || strings.HasPrefix(s, "object") {
-		return "an " + s
+// jsonValueWord names the kind of JSON value a file holds ("array",
+// "number 5" as encoding/json says it).
+func jsonValueWord(s string) string {
+	for en, vi := range map[string]string{"array": "mảng", "object": "đối tượng", "string": "chuỗi", "number": "số", "bool": "giá trị đúng/sai"} {
+		if rest, ok := strings.CutPrefix(s, en); ok {
+			return vi + rest
+		}
 	}
-	return "a " + s
+	return s
 }
 
 // lineAt is the line (from 1) of a byte offset.

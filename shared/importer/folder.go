@@ -60,10 +60,10 @@ func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
 	if p.Line > 0 {
-		fmt.Fprintf(&b, ", line %d", p.Line)
+		fmt.Fprintf(&b, ", dòng %d", p.Line)
 	}
 	if p.Column != "" {
-		fmt.Fprintf(&b, ", column %s", p.Column)
+		fmt.Fprintf(&b, ", cột %s", p.Column)
 	}
 	b.WriteString(": ")
 	if p.Item != "" {
@@ -130,16 +130,16 @@ func Load(dir string, now time.Time) (*Folder, error) {
 		if known[name] || ignorable(name) {
 			continue
 		}
-		rep.warn(name, 0, "", "ignored: not a file of a contest folder (names are case-sensitive: %s, %s, %s, %s, %s/)",
+		rep.warn(name, 0, "", "bỏ qua: không phải tệp của thư mục cuộc thi (tên phân biệt chữ hoa, chữ thường: %s, %s, %s, %s, %s/)",
 			fileContest, fileUnits, fileRoster, fileRounds, dirBanks)
 	}
 
 	data, err := os.ReadFile(filepath.Join(dir, fileContest))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		rep.problem(fileContest, 0, "", "missing: every contest folder needs its contest.json (id, title, allowedDomains, openSignUp)")
+		rep.problem(fileContest, 0, "", "thiếu tệp: thư mục cuộc thi nào cũng cần contest.json (id, title, allowedDomains, openSignUp)")
 	case err != nil:
-		rep.problem(fileContest, 0, "", "cannot be read: %v", err)
+		rep.problem(fileContest, 0, "", "không đọc được: %v", err)
 	default:
 		f.Contest = parseContest(nfc(data), &rep)
 	}
@@ -161,7 +161,7 @@ func Load(dir string, now time.Time) (*Folder, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		rep.problem(fileRounds, 0, "", "cannot be read: %v", err)
+		rep.problem(fileRounds, 0, "", "không đọc được: %v", err)
 	default:
 		f.Present[fileRounds] = true
 		f.Rounds = parseRounds(nfc(data), f.Contest.ID, f.Banks, banksBroken, now, &rep)
@@ -194,19 +194,20 @@ func ignorable(name string) bool {
 		strings.HasPrefix(lower, "readme") || strings.HasSuffix(lower, ".md")
 }
 
-// Summary prints what the folder holds, in counts.
+// Summary prints what the folder holds, in counts, in Vietnamese (as the
+// rest of make import).
 func (f *Folder) Summary(w io.Writer) {
 	c := f.Contest
-	fmt.Fprintf(w, "Contest %s: %s\n", c.ID, c.Title)
-	fmt.Fprintf(w, "  official e-mail domains: %s; open sign-up: %s\n", listOrNone(c.AllowedDomains), listOrNone(audiences(c.OpenSignUp)))
-	staff := "the roster only"
+	fmt.Fprintf(w, "Cuộc thi %s: %s\n", c.ID, c.Title)
+	fmt.Fprintf(w, "  tên miền email công vụ: %s; mở đăng ký cho: %s\n", listOrNone(c.AllowedDomains), listOrNone(audiences(c.OpenSignUp)))
+	staff := "chỉ người trong danh sách dự thi"
 	if !c.RosterOnly() {
-		staff = "the roster and any official address (allowUnlisted)"
+		staff = "người trong danh sách dự thi và mọi địa chỉ công vụ (allowUnlisted)"
 	}
-	fmt.Fprintf(w, "  staff who may sign in: %s\n", staff)
+	fmt.Fprintf(w, "  cán bộ được đăng nhập: %s\n", staff)
 
 	if !f.Present[fileUnits] {
-		fmt.Fprintf(w, "  units:   none (no %s)\n", fileUnits)
+		fmt.Fprintf(w, "  đơn vị:      không có (không có %s)\n", fileUnits)
 	} else {
 		blocks := map[contest.Block]int{}
 		headcount := 0
@@ -214,13 +215,13 @@ func (f *Folder) Summary(w io.Writer) {
 			blocks[u.Block]++
 			headcount += u.Headcount
 		}
-		fmt.Fprintf(w, "  units:   %d (%s %d, %s %d, %s %d), headcount %d\n", len(f.Units),
+		fmt.Fprintf(w, "  đơn vị:      %d (%s %d, %s %d, %s %d), tổng số người %d\n", len(f.Units),
 			contest.BlockAgency, blocks[contest.BlockAgency], contest.BlockService, blocks[contest.BlockService],
 			contest.BlockCommune, blocks[contest.BlockCommune], headcount)
 	}
 
 	if !f.Present[fileRoster] {
-		fmt.Fprintf(w, "  roster:  none (no %s)\n", fileRoster)
+		fmt.Fprintf(w, "  danh sách:   không có (không có %s)\n", fileRoster)
 	} else {
 		var staff, citizens, admins, organisers, jury int
 		for _, m := range f.Members {
@@ -239,29 +240,37 @@ func (f *Folder) Summary(w io.Writer) {
 				jury++
 			}
 		}
-		fmt.Fprintf(w, "  roster:  %s (%d staff, %s; %s, %s, %d jury)\n", plural(len(f.Members), "person", "people"),
-			staff, plural(citizens, "citizen", "citizens"), plural(admins, "unit admin", "unit admins"), plural(organisers, "organiser", "organisers"), jury)
+		fmt.Fprintf(w, "  danh sách:   %d người (%d cán bộ, %d người dân; %d quản trị đơn vị, %d Ban Tổ chức, %d giám khảo)\n",
+			len(f.Members), staff, citizens, admins, organisers, jury)
 	}
 
 	if !f.Present[fileRounds] {
-		fmt.Fprintf(w, "  rounds:  none (no %s)\n", fileRounds)
+		fmt.Fprintf(w, "  tuần thi:    không có (không có %s)\n", fileRounds)
 	} else {
-		fmt.Fprintf(w, "  rounds:  %d\n", len(f.Rounds))
+		fmt.Fprintf(w, "  tuần thi:    %d\n", len(f.Rounds))
 		for _, r := range f.Rounds {
-			fmt.Fprintf(w, "    %-20s %-7s %s → %s  %d questions from %s, %s, %s\n", r.ID, r.Audience,
-				r.OpensAt.In(contest.ICT).Format("Mon 02/01/2006 15:04"), r.ClosesAt.In(contest.ICT).Format("Mon 02/01/2006 15:04"),
-				r.QuestionCount, r.BankID, timeLimitText(r.TimeLimit), attemptsText(r.Attempts))
+			fmt.Fprintf(w, "    %-20s %-7s %s → %s  %d câu từ bộ %s, %s, %d lượt\n", r.ID, r.Audience,
+				dayTime(r.OpensAt), dayTime(r.ClosesAt), r.QuestionCount, r.BankID, timeLimitText(r.TimeLimit), r.Attempts)
 		}
 	}
 
 	if !f.Present[dirBanks] {
-		fmt.Fprintf(w, "  banks:   none (no %s/)\n", dirBanks)
+		fmt.Fprintf(w, "  bộ câu hỏi:  không có (không có %s/)\n", dirBanks)
 	} else {
-		fmt.Fprintf(w, "  banks:   %d\n", len(f.Banks))
+		fmt.Fprintf(w, "  bộ câu hỏi:  %d\n", len(f.Banks))
 		for _, b := range f.Banks {
-			fmt.Fprintf(w, "    %-20s %d questions (%s)\n", b.Bank.ID, len(b.Bank.Questions), b.File)
+			fmt.Fprintf(w, "    %-20s %d câu (%s)\n", b.Bank.ID, len(b.Bank.Questions), b.File)
 		}
 	}
+}
+
+// weekdays are the days' short Vietnamese names, from Sunday.
+var weekdays = [7]string{"CN", "T2", "T3", "T4", "T5", "T6", "T7"}
+
+// dayTime is a time in Viet Nam as "T2 28/12/2026 00:00".
+func dayTime(t time.Time) string {
+	t = t.In(contest.ICT)
+	return weekdays[t.Weekday()] + " " + t.Format("02/01/2006 15:04")
 }
 
 func audiences(as []contest.Audience) []string {
@@ -274,7 +283,7 @@ func audiences(as []contest.Audience) []string {
 
 func listOrNone(s []string) string {
 	if len(s) == 0 {
-		return "none"
+		return "không có"
 	}
 	return strings.Join(s, ", ")
 }
@@ -282,21 +291,12 @@ func listOrNone(s []string) string {
 func timeLimitText(d time.Duration) string {
 	switch {
 	case d == 0:
-		return "no time limit"
+		return "không giới hạn thời gian"
 	case d%time.Minute == 0:
-		return fmt.Sprintf("%d min", d/time.Minute)
+		return fmt.Sprintf("%d phút", d/time.Minute)
 	default:
-		return fmt.Sprintf("%d min %d s", d/time.Minute, d%time.Minute/time.Second)
+		return fmt.Sprintf("%d phút %d giây", d/time.Minute, d%time.Minute/time.Second)
 	}
-}
-
-func attemptsText(n int) string { return plural(n, "attempt", "attempts") }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // sortedKeys returns a set's members in order, for messages.

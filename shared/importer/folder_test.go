@@ -180,22 +180,22 @@ func TestLoadFindsProblems(t *testing.T) {
 		{
 			name:  "a folder without contest.json is refused",
 			files: map[string]string{"contest.json": remove},
-			want:  []string{"contest.json: missing: every contest folder needs its contest.json (id, title, allowedDomains, openSignUp)"},
+			want:  []string{"contest.json: thiếu tệp: thư mục cuộc thi nào cũng cần contest.json (id, title, allowedDomains, openSignUp)"},
 		},
 		{
 			name:  "broken JSON is placed on its line",
 			files: map[string]string{"contest.json": "{\n  \"id\": \"hue-2026\",\n  \"title\": \"Hội thi\"\n  \"allowedDomains\": []\n}\n"},
-			want:  []string{"contest.json, line 4: not valid JSON: invalid character '\"' after object key:value pair"},
+			want:  []string{"contest.json, dòng 4: không phải JSON hợp lệ: invalid character '\"' after object key:value pair"},
 		},
 		{
 			name:  "a contest.json of the wrong shape says what it should be",
 			files: map[string]string{"contest.json": "[\n  {\"id\": \"hue-2026\"}\n]\n"},
-			want:  []string{"contest.json, line 1: the value should be a JSON object, not an array"},
+			want:  []string{"contest.json, dòng 1: giá trị phải là đối tượng JSON, không phải mảng"},
 		},
 		{
 			name:  "a misspelt contest field is named",
 			files: map[string]string{"contest.json": `{"id": "hue-2026", "title": "Hội thi", "allowedDomain": ["hue.gov.vn"]}`},
-			want:  []string{`contest.json: unknown field "allowedDomain" (field names are case-sensitive; see docs/import.md)`},
+			want:  []string{`contest.json: trường "allowedDomain" không rõ (tên trường phân biệt chữ hoa, chữ thường; xem docs/import.md)`},
 		},
 		{
 			name: "contest settings are checked one by one",
@@ -203,15 +203,15 @@ func TestLoadFindsProblems(t *testing.T) {
 				"openSignUp": ["staff", "guest"], "tieBreak": ["correct", "time"], "prizes": [{"name": "Giải Nhất", "count": 0}, {"name": "Giải Nhất", "count": 1}],
 				"reportThreshold": 80}`},
 			want: []string{
-				`contest.json, column id: "Huế 2026" không phải mã cuộc thi hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ hue-2026)`,
-				`contest.json, column title: cuộc thi cần có tên`,
-				`contest.json, column allowedDomains[1]: "cchc@hue" không phải tên miền email (ví dụ hue.gov.vn)`,
-				`contest.json, column openSignUp[0]: cán bộ không tự đăng ký được: ghi tên miền email công vụ ở allowedDomains, hoặc đưa họ vào danh sách dự thi`,
-				`contest.json, column openSignUp[1]: đối tượng "guest" không rõ: chỉ "citizen" được mở đăng ký`,
-				`contest.json, column tieBreak: ghi mỗi tiêu chí "correct", "prediction", "time", "submitted" đúng một lần, theo thứ tự xếp hạng (hoặc bỏ trống để dùng thứ tự thường lệ)`,
-				`contest.json, column prizes[0]: giải "Giải Nhất": số lượng 0 phải từ 1 đến 1000`,
-				`contest.json, column prizes[1]: giải "Giải Nhất" có hai lần`,
-				`contest.json, column reportThreshold: 80 không phải tỷ lệ từ 0 đến 1 (ghi 0.8 cho 80%)`,
+				`contest.json, cột id: "Huế 2026" không phải mã cuộc thi hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ hue-2026)`,
+				`contest.json, cột title: cuộc thi cần có tên`,
+				`contest.json, cột allowedDomains[1]: "cchc@hue" không phải tên miền email (ví dụ hue.gov.vn)`,
+				`contest.json, cột openSignUp[0]: cán bộ không tự đăng ký được: ghi tên miền email công vụ ở allowedDomains, hoặc đưa họ vào danh sách dự thi`,
+				`contest.json, cột openSignUp[1]: đối tượng "guest" không rõ: chỉ "citizen" được mở đăng ký`,
+				`contest.json, cột tieBreak: ghi mỗi tiêu chí "correct", "prediction", "time", "submitted" đúng một lần, theo thứ tự xếp hạng (hoặc bỏ trống để dùng thứ tự thường lệ)`,
+				`contest.json, cột prizes[0]: giải "Giải Nhất": số lượng 0 phải từ 1 đến 1000`,
+				`contest.json, cột prizes[1]: giải "Giải Nhất" có hai lần`,
+				`contest.json, cột reportThreshold: 80 không phải tỷ lệ từ 0 đến 1 (ghi 0.8 cho 80%)`,
 			},
 		},
 		{
@@ -223,26 +223,26 @@ func TestLoadFindsProblems(t *testing.T) {
 				"so-xay-dung,,co-quan-hanh-chinh,-3\n" +
 				"so-cong-thuong,Sở Công Thương,co-quan-hanh-chinh,1.200\n"},
 			want: []string{
-				`units.csv, line 4, column id: unit "so noi vu": mã "So Noi Vu" không hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ so-noi-vu)`,
-				`units.csv, line 5, column id: unit "so-noi-vu": mã đơn vị trùng với dòng 2`,
-				`units.csv, line 6, column block: unit "so-y-te": khối "hanh chinh" không rõ: ghi co-quan-hanh-chinh (cơ quan hành chính), don-vi-su-nghiep (đơn vị sự nghiệp) hoặc xa-phuong (xã, phường)`,
-				`units.csv, line 7, column name: unit "so-xay-dung": thiếu tên đơn vị`,
-				`units.csv, line 7, column headcount: unit "so-xay-dung": số người -3 là số âm`,
-				`units.csv, line 8, column headcount: unit "so-cong-thuong": số người "1.200" không phải số nguyên (chỉ ghi chữ số, không dấu phân cách)`,
+				`units.csv, dòng 4, cột id: unit "so noi vu": mã "So Noi Vu" không hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ so-noi-vu)`,
+				`units.csv, dòng 5, cột id: unit "so-noi-vu": mã đơn vị trùng với dòng 2`,
+				`units.csv, dòng 6, cột block: unit "so-y-te": khối "hanh chinh" không rõ: ghi co-quan-hanh-chinh (cơ quan hành chính), don-vi-su-nghiep (đơn vị sự nghiệp) hoặc xa-phuong (xã, phường)`,
+				`units.csv, dòng 7, cột name: unit "so-xay-dung": thiếu tên đơn vị`,
+				`units.csv, dòng 7, cột headcount: unit "so-xay-dung": số người -3 là số âm`,
+				`units.csv, dòng 8, cột headcount: unit "so-cong-thuong": số người "1.200" không phải số nguyên (chỉ ghi chữ số, không dấu phân cách)`,
 			},
 		},
 		{
 			name:  "units: a missing column is named",
 			files: map[string]string{"units.csv": "id,name,headcount\nso-noi-vu,Sở Nội vụ,4\n"},
 			want: []string{
-				`units.csv, line 1: thiếu cột "Khối": dòng tiêu đề phải ghi tên các cột: Mã đơn vị (id), Tên đơn vị (name), Khối (block), Số người dự thi (headcount)`,
+				`units.csv, dòng 1: thiếu cột "Khối": dòng tiêu đề phải ghi tên các cột: Mã đơn vị (id), Tên đơn vị (name), Khối (block), Số người dự thi (headcount)`,
 			},
 		},
 		{
 			name:  "units: an unknown column is named",
 			files: map[string]string{"units.csv": "id,name,block,headcount,ghichu\nso-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,4,\n"},
 			want: []string{
-				`units.csv, line 1, column ghichu: cột không rõ "ghichu": các cột là Mã đơn vị (id), Tên đơn vị (name), Khối (block), Số người dự thi (headcount)`,
+				`units.csv, dòng 1, cột ghichu: cột không rõ "ghichu": các cột là Mã đơn vị (id), Tên đơn vị (name), Khối (block), Số người dự thi (headcount)`,
 			},
 		},
 		{
@@ -252,14 +252,14 @@ func TestLoadFindsProblems(t *testing.T) {
 				"roster.csv": rosterHeader + "an@vidu.hue.gov.vn,Nguyễn Văn An,so-noi-vu,,,\nbinh@vidu.hue.gov.vn,Trần Thị Bình,dai-ptth,,,\n",
 			},
 			want: []string{
-				`units.csv, line 3: có ô nằm ngoài các cột có tiêu đề: giá trị nào chứa dấu ","? hãy đặt giá trị đó trong dấu ngoặc kép`,
+				`units.csv, dòng 3: có ô nằm ngoài các cột có tiêu đề: giá trị nào chứa dấu ","? hãy đặt giá trị đó trong dấu ngoặc kép`,
 			},
 		},
 		{
 			name:  "a CSV file saved in a Windows code page is refused before it garbles names",
 			files: map[string]string{"units.csv": unitsHeader + "so-noi-vu,S\xef N\xf4i v\xf5,co-quan-hanh-chinh,4\n"}, // the roster's units are not checked then
 			want: []string{
-				`units.csv, line 2: tệp không ở dạng UTF-8 nên chữ tiếng Việt sẽ bị lỗi: trong Excel chọn Save As → "CSV UTF-8 (Comma delimited)", hoặc tải lên tệp .xlsx`,
+				`units.csv, dòng 2: tệp không ở dạng UTF-8 nên chữ tiếng Việt sẽ bị lỗi: trong Excel chọn Save As → "CSV UTF-8 (Comma delimited)", hoặc tải lên tệp .xlsx`,
 			},
 		},
 		{
@@ -274,13 +274,13 @@ func TestLoadFindsProblems(t *testing.T) {
 				"vo.ngoc.ha@vidu.hue.gov.vn,,so-noi-vu,,,\n" +
 				",Đặng Quang Hải,so-noi-vu,,,\n"},
 			want: []string{
-				`roster.csv, line 3, column email: "Nguyen.Van.An@vidu.hue.gov.vn": email trùng với dòng 2 (không phân biệt chữ hoa, chữ thường)`,
-				`roster.csv, line 4, column email: "tran.thi.binh@vidu": email "tran.thi.binh@vidu" không hợp lệ`,
-				`roster.csv, line 5, column unit: đơn vị "so-tai-chinh" không có trong danh sách đơn vị (1 người)`,
-				`roster.csv, line 6, column roles: "pham.duc.dung@vidu.hue.gov.vn": vai trò "admin" không rõ: các vai trò là participant (thí sinh), unitAdmin (quản trị đơn vị), organiser (Ban Tổ chức) và jury (giám khảo), cách nhau bởi ";"`,
-				`roster.csv, line 7, column audience: "hoang.thu.giang@vidu.hue.gov.vn": đối tượng "civil-servant" không rõ: ghi staff (cán bộ, công chức, viên chức; để trống cũng vậy) hoặc citizen (người dân)`,
-				`roster.csv, line 8, column name: "vo.ngoc.ha@vidu.hue.gov.vn": thiếu họ và tên`,
-				`roster.csv, line 9, column email: thiếu địa chỉ email`,
+				`roster.csv, dòng 3, cột email: "Nguyen.Van.An@vidu.hue.gov.vn": email trùng với dòng 2 (không phân biệt chữ hoa, chữ thường)`,
+				`roster.csv, dòng 4, cột email: "tran.thi.binh@vidu": email "tran.thi.binh@vidu" không hợp lệ`,
+				`roster.csv, dòng 5, cột unit: đơn vị "so-tai-chinh" không có trong danh sách đơn vị (1 người)`,
+				`roster.csv, dòng 6, cột roles: "pham.duc.dung@vidu.hue.gov.vn": vai trò "admin" không rõ: các vai trò là participant (thí sinh), unitAdmin (quản trị đơn vị), organiser (Ban Tổ chức) và jury (giám khảo), cách nhau bởi ";"`,
+				`roster.csv, dòng 7, cột audience: "hoang.thu.giang@vidu.hue.gov.vn": đối tượng "civil-servant" không rõ: ghi staff (cán bộ, công chức, viên chức; để trống cũng vậy) hoặc citizen (người dân)`,
+				`roster.csv, dòng 8, cột name: "vo.ngoc.ha@vidu.hue.gov.vn": thiếu họ và tên`,
+				`roster.csv, dòng 9, cột email: thiếu địa chỉ email`,
 			},
 		},
 		{
@@ -293,11 +293,11 @@ func TestLoadFindsProblems(t *testing.T) {
 				"nguoi.dan2@example.com,Người dân 2,,citizen,jury,\n" +
 				"le.minh.chau@vidu.hue.gov.vn,Lê Minh Châu,so-noi-vu,,,Phường Phú Hội\n"},
 			want: []string{
-				`roster.csv, line 2, column unit: "nguyen.van.an@vidu.hue.gov.vn": thiếu đơn vị: cán bộ dự thi và quản trị đơn vị phải thuộc một đơn vị trong danh sách đơn vị`,
-				`roster.csv, line 3, column unit: "tran.thi.binh@vidu.hue.gov.vn": thiếu đơn vị: cán bộ dự thi và quản trị đơn vị phải thuộc một đơn vị trong danh sách đơn vị`,
-				`roster.csv, line 5, column unit: "nguoi.dan@example.com": người dân không thuộc đơn vị nào ("xa-phu-vang"): để trống đơn vị, ghi nơi cư trú ở cột phường, xã`,
-				`roster.csv, line 6, column roles: "nguoi.dan2@example.com": người dân chỉ có thể là thí sinh; Ban Tổ chức, giám khảo và quản trị đơn vị là cán bộ`,
-				`roster.csv, line 7, column ward: "le.minh.chau@vidu.hue.gov.vn": phường, xã chỉ ghi cho người dân (nơi cư trú); cán bộ thuộc một đơn vị`,
+				`roster.csv, dòng 2, cột unit: "nguyen.van.an@vidu.hue.gov.vn": thiếu đơn vị: cán bộ dự thi và quản trị đơn vị phải thuộc một đơn vị trong danh sách đơn vị`,
+				`roster.csv, dòng 3, cột unit: "tran.thi.binh@vidu.hue.gov.vn": thiếu đơn vị: cán bộ dự thi và quản trị đơn vị phải thuộc một đơn vị trong danh sách đơn vị`,
+				`roster.csv, dòng 5, cột unit: "nguoi.dan@example.com": người dân không thuộc đơn vị nào ("xa-phu-vang"): để trống đơn vị, ghi nơi cư trú ở cột phường, xã`,
+				`roster.csv, dòng 6, cột roles: "nguoi.dan2@example.com": người dân chỉ có thể là thí sinh; Ban Tổ chức, giám khảo và quản trị đơn vị là cán bộ`,
+				`roster.csv, dòng 7, cột ward: "le.minh.chau@vidu.hue.gov.vn": phường, xã chỉ ghi cho người dân (nơi cư trú); cán bộ thuộc một đơn vị`,
 			},
 		},
 		{
@@ -310,8 +310,8 @@ func TestLoadFindsProblems(t *testing.T) {
 				return b.String() + "btc@vidu.hue.gov.vn,Ban Tổ chức,,,organiser,\nan@vidu.hue.gov.vn,Nguyễn Văn An,xa-phu-vang,,,\n"
 			}()},
 			want: []string{
-				`roster.csv, line 2, column unit: đơn vị "so-noi-vu" không rõ: chưa có danh sách đơn vị (7 người: dòng 2, 3, 4, 5, 6 và 2 dòng khác)`,
-				`roster.csv, line 10, column unit: đơn vị "xa-phu-vang" không rõ: chưa có danh sách đơn vị (1 người)`,
+				`roster.csv, dòng 2, cột unit: đơn vị "so-noi-vu" không rõ: chưa có danh sách đơn vị (7 người: dòng 2, 3, 4, 5, 6 và 2 dòng khác)`,
+				`roster.csv, dòng 10, cột unit: đơn vị "xa-phu-vang" không rõ: chưa có danh sách đơn vị (1 người)`,
 			},
 		},
 		{
@@ -326,18 +326,18 @@ func TestLoadFindsProblems(t *testing.T) {
 				round(map[string]string{"id": `"Tuần 7"`, "opensAt": `"2027-01-25T00:00:00+07:00"`, "closesAt": `"2027-02-01T00:00:00+07:00"`, "title": `""`, "questionCount": `0`}),
 			)},
 			want: []string{
-				`rounds.json, line 2: round "tuan-1": thời điểm bắt đầu (opensAt) "2026-12-07 00:00" thiếu múi giờ: ghi kèm múi giờ Việt Nam, ví dụ "2026-12-07T00:00:00+07:00"`,
-				`rounds.json, line 3: round "tuan-2": thời điểm kết thúc 2026-12-14T00:00:00+07:00 không sau thời điểm bắt đầu 2026-12-21T00:00:00+07:00`,
-				`rounds.json, line 4: round "tuan-3": thời điểm bắt đầu (opensAt) "21/12/2026" không phải ngày giờ: ghi ví dụ "2026-12-07T00:00:00+07:00"`,
-				`rounds.json, line 4: round "tuan-3": số câu hỏi 21, nhưng bộ "vi-du-can-bo" chỉ có 20 câu`,
-				`rounds.json, line 5: round "tuan-4": thiếu thời gian làm bài: số phút (ví dụ 10), hoặc 0 nếu không giới hạn ngoài giờ kết thúc tuần thi`,
-				`rounds.json, line 5: round "tuan-4": số lượt 0: mỗi người từ 1 đến 10 lượt (lượt tốt nhất được tính)`,
-				`rounds.json, line 6: round "tuan-5": không có bộ câu hỏi "can-bo" (các bộ: vi-du-can-bo, vi-du-nguoi-dan)`,
-				`rounds.json, line 7: round "tuan-6": đối tượng "public" không rõ: ghi staff (cán bộ, công chức, viên chức; để trống cũng vậy) hoặc citizen (người dân)`,
-				`rounds.json, line 7: round "tuan-6": thời gian làm bài 0.3333 phút không tròn số giây`,
-				`rounds.json, line 8: round "Tuần 7": mã tuần thi: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ tuan-1)`,
-				`rounds.json, line 8: round "Tuần 7": thiếu tên tuần thi (ví dụ "Tuần thi thứ nhất")`,
-				`rounds.json, line 8: round "Tuần 7": số câu hỏi 0: mỗi đề có từ 1 đến 50 câu`,
+				`rounds.json, dòng 2: tuần thi "tuan-1": thời điểm bắt đầu (opensAt) "2026-12-07 00:00" thiếu múi giờ: ghi kèm múi giờ Việt Nam, ví dụ "2026-12-07T00:00:00+07:00"`,
+				`rounds.json, dòng 3: tuần thi "tuan-2": thời điểm kết thúc 2026-12-14T00:00:00+07:00 không sau thời điểm bắt đầu 2026-12-21T00:00:00+07:00`,
+				`rounds.json, dòng 4: tuần thi "tuan-3": thời điểm bắt đầu (opensAt) "21/12/2026" không phải ngày giờ: ghi ví dụ "2026-12-07T00:00:00+07:00"`,
+				`rounds.json, dòng 4: tuần thi "tuan-3": số câu hỏi 21, nhưng bộ "vi-du-can-bo" chỉ có 20 câu`,
+				`rounds.json, dòng 5: tuần thi "tuan-4": thiếu thời gian làm bài: số phút (ví dụ 10), hoặc 0 nếu không giới hạn ngoài giờ kết thúc tuần thi`,
+				`rounds.json, dòng 5: tuần thi "tuan-4": số lượt 0: mỗi người từ 1 đến 10 lượt (lượt tốt nhất được tính)`,
+				`rounds.json, dòng 6: tuần thi "tuan-5": không có bộ câu hỏi "can-bo" (các bộ: vi-du-can-bo, vi-du-nguoi-dan)`,
+				`rounds.json, dòng 7: tuần thi "tuan-6": đối tượng "public" không rõ: ghi staff (cán bộ, công chức, viên chức; để trống cũng vậy) hoặc citizen (người dân)`,
+				`rounds.json, dòng 7: tuần thi "tuan-6": thời gian làm bài 0.3333 phút không tròn số giây`,
+				`rounds.json, dòng 8: tuần thi "Tuần 7": mã tuần thi: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ tuan-1)`,
+				`rounds.json, dòng 8: tuần thi "Tuần 7": thiếu tên tuần thi (ví dụ "Tuần thi thứ nhất")`,
+				`rounds.json, dòng 8: tuần thi "Tuần 7": số câu hỏi 0: mỗi đề có từ 1 đến 50 câu`,
 			},
 		},
 		{
@@ -349,29 +349,29 @@ func TestLoadFindsProblems(t *testing.T) {
 				round(map[string]string{"opensAt": `"2026-12-21T00:00:00+07:00"`, "closesAt": `"2026-12-28T00:00:00+07:00"`}),
 			)},
 			want: []string{
-				`rounds.json, line 3: round "tuan-2": trùng thời gian với round "tuan-1" (dòng 2) của đối tượng staff: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu 2026-12-13T00:00:00+07:00 trước khi tuần kia kết thúc 2026-12-14T00:00:00+07:00)`,
-				`rounds.json, line 5: round "tuan-1": mã tuần thi trùng với dòng 2`,
+				`rounds.json, dòng 3: tuần thi "tuan-2": trùng thời gian với tuần thi "tuan-1" (dòng 2) của đối tượng staff: mỗi đối tượng mỗi lúc chỉ một tuần thi (bắt đầu 2026-12-13T00:00:00+07:00 trước khi tuần kia kết thúc 2026-12-14T00:00:00+07:00)`,
+				`rounds.json, dòng 5: tuần thi "tuan-1": mã tuần thi trùng với dòng 2`,
 			},
 		},
 		{
 			name:  "rounds: a misspelt field is named with its round",
 			files: map[string]string{"rounds.json": rounds(round(map[string]string{"timeLimit": `"10m"`}))},
-			want:  []string{`rounds.json: round 1: unknown field "timeLimit" (field names are case-sensitive; see docs/import.md)`},
+			want:  []string{`rounds.json: tuần thi 1: trường "timeLimit" không rõ (tên trường phân biệt chữ hoa, chữ thường; xem docs/import.md)`},
 		},
 		{
 			name:  "rounds: a value of the wrong kind is placed on its line",
 			files: map[string]string{"rounds.json": "[\n  {\"id\": \"tuan-1\",\n   \"questionCount\": \"15\"}\n]\n"},
-			want:  []string{`rounds.json, line 3: round 1: questionCount should be a JSON number, not a string`},
+			want:  []string{`rounds.json, dòng 3: tuần thi 1: questionCount phải là số JSON, không phải chuỗi`},
 		},
 		{
 			name:  "banks: a misspelt or missing correct answer is caught",
 			files: map[string]string{"banks/x.json": `{"id": "x", "title": "X", "questions": [{"id": "q1", "text": "?", "options": ["a", "b"], "corect": 1}]}`},
-			want:  []string{`banks/x.json: unknown field "corect" (field names are case-sensitive; see docs/import.md)`},
+			want:  []string{`banks/x.json: trường "corect" không rõ (tên trường phân biệt chữ hoa, chữ thường; xem docs/import.md)`},
 		},
 		{
 			name:  "banks: a question without its correct answer",
 			files: map[string]string{"banks/x.json": `{"id": "x", "title": "X", "questions": [{"id": "q1", "text": "?", "options": ["a", "b"]}]}`},
-			want:  []string{`banks/x.json: question 1 (id "q1"): no "correct": the index of the right option, 0 for the first (A)`},
+			want:  []string{`banks/x.json: câu 1 (mã "q1"): thiếu "correct": số thứ tự của phương án đúng, 0 là phương án đầu (A)`},
 		},
 		{
 			name: "banks: the system's own bank checks, bad ids and repeated ids",
@@ -382,8 +382,8 @@ func TestLoadFindsProblems(t *testing.T) {
 			},
 			want: []string{
 				`banks/a.json: bank "x": question "q1" has an empty or repeated option`,
-				`banks/b.json: id: "Ngân hàng" is not a valid bank id: use 1 to 63 lower-case letters a–z, digits and "-" (e.g. hue-2026-can-bo)`,
-				`banks/z.json: bank "vi-du-can-bo": the same bank id is in banks/can-bo.json`,
+				`banks/b.json: id: "Ngân hàng" không phải mã bộ câu hỏi hợp lệ: dùng 1 đến 63 chữ thường a–z không dấu, chữ số và "-" (ví dụ hue-2026-can-bo)`,
+				`banks/z.json: bộ câu hỏi "vi-du-can-bo": mã bộ câu hỏi này đã có ở banks/can-bo.json`,
 			},
 		},
 	}
@@ -416,8 +416,8 @@ func TestLoadWarns(t *testing.T) {
 			name:  "a stray file is named, with the expected names",
 			files: map[string]string{"Units.csv": "x", "notes.txt": "x", ".DS_Store": "x", "README.md": "x"},
 			want: []string{
-				"Units.csv: ignored: not a file of a contest folder (names are case-sensitive: contest.json, units.csv, roster.csv, rounds.json, banks/)",
-				"notes.txt: ignored: not a file of a contest folder (names are case-sensitive: contest.json, units.csv, roster.csv, rounds.json, banks/)",
+				"Units.csv: bỏ qua: không phải tệp của thư mục cuộc thi (tên phân biệt chữ hoa, chữ thường: contest.json, units.csv, roster.csv, rounds.json, banks/)",
+				"notes.txt: bỏ qua: không phải tệp của thư mục cuộc thi (tên phân biệt chữ hoa, chữ thường: contest.json, units.csv, roster.csv, rounds.json, banks/)",
 			},
 		},
 		{
@@ -426,15 +426,15 @@ func TestLoadWarns(t *testing.T) {
 				"so-noi-vu,Sở Nội vụ,co-quan-hanh-chinh,2\nso-tu-phap,Sở Tư pháp,co-quan-hanh-chinh,0\nso-y-te,Sở Y tế,co-quan-hanh-chinh,\n" +
 				"trung-tam-hcc,Trung tâm,co-quan-hanh-chinh,2\ndai-phat-thanh,Đài,don-vi-su-nghiep,2\nphuong-phu-hoi,Phú Hội,xa-phuong,2\nxa-phu-vang,Phú Vang,xa-phuong,2\n"},
 			want: []string{
-				`units.csv, line 2: unit "so-noi-vu": số người 2, nhưng danh sách dự thi có 3 cán bộ của đơn vị: tỷ lệ tham gia có thể vượt 100%`,
-				`units.csv, line 3: unit "so-tu-phap": số người 0: không tính được tỷ lệ tham gia`,
-				`units.csv, line 4: unit "so-y-te": không ghi số người và danh sách dự thi không có ai của đơn vị: không tính được tỷ lệ tham gia`,
+				`units.csv, dòng 2: unit "so-noi-vu": số người 2, nhưng danh sách dự thi có 3 cán bộ của đơn vị: tỷ lệ tham gia có thể vượt 100%`,
+				`units.csv, dòng 3: unit "so-tu-phap": số người 0: không tính được tỷ lệ tham gia`,
+				`units.csv, dòng 4: unit "so-y-te": không ghi số người và danh sách dự thi không có ai của đơn vị: không tính được tỷ lệ tham gia`,
 			},
 		},
 		{
 			name:  "a round already over",
 			files: map[string]string{"rounds.json": rounds(round(map[string]string{"opensAt": `"2026-11-16T00:00:00+07:00"`, "closesAt": `"2026-11-23T00:00:00+07:00"`}))},
-			want:  []string{`rounds.json, line 2: round "tuan-1": đã kết thúc (lúc 00:00 23/11/2026): không ai còn thi được`},
+			want:  []string{`rounds.json, dòng 2: tuần thi "tuan-1": đã kết thúc (lúc 00:00 23/11/2026): không ai còn thi được`},
 		},
 		{
 			name: "a large bank counted from 1",
@@ -445,7 +445,7 @@ func TestLoadWarns(t *testing.T) {
 				}
 				return `{"id": "x", "title": "X", "questions": [` + strings.Join(qs, ",") + `]}`
 			}()},
-			want: []string{`banks/x.json: bank "x": no question has "correct": 0 (option A): "correct" counts from 0, was it counted from 1?`},
+			want: []string{`banks/x.json: bộ câu hỏi "x": không câu nào có "correct": 0 (phương án A): "correct" đếm từ 0, có phải tệp đã đếm từ 1?`},
 		},
 	}
 	for _, tt := range tests {
@@ -544,7 +544,7 @@ func TestLoadWithoutOptionalFiles(t *testing.T) {
 	}
 	var out bytes.Buffer
 	f.Summary(&out)
-	for _, want := range []string{"units:   none (no units.csv)", "roster:  none (no roster.csv)", "rounds:  none (no rounds.json)", "banks:   none (no banks/)"} {
+	for _, want := range []string{"đơn vị:      không có (không có units.csv)", "danh sách:   không có (không có roster.csv)", "tuần thi:    không có (không có rounds.json)", "bộ câu hỏi:  không có (không có banks/)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}

@@ -55,7 +55,7 @@ func parseRounds(data []byte, contestID string, banks []BankFile, banksBroken bo
 		return nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		rep.problem(fileRounds, 1, "", "must be a JSON array of rounds: [ {\"id\": …}, {\"id\": …} ]")
+		rep.problem(fileRounds, 1, "", "phải là một mảng JSON các tuần thi: [ {\"id\": …}, {\"id\": …} ]")
 		return nil
 	}
 	var placed []placedRound
@@ -71,12 +71,12 @@ func parseRounds(data []byte, contestID string, banks []BankFile, banksBroken bo
 		line := lineAt(data, at)
 		var rf roundFile
 		if err := decodeStrict(raw, &rf); err != nil {
-			jsonProblem(fileRounds, data, at, fmt.Sprintf("round %d", i+1), err, rep)
+			jsonProblem(fileRounds, data, at, fmt.Sprintf("tuần thi %d", i+1), err, rep)
 			continue
 		}
-		p := placedRound{line: line, item: fmt.Sprintf("round %d", i+1)}
+		p := placedRound{line: line, item: fmt.Sprintf("tuần thi %d", i+1)}
 		if rf.ID != "" {
-			p.item = fmt.Sprintf("round %q", rf.ID)
+			p.item = fmt.Sprintf("tuần thi %q", rf.ID)
 		}
 		if prev, dup := lineOf[rf.ID]; dup && rf.ID != "" {
 			rep.problem(fileRounds, line, p.item, "mã tuần thi trùng với dòng %d", prev)
@@ -94,7 +94,7 @@ func parseRounds(data []byte, contestID string, banks []BankFile, banksBroken bo
 		return nil
 	}
 	if dec.More() {
-		rep.problem(fileRounds, lineAt(data, dec.InputOffset()), "", "more after the end of the array")
+		rep.problem(fileRounds, lineAt(data, dec.InputOffset()), "", "còn nội dung sau khi mảng kết thúc")
 	}
 	checkOverlaps(fileRounds, placed, rep)
 	rounds := make([]contest.Round, len(placed))

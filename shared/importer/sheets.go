@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"slices"
@@ -69,6 +71,14 @@ type Checked struct {
 	Changes  Changes
 	Problems []Problem
 	Warnings []Problem
+}
+
+// NewVersion is a fresh id for a version of units or a roster written at
+// now: its time (base 36) and a random part.
+func NewVersion(now time.Time) string {
+	var nonce [4]byte
+	_, _ = rand.Read(nonce[:])
+	return strconv.FormatInt(now.UnixMilli(), 36) + "-" + hex.EncodeToString(nonce[:])
 }
 
 // Valid reports whether the file may be written.

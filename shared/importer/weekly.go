@@ -2,11 +2,13 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
 )
 
 // WeeklySpec is the console's one-step form for a contest's weeks: "N tuần
@@ -169,4 +171,19 @@ func EditRound(id string, ed RoundEdit, cur Current) *Checked {
 	out.Summary = roundsSummary(out.Rounds)
 	out.Changes = roundChanges(cur.Rounds, out.Rounds)
 	return out
+}
+
+// Locked reports whether the edit c (EditRound's) changes what round old,
+// opened by now, keeps (contest.Round.CheckChange: its questions, bank, time
+// limit, attempts), and the error that says so, to answer as a conflict.
+func (c *Checked) Locked(old contest.Round, now time.Time) (*fault.Error, bool) {
+	if len(c.Rounds) != 1 {
+		return nil, false
+	}
+	field, err := old.CheckChange(c.Rounds[0], now)
+	e, ok := fault.As(err)
+	if !ok {
+		return nil, false
+	}
+	return e, slices.ContainsFunc(c.Problems, func(p Problem) bool { return p.Column == field && p.Msg == e.Message })
 }

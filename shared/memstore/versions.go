@@ -39,6 +39,13 @@ func (s *Store) ReplaceRoster(_ context.Context, contestID, _ string, members []
 	return nil
 }
 
+// UpdateRoster makes members the contest's roster at once, as ReplaceRoster
+// (shared/dynamo's writes only the changes when they are few; the result is
+// the same).
+func (s *Store) UpdateRoster(ctx context.Context, contestID, version string, members []contest.Member, _ []contest.RosterChange) error {
+	return s.ReplaceRoster(ctx, contestID, version, members)
+}
+
 // ReplaceUnits makes units the contest's units at once.
 func (s *Store) ReplaceUnits(_ context.Context, contestID, _ string, units []contest.Unit) error {
 	s.mu.Lock()
@@ -71,14 +78,17 @@ func (s *Store) AppendAudit(_ context.Context, contestID string, e audit.Entry) 
 func (s *Store) ListAudit(_ context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	all := slices.Clone(s.audit[contestID])
+	slices.SortStableFunc(all, audit.Compare)
 	var out []audit.Entry
-	all := s.audit[contestID]
-	for i := len(all) - 1; i >= 0 && len(out) < limit; i-- {
-		if q.Match(all[i]) {
-			out = append(out, all[i])
+	for _, e := range all {
+		if len(out) == limit {
+			break
+		}
+		if q.Match(e) {
+			out = append(out, e)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b audit.Entry) int { return b.At.Compare(a.At) })
 	return out, nil
 }
 

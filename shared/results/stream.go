@@ -89,8 +89,13 @@ func partOf(shard int, participantID string) int {
 }
 
 // Run tallies a round; with publish, it uploads the artefacts and marks the
-// round published. Organisers and their staff are kept out of the prizes.
+// round published (Publish names the publication). Organisers and their
+// staff are kept out of the prizes.
 func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, publish bool) (_ Tallied, err error) {
+	return s.run(ctx, c, r, publish, nil)
+}
+
+func (s *Service) run(ctx context.Context, c contest.Contest, r contest.Round, publish bool, pub *tally.Publication) (_ Tallied, err error) {
 	order, err := contest.ParseOrder(c.TieBreak)
 	if err != nil {
 		return Tallied{}, err
@@ -151,7 +156,7 @@ func (s *Service) Run(ctx context.Context, c contest.Contest, r contest.Round, p
 		Round:   tally.RoundInfo{ID: r.ID, Title: r.Title, Audience: r.Audience, OpensAt: r.OpensAt.In(contest.ICT), ClosesAt: r.ClosesAt.In(contest.ICT)},
 		Final:   r.Status(now) == contest.StatusClosed,
 		Papers:  round.papers, Participants: participants, AllCorrect: round.allCorrect, ExcludedPapers: round.excluded, TieBreak: order,
-		Prizes: []tally.PublicEntry{}, Ranking: []tally.PublicEntry{},
+		Prizes: []tally.PublicEntry{}, Ranking: []tally.PublicEntry{}, Publication: pub,
 		RankingPages: (participants + tally.RankingPageSize - 1) / tally.RankingPageSize, RankingPageSize: tally.RankingPageSize,
 	}
 	for _, e := range head {

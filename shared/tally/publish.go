@@ -39,14 +39,33 @@ type PublicEntry struct {
 	Excluded    bool      `json:"excluded,omitempty"`
 }
 
+// Publication names one publication of a round's results: the audit log's
+// entry of it (its id and time), and who published, by role only (the
+// organiser's e-mail stays in the audit log, which only organisers read).
+type Publication struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
+	// By is who published: "Ban Tổ chức" or the weekly schedule
+	// (audit.ScheduleActor).
+	By string `json:"by"`
+	// Scheduled is whether the weekly schedule published by itself.
+	Scheduled bool `json:"scheduled"`
+}
+
+// PublishedByOrganisers is a Publication's By for an organiser's.
+const PublishedByOrganisers = "Ban Tổ chức"
+
 // Result is a round's tally as published.
 type Result struct {
-	Contest      string    `json:"contest"`
-	Round        RoundInfo `json:"round"`
-	Final        bool      `json:"final"`
-	Papers       int       `json:"papers"`
-	Participants int       `json:"participants"`
-	AllCorrect   int       `json:"allCorrect"`
+	Contest string    `json:"contest"`
+	Round   RoundInfo `json:"round"`
+	// Publication is the publication the files come from; a preview has
+	// none.
+	Publication  *Publication `json:"publication,omitempty"`
+	Final        bool         `json:"final"`
+	Papers       int          `json:"papers"`
+	Participants int          `json:"participants"`
+	AllCorrect   int          `json:"allCorrect"`
 	// ExcludedPapers is how many papers the organisers excluded from the
 	// ranking (and the prizes); they count in Papers, AllCorrect and their
 	// units' participation. Reasons are not published.

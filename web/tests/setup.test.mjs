@@ -1,13 +1,14 @@
 // Browser test of the organiser console's set-up pages: an organiser edits
 // the contest's settings (a problem beside its field, the dry run's warning
 // about the published week, confirm), assigns a unit admin (a missing unit
-// said beside the unit), creates four weekly rounds in one step (a day that
-// is not a Monday refused beside the date, the dry run's list of weeks,
-// confirm) and edits one, checks a roster over 6 MB (sent to the local S3
-// with a presigned PUT), sees it all in the audit log; a participant then
-// opens week 1 (this week, open at the run's clock). Every page state is
-// checked with axe-core (no critical or serious violation) and for
-// horizontal scrolling at 390×844 and 1366×768.
+// said beside the unit, the dry run's roles gained, confirm), creates four
+// weekly rounds in one step (a day that is not a Monday refused beside the
+// date, the dry run's list of weeks, confirm) and edits one, checks a roster
+// over 6 MB (sent to the local S3 with a presigned PUT), sees it all in the
+// audit log (paged by its cursor, filtered by who); a participant then opens
+// week 1 (this week, open at the run's clock). Every page state is checked
+// with axe-core (no critical or serious violation) and for horizontal
+// scrolling at 390×844 and 1366×768.
 //
 // Run by infra/localdev/browser_test.go, which seeds the contest (setup_test.go):
 //   HOITHI_SETUP_CONTEST, HOITHI_SETUP_ORGANISER, HOITHI_SETUP_PARTICIPANT,
@@ -137,6 +138,13 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
 
     await page.locator('#role-unitId').selectOption('phuong-an-cuu');
     await page.locator('#role-save').click();
+    await page.locator('#role-status[data-state="clean"]').waitFor();
+    assert.deepEqual(await page.$$eval('#role-change-list li', (li) => li.map((x) => x.dataset.change + ': ' + x.textContent)),
+      ['gained: Nhận vai trò: Quản trị đơn vị']);
+    assert.match(await page.locator('#role-change').textContent(), /nhận Quản trị đơn vị/);
+    assert.match(await page.locator('#roles-units li[data-unit="phuong-an-cuu"]').textContent(), /Chưa có quản trị đơn vị/, 'the dry run wrote');
+    await checkState(page, 'roles dry run: who gains which role');
+    await page.locator('#role-confirm').click();
     await page.locator('#role-status[data-state="written"]').waitFor();
     await page.locator(`#roles-units li[data-unit="phuong-an-cuu"] li[data-email="${UNIT_ADMIN}"]`).waitFor();
     assert.ok(await page.locator('#role-unitId-error').isHidden());
@@ -216,6 +224,25 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     await page.locator('#audit-kind').selectOption('rounds');
     await page.locator('#audit-apply').click();
     await page.locator('#audit-entries[data-state="loaded"][data-count="2"]').waitFor();
+    // pages of three (the site asks for the usual page; the test shrinks it on the way)
+    await page.route((u) => u.pathname === '/audit', (route) => {
+      const u = new URL(route.request().url());
+      u.searchParams.set('limit', '3');
+      return route.continue({ url: u.toString() });
+    });
+    await page.locator('#audit-kind').selectOption('');
+    await page.locator('#audit-apply').click();
+    await page.locator('#audit-entries[data-state="loaded"][data-count="3"]').waitFor();
+    assert.ok(await page.locator('#audit-more').isVisible());
+    await checkState(page, 'the audit log, its first page');
+    await page.locator('#audit-more').click();
+    await page.locator('#audit-entries[data-state="loaded"][data-count="4"]').waitFor();
+    assert.ok(await page.locator('#audit-more').isHidden());
+    const paged = await page.$$eval('#audit-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
+    assert.equal(new Set(paged).size, 4, 'each entry once: ' + paged.join(', '));
+    await page.locator('#audit-actor').fill('Lịch tự động');
+    await page.locator('#audit-apply').click();
+    await page.locator('#audit-entries[data-state="loaded"][data-count="0"]').waitFor({ state: 'attached' });
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
