@@ -30,6 +30,9 @@ import (
 type store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
 	PutContest(ctx context.Context, c contest.Contest) error
+	// RegisterContest puts the contest's registry entry if it has none (a
+	// contest saved before the registry: the ticks would never see it).
+	RegisterContest(ctx context.Context, c contest.Contest) (bool, error)
 	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
@@ -410,6 +413,15 @@ func (h *Handler) getContest(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
+	}
+	// a contest saved before the registry gets its entry here (a put if absent)
+	added, err := h.store.RegisterContest(ctx, c)
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	if added {
+		h.log.Info("contest added to the registry: its schedules run from now on", "contest", c.ID)
 	}
 	rounds, err := h.store.ListRounds(ctx, claims.Contest)
 	if err != nil {
