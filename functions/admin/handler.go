@@ -399,6 +399,9 @@ type contestResponse struct {
 	Limits  importer.ContestLimits `json:"limits"`
 	// PublishedRounds are the rounds whose results are published.
 	PublishedRounds []string `json:"publishedRounds"`
+	// NextRuns: when the contest's schedule next publishes a tally (each
+	// open or closed, unpublished round) and sends a reminder.
+	NextRuns contest.NextRunSet `json:"nextRuns"`
 }
 
 // getContest: GET /contest, the settings with the rules' limits.
@@ -429,7 +432,8 @@ func (h *Handler) getContest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := importer.CompareSettings(c, c, rounds)
-	httpapi.WriteJSON(w, http.StatusOK, contestResponse{Contest: c, Limits: importer.Limits, PublishedRounds: ch.PublishedRounds})
+	httpapi.WriteJSON(w, http.StatusOK, contestResponse{Contest: c, Limits: importer.Limits, PublishedRounds: ch.PublishedRounds,
+		NextRuns: contest.NextRuns(c, rounds, h.now())})
 }
 
 type putContestResponse struct {
