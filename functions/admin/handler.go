@@ -417,14 +417,9 @@ func (h *Handler) getContest(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	// a contest saved before the registry gets its entry here (a put if absent)
-	added, err := h.store.RegisterContest(ctx, c)
-	if err != nil {
+	if err := h.register(ctx, c); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
-	}
-	if added {
-		h.log.Info("contest added to the registry: its schedules run from now on", "contest", c.ID)
 	}
 	rounds, err := h.store.ListRounds(ctx, claims.Contest)
 	if err != nil {
@@ -434,6 +429,16 @@ func (h *Handler) getContest(w http.ResponseWriter, r *http.Request) {
 	ch := importer.CompareSettings(c, c, rounds)
 	httpapi.WriteJSON(w, http.StatusOK, contestResponse{Contest: c, Limits: importer.Limits, PublishedRounds: ch.PublishedRounds,
 		NextRuns: contest.NextRuns(c, rounds, h.now())})
+}
+
+// register gives a contest saved before the contests' registry its entry
+// (a put if absent: the ticks never saw it); an entry there is kept.
+func (h *Handler) register(ctx context.Context, c contest.Contest) error {
+	added, err := h.store.RegisterContest(ctx, c)
+	if added {
+		h.log.Info("contest added to the registry: its schedules run from now on", "contest", c.ID)
+	}
+	return err
 }
 
 type putContestResponse struct {
@@ -463,6 +468,9 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	old, err := h.store.GetContest(ctx, claims.Contest)
+	if err == nil {
+		err = h.register(ctx, old) // a write below replaces it with the new settings'
+	}
 	if err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
