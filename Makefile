@@ -202,9 +202,11 @@ invoke: $(RIE)
 	@$(GO) run ./infra/invoke -fn $(FN) -event $(EVENT) $(if $(EMAIL),-as $(EMAIL))
 
 ## import: load a contest folder (docs/import.md) into the deployed stack (TABLE=, BUCKET=, AWS credentials) or, with LOCAL=1, into make dev.
+## REGISTER=<contest id,...> instead of DIR: add contests already in the table to the contests' registry (docs/deploy.md, upgrading).
+## (LOCAL is also the state folder's variable, .local: only LOCAL=1 means -local.)
 import:
-	@test -n "$(DIR)" || { echo "usage: make import DIR=<contest folder> [DRY_RUN=1] [LOCAL=1 | TABLE=<TableName> BUCKET=<DataBucketName>], see docs/import.md"; exit 2; }
-	@$(GO) run ./infra/importer -dir $(DIR) $(if $(LOCAL),-local) $(if $(DRY_RUN),-dry-run) $(if $(TABLE),-table $(TABLE)) $(if $(BUCKET),-bucket $(BUCKET))
+	@test -n "$(DIR)$(REGISTER)" || { echo "usage: make import DIR=<contest folder> [DRY_RUN=1] [LOCAL=1 | TABLE=<TableName> BUCKET=<DataBucketName>], or make import REGISTER=<contest id,...> [LOCAL=1 | TABLE=<TableName>], see docs/import.md"; exit 2; }
+	@$(GO) run ./infra/importer $(if $(DIR),-dir $(DIR)) $(if $(REGISTER),-register $(REGISTER)) $(if $(filter-out .local,$(LOCAL)),-local) $(if $(DRY_RUN),-dry-run) $(if $(TABLE),-table $(TABLE)) $(if $(BUCKET),-bucket $(BUCKET))
 
 ## bench-coldstart: init duration of each function under the emulator against
 ## a hello-world bootstrap and hello with a DynamoDB client (median of RUNS,

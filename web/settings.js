@@ -169,10 +169,12 @@ const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp
   'schedule.timeZone', 'schedule.tallyAfterMinutes', 'schedule.reminders', 'origins', 'id'];
 
 const WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
+/** How far ahead the API looks for the next reminder (shared/contest NextReminderWeeks). */
+const NEXT_REMINDER_WEEKS = 5;
 const AUDIENCE_LABEL = { 'unit-admins': 'Quản trị đơn vị (danh sách người chưa thi)', everyone: 'Mọi người chưa thi (và quản trị đơn vị)' };
 
 /** The settings page's state: the contest as read, the limits, what the dry run checked. */
-const st = { contest: null, limits: null, order: [], prizes: [], slots: [], checked: null, seq: 0, busy: false };
+const st = { contest: null, limits: null, nextRuns: null, order: [], prizes: [], slots: [], checked: null, seq: 0, busy: false };
 
 /** Says a reordering to screen readers (the page's live region). */
 let ctxAnnounce = () => {};
@@ -193,6 +195,7 @@ async function showSettings(ctx, body) {
   if (seq !== st.seq) return;
   st.contest = data.contest || {};
   st.limits = data.limits || {};
+  st.nextRuns = data.nextRuns || null;
   st.checked = null;
   st.order = (st.contest.tieBreak && st.contest.tieBreak.length ? st.contest.tieBreak : st.limits.tieBreakKeys || []).slice();
   st.prizes = (st.contest.prizes && st.contest.prizes.length ? st.contest.prizes : st.limits.defaultPrizes || []).map((p) => ({ ...p }));
@@ -318,6 +321,7 @@ function scheduleSection(c, SL) {
   const zone = sched.timeZone || 'Asia/Ho_Chi_Minh';
   return h('section', { class: 'card', 'aria-labelledby': 'settings-schedule' },
     h('h2', { id: 'settings-schedule', text: 'Lịch tự động và địa chỉ trang' }),
+    nextRunsNote(st.nextRuns, SL.tickMinutes || 5),
     field('set-schedule.timeZone', 'Múi giờ của lịch',
       h('select', { name: 'timeZone' }, ...zones.map((z) => h('option', { value: z, text: z, selected: z === zone }))),
       'Giờ nhắc thi dưới đây tính theo múi giờ này.'),
@@ -333,6 +337,42 @@ function scheduleSection(c, SL) {
     field('set-origins', 'Địa chỉ trang riêng của hội thi (mỗi dòng một địa chỉ)',
       h('textarea', { name: 'origins', rows: '2', autocapitalize: 'off', spellcheck: 'false', text: (c.origins || []).join('\n') }),
       `Ví dụ https://hoithi.hue.gov.vn (https và tên miền, không có đường dẫn), nhiều nhất ${fmtInt(SL.maxOrigins || 10)}. Trang chính của hệ thống luôn dùng được; địa chỉ mới có hiệu lực sau khoảng một phút.`));
+}
+
+/** "Thứ Tư 04/03/2026 08:00" from a time the API gives in the schedule's own zone (its wall clock as written). */
+function wallTime(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso || '');
+  if (!m) return '';
+  const weekday = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay();
+  return `${WEEKDAYS[weekday]} ${m[3]}/${m[2]}/${m[1]} ${m[4]}:${m[5]}`;
+}
+
+/** When the saved schedule next publishes each round's results and next reminds (GET /contest's nextRuns). */
+function nextRunsNote(next, tick) {
+  if (!next) return null;
+  const items = (next.tallies || []).map((r) => h('li', { dataset: { round: r.round },
+    text: `Lần công bố kết quả tiếp theo: ${r.title || r.round}, ${wallTime(r.at)}` + (r.due ? ` (đã đến giờ: chạy trong vòng ${fmtInt(tick)} phút)` : '.') }));
+  const rm = next.reminder;
+  items.push(h('li', { id: 'settings-next-reminder',
+    text: rm
+      ? `Lần nhắc tiếp theo: ${wallTime(rm.at)}, lượt “${rm.slot}” cho ${rm.title || rm.round}` + ((rm.rounds || []).length > 1 ? ` và ${fmtInt(rm.rounds.length - 1)} tuần khác` : '') + '.'
+      : `Lần nhắc tiếp theo: chưa có (không có tuần thi cán bộ nào mở vào các giờ nhắc trong ${fmtInt(NEXT_REMINDER_WEEKS)} tuần tới).` }));
+  return h('div', { id: 'settings-next-runs', class: 'help' },
+    h('p', { text: `Theo lịch đã lưu (giờ ${next.timeZone || 'Asia/Ho_Chi_Minh'}):` }),
+    h('ul', { id: 'settings-next-list' }, ...items));
+}
+
+/** After a new schedule is saved: when its runs are next due (the note stays as it was if this fails). */
+async function refreshNextRuns(ctx) {
+  try {
+    const { data } = await adminCall(ctx, 'GET', '/contest');
+    st.nextRuns = data.nextRuns || null;
+    const old = $('#settings-next-runs');
+    const fresh = nextRunsNote(st.nextRuns, (st.limits.schedule && st.limits.schedule.tickMinutes) || 5);
+    if (old && fresh) old.replaceWith(fresh);
+  } catch {
+    // the settings are saved; only the note is not refreshed
+  }
 }
 
 /** The reminder slots as rows: name, weekday, time, who hears. */
@@ -515,6 +555,7 @@ async function saveSettings(ctx, { dryRun }) {
       const text = fields.length ? `Đã lưu: ${fields.map((f) => FIELD_LABEL[f] || f).join(', ')}. Thao tác đã được ghi vào nhật ký.` : 'Không có thay đổi nào để lưu.';
       setNotice(status, text, 'ok', 'written');
       ctx.announce(text);
+      if (fields.includes('schedule')) refreshNextRuns(ctx);
     }
   } catch (err) {
     setNotice(status, (dryRun ? 'Chưa kiểm tra được: ' : 'Chưa lưu được: ') + err.message, 'error', 'failed');

@@ -24,6 +24,9 @@ import (
 type store interface {
 	GetContest(ctx context.Context, id string) (contest.Contest, error)
 	PutContest(ctx context.Context, c contest.Contest) error
+	// RegisterContest puts the contest's registry entry if it has none (a
+	// contest saved before the registry: the ticks would never see it).
+	RegisterContest(ctx context.Context, c contest.Contest) (bool, error)
 	PutMember(ctx context.Context, contestID string, m contest.Member) error
 	GetMember(ctx context.Context, contestID, email string) (contest.Member, bool, error)
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
@@ -296,8 +299,22 @@ func (h *Handler) getContest(r *http.Request, claims *token.Claims) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	rounds, err := h.store.ListRounds(r.Context(), claims.Contest)
-	return console.SettingsOf(c, rounds), err
+	ctx := r.Context()
+	if err := h.register(ctx, c); err != nil {
+		return nil, err
+	}
+	rounds, err := h.store.ListRounds(ctx, claims.Contest)
+	return console.SettingsOf(c, rounds, h.now()), err
+}
+
+// register gives a contest saved before the contests' registry its entry
+// (a put if absent: the ticks never saw it); an entry there is kept.
+func (h *Handler) register(ctx context.Context, c contest.Contest) error {
+	added, err := h.store.RegisterContest(ctx, c)
+	if added {
+		h.log.Info("contest added to the registry: its schedules run from now on", "contest", c.ID)
+	}
+	return err
 }
 
 // putContest: PUT /contest[?dryRun=1] with the whole settings (the
@@ -312,6 +329,9 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
 	old, err := h.store.GetContest(ctx, claims.Contest)
 	if err == nil {
 		err = console.SameContest(&next, claims.Contest)
+	}
+	if err == nil {
+		err = h.register(ctx, old) // a write below replaces it with the new settings'
 	}
 	if err != nil {
 		h.fail(w, r, err)

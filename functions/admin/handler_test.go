@@ -266,6 +266,17 @@ func TestContestSettings(t *testing.T) {
 			t.Errorf("body %s", got.Body)
 		}
 	})
+	t.Run("the settings say when the schedule next tallies each unpublished round and reminds", func(t *testing.T) {
+		want := contest.NextRuns(body.Contest, mustRounds(t, a), a.env.Now)
+		if len(body.NextRuns.Tallies) == 0 || len(body.NextRuns.Tallies) != len(want.Tallies) || body.NextRuns.Reminder == nil || body.NextRuns.TimeZone != "Asia/Ho_Chi_Minh" {
+			t.Errorf("next runs %+v, want %+v", body.NextRuns, want)
+		}
+		for _, r := range body.NextRuns.Tallies {
+			if r.Round == closed.ID {
+				t.Errorf("the published week has a next tally: %+v", r)
+			}
+		}
+	})
 
 	t.Run("a setting out of bounds is answered 422 with its field, and nothing is written", func(t *testing.T) {
 		c := body.Contest
@@ -533,4 +544,13 @@ func BenchmarkImportRoster30000(b *testing.B) {
 		b.Logf("30,000-person roster (%d KB of CSV): dry run %.1f s, first import %.1f s, re-import changing 1%% (300 people) %.1f s, re-import of 30,000 others %.1f s",
 			len(first)>>10, dry.Seconds(), write.Seconds(), patch.Seconds(), whole.Seconds())
 	}
+}
+
+func mustRounds(t *testing.T, a *adminAPI) []contest.Round {
+	t.Helper()
+	rounds, err := a.env.Store.ListRounds(context.Background(), demo.ContestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rounds
 }

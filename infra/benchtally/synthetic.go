@@ -206,12 +206,13 @@ func memoryOnly(n, nUnits int) error {
 	// the organisers' integrity review of the same round, after the tally
 	runtime.GC()
 	heap = sampleHeap()
+	reviewScratch := sampleDir(scratch)
 	t0 = time.Now()
 	rev, err := svc.RoundIntegrity(ctx, c, round)
 	if err != nil {
 		return err
 	}
-	reviewTook, reviewPeak := time.Since(t0), heap()
+	reviewTook, reviewPeak, reviewScratchBytes := time.Since(t0), heap(), reviewScratch()
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf(`
 Tally of a generated index (no DynamoDB) of %d papers over %d units, published %d artefacts:
@@ -222,11 +223,12 @@ Tally of a generated index (no DynamoDB) of %d papers over %d units, published %
 Integrity review of the same round (the index read twice):
   time taken:     %s
   peak memory:    %.0f MB Go heap (sampled), %.0f MB resident (VmHWM, the whole process so far)
+  scratch folder: %.0f MB at its peak (the first pass's keys; sampled)
   flags:          %d papers flagged, %d shared groups
 `, out.Result.Papers, len(units), len(out.Artefacts), took.Round(time.Millisecond), strings.TrimSpace(string(load)),
 		float64(hwm)/1e6, float64(heapPeak)/1e6, out.Timings.Closed,
 		float64(scratchBytes)/1e6, float64(scratchBytes)/float64(max(1, out.Result.Papers)),
-		reviewTook.Round(time.Millisecond), float64(reviewPeak)/1e6, float64(vmHWM())/1e6, len(rev.Flags), len(rev.Shared))
+		reviewTook.Round(time.Millisecond), float64(reviewPeak)/1e6, float64(vmHWM())/1e6, float64(reviewScratchBytes)/1e6, len(rev.Flags), len(rev.Shared))
 	return nil
 }
 

@@ -4,11 +4,17 @@
 //	make import DIR=contests/hue-2026 TABLE=<TableName> BUCKET=<DataBucketName>
 //	make import DIR=contests/hue-2026 LOCAL=1
 //	go run ./infra/importer -dir contests/hue-2026 -dry-run
+//	make import REGISTER=hue-2026 TABLE=<TableName>
 //
 // It reads and checks the whole folder first and writes nothing when anything
 // is wrong, listing every problem with its file and line. Importing again
 // gives the same state. The rules are shared/importer's, the same the
 // organiser API (functions/admin) applies; this command reads and writes.
+//
+// With -register (no folder), it only makes sure that contests already in
+// the table have their entry in the contests' registry (a put if absent,
+// from their settings as they are): a contest saved before the registry
+// existed has none, and the schedules' ticks never see it.
 package main
 
 import (
@@ -21,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,6 +47,7 @@ import (
 // options are the command's flags.
 type options struct {
 	dir           string
+	register      string // contest ids, comma-separated: register them, import nothing
 	dryRun, local bool
 	state         string
 	table, bucket string
@@ -57,13 +65,14 @@ func main() {
 	flag.StringVar(&o.state, "state", ".local", "the local platform's state folder (with -local)")
 	flag.StringVar(&o.table, "table", "", "the DynamoDB table: the stack's TableName output (default $"+platform.EnvTable+"; with -local "+localenv.Table+")")
 	flag.StringVar(&o.bucket, "bucket", "", "the data bucket: the stack's DataBucketName output (default $"+platform.EnvBucket+"; with -local "+localenv.Bucket+")")
+	flag.StringVar(&o.register, "register", "", "contest ids (comma-separated) already in the table: add each to the contests' registry if it is not there (no folder; needs only the table)")
 	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up after this long (an import is safe to run again)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./infra/importer -dir <contest folder> [-dry-run] [-local] [-table T -bucket B]")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./infra/importer -dir <contest folder> [-dry-run] [-local] [-table T -bucket B]\n       go run ./infra/importer -register <contest id,...> [-local] [-table T]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if o.dir == "" || flag.NArg() > 0 {
+	if (o.dir == "") == (o.register == "") || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -81,6 +90,13 @@ func main() {
 
 // run checks the folder, prints what it holds and, unless dry, writes it.
 func run(ctx context.Context, o options, connect connectFunc, now time.Time, stdout, stderr io.Writer) error {
+	if o.register != "" {
+		t, err := connect(ctx, o)
+		if err != nil {
+			return err
+		}
+		return register(ctx, t.Store, strings.Split(o.register, ","), stdout)
+	}
 	f, err := importer.Load(o.dir, now)
 	if err != nil {
 		return err
@@ -136,7 +152,7 @@ func connect(ctx context.Context, o options) (Target, error) {
 	if o.bucket == "" {
 		o.bucket = os.Getenv(platform.EnvBucket)
 	}
-	if o.table == "" || o.bucket == "" {
+	if o.table == "" || (o.bucket == "" && o.register == "") {
 		return Target{}, fmt.Errorf("which stack? give -table and -bucket (the stack's TableName and DataBucketName outputs; or %s and %s), or -local for `make dev`",
 			platform.EnvTable, platform.EnvBucket)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,9 @@ type Store interface {
 	// GetRound returns a fault.NotFound error "round_not_found" for a new round.
 	GetRound(ctx context.Context, contestID, roundID string) (contest.Round, error)
 	ListRounds(ctx context.Context, contestID string) ([]contest.Round, error)
+	GetContest(ctx context.Context, id string) (contest.Contest, error)
+	// RegisterContest puts the contest's registry entry if it has none.
+	RegisterContest(ctx context.Context, c contest.Contest) (bool, error)
 }
 
 var _ Store = (*dynamo.Store)(nil)
@@ -219,4 +223,31 @@ func explain(err error, doing string) error {
 		return fmt.Errorf("%s: %w", doing, err)
 	}
 	return fmt.Errorf("%s: %w\n  → %s", doing, err, hint)
+}
+
+// register makes sure each contest already in the table has its entry in
+// the contests' registry, from its settings as they are (a put if absent:
+// an entry there is kept, and running it again changes nothing). An import
+// needs none of this: writing the settings writes the entry too.
+func register(ctx context.Context, st Store, ids []string, out io.Writer) error {
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		c, err := st.GetContest(ctx, id)
+		if err != nil {
+			return fmt.Errorf("cuộc thi %s: %w", id, err)
+		}
+		added, err := st.RegisterContest(ctx, c)
+		if err != nil {
+			return explain(err, "register contest "+id)
+		}
+		if added {
+			fmt.Fprintf(out, "%s: đã thêm vào danh sách cuộc thi; lịch công bố kết quả và nhắc thi chạy từ lượt kiểm tra tiếp theo.\n", id)
+		} else {
+			fmt.Fprintf(out, "%s: đã có trong danh sách cuộc thi; không đổi gì.\n", id)
+		}
+	}
+	return nil
 }

@@ -163,11 +163,15 @@ type Settings struct {
 	Contest         contest.Contest        `json:"contest"`
 	Limits          importer.ContestLimits `json:"limits"`
 	PublishedRounds []string               `json:"publishedRounds"`
+	// NextRuns: when the contest's schedule next publishes a tally (each
+	// open or closed, unpublished round) and sends a reminder.
+	NextRuns contest.NextRunSet `json:"nextRuns"`
 }
 
-// SettingsOf is contest c's settings, given its rounds.
-func SettingsOf(c contest.Contest, rounds []contest.Round) Settings {
-	return Settings{Contest: c, Limits: importer.Limits, PublishedRounds: importer.CompareSettings(c, c, rounds).PublishedRounds}
+// SettingsOf is contest c's settings, given its rounds, at now.
+func SettingsOf(c contest.Contest, rounds []contest.Round, now time.Time) Settings {
+	return Settings{Contest: c, Limits: importer.Limits, PublishedRounds: importer.CompareSettings(c, c, rounds).PublishedRounds,
+		NextRuns: contest.NextRuns(c, rounds, now)}
 }
 
 // SettingsOutcome answers PUT /contest: the fields' problems (422), or the

@@ -1,6 +1,7 @@
 package contest
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -314,4 +315,97 @@ func (r ReminderSlot) latest(now time.Time, loc *time.Location) (time.Time, bool
 		d = d.AddDate(0, 0, -7)
 	}
 	return d, true
+}
+
+// NextRun is when one of a contest's scheduled runs is next due, as the
+// organiser's settings page shows it. At is in the schedule's time zone.
+type NextRun struct {
+	Action string `json:"action"`
+	// Round and Title: the tally's round, or the first round a reminder
+	// is for; Rounds are all the reminder's rounds.
+	Round    string    `json:"round"`
+	Title    string    `json:"title,omitempty"`
+	Rounds   []string  `json:"rounds,omitempty"`
+	Slot     string    `json:"slot,omitempty"`
+	Audience string    `json:"audience,omitempty"`
+	At       time.Time `json:"at"`
+	// Due: its time has come (a tally not yet published): the next tick,
+	// within ScheduleLimits.TickMinutes, starts it.
+	Due bool `json:"due,omitempty"`
+}
+
+// NextRunSet is when a contest's runs are next due.
+type NextRunSet struct {
+	TimeZone string `json:"timeZone"`
+	// Tallies: one for each round open now, or closed and not yet
+	// published, in time order.
+	Tallies []NextRun `json:"tallies"`
+	// Reminder is the next reminder slot that will send anything (nil: none
+	// within NextReminderWeeks).
+	Reminder *NextRun `json:"reminder,omitempty"`
+}
+
+// NextReminderWeeks is how far ahead NextRuns looks for a reminder slot
+// that has an open staff round to remind of.
+const NextReminderWeeks = 5
+
+// NextRuns says when the contest's runs are next due after now, by the
+// rule DueRuns applies (it asks DueRuns, rather than repeating it):
+//   - a round's tally is due from the time DueRuns gives it (asked at the
+//     end of time, every unpublished round is due, each at its own time);
+//     rounds still upcoming are left out;
+//   - the next reminder is the first slot time after now at which DueRuns
+//     (asked at that time) starts a reminder run: a slot with no open staff
+//     round then sends nothing, and the next one is looked at.
+func NextRuns(c Contest, rounds []Round, now time.Time) NextRunSet {
+	s := c.EffectiveSchedule()
+	loc := s.Location()
+	out := NextRunSet{TimeZone: s.TimeZone, Tallies: []NextRun{}}
+	titles := map[string]string{}
+	var pending []Round
+	for _, r := range rounds {
+		titles[r.ID] = r.Title
+		if st := r.Status(now); st == StatusOpen || (st == StatusClosed && r.PublishedAt.IsZero()) {
+			pending = append(pending, r)
+		}
+	}
+	endOfTime := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, d := range DueRuns(c, pending, endOfTime, ActionTally) {
+		out.Tallies = append(out.Tallies, NextRun{Action: ActionTally, Round: d.Round, Title: titles[d.Round], At: d.At.In(loc), Due: !now.Before(d.At)})
+	}
+	slices.SortFunc(out.Tallies, func(a, b NextRun) int { return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Round, b.Round)) })
+
+	// each slot's times after now, over the weeks looked at, in time order
+	type candidate struct {
+		slot ReminderSlot
+		at   time.Time
+	}
+	var times []candidate
+	for _, slot := range s.Reminders {
+		at, ok := slot.latest(now, loc)
+		if !ok {
+			continue
+		}
+		for w := 1; w <= NextReminderWeeks; w++ {
+			times = append(times, candidate{slot, at.AddDate(0, 0, 7*w)})
+		}
+	}
+	slices.SortStableFunc(times, func(a, b candidate) int { return a.at.Compare(b.at) })
+	for _, cand := range times {
+		var next *NextRun
+		for _, d := range DueRuns(c, rounds, cand.at, ActionRemind) {
+			if d.Slot != cand.slot.Name || !d.At.Equal(cand.at) {
+				continue
+			}
+			if next == nil {
+				next = &NextRun{Action: ActionRemind, Round: d.Round, Title: titles[d.Round], Slot: d.Slot, Audience: d.Audience, At: d.At.In(loc)}
+			}
+			next.Rounds = append(next.Rounds, d.Round)
+		}
+		if next != nil {
+			out.Reminder = next
+			break
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package contest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -108,6 +109,80 @@ func TestCheckOrigins(t *testing.T) {
 			got, problems := CheckOrigins(tt.in)
 			if !slices.Equal(got, tt.want) || (problems != nil) != tt.bad {
 				t.Errorf("got %v, problems %v", got, problems)
+			}
+		})
+	}
+}
+
+func TestNextRuns(t *testing.T) {
+	monday := time.Date(2026, 3, 2, 0, 0, 0, 0, ICT) // a Monday
+	last := Round{ID: "tuan-1", Title: "Tuần 1", Audience: AudienceStaff, OpensAt: monday.AddDate(0, 0, -7), ClosesAt: monday}
+	this := Round{ID: "tuan-2", Title: "Tuần 2", Audience: AudienceStaff, OpensAt: monday, ClosesAt: monday.AddDate(0, 0, 7)}
+	next := Round{ID: "tuan-3", Title: "Tuần 3", Audience: AudienceStaff, OpensAt: monday.AddDate(0, 0, 7), ClosesAt: monday.AddDate(0, 0, 14)}
+	citizens := Round{ID: "dan-2", Audience: AudienceCitizen, OpensAt: monday, ClosesAt: monday.AddDate(0, 0, 7)}
+	published := last
+	published.PublishedAt = monday.Add(time.Hour)
+	singaporeNoon := &Schedule{TimeZone: "Asia/Singapore", TallyAfterMinutes: 90, Reminders: []ReminderSlot{{Name: "trua", Weekday: time.Tuesday, Time: "12:00", Audience: RemindEveryone}}}
+	// runs are written "action round[+rounds] slot at-in-the-schedule's-zone [due]"
+	tests := []struct {
+		name     string
+		sched    *Schedule
+		rounds   []Round
+		now      time.Time
+		tallies  []string
+		reminder string
+	}{
+		{"just after a round closes, its tally is next, then the open round's; the mid-week reminder is next", nil,
+			[]Round{last, this, next}, monday.Add(10 * time.Minute),
+			[]string{"tally tuan-1 2026-03-02T00:30:00+07:00", "tally tuan-2 2026-03-09T00:30:00+07:00"},
+			"remind tuan-2 reminder-midweek 2026-03-04T08:00:00+07:00"},
+		{"a tally whose time has passed is due (the next tick starts it)", nil, []Round{last, this}, monday.Add(time.Hour),
+			[]string{"tally tuan-1 2026-03-02T00:30:00+07:00 due", "tally tuan-2 2026-03-09T00:30:00+07:00"},
+			"remind tuan-2 reminder-midweek 2026-03-04T08:00:00+07:00"},
+		{"a published round and an upcoming one have no next tally", nil, []Round{published, this, next}, monday.Add(time.Hour),
+			[]string{"tally tuan-2 2026-03-09T00:30:00+07:00"}, "remind tuan-2 reminder-midweek 2026-03-04T08:00:00+07:00"},
+		{"after Saturday's slot, the next reminder is next week's, for next week's round", nil, []Round{this, next},
+			monday.AddDate(0, 0, 5).Add(9 * time.Hour),
+			[]string{"tally tuan-2 2026-03-09T00:30:00+07:00"}, "remind tuan-3 reminder-midweek 2026-03-11T08:00:00+07:00"},
+		{"with no staff round open at any slot ahead, there is no next reminder", nil, []Round{this, citizens},
+			monday.AddDate(0, 0, 5).Add(9 * time.Hour),
+			[]string{"tally dan-2 2026-03-09T00:30:00+07:00", "tally tuan-2 2026-03-09T00:30:00+07:00"}, ""},
+		{"the contest's own delay and zone: times are read and given in it", singaporeNoon, []Round{last, this}, monday.Add(10 * time.Minute),
+			[]string{"tally tuan-1 2026-03-02T02:30:00+08:00", "tally tuan-2 2026-03-09T02:30:00+08:00"},
+			"remind tuan-2 trua 2026-03-03T12:00:00+08:00"},
+		{"an empty list of reminders has no next reminder", &Schedule{Reminders: []ReminderSlot{}}, []Round{this}, monday,
+			[]string{"tally tuan-2 2026-03-09T00:30:00+07:00"}, ""},
+	}
+	show := func(r NextRun) string {
+		s := r.Action + " " + r.Round
+		if len(r.Rounds) > 1 {
+			s += "+" + fmt.Sprint(len(r.Rounds)-1)
+		}
+		if r.Slot != "" {
+			s += " " + r.Slot
+		}
+		s += " " + r.At.Format(time.RFC3339)
+		if r.Due {
+			s += " due"
+		}
+		return s
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NextRuns(Contest{ID: "hue", Schedule: tt.sched}, tt.rounds, tt.now)
+			var tallies []string
+			for _, r := range got.Tallies {
+				tallies = append(tallies, show(r))
+			}
+			if !slices.Equal(tallies, tt.tallies) {
+				t.Errorf("tallies %q, want %q", tallies, tt.tallies)
+			}
+			reminder := ""
+			if got.Reminder != nil {
+				reminder = show(*got.Reminder)
+			}
+			if reminder != tt.reminder {
+				t.Errorf("reminder %q, want %q", reminder, tt.reminder)
 			}
 		})
 	}

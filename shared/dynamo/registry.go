@@ -75,6 +75,31 @@ func (s *Store) ListRegistry(ctx context.Context) ([]contest.Contest, error) {
 	return out, nil
 }
 
+// RegisterContest puts the contest's registry entry, from its settings, if
+// it has none (a contest written before the registry existed, which no tick
+// would see): a conditional put, so it never overwrites the entry that
+// PutContest keeps. added is false when the entry was there.
+func (s *Store) RegisterContest(ctx context.Context, c contest.Contest) (added bool, err error) {
+	sched, err := scheduleJSON(c.Schedule)
+	if err != nil {
+		return false, fmt.Errorf("register contest %s: %w", c.ID, err)
+	}
+	av, err := marshal(registryItem{PK: registryPK, SK: c.ID, ID: c.ID, Schedule: sched, Origins: c.Origins})
+	if err != nil {
+		return false, err
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(PK)"), ReturnConsumedCapacity: s.capacity()})
+	if _, failed := isConditionFailed(err); failed {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("register contest %s: %w", c.ID, err)
+	}
+	s.meter.add(out.ConsumedCapacity, true)
+	return true, nil
+}
+
 // A claimed scheduled run (contest.DueRun) is an item named by the run's
 // key: a reminder run's in its slot's claims partition (where the remind
 // function may write), a tally's in its round's TALLY partition.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,8 +13,11 @@ import (
 )
 
 // benchRound is a Huế-2024-sized round: 107,737 papers of 15 questions
-// drawn from 87, from 2,000 office addresses, 54% all right.
-func benchRound() []contest.Submitted {
+// drawn from 87, from 2,000 office addresses, 54% all right (made once: its
+// callers read it, or clone it to change it).
+var benchRound = sync.OnceValue(makeBenchRound)
+
+func makeBenchRound() []contest.Submitted {
 	rng := rand.New(rand.NewPCG(107737, 14))
 	papers := make([]contest.Submitted, 107737)
 	for i := range papers {

@@ -9,12 +9,18 @@
 package integrity
 
 import (
+	"bufio"
 	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -132,20 +138,21 @@ func (r Rules) withDefaults() Rules {
 func Review(papers []contest.Submitted, units []contest.Unit, staff []contest.Member, rules Rules) Report {
 	rv := NewReviewer(units, staff, rules)
 	for i := range papers {
-		rv.Count(&papers[i])
+		_ = rv.Count(&papers[i]) // in memory: no error
 	}
 	for i := range papers {
-		rv.Add(&papers[i])
+		_ = rv.Add(&papers[i])
 	}
 	return rv.Report()
 }
 
 // Reviewer reviews a round read twice, a paper at a time, so that a round
 // of any size is reviewed in the memory of its groups, not its papers: Count
-// sees every paper (the first pass: a count per group key, hashed), then Add
-// sees every paper again in the same order (the second pass: the groups of
-// papers from one address or device, as counts, and the few papers that may
-// be flagged, whole); Report gives what Review gives for those papers.
+// sees every paper (the first pass: each paper's group keys, hashed, in
+// sorted runs spilled to a scratch folder, Spill), then Add sees every paper
+// again in the same order (the second pass: the groups of papers from one
+// address or device, as counts, and the few papers that may be flagged,
+// whole); Report gives what Review gives for those papers.
 type Reviewer struct {
 	rules       Rules
 	unitName    map[string]string
@@ -171,7 +178,8 @@ type sharedGroup struct {
 // NewReviewer starts a review; see Review for units, staff and rules.
 func NewReviewer(units []contest.Unit, staff []contest.Member, rules Rules) *Reviewer {
 	rv := &Reviewer{rules: rules.withDefaults(), unitName: make(map[string]string, len(units)), staffByName: map[string]contest.Member{},
-		seed: maphash.MakeSeed(), addressN: &keyCounts{}, deviceN: &keyCounts{}, answersN: &keyCounts{}, timingsN: &keyCounts{},
+		seed: maphash.MakeSeed(), addressN: &keyCounts{name: "addresses"}, deviceN: &keyCounts{name: "devices"},
+		answersN: &keyCounts{name: "answers"}, timingsN: &keyCounts{name: "timings"},
 		addresses: map[string]*sharedGroup{}, devices: map[string]*sharedGroup{}}
 	for _, u := range units {
 		rv.unitName[u.ID] = u.Name
@@ -186,33 +194,215 @@ func NewReviewer(units []contest.Unit, staff []contest.Member, rules Rules) *Rev
 
 func (rv *Reviewer) hash(s string) uint64 { return maphash.String(rv.seed, s) }
 
-// keyCounts counts hashed keys compactly: the first pass appends each
-// (8 bytes, in 256 buckets by the hash's top byte, so no large slice is
-// ever copied), then prune sorts each bucket alone and keeps only the keys
-// that reached the minimum, with their counts (at most 255).
+// Spill makes the first pass keep its hashed keys in dir (a scratch folder
+// the caller makes and removes) rather than in memory: each kind of key
+// fills a buffer of spillKeys hashes (512 kB), written sorted as a run when
+// full, and the runs are merged when the second pass starts, so the
+// review's memory no longer grows with the round (8 bytes a key in the
+// folder instead: about 50 MB at 1,000,000 papers). Without it (Review)
+// every key stays in memory.
+func (rv *Reviewer) Spill(dir string) {
+	for _, k := range rv.counts() {
+		k.dir = dir
+	}
+}
+
+func (rv *Reviewer) counts() []*keyCounts {
+	return []*keyCounts{rv.addressN, rv.deviceN, rv.answersN, rv.timingsN}
+}
+
+// spillKeys is how many hashes of one kind the first pass holds before it
+// writes them as a sorted run (Spill).
+const spillKeys = 1 << 16
+
+// keyCounts counts hashed keys compactly: the first pass appends each (8
+// bytes; with a scratch folder, spilled in sorted runs of spillKeys), then
+// prune sorts what is held, merges it with the runs, and keeps only the
+// keys that reached the minimum, with their counts (at most 255).
 type keyCounts struct {
-	buckets [256][]uint64
+	name    string
+	dir     string // "": every key in memory
+	limit   int    // the run's size (spillKeys; smaller in tests)
+	held    []uint64
+	runs    []string
 	reached map[uint64]uint8
 }
 
-func (k *keyCounts) add(h uint64) { k.buckets[h>>56] = append(k.buckets[h>>56], h) }
+func (k *keyCounts) add(h uint64) error {
+	k.held = append(k.held, h)
+	if k.dir == "" {
+		return nil
+	}
+	limit := k.limit
+	if limit <= 0 {
+		limit = spillKeys
+	}
+	if len(k.held) < limit {
+		return nil
+	}
+	return k.spill()
+}
 
-func (k *keyCounts) prune(least int) {
+// spill writes the held keys, sorted, as a run (8 bytes each, big-endian).
+func (k *keyCounts) spill() error {
+	slices.Sort(k.held)
+	path := filepath.Join(k.dir, fmt.Sprintf("%s-%04d", k.name, len(k.runs)))
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("integrity review: spill %s: %w", k.name, err)
+	}
+	w := bufio.NewWriterSize(f, 64<<10)
+	var b [8]byte
+	for _, h := range k.held {
+		binary.BigEndian.PutUint64(b[:], h)
+		w.Write(b[:]) // a write error stays in w; Flush returns it
+	}
+	err = w.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("integrity review: spill %s: %w", k.name, err)
+	}
+	k.runs = append(k.runs, path)
+	k.held = k.held[:0]
+	return nil
+}
+
+// prune counts every key (the held ones and the runs', merged in order)
+// and keeps those that reached least; the runs are removed.
+func (k *keyCounts) prune(least int) error {
 	k.reached = map[uint64]uint8{}
-	for b := range k.buckets {
-		hs := k.buckets[b]
-		slices.Sort(hs)
-		for i := 0; i < len(hs); {
-			j := i + 1
-			for j < len(hs) && hs[j] == hs[i] {
-				j++
-			}
-			if j-i >= least {
-				k.reached[hs[i]] = uint8(min(j-i, 255))
-			}
-			i = j
+	slices.Sort(k.held)
+	m, err := newKeyMerge(k.held, k.runs)
+	if err != nil {
+		return fmt.Errorf("integrity review: %s: %w", k.name, err)
+	}
+	defer m.close()
+	cur, n := uint64(0), 0
+	for {
+		h, ok, err := m.next()
+		if err != nil {
+			return fmt.Errorf("integrity review: %s: %w", k.name, err)
 		}
-		k.buckets[b] = nil
+		if n > 0 && (!ok || h != cur) {
+			if n >= least {
+				k.reached[cur] = uint8(min(n, 255))
+			}
+			n = 0
+		}
+		if !ok {
+			break
+		}
+		cur = h
+		n++
+	}
+	k.held = nil
+	for _, path := range k.runs {
+		os.Remove(path)
+	}
+	k.runs = nil
+	return nil
+}
+
+// keyMerge merges sorted sources of hashes: the keys held in memory and
+// each run's file, through a min-heap of each source's next key.
+type keyMerge struct {
+	held  []uint64
+	files []*os.File
+	runs  []*bufio.Reader
+	heap  []keySource
+}
+
+type keySource struct {
+	h   uint64
+	src int // -1: held
+}
+
+func newKeyMerge(held []uint64, paths []string) (*keyMerge, error) {
+	m := &keyMerge{held: held}
+	if len(held) > 0 {
+		m.push(keySource{held[0], -1})
+		m.held = held[1:]
+	}
+	for i, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			m.close()
+			return nil, err
+		}
+		m.files = append(m.files, f)
+		m.runs = append(m.runs, bufio.NewReaderSize(f, 16<<10))
+		if err := m.fill(i); err != nil {
+			m.close()
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// fill pushes run i's next key, if any.
+func (m *keyMerge) fill(i int) error {
+	var b [8]byte
+	if _, err := io.ReadFull(m.runs[i], b[:]); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return fmt.Errorf("read run: %w", err)
+	}
+	m.push(keySource{binary.BigEndian.Uint64(b[:]), i})
+	return nil
+}
+
+func (m *keyMerge) push(s keySource) {
+	m.heap = append(m.heap, s)
+	for i := len(m.heap) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if m.heap[parent].h <= m.heap[i].h {
+			break
+		}
+		m.heap[i], m.heap[parent] = m.heap[parent], m.heap[i]
+		i = parent
+	}
+}
+
+// next is the smallest key left; ok is false at the end.
+func (m *keyMerge) next() (uint64, bool, error) {
+	if len(m.heap) == 0 {
+		return 0, false, nil
+	}
+	top := m.heap[0]
+	last := len(m.heap) - 1
+	m.heap[0] = m.heap[last]
+	m.heap = m.heap[:last]
+	for i := 0; ; {
+		l, best := 2*i+1, i
+		if l < len(m.heap) && m.heap[l].h < m.heap[best].h {
+			best = l
+		}
+		if r := l + 1; r < len(m.heap) && m.heap[r].h < m.heap[best].h {
+			best = r
+		}
+		if best == i {
+			break
+		}
+		m.heap[i], m.heap[best] = m.heap[best], m.heap[i]
+		i = best
+	}
+	if top.src < 0 {
+		if len(m.held) > 0 {
+			m.push(keySource{m.held[0], -1})
+			m.held = m.held[1:]
+		}
+	} else if err := m.fill(top.src); err != nil {
+		return 0, false, err
+	}
+	return top.h, true, nil
+}
+
+func (m *keyMerge) close() {
+	for _, f := range m.files {
+		f.Close()
 	}
 }
 
@@ -254,30 +444,36 @@ func (rv *Reviewer) keysOf(p *contest.Submitted) keys {
 func timingsKey(t [2]int64) string { return fmt.Sprintf("%d-%d", t[0], t[1]) }
 
 // Count is the first pass: every paper, in the order Add will see them.
-func (rv *Reviewer) Count(p *contest.Submitted) {
+// Its error is a spilled run's (Spill).
+func (rv *Reviewer) Count(p *contest.Submitted) error {
 	k := rv.keysOf(p)
+	var errs [4]error
 	for _, a := range k.networks {
-		rv.addressN.add(rv.hash(a))
+		errs[0] = cmp.Or(errs[0], rv.addressN.add(rv.hash(a)))
 	}
 	for _, d := range k.devices {
-		rv.deviceN.add(rv.hash(d))
+		errs[1] = cmp.Or(errs[1], rv.deviceN.add(rv.hash(d)))
 	}
 	if k.answers != "" {
-		rv.answersN.add(rv.hash(k.answers))
+		errs[2] = rv.answersN.add(rv.hash(k.answers))
 	}
 	if k.timed {
-		rv.timingsN.add(rv.hash(timingsKey(k.timings)))
+		errs[3] = rv.timingsN.add(rv.hash(timingsKey(k.timings)))
 	}
+	return errors.Join(errs[:]...)
 }
 
-// Add is the second pass: every paper again, in the same order.
-func (rv *Reviewer) Add(p *contest.Submitted) {
+// Add is the second pass: every paper again, in the same order. Its error
+// is the merge of the first pass's runs (Spill), on the first paper.
+func (rv *Reviewer) Add(p *contest.Submitted) error {
 	if !rv.pruned {
-		rv.addressN.prune(rv.rules.SharedAddressMin)
-		rv.deviceN.prune(rv.rules.SharedDeviceMin)
-		rv.answersN.prune(2)
-		rv.timingsN.prune(2)
 		rv.pruned = true
+		least := []int{rv.rules.SharedAddressMin, rv.rules.SharedDeviceMin, 2, 2}
+		for i, k := range rv.counts() {
+			if err := k.prune(least[i]); err != nil {
+				return err
+			}
+		}
 	}
 	k := rv.keysOf(p)
 	group := func(byKey map[string]*sharedGroup, counts *keyCounts, key string, min int) {
@@ -307,6 +503,7 @@ func (rv *Reviewer) Add(p *contest.Submitted) {
 		(k.timed && rv.timingsN.count(rv.hash(timingsKey(k.timings))) >= 2) {
 		rv.kept = append(rv.kept, *p)
 	}
+	return nil
 }
 
 // Kept is how many papers the review holds whole: those that may be flagged.

@@ -34,11 +34,12 @@ type Store struct {
 	reminders map[string]bool
 	audit     map[string][]audit.Entry // contest → entries in the order appended
 	codes     map[personKey]codeRec
-	buckets   map[string]time.Time    // contest#bucket#holder → when the bucket is full again
-	runs      remindRuns              // reminder runs and their outbox (reminders.go)
-	practice  map[string][2]int       // contest/day/bank/question → answered, right
-	clips     map[string]*clipBook    // contest → its clips, slots and scores (clips.go)
-	scheduled map[string]scheduledRun // claimed scheduled runs (schedule.go)
+	buckets   map[string]time.Time       // contest#bucket#holder → when the bucket is full again
+	runs      remindRuns                 // reminder runs and their outbox (reminders.go)
+	practice  map[string][2]int          // contest/day/bank/question → answered, right
+	clips     map[string]*clipBook       // contest → its clips, slots and scores (clips.go)
+	scheduled map[string]scheduledRun    // claimed scheduled runs (schedule.go)
+	registry  map[string]contest.Contest // the contests' registry entries (schedule.go)
 }
 
 type paperKey struct {
@@ -49,7 +50,7 @@ type paperKey struct {
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		contests: map[string]contest.Contest{}, rounds: map[string]map[string]contest.Round{},
+		contests: map[string]contest.Contest{}, registry: map[string]contest.Contest{}, rounds: map[string]map[string]contest.Round{},
 		units: map[string]map[string]contest.Unit{}, members: map[string]map[string]contest.Member{},
 		papers: map[paperKey]*contest.Paper{}, reminders: map[string]bool{}, practice: map[string][2]int{},
 		codes: map[personKey]codeRec{}, buckets: map[string]time.Time{},
@@ -77,6 +78,7 @@ func (s *Store) PutContest(_ context.Context, c contest.Contest) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.contests[c.ID] = c
+	s.registry[c.ID] = c // the registry's copy, together
 	return nil
 }
 

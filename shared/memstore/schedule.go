@@ -20,11 +20,33 @@ type scheduledRun struct {
 func (s *Store) ListRegistry(_ context.Context) ([]contest.Contest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]contest.Contest, 0, len(s.contests))
-	for _, c := range sortedValues(s.contests) {
+	out := make([]contest.Contest, 0, len(s.registry))
+	for _, c := range sortedValues(s.registry) {
 		out = append(out, contest.Contest{ID: c.ID, Schedule: c.Schedule, Origins: slices.Clone(c.Origins)})
 	}
 	return out, nil
+}
+
+// RegisterContest puts the contest's registry entry if it has none: added
+// is false when it was there (PutContest keeps it).
+func (s *Store) RegisterContest(_ context.Context, c contest.Contest) (added bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.registry[c.ID]; ok {
+		return false, nil
+	}
+	s.registry[c.ID] = c
+	return true, nil
+}
+
+// PutContestBeforeRegistry writes a contest's settings without its registry
+// entry, as a contest written before the registry existed: for the upgrade's
+// tests (RegisterContest).
+func (s *Store) PutContestBeforeRegistry(c contest.Contest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.contests[c.ID] = c
+	delete(s.registry, c.ID)
 }
 
 func runKeyOf(r contest.DueRun) string {

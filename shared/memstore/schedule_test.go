@@ -6,9 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/memstore"
+	"github.com/hoithi/hoithi/shared/testenv"
 )
 
 // scheduleStore is the registry and the scheduled runs' claims.
@@ -18,6 +23,7 @@ type scheduleStore interface {
 	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
 	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
 	ReleaseRun(ctx context.Context, r contest.DueRun) error
+	RegisterContest(ctx context.Context, c contest.Contest) (bool, error)
 }
 
 var (
@@ -96,6 +102,81 @@ func TestStoresKeepTheContestsRegistryAndClaimScheduledRunsOnce(t *testing.T) {
 				tally := contest.DueRun{Contest: "tinh-a", Action: contest.ActionTally, Round: "tuan-1", Key: "tally#tuan-1"}
 				if ok, err := s.ClaimRun(ctx, tally, t0, time.Minute); err != nil || !ok {
 					t.Errorf("another run of the same round is claimed on its own: %v, %v", ok, err)
+				}
+			})
+		})
+	}
+}
+
+// registryStores are the stores with a way to write a contest as it was
+// before the registry existed (its settings, no registry entry).
+func registryStores(t *testing.T) map[string]func(t *testing.T) (scheduleStore, func(contest.Contest)) {
+	out := map[string]func(t *testing.T) (scheduleStore, func(contest.Contest)){
+		"in memory": func(*testing.T) (scheduleStore, func(contest.Contest)) {
+			s := memstore.New()
+			return s, s.PutContestBeforeRegistry
+		},
+	}
+	if testenv.ServersUp() {
+		out["on the local DynamoDB server"] = func(t *testing.T) (scheduleStore, func(contest.Contest)) {
+			db, table := testenv.Table(t)
+			s := dynamo.New(db, table, nil)
+			return s, func(c contest.Contest) {
+				ctx := context.Background()
+				if err := s.PutContest(ctx, c); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: map[string]types.AttributeValue{
+					"PK": &types.AttributeValueMemberS{Value: "CONTESTS"}, "SK": &types.AttributeValueMemberS{Value: c.ID}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestStoresRegisterAContestSavedBeforeTheRegistryOnce(t *testing.T) {
+	ctx := context.Background()
+	for name, open := range registryStores(t) {
+		t.Run(name, func(t *testing.T) {
+			s, putBefore := open(t)
+			sched := &contest.Schedule{TimeZone: "UTC", TallyAfterMinutes: 60, Reminders: []contest.ReminderSlot{}}
+			old := contest.Contest{ID: "tinh-cu", Title: "Cũ", Schedule: sched, Origins: []string{"https://cu.example.vn"}}
+			putBefore(old)
+			listed := func() []contest.Contest {
+				reg, err := s.ListRegistry(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return reg
+			}
+			if reg := listed(); len(reg) != 0 {
+				t.Fatalf("before: registry %+v, want none", reg)
+			}
+			t.Run("registering it adds its entry from its settings", func(t *testing.T) {
+				added, err := s.RegisterContest(ctx, old)
+				if err != nil || !added {
+					t.Fatalf("added %v, %v", added, err)
+				}
+				reg := listed()
+				if len(reg) != 1 || reg[0].ID != "tinh-cu" || reg[0].Schedule == nil || reg[0].Schedule.TallyAfterMinutes != 60 || !slices.Equal(reg[0].Origins, old.Origins) {
+					t.Errorf("registry %+v", reg)
+				}
+			})
+			t.Run("registering again, or a stale copy, changes nothing", func(t *testing.T) {
+				newer := old
+				newer.Origins = []string{"https://moi.example.vn"}
+				if err := s.PutContest(ctx, newer); err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range []contest.Contest{old, newer} {
+					if added, err := s.RegisterContest(ctx, c); err != nil || added {
+						t.Errorf("added %v, %v", added, err)
+					}
+				}
+				if reg := listed(); len(reg) != 1 || !slices.Equal(reg[0].Origins, newer.Origins) {
+					t.Errorf("registry %+v, want the settings' last write", reg)
 				}
 			})
 		})

@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
@@ -23,7 +24,8 @@ type Integrity struct {
 // units and the contest's staff; never stored nor published. It reads the
 // ranking index twice, shard by shard in the index's order
 // (integrity.Reviewer), so that its memory follows the round's groups and
-// the papers that may be flagged, not its papers.
+// the papers that may be flagged, not its papers: the first pass's keys are
+// spilled to a scratch folder in sorted runs (integrity.Reviewer.Spill).
 func (s *Service) RoundIntegrity(ctx context.Context, c contest.Contest, r contest.Round) (Integrity, error) {
 	var units []contest.Unit
 	if r.Audience == contest.AudienceStaff {
@@ -37,14 +39,20 @@ func (s *Service) RoundIntegrity(ctx context.Context, c contest.Contest, r conte
 		return Integrity{}, err
 	}
 	rv := integrity.NewReviewer(units, staff, integrity.Rules{SpeedFloor: c.SpeedFloor()})
-	for _, pass := range []func(*contest.Submitted){rv.Count, rv.Add} {
+	// the first pass's keys go to a scratch folder of their own (8 bytes a key)
+	dir, err := os.MkdirTemp("", "hoithi-integrity-")
+	if err != nil {
+		return Integrity{}, fmt.Errorf("integrity scratch folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	rv.Spill(dir)
+	for _, pass := range []func(*contest.Submitted) error{rv.Count, rv.Add} {
 		for shard := range s.store.RankingShards() {
 			if err := s.store.EachSubmitted(ctx, c.ID, r.ID, shard, func(p *contest.Submitted) error {
 				p.Audience = r.Audience
-				pass(p)
-				return nil
+				return pass(p)
 			}); err != nil {
-				return Integrity{}, fmt.Errorf("review round %s: %w", r.ID, err)
+				return Integrity{}, fmt.Errorf("review round %s: %w", r.ID, s.noRoom(dir, err))
 			}
 		}
 	}

@@ -46,6 +46,7 @@ type Store interface {
 	PracticeCount(ctx context.Context, contestID, day, bankID, questionID string) (answered, right int, err error)
 	PracticeCounts(ctx context.Context, contestID, day string) ([]contest.PracticeCount, error)
 	ListRegistry(ctx context.Context) ([]contest.Contest, error)
+	RegisterContest(ctx context.Context, c contest.Contest) (bool, error)
 	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
 	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
 	ReleaseRun(ctx context.Context, r contest.DueRun) error

@@ -64,6 +64,14 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     await page.locator('#settings-form').waitFor();
     assert.deepEqual(await page.$$eval('#tiebreak-list li', (li) => li.map((x) => x.dataset.key)), ['correct', 'prediction', 'time', 'submitted']);
     assert.match(await page.locator('#set-reportThreshold-help').textContent(), /Từ 0 đến 100%/);
+    // when the saved schedule next publishes and reminds, as the API says, in its own zone's wall clock
+    const wall = (iso) => iso.slice(8, 10) + '/' + iso.slice(5, 7) + '/' + iso.slice(0, 4) + ' ' + iso.slice(11, 16);
+    const next = (await adminGet(page, '/contest')).data.nextRuns;
+    const noteLines = await page.$$eval('#settings-next-list li', (li) => li.map((x) => x.textContent));
+    assert.equal(noteLines.length, next.tallies.length + 1);
+    next.tallies.forEach((r, i) => assert.ok(noteLines[i].startsWith('Lần công bố kết quả tiếp theo: ') && noteLines[i].includes(wall(r.at)), noteLines[i]));
+    const reminderLine = (r) => (r ? wall(r.at) : 'Lần nhắc tiếp theo: chưa có'); // no weeks yet: none
+    assert.ok(noteLines.at(-1).startsWith('Lần nhắc tiếp theo: ') && noteLines.at(-1).includes(reminderLine(next.reminder)), noteLines.at(-1));
     await checkState(page, 'settings loaded');
 
     await page.locator('#set-reportThreshold').fill('150');
@@ -118,6 +126,8 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     assert.deepEqual(stored.data.contest.origins, ['https://thi.example.vn']);
     assert.deepEqual(stored.data.contest.schedule.reminders.map((r) => [r.name, r.weekday, r.time]),
       [['reminder-midweek', 3, '08:00'], ['reminder-last-day', 6, '08:00'], ['nhac-thu-sau', 5, '07:30']]);
+    // the note follows the new schedule
+    await page.waitForFunction((line) => document.querySelector('#settings-next-reminder').textContent.includes(line), reminderLine(stored.data.nextRuns.reminder));
     await checkState(page, 'settings saved');
 
     // ---- roles
@@ -189,6 +199,15 @@ test('an organiser sets up settings, a unit admin and four weeks; a participant 
     const after = await adminGet(page, '/rounds');
     assert.equal(after.data.rounds.find((r) => r.id === 'tuan-2').timeLimitMinutes, 8);
     await checkState(page, 'a round edited before it opens');
+
+    // ---- the settings page now says when week 1's results are published and the next reminder is sent
+    await page.goto(SITE + '/#/ban-to-chuc/cai-dat');
+    await page.locator('#settings-next-list li[data-round="tuan-1"]').waitFor();
+    const weeksNext = (await adminGet(page, '/contest')).data.nextRuns;
+    const tuan1 = weeksNext.tallies.find((r) => r.round === 'tuan-1');
+    assert.ok((await page.locator('#settings-next-list li[data-round="tuan-1"]').textContent()).includes(wall(tuan1.at)));
+    assert.ok(weeksNext.reminder, 'week 1 is open: a reminder is due at a slot');
+    assert.ok((await page.locator('#settings-next-reminder').textContent()).includes(wall(weeksNext.reminder.at)));
 
     // ---- a roster over 6 MB (a function URL's limit) goes to the bucket with a presigned PUT, then its dry run
     const dir = await mkdtemp(path.join(tmpdir(), 'hoithi-setup-'));
