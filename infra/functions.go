@@ -143,6 +143,16 @@ func constructID(name string) string {
 	return strings.ToUpper(name[:1]) + name[1:]
 }
 
+// mappingID is a stream mapping's name (platform.MappingName) as a
+// construct id: "remind" → "Remind", "mailer-reminders" → "MailerReminders".
+func mappingID(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		b.WriteString(constructID(part))
+	}
+	return b.String()
+}
+
 // addFunction is the one helper every function goes through: provided.al2023
 // on arm64, the `bootstrap` that make build puts in <assetRoot>/<name>/,
 // memory, timeout and reserved concurrency (a cap against denial of wallet)
@@ -199,8 +209,8 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	})
 	h.Functions[f.Name] = fn
 	h.grant(fn, access)
-	if f.Stream != nil {
-		h.streamSource(f, fn)
+	for _, s := range f.Streams {
+		h.streamSource(f, s, fn)
 	}
 	if access.ObjectCreated != "" {
 		h.DataBucket.AddEventNotification(awss3.EventType_OBJECT_CREATED, awss3notifications.NewLambdaDestination(fn),
@@ -361,21 +371,44 @@ func scheduleID(name string) string {
 	return b.String()
 }
 
-// streamSource invokes fn with the table's stream as f.Stream says: only
+// streamSource invokes fn with the table's stream as s (one of f.Streams) says: only
 // the records its filter lets through, in batches, reporting partial
 // failures, halving failed batches, retrying a bounded number of times;
 // what is given up becomes a message on a dead-letter queue (which names
 // the stream records, still readable for 24 hours, and the outbox items stay
 // in the table), and an alarm watches it.
-func (h *HoiThi) streamSource(f platform.Function, fn awslambda.Function) {
-	id := constructID(f.Name)
+func (h *HoiThi) streamSource(f platform.Function, s platform.StreamSource, fn awslambda.Function) {
+	name := platform.MappingName(f, s)
+	id := mappingID(name)
 	dlq := awssqs.NewQueue(h.Stack, jsii.String(id+"DeadLetters"), &awssqs.QueueProps{
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
 	})
-	h.DeadLetters[f.Name] = dlq
-	s := f.Stream
+	h.DeadLetters[name] = dlq
+	h.MappingFunction[name] = f.Name
+	filters := &[]*map[string]any{awslambda.FilterCriteria_Filter(&map[string]any{
+		"eventName": awslambda.FilterRule_IsEqual(s.EventName),
+		"dynamodb":  map[string]any{"Keys": streamKeyFilter(s)},
+	})}
+	if s.Name != "" {
+		// a function's further mapping: CDK's DynamoEventSource allows one
+		// per table and function, so this one is made as a plain mapping
+		// (the first one granted the stream's reads)
+		fn.AddEventSourceMapping(jsii.String(id+"Stream"), &awslambda.EventSourceMappingOptions{
+			EventSourceArn:          h.Table.TableStreamArn(),
+			StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+			BatchSize:               jsii.Number(s.BatchSize),
+			BisectBatchOnError:      jsii.Bool(s.Bisect),
+			RetryAttempts:           jsii.Number(s.MaxRetries),
+			MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(s.MaxRecordAge.Seconds())),
+			ReportBatchItemFailures: jsii.Bool(true),
+			ParallelizationFactor:   jsii.Number(1),
+			OnFailure:               awslambdaeventsources.NewSqsDlq(dlq),
+			Filters:                 filters,
+		})
+		return
+	}
 	fn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(h.Table, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(s.BatchSize),
@@ -385,16 +418,13 @@ func (h *HoiThi) streamSource(f platform.Function, fn awslambda.Function) {
 		ReportBatchItemFailures: jsii.Bool(true),
 		ParallelizationFactor:   jsii.Number(1), // one batch per shard at a time: in order
 		OnFailure:               awslambdaeventsources.NewSqsDlq(dlq),
-		Filters: &[]*map[string]any{awslambda.FilterCriteria_Filter(&map[string]any{
-			"eventName": awslambda.FilterRule_IsEqual(s.EventName),
-			"dynamodb":  map[string]any{"Keys": streamKeyFilter(s)},
-		})},
+		Filters:                 filters,
 	}))
 }
 
 // streamKeyFilter is the filter on a stream record's keys: the partition
 // key's prefix and, if the source names one, the sort key's.
-func streamKeyFilter(s *platform.StreamSource) map[string]any {
+func streamKeyFilter(s platform.StreamSource) map[string]any {
 	keys := map[string]any{platform.AttrPK: map[string]any{"S": awslambda.FilterRule_BeginsWith(jsii.String(s.KeyPrefix))}}
 	if s.SortKeyPrefix != "" {
 		keys[platform.AttrSK] = map[string]any{"S": awslambda.FilterRule_BeginsWith(jsii.String(s.SortKeyPrefix))}

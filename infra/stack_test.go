@@ -1158,19 +1158,41 @@ func TestTheMailerReadsTheOutboxFromTheStream(t *testing.T) {
 	s := synth(t).configured
 	fnID, _ := s.function(t, "mailer")
 	maps := s.resources("AWS::Lambda::EventSourceMapping")
-	// GIVEN shared/platform's mailer WHEN synthesized THEN one mapping feeds it
-	// the table's stream, as platform.MailerStream says
-	var p map[string]any
+	// GIVEN shared/platform's mailer WHEN synthesized THEN two mappings feed
+	// it the table's stream, as platform.MailerStream (codes) and
+	// MailerReminderStream (reminders) say
+	var mine []map[string]any
 	for _, m := range maps {
 		if jsonOf(props(m)["FunctionName"]) == jsonOf(map[string]any{"Ref": fnID}) {
-			p = props(m)
+			mine = append(mine, props(m))
 		}
 	}
-	if p == nil {
-		t.Fatalf("no event source mapping for the mailer among %d", len(maps))
+	if len(mine) != 2 {
+		t.Fatalf("%d event source mappings for the mailer among %d, want 2", len(mine), len(maps))
 	}
 	tableID, _ := s.byPath(t, "Table/Resource")
-	want := platform.MailerStream
+	for _, want := range []platform.StreamSource{platform.MailerStream, platform.MailerReminderStream} {
+		var p map[string]any
+		for _, m := range mine {
+			if strings.Contains(jsonOf(m["FilterCriteria"]), `{\"prefix\":\"`+want.SortKeyPrefix+`\"}`) {
+				p = m
+			}
+		}
+		if p == nil {
+			t.Fatalf("no mailer mapping filters sort keys %q: %s", want.SortKeyPrefix, jsonOf(mine))
+		}
+		checkMailerMapping(t, want, p, tableID)
+	}
+	t.Run("auth sends no e-mail itself", func(t *testing.T) {
+		if got := s.actionsOf(t, "auth"); len(got["ses:SendEmail"]) > 0 || len(got["ses:SendRawEmail"]) > 0 {
+			t.Error("auth may still send through SES")
+		}
+	})
+}
+
+// checkMailerMapping checks one of the mailer's mappings p against want.
+func checkMailerMapping(t *testing.T, want platform.StreamSource, p map[string]any, tableID string) {
+	t.Helper()
 	for _, c := range []struct {
 		name string
 		ok   bool
@@ -1184,15 +1206,10 @@ func TestTheMailerReadsTheOutboxFromTheStream(t *testing.T) {
 		{"what is given up goes to the dead-letter queue", strings.Contains(jsonOf(p["DestinationConfig"]), "OnFailure") && strings.Contains(jsonOf(p["DestinationConfig"]), "DeadLetters")},
 		{"only outbox inserts invoke it", strings.Contains(jsonOf(p["FilterCriteria"]), `{\"prefix\":\"`+want.KeyPrefix+`\"}`) && strings.Contains(jsonOf(p["FilterCriteria"]), `\"eventName\":[\"INSERT\"]`)},
 	} {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(want.SortKeyPrefix+" items: "+c.name, func(t *testing.T) {
 			if !c.ok {
 				t.Errorf("mapping %s", jsonOf(p))
 			}
 		})
 	}
-	t.Run("auth sends no e-mail itself", func(t *testing.T) {
-		if got := s.actionsOf(t, "auth"); len(got["ses:SendEmail"]) > 0 || len(got["ses:SendRawEmail"]) > 0 {
-			t.Error("auth may still send through SES")
-		}
-	})
 }

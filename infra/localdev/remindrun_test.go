@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"strconv"
 	"testing"
@@ -135,12 +136,15 @@ func TestAReminderRunSendsEachPersonOneEmailAcrossAMailerCrashAndARerun(t *testi
 			lastDay = s
 		}
 	}
-	mailer := e.p.mappings["mailer"]
+	// the mailer's two mappings: sign-in codes, and reminders
+	codes, mailer := e.p.mappings["mailer"], e.p.mappings["mailer-reminders"]
 	_, failedBefore, _ := mailer.Stats()
 
 	// WHEN the last day's run starts while the mailer is down
 	mailer.SetDown(true)
+	codes.SetDown(true)
 	defer mailer.SetDown(false)
+	defer codes.SetDown(false)
 	began := time.Now()
 	out, err := e.p.RunEvent(ctx, "remind", ScheduledEvent(lastDay, c.ID, now))
 	if err != nil {
@@ -170,9 +174,31 @@ func TestAReminderRunSendsEachPersonOneEmailAcrossAMailerCrashAndARerun(t *testi
 			t.Error("the mailer was never tried while down")
 		}
 	})
+	// AND someone asks for a sign-in code after the whole run was queued
+	signer := "ma." + c.ID + "@" + demo.Domain
+	if r := e.call(t, nil, http.MethodPost, "auth", "/codes", "", map[string]string{"contest": c.ID, "email": signer}); r.status != http.StatusAccepted {
+		t.Fatalf("POST /codes: %d %s, want 202", r.status, r.raw)
+	}
 	// WHEN the mailer comes back
 	mailer.SetDown(false)
+	codes.SetDown(false)
 	back := time.Now()
+	e.readCode(t, signer)
+	t.Run("the code queued after every reminder is sent ahead of them", func(t *testing.T) {
+		before := 0
+		for _, m := range testenv.Outbox(t, e.p.Outbox()) {
+			if m.To == signer {
+				break
+			}
+			if want[m.To] {
+				before++
+			}
+		}
+		// the reminders' mapping may have had one batch in hand when the code came
+		if limit := platform.MailerReminderStream.BatchSize; before > limit {
+			t.Errorf("%d of the %d reminders queued before it were sent before the code, want at most one batch (%d)", before, people, limit)
+		}
+	})
 	waitRuns(t, e, c.ID, out)
 	t.Logf("%d e-mails sent in %s once the mailer was back", people, time.Since(back).Round(time.Millisecond))
 	// AND the slot runs again (a re-run by hand, or the schedule's retry)
