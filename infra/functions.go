@@ -61,6 +61,10 @@ type Access struct {
 	// QueueMail: queues e-mails for the mailer, paced at the SES rate's
 	// share it is given (MAIL_RATE is set).
 	QueueMail bool
+	// MailLimits: shows and checks the contests' mail settings against the
+	// deployment's rate and sending domains (MAIL_RATE and MAIL_DOMAINS are
+	// set); sends nothing.
+	MailLimits bool
 	// ObjectCreated, if set, is a data-bucket prefix whose ObjectCreated
 	// notifications invoke the function.
 	ObjectCreated string
@@ -118,7 +122,7 @@ var Grants = map[string]Access{
 	// it), and appends to the audit log, which it may not change.
 	"admin": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixBanks, platform.PrefixImports},
 		WritePrefixes: []string{platform.PrefixBanks, platform.PrefixImports}, DeletePrefixes: []string{platform.PrefixImports},
-		ListBucket: true, TokenKey: true, AuditAppendOnly: true},
+		ListBucket: true, TokenKey: true, AuditAppendOnly: true, MailLimits: true},
 }
 
 // auditPartitions matches the partition keys of audit entries.
@@ -180,8 +184,11 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	if access.SendMail {
 		env[platform.EnvMailFrom] = jsii.String(h.Settings.MailFrom)
 	}
-	if access.SendMail || access.QueueMail {
+	if access.SendMail || access.QueueMail || access.MailLimits {
 		env[platform.EnvMailRate] = jsii.String(strconv.Itoa(h.Settings.MailRate))
+	}
+	if access.SendMail || access.MailLimits {
+		env[platform.EnvMailDomains] = jsii.String(strings.Join(h.Settings.sendingDomains(), ","))
 	}
 	for _, fs := range functionSettings {
 		if v, set := h.Settings.FunctionEnv[fs.Env]; set && fs.Function == f.Name {
@@ -313,11 +320,18 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 		identity := func(name string) string {
 			return *awscdk.Arn_Format(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(name)}, h.Stack)
 		}
+		// the deployment's sender, and any address of its verified domains
+		// (a contest's own sender, contest.Contest.MailFrom)
+		resources, senders := []string{identity(h.Settings.MailFrom)}, []string{h.Settings.MailFrom}
+		for _, d := range h.Settings.sendingDomains() {
+			resources = append(resources, identity(d))
+			senders = append(senders, "*@"+d, "*@*."+d)
+		}
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String("SendMail"),
 			Actions:    jsii.Strings("ses:SendEmail"),
-			Resources:  jsii.Strings(identity(h.Settings.MailFrom), identity(h.Settings.mailDomain())),
-			Conditions: &map[string]any{"StringEquals": map[string]any{"ses:FromAddress": h.Settings.MailFrom}},
+			Resources:  jsii.Strings(resources...),
+			Conditions: &map[string]any{"StringLike": map[string]any{"ses:FromAddress": senders}},
 		}))
 	}
 }

@@ -293,7 +293,7 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 				}
 			}
 			var want any // only mail senders and queuers get the rate, from the settings
-			if Grants[f.Name].SendMail || Grants[f.Name].QueueMail {
+			if Grants[f.Name].SendMail || Grants[f.Name].QueueMail || Grants[f.Name].MailLimits {
 				want = "12"
 			}
 			if env[platform.EnvMailRate] != want {
@@ -571,8 +571,13 @@ func TestLeastPrivilege(t *testing.T) {
 				t.Errorf("sends e-mail = %v, want %v", has("ses:SendEmail"), a.SendMail)
 			}
 			for _, st := range got["ses:SendEmail"] {
-				if !strings.Contains(jsonOf(st.st), `"ses:FromAddress":"`+testMailFrom+`"`) || !strings.Contains(jsonOf(st.st["Resource"]), ":identity/"+testMailFrom) {
-					t.Errorf("ses:SendEmail not limited to the mailFrom identity: %s", jsonOf(st.st))
+				// the deployment's sender and addresses of its verified domains
+				// (mailDomains: by default the sender's), nothing else
+				domain := testMailFrom[strings.IndexByte(testMailFrom, '@')+1:]
+				want := `"StringLike":{"ses:FromAddress":["` + testMailFrom + `","*@` + domain + `","*@*.` + domain + `"]}`
+				if !strings.Contains(jsonOf(st.st), want) || !strings.Contains(jsonOf(st.st["Resource"]), ":identity/"+testMailFrom) ||
+					!strings.Contains(jsonOf(st.st["Resource"]), ":identity/"+domain+`"`) {
+					t.Errorf("ses:SendEmail not limited to the mailFrom identity and its domain: %s, want %s", jsonOf(st.st), want)
 				}
 			}
 		})

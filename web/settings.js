@@ -161,10 +161,11 @@ const TIE_LABEL = {
 const FIELD_LABEL = {
   title: 'tên hội thi', allowedDomains: 'tên miền email công vụ', allowUnlisted: 'chỉ người trong danh sách',
   keepPlusTags: 'địa chỉ có dấu +', codesPerSecond: 'số email đăng nhập mỗi giây', codesPerRequesterHour: 'số email đăng nhập mỗi giờ từ một địa chỉ mạng',
+  mailFrom: 'địa chỉ gửi thư', mailPerSecond: 'số email mỗi giây của hội thi',
   openSignUp: 'đối tượng tự đăng ký', practice: 'ôn tập', publicKeysAfterClose: 'công bố đáp án sau tuần thi', tieBreak: 'thứ tự xếp hạng', prizes: 'giải thưởng', reportThreshold: 'ngưỡng tỷ lệ tham gia',
 };
 
-const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'practice', 'publicKeysAfterClose', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour', 'id'];
+const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'practice', 'publicKeysAfterClose', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour', 'mailFrom', 'mailPerSecond', 'id'];
 
 /** The settings page's state: the contest as read, the limits, what the dry run checked. */
 const st = { contest: null, limits: null, order: [], prizes: [], checked: null, seq: 0, busy: false };
@@ -201,6 +202,7 @@ function settingsForm(ctx, published) {
   const rt = L.reportThreshold || { min: 0, max: 1, default: 0.8 };
   const cps = L.codesPerSecond || { min: 0, max: 1000, default: 5 };
   const cph = L.codesPerRequesterHour || { min: 0, default: 600 };
+  const mps = L.mailPerSecond || { min: 0, max: 1000 };
   const pct = (x) => String(Math.round(x * 1000) / 10).replace('.', ',');
   const form = h('form', { id: 'settings-form', class: 'form settings-form', novalidate: true },
     h('section', { class: 'card', 'aria-labelledby': 'settings-general' },
@@ -254,13 +256,19 @@ function settingsForm(ctx, published) {
         h('input', { type: 'number', name: 'reportThreshold', min: String(rt.min * 100), max: String(rt.max * 100), step: '0.1', inputmode: 'decimal', value: c.reportThreshold ? String(Math.round(c.reportThreshold * 1000) / 10) : '' }),
         `Từ ${pct(rt.min)} đến ${pct(rt.max)}%; để trống là ${pct(rt.default)}%. Báo cáo gửi Sở Nội vụ nêu các đơn vị có tỷ lệ dưới ngưỡng này.`)),
     h('details', { class: 'card settings-advanced' },
-      h('summary', { text: 'Nâng cao: giới hạn gửi email đăng nhập' }),
+      h('summary', { text: 'Nâng cao: gửi email (giới hạn, địa chỉ gửi)' }),
       field('set-codesPerSecond', 'Số email đăng nhập mỗi giây (cả hội thi)',
         h('input', { type: 'number', name: 'codesPerSecond', min: String(cps.min), max: String(cps.max), step: '0.1', inputmode: 'decimal', value: c.codesPerSecond ? String(c.codesPerSecond) : '' }),
         `Từ ${cps.min} đến ${fmtInt(cps.max)}; để trống là ${cps.default}. Giữ dưới tốc độ gửi của dịch vụ email.`),
       field('set-codesPerRequesterHour', 'Số email đăng nhập mỗi giờ từ một địa chỉ mạng',
         h('input', { type: 'number', name: 'codesPerRequesterHour', min: String(cph.min), step: '1', inputmode: 'numeric', value: c.codesPerRequesterHour ? String(c.codesPerRequesterHour) : '' }),
-        `Từ ${cph.min}; để trống là ${fmtInt(cph.default)}.`)),
+        `Từ ${cph.min}; để trống là ${fmtInt(cph.default)}.`),
+      field('set-mailFrom', 'Địa chỉ gửi thư của hội thi',
+        h('input', { type: 'email', name: 'mailFrom', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', value: c.mailFrom || '' }),
+        (L.mailFromRule || '') + ((L.mailDomains || []).length ? ` Tên miền đã xác minh: ${L.mailDomains.join(', ')}.` : '')),
+      field('set-mailPerSecond', 'Số email mỗi giây của hội thi (mã đăng nhập và thư nhắc)',
+        h('input', { type: 'number', name: 'mailPerSecond', min: String(mps.min), max: String(mps.max), step: '0.1', inputmode: 'decimal', value: c.mailPerSecond ? String(c.mailPerSecond) : '' }),
+        `Từ ${mps.min} đến ${fmtInt(mps.max)} (tốc độ gửi của hệ thống); để trống là dùng chung toàn bộ. Phần này dành cho hội thi, để thư nhắc của hội thi khác không làm chậm việc gửi thư của hội thi này.`)),
     h('section', { class: 'card', 'aria-labelledby': 'settings-save-title' },
       h('h2', { id: 'settings-save-title', text: 'Lưu thay đổi' }),
       published.length
@@ -374,6 +382,8 @@ function formSettings() {
   next.reportThreshold = Number.isFinite(threshold) ? Math.round(threshold * 10) / 1000 : NaN;
   next.codesPerSecond = num('codesPerSecond');
   next.codesPerRequesterHour = num('codesPerRequesterHour');
+  next.mailFrom = form.elements.mailFrom.value.trim();
+  next.mailPerSecond = num('mailPerSecond');
   return next;
 }
 

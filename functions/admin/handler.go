@@ -63,11 +63,21 @@ type Handler struct {
 	signer  *token.Signer
 	now     func() time.Time
 	log     *slog.Logger
+	// limits are the contest settings' bounds with the deployment's
+	// (its SES rate and sending domains).
+	limits importer.ContestLimits
 }
 
 // NewHandler builds the handler.
 func NewHandler(s store, o objects, p presigner, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{store: s, objects: o, presign: p, bucket: bucket, signer: signer, now: now, log: log}
+	return &Handler{store: s, objects: o, presign: p, bucket: bucket, signer: signer, now: now, log: log, limits: importer.Limits}
+}
+
+// WithDeployment sets the deployment's bounds of the contest's mail
+// settings (importer.ContestLimits.WithDeployment).
+func (h *Handler) WithDeployment(d importer.Deployment) *Handler {
+	h.limits = importer.Limits.WithDeployment(d)
+	return h
 }
 
 // Routes is the function's HTTP API.
@@ -417,7 +427,7 @@ func (h *Handler) getContest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := importer.CompareSettings(c, c, rounds)
-	httpapi.WriteJSON(w, http.StatusOK, contestResponse{Contest: c, Limits: importer.Limits, PublishedRounds: ch.PublishedRounds})
+	httpapi.WriteJSON(w, http.StatusOK, contestResponse{Contest: c, Limits: h.limits, PublishedRounds: ch.PublishedRounds})
 }
 
 type putContestResponse struct {
@@ -456,7 +466,7 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
-	next, problems := importer.CheckContest(next)
+	next, problems := importer.CheckContestFor(next, h.limits)
 	q := r.URL.Query()
 	resp := putContestResponse{DryRun: q.Get("dryRun") != "" && q.Get("dryRun") != "0" && q.Get("dryRun") != "false"}
 	if len(problems) > 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/reminder"
@@ -39,7 +40,7 @@ type runStore interface {
 	FinishReminderJob(ctx context.Context, j reminder.Job, queued, skipped int) (bool, error)
 	// TakeReminderToken spends a token of the reminders' bucket, or returns
 	// a fault.RateLimited saying how long to wait.
-	TakeReminderToken(ctx context.Context, b signin.Bucket, now time.Time) error
+	TakeReminderToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error
 }
 
 // Handler takes the reminder schedules' events (a run starts: one job per
@@ -165,7 +166,7 @@ func (h *Handler) start(ctx context.Context, c contest.Contest, slot string, adm
 			return runs, err
 		}
 		runs = append(runs, RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(units), Headcount: headcount,
-			PlannedSeconds: int64(reminder.Plan(headcount, h.rate).Seconds())})
+			PlannedSeconds: int64(reminder.Plan(headcount, mailq.ContestRate(c.MailPerSecond, h.rate)).Seconds())})
 	}
 	return runs, nil
 }

@@ -41,6 +41,9 @@ type outboxItem struct {
 	TTL        int64  `dynamodbav:"ttl"`
 	// Run is a reminder's run, "<round>#<slot>#<run id>" (mailq.RunRef).
 	Run string `dynamodbav:"run,omitempty"`
+	// From and Rate are the contest's sender and share of the SES rate.
+	From string  `dynamodbav:"from,omitempty"`
+	Rate float64 `dynamodbav:"rate,omitempty"`
 }
 
 // outboxKeep is how long a request stays in the table once queued (its
@@ -72,7 +75,7 @@ func outboxPK(r mailq.Request) string { return OutboxPK(r.Contest, r.Kind) }
 func newOutboxItem(r mailq.Request) outboxItem {
 	it := outboxItem{PK: outboxPK(r), SK: outboxSK(r), ID: r.ID, Contest: r.Contest, Kind: string(r.Kind), To: r.To,
 		Subject: r.Subject, Text: r.Text, Code: r.Code, EnqueuedAt: r.EnqueuedAt.UnixMilli(), Status: string(mailq.StatusQueued),
-		TTL: r.EnqueuedAt.Add(outboxKeep).Unix()}
+		TTL: r.EnqueuedAt.Add(outboxKeep).Unix(), From: r.From, Rate: r.Rate}
 	if !r.ExpiresAt.IsZero() {
 		it.ExpiresAt = r.ExpiresAt.UnixMilli()
 	}
@@ -84,7 +87,7 @@ func newOutboxItem(r mailq.Request) outboxItem {
 
 func (it outboxItem) entry() mailq.Entry {
 	e := mailq.Entry{Request: mailq.Request{ID: it.ID, Contest: it.Contest, Kind: mailq.Kind(it.Kind), To: it.To, Subject: it.Subject,
-		Text: it.Text, Code: it.Code, EnqueuedAt: time.UnixMilli(it.EnqueuedAt)}, Status: mailq.Status(it.Status)}
+		Text: it.Text, Code: it.Code, EnqueuedAt: time.UnixMilli(it.EnqueuedAt), From: it.From, Rate: it.Rate}, Status: mailq.Status(it.Status)}
 	if it.ExpiresAt != 0 {
 		e.ExpiresAt = time.UnixMilli(it.ExpiresAt)
 	}
@@ -220,13 +223,18 @@ func (s *Store) FinishMail(ctx context.Context, r mailq.Request, st mailq.Status
 }
 
 // mailPacePK is the token bucket of the SES rate (mailq.Pacing): one for
-// the account, whichever contest the e-mail is for.
+// the account, whichever contest the e-mail is for; a contest's share of it
+// has its own, mailPacePK#<contest> (mailq.Buckets).
 const mailPacePK = platform.OutboxPrefix + "PACE"
 
-// TakeMailToken spends a token of the SES rate's bucket b at now, or
-// returns b's fault.RateLimited, which says how long to wait.
-func (s *Store) TakeMailToken(ctx context.Context, b signin.Bucket, now time.Time) error {
-	return s.takeToken(ctx, mailPacePK, b, now)
+// TakeMailToken spends a token of bucket b at now, the deployment's
+// (contestID "") or a contest's, or returns b's fault.RateLimited, which
+// says how long to wait.
+func (s *Store) TakeMailToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error {
+	if contestID == "" {
+		return s.takeToken(ctx, mailPacePK, b, now)
+	}
+	return s.takeToken(ctx, mailPacePK+"#"+contestID, b, now)
 }
 
 // Outbox lists a contest's outbox (codes and reminders), oldest first:

@@ -258,11 +258,12 @@ func (s *Store) ReminderRuns(ctx context.Context, contestID, roundID, slot strin
 }
 
 // remindPacePK is the token bucket of reminder batches (reminder.Pacing):
-// one for the account, as the SES rate is.
+// one per contest, remindPacePK#<contest>, at its reminders' share of its
+// rate (mailq.ContestRate).
 const remindPacePK = platform.OutboxPrefix + "REMINDPACE"
 
 // TakeReminderToken spends a token of the reminders' bucket b at now, or
 // returns b's fault.RateLimited, which says how long to wait.
-func (s *Store) TakeReminderToken(ctx context.Context, b signin.Bucket, now time.Time) error {
-	return s.takeToken(ctx, remindPacePK, b, now)
+func (s *Store) TakeReminderToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error {
+	return s.takeToken(ctx, remindPacePK+"#"+contestID, b, now)
 }

@@ -110,7 +110,9 @@ func (s *Store) ReminderRuns(_ context.Context, contestID, roundID, slot string)
 }
 
 // TakeReminderToken never makes anyone wait: in memory there is no SES.
-func (s *Store) TakeReminderToken(context.Context, signin.Bucket, time.Time) error { return nil }
+func (s *Store) TakeReminderToken(context.Context, string, signin.Bucket, time.Time) error {
+	return nil
+}
 
 // Outbox lists a contest's queued e-mails in the order queued.
 func (s *Store) Outbox(_ context.Context, contestID string) ([]mailq.Entry, error) {

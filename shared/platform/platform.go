@@ -108,10 +108,14 @@ const (
 	EnvMailFrom       = "MAIL_FROM"
 	EnvMailOutbox     = "MAIL_OUTBOX_DIR"
 	EnvMailRate       = "MAIL_RATE_PER_SECOND" // e-mails a second, below SES's rate (default 8)
-	EnvGraceSeconds   = "SUBMIT_GRACE_SECONDS"
-	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
-	EnvListen         = "LISTEN_ADDR"
-	EnvSiteURL        = "SITE_URL"
+	// EnvMailDomains lists the deployment's verified SES domains
+	// ("a.gov.vn,b.gov.vn"): a contest may send from an address of one
+	// (contest.Contest.MailFrom).
+	EnvMailDomains  = "MAIL_DOMAINS"
+	EnvGraceSeconds = "SUBMIT_GRACE_SECONDS"
+	EnvS3PathStyle  = "S3_FORCE_PATH_STYLE"
+	EnvListen       = "LISTEN_ADDR"
+	EnvSiteURL      = "SITE_URL"
 	// EnvClockOffset shifts a function's clock by a Go duration ("-72h30m"):
 	// the local platform and the tests run the contest at a chosen instant.
 	// The stack never sets it (infra/stack_test.go checks), so on AWS the
