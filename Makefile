@@ -94,7 +94,8 @@ test-instants: deps $(LOCALDEV)
 ## (make test runs it with 400 in 20).
 .PHONY: test-reminder-run
 test-reminder-run: deps $(LOCALDEV)
-	HOITHI_REMIND_PEOPLE=$(or $(PEOPLE),20000) HOITHI_REMIND_UNITS=$(or $(UNITS),500) \
+	HOITHI_REMIND_PEOPLE=$(or $(PEOPLE),20000) \
+	HOITHI_REMIND_UNITS=$(if $(filter command line,$(origin UNITS)),$(UNITS),500) \
 		$(LOCALDEV) exec -- $(GO) test -count=1 -timeout 30m -v -run 'TestAReminderRunSendsEachPersonOneEmail' ./infra/localdev/
 
 bench: bench-grade bench-capacity bench-participation
