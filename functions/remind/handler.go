@@ -51,8 +51,10 @@ type Handler struct {
 	rate  float64 // e-mails a second for every mailer together (reminders get half)
 	site  reminder.Site
 	grace time.Duration // the submit grace: papers past deadline plus grace are closed first
-	now   func() time.Time
-	log   *slog.Logger
+	// chunkSize, if set, replaces reminder.ChunkSize (tests)
+	chunkSize int
+	now       func() time.Time
+	log       *slog.Logger
 }
 
 // NewHandler builds the handler: e-mails are queued at the reminders' share
@@ -161,12 +163,22 @@ func (h *Handler) start(ctx context.Context, c contest.Contest, slot string, adm
 		if err != nil {
 			return runs, err
 		}
-		run := reminder.Run{Contest: c.ID, Round: r.ID, Slot: slot, ID: id, AdminsOnly: adminsOnly, StartedAt: now, Units: len(units), Headcount: headcount}
-		if err := h.store.StartReminderRun(ctx, run, reminder.Jobs(run, units)); err != nil {
+		rate := mailq.ContestRate(c.MailPerSecond, h.rate)
+		chunk := h.chunkSize
+		if chunk <= 0 {
+			chunk = reminder.ChunkSize(rate)
+		}
+		run := reminder.Run{Contest: c.ID, Round: r.ID, Slot: slot, ID: id, AdminsOnly: adminsOnly, StartedAt: now, Headcount: headcount}
+		jobs := reminder.Jobs(run, units, chunk)
+		run.Units = len(jobs)
+		for i := range jobs {
+			jobs[i].Run = run
+		}
+		if err := h.store.StartReminderRun(ctx, run, jobs); err != nil {
 			return runs, err
 		}
-		runs = append(runs, RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(units), Headcount: headcount,
-			PlannedSeconds: int64(reminder.Plan(headcount, mailq.ContestRate(c.MailPerSecond, h.rate)).Seconds())})
+		runs = append(runs, RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(jobs), Headcount: headcount,
+			PlannedSeconds: int64(reminder.Plan(headcount, rate).Seconds())})
 	}
 	return runs, nil
 }

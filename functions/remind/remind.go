@@ -119,7 +119,13 @@ func (h *Handler) RunJob(ctx context.Context, j reminder.Job) (JobOutcome, error
 		}
 		out.Closed = p.Closed
 		lastQueued := 1
-		for _, batch := range reminder.Batches(reminder.For(c, r, j.Unit, p, j.Run.AdminsOnly, h.site)) {
+		var mine []reminder.Email // this job's chunk of the unit's e-mails
+		for _, e := range reminder.For(c, r, j.Unit, p, j.Run.AdminsOnly, h.site) {
+			if j.Takes(e) {
+				mine = append(mine, e)
+			}
+		}
+		for _, batch := range reminder.Batches(mine) {
 			// a batch waits its turn after one that queued something: a
 			// retried job walks past what it queued before without waiting
 			if lastQueued > 0 {

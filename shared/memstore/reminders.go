@@ -74,10 +74,11 @@ func (s *Store) FinishReminderJob(_ context.Context, j reminder.Job, queued, ski
 	if p == nil {
 		return false, fmt.Errorf("finish reminder job: run %s not started", j.Run.ID)
 	}
-	if s.runs.jobsDone[k+"\x00"+j.Unit.ID] {
+	job := fmt.Sprintf("%s\x00%s\x00%d", k, j.Unit.ID, j.Chunk)
+	if s.runs.jobsDone[job] {
 		return false, nil
 	}
-	s.runs.jobsDone[k+"\x00"+j.Unit.ID] = true
+	s.runs.jobsDone[job] = true
 	p.UnitsDone++
 	p.Queued += queued
 	p.Skipped += skipped

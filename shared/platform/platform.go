@@ -228,9 +228,10 @@ const RemindJobPrefix = "#JOB#"
 
 // RemindJobStream is the remind function's mapping: inserts of reminder
 // jobs only. Each job counts a unit and queues its e-mails in batches paced
-// at the reminders' share of the SES rate (a 60-person unit: seconds; a
-// 2,000-person one at 7 a second: under 5 minutes, within the timeout); a
-// batch of 5 jobs is handled in order (a run's jobs share a partition, so
+// at the reminders' share of its contest's rate (a 60-person unit:
+// seconds); a larger unit is split into jobs of at most 2 minutes' e-mails
+// (reminder.ChunkSize: 840 people at 7 a second), so a batch of 5 jobs fits
+// the timeout; a batch of 5 jobs is handled in order (a run's jobs share a partition, so
 // one shard: one batch at a time, the run paced as a whole), a failing one
 // from the job that failed (an invocation out of time included), halved if
 // the invocation failed, and tried again (claims make a repeat queue
