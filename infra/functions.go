@@ -40,6 +40,9 @@ type Access struct {
 	// ClaimWrites are DynamoDB actions (besides Table) allowed on reminder
 	// claims only: C#<contest>#R#<round>#REMIND#<slot>.
 	ClaimWrites []string
+	// PracticeWrites are DynamoDB actions (besides Table) allowed on the
+	// practice counts and the practice budgets only.
+	PracticeWrites []string
 	// OutboxActions are DynamoDB actions (besides Table) allowed on outbox
 	// items and the SES rate's bucket only: MAILQ#….
 	OutboxActions []string
@@ -88,8 +91,11 @@ var Grants = map[string]Access{
 		// and counts a reminder run's e-mails sent in its progress item
 		ClaimWrites: []string{"dynamodb:UpdateItem"}},
 	// Quiz starts papers and closes overdue ones when their owner comes back.
+	// It counts practice answers (anonymously) and keeps each requester's
+	// practice budget.
 	"quiz": {Table: readTable, PaperWrites: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
-		ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
+		PracticeWrites: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
+		ReadPrefixes:   []string{platform.PrefixBanks}, TokenKey: true},
 	"grade": {Table: readWriteTable, TokenKey: true},
 	// The tally reads papers and rosters and marks rounds published; it reads
 	// and writes published results (it reads the previous units.json, which
@@ -137,6 +143,10 @@ const paperPartitions = "C#*#R#*#P#*"
 
 // reminderPartitions matches the partition keys of reminder claims.
 const reminderPartitions = "C#*#R#*#REMIND#*"
+
+// practicePartitions match the practice answers' anonymous counts and the
+// requesters' practice budgets (signin.PracticeBudget).
+var practicePartitions = []string{"C#*#PRACTICE#*", "C#*#LIMIT#practice#*"}
 
 // outboxPartitions matches the outbox's partition keys (and its bucket's).
 const outboxPartitions = platform.OutboxPrefix + "*"
@@ -259,12 +269,14 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 		h.Table.GrantReadWriteData(fn)
 	}
 	for _, w := range []struct {
-		sid, partitions string
-		actions         []string
+		sid        string
+		partitions []string
+		actions    []string
 	}{
-		{"WritePapersOnly", paperPartitions, a.PaperWrites},
-		{"ClaimRemindersOnly", reminderPartitions, a.ClaimWrites},
-		{"OutboxOnly", outboxPartitions, a.OutboxActions},
+		{"WritePapersOnly", []string{paperPartitions}, a.PaperWrites},
+		{"ClaimRemindersOnly", []string{reminderPartitions}, a.ClaimWrites},
+		{"OutboxOnly", []string{outboxPartitions}, a.OutboxActions},
+		{"PracticeCountsAndBudgetsOnly", practicePartitions, a.PracticeWrites},
 	} {
 		if len(w.actions) == 0 {
 			continue
@@ -273,7 +285,7 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 			Sid:        jsii.String(w.sid),
 			Actions:    jsii.Strings(w.actions...),
 			Resources:  jsii.Strings(*h.Table.TableArn()),
-			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{w.partitions}}},
+			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": w.partitions}},
 		}))
 	}
 	if a.AuditAppendOnly {

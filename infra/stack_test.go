@@ -527,6 +527,10 @@ func TestLeastPrivilege(t *testing.T) {
 				if slices.Contains(a.OutboxActions, action) {
 					want = append(want, outboxPartitions)
 				}
+				practice := strings.Join(practicePartitions, `","`)
+				if slices.Contains(a.PracticeWrites, action) {
+					want = append(want, practice)
+				}
 				var scoped []string
 				whole, deniedOnAudit := false, false
 				for _, st := range got[action] {
@@ -540,6 +544,8 @@ func TestLeastPrivilege(t *testing.T) {
 						scoped = append(scoped, reminderPartitions)
 					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+outboxPartitions+`"]`):
 						scoped = append(scoped, outboxPartitions)
+					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+practice+`"]`):
+						scoped = append(scoped, practice)
 					case cond == "null" || cond == "":
 						whole = true
 					default:

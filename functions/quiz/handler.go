@@ -15,6 +15,7 @@ import (
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
 	"github.com/hoithi/hoithi/shared/warm"
 )
@@ -28,6 +29,9 @@ type store interface {
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
 	practiceCounter
+	// TakeToken spends a token of bucket b for holder, or returns b's
+	// fault.RateLimited (the practice answers' budget).
+	TakeToken(ctx context.Context, contestID string, b signin.Bucket, holder string, now time.Time) error
 }
 
 type bankLoader interface {
@@ -43,6 +47,8 @@ type Handler struct {
 	grace   time.Duration
 	now     func() time.Time
 	log     *slog.Logger
+	// limitKey keys the requesters' hashes (signin.RequesterKey).
+	limitKey []byte
 
 	rounds     *warm.Cache[contest.Round]
 	contests   *warm.Cache[contest.Contest]
@@ -64,6 +70,13 @@ func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest 
 	h := &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
 		rounds: warm.New[contest.Round](cacheTTL, nil), contests: warm.New[contest.Contest](cacheTTL, nil),
 		roundLists: warm.New[[]contest.Round](cacheTTL, nil), pools: warm.New[pool](cacheTTL, nil)}
+	return h
+}
+
+// WithTokenKey derives the key of requesters' hashes from the session-token
+// key (signin.LimitKey), as auth does.
+func (h *Handler) WithTokenKey(tokenKey []byte) *Handler {
+	h.limitKey = signin.LimitKey(tokenKey)
 	return h
 }
 

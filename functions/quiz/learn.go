@@ -9,7 +9,9 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -213,6 +215,11 @@ func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := h.practiceContest(r)
 	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	// each answer is a write: a requester's budget (429 past it)
+	if err := h.store.TakeToken(r.Context(), c.ID, signin.PracticeBudget(), signin.RequesterKey(h.limitKey, funcurl.SourceIP(r)), h.now()); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}

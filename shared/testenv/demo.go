@@ -13,6 +13,7 @@ import (
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/memstore"
 	"github.com/hoithi/hoithi/shared/participation"
+	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -45,6 +46,7 @@ type Store interface {
 	CountPractice(ctx context.Context, contestID string, a contest.PracticeAnswer) error
 	PracticeCount(ctx context.Context, contestID, day, bankID, questionID string) (answered, right int, err error)
 	PracticeCounts(ctx context.Context, contestID, day string) ([]contest.PracticeCount, error)
+	TakeToken(ctx context.Context, contestID string, b signin.Bucket, holder string, now time.Time) error
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).
