@@ -209,7 +209,10 @@ var MailerStream = StreamSource{
 // MailerReminderStream is the mailer's mapping for reminders: inserts of
 // outbox reminder items only, in batches of 100 (7 s at 14 a second; at a
 // contest's small share the mailer stops 5 s before its timeout and the
-// rest of the batch comes again). It reads the stream on its own, so however
+// rest of the batch comes again). A batch is tried again as long as its
+// records live (23 hours, as a run's jobs): a run queued while the mailer
+// is down must wait for it, not be given up after 20 tries (make
+// test-reminder-run found reminders dead-lettered after ~5 minutes down). It reads the stream on its own, so however
 // many reminders wait (a run queued while the mailer was down), a sign-in
 // code queued after them is read by MailerStream at once. Reminders may wait
 // as long as a run's jobs (RemindJobStream): given up at 23 hours. It makes
@@ -218,7 +221,7 @@ var MailerStream = StreamSource{
 // which delays reminders a little and loses nothing.
 var MailerReminderStream = StreamSource{
 	Name:      "reminders",
-	BatchSize: 100, MaxRetries: 20, MaxRecordAge: 23 * time.Hour, Bisect: true,
+	BatchSize: 100, MaxRetries: 10000, MaxRecordAge: 23 * time.Hour, Bisect: true,
 	KeyPrefix: OutboxPrefix, SortKeyPrefix: OutboxReminderSK, EventName: "INSERT",
 }
 
