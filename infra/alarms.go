@@ -80,12 +80,15 @@ func (h *HoiThi) alarms() {
 	// The outbox: e-mails given up (the dead-letter queue) and e-mails
 	// waiting (the mapping's iterator age is the queue's delay).
 	for name, dlq := range h.DeadLetters {
-		id := constructID(name)
+		id := mappingID(name)
 		alarm(id+"DeadLetterMessages", name+": stream records given up after retries (the dead-letter queue names them; their outbox items stay queued in the table)",
 			dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Maximum")}), 1)
-		alarm(id+"QueueDelay", name+": e-mails wait in the outbox more than 10 minutes (the SES rate is too low for the peak)",
-			h.Functions[name].Metric(jsii.String("IteratorAge"), &awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Maximum")}),
-			float64(10*60*1000))
+		if fn := h.MappingFunction[name]; fn == name {
+			// the iterator age is the function's, whichever of its mappings
+			alarm(id+"QueueDelay", name+": e-mails wait in the outbox more than 10 minutes (the SES rate is too low for the peak)",
+				h.Functions[fn].Metric(jsii.String("IteratorAge"), &awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Maximum")}),
+				float64(10*60*1000))
+		}
 	}
 	alarm("TableThrottles", "DynamoDB throttled requests on the table",
 		h.Table.MetricThrottledRequestsForOperations(&awsdynamodb.OperationsMetricOptions{

@@ -40,6 +40,9 @@ type Access struct {
 	// ClaimWrites are DynamoDB actions (besides Table) allowed on reminder
 	// claims only: C#<contest>#R#<round>#REMIND#<slot>.
 	ClaimWrites []string
+	// PracticeWrites are DynamoDB actions (besides Table) allowed on the
+	// practice counts and the practice budgets only.
+	PracticeWrites []string
 	// OutboxActions are DynamoDB actions (besides Table) allowed on outbox
 	// items and the SES rate's bucket only: MAILQ#….
 	OutboxActions []string
@@ -61,6 +64,10 @@ type Access struct {
 	// QueueMail: queues e-mails for the mailer, paced at the SES rate's
 	// share it is given (MAIL_RATE is set).
 	QueueMail bool
+	// MailLimits: shows and checks the contests' mail settings against the
+	// deployment's rate and sending domains (MAIL_RATE and MAIL_DOMAINS are
+	// set); sends nothing.
+	MailLimits bool
 	// ObjectCreated, if set, is a data-bucket prefix whose ObjectCreated
 	// notifications invoke the function.
 	ObjectCreated string
@@ -84,8 +91,11 @@ var Grants = map[string]Access{
 		// and counts a reminder run's e-mails sent in its progress item
 		ClaimWrites: []string{"dynamodb:UpdateItem"}},
 	// Quiz starts papers and closes overdue ones when their owner comes back.
+	// It counts practice answers (anonymously) and keeps each requester's
+	// practice budget.
 	"quiz": {Table: readTable, PaperWrites: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
-		ReadPrefixes: []string{platform.PrefixBanks}, TokenKey: true},
+		PracticeWrites: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"},
+		ReadPrefixes:   []string{platform.PrefixBanks}, TokenKey: true},
 	"grade": {Table: readWriteTable, TokenKey: true},
 	// The tally reads papers and rosters and marks rounds published; it reads
 	// and writes published results (it reads the previous units.json, which
@@ -118,7 +128,7 @@ var Grants = map[string]Access{
 	// it), and appends to the audit log, which it may not change.
 	"admin": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixBanks, platform.PrefixImports},
 		WritePrefixes: []string{platform.PrefixBanks, platform.PrefixImports}, DeletePrefixes: []string{platform.PrefixImports},
-		ListBucket: true, TokenKey: true, AuditAppendOnly: true},
+		ListBucket: true, TokenKey: true, AuditAppendOnly: true, MailLimits: true},
 }
 
 // auditPartitions matches the partition keys of audit entries.
@@ -134,6 +144,10 @@ const paperPartitions = "C#*#R#*#P#*"
 // reminderPartitions matches the partition keys of reminder claims.
 const reminderPartitions = "C#*#R#*#REMIND#*"
 
+// practicePartitions match the practice answers' anonymous counts and the
+// requesters' practice budgets (signin.PracticeBudget).
+var practicePartitions = []string{"C#*#PRACTICE#*", "C#*#LIMIT#practice#*"}
+
 // outboxPartitions matches the outbox's partition keys (and its bucket's).
 const outboxPartitions = platform.OutboxPrefix + "*"
 
@@ -141,6 +155,16 @@ const outboxPartitions = platform.OutboxPrefix + "*"
 // (AuthFunction is what `sam local invoke` is given).
 func constructID(name string) string {
 	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// mappingID is a stream mapping's name (platform.MappingName) as a
+// construct id: "remind" → "Remind", "mailer-reminders" → "MailerReminders".
+func mappingID(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		b.WriteString(constructID(part))
+	}
+	return b.String()
 }
 
 // addFunction is the one helper every function goes through: provided.al2023
@@ -170,8 +194,11 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	if access.SendMail {
 		env[platform.EnvMailFrom] = jsii.String(h.Settings.MailFrom)
 	}
-	if access.SendMail || access.QueueMail {
+	if access.SendMail || access.QueueMail || access.MailLimits {
 		env[platform.EnvMailRate] = jsii.String(strconv.Itoa(h.Settings.MailRate))
+	}
+	if access.SendMail || access.MailLimits {
+		env[platform.EnvMailDomains] = jsii.String(strings.Join(h.Settings.sendingDomains(), ","))
 	}
 	for _, fs := range functionSettings {
 		if v, set := h.Settings.FunctionEnv[fs.Env]; set && fs.Function == f.Name {
@@ -199,8 +226,8 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	})
 	h.Functions[f.Name] = fn
 	h.grant(fn, access)
-	if f.Stream != nil {
-		h.streamSource(f, fn)
+	for _, s := range f.Streams {
+		h.streamSource(f, s, fn)
 	}
 	if access.ObjectCreated != "" {
 		h.DataBucket.AddEventNotification(awss3.EventType_OBJECT_CREATED, awss3notifications.NewLambdaDestination(fn),
@@ -230,12 +257,14 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 		h.Table.GrantReadWriteData(fn)
 	}
 	for _, w := range []struct {
-		sid, partitions string
-		actions         []string
+		sid        string
+		partitions []string
+		actions    []string
 	}{
-		{"WritePapersOnly", paperPartitions, a.PaperWrites},
-		{"ClaimRemindersOnly", reminderPartitions, a.ClaimWrites},
-		{"OutboxOnly", outboxPartitions, a.OutboxActions},
+		{"WritePapersOnly", []string{paperPartitions}, a.PaperWrites},
+		{"ClaimRemindersOnly", []string{reminderPartitions}, a.ClaimWrites},
+		{"OutboxOnly", []string{outboxPartitions}, a.OutboxActions},
+		{"PracticeCountsAndBudgetsOnly", practicePartitions, a.PracticeWrites},
 	} {
 		if len(w.actions) == 0 {
 			continue
@@ -244,7 +273,7 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 			Sid:        jsii.String(w.sid),
 			Actions:    jsii.Strings(w.actions...),
 			Resources:  jsii.Strings(*h.Table.TableArn()),
-			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": []string{w.partitions}}},
+			Conditions: &map[string]any{"ForAllValues:StringLike": map[string]any{"dynamodb:LeadingKeys": w.partitions}},
 		}))
 	}
 	if a.AuditAppendOnly {
@@ -291,11 +320,18 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 		identity := func(name string) string {
 			return *awscdk.Arn_Format(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(name)}, h.Stack)
 		}
+		// the deployment's sender, and any address of its verified domains
+		// (a contest's own sender, contest.Contest.MailFrom)
+		resources, senders := []string{identity(h.Settings.MailFrom)}, []string{h.Settings.MailFrom}
+		for _, d := range h.Settings.sendingDomains() {
+			resources = append(resources, identity(d))
+			senders = append(senders, "*@"+d, "*@*."+d)
+		}
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String("SendMail"),
 			Actions:    jsii.Strings("ses:SendEmail"),
-			Resources:  jsii.Strings(identity(h.Settings.MailFrom), identity(h.Settings.mailDomain())),
-			Conditions: &map[string]any{"StringEquals": map[string]any{"ses:FromAddress": h.Settings.MailFrom}},
+			Resources:  jsii.Strings(resources...),
+			Conditions: &map[string]any{"StringLike": map[string]any{"ses:FromAddress": senders}},
 		}))
 	}
 }
@@ -340,21 +376,44 @@ func (h *HoiThi) schedule(f platform.Function, fn awslambda.Function) {
 	})
 }
 
-// streamSource invokes fn with the table's stream as f.Stream says: only
+// streamSource invokes fn with the table's stream as s (one of f.Streams) says: only
 // the records its filter lets through, in batches, reporting partial
 // failures, halving failed batches, retrying a bounded number of times;
 // what is given up becomes a message on a dead-letter queue (which names
 // the stream records, still readable for 24 hours, and the outbox items stay
 // in the table), and an alarm watches it.
-func (h *HoiThi) streamSource(f platform.Function, fn awslambda.Function) {
-	id := constructID(f.Name)
+func (h *HoiThi) streamSource(f platform.Function, s platform.StreamSource, fn awslambda.Function) {
+	name := platform.MappingName(f, s)
+	id := mappingID(name)
 	dlq := awssqs.NewQueue(h.Stack, jsii.String(id+"DeadLetters"), &awssqs.QueueProps{
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
 	})
-	h.DeadLetters[f.Name] = dlq
-	s := f.Stream
+	h.DeadLetters[name] = dlq
+	h.MappingFunction[name] = f.Name
+	filters := &[]*map[string]any{awslambda.FilterCriteria_Filter(&map[string]any{
+		"eventName": awslambda.FilterRule_IsEqual(s.EventName),
+		"dynamodb":  map[string]any{"Keys": streamKeyFilter(s)},
+	})}
+	if s.Name != "" {
+		// a function's further mapping: CDK's DynamoEventSource allows one
+		// per table and function, so this one is made as a plain mapping
+		// (the first one granted the stream's reads)
+		fn.AddEventSourceMapping(jsii.String(id+"Stream"), &awslambda.EventSourceMappingOptions{
+			EventSourceArn:          h.Table.TableStreamArn(),
+			StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+			BatchSize:               jsii.Number(s.BatchSize),
+			BisectBatchOnError:      jsii.Bool(s.Bisect),
+			RetryAttempts:           jsii.Number(s.MaxRetries),
+			MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(s.MaxRecordAge.Seconds())),
+			ReportBatchItemFailures: jsii.Bool(true),
+			ParallelizationFactor:   jsii.Number(1),
+			OnFailure:               awslambdaeventsources.NewSqsDlq(dlq),
+			Filters:                 filters,
+		})
+		return
+	}
 	fn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(h.Table, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(s.BatchSize),
@@ -364,16 +423,13 @@ func (h *HoiThi) streamSource(f platform.Function, fn awslambda.Function) {
 		ReportBatchItemFailures: jsii.Bool(true),
 		ParallelizationFactor:   jsii.Number(1), // one batch per shard at a time: in order
 		OnFailure:               awslambdaeventsources.NewSqsDlq(dlq),
-		Filters: &[]*map[string]any{awslambda.FilterCriteria_Filter(&map[string]any{
-			"eventName": awslambda.FilterRule_IsEqual(s.EventName),
-			"dynamodb":  map[string]any{"Keys": streamKeyFilter(s)},
-		})},
+		Filters:                 filters,
 	}))
 }
 
 // streamKeyFilter is the filter on a stream record's keys: the partition
 // key's prefix and, if the source names one, the sort key's.
-func streamKeyFilter(s *platform.StreamSource) map[string]any {
+func streamKeyFilter(s platform.StreamSource) map[string]any {
 	keys := map[string]any{platform.AttrPK: map[string]any{"S": awslambda.FilterRule_BeginsWith(jsii.String(s.KeyPrefix))}}
 	if s.SortKeyPrefix != "" {
 		keys[platform.AttrSK] = map[string]any{"S": awslambda.FilterRule_BeginsWith(jsii.String(s.SortKeyPrefix))}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,11 @@ type Settings struct {
 	SiteDomain, SiteCertificateARN string
 	// MailFrom is the SES identity that sends sign-in codes.
 	MailFrom string
+	// MailDomains are the deployment's verified SES domains (context
+	// mailDomains, "a.gov.vn,b.gov.vn"; default MailFrom's): a contest may
+	// send from an address of one (contest.Contest.MailFrom), and the
+	// mailer may send only from them.
+	MailDomains []string
 	// GraceSeconds is how late after the deadline a submission is taken.
 	GraceSeconds int
 	// MailRate caps reminder e-mails a second (below the account's SES rate).
@@ -90,6 +96,14 @@ func SettingsFromContext(node constructs.Node) (Settings, error) {
 			return s, fmt.Errorf("context submitGraceSeconds=%q: want a number of seconds", v)
 		}
 		s.GraceSeconds = n
+	}
+	for _, d := range strings.Split(str("mailDomains", ""), ",") {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" && !slices.Contains(s.MailDomains, d) {
+			s.MailDomains = append(s.MailDomains, d)
+		}
+	}
+	if len(s.MailDomains) == 0 {
+		s.MailDomains = []string{s.mailDomain()}
 	}
 	if v := str("mailRatePerSecond", ""); v != "" {
 		n, err := config.ParseMailRate(v)
@@ -146,6 +160,11 @@ func (s Settings) Check() error {
 	if a, err := mail.ParseAddress(s.MailFrom); err != nil || a.Address != s.MailFrom {
 		return fmt.Errorf("mailFrom %q: want a bare e-mail address such as no-reply@example.gov.vn", s.MailFrom)
 	}
+	for _, d := range s.MailDomains {
+		if _, err := mail.ParseAddress("a@" + d); err != nil || strings.ContainsAny(d, "*@ ") || !strings.Contains(d, ".") {
+			return fmt.Errorf("mailDomains %q: want domains such as hue.gov.vn,danang.gov.vn", d)
+		}
+	}
 	if s.GraceSeconds < 0 || s.GraceSeconds > 3600 {
 		return fmt.Errorf("submitGraceSeconds %d: want 0 to 3600 (as the functions accept)", s.GraceSeconds)
 	}
@@ -171,6 +190,14 @@ func (s Settings) siteOrigin(distributionDomain string) string {
 	default:
 		return "https://" + distributionDomain
 	}
+}
+
+// sendingDomains are MailDomains, or MailFrom's domain when none are set.
+func (s Settings) sendingDomains() []string {
+	if len(s.MailDomains) == 0 {
+		return []string{s.mailDomain()}
+	}
+	return s.MailDomains
 }
 
 // mailDomain is the domain part of MailFrom (SES may verify either).

@@ -45,6 +45,9 @@ type HoiThi struct {
 	URLs      map[string]awslambda.FunctionUrl
 	// DeadLetters are the stream-fed functions' dead-letter queues.
 	DeadLetters map[string]awssqs.Queue
+	// MappingFunction names the function of each stream mapping
+	// (platform.MappingName, the keys of DeadLetters).
+	MappingFunction map[string]string
 }
 
 // NewHoiThi builds the stack from shared/platform and the settings.
@@ -54,7 +57,7 @@ func NewHoiThi(scope constructs.Construct, id string, props *awscdk.StackProps, 
 		Settings:    s,
 		Functions:   map[string]awslambda.Function{},
 		URLs:        map[string]awslambda.FunctionUrl{},
-		DeadLetters: map[string]awssqs.Queue{},
+		DeadLetters: map[string]awssqs.Queue{}, MappingFunction: map[string]string{},
 	}
 	h.Table = newTable(h.Stack)
 	// The data bucket's name is fixed from the stack, account and region so

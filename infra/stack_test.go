@@ -297,7 +297,7 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 				}
 			}
 			var want any // only mail senders and queuers get the rate, from the settings
-			if Grants[f.Name].SendMail || Grants[f.Name].QueueMail {
+			if Grants[f.Name].SendMail || Grants[f.Name].QueueMail || Grants[f.Name].MailLimits {
 				want = "12"
 			}
 			if env[platform.EnvMailRate] != want {
@@ -522,6 +522,10 @@ func TestLeastPrivilege(t *testing.T) {
 				if slices.Contains(a.OutboxActions, action) {
 					want = append(want, outboxPartitions)
 				}
+				practice := strings.Join(practicePartitions, `","`)
+				if slices.Contains(a.PracticeWrites, action) {
+					want = append(want, practice)
+				}
 				var scoped []string
 				whole, deniedOnAudit := false, false
 				for _, st := range got[action] {
@@ -535,6 +539,8 @@ func TestLeastPrivilege(t *testing.T) {
 						scoped = append(scoped, reminderPartitions)
 					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+outboxPartitions+`"]`):
 						scoped = append(scoped, outboxPartitions)
+					case strings.Contains(cond, `"dynamodb:LeadingKeys":["`+practice+`"]`):
+						scoped = append(scoped, practice)
 					case cond == "null" || cond == "":
 						whole = true
 					default:
@@ -566,8 +572,13 @@ func TestLeastPrivilege(t *testing.T) {
 				t.Errorf("sends e-mail = %v, want %v", has("ses:SendEmail"), a.SendMail)
 			}
 			for _, st := range got["ses:SendEmail"] {
-				if !strings.Contains(jsonOf(st.st), `"ses:FromAddress":"`+testMailFrom+`"`) || !strings.Contains(jsonOf(st.st["Resource"]), ":identity/"+testMailFrom) {
-					t.Errorf("ses:SendEmail not limited to the mailFrom identity: %s", jsonOf(st.st))
+				// the deployment's sender and addresses of its verified domains
+				// (mailDomains: by default the sender's), nothing else
+				domain := testMailFrom[strings.IndexByte(testMailFrom, '@')+1:]
+				want := `"StringLike":{"ses:FromAddress":["` + testMailFrom + `","*@` + domain + `","*@*.` + domain + `"]}`
+				if !strings.Contains(jsonOf(st.st), want) || !strings.Contains(jsonOf(st.st["Resource"]), ":identity/"+testMailFrom) ||
+					!strings.Contains(jsonOf(st.st["Resource"]), ":identity/"+domain+`"`) {
+					t.Errorf("ses:SendEmail not limited to the mailFrom identity and its domain: %s, want %s", jsonOf(st.st), want)
 				}
 			}
 		})
@@ -1217,19 +1228,41 @@ func TestTheMailerReadsTheOutboxFromTheStream(t *testing.T) {
 	s := synth(t).configured
 	fnID, _ := s.function(t, "mailer")
 	maps := s.resources("AWS::Lambda::EventSourceMapping")
-	// GIVEN shared/platform's mailer WHEN synthesized THEN one mapping feeds it
-	// the table's stream, as platform.MailerStream says
-	var p map[string]any
+	// GIVEN shared/platform's mailer WHEN synthesized THEN two mappings feed
+	// it the table's stream, as platform.MailerStream (codes) and
+	// MailerReminderStream (reminders) say
+	var mine []map[string]any
 	for _, m := range maps {
 		if jsonOf(props(m)["FunctionName"]) == jsonOf(map[string]any{"Ref": fnID}) {
-			p = props(m)
+			mine = append(mine, props(m))
 		}
 	}
-	if p == nil {
-		t.Fatalf("no event source mapping for the mailer among %d", len(maps))
+	if len(mine) != 2 {
+		t.Fatalf("%d event source mappings for the mailer among %d, want 2", len(mine), len(maps))
 	}
 	tableID, _ := s.byPath(t, "Table/Resource")
-	want := platform.MailerStream
+	for _, want := range []platform.StreamSource{platform.MailerStream, platform.MailerReminderStream} {
+		var p map[string]any
+		for _, m := range mine {
+			if strings.Contains(jsonOf(m["FilterCriteria"]), `{\"prefix\":\"`+want.SortKeyPrefix+`\"}`) {
+				p = m
+			}
+		}
+		if p == nil {
+			t.Fatalf("no mailer mapping filters sort keys %q: %s", want.SortKeyPrefix, jsonOf(mine))
+		}
+		checkMailerMapping(t, want, p, tableID)
+	}
+	t.Run("auth sends no e-mail itself", func(t *testing.T) {
+		if got := s.actionsOf(t, "auth"); len(got["ses:SendEmail"]) > 0 || len(got["ses:SendRawEmail"]) > 0 {
+			t.Error("auth may still send through SES")
+		}
+	})
+}
+
+// checkMailerMapping checks one of the mailer's mappings p against want.
+func checkMailerMapping(t *testing.T, want platform.StreamSource, p map[string]any, tableID string) {
+	t.Helper()
 	for _, c := range []struct {
 		name string
 		ok   bool
@@ -1243,15 +1276,10 @@ func TestTheMailerReadsTheOutboxFromTheStream(t *testing.T) {
 		{"what is given up goes to the dead-letter queue", strings.Contains(jsonOf(p["DestinationConfig"]), "OnFailure") && strings.Contains(jsonOf(p["DestinationConfig"]), "DeadLetters")},
 		{"only outbox inserts invoke it", strings.Contains(jsonOf(p["FilterCriteria"]), `{\"prefix\":\"`+want.KeyPrefix+`\"}`) && strings.Contains(jsonOf(p["FilterCriteria"]), `\"eventName\":[\"INSERT\"]`)},
 	} {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(want.SortKeyPrefix+" items: "+c.name, func(t *testing.T) {
 			if !c.ok {
 				t.Errorf("mapping %s", jsonOf(p))
 			}
 		})
 	}
-	t.Run("auth sends no e-mail itself", func(t *testing.T) {
-		if got := s.actionsOf(t, "auth"); len(got["ses:SendEmail"]) > 0 || len(got["ses:SendRawEmail"]) > 0 {
-			t.Error("auth may still send through SES")
-		}
-	})
 }

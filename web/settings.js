@@ -161,16 +161,15 @@ const TIE_LABEL = {
 const FIELD_LABEL = {
   title: 'tên hội thi', allowedDomains: 'tên miền email công vụ', allowUnlisted: 'chỉ người trong danh sách',
   keepPlusTags: 'địa chỉ có dấu +', codesPerSecond: 'số email đăng nhập mỗi giây', codesPerRequesterHour: 'số email đăng nhập mỗi giờ từ một địa chỉ mạng',
+  mailFrom: 'địa chỉ gửi thư', mailPerSecond: 'số email mỗi giây của hội thi',
   openSignUp: 'đối tượng tự đăng ký', practice: 'ôn tập', publicKeysAfterClose: 'công bố đáp án sau tuần thi', tieBreak: 'thứ tự xếp hạng', prizes: 'giải thưởng', reportThreshold: 'ngưỡng tỷ lệ tham gia',
   schedule: 'lịch tự động (tổng hợp kết quả, nhắc thi)', origins: 'địa chỉ trang của hội thi',
 };
 
-const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'practice', 'publicKeysAfterClose', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour',
+const SETTINGS_FIELDS = ['title', 'allowedDomains', 'allowUnlisted', 'openSignUp', 'practice', 'publicKeysAfterClose', 'tieBreak', 'prizes', 'reportThreshold', 'codesPerSecond', 'codesPerRequesterHour', 'mailFrom', 'mailPerSecond',
   'schedule.timeZone', 'schedule.tallyAfterMinutes', 'schedule.reminders', 'origins', 'id'];
 
 const WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
-/** How far ahead the API looks for the next reminder (shared/contest NextReminderWeeks). */
-const NEXT_REMINDER_WEEKS = 5;
 const AUDIENCE_LABEL = { 'unit-admins': 'Quản trị đơn vị (danh sách người chưa thi)', everyone: 'Mọi người chưa thi (và quản trị đơn vị)' };
 
 /** The settings page's state: the contest as read, the limits, what the dry run checked. */
@@ -211,6 +210,7 @@ function settingsForm(ctx, published) {
   const rt = L.reportThreshold || { min: 0, max: 1, default: 0.8 };
   const cps = L.codesPerSecond || { min: 0, max: 1000, default: 5 };
   const cph = L.codesPerRequesterHour || { min: 0, default: 600 };
+  const mps = L.mailPerSecond || { min: 0, max: 1000 };
   const pct = (x) => String(Math.round(x * 1000) / 10).replace('.', ',');
   const form = h('form', { id: 'settings-form', class: 'form settings-form', novalidate: true },
     h('section', { class: 'card', 'aria-labelledby': 'settings-general' },
@@ -265,13 +265,19 @@ function settingsForm(ctx, published) {
         `Từ ${pct(rt.min)} đến ${pct(rt.max)}%; để trống là ${pct(rt.default)}%. Báo cáo gửi Sở Nội vụ nêu các đơn vị có tỷ lệ dưới ngưỡng này.`)),
     scheduleSection(c, L.schedule || {}),
     h('details', { class: 'card settings-advanced' },
-      h('summary', { text: 'Nâng cao: giới hạn gửi email đăng nhập' }),
+      h('summary', { text: 'Nâng cao: gửi email (giới hạn, địa chỉ gửi)' }),
       field('set-codesPerSecond', 'Số email đăng nhập mỗi giây (cả hội thi)',
         h('input', { type: 'number', name: 'codesPerSecond', min: String(cps.min), max: String(cps.max), step: '0.1', inputmode: 'decimal', value: c.codesPerSecond ? String(c.codesPerSecond) : '' }),
         `Từ ${cps.min} đến ${fmtInt(cps.max)}; để trống là ${cps.default}. Giữ dưới tốc độ gửi của dịch vụ email.`),
       field('set-codesPerRequesterHour', 'Số email đăng nhập mỗi giờ từ một địa chỉ mạng',
         h('input', { type: 'number', name: 'codesPerRequesterHour', min: String(cph.min), step: '1', inputmode: 'numeric', value: c.codesPerRequesterHour ? String(c.codesPerRequesterHour) : '' }),
-        `Từ ${cph.min}; để trống là ${fmtInt(cph.default)}.`)),
+        `Từ ${cph.min}; để trống là ${fmtInt(cph.default)}.`),
+      field('set-mailFrom', 'Địa chỉ gửi thư của hội thi',
+        h('input', { type: 'email', name: 'mailFrom', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', value: c.mailFrom || '' }),
+        (L.mailFromRule || '') + ((L.mailDomains || []).length ? ` Tên miền đã xác minh: ${L.mailDomains.join(', ')}.` : '')),
+      field('set-mailPerSecond', 'Số email mỗi giây của hội thi (mã đăng nhập và thư nhắc)',
+        h('input', { type: 'number', name: 'mailPerSecond', min: String(mps.min), max: String(mps.max), step: '0.1', inputmode: 'decimal', value: c.mailPerSecond ? String(c.mailPerSecond) : '' }),
+        `Từ ${mps.min} đến ${fmtInt(mps.max)} (tốc độ gửi của hệ thống); để trống là dùng chung toàn bộ. Phần này dành cho hội thi, để thư nhắc của hội thi khác không làm chậm việc gửi thư của hội thi này.`)),
     h('section', { class: 'card', 'aria-labelledby': 'settings-save-title' },
       h('h2', { id: 'settings-save-title', text: 'Lưu thay đổi' }),
       published.length
@@ -356,7 +362,7 @@ function nextRunsNote(next, tick) {
   items.push(h('li', { id: 'settings-next-reminder',
     text: rm
       ? `Lần nhắc tiếp theo: ${wallTime(rm.at)}, lượt “${rm.slot}” cho ${rm.title || rm.round}` + ((rm.rounds || []).length > 1 ? ` và ${fmtInt(rm.rounds.length - 1)} tuần khác` : '') + '.'
-      : `Lần nhắc tiếp theo: chưa có (không có tuần thi cán bộ nào mở vào các giờ nhắc trong ${fmtInt(NEXT_REMINDER_WEEKS)} tuần tới).` }));
+      : `Lần nhắc tiếp theo: chưa có (không có tuần thi cán bộ nào mở vào các giờ nhắc sắp tới).` }));
   return h('div', { id: 'settings-next-runs', class: 'help' },
     h('p', { text: `Theo lịch đã lưu (giờ ${next.timeZone || 'Asia/Ho_Chi_Minh'}):` }),
     h('ul', { id: 'settings-next-list' }, ...items));
@@ -491,6 +497,8 @@ function formSettings() {
     reminders: st.slots.map((r) => ({ name: r.name.trim(), weekday: Number(r.weekday), time: r.time, audience: r.audience })),
   };
   next.origins = form.elements.origins.value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  next.mailFrom = form.elements.mailFrom.value.trim();
+  next.mailPerSecond = num('mailPerSecond');
   return next;
 }
 

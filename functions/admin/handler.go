@@ -57,11 +57,21 @@ type Handler struct {
 	signer  *token.Signer
 	now     func() time.Time
 	log     *slog.Logger
+	// limits are the contest settings' bounds with the deployment's
+	// (its SES rate and sending domains).
+	limits importer.ContestLimits
 }
 
 // NewHandler builds the handler.
 func NewHandler(s store, o objects, p presigner, bucket string, signer *token.Signer, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{store: s, objects: o, presign: p, bucket: bucket, signer: signer, now: now, log: log}
+	return &Handler{store: s, objects: o, presign: p, bucket: bucket, signer: signer, now: now, log: log, limits: importer.Limits}
+}
+
+// WithDeployment sets the deployment's bounds of the contest's mail
+// settings (importer.ContestLimits.WithDeployment).
+func (h *Handler) WithDeployment(d importer.Deployment) *Handler {
+	h.limits = importer.Limits.WithDeployment(d)
+	return h
 }
 
 // Routes is the function's HTTP API.
@@ -304,7 +314,7 @@ func (h *Handler) getContest(r *http.Request, claims *token.Claims) (any, error)
 		return nil, err
 	}
 	rounds, err := h.store.ListRounds(ctx, claims.Contest)
-	return console.SettingsOf(c, rounds, h.now()), err
+	return console.SettingsOf(c, rounds, h.limits, h.now()), err
 }
 
 // register gives a contest saved before the contests' registry its entry
@@ -342,7 +352,7 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	next, problems := importer.CheckContest(next)
+	next, problems := importer.CheckContestFor(next, h.limits)
 	status, out := console.SettingsChecked(old, next, rounds, problems, console.DryRun(r.URL.Query()))
 	h.commit(w, r, claims, status, &out, out.DryRun || len(out.Change.Fields) == 0,
 		func() error { return h.store.PutContest(ctx, next) },

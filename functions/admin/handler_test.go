@@ -335,6 +335,51 @@ func TestContestSettings(t *testing.T) {
 			t.Errorf("entries %s", log.Body)
 		}
 	})
+	t.Run("the contest's sender and mail share are checked against the deployment's limits, then written", func(t *testing.T) {
+		// GIVEN a deployment sending at 14 a second from its verified domain
+		routes := NewHandler(a.env.Store, a.env.S3, s3.NewPresignClient(a.env.S3), a.env.Bucket, a.env.Signer, func() time.Time { return a.env.Now }, testenv.Logger()).
+			WithDeployment(importer.Deployment{MailRate: 14, MailDomains: []string{demo.Domain}}).Routes()
+		var got console.Settings
+		testenv.Call(t, routes, http.MethodGet, "/contest", a.token, nil).Decode(t, &got)
+		if got.Limits.MailPerSecond.Max != 14 || !slices.Equal(got.Limits.MailDomains, []string{demo.Domain}) || got.Limits.MailFromRule == "" {
+			t.Errorf("limits %+v: want the deployment's rate and domains", got.Limits)
+		}
+		for _, bad := range []struct {
+			from string
+			rate float64
+			col  string
+		}{
+			{"hoithi@gmail.com", 0, "mailFrom"},                     // not an official domain of the contest
+			{"Hội thi <hoithi@" + demo.Domain + ">", 0, "mailFrom"}, // not a bare address
+			{"hoithi@" + demo.Domain, 20, "mailPerSecond"},          // above the deployment's rate
+		} {
+			c := got.Contest
+			c.MailFrom, c.MailPerSecond = bad.from, bad.rate
+			r := testenv.Serve(routes, http.MethodPut, "/contest", a.token, c)
+			problems, _ := r.JSON["problems"].([]any)
+			if r.Status != http.StatusUnprocessableEntity || len(problems) != 1 || problems[0].(map[string]any)["column"] != bad.col {
+				t.Errorf("%q at %v: status %d body %s, want 422 on %s", bad.from, bad.rate, r.Status, r.Body, bad.col)
+			}
+		}
+		c := got.Contest
+		c.MailFrom, c.MailPerSecond = "hoithi@"+demo.Domain, 6
+		var res console.SettingsOutcome
+		testenv.Call(t, routes, http.MethodPut, "/contest", a.token, c).Decode(t, &res)
+		stored, _ := a.env.Store.GetContest(ctx, demo.ContestID)
+		if !res.Written || stored.MailFrom != c.MailFrom || stored.MailPerSecond != 6 {
+			t.Errorf("written %v, stored %q at %v", res.Written, stored.MailFrom, stored.MailPerSecond)
+		}
+		// AND a deployment that has not verified the domain refuses it
+		other := NewHandler(a.env.Store, a.env.S3, s3.NewPresignClient(a.env.S3), a.env.Bucket, a.env.Signer, func() time.Time { return a.env.Now }, testenv.Logger()).
+			WithDeployment(importer.Deployment{MailRate: 14, MailDomains: []string{"hoithi.example.gov.vn"}}).Routes()
+		r := testenv.Serve(other, http.MethodPut, "/contest?dryRun=1", a.token, stored)
+		if problems, _ := r.JSON["problems"].([]any); r.Status != http.StatusUnprocessableEntity || len(problems) != 1 {
+			t.Errorf("unverified domain: status %d body %s", r.Status, r.Body)
+		}
+		// (the deployment's sender again, for the tests that follow)
+		stored.MailFrom, stored.MailPerSecond = "", 0
+		testenv.Call(t, routes, http.MethodPut, "/contest", a.token, stored)
+	})
 	t.Run("a unit admin may not read the settings here", func(t *testing.T) {
 		testenv.Serve(a.routes, http.MethodGet, "/contest", a.env.TokenFor(t, a.env.Accounts.UnitAdmin[0]), nil).Expect(t, http.StatusForbidden, "organiser_only")
 	})

@@ -14,12 +14,14 @@ import (
 	"github.com/hoithi/hoithi/shared/app"
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/importer"
 )
 
 func main() {
 	app.Main("admin", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
 		objects := blob.NewClient(env.AWS, env.Config.S3PathStyle)
-		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Config.Bucket, env.Signer, env.Now, env.Log)
+		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Config.Bucket, env.Signer, env.Now, env.Log).
+			WithDeployment(importer.Deployment{MailRate: float64(env.Config.MailRate), MailDomains: env.Config.MailDomains})
 		return h.Routes(), nil, nil
 	})
 }

@@ -22,7 +22,7 @@ func TestOrganisersFollowAReminderRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := reminder.Run{Contest: demo.ContestID, Round: round.ID, Slot: "reminder-last-day", ID: id, StartedAt: a.env.Now, Units: len(demo.Units()), Headcount: 131}
-	jobs := reminder.Jobs(run, demo.Units())
+	jobs := reminder.Jobs(run, demo.Units(), 0)
 	if err := a.env.Store.StartReminderRun(ctx, run, jobs); err != nil {
 		t.Fatal(err)
 	}

@@ -216,7 +216,7 @@ func (h *Handler) sendCode(ctx context.Context, req codeRequest, requester strin
 			"Không chia sẻ mã này cho bất kỳ ai.\n\nNếu bạn không yêu cầu mã, hãy bỏ qua thư này.\n\n%s",
 			code, next.ExpiresAt.In(contest.ICT).Format("15:04 ngày 02/01/2006"), c.Title),
 		Code: code, EnqueuedAt: now, ExpiresAt: next.ExpiresAt,
-	}
+	}.For(c) // the contest's sender and share of the SES rate
 	if err := h.store.PutCodeAndMail(ctx, c.ID, email, prev, next, now, msg); err != nil {
 		return codeResponse{}, err
 	}

@@ -24,7 +24,7 @@ type store interface {
 	ClaimMail(ctx context.Context, r mailq.Request, now time.Time) (bool, error)
 	ReleaseMail(ctx context.Context, r mailq.Request) error
 	FinishMail(ctx context.Context, r mailq.Request, st mailq.Status, now time.Time) error
-	TakeMailToken(ctx context.Context, b signin.Bucket, now time.Time) error
+	TakeMailToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error
 	// CountReminderSent adds one e-mail sent to a reminder run's progress.
 	CountReminderSent(ctx context.Context, contestID string, r mailq.RunRef) error
 }
@@ -152,10 +152,10 @@ func (h *Handler) deliver(ctx context.Context, r mailq.Request) error {
 		h.log.Info("mail: code expired in the queue, not sent", "id", r.ID, "contest", r.Contest)
 		return h.finish(ctx, r, mailq.StatusExpired)
 	}
-	if err := h.pace(ctx, r.Kind); err != nil {
+	if err := h.pace(ctx, r); err != nil {
 		return h.release(ctx, r, err)
 	}
-	msg := mail.Message{To: r.To, Subject: r.Subject, Text: r.Text, Code: r.Code, SentAt: h.now()}
+	msg := mail.Message{From: r.From, To: r.To, Subject: r.Subject, Text: r.Text, Code: r.Code, SentAt: h.now()}
 	if err := h.mail.Send(ctx, msg); err != nil {
 		if errors.Is(err, mail.ErrRefused) {
 			return h.release(ctx, r, err)
@@ -168,11 +168,21 @@ func (h *Handler) deliver(ctx context.Context, r mailq.Request) error {
 	return h.finish(ctx, r, mailq.StatusSent)
 }
 
-// pace waits for a token of the SES rate's bucket.
-func (h *Handler) pace(ctx context.Context, k mailq.Kind) error {
-	b := mailq.Pacing(h.rate, k)
+// pace waits for a token of each of r's buckets (mailq.Buckets): its
+// contest's share, then the SES rate.
+func (h *Handler) pace(ctx context.Context, r mailq.Request) error {
+	for _, b := range mailq.Buckets(r.Contest, r.Rate, h.rate, r.Kind) {
+		if err := h.take(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// take waits for a token of bucket b.
+func (h *Handler) take(ctx context.Context, b mailq.Paced) error {
 	for {
-		err := h.store.TakeMailToken(ctx, b, h.now())
+		err := h.store.TakeMailToken(ctx, b.Contest, b.Bucket, h.now())
 		fe, limited := fault.As(err)
 		if !limited || fe.Kind != fault.KindRateLimited {
 			return err

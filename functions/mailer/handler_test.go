@@ -56,7 +56,7 @@ func (e *outboxEnv) queue(t *testing.T, emails ...string) []map[string]any {
 		}
 	}
 	out, err := e.db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(e.table), KeyConditionExpression: aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: dynamo.OutboxPK("demo")}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: dynamo.OutboxPK("demo", mailq.KindCode)}}})
 	if err != nil {
 		t.Fatal(err)
 	}

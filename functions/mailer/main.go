@@ -1,5 +1,6 @@
-// Command mailer sends the outbox's e-mails (sign-in codes) at the SES rate:
-// the table's stream hands it each queued request, in order. It has no
+// Command mailer sends the outbox's e-mails (sign-in codes, reminders) at
+// the SES rate: the table's stream hands it each queued request, in order,
+// codes and reminders through two mappings of their own. It has no
 // function URL and no token key. Wiring only; the work is in handler.go.
 package main
 

@@ -36,7 +36,7 @@ func TestARemindersSendingCountsInItsRunOnce(t *testing.T) {
 		t.Fatalf("queued %d, skipped %d, %v", q, s, err)
 	}
 	out, err := e.db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(e.table), KeyConditionExpression: aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: dynamo.OutboxPK("demo")}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: dynamo.OutboxPK("demo", mailq.KindReminder)}}})
 	if err != nil {
 		t.Fatal(err)
 	}

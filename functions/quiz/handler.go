@@ -14,6 +14,7 @@ import (
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/platform"
+	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
 	"github.com/hoithi/hoithi/shared/warm"
 )
@@ -27,6 +28,9 @@ type store interface {
 	GetPaper(ctx context.Context, contestID string, ref contest.PaperRef, consistent bool) (*contest.Paper, error)
 	SubmitPaper(ctx context.Context, p *contest.Paper, answers map[string]string, r contest.Result) (*contest.Paper, bool, error)
 	practiceCounter
+	// TakeToken spends a token of bucket b for holder, or returns b's
+	// fault.RateLimited (the practice answers' budget).
+	TakeToken(ctx context.Context, contestID string, b signin.Bucket, holder string, now time.Time) error
 }
 
 type bankLoader interface {
@@ -42,6 +46,8 @@ type Handler struct {
 	grace   time.Duration
 	now     func() time.Time
 	log     *slog.Logger
+	// limitKey keys the requesters' hashes (signin.RequesterKey).
+	limitKey []byte
 
 	rounds     *warm.Cache[contest.Round]
 	contests   *warm.Cache[contest.Contest]
@@ -63,6 +69,13 @@ func NewHandler(s store, banks bankLoader, signer *token.Signer, defaultContest 
 	return &Handler{store: s, banks: banks, signer: signer, contest: defaultContest, grace: grace, now: now, log: log,
 		rounds: warm.New[contest.Round](cacheTTL, nil), contests: warm.New[contest.Contest](cacheTTL, nil),
 		roundLists: warm.New[[]contest.Round](cacheTTL, nil), pools: warm.New[contest.PracticePool](cacheTTL, nil)}
+}
+
+// WithTokenKey derives the key of requesters' hashes from the session-token
+// key (signin.LimitKey), as auth does.
+func (h *Handler) WithTokenKey(tokenKey []byte) *Handler {
+	h.limitKey = signin.LimitKey(tokenKey)
+	return h
 }
 
 // round reads a round through the container's short-lived cache.

@@ -8,7 +8,9 @@ import (
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
+	"github.com/hoithi/hoithi/shared/signin"
 )
 
 // Review and practice: learning after the week (contest.KeysPublic decides
@@ -164,6 +166,10 @@ func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) (int, a
 	}
 	c, p, err := h.practicePool(r)
 	if err != nil {
+		return 0, nil, err
+	}
+	// each answer is a write: a requester's budget (429 past it)
+	if err := h.store.TakeToken(r.Context(), c.ID, signin.PracticeBudget(), signin.RequesterKey(h.limitKey, funcurl.SourceIP(r)), h.now()); err != nil {
 		return 0, nil, err
 	}
 	fb, err := p.Answer(req.BankID, req.QuestionID, req.Chosen)

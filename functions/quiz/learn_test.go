@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
+	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
 
@@ -417,4 +419,37 @@ func TestOrganisersReadThePracticeCounts(t *testing.T) {
 			testenv.Call(t, routes, http.MethodGet, "/practice/counts", tt.token, nil).Expect(t, tt.status, tt.code)
 		})
 	}
+}
+
+func TestPracticeAnswersFromOneRequesterHaveABudget(t *testing.T) {
+	_, routes, _ := learnSetup(t, contest.PracticeEveryone)
+	answerFrom := func(ip string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/practice/answers", strings.NewReader(`{"bankId":"tuan-cu","questionId":"c1","chosen":"A"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = ip + ":40000"
+		rec := httptest.NewRecorder()
+		routes.ServeHTTP(rec, req)
+		return rec
+	}
+	// GIVEN practice open to everyone WHEN one address sends its budget's worth at once
+	for i := range signin.PracticeBurst {
+		if rec := answerFrom("203.0.113.7"); rec.Code != http.StatusOK {
+			t.Fatalf("answer %d within the budget: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	t.Run("one more is refused with 429, a Vietnamese message and when to try again", func(t *testing.T) {
+		rec := answerFrom("203.0.113.7")
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &body)
+		if rec.Code != http.StatusTooManyRequests || body.Error.Code != "practice_too_fast" || !strings.Contains(body.Error.Message, "Vui lòng thử lại sau") || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("over the budget: %d %s (Retry-After %q)", rec.Code, rec.Body, rec.Header().Get("Retry-After"))
+		}
+	})
+	t.Run("another address still gets its feedback", func(t *testing.T) {
+		if rec := answerFrom("198.51.100.20"); rec.Code != http.StatusOK {
+			t.Errorf("another requester: %d %s", rec.Code, rec.Body)
+		}
+	})
 }

@@ -15,6 +15,6 @@ import (
 func main() {
 	app.Main("quiz", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
 		banks := blob.NewBanks(blob.NewClient(env.AWS, env.Config.S3PathStyle), env.Config.Bucket)
-		return NewHandler(env.Store, banks, env.Signer, env.Config.Contest, env.Config.Grace, env.Now, env.Log).Routes(), nil, nil
+		return NewHandler(env.Store, banks, env.Signer, env.Config.Contest, env.Config.Grace, env.Now, env.Log).WithTokenKey(env.TokenKey).Routes(), nil, nil
 	})
 }

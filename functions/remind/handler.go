@@ -12,6 +12,7 @@ import (
 	"github.com/hoithi/hoithi/shared/config"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/reminder"
@@ -39,7 +40,7 @@ type runStore interface {
 	FinishReminderJob(ctx context.Context, j reminder.Job, queued, skipped int) (bool, error)
 	// TakeReminderToken spends a token of the reminders' bucket, or returns
 	// a fault.RateLimited saying how long to wait.
-	TakeReminderToken(ctx context.Context, b signin.Bucket, now time.Time) error
+	TakeReminderToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error
 	// ListRegistry lists every contest's schedule (the tick reads it).
 	ListRegistry(ctx context.Context) ([]contest.Contest, error)
 	// ClaimRun claims a due run (false: started already); FinishRun and
@@ -57,8 +58,10 @@ type Handler struct {
 	rate  float64 // e-mails a second for every mailer together (reminders get half)
 	site  reminder.Site
 	grace time.Duration // the submit grace: papers past deadline plus grace are closed first
-	now   func() time.Time
-	log   *slog.Logger
+	// chunkSize, if set, replaces reminder.ChunkSize (tests)
+	chunkSize int
+	now       func() time.Time
+	log       *slog.Logger
 }
 
 // NewHandler builds the handler: e-mails are queued at the reminders' share
@@ -171,7 +174,8 @@ func (h *Handler) start(ctx context.Context, c contest.Contest, slot string, adm
 	return runs, nil
 }
 
-// startRound starts the slot's run for one round: one job per unit.
+// startRound starts the slot's run for one round: one job per unit, or
+// per chunk of a unit too large for one job at the contest's mail rate.
 func (h *Handler) startRound(ctx context.Context, c contest.Contest, r contest.Round, units []contest.Unit, slot string, adminsOnly bool, now time.Time) (RunStarted, error) {
 	headcount := 0
 	for _, u := range units {
@@ -181,10 +185,20 @@ func (h *Handler) startRound(ctx context.Context, c contest.Contest, r contest.R
 	if err != nil {
 		return RunStarted{}, err
 	}
-	run := reminder.Run{Contest: c.ID, Round: r.ID, Slot: slot, ID: id, AdminsOnly: adminsOnly, StartedAt: now, Units: len(units), Headcount: headcount}
-	if err := h.store.StartReminderRun(ctx, run, reminder.Jobs(run, units)); err != nil {
+	rate := mailq.ContestRate(c.MailPerSecond, h.rate)
+	chunk := h.chunkSize
+	if chunk <= 0 {
+		chunk = reminder.ChunkSize(rate)
+	}
+	run := reminder.Run{Contest: c.ID, Round: r.ID, Slot: slot, ID: id, AdminsOnly: adminsOnly, StartedAt: now, Headcount: headcount}
+	jobs := reminder.Jobs(run, units, chunk)
+	run.Units = len(jobs)
+	for i := range jobs {
+		jobs[i].Run = run
+	}
+	if err := h.store.StartReminderRun(ctx, run, jobs); err != nil {
 		return RunStarted{}, err
 	}
-	return RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(units), Headcount: headcount,
-		PlannedSeconds: int64(reminder.Plan(headcount, h.rate).Seconds())}, nil
+	return RunStarted{Round: r.ID, Slot: slot, Run: id, Units: len(jobs), Headcount: headcount,
+		PlannedSeconds: int64(reminder.Plan(headcount, rate).Seconds())}, nil
 }

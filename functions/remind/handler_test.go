@@ -467,3 +467,53 @@ func TestMalformedEventsAreRejected(t *testing.T) {
 		t.Errorf("rejected events queued %d e-mails", len(got))
 	}
 }
+
+func TestALargeUnitIsRemindedInChunksEachPersonOnce(t *testing.T) {
+	w := newWorld(t)
+	// GIVEN jobs of at most 2 people (a unit of the demo has more)
+	w.h.chunkSize = 2
+	raw, err := os.ReadFile(filepath.Join(eventsDir, "reminder-last-day.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// WHEN the last day's run starts and its jobs run
+	before := len(w.s.jobs)
+	res, jobs := w.run(t, raw)
+	mine := w.s.jobs[before:]
+	admins, missing := w.expected(t)
+	t.Run("a unit larger than a chunk is split into jobs of its own", func(t *testing.T) {
+		if len(mine) <= len(demo.Units()) || res.Runs[0].Units != len(mine) {
+			t.Errorf("%d jobs (the run says %d) for %d units, want more jobs than units", len(mine), res.Runs[0].Units, len(demo.Units()))
+		}
+	})
+	t.Run("everyone is reminded once and each unit admin summarised once, across the chunks", func(t *testing.T) {
+		want := append(slices.Clone(admins), missing...)
+		slices.Sort(want)
+		if got := w.sent(t); !slices.Equal(got, want) {
+			t.Errorf("sent %d e-mails, want %d: %v", len(got), len(want), got)
+		}
+	})
+	// AND every chunk runs again (a retried batch), then the slot again (a re-run)
+	for _, j := range mine {
+		if _, err := w.h.RunJob(context.Background(), j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, again := w.run(t, raw)
+	t.Run("retries and a re-run queue nothing more", func(t *testing.T) {
+		q, _, _ := sum(again)
+		first, _, _ := sum(jobs)
+		if q != 0 || len(w.queued(t)) != first {
+			t.Errorf("the re-run queued %d; outbox %d, want %d", q, len(w.queued(t)), first)
+		}
+	})
+	t.Run("the run's progress counts each job once", func(t *testing.T) {
+		runs, err := w.s.ReminderRuns(context.Background(), demo.ContestID, res.Runs[0].Round, "reminder-last-day")
+		if err != nil || len(runs) == 0 {
+			t.Fatalf("runs %+v, %v", runs, err)
+		}
+		if p := runs[0]; p.UnitsDone != len(mine) || !p.Done() && p.Queued != len(admins)+len(missing) {
+			t.Errorf("progress %+v, want %d jobs done, %d queued", p, len(mine), len(admins)+len(missing))
+		}
+	})
+}

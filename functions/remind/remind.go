@@ -119,11 +119,17 @@ func (h *Handler) RunJob(ctx context.Context, j reminder.Job) (JobOutcome, error
 		}
 		out.Closed = p.Closed
 		lastQueued := 1
-		for _, batch := range reminder.Batches(reminder.For(c, r, j.Unit, p, j.Run.AdminsOnly, h.site)) {
+		var mine []reminder.Email // this job's chunk of the unit's e-mails
+		for _, e := range reminder.For(c, r, j.Unit, p, j.Run.AdminsOnly, h.site) {
+			if j.Takes(e) {
+				mine = append(mine, e)
+			}
+		}
+		for _, batch := range reminder.Batches(mine) {
 			// a batch waits its turn after one that queued something: a
 			// retried job walks past what it queued before without waiting
 			if lastQueued > 0 {
-				if err := h.pace(ctx); err != nil {
+				if err := h.pace(ctx, c); err != nil {
 					return out, err
 				}
 			}
@@ -134,7 +140,7 @@ func (h *Handler) RunJob(ctx context.Context, j reminder.Job) (JobOutcome, error
 					return out, err
 				}
 				queued[i] = reminder.Queued{Claim: e.Claim, Mail: mailq.Request{ID: id, Contest: c.ID, Kind: mailq.KindReminder, To: e.To,
-					Subject: e.Subject, Text: e.Text, EnqueuedAt: h.now(), ExpiresAt: r.ClosesAt, Run: j.Run.Ref()}}
+					Subject: e.Subject, Text: e.Text, EnqueuedAt: h.now(), ExpiresAt: r.ClosesAt, Run: j.Run.Ref()}.For(c)}
 			}
 			q, s, err := h.store.QueueReminders(ctx, r, j.Run.Slot, queued)
 			out.Queued, out.Skipped, lastQueued = out.Queued+q, out.Skipped+s, q
@@ -149,12 +155,13 @@ func (h *Handler) RunJob(ctx context.Context, j reminder.Job) (JobOutcome, error
 	return out, nil
 }
 
-// pace waits for a token of the reminders' bucket: at most about one
-// batch's time at the reminders' share of the SES rate.
-func (h *Handler) pace(ctx context.Context) error {
-	b := reminder.Pacing(h.rate)
+// pace waits for a token of contest c's reminders' bucket: at most about
+// one batch's time at the reminders' share of c's rate (its share of the
+// SES rate, mailq.ContestRate).
+func (h *Handler) pace(ctx context.Context, c contest.Contest) error {
+	b := reminder.Pacing(mailq.ContestRate(c.MailPerSecond, h.rate))
 	for {
-		err := h.store.TakeReminderToken(ctx, b, h.now())
+		err := h.store.TakeReminderToken(ctx, c.ID, b, h.now())
 		fe, limited := fault.As(err)
 		if !limited || fe.Kind != fault.KindRateLimited {
 			return err

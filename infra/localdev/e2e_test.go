@@ -720,7 +720,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s run %d: %v", admins.Name, run, err)
 		}
-		waitRuns(t, e, demo.ContestID, out)
+		waitRuns(t, e, demo.ContestID, out, 0)
 		if got := count(missed.Email, reminder); got != 0 {
 			t.Errorf("after %s run %d, %s has %d reminders, want 0 (%s)", admins.Name, run, missed.Email, got, out)
 		}
@@ -738,7 +738,7 @@ func TestRemindersGoOncePerSlotToThoseWhoHaveNotTakenPart(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s run %d: %v", everyone.Name, run, err)
 		}
-		waitRuns(t, e, demo.ContestID, out)
+		waitRuns(t, e, demo.ContestID, out, 0)
 		if got := count(missed.Email, reminder); got != 1 {
 			t.Errorf("after %s run %d, %s has %d reminders, want 1 (%s)", everyone.Name, run, missed.Email, got, out)
 		}

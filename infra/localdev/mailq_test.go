@@ -21,10 +21,16 @@ import (
 // failure bound, not a timing assertion).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(mailWait)
+	waitUntil(t, what, mailWait, cond)
+}
+
+// waitUntil is waitFor with its own bound.
+func waitUntil(t *testing.T, what string, bound time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(bound)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, mailWait)
+			t.Fatalf("%s: not within %s", what, bound)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/infra/localenv"
+	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
 )
@@ -416,6 +417,7 @@ func (p *Platform) StartFunctions(ctx context.Context, ports Ports) error {
 		platform.EnvTokenKey+"="+p.TokenKey,
 		platform.EnvMailOutbox+"="+p.Outbox(),
 		platform.EnvMailRate+"=1000", // the outbox is a folder, not SES
+		platform.EnvMailDomains+"="+demo.Domain,
 		platform.EnvS3PathStyle+"=true",
 		platform.EnvSiteURL+"="+p.SiteURL,
 		"AWS_LAMBDA_LOG_FORMAT=JSON",

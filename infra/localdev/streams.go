@@ -41,9 +41,11 @@ import (
 // the poller never takes a shard for closed: it reads until the iterator
 // ends.
 type streamMapping struct {
-	p       *Platform
-	fn      platform.Function
-	src     platform.StreamSource
+	p   *Platform
+	fn  platform.Function
+	src platform.StreamSource
+	// name is the mapping's (platform.MappingName): checkpoints and dead letters
+	name    string
 	streams *dynamodbstreams.Client
 	// Backoff is the first wait after a failed try.
 	Backoff time.Duration
@@ -82,13 +84,12 @@ func (p *Platform) startStreams(ctx context.Context) {
 	cfg := p.awsConfig()
 	client := dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(p.DynamoURL) })
 	for _, f := range platform.Functions {
-		if f.Stream == nil {
-			continue
+		for _, src := range f.Streams {
+			m := &streamMapping{p: p, fn: f, src: src, name: platform.MappingName(f, src), streams: client, Backoff: 500 * time.Millisecond, checkpoints: map[string]string{}}
+			m.loadCheckpoints()
+			p.mappings[m.name] = m
+			go m.run(ctx)
 		}
-		m := &streamMapping{p: p, fn: f, src: *f.Stream, streams: client, Backoff: 500 * time.Millisecond, checkpoints: map[string]string{}}
-		m.loadCheckpoints()
-		p.mappings[f.Name] = m
-		go m.run(ctx)
 	}
 }
 
@@ -98,7 +99,7 @@ func (m *streamMapping) run(ctx context.Context) {
 	for ctx.Err() == nil {
 		got, err := m.poll(ctx, iterators)
 		if err != nil && ctx.Err() == nil {
-			fmt.Fprintf(os.Stderr, "localdev: stream of %s: %v\n", m.fn.Name, err)
+			fmt.Fprintf(os.Stderr, "localdev: stream of %s: %v\n", m.name, err)
 		}
 		if got == 0 || err != nil {
 			select {
@@ -325,13 +326,13 @@ func (m *streamMapping) giveUp(b []streamRecord, why string, tries int) {
 	data, _ := json.MarshalIndent(msg, "", "  ")
 	dir := m.p.path("dead-letters")
 	if err := os.MkdirAll(dir, 0o755); err == nil {
-		_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.json", m.fn.Name, time.Now().UnixNano())), data, 0o644)
+		_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.json", m.name, time.Now().UnixNano())), data, 0o644)
 	}
-	fmt.Fprintf(os.Stderr, "localdev: %s: gave up %d stream records (%s), see %s\n", m.fn.Name, len(b), why, dir)
+	fmt.Fprintf(os.Stderr, "localdev: %s: gave up %d stream records (%s), see %s\n", m.name, len(b), why, dir)
 }
 
 func (m *streamMapping) checkpointFile() string {
-	return m.p.path("streams", m.p.Table+"-"+m.fn.Name+".json")
+	return m.p.path("streams", m.p.Table+"-"+m.name+".json")
 }
 
 func (m *streamMapping) loadCheckpoints() {

@@ -30,7 +30,10 @@ type Config struct {
 	Outbox   string
 	// MailRate caps reminder e-mails a second: SES's sending rate is per
 	// account (14 a second once out of the sandbox), shared with sign-in codes.
-	MailRate    int
+	MailRate int
+	// MailDomains are the deployment's verified SES domains: a contest may
+	// send from an address of one of them (and of its own domains).
+	MailDomains []string
 	S3PathStyle bool
 	// Now is the functions' clock: the wall clock, shifted by CLOCK_OFFSET
 	// on the local platform and in tests.
@@ -72,6 +75,11 @@ func FromEnv() (Config, error) {
 			return c, fmt.Errorf("%s: %w", platform.EnvMailRate, err)
 		}
 		c.MailRate = n
+	}
+	for _, d := range strings.Split(os.Getenv(platform.EnvMailDomains), ",") {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			c.MailDomains = append(c.MailDomains, d)
+		}
 	}
 	if v := os.Getenv(platform.EnvClockOffset); v != "" {
 		now, err := OffsetClock(v)

@@ -168,9 +168,10 @@ type Settings struct {
 	NextRuns contest.NextRunSet `json:"nextRuns"`
 }
 
-// SettingsOf is contest c's settings, given its rounds, at now.
-func SettingsOf(c contest.Contest, rounds []contest.Round, now time.Time) Settings {
-	return Settings{Contest: c, Limits: importer.Limits, PublishedRounds: importer.CompareSettings(c, c, rounds).PublishedRounds,
+// SettingsOf is contest c's settings, given its rounds and the
+// deployment's limits, at now.
+func SettingsOf(c contest.Contest, rounds []contest.Round, limits importer.ContestLimits, now time.Time) Settings {
+	return Settings{Contest: c, Limits: limits, PublishedRounds: importer.CompareSettings(c, c, rounds).PublishedRounds,
 		NextRuns: contest.NextRuns(c, rounds, now)}
 }
 

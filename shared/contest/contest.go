@@ -69,6 +69,14 @@ type Contest struct {
 	// CodesPerRequesterHour is how many sign-in e-mails one network address
 	// (an IPv4 address, an IPv6 /64) may cause an hour (0: signin's default).
 	CodesPerRequesterHour int `json:"codesPerRequesterHour,omitempty"`
+	// MailFrom is the address the contest's e-mails (codes, reminders) are
+	// sent from: one of its official domains, verified in SES by the
+	// deployment ("" : the deployment's sender).
+	MailFrom string `json:"mailFrom,omitempty"`
+	// MailPerSecond is the contest's share of the deployment's SES rate, for
+	// its codes and reminders together (0: the deployment's whole rate;
+	// shared/mailq.ContestRate).
+	MailPerSecond float64 `json:"mailPerSecond,omitempty"`
 	// OpenSignUp lists audiences anyone may join by declaring name and ward.
 	OpenSignUp []Audience `json:"openSignUp"`
 	// TieBreak is the ranking order (empty: the usual one, see shared/tally).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,8 +21,9 @@ import (
 )
 
 // outboxItem is one mail request (shared/mailq) in the outbox partition of
-// its contest, sorted by when it was queued: the table's stream hands the
-// inserts to the mailer in that order.
+// its contest and kind (OutboxPK), sorted by when it was queued: the table's
+// stream hands the inserts to the mailer in that order, codes and reminders
+// each through its own mapping (platform.MailerStream, MailerReminderStream).
 type outboxItem struct {
 	PK         string `dynamodbav:"PK"`
 	SK         string `dynamodbav:"SK"`
@@ -39,23 +41,41 @@ type outboxItem struct {
 	TTL        int64  `dynamodbav:"ttl"`
 	// Run is a reminder's run, "<round>#<slot>#<run id>" (mailq.RunRef).
 	Run string `dynamodbav:"run,omitempty"`
+	// From and Rate are the contest's sender and share of the SES rate.
+	From string  `dynamodbav:"from,omitempty"`
+	Rate float64 `dynamodbav:"rate,omitempty"`
 }
 
 // outboxKeep is how long a request stays in the table once queued (its
 // status answers "was it sent?" for a week).
 const outboxKeep = 7 * 24 * time.Hour
 
-// OutboxPK is the partition of a contest's outbox.
-func OutboxPK(contestID string) string { return platform.OutboxPrefix + contestID }
-
-func outboxSK(r mailq.Request) string {
-	return fmt.Sprintf("%013d#%s", r.EnqueuedAt.UnixMilli(), r.ID)
+// OutboxPK is the partition of a contest's outbox for e-mails of kind k:
+// sign-in codes and reminders apart, so that a run's reminders never make a
+// hot partition of the codes' (nor the reverse).
+func OutboxPK(contestID string, k mailq.Kind) string {
+	if k == mailq.KindReminder {
+		return platform.OutboxPrefix + contestID + "#R"
+	}
+	return platform.OutboxPrefix + contestID
 }
 
+// outboxSK begins with the kind (what the mailer's mappings filter on),
+// then the time queued.
+func outboxSK(r mailq.Request) string {
+	kind := platform.OutboxCodeSK
+	if r.Kind == mailq.KindReminder {
+		kind = platform.OutboxReminderSK
+	}
+	return fmt.Sprintf("%s%013d#%s", kind, r.EnqueuedAt.UnixMilli(), r.ID)
+}
+
+func outboxPK(r mailq.Request) string { return OutboxPK(r.Contest, r.Kind) }
+
 func newOutboxItem(r mailq.Request) outboxItem {
-	it := outboxItem{PK: OutboxPK(r.Contest), SK: outboxSK(r), ID: r.ID, Contest: r.Contest, Kind: string(r.Kind), To: r.To,
+	it := outboxItem{PK: outboxPK(r), SK: outboxSK(r), ID: r.ID, Contest: r.Contest, Kind: string(r.Kind), To: r.To,
 		Subject: r.Subject, Text: r.Text, Code: r.Code, EnqueuedAt: r.EnqueuedAt.UnixMilli(), Status: string(mailq.StatusQueued),
-		TTL: r.EnqueuedAt.Add(outboxKeep).Unix()}
+		TTL: r.EnqueuedAt.Add(outboxKeep).Unix(), From: r.From, Rate: r.Rate}
 	if !r.ExpiresAt.IsZero() {
 		it.ExpiresAt = r.ExpiresAt.UnixMilli()
 	}
@@ -67,7 +87,7 @@ func newOutboxItem(r mailq.Request) outboxItem {
 
 func (it outboxItem) entry() mailq.Entry {
 	e := mailq.Entry{Request: mailq.Request{ID: it.ID, Contest: it.Contest, Kind: mailq.Kind(it.Kind), To: it.To, Subject: it.Subject,
-		Text: it.Text, Code: it.Code, EnqueuedAt: time.UnixMilli(it.EnqueuedAt)}, Status: mailq.Status(it.Status)}
+		Text: it.Text, Code: it.Code, EnqueuedAt: time.UnixMilli(it.EnqueuedAt), From: it.From, Rate: it.Rate}, Status: mailq.Status(it.Status)}
 	if it.ExpiresAt != 0 {
 		e.ExpiresAt = time.UnixMilli(it.ExpiresAt)
 	}
@@ -93,7 +113,7 @@ func OutboxRequest(image map[string]types.AttributeValue) (mailq.Request, error)
 	switch {
 	case !strings.HasPrefix(it.PK, platform.OutboxPrefix):
 		return mailq.Request{}, errors.New("outbox item: not in an outbox partition")
-	case it.PK != OutboxPK(it.Contest) || it.SK != outboxSK(e.Request):
+	case it.PK != outboxPK(e.Request) || it.SK != outboxSK(e.Request):
 		return mailq.Request{}, errors.New("outbox item: keys do not match its content")
 	case e.Status != mailq.StatusQueued:
 		return mailq.Request{}, fmt.Errorf("outbox item: status %q, want %q", e.Status, mailq.StatusQueued)
@@ -170,7 +190,7 @@ func (s *Store) moveMail(ctx context.Context, r mailq.Request, from, to mailq.St
 	if err != nil {
 		return false, err
 	}
-	err = s.update(ctx, OutboxPK(r.Contest), outboxSK(r), expr, what)
+	err = s.update(ctx, outboxPK(r), outboxSK(r), expr, what)
 	if _, failed := isConditionFailed(err); failed {
 		return false, nil
 	}
@@ -203,35 +223,43 @@ func (s *Store) FinishMail(ctx context.Context, r mailq.Request, st mailq.Status
 }
 
 // mailPacePK is the token bucket of the SES rate (mailq.Pacing): one for
-// the account, whichever contest the e-mail is for.
+// the account, whichever contest the e-mail is for; a contest's share of it
+// has its own, mailPacePK#<contest> (mailq.Buckets).
 const mailPacePK = platform.OutboxPrefix + "PACE"
 
-// TakeMailToken spends a token of the SES rate's bucket b at now, or
-// returns b's fault.RateLimited, which says how long to wait.
-func (s *Store) TakeMailToken(ctx context.Context, b signin.Bucket, now time.Time) error {
-	return s.takeToken(ctx, mailPacePK, b, now)
+// TakeMailToken spends a token of bucket b at now, the deployment's
+// (contestID "") or a contest's, or returns b's fault.RateLimited, which
+// says how long to wait.
+func (s *Store) TakeMailToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error {
+	if contestID == "" {
+		return s.takeToken(ctx, mailPacePK, b, now)
+	}
+	return s.takeToken(ctx, mailPacePK+"#"+contestID, b, now)
 }
 
-// Outbox lists a contest's outbox, oldest first: tests and the load run's
-// figures read it; no request path does.
+// Outbox lists a contest's outbox (codes and reminders), oldest first:
+// tests and the load run's figures read it; no request path does.
 func (s *Store) Outbox(ctx context.Context, contestID string) ([]mailq.Entry, error) {
 	var entries []mailq.Entry
-	err := s.queryAll(ctx, &dynamodb.QueryInput{
-		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: OutboxPK(contestID)}},
-		ConsistentRead:            aws.Bool(true),
-	}, func(items []map[string]types.AttributeValue) error {
-		for _, av := range items {
-			var it outboxItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return err
+	for _, k := range []mailq.Kind{mailq.KindCode, mailq.KindReminder} {
+		err := s.queryAll(ctx, &dynamodb.QueryInput{
+			KeyConditionExpression:    aws.String("PK = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: OutboxPK(contestID, k)}},
+			ConsistentRead:            aws.Bool(true),
+		}, func(items []map[string]types.AttributeValue) error {
+			for _, av := range items {
+				var it outboxItem
+				if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+					return err
+				}
+				entries = append(entries, it.entry())
 			}
-			entries = append(entries, it.entry())
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read outbox of %s: %w", contestID, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read outbox of %s: %w", contestID, err)
 	}
+	slices.SortStableFunc(entries, func(a, b mailq.Entry) int { return a.EnqueuedAt.Compare(b.EnqueuedAt) })
 	return entries, nil
 }

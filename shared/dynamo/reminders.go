@@ -67,11 +67,22 @@ type jobItem struct {
 	UnitName   string `dynamodbav:"unitName"`
 	Block      string `dynamodbav:"block,omitempty"`
 	Headcount  int    `dynamodbav:"headcount"`
-	TTL        int64  `dynamodbav:"ttl"`
+	// Chunk of Chunks: a large unit's share (reminder.Job); none for a whole unit.
+	Chunk  int   `dynamodbav:"chunk,omitempty"`
+	Chunks int   `dynamodbav:"chunks,omitempty"`
+	TTL    int64 `dynamodbav:"ttl"`
 }
 
-func runSK(id string) string                   { return runPrefix + id }
-func jobSK(run, unit string) string            { return jobPrefix + run + "#" + unit }
+func runSK(id string) string        { return runPrefix + id }
+func jobSK(run, unit string) string { return jobPrefix + run + "#" + unit }
+
+// jobKey is a job's sort key: a chunk of a unit has its own, after the unit's.
+func jobKey(j reminder.Job) string {
+	if j.Chunks > 1 {
+		return fmt.Sprintf("%s#%d", jobSK(j.Run.ID, j.Unit.ID), j.Chunk)
+	}
+	return jobSK(j.Run.ID, j.Unit.ID)
+}
 func runPK(r reminder.Run) string              { return reminderPK(r.Contest, r.Round, r.Slot) }
 func runRefPK(c string, r mailq.RunRef) string { return reminderPK(c, r.Round, r.Slot) }
 
@@ -98,9 +109,9 @@ func (s *Store) StartReminderRun(ctx context.Context, r reminder.Run, jobs []rem
 	}
 	reqs := make([]types.WriteRequest, 0, len(jobs))
 	for _, j := range jobs {
-		av, err := marshal(jobItem{PK: runPK(j.Run), SK: jobSK(j.Run.ID, j.Unit.ID), Contest: j.Run.Contest, Round: j.Run.Round, Slot: j.Run.Slot,
+		av, err := marshal(jobItem{PK: runPK(j.Run), SK: jobKey(j), Contest: j.Run.Contest, Round: j.Run.Round, Slot: j.Run.Slot,
 			Run: j.Run.ID, AdminsOnly: j.Run.AdminsOnly, StartedAt: j.Run.StartedAt.UnixMilli(),
-			UnitID: j.Unit.ID, UnitName: j.Unit.Name, Block: string(j.Unit.Block), Headcount: j.Unit.Headcount, TTL: ttl})
+			UnitID: j.Unit.ID, UnitName: j.Unit.Name, Block: string(j.Unit.Block), Headcount: j.Unit.Headcount, Chunk: j.Chunk, Chunks: j.Chunks, TTL: ttl})
 		if err != nil {
 			return err
 		}
@@ -123,10 +134,15 @@ func ReminderJob(image map[string]types.AttributeValue) (reminder.Job, error) {
 	switch {
 	case !contest.ValidID(it.Contest) || !contest.ValidID(it.Round) || !contest.ValidID(it.Slot) || !reminder.ValidRunID(it.Run) || !contest.ValidID(it.UnitID):
 		return reminder.Job{}, errors.New("reminder job: not a contest, round, slot, run and unit")
-	case it.PK != runPK(run) || it.SK != jobSK(it.Run, it.UnitID):
+	case it.Chunks < 0 || it.Chunks > reminder.MaxChunks || it.Chunk < 0 || (it.Chunk > 0 && it.Chunk >= it.Chunks):
+		return reminder.Job{}, errors.New("reminder job: not a chunk of its unit")
+	}
+	j := reminder.Job{Run: run, Unit: contest.Unit{ID: it.UnitID, Name: it.UnitName, Block: contest.Block(it.Block), Headcount: it.Headcount},
+		Chunk: it.Chunk, Chunks: it.Chunks}
+	if it.PK != runPK(run) || it.SK != jobKey(j) {
 		return reminder.Job{}, errors.New("reminder job: keys do not match its content")
 	}
-	return reminder.Job{Run: run, Unit: contest.Unit{ID: it.UnitID, Name: it.UnitName, Block: contest.Block(it.Block), Headcount: it.Headcount}}, nil
+	return j, nil
 }
 
 // QueueReminders writes each e-mail's claim and outbox request together, a
@@ -202,7 +218,7 @@ func (s *Store) FinishReminderJob(ctx context.Context, j reminder.Job, queued, s
 		return false, err
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Update: &types.Update{TableName: aws.String(s.table), Key: key(runPK(j.Run), jobSK(j.Run.ID, j.Unit.ID)), UpdateExpression: done.Update(),
+		{Update: &types.Update{TableName: aws.String(s.table), Key: key(runPK(j.Run), jobKey(j)), UpdateExpression: done.Update(),
 			ConditionExpression: done.Condition(), ExpressionAttributeNames: done.Names(), ExpressionAttributeValues: done.Values()}},
 		{Update: &types.Update{TableName: aws.String(s.table), Key: key(runPK(j.Run), runSK(j.Run.ID)), UpdateExpression: add.Update(),
 			ConditionExpression: add.Condition(), ExpressionAttributeNames: add.Names(), ExpressionAttributeValues: add.Values()}},
@@ -258,11 +274,12 @@ func (s *Store) ReminderRuns(ctx context.Context, contestID, roundID, slot strin
 }
 
 // remindPacePK is the token bucket of reminder batches (reminder.Pacing):
-// one for the account, as the SES rate is.
+// one per contest, remindPacePK#<contest>, at its reminders' share of its
+// rate (mailq.ContestRate).
 const remindPacePK = platform.OutboxPrefix + "REMINDPACE"
 
 // TakeReminderToken spends a token of the reminders' bucket b at now, or
 // returns b's fault.RateLimited, which says how long to wait.
-func (s *Store) TakeReminderToken(ctx context.Context, b signin.Bucket, now time.Time) error {
-	return s.takeToken(ctx, remindPacePK, b, now)
+func (s *Store) TakeReminderToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error {
+	return s.takeToken(ctx, remindPacePK+"#"+contestID, b, now)
 }

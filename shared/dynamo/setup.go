@@ -34,8 +34,10 @@ type contestItem struct {
 	PublicKeys      bool        `dynamodbav:"publicKeysAfterClose,omitempty"`
 	Practice        string      `dynamodbav:"practice,omitempty"`
 	// Schedule is the contest's contest.Schedule as JSON ("": the default).
-	Schedule string   `dynamodbav:"schedule,omitempty"`
-	Origins  []string `dynamodbav:"origins,omitempty"`
+	Schedule      string   `dynamodbav:"schedule,omitempty"`
+	Origins       []string `dynamodbav:"origins,omitempty"`
+	MailFrom      string   `dynamodbav:"mailFrom,omitempty"`
+	MailPerSecond float64  `dynamodbav:"mailPerSecond,omitempty"`
 }
 
 // prizeItem is a contest.Prize as stored in its contest's item.
@@ -151,7 +153,7 @@ func (s *Store) PutContest(ctx context.Context, c contest.Contest) error {
 	item := contestItem{PK: contestPK(c.ID), SK: skContest, Title: c.Title, AllowedDomains: c.AllowedDomains,
 		TieBreak: c.TieBreak, ReportThreshold: c.ReportThreshold,
 		AllowUnlisted: c.AllowUnlisted, KeepPlusTags: c.KeepPlusTags, CodesPerSecond: c.CodesPerSecond, CodesPerReqHour: c.CodesPerRequesterHour,
-		PublicKeys: c.PublicKeysAfterClose, Practice: string(c.Practice)}
+		PublicKeys: c.PublicKeysAfterClose, Practice: string(c.Practice), MailFrom: c.MailFrom, MailPerSecond: c.MailPerSecond}
 	for _, p := range c.Prizes {
 		item.Prizes = append(item.Prizes, prizeItem(p))
 	}
@@ -198,7 +200,7 @@ func (s *Store) GetContest(ctx context.Context, id string) (contest.Contest, err
 	c := contest.Contest{ID: id, Title: it.Title, AllowedDomains: it.AllowedDomains,
 		TieBreak: it.TieBreak, ReportThreshold: it.ReportThreshold,
 		AllowUnlisted: it.AllowUnlisted, KeepPlusTags: it.KeepPlusTags, CodesPerSecond: it.CodesPerSecond, CodesPerRequesterHour: it.CodesPerReqHour,
-		PublicKeysAfterClose: it.PublicKeys, Practice: contest.Practice(it.Practice)}
+		PublicKeysAfterClose: it.PublicKeys, Practice: contest.Practice(it.Practice), MailFrom: it.MailFrom, MailPerSecond: it.MailPerSecond}
 	for _, p := range it.Prizes {
 		c.Prizes = append(c.Prizes, contest.Prize(p))
 	}

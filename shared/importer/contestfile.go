@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/mailq"
 )
 
 // parseContest reads contest.json: contest.Contest's own JSON, checked.
@@ -26,12 +27,21 @@ func parseContest(data []byte, rep *report) contest.Contest {
 // ContestLimits are the bounds of a contest's settings, as the organiser
 // console shows them next to its form (GET /contest) and checkContest applies.
 type ContestLimits struct {
-	IDPattern       string          `json:"idPattern"`
-	OpenSignUp      []string        `json:"openSignUp"`
-	TieBreakKeys    []string        `json:"tieBreakKeys"`
-	PrizeCount      Range           `json:"prizeCount"`
-	CodesPerSecond  RangeFloat      `json:"codesPerSecond"`
-	CodesPerReqHour Range           `json:"codesPerRequesterHour"`
+	IDPattern       string     `json:"idPattern"`
+	OpenSignUp      []string   `json:"openSignUp"`
+	TieBreakKeys    []string   `json:"tieBreakKeys"`
+	PrizeCount      Range      `json:"prizeCount"`
+	CodesPerSecond  RangeFloat `json:"codesPerSecond"`
+	CodesPerReqHour Range      `json:"codesPerRequesterHour"`
+	// MailPerSecond is the contest's share of the deployment's SES rate:
+	// up to the deployment's rate (the admin function sets Max to it,
+	// WithDeployment), 0 or none: all of it.
+	MailPerSecond RangeFloat `json:"mailPerSecond"`
+	// MailFromRule says, in a sentence, which senders a contest may use.
+	MailFromRule string `json:"mailFromRule"`
+	// MailDomains are the deployment's verified sending domains (empty: the
+	// deployment's sender only).
+	MailDomains     []string        `json:"mailDomains"`
 	ReportThreshold RangeFloat      `json:"reportThreshold"`
 	DefaultPrizes   []contest.Prize `json:"defaultPrizes"`
 	// Practice lists the practice settings (off, signed-in, everyone).
@@ -80,6 +90,9 @@ var Limits = ContestLimits{
 	PrizeCount:      Range{Min: 1, Max: 1000},
 	CodesPerSecond:  RangeFloat{Min: 0, Max: 1000, Default: 5},
 	CodesPerReqHour: Range{Min: 0, Default: 600},
+	MailPerSecond:   RangeFloat{Min: 0, Max: mailq.MaxRate},
+	MailFromRule:    "Địa chỉ gửi thư phải thuộc một tên miền email công vụ của hội thi và một tên miền đã được xác minh để gửi thư của hệ thống; để trống là địa chỉ gửi chung của hệ thống.",
+	MailDomains:     []string{},
 	ReportThreshold: RangeFloat{Min: 0, Max: 1, Default: 0.8},
 	DefaultPrizes:   []contest.Prize{{Name: "Giải Nhất", Count: 1}, {Name: "Giải Nhì", Count: 2}, {Name: "Giải Ba", Count: 3}},
 	Practice: func() []string {
@@ -104,9 +117,64 @@ var Limits = ContestLimits{
 // and returns them tidied: trimmed, domains lower-cased and once each.
 // Problems name the field in Column.
 func CheckContest(c contest.Contest) (contest.Contest, []Problem) {
+	return CheckContestFor(c, Limits)
+}
+
+// Deployment is what a deployment sets of a contest's mail settings'
+// limits: its SES rate (mailRatePerSecond) and its verified sending
+// domains (mailDomains).
+type Deployment struct {
+	MailRate    float64
+	MailDomains []string
+}
+
+// WithDeployment is l with the deployment's bounds: a contest's mail share
+// up to the deployment's rate, senders of its verified domains only.
+func (l ContestLimits) WithDeployment(d Deployment) ContestLimits {
+	if d.MailRate > 0 && d.MailRate < l.MailPerSecond.Max {
+		l.MailPerSecond.Max = d.MailRate
+	}
+	l.MailDomains = append([]string{}, d.MailDomains...)
+	return l
+}
+
+// CheckContestFor is CheckContest within limits l (WithDeployment).
+func CheckContestFor(c contest.Contest, l ContestLimits) (contest.Contest, []Problem) {
 	var rep report
 	c = checkContest("contest", c, &rep)
+	c = checkMail("contest", c, l, &rep)
 	return c, rep.problems
+}
+
+// checkMail checks the contest's sender and mail share against limits l:
+// the sender a bare address of one of the contest's official domains that
+// the deployment may send from (a domain of l.MailDomains or a sub-domain).
+func checkMail(file string, c contest.Contest, l ContestLimits, rep *report) contest.Contest {
+	bad := func(field, format string, args ...any) { rep.problemAt(file, 0, field, "", format, args...) }
+	c.MailFrom = strings.ToLower(strings.TrimSpace(c.MailFrom))
+	if from := c.MailFrom; from != "" {
+		domain := from[strings.LastIndexByte(from, '@')+1:]
+		verified := slices.ContainsFunc(l.MailDomains, func(d string) bool { return domain == d || strings.HasSuffix(domain, "."+d) })
+		switch {
+		case !mailq.BareAddress(from):
+			bad("mailFrom", "%q không phải một địa chỉ email (ví dụ hoithi@hue.gov.vn)", c.MailFrom)
+		case !c.InAllowedDomain(from):
+			bad("mailFrom", "%q không thuộc tên miền email công vụ nào của hội thi", c.MailFrom)
+		case !verified:
+			bad("mailFrom", "tên miền của %q chưa được xác minh để gửi thư trên hệ thống này (đã xác minh: %s); liên hệ đơn vị vận hành", c.MailFrom, domainList(l.MailDomains))
+		}
+	}
+	if r := c.MailPerSecond; r < l.MailPerSecond.Min || r > l.MailPerSecond.Max || r != r {
+		bad("mailPerSecond", "%v không phải số email mỗi giây từ 0 đến %v (tốc độ gửi của hệ thống; 0 hoặc bỏ trống: dùng chung toàn bộ)", r, l.MailPerSecond.Max)
+	}
+	return c
+}
+
+func domainList(ds []string) string {
+	if len(ds) == 0 {
+		return "chưa có"
+	}
+	return strings.Join(ds, ", ")
 }
 
 func checkContest(file string, c contest.Contest, rep *report) contest.Contest {

@@ -39,6 +39,8 @@ func CompareSettings(old, next contest.Contest, rounds []contest.Round) Settings
 	add("keepPlusTags", old.KeepPlusTags != next.KeepPlusTags, false)
 	add("codesPerSecond", old.CodesPerSecond != next.CodesPerSecond, false)
 	add("codesPerRequesterHour", old.CodesPerRequesterHour != next.CodesPerRequesterHour, false)
+	add("mailFrom", old.MailFrom != next.MailFrom, false)
+	add("mailPerSecond", old.MailPerSecond != next.MailPerSecond, false)
 	add("openSignUp", !slices.Equal(old.OpenSignUp, next.OpenSignUp), false)
 	add("publicKeysAfterClose", old.PublicKeysAfterClose != next.PublicKeysAfterClose, false)
 	add("practice", old.PracticeMode() != next.PracticeMode(), false)

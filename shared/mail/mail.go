@@ -22,6 +22,8 @@ import (
 // Message is one e-mail. Code, when set, is the one-time code it carries
 // (kept as a field in the local outbox so tests and demo users can read it).
 type Message struct {
+	// From is the sender ("": the deployment's, SES.From).
+	From    string    `json:"from,omitempty"`
 	To      string    `json:"to"`
 	Subject string    `json:"subject"`
 	Text    string    `json:"text"`
@@ -85,8 +87,12 @@ var _ Sender = SES{}
 
 // Send sends a plain-text UTF-8 e-mail.
 func (s SES) Send(ctx context.Context, m Message) error {
+	from := s.From
+	if m.From != "" {
+		from = m.From // the contest's own (contest.Contest.MailFrom)
+	}
 	_, err := s.Client.SendEmail(ctx, &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(s.From),
+		FromEmailAddress: aws.String(from),
 		Destination:      &types.Destination{ToAddresses: []string{m.To}},
 		Content: &types.EmailContent{Simple: &types.Message{
 			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},

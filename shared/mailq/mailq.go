@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -63,6 +64,20 @@ type Request struct {
 	// Run is the reminder run the e-mail belongs to (a reminder's; zero for
 	// a sign-in code): the mailer counts the run's e-mails sent.
 	Run RunRef
+	// From is the contest's sender as its settings said when the e-mail
+	// was queued ("": the deployment's), and Rate the contest's share of
+	// the SES rate (contest.Contest.MailPerSecond, 0: all of it): read with
+	// the settings where the e-mail is queued, so the mailer reads no
+	// settings and a change applies without a redeploy.
+	From string
+	Rate float64
+}
+
+// For fills in what contest c's settings say of r's sending: its sender
+// and its share of the SES rate.
+func (r Request) For(c contest.Contest) Request {
+	r.From, r.Rate = c.MailFrom, c.MailPerSecond
+	return r
 }
 
 // RunRef names a reminder run (shared/reminder): its round, slot and ID.
@@ -114,6 +129,10 @@ func (r Request) Validate() error {
 		return bad("code")
 	case r.Kind == KindReminder && !r.Run.Valid(), r.Kind == KindCode && !r.Run.IsZero():
 		return bad("run")
+	case r.From != "" && !BareAddress(r.From):
+		return bad("sender")
+	case r.Rate < 0 || r.Rate > MaxRate || math.IsNaN(r.Rate):
+		return bad("rate")
 	}
 	if to, err := contest.NormalizeEmail(r.To); err != nil || to != r.To {
 		return bad("recipient")
@@ -124,6 +143,71 @@ func (r Request) Validate() error {
 // Stale reports whether the e-mail is no longer worth sending at now.
 func (r Request) Stale(now time.Time) bool {
 	return !r.ExpiresAt.IsZero() && !now.Before(r.ExpiresAt)
+}
+
+// BareAddress reports whether a is an e-mail address alone (no name, no
+// angle brackets), as a sender must be.
+func BareAddress(a string) bool {
+	p, err := mail.ParseAddress(a)
+	return err == nil && p.Address == a && p.Name == "" && strings.Count(a, "@") == 1
+}
+
+// MaxRate is the highest e-mail rate a deployment may set
+// (mailRatePerSecond) and so a contest's share.
+const MaxRate = 1000
+
+// ContestRate is a contest's rate: its share (setting; 0: none set) of
+// the deployment's rate, never more than the deployment's.
+func ContestRate(setting, deployment float64) float64 {
+	if setting <= 0 || math.IsNaN(setting) || math.IsInf(setting, 0) || setting > deployment {
+		return deployment
+	}
+	return setting
+}
+
+// Paced is one token bucket an e-mail takes from: Contest names its
+// contest's ("": the deployment's, one for the account).
+type Paced struct {
+	Contest string
+	Bucket  signin.Bucket
+}
+
+// Buckets is the pacing rule: an e-mail of kind k for contest c takes a
+// token from its contest's bucket (the contest's rate, ContestRate), then
+// from the deployment's (the SES rate), in that order; in each, reminders
+// see half (Pacing), so a sign-in code finds a token first. A contest's
+// reminders spend its own budget and half of the deployment's at most: a
+// contest with a large run can neither take another contest's budget nor
+// keep the deployment's last half from anyone's sign-in codes.
+func Buckets(contestID string, contestRate, deploymentRate float64, k Kind) []Paced {
+	return []Paced{
+		{Contest: contestID, Bucket: Pacing(ContestRate(contestRate, deploymentRate), k)},
+		{Bucket: Pacing(deploymentRate, k)},
+	}
+}
+
+// Pacer keeps the pacing rule's buckets in memory (the rule's tests; the
+// stores keep them in the table): Take is one e-mail's turn at now.
+type Pacer struct {
+	full map[string]time.Time
+}
+
+// Take takes a token for an e-mail of kind k from each of its Buckets, in
+// order, and returns 0; or returns how long to wait before trying again
+// (the buckets taken before the one that refused stay taken, as in the
+// table).
+func (p *Pacer) Take(contestID string, contestRate, deploymentRate float64, k Kind, now time.Time) time.Duration {
+	if p.full == nil {
+		p.full = map[string]time.Time{}
+	}
+	for _, b := range Buckets(contestID, contestRate, deploymentRate, k) {
+		next, err := b.Bucket.Take(p.full[b.Contest], now)
+		if fe, ok := fault.As(err); ok {
+			return max(fe.RetryAfter, time.Millisecond)
+		}
+		p.full[b.Contest] = next
+	}
+	return 0
 }
 
 // Pacing is the token bucket every mailer takes from before each e-mail, at

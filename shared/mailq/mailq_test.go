@@ -38,6 +38,9 @@ func TestRequestsFromTheStreamAreValidated(t *testing.T) {
 		{"an oversized text is refused", func(r *Request) { r.Text = strings.Repeat("a", MaxText+1) }, false},
 		{"a code e-mail without a six-digit code is refused", func(r *Request) { r.Code = "12a456" }, false},
 		{"a request without its enqueue time is refused", func(r *Request) { r.EnqueuedAt = time.Time{} }, false},
+		{"a contest's own sender and share are accepted", func(r *Request) { r.From, r.Rate = "hoithi@demo.hue.gov.vn", 6 }, true},
+		{"a sender with a display name (a header to forge) is refused", func(r *Request) { r.From = "Ban tổ chức <hoithi@demo.hue.gov.vn>" }, false},
+		{"a share above the highest rate is refused", func(r *Request) { r.Rate = MaxRate + 1 }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := valid()

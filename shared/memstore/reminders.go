@@ -74,10 +74,11 @@ func (s *Store) FinishReminderJob(_ context.Context, j reminder.Job, queued, ski
 	if p == nil {
 		return false, fmt.Errorf("finish reminder job: run %s not started", j.Run.ID)
 	}
-	if s.runs.jobsDone[k+"\x00"+j.Unit.ID] {
+	job := fmt.Sprintf("%s\x00%s\x00%d", k, j.Unit.ID, j.Chunk)
+	if s.runs.jobsDone[job] {
 		return false, nil
 	}
-	s.runs.jobsDone[k+"\x00"+j.Unit.ID] = true
+	s.runs.jobsDone[job] = true
 	p.UnitsDone++
 	p.Queued += queued
 	p.Skipped += skipped
@@ -110,7 +111,9 @@ func (s *Store) ReminderRuns(_ context.Context, contestID, roundID, slot string)
 }
 
 // TakeReminderToken never makes anyone wait: in memory there is no SES.
-func (s *Store) TakeReminderToken(context.Context, signin.Bucket, time.Time) error { return nil }
+func (s *Store) TakeReminderToken(context.Context, string, signin.Bucket, time.Time) error {
+	return nil
+}
 
 // Outbox lists a contest's queued e-mails in the order queued.
 func (s *Store) Outbox(_ context.Context, contestID string) ([]mailq.Entry, error) {

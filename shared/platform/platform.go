@@ -108,10 +108,14 @@ const (
 	EnvMailFrom       = "MAIL_FROM"
 	EnvMailOutbox     = "MAIL_OUTBOX_DIR"
 	EnvMailRate       = "MAIL_RATE_PER_SECOND" // e-mails a second, below SES's rate (default 8)
-	EnvGraceSeconds   = "SUBMIT_GRACE_SECONDS"
-	EnvS3PathStyle    = "S3_FORCE_PATH_STYLE"
-	EnvListen         = "LISTEN_ADDR"
-	EnvSiteURL        = "SITE_URL"
+	// EnvMailDomains lists the deployment's verified SES domains
+	// ("a.gov.vn,b.gov.vn"): a contest may send from an address of one
+	// (contest.Contest.MailFrom).
+	EnvMailDomains  = "MAIL_DOMAINS"
+	EnvGraceSeconds = "SUBMIT_GRACE_SECONDS"
+	EnvS3PathStyle  = "S3_FORCE_PATH_STYLE"
+	EnvListen       = "LISTEN_ADDR"
+	EnvSiteURL      = "SITE_URL"
 	// EnvClockOffset shifts a function's clock by a Go duration ("-72h30m"):
 	// the local platform and the tests run the contest at a chosen instant.
 	// The stack never sets it (infra/stack_test.go checks), so on AWS the
@@ -149,18 +153,40 @@ type Function struct {
 	// EphemeralMB is the function's /tmp in MB; 0 keeps Lambda's default
 	// (512).
 	EphemeralMB int
-	// Stream, if set, invokes the function with batches of the table's
-	// stream (an event source mapping on AWS; infra/localdev polls the
-	// stream the same way).
-	Stream *StreamSource
+	// Streams, if any, invoke the function with batches of the table's
+	// stream (an event source mapping each on AWS; infra/localdev polls the
+	// stream the same way, each mapping on its own).
+	Streams []StreamSource
+}
+
+// MappingName is the name of f's mapping s (its dead-letter queue, its
+// alarms, its local checkpoints): the function's name for its first (or
+// only) mapping, "<function>-<s.Name>" for the others.
+func MappingName(f Function, s StreamSource) string {
+	if s.Name == "" {
+		return f.Name
+	}
+	return f.Name + "-" + s.Name
 }
 
 // OutboxPrefix begins the partition key of every outbox item (mail waiting
-// for the mailer, docs/data-model.md): "MAILQ#<contest>".
+// for the mailer, docs/data-model.md): "MAILQ#<contest>" for sign-in codes,
+// "MAILQ#<contest>#R" for reminders. The sort key begins with the kind
+// (OutboxCodeSK, OutboxReminderSK), which is what the mailer's two mappings
+// filter on: each has its own place in the stream, so a code never waits
+// behind a reminder.
 const OutboxPrefix = "MAILQ#"
+
+// The outbox items' sort key prefixes, one per kind of e-mail.
+const (
+	OutboxCodeSK     = "C#"
+	OutboxReminderSK = "R#"
+)
 
 // StreamSource is how the table's stream invokes a function.
 type StreamSource struct {
+	// Name tells a function's mappings apart ("" for its first: MappingName).
+	Name string
 	// BatchSize is the most records in one invocation.
 	BatchSize int
 	// MaxRetries is how many times a failed batch is tried again before its
@@ -178,8 +204,8 @@ type StreamSource struct {
 	KeyPrefix, SortKeyPrefix, EventName string
 }
 
-// MailerStream is the mailer's mapping: inserts of outbox items only (the
-// table's other writes never invoke it). A batch of 20 takes 1.4 s at 14
+// MailerStream is the mailer's mapping for sign-in codes: inserts of
+// outbox code items only (the table's other writes never invoke it). A batch of 20 takes 1.4 s at 14
 // e-mails a second and 20 s at 1 a second, well within the timeout. A
 // failing batch is halved and tried again up to 20 times (the mailer reports
 // only passing troubles: SES refusing for now, DynamoDB errors); records an
@@ -187,7 +213,26 @@ type StreamSource struct {
 // each give-up is a message on the dead-letter queue, which an alarm watches.
 var MailerStream = StreamSource{
 	BatchSize: 20, MaxRetries: 20, MaxRecordAge: time.Hour, Bisect: true,
-	KeyPrefix: OutboxPrefix, EventName: "INSERT",
+	KeyPrefix: OutboxPrefix, SortKeyPrefix: OutboxCodeSK, EventName: "INSERT",
+}
+
+// MailerReminderStream is the mailer's mapping for reminders: inserts of
+// outbox reminder items only, in batches of 100 (7 s at 14 a second; at a
+// contest's small share the mailer stops 5 s before its timeout and the
+// rest of the batch comes again). A batch is tried again as long as its
+// records live (23 hours, as a run's jobs): a run queued while the mailer
+// is down must wait for it, not be given up after 20 tries (make
+// test-reminder-run found reminders dead-lettered after ~5 minutes down). It reads the stream on its own, so however
+// many reminders wait (a run queued while the mailer was down), a sign-in
+// code queued after them is read by MailerStream at once. Reminders may wait
+// as long as a run's jobs (RemindJobStream): given up at 23 hours. It makes
+// the stream's third reader (with MailerStream and RemindJobStream): AWS
+// advises two per shard, a third may see its reads throttled and retried,
+// which delays reminders a little and loses nothing.
+var MailerReminderStream = StreamSource{
+	Name:      "reminders",
+	BatchSize: 100, MaxRetries: 10000, MaxRecordAge: 23 * time.Hour, Bisect: true,
+	KeyPrefix: OutboxPrefix, SortKeyPrefix: OutboxReminderSK, EventName: "INSERT",
 }
 
 // RemindJobPrefix begins the sort key of every reminder job (one unit's
@@ -196,9 +241,10 @@ const RemindJobPrefix = "#JOB#"
 
 // RemindJobStream is the remind function's mapping: inserts of reminder
 // jobs only. Each job counts a unit and queues its e-mails in batches paced
-// at the reminders' share of the SES rate (a 60-person unit: seconds; a
-// 2,000-person one at 7 a second: under 5 minutes, within the timeout); a
-// batch of 5 jobs is handled in order (a run's jobs share a partition, so
+// at the reminders' share of its contest's rate (a 60-person unit:
+// seconds); a larger unit is split into jobs of at most 2 minutes' e-mails
+// (reminder.ChunkSize: 840 people at 7 a second), so a batch of 5 jobs fits
+// the timeout; a batch of 5 jobs is handled in order (a run's jobs share a partition, so
 // one shard: one batch at a time, the run paced as a whole), a failing one
 // from the job that failed (an invocation out of time included), halved if
 // the invocation failed, and tried again (claims make a repeat queue
@@ -310,7 +356,7 @@ var Functions = []Function{
 	// (RemindJobStream); each job queues its unit's e-mails for the mailer,
 	// paced at the reminders' share of the SES rate (EnvMailRate). No URL,
 	// no token key, no bucket. Two at once: a run's start and its jobs.
-	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 2, Describes: "reminder runs, one job per unit", Stream: &RemindJobStream,
+	{Name: "remind", MemoryMB: 256, Timeout: 15 * time.Minute, Reserved: 2, Describes: "reminder runs, one job per unit", Streams: []StreamSource{RemindJobStream},
 		Ticks: true,
 		Schedules: []Schedule{
 			// Mid-week, unit admins get the list of who has not taken part yet
@@ -320,11 +366,12 @@ var Functions = []Function{
 			{Name: "reminder-midweek", Weekday: time.Wednesday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind", Audience: RemindUnitAdmins},
 			{Name: "reminder-last-day", Weekday: time.Saturday, Hour: 8, Minute: 0, TimeZone: TimeZoneICT, Action: "remind", Audience: RemindEveryone},
 		}},
-	// Sends the outbox's e-mails (sign-in codes) at the SES rate, from the
-	// table's stream: no URL, no token key, no bucket. Two at once at most:
-	// the pace is kept in one token bucket in the table, whoever sends.
-	{Name: "mailer", MemoryMB: 128, Timeout: time.Minute, Reserved: 2, Describes: "e-mails from the outbox at the SES rate",
-		Stream: &MailerStream},
+	// Sends the outbox's e-mails (sign-in codes and reminders) at the SES
+	// rate, from the table's stream: no URL, no token key, no bucket. Its two
+	// mappings (codes, reminders) each run a batch per shard at a time; the
+	// pace is kept in token buckets in the table, whoever sends.
+	{Name: "mailer", MemoryMB: 128, Timeout: time.Minute, Reserved: 4, Describes: "e-mails from the outbox at the SES rate",
+		Streams: []StreamSource{MailerStream, MailerReminderStream}},
 	// Validates clips on S3 ObjectCreated events under PrefixClips (and on
 	// request); presigns uploads; jury scores.
 	{Name: "clips", MemoryMB: 256, Timeout: time.Minute, HasURL: true, Reserved: 20, Describes: "clip uploads, validation and jury scores"},

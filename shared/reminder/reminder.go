@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -33,7 +34,8 @@ type Run struct {
 	// AdminsOnly: only the unit admins' summaries (the mid-week slot).
 	AdminsOnly bool
 	StartedAt  time.Time
-	// Units is how many jobs the run has: one per unit.
+	// Units is how many jobs the run has: one per unit, or one per chunk
+	// of a unit too large for one invocation (Jobs).
 	Units int
 	// Headcount is the units' headcounts summed: at most this many e-mails
 	// to people (Plan).
@@ -54,20 +56,67 @@ func ValidRunID(id string) bool {
 	return len(id) == 16 && strings.Trim(id, "0123456789abcdef") == ""
 }
 
-// Job is one unit's share of a run: counting the unit's participation and
-// queueing its e-mails.
+// Job is one unit's share of a run, or one chunk of it: counting the unit's
+// participation and queueing its e-mails (those of its chunk, Takes).
 type Job struct {
 	Run  Run
 	Unit contest.Unit
+	// Chunk of Chunks: a unit larger than a job's size (ChunkSize) is split
+	// into Chunks jobs; 0 of 0 or 0 of 1 is the whole unit.
+	Chunk, Chunks int
 }
 
-// Jobs splits a run over the units: one job each.
-func Jobs(r Run, units []contest.Unit) []Job {
-	jobs := make([]Job, len(units))
-	for i, u := range units {
-		jobs[i] = Job{Run: r, Unit: u}
+// JobTime is how long one job may take queueing its e-mails at the
+// reminders' share of the rate: the stream hands the remind function its
+// jobs 5 at a time (platform.RemindJobStream), and 5 jobs of 2 minutes fit
+// its 15 with room for counting the units.
+const JobTime = 2 * time.Minute
+
+// MaxChunks bounds how many jobs one unit is split into.
+const MaxChunks = 100
+
+// ChunkSize is how many people one job reminds at most at rate e-mails a
+// second (the contest's: mailq.ContestRate): what the reminders' share
+// queues in JobTime, and at least a batch. At 14 a second: 840.
+func ChunkSize(rate float64) int {
+	return max(BatchSize, int(Share(rate)*JobTime.Seconds()))
+}
+
+// Jobs splits a run over the units: one job each, or, for a unit of more
+// than chunkSize people, one job per chunkSize of them, so that no
+// invocation queues more than a job's time of e-mails.
+func Jobs(r Run, units []contest.Unit, chunkSize int) []Job {
+	jobs := make([]Job, 0, len(units))
+	for _, u := range units {
+		n := 1
+		if chunkSize > 0 && u.Headcount > chunkSize {
+			n = min((u.Headcount+chunkSize-1)/chunkSize, MaxChunks)
+		}
+		for k := range n {
+			j := Job{Run: r, Unit: u}
+			if n > 1 {
+				j.Chunk, j.Chunks = k, n
+			}
+			jobs = append(jobs, j)
+		}
 	}
 	return jobs
+}
+
+// Takes reports whether e is j's to queue: a unit admin's summary is the
+// first chunk's; a person's reminder is the chunk of a hash of their claim,
+// which does not move when others take part between two chunks' counts, so
+// everyone is in exactly one chunk (and their claim keeps it once).
+func (j Job) Takes(e Email) bool {
+	if j.Chunks <= 1 {
+		return true
+	}
+	if e.Summary {
+		return j.Chunk == 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(e.Claim))
+	return int(h.Sum32()%uint32(j.Chunks)) == j.Chunk
 }
 
 // Email is one reminder e-mail of a job.

@@ -159,3 +159,81 @@ func TestRunIDs(t *testing.T) {
 		})
 	}
 }
+
+func TestALargeUnitIsSplitIntoChunks(t *testing.T) {
+	run := Run{Contest: "demo", Round: "2026-w49", Slot: "reminder-last-day", ID: "0123456789abcdef"}
+	units := []contest.Unit{{ID: "nho", Headcount: 5}, {ID: "lon", Headcount: 12}, {ID: "khong-ai", Headcount: 0}}
+	for _, tt := range []struct {
+		name  string
+		chunk int
+		want  map[string]int // jobs per unit
+	}{
+		{"units within a chunk are one job each", 20, map[string]int{"nho": 1, "lon": 1, "khong-ai": 1}},
+		{"a unit over a chunk is split into as many chunks as it takes", 5, map[string]int{"nho": 1, "lon": 3, "khong-ai": 1}},
+		{"no chunk size means one job per unit", 0, map[string]int{"nho": 1, "lon": 1, "khong-ai": 1}},
+		{"a chunk of one makes a job per person", 1, map[string]int{"nho": 5, "lon": 12, "khong-ai": 1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]int{}
+			for _, j := range Jobs(run, units, tt.chunk) {
+				got[j.Unit.ID]++
+				if j.Chunks > 1 && (j.Chunk < 0 || j.Chunk >= j.Chunks) {
+					t.Errorf("job %+v: chunk out of its count", j)
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("jobs %v, want %v", got, tt.want)
+			}
+			for u, n := range tt.want {
+				if got[u] != n {
+					t.Errorf("unit %s: %d jobs, want %d", u, got[u], n)
+				}
+			}
+		})
+	}
+	t.Run("a unit is split into at most MaxChunks jobs", func(t *testing.T) {
+		if n := len(Jobs(run, []contest.Unit{{ID: "rat-lon", Headcount: 100_000}}, 10)); n != MaxChunks {
+			t.Errorf("%d jobs, want %d", n, MaxChunks)
+		}
+	})
+	t.Run("each person is in exactly one chunk, the summaries in the first", func(t *testing.T) {
+		jobs := Jobs(run, []contest.Unit{{ID: "lon", Headcount: 1000}}, 100)
+		var emails []Email
+		for i := range 1000 {
+			a := fmt.Sprintf("nguoi.%04d@demo.hue.gov.vn", i)
+			emails = append(emails, Email{Claim: a, To: a})
+		}
+		emails = append(emails, Email{Claim: "admin:qt@demo.hue.gov.vn", Summary: true, To: "qt@demo.hue.gov.vn"})
+		sizes := make([]int, len(jobs))
+		for _, e := range emails {
+			n := 0
+			for k, j := range jobs {
+				if j.Takes(e) {
+					n++
+					sizes[k]++
+					if e.Summary && j.Chunk != 0 {
+						t.Errorf("the summary is chunk %d's", j.Chunk)
+					}
+				}
+			}
+			if n != 1 {
+				t.Errorf("%s is in %d chunks", e.Claim, n)
+			}
+		}
+		for k, n := range sizes {
+			if n == 0 || n > 200 {
+				t.Errorf("chunk %d has %d of 1,001 e-mails: want about 100", k, n)
+			}
+		}
+	})
+	t.Run("a chunk is what the reminders' share queues in a job's time", func(t *testing.T) {
+		for _, c := range []struct {
+			rate float64
+			want int
+		}{{14, 840}, {1, 60}, {0.01, BatchSize}} {
+			if got := ChunkSize(c.rate); got != c.want {
+				t.Errorf("ChunkSize(%v) = %d, want %d", c.rate, got, c.want)
+			}
+		}
+	})
+}

@@ -72,6 +72,22 @@ func ContestBudget(c contest.Contest) Bucket {
 	return Bucket{Name: "contest", Burst: max(1, int(math.Ceil(2*rate))), Every: max(time.Duration(float64(time.Second)/rate), time.Millisecond)}
 }
 
+// Practice answers (POST /practice/answers, open to anyone when a contest
+// opens practice to everyone) cost a write each (the anonymous count): one
+// requester may send PracticePerSecond a second, PracticeBurst at once: far
+// above anyone answering questions (an office behind one address
+// included), far below a script's loop.
+const (
+	PracticeBurst     = 120
+	PracticePerSecond = 4
+)
+
+// PracticeBudget is the bucket of one requester's practice answers (its
+// holder: RequesterKey).
+func PracticeBudget() Bucket {
+	return Bucket{Name: "practice", Burst: PracticeBurst, Every: time.Second / PracticePerSecond}
+}
+
 // Take spends one token of b at now, given its state full. It returns the new
 // state, or a fault.RateLimited that tells how long to wait.
 func (b Bucket) Take(full, now time.Time) (time.Time, error) {
@@ -107,6 +123,10 @@ func (b Bucket) Wait(full, now time.Time) time.Duration {
 
 func (b Bucket) refusal(wait time.Duration) error {
 	secs := int(math.Ceil(wait.Seconds()))
+	if b.Name == "practice" {
+		return fault.RateLimited("practice_too_fast", fmt.Sprintf(
+			"Có quá nhiều câu trả lời ôn tập từ mạng của bạn trong thời gian ngắn. Vui lòng thử lại sau %d giây.", secs)).After(wait)
+	}
 	if b.Name == "contest" {
 		return fault.RateLimited("signin_busy", fmt.Sprintf(
 			"Hệ thống đang gửi rất nhiều mã đăng nhập cùng lúc. Vui lòng thử lại sau %d giây.", secs)).After(wait)
@@ -130,6 +150,14 @@ func Requester(ip string) string {
 	}
 	p, _ := a.Prefix(64)
 	return p.String()
+}
+
+// LimitKey is the key of requesters' hashes (RequesterKey), derived from
+// the session-token key: every function that limits requesters derives the
+// same one.
+func LimitKey(tokenKey []byte) []byte {
+	k := sha256.Sum256(append([]byte("hoithi one-time codes\x00"), tokenKey...))
+	return k[:]
 }
 
 // RequesterKey is how a requester is stored (bucket keys, wrong tries): an

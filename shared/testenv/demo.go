@@ -13,6 +13,7 @@ import (
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/memstore"
 	"github.com/hoithi/hoithi/shared/participation"
+	"github.com/hoithi/hoithi/shared/signin"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -50,6 +51,7 @@ type Store interface {
 	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
 	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
 	ReleaseRun(ctx context.Context, r contest.DueRun) error
+	TakeToken(ctx context.Context, contestID string, b signin.Bucket, holder string, now time.Time) error
 }
 
 // BankLoader loads question banks (blob.Banks, memstore.Banks).
