@@ -61,6 +61,16 @@ func (a *tallyAPI) closedCitizenRound() contest.Round { return demo.Rounds(a.env
 func (a *tallyAPI) openRound() contest.Round          { return demo.Rounds(a.env.Now)[2] }
 func (a *tallyAPI) upcomingRound() contest.Round      { return demo.Rounds(a.env.Now)[4] }
 
+// pastTallyDelay moves the clock on to when the closed rounds' tallies are
+// due by the demo's schedule, if it is not there yet (at Monday 00:00:30 ICT
+// they closed 30 seconds ago).
+func (a *tallyAPI) pastTallyDelay() {
+	after := time.Duration(demo.Contest().EffectiveSchedule().TallyAfterMinutes) * time.Minute
+	if due := a.closedRound().ClosesAt.Add(after); a.clock.Now().Before(due) {
+		a.clock.Set(due)
+	}
+}
+
 // organiser is the board's account (organiser role only).
 func (a *tallyAPI) organiser(t *testing.T) string { return a.env.TokenFor(t, "btc@"+demo.Domain) }
 

@@ -32,6 +32,7 @@ func TestTickRunsEachDueTallyOnce(t *testing.T) {
 	ctx := context.Background()
 	a := newTallyAPI(t, nil)
 	staff, citizens := a.closedRound().ID, a.closedCitizenRound().ID
+	a.pastTallyDelay()
 	// Another tick (a retried event, a slow one) has claimed the staff round's tally.
 	run := contest.DueRun{Contest: demo.ContestID, Action: contest.ActionTally, Round: staff, Key: contest.ActionTally + "#" + staff}
 	if ok, err := a.env.Store.ClaimRun(ctx, run, a.clock.Now(), tickLease); err != nil || !ok {
