@@ -756,6 +756,10 @@ async function changeExclusion(ctx, f, reason) {
   const btn = reason === null ? $('#include-paper') : $('#exclude-confirm-yes');
   btn.disabled = true;
   ctx.clearError();
+  // A review asked for before this change would show the paper as it was:
+  // its answer is dropped, and the review asked for again once the change is made.
+  const reviewing = $('#integrity-body').getAttribute('aria-busy') === 'true';
+  if (reviewing) integ.seq++;
   try {
     const { data } = reason === null ? await api(ctx).include(f.paperId) : await api(ctx).exclude(f.paperId, reason);
     f.excluded = data.excluded ? data.excluded.reason : '';
@@ -764,9 +768,11 @@ async function changeExclusion(ctx, f, reason) {
     $('#integrity-next').hidden = false;
     $('#integrity-detail-title').focus({ preventScroll: true });
     ctx.announce(f.excluded ? 'Đã chuyển bài thi sang không xếp hạng.' : 'Bài thi được xếp hạng lại.');
+    if (reviewing) loadIntegrity(ctx);
   } catch (err) {
     if (btn.isConnected) btn.disabled = false;
     if (err.status === 401) return;
+    if (reviewing) loadIntegrity(ctx); // before the error is shown: a review starts by clearing the page's error
     const input = $('#exclude-reason');
     if (input && err.status === 400) {
       $('#exclude-confirm').hidden = true;
