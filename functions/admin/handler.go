@@ -242,7 +242,7 @@ func (h *Handler) current(ctx context.Context, claims *token.Claims, kind import
 			h.log.Warn("bank unreadable", "bank", id, "err", err)
 		})
 	}
-	return cur, nil
+	return cur, err
 }
 
 // write stores a checked file, all or nothing.
