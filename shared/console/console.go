@@ -2,8 +2,11 @@
 // what a request says (a dry run, an import's file, a page of the audit log)
 // and what the answers hold (problems by row and column, an import's or a
 // write's outcome, the audit log's entries, the people with roles, the
-// rounds, the reminder runs). The rules themselves live in shared/importer,
-// shared/audit and shared/contest; this package only maps them to JSON, so
+// rounds, the reminder runs), who may use it (CheckOrganiser), how an
+// organiser's write is done and audited (Write), and what an import reads
+// and writes through its ports (ImportCurrent, WriteImport: the table and
+// the banks, no AWS). The rules themselves live in shared/importer,
+// shared/audit and shared/contest; this package maps them to the API, so
 // the handlers decode, call the domain and the store, and encode.
 package console
 
