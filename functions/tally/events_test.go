@@ -213,43 +213,36 @@ func TestEveryTallyEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestTallyEventsRunThroughDispatch(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
-			want, ok := tallyEvents[name]
+	testenv.RunEvents(t, eventsDir, tallyEvents, "funcurl.Dispatch", func(t *testing.T, f string, want eventWant) {
+		a := newTallyAPI(t, nil)
+		var values map[string]string
+		if want.setup != nil {
+			values = want.setup(t, a)
+		}
+		raw := testenv.FillEvent(t, f, values)
+		out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
+		if want.checkTick != nil {
+			res, ok := out.(TickResult)
 			if !ok {
-				t.Fatalf("events/tally/%s has no expected outcome in tallyEvents: add one", name)
+				t.Fatalf("result is %T, want TickResult", out)
 			}
-			a := newTallyAPI(t, nil)
-			var values map[string]string
-			if want.setup != nil {
-				values = want.setup(t, a)
+			want.checkTick(t, a, res)
+			return
+		}
+		if want.scheduled {
+			res, ok := out.(ScheduleResult)
+			if !ok {
+				t.Fatalf("result is %T, want ScheduleResult", out)
 			}
-			raw := testenv.FillEvent(t, f, values)
-			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
-			if want.checkTick != nil {
-				res, ok := out.(TickResult)
-				if !ok {
-					t.Fatalf("result is %T, want TickResult", out)
-				}
-				want.checkTick(t, a, res)
-				return
-			}
-			if want.scheduled {
-				res, ok := out.(ScheduleResult)
-				if !ok {
-					t.Fatalf("result is %T, want ScheduleResult", out)
-				}
-				want.checkScheduled(t, a, res)
-				return
-			}
-			if want.status == 0 {
-				t.Fatalf("events/tally/%s has no expected status in tallyEvents", name)
-			}
-			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
-			if want.code == "" && want.checkURL != nil {
-				want.checkURL(t, a, values, body)
-			}
-		})
-	}
+			want.checkScheduled(t, a, res)
+			return
+		}
+		if want.status == 0 {
+			t.Fatalf("events/tally/%s has no expected status in tallyEvents", filepath.Base(f))
+		}
+		body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
+		if want.code == "" && want.checkURL != nil {
+			want.checkURL(t, a, values, body)
+		}
+	})
 }
