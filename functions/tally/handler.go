@@ -15,6 +15,7 @@ import (
 	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/tally"
+	"github.com/hoithi/hoithi/shared/tick"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -23,13 +24,7 @@ type store interface {
 	participation.Store
 	SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error)
 	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
-	// ListRegistry lists every contest's schedule (the tick reads it).
-	ListRegistry(ctx context.Context) ([]contest.Contest, error)
-	// ClaimRun claims a due run (false: started already); FinishRun and
-	// ReleaseRun end the claim, done or for the next tick.
-	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
-	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
-	ReleaseRun(ctx context.Context, r contest.DueRun) error
+	tick.Store // the registry and the scheduled runs' claims
 }
 
 // record appends an organiser's action to the contest's audit log.
