@@ -7,10 +7,8 @@ import (
 	"time"
 
 	"github.com/hoithi/hoithi/shared/audit"
-	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
-	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/tick"
 )
 
@@ -90,17 +88,9 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 // publish tallies and publishes a closed round, recorded in the audit log
 // with the schedule as its actor.
 func (h *Handler) publish(ctx context.Context, c contest.Contest, r contest.Round) (int, error) {
-	entry, pub, err := results.PublicationEntry(h.svc.Now(), audit.ScheduleActor, blob.ResultsPrefix(c.ID, r.ID))
-	if err != nil {
-		return 0, err
-	}
-	t, err := h.svc.Publish(ctx, c, r, pub)
+	t, err := h.svc.PublishAudited(ctx, h.store, c, r, audit.ScheduleActor)
 	if err != nil {
 		return 0, fmt.Errorf("tally %s: %w", r.ID, err)
-	}
-	entry.Summary = fmt.Sprintf("Lịch tự động công bố kết quả %s: %d bài, %d người, %d tệp", r.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
-	if err := h.store.AppendAudit(ctx, c.ID, entry); err != nil {
-		return 0, fmt.Errorf("audit publication: %w", err)
 	}
 	return t.Result.Papers, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
 
@@ -74,7 +75,7 @@ var tallyEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t), "roundId": a.closedRound().ID}
 		},
 		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var res tallyResponse
+			var res results.Answer
 			if err := json.Unmarshal(body, &res); err != nil {
 				t.Fatal(err)
 			}
