@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/results"
@@ -143,7 +144,7 @@ var tallyEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t), "paperId": a.submittedPaper(t)}
 		},
 		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var got exclusionResponse
+			var got console.PaperExclusion
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +161,7 @@ var tallyEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t), "paperId": paper}
 		},
 		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var got exclusionResponse
+			var got console.PaperExclusion
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
