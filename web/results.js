@@ -369,6 +369,36 @@ function tieBreakItems(keys, allCorrect) {
 
 // ------------------------------------------------------------ weekly view
 
+/**
+ * Fetches a published file of results/<key>/ (a round's id or 'to-date')
+ * with its manifest, telling status what happens: null when the page has
+ * moved on, the file is not published yet (status says pending) or could
+ * not be read (status says so, ctx.showError the cause); else
+ * {data, manifest, manifestText} (manifest null when there is none).
+ */
+async function loadPublished(ctx, status, key, file, pendingText) {
+  try {
+    const [s, m] = await Promise.all([
+      fetchPublished(resultsPath(ctx.cfg, key, file)),
+      fetchPublished(resultsPath(ctx.cfg, key, 'manifest.json')).catch(() => ({ status: 404 })),
+    ]);
+    if (!ctx.stillOn()) return null;
+    if (s.status === 404) {
+      status.dataset.state = 'pending';
+      status.textContent = pendingText;
+      return null;
+    }
+    const found = m.status !== 404;
+    return { data: s.data, manifest: found ? m.data : null, manifestText: found ? m.text : '' };
+  } catch (err) {
+    if (!ctx.stillOn()) return null;
+    status.dataset.state = 'error';
+    status.textContent = 'Không tải được kết quả.';
+    ctx.showError(err);
+    return null;
+  }
+}
+
 let weekly = null; // {roundId, summary, manifest, ctx, reads: Map(file name → Promise<list>), unit, filter, page, shown}
 
 /**
@@ -388,32 +418,10 @@ export async function showWeekly(ctx, roundId, { own = null } = {}) {
   resetRanking();
   weekly = { roundId };
 
-  let summary;
-  let manifest = null;
-  let manifestText = '';
-  try {
-    const [s, m] = await Promise.all([
-      fetchPublished(resultsPath(cfg, roundId, 'units.json')),
-      fetchPublished(resultsPath(cfg, roundId, 'manifest.json')).catch(() => ({ status: 404 })),
-    ]);
-    if (!ctx.stillOn()) return;
-    if (s.status === 404) {
-      status.dataset.state = 'pending';
-      status.textContent = 'Kết quả đang được tổng hợp. Kết quả của tuần thi được công bố sau khi tuần thi kết thúc; vui lòng quay lại sau.';
-      return;
-    }
-    summary = s.data;
-    if (m.status !== 404) {
-      manifest = m.data;
-      manifestText = m.text;
-    }
-  } catch (err) {
-    if (!ctx.stillOn()) return;
-    status.dataset.state = 'error';
-    status.textContent = 'Không tải được kết quả.';
-    ctx.showError(err);
-    return;
-  }
+  const got = await loadPublished(ctx, status, roundId, 'units.json',
+    'Kết quả đang được tổng hợp. Kết quả của tuần thi được công bố sau khi tuần thi kết thúc; vui lòng quay lại sau.');
+  if (!got) return;
+  const { data: summary, manifest, manifestText } = got;
   weekly.summary = summary;
   weekly.manifest = manifest;
   const round = summary.round || {};
@@ -698,32 +706,10 @@ export async function showToDate(ctx) {
   status.dataset.state = 'loading';
   status.textContent = 'Đang tải kết quả…';
   $('#todate-meta').textContent = '';
-  let data;
-  let manifest = null;
-  let manifestText = '';
-  try {
-    const [s, m] = await Promise.all([
-      fetchPublished(resultsPath(cfg, 'to-date', 'results.json')),
-      fetchPublished(resultsPath(cfg, 'to-date', 'manifest.json')).catch(() => ({ status: 404 })),
-    ]);
-    if (!ctx.stillOn()) return;
-    if (s.status === 404) {
-      status.dataset.state = 'pending';
-      status.textContent = 'Chưa có tuần thi nào được công bố kết quả. Bảng tổng hợp toàn cuộc được cập nhật sau mỗi tuần thi.';
-      return;
-    }
-    data = s.data;
-    if (m.status !== 404) {
-      manifest = m.data;
-      manifestText = m.text;
-    }
-  } catch (err) {
-    if (!ctx.stillOn()) return;
-    status.dataset.state = 'error';
-    status.textContent = 'Không tải được kết quả.';
-    ctx.showError(err);
-    return;
-  }
+  const got = await loadPublished(ctx, status, 'to-date', 'results.json',
+    'Chưa có tuần thi nào được công bố kết quả. Bảng tổng hợp toàn cuộc được cập nhật sau mỗi tuần thi.');
+  if (!got) return;
+  const { data, manifest, manifestText } = got;
   const rounds = Array.isArray(data.rounds) ? data.rounds : [];
   $('#todate-meta').replaceChildren(
     `Tổng hợp ${fmtInt(rounds.length)} tuần thi đã kết thúc: `,

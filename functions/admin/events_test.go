@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -63,20 +62,13 @@ func TestEveryAdminEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestAdminEventsRunThroughDispatch(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
-			want, ok := adminEvents[name]
-			if !ok {
-				t.Fatalf("events/admin/%s has no expected outcome in adminEvents: add one", name)
-			}
-			a := newAdminAPI(t)
-			raw := testenv.FillEvent(t, f, map[string]string{"token": want.token(t, a)})
-			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, nil), raw)
-			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
-			if want.code == "" && want.check != nil {
-				want.check(t, body)
-			}
-		})
-	}
+	testenv.RunEvents(t, eventsDir, adminEvents, "funcurl.Dispatch", func(t *testing.T, f string, want eventWant) {
+		a := newAdminAPI(t)
+		raw := testenv.FillEvent(t, f, map[string]string{"token": want.token(t, a)})
+		out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, nil), raw)
+		body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
+		if want.code == "" && want.check != nil {
+			want.check(t, body)
+		}
+	})
 }

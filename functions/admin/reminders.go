@@ -2,11 +2,9 @@ package main
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/hoithi/hoithi/shared/console"
-	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/fault"
+	"github.com/hoithi/hoithi/shared/reminder"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -20,24 +18,14 @@ func (h *Handler) reminders(r *http.Request, claims *token.Claims) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !contest.ValidID(roundID) || !slices.ContainsFunc(rounds, func(rd contest.Round) bool { return rd.ID == roundID }) {
-		return nil, fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
+	if err := console.CheckReminderRound(rounds, roundID); err != nil {
+		return nil, err
 	}
 	c, err := h.store.GetContest(ctx, claims.Contest)
 	if err != nil {
 		return nil, err
 	}
-	slots := []console.Slot{}
-	all, former := console.ReminderSlots(c)
-	for i, s := range all {
-		runs, err := h.store.ReminderRuns(ctx, claims.Contest, roundID, s.Name)
-		if err != nil {
-			return nil, err
-		}
-		if i >= former && len(runs) == 0 {
-			continue
-		}
-		slots = append(slots, console.SlotOf(s, runs))
-	}
-	return map[string]any{"round": roundID, "slots": slots}, nil
+	return console.RemindersOf(c, roundID, func(slot string) ([]reminder.Progress, error) {
+		return h.store.ReminderRuns(ctx, claims.Contest, roundID, slot)
+	})
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/console"
-	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/importer"
 	"github.com/hoithi/hoithi/shared/token"
 )
@@ -26,29 +25,26 @@ var _ presigner = (*s3.PresignClient)(nil)
 // a presigned PUT for a file too large for a function URL's 6 MB request,
 // under the contest's imports/ prefix; the file is then checked and
 // written with POST /imports/{kind}?object=<key>.
-func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
-	claims, req, ok := organiserBody[console.UploadRequest](h, w, r, 4<<10)
-	if !ok {
-		return
+func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	claims, req, err := organiserBody[console.UploadRequest](h, w, r, 4<<10)
+	var kind importer.Kind
+	if err == nil {
+		kind, err = console.ImportKind(r.PathValue("kind"))
 	}
-	kind, err := console.ImportKind(r.PathValue("kind"))
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	var up console.Upload
+	if err == nil {
+		up, err = req.Plan(claims.Contest, kind, h.now())
 	}
-	up, err := req.Plan(claims.Contest, kind, h.now())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return 0, nil, err
 	}
 	signed, err := h.presign.PresignPutObject(r.Context(), &s3.PutObjectInput{
 		Bucket: &h.bucket, Key: &up.Key, ContentType: &up.ContentType, ContentLength: &req.Size,
 	}, func(o *s3.PresignOptions) { o.Expires = console.UploadExpiry })
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("presign import upload: %w", err))
-		return
+		return 0, nil, fmt.Errorf("presign import upload: %w", err)
 	}
-	httpapi.WriteJSON(w, http.StatusOK, up.Answer(signed.URL))
+	return http.StatusOK, up.Answer(signed.URL), nil
 }
 
 // uploadedFile reads an import file uploaded with a presigned PUT: only

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/clip"
+	"github.com/hoithi/hoithi/shared/clipcheck"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/mp4/mp4test"
@@ -98,7 +99,7 @@ var clipsEvents = map[string]eventWant{
 			return map[string]string{"token": tok, "clipId": u.Clip.ID}
 		},
 		check: func(t *testing.T, a *clipsAPI, v map[string]string, body []byte) {
-			var got clipResponse
+			var got clip.One
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +116,7 @@ var clipsEvents = map[string]eventWant{
 			return map[string]string{"token": a.admin(t, unitA)}
 		},
 		check: func(t *testing.T, a *clipsAPI, _ map[string]string, body []byte) {
-			var got listResponse
+			var got clip.List
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +133,7 @@ var clipsEvents = map[string]eventWant{
 			return nil
 		},
 		check: func(t *testing.T, a *clipsAPI, _ map[string]string, body []byte) {
-			var got listResponse
+			var got clip.List
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +148,7 @@ var clipsEvents = map[string]eventWant{
 			return map[string]string{"token": a.juror(t, 1), "clipId": acceptedClip(t, a)}
 		},
 		check: func(t *testing.T, a *clipsAPI, v map[string]string, body []byte) {
-			var got scoresResponse
+			var got clip.Sheet
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -170,7 +171,7 @@ var clipsEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t)}
 		},
 		check: func(t *testing.T, a *clipsAPI, _ map[string]string, body []byte) {
-			var got progressResponse
+			var got clip.JuryProgress
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -265,9 +266,9 @@ func TestClipsEventsRunThroughDispatch(t *testing.T) {
 		raw := testenv.FillEvent(t, f, values)
 		out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
 		if want.s3 {
-			res, ok := out.(EventResult)
+			res, ok := out.(clipcheck.EventResult)
 			if !ok || len(res.Records) != 1 {
-				t.Fatalf("result %#v, want an EventResult of one record", out)
+				t.Fatalf("result %#v, want an clipcheck.EventResult of one record", out)
 			}
 			rec := res.Records[0]
 			if rec.Outcome != want.outcome || rec.Status != want.clipStatus || rec.Reason != want.reason {

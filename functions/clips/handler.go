@@ -107,33 +107,12 @@ func (h *Handler) managedClip(r *http.Request) (clip.Clip, error) {
 	return h.store.GetClip(r.Context(), claims.Contest, id, true)
 }
 
-// clipView is a clip as the API shows it (clip.UnitView, clip.PublicView).
-type clipView = clip.View
-
 // view shows a clip to its unit or to organisers.
-func (h *Handler) view(c clip.Clip) clipView { return clip.UnitView(c, h.settings.MaxDuration) }
+func (h *Handler) view(c clip.Clip) clip.View { return clip.UnitView(c, h.settings.MaxDuration) }
 
 // watch gives links to watch clips.
 func (h *Handler) watch(ctx context.Context) func(clip.Clip) (string, error) {
 	return func(c clip.Clip) (string, error) { return h.objects.PresignView(ctx, c, h.settings.ViewExpiry) }
-}
-
-type clipResponse struct {
-	Clip clipView `json:"clip"`
-}
-
-type listResponse struct {
-	Clips    []clipView       `json:"clips"`
-	Criteria []clip.Criterion `json:"criteria,omitempty"`
-	Quota    int              `json:"quota,omitempty"`
-	// MayUpload tells a unit admin whether the unit sends clips (clip.Settings.MayEnter).
-	MayUpload  *bool `json:"mayUpload,omitempty"`
-	clip.Shown       // the rules the site shows
-}
-
-// newList is an empty list with the rules the site shows.
-func (h *Handler) newList() listResponse {
-	return listResponse{Clips: []clipView{}, Shown: h.settings.Shown()}
 }
 
 // listClips: what each role sees is clip.ListingFor's: a unit admin the
@@ -149,7 +128,7 @@ func (h *Handler) listClips(_ http.ResponseWriter, r *http.Request) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	ctx, res := r.Context(), h.newList()
+	ctx, res := r.Context(), h.settings.NewList()
 	clips, err := h.store.ListClips(ctx, claims.Contest, l.Unit, l.Status)
 	if err != nil {
 		return 0, nil, err
@@ -178,7 +157,7 @@ func (h *Handler) gallery(_ http.ResponseWriter, r *http.Request) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
-	ctx, res := r.Context(), h.newList()
+	ctx, res := r.Context(), h.settings.NewList()
 	clips, err := h.store.ListClips(ctx, id, l.Unit, l.Status)
 	if err != nil {
 		return 0, nil, err

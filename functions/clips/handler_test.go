@@ -136,7 +136,7 @@ func (a *clipsAPI) call(t *testing.T, method, path, tok string, body any) testen
 
 // upload is what POST /uploads answers.
 type upload struct {
-	Clip   clipView `json:"clip"`
+	Clip   clip.View `json:"clip"`
 	Upload struct {
 		Method         string              `json:"method"`
 		URL            string              `json:"url"`
@@ -248,13 +248,13 @@ func objectCreated(bucket, key string, size int64, name string) []byte {
 	return data
 }
 
-func (a *clipsAPI) event(t *testing.T, raw []byte) EventResult {
+func (a *clipsAPI) event(t *testing.T, raw []byte) clipcheck.EventResult {
 	t.Helper()
 	out, err := a.h.HandleEvent(context.Background(), raw)
 	if err != nil {
 		t.Fatalf("event: %v", err)
 	}
-	res, ok := out.(EventResult)
+	res, ok := out.(clipcheck.EventResult)
 	if !ok || len(res.Records) != 1 {
 		t.Fatalf("event result %#v, want one record", out)
 	}
@@ -308,7 +308,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 				}
 				mustPost(t, u, f.Data)
 				key := clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID)
-				var first clipView
+				var first clip.View
 				switch path {
 				case "event":
 					rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(f.Data)), "ObjectCreated:Post")).Records[0]
@@ -317,13 +317,13 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 					}
 					r := a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil)
 					r.Expect(t, http.StatusOK, "")
-					var got clipResponse
+					var got clip.One
 					r.Decode(t, &got)
 					first = got.Clip
 				case "confirm":
 					r := a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil)
 					r.Expect(t, http.StatusOK, "")
-					var got clipResponse
+					var got clip.One
 					r.Decode(t, &got)
 					first = got.Clip
 					// The notification that follows finds the same verdict.
@@ -345,7 +345,7 @@ func TestEveryFixtureGetsItsVerdictThroughEventAndConfirm(t *testing.T) {
 					t.Errorf("a rejection without a message: %+v", first)
 				}
 				// A second confirm gives the same verdict.
-				var again clipResponse
+				var again clip.One
 				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &again)
 				if again.Clip.Status != first.Status || again.Clip.Reason != first.Reason {
 					t.Errorf("confirm again: %s %s, want %s %s", again.Clip.Status, again.Clip.Reason, first.Status, first.Reason)
@@ -427,7 +427,7 @@ func TestAnObjectLargerThanDeclaredIsRejected(t *testing.T) {
 				rec := a.event(t, objectCreated(a.env.Bucket, key, int64(len(big)), "ObjectCreated:Put")).Records[0]
 				status, reason = rec.Status, rec.Reason
 			} else {
-				var got clipResponse
+				var got clip.One
 				a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 				status, reason = got.Clip.Status, got.Clip.Reason
 			}
@@ -529,7 +529,7 @@ func TestPermissions(t *testing.T) {
 		}
 	})
 	t.Run("another unit's admin does not see the clip", func(t *testing.T) {
-		var list listResponse
+		var list clip.List
 		a.call(t, "GET", "/clips", adminB, nil).Decode(t, &list)
 		if len(list.Clips) != 0 {
 			t.Errorf("unit B sees %d clips, want none", len(list.Clips))
@@ -558,12 +558,12 @@ func TestPermissions(t *testing.T) {
 	})
 	t.Run("an organiser lists and confirms every unit's clips", func(t *testing.T) {
 		org := a.organiser(t)
-		var got clipResponse
+		var got clip.One
 		a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", org, nil).Decode(t, &got)
 		if got.Clip.Status != clip.Accepted {
 			t.Fatalf("organiser's confirm: %+v", got.Clip)
 		}
-		var list listResponse
+		var list clip.List
 		a.call(t, "GET", "/clips", org, nil).Decode(t, &list)
 		if len(list.Clips) != 2 || len(list.Criteria) != 3 {
 			t.Errorf("organiser sees %d clips and %d criteria, want 2 and 3", len(list.Clips), len(list.Criteria))
@@ -640,7 +640,7 @@ func TestAnAcceptedClipReplacedAfterItsCheckIsRevoked(t *testing.T) {
 	good, long := mp4test.Fixtures()[0].Data, mp4test.Fixtures()[2].Data
 	u := a.requestUpload(t, tok, int64(len(good)), false)
 	mustPost(t, u, good)
-	var got clipResponse
+	var got clip.One
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 	if got.Clip.Status != clip.Accepted {
 		t.Fatalf("first upload: %+v", got.Clip)
@@ -690,19 +690,19 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 		start := int64(n-1) * u.Upload.PartSize
 		return data[start:min(start+u.Upload.PartSize, int64(len(data)))]
 	}
-	var parts []completedPart
+	var parts []clip.CompletedPart
 	status, tag, _ := put(u.Upload.Parts[0], chunk(1))
 	if status != http.StatusOK || tag == "" {
 		t.Fatalf("part 1: %d %q", status, tag)
 	}
-	parts = append(parts, completedPart{PartNumber: 1, ETag: tag})
+	parts = append(parts, clip.CompletedPart{PartNumber: 1, ETag: tag})
 
 	t.Run("a part of another size than signed is refused", func(t *testing.T) {
 		status, _, body := put(u.Upload.Parts[1], chunk(2)[:1000])
 		refused(t, "a part of 1000 bytes signed for another length", "SignatureDoesNotMatch", s3Answer{status, body})
 	})
 	t.Run("completing before every part is up is refused", func(t *testing.T) {
-		a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": []completedPart{parts[0], {PartNumber: 2, ETag: `"nope"`}}}).
+		a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": []clip.CompletedPart{parts[0], {PartNumber: 2, ETag: `"nope"`}}}).
 			Expect(t, http.StatusConflict, "part_mismatch")
 	})
 	// An interrupted upload resumes with a fresh URL for the missing part.
@@ -714,7 +714,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("part 2: %d", status)
 	}
-	parts = append(parts, completedPart{PartNumber: 2, ETag: tag})
+	parts = append(parts, clip.CompletedPart{PartNumber: 2, ETag: tag})
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/parts", tok, map[string]any{"partNumbers": []int{3}}).Expect(t, http.StatusBadRequest, "invalid_part_number")
 
 	var logs bytes.Buffer
@@ -722,7 +722,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 	a.h.clips.Log = a.h.log
 	r = a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts})
 	r.Expect(t, http.StatusOK, "")
-	var done clipResponse
+	var done clip.One
 	r.Decode(t, &done)
 	// Only the file's head and its moov at the end were read.
 	if !strings.Contains(logs.String(), "reads=2 ") {
@@ -734,7 +734,7 @@ func TestMultipartUploadOfAMultiPartFile(t *testing.T) {
 		t.Fatalf("completed clip %+v, want accepted, 240 s, %d bytes", done.Clip, len(data))
 	}
 	// Completing again, and the notification, give the same verdict.
-	var again clipResponse
+	var again clip.One
 	a.call(t, "POST", "/clips/"+u.Clip.ID+"/complete", tok, map[string]any{"parts": parts}).Decode(t, &again)
 	rec := a.event(t, objectCreated(a.env.Bucket, clip.ObjectKey(demo.ContestID, unitA, u.Clip.ID), int64(len(data)), "ObjectCreated:CompleteMultipartUpload")).Records[0]
 	if again.Clip.Status != clip.Accepted || rec.Status != clip.Accepted {
@@ -779,7 +779,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 		score(j1, accepted[unitA], map[string]any{"noi-dung": 6, "sang-tao": 7, "ky-thuat": 8}).Expect(t, http.StatusOK, "")
 		r := score(j1, accepted[unitA], map[string]any{"noi-dung": 9})
 		r.Expect(t, http.StatusOK, "")
-		var got scoresResponse
+		var got clip.Sheet
 		r.Decode(t, &got)
 		if fmt.Sprint(got.Scores) != fmt.Sprint(map[string]int{"ky-thuat": 8, "noi-dung": 9, "sang-tao": 7}) {
 			t.Errorf("scores %v", got.Scores)
@@ -802,7 +802,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 	score(j1, accepted["so-noi-vu"], map[string]any{"noi-dung": 3}).Expect(t, http.StatusOK, "")
 
 	t.Run("the jury lists accepted clips with its own scores", func(t *testing.T) {
-		var list listResponse
+		var list clip.List
 		a.call(t, "GET", "/clips", j1, nil).Decode(t, &list)
 		if len(list.Clips) != 3 {
 			t.Fatalf("jury sees %d clips, want the 3 accepted", len(list.Clips))
@@ -843,7 +843,7 @@ func TestJuryScoresAndTheRanking(t *testing.T) {
 	t.Run("the public gallery lists accepted clips that play", func(t *testing.T) {
 		r := a.call(t, "GET", "/gallery", "", nil)
 		r.Expect(t, http.StatusOK, "")
-		var list listResponse
+		var list clip.List
 		r.Decode(t, &list)
 		if len(list.Clips) != 3 {
 			t.Fatalf("gallery has %d clips, want 3", len(list.Clips))
@@ -881,12 +881,12 @@ func TestConcurrentEventAndConfirmGiveOneVerdict(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					rec := out.(EventResult).Records[0]
+					rec := out.(clipcheck.EventResult).Records[0]
 					verdicts <- rec.Status + " " + rec.Reason
 					return
 				}
 				r := testenv.Serve(a.routes, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil)
-				var got clipResponse
+				var got clip.One
 				if err := json.Unmarshal(r.Body, &got); err != nil || r.Status != 200 {
 					t.Errorf("confirm: %d %s", r.Status, r.Body)
 					return
@@ -921,7 +921,7 @@ func TestTheDurationLimitHasASmallTolerance(t *testing.T) {
 			data := mp4test.Build(mp4test.Spec{Timescale: 1000, Duration: tt.millis, MediaBytes: 100})
 			u := a.requestUpload(t, tok, int64(len(data)), false)
 			a.send(t, u, data)
-			var got clipResponse
+			var got clip.One
 			a.call(t, "POST", "/clips/"+u.Clip.ID+"/confirm", tok, nil).Decode(t, &got)
 			if got.Clip.Status != tt.status {
 				t.Fatalf("%+v, want %s", got.Clip, tt.status)
@@ -938,7 +938,7 @@ func TestOnlyTheUnitsOfTheNamedBlocksSendClips(t *testing.T) {
 	ward, agency := a.admin(t, unitA), a.admin(t, "so-noi-vu")
 	mayUpload := func(t *testing.T, tok string) *bool {
 		t.Helper()
-		var list listResponse
+		var list clip.List
 		a.call(t, "GET", "/clips", tok, nil).Decode(t, &list)
 		return list.MayUpload
 	}
@@ -957,7 +957,7 @@ func TestOnlyTheUnitsOfTheNamedBlocksSendClips(t *testing.T) {
 	})
 	t.Run("with no block named every unit's admin may upload", func(t *testing.T) {
 		all := newMemoryClipsAPI(t, nil)
-		var list listResponse
+		var list clip.List
 		all.call(t, "GET", "/clips", all.admin(t, "so-noi-vu"), nil).Decode(t, &list)
 		if list.MayUpload == nil || !*list.MayUpload {
 			t.Errorf("mayUpload = %v, want true", list.MayUpload)

@@ -21,10 +21,6 @@ func (h *Handler) multipartClip(r *http.Request) (clip.Clip, error) {
 	return c, err
 }
 
-type partsRequest struct {
-	PartNumbers []int32 `json:"partNumbers"`
-}
-
 // presignParts hands out fresh part URLs (the earlier ones expired, or a part
 // must be sent again).
 func (h *Handler) presignParts(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -32,21 +28,12 @@ func (h *Handler) presignParts(w http.ResponseWriter, r *http.Request) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	var req partsRequest
+	var req clip.PartsRequest
 	if err := httpapi.DecodeJSON(w, r, &req, 0); err != nil {
 		return 0, nil, err
 	}
 	parts, err := h.clips.RefreshParts(r.Context(), c, req.PartNumbers)
 	return http.StatusOK, parts, err
-}
-
-type completedPart struct {
-	PartNumber int32  `json:"partNumber"`
-	ETag       string `json:"etag"`
-}
-
-type completeRequest struct {
-	Parts []completedPart `json:"parts"`
 }
 
 // completeMultipart assembles the uploaded parts into the clip's object and
@@ -57,16 +44,12 @@ func (h *Handler) completeMultipart(w http.ResponseWriter, r *http.Request) (int
 	if err != nil {
 		return 0, nil, err
 	}
-	var req completeRequest
+	var req clip.CompleteRequest
 	if err := httpapi.DecodeJSON(w, r, &req, 1<<20); err != nil {
 		return 0, nil, err
 	}
-	named := make([]clip.Part, len(req.Parts))
-	for i, p := range req.Parts {
-		named[i] = clip.Part{Number: p.PartNumber, ETag: p.ETag}
-	}
-	c, err = h.clips.Complete(r.Context(), c, named)
-	return http.StatusOK, clipResponse{Clip: h.view(c)}, err
+	c, err = h.clips.Complete(r.Context(), c, req.Named())
+	return http.StatusOK, clip.One{Clip: h.view(c)}, err
 }
 
 // abortUpload: the unit gives up an upload in progress (POST or multipart);
@@ -76,5 +59,5 @@ func (h *Handler) abortUpload(_ http.ResponseWriter, r *http.Request) (int, any,
 	if err == nil {
 		c, err = h.clips.Abort(r.Context(), c)
 	}
-	return http.StatusOK, clipResponse{Clip: h.view(c)}, err
+	return http.StatusOK, clip.One{Clip: h.view(c)}, err
 }

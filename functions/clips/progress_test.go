@@ -43,7 +43,7 @@ func TestJuryProgress(t *testing.T) {
 		a.call(t, "GET", "/jury/progress", "", nil).Expect(t, http.StatusUnauthorized, "token_missing")
 	})
 
-	var got progressResponse
+	var got clip.JuryProgress
 	a.call(t, "GET", "/jury/progress", a.organiser(t), nil).Decode(t, &got)
 	byEmail := map[string]int{}
 	for i, j := range got.Jurors {

@@ -22,7 +22,7 @@ func TestWhoMayDoWhatWithAnyStore(t *testing.T) {
 	r := testenv.Call(t, routes, "POST", "/uploads", adminA, map[string]any{"title": "Phóng sự", "genre": "phong-su", "size": 1000, "contentType": "video/mp4"})
 	r.Expect(t, http.StatusCreated, "")
 	var u struct {
-		Clip clipView `json:"clip"`
+		Clip clip.View `json:"clip"`
 	}
 	r.Decode(t, &u)
 	if u.Clip.UnitID != unitA || u.Clip.Status != clip.Uploading {

@@ -2,25 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"time"
 
-	"github.com/hoithi/hoithi/shared/audit"
 	"github.com/hoithi/hoithi/shared/clip"
-	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/clipcheck"
 	"github.com/hoithi/hoithi/shared/httpapi"
 )
-
-type scoresRequest struct {
-	Scores map[string]float64 `json:"scores"`
-}
-
-type scoresResponse struct {
-	ClipID    string         `json:"clipId"`
-	Scores    map[string]int `json:"scores"`
-	UpdatedAt time.Time      `json:"updatedAt"`
-}
 
 // putScores: a jury member scores an accepted clip on some or all criteria.
 // A juror has one score per criterion and clip: scoring again replaces it.
@@ -29,7 +16,7 @@ func (h *Handler) putScores(w http.ResponseWriter, r *http.Request) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	var req scoresRequest
+	var req clip.ScoresRequest
 	if err := httpapi.DecodeJSON(w, r, &req, 0); err != nil {
 		return 0, nil, err
 	}
@@ -49,7 +36,7 @@ func (h *Handler) putScores(w http.ResponseWriter, r *http.Request) (int, any, e
 		return 0, nil, err
 	}
 	got, err := h.store.PutClipScores(ctx, claims.Contest, c.ID, claims.ParticipantID(), claims.Name, scores, h.now())
-	return http.StatusOK, scoresResponse{ClipID: c.ID, Scores: got.Scores, UpdatedAt: got.UpdatedAt.In(contest.ICT)}, err
+	return http.StatusOK, clip.SheetOf(c.ID, got), err
 }
 
 // scored reads the accepted clips of a contest and the jury's scores.
@@ -80,15 +67,8 @@ func (h *Handler) ranking(_ http.ResponseWriter, r *http.Request) (int, any, err
 	return http.StatusOK, res, err
 }
 
-type publishResponse struct {
-	Prefix  string       `json:"prefix"`
-	Files   []string     `json:"files"`
-	Ranking clip.Ranking `json:"ranking"`
-}
-
 // publishRanking: an organiser publishes the clip ranking with the contest's
-// results (clip.Ranking.Files under clip.RankingPrefix), recorded in the
-// audit log.
+// results, recorded in the audit log (clipcheck.Publish).
 func (h *Handler) publishRanking(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	claims, err := h.authorize(r, clip.MayPublishRanking)
 	if err != nil {
@@ -99,31 +79,8 @@ func (h *Handler) publishRanking(_ http.ResponseWriter, r *http.Request) (int, a
 	if err != nil {
 		return 0, nil, err
 	}
-	files, err := res.Files()
-	if err != nil {
-		return 0, nil, err
-	}
-	out := publishResponse{Prefix: clip.RankingPrefix(claims.Contest), Ranking: res}
-	for _, f := range files {
-		if err := h.objects.Publish(ctx, out.Prefix, f); err != nil {
-			return 0, nil, err
-		}
-		out.Files = append(out.Files, f.Name)
-	}
-	e, err := audit.New(h.now(), claims.Email, audit.Publication, res.AuditLine(), "", out.Prefix)
-	if err == nil {
-		err = h.store.AppendAudit(ctx, claims.Contest, e)
-	}
-	if err != nil {
-		return 0, nil, fmt.Errorf("audit clip ranking publication: %w", err)
-	}
-	return http.StatusOK, out, nil
-}
-
-type progressResponse struct {
-	Clips    int                  `json:"clips"`
-	Criteria []clip.Criterion     `json:"criteria"`
-	Jurors   []clip.JurorProgress `json:"jurors"`
+	out, err := clipcheck.Publish(ctx, h.objects, h.store, res, claims.Email, h.now())
+	return http.StatusOK, out, err
 }
 
 // juryProgress: an organiser follows each juror's progress over the
@@ -143,8 +100,5 @@ func (h *Handler) juryProgress(_ http.ResponseWriter, r *http.Request) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	jurors := clip.Jurors(claims.Contest, staff)
-	return http.StatusOK, progressResponse{
-		Clips: len(clips), Criteria: h.settings.Criteria, Jurors: clip.Progress(jurors, clips, scores, h.settings.Criteria),
-	}, nil
+	return http.StatusOK, clip.ProgressOf(claims.Contest, staff, clips, scores, h.settings.Criteria), nil
 }

@@ -8,11 +8,6 @@ import (
 	"github.com/hoithi/hoithi/shared/httpapi"
 )
 
-type uploadResponse struct {
-	Clip   clipView         `json:"clip"`
-	Upload clipcheck.Upload `json:"upload"`
-}
-
 // requestUpload: a unit admin asks to upload a clip for the unit of the
 // token; the answer is a presigned POST (or a multipart upload) bound to a
 // key of the function's choosing under the unit's prefix.
@@ -42,7 +37,7 @@ func (h *Handler) requestUpload(w http.ResponseWriter, r *http.Request) (int, an
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, uploadResponse{Clip: h.view(c), Upload: u}, nil
+	return http.StatusCreated, clipcheck.Opened{Clip: h.view(c), Upload: u}, nil
 }
 
 // confirm: after uploading, the unit asks for the verdict now rather than
@@ -52,5 +47,5 @@ func (h *Handler) confirm(_ http.ResponseWriter, r *http.Request) (int, any, err
 	if err == nil {
 		c, err = h.clips.Check(r.Context(), c, false)
 	}
-	return http.StatusOK, clipResponse{Clip: h.view(c)}, err
+	return http.StatusOK, clip.One{Clip: h.view(c)}, err
 }

@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	crand "crypto/rand"
-	"encoding/binary"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
-	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/funcurl"
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -129,19 +125,13 @@ type paperResponse struct {
 	ServerTime time.Time         `json:"serverTime"`
 }
 
-// entrant is the session's holder as the one who starts a paper.
-func entrant(c *token.Claims) contest.Entrant {
-	return contest.Entrant{ContestID: c.Contest, ParticipantID: c.ParticipantID(), Email: c.Email, Name: c.Name,
-		UnitID: c.UnitID, Audience: c.Audience, Roles: c.Roles}
-}
-
 func (h *Handler) startPaper(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 	claims, err := h.signer.FromRequest(r)
 	if err != nil {
 		return 0, nil, err
 	}
 	from := contest.NewRequester(funcurl.SourceIP(r), funcurl.UserAgent(r))
-	p, created, err := h.start(r.Context(), entrant(claims), r.PathValue("roundId"), from)
+	p, created, err := h.start(r.Context(), claims.Entrant(), r.PathValue("roundId"), from)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -149,8 +139,7 @@ func (h *Handler) startPaper(_ http.ResponseWriter, r *http.Request) (int, any, 
 }
 
 // start returns the participant's paper in progress for the round, or starts
-// the next attempt if one is left. Concurrent starts agree on one paper: its
-// key is (round, participant, attempt) and only one conditional put wins.
+// the next attempt if one is left (contest.Entrant.Start).
 func (h *Handler) start(ctx context.Context, e contest.Entrant, roundID string, from contest.Requester) (*contest.Paper, bool, error) {
 	if err := e.CheckCompetes(); err != nil {
 		return nil, false, err
@@ -170,52 +159,12 @@ func (h *Handler) start(ctx context.Context, e contest.Entrant, roundID string, 
 	if err != nil {
 		return nil, false, err
 	}
-	next := 1
-	if round.Attempts > 1 {
-		papers, err := h.store.ListPapers(ctx, e.ContestID, round.ID, e.ParticipantID)
-		if err != nil {
-			return nil, false, err
-		}
-		active, overdue, n := contest.Resume(papers, now, h.grace)
-		for _, p := range overdue {
-			if _, err := h.settle(ctx, p); err != nil {
-				return nil, false, err
-			}
-		}
-		if active != nil {
-			return active, false, nil
-		}
-		next = n
-	}
-	for range 3 {
-		if err := round.CheckAttempt(next); err != nil {
-			return nil, false, err
-		}
-		p, err := e.NewPaper(round, bank, next, now, from, newRand())
-		if err != nil {
-			return nil, false, err
-		}
-		stored, created, err := h.store.CreatePaper(ctx, p)
-		if err != nil {
-			return nil, false, err
-		}
-		if created || stored.Active(now, h.grace) {
-			return stored, created, nil
-		}
-		if _, err := h.settle(ctx, stored); err != nil {
-			return nil, false, err
-		}
-		next = stored.Attempt + 1
-	}
-	return nil, false, fault.Conflict("start_conflict", "Không thể bắt đầu bài thi lúc này; vui lòng thử lại.")
-}
-
-// newRand is a source seeded from the system's randomness: no two papers
-// draw alike.
-func newRand() *rand.Rand {
-	var seed [16]byte
-	_, _ = crand.Read(seed[:]) // never fails (crypto/rand's contract)
-	return rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
+	return e.Start(contest.Starting{Round: round, Bank: bank, Now: now, Grace: h.grace, From: from,
+		Papers: func() ([]*contest.Paper, error) {
+			return h.store.ListPapers(ctx, e.ContestID, round.ID, e.ParticipantID)
+		},
+		Create: func(p *contest.Paper) (*contest.Paper, bool, error) { return h.store.CreatePaper(ctx, p) },
+		Settle: func(p *contest.Paper) (*contest.Paper, error) { return h.settle(ctx, p) }})
 }
 
 // settle closes a paper left in progress past its deadline and grace (its

@@ -151,16 +151,10 @@ func (h *Handler) practice(_ http.ResponseWriter, r *http.Request) (int, any, er
 		"questions": p.Batch(r.URL.Query().Get("topic"), rand.IntN)}, nil
 }
 
-type practiceAnswerRequest struct {
-	BankID     string `json:"bankId"`
-	QuestionID string `json:"questionId"`
-	Chosen     string `json:"chosen"`
-}
-
 // practiceAnswer: POST /practice/answers, the instant feedback on one
 // practice answer; only an anonymous count of the day is kept.
 func (h *Handler) practiceAnswer(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var req practiceAnswerRequest
+	var req contest.PracticeAnswerRequest
 	if err := httpapi.DecodeJSON(w, r, &req, 1<<10); err != nil {
 		return 0, nil, err
 	}

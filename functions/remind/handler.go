@@ -17,6 +17,7 @@ import (
 	"github.com/hoithi/hoithi/shared/platform"
 	"github.com/hoithi/hoithi/shared/reminder"
 	"github.com/hoithi/hoithi/shared/signin"
+	"github.com/hoithi/hoithi/shared/tick"
 )
 
 type store interface {
@@ -26,6 +27,7 @@ type store interface {
 	ListUnits(ctx context.Context, contestID string) ([]contest.Unit, error)
 	participation.Store
 	runStore
+	tick.Store // the registry and the scheduled runs' claims
 }
 
 // runStore is what runs and jobs write.
@@ -41,13 +43,6 @@ type runStore interface {
 	// TakeReminderToken spends a token of the reminders' bucket, or returns
 	// a fault.RateLimited saying how long to wait.
 	TakeReminderToken(ctx context.Context, contestID string, b signin.Bucket, now time.Time) error
-	// ListRegistry lists every contest's schedule (the tick reads it).
-	ListRegistry(ctx context.Context) ([]contest.Contest, error)
-	// ClaimRun claims a due run (false: started already); FinishRun and
-	// ReleaseRun end the claim, done or for the next tick.
-	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
-	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
-	ReleaseRun(ctx context.Context, r contest.DueRun) error
 }
 
 // Handler takes the reminder schedules' events (a run starts: one job per

@@ -151,13 +151,17 @@ func sum(jobs []JobOutcome) (queued, skipped, closed int) {
 	return
 }
 
+// sampleWant is what running one of the remind function's sample events
+// must give.
+type sampleWant struct {
+	audience    string
+	everyoneToo bool
+	job         bool
+	tick        bool
+}
+
 func TestSampleEvents(t *testing.T) {
-	wants := map[string]struct {
-		audience    string
-		everyoneToo bool
-		job         bool
-		tick        bool
-	}{
+	wants := map[string]sampleWant{
 		"tick.json":              {tick: true},
 		"reminder-midweek.json":  {audience: platform.RemindUnitAdmins},
 		"reminder-last-day.json": {audience: platform.RemindEveryone, everyoneToo: true},
@@ -165,107 +169,103 @@ func TestSampleEvents(t *testing.T) {
 	}
 	files := testenv.EventFiles(t, eventsDir)
 	testenv.CheckOutcomes(t, eventsDir, files, wants)
-	for _, f := range files {
-		name := filepath.Base(f)
-		want := wants[name]
+	testenv.RunEvents(t, eventsDir, wants, "HandleEvent", func(t *testing.T, f string, want sampleWant) {
 		if want.job || want.tick {
-			continue // TestAJobFromTheStream, TestTickStartsEachDueReminderRunOnce
+			t.Skip("run by TestAJobFromTheStream and TestTickStartsEachDueReminderRunOnce")
 		}
-		t.Run(name, func(t *testing.T) {
-			raw, err := os.ReadFile(f)
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// GIVEN the schedule's event, as the platform's schedule makes it
+		ev := testenv.CheckScheduledEventShape(t, f)
+		var d Detail
+		var asMap map[string]string
+		if err := json.Unmarshal(ev.Detail, &d); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(ev.Detail, &asMap); err != nil {
+			t.Fatal(err)
+		}
+		fn, _ := platform.FunctionNamed("remind")
+		i := slices.IndexFunc(fn.Schedules, func(s platform.Schedule) bool { return s.Name == d.Slot })
+		if i < 0 || d.Audience != want.audience || !maps.Equal(fn.Schedules[i].Detail(demo.ContestID), asMap) {
+			t.Fatalf("detail %+v is not the platform schedule %q's detail with audience %s", d, d.Slot, want.audience)
+		}
+		w := newWorld(t)
+		admins, missing := w.expected(t)
+		if len(missing) == 0 || len(admins) == 0 {
+			t.Fatalf("the demo has %d unit admins and %d people missing: nothing to test", len(admins), len(missing))
+		}
+		wantQueued := len(admins)
+		if want.everyoneToo {
+			wantQueued += len(missing)
+		}
+		// WHEN it runs twice (a retry of the schedule, or a re-run)
+		var runs []string
+		for run := 1; run <= 2; run++ {
+			res, jobs := w.run(t, raw)
+			if len(res.Runs) != 1 || res.Runs[0].Round != w.c.OpenRound().ID || res.Runs[0].Units != len(demo.Units()) {
+				t.Fatalf("run %d: %+v, want one run of %d units, for the open staff round", run, res.Runs, len(demo.Units()))
+			}
+			runs = append(runs, res.Runs[0].Run)
+			queued, skipped, _ := sum(jobs)
+			t.Run(fmt.Sprintf("run %d is split into one job per unit", run), func(t *testing.T) {
+				if len(jobs) != len(demo.Units()) {
+					t.Errorf("%d jobs, want %d", len(jobs), len(demo.Units()))
+				}
+			})
+			t.Run(fmt.Sprintf("run %d queues each e-mail of the slot once", run), func(t *testing.T) {
+				if wantQ, wantS := map[int]int{1: wantQueued, 2: 0}[run], map[int]int{1: 0, 2: wantQueued}[run]; queued != wantQ || skipped != wantS {
+					t.Errorf("queued %d, skipped %d; want %d and %d", queued, skipped, wantQ, wantS)
+				}
+			})
+		}
+		// THEN each admin has one summary and, on the last day, each one
+		// missing one reminder; nobody else hears
+		wantTo := slices.Clone(admins)
+		if want.everyoneToo {
+			wantTo = append(wantTo, missing...)
+		}
+		slices.Sort(wantTo)
+		t.Run("each person hears once in the slot; nobody else hears", func(t *testing.T) {
+			if got := w.sent(t); !slices.Equal(got, wantTo) {
+				t.Errorf("queued to %d addresses, want %d: %v", len(got), len(wantTo), got)
+			}
+		})
+		t.Run("every e-mail is a reminder of the run that queued it, for the mailer", func(t *testing.T) {
+			for _, e := range w.queued(t) {
+				if err := e.Validate(); err != nil || e.Kind != mailq.KindReminder || e.Run.ID != runs[0] || e.Status != mailq.StatusQueued ||
+					!e.ExpiresAt.Equal(w.c.OpenRound().ClosesAt) {
+					t.Errorf("outbox entry %+v (%v)", e, err)
+				}
+			}
+		})
+		t.Run("each summary links to the unit's live page on the site", func(t *testing.T) {
+			for _, e := range w.queued(t) {
+				if strings.Contains(e.Subject, "người đã tham gia") && !strings.Contains(e.Text, "http://127.0.0.1:8080/#/don-vi") {
+					t.Errorf("summary to %s has no link to the unit page:\n%s", e.To, e.Text)
+				}
+			}
+		})
+		t.Run("the organiser sees both runs' progress: every unit done, the e-mails queued by the first", func(t *testing.T) {
+			got, err := w.s.ReminderRuns(context.Background(), demo.ContestID, w.c.OpenRound().ID, d.Slot)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// GIVEN the schedule's event, as the platform's schedule makes it
-			ev := testenv.CheckScheduledEventShape(t, f)
-			var d Detail
-			var asMap map[string]string
-			if err := json.Unmarshal(ev.Detail, &d); err != nil {
-				t.Fatal(err)
+			if len(got) != 2 {
+				t.Fatalf("%d runs, want 2", len(got))
 			}
-			if err := json.Unmarshal(ev.Detail, &asMap); err != nil {
-				t.Fatal(err)
+			byID := map[string]reminder.Progress{got[0].ID: got[0], got[1].ID: got[1]}
+			first, second := byID[runs[0]], byID[runs[1]]
+			if first.UnitsDone != len(demo.Units()) || first.Queued != wantQueued || first.Skipped != 0 || first.Sent != 0 {
+				t.Errorf("first run %+v", first)
 			}
-			fn, _ := platform.FunctionNamed("remind")
-			i := slices.IndexFunc(fn.Schedules, func(s platform.Schedule) bool { return s.Name == d.Slot })
-			if i < 0 || d.Audience != want.audience || !maps.Equal(fn.Schedules[i].Detail(demo.ContestID), asMap) {
-				t.Fatalf("detail %+v is not the platform schedule %q's detail with audience %s", d, d.Slot, want.audience)
+			if second.UnitsDone != len(demo.Units()) || second.Queued != 0 || second.Skipped != wantQueued || !second.Done() {
+				t.Errorf("second run %+v", second)
 			}
-			w := newWorld(t)
-			admins, missing := w.expected(t)
-			if len(missing) == 0 || len(admins) == 0 {
-				t.Fatalf("the demo has %d unit admins and %d people missing: nothing to test", len(admins), len(missing))
-			}
-			wantQueued := len(admins)
-			if want.everyoneToo {
-				wantQueued += len(missing)
-			}
-			// WHEN it runs twice (a retry of the schedule, or a re-run)
-			var runs []string
-			for run := 1; run <= 2; run++ {
-				res, jobs := w.run(t, raw)
-				if len(res.Runs) != 1 || res.Runs[0].Round != w.c.OpenRound().ID || res.Runs[0].Units != len(demo.Units()) {
-					t.Fatalf("run %d: %+v, want one run of %d units, for the open staff round", run, res.Runs, len(demo.Units()))
-				}
-				runs = append(runs, res.Runs[0].Run)
-				queued, skipped, _ := sum(jobs)
-				t.Run(fmt.Sprintf("run %d is split into one job per unit", run), func(t *testing.T) {
-					if len(jobs) != len(demo.Units()) {
-						t.Errorf("%d jobs, want %d", len(jobs), len(demo.Units()))
-					}
-				})
-				t.Run(fmt.Sprintf("run %d queues each e-mail of the slot once", run), func(t *testing.T) {
-					if wantQ, wantS := map[int]int{1: wantQueued, 2: 0}[run], map[int]int{1: 0, 2: wantQueued}[run]; queued != wantQ || skipped != wantS {
-						t.Errorf("queued %d, skipped %d; want %d and %d", queued, skipped, wantQ, wantS)
-					}
-				})
-			}
-			// THEN each admin has one summary and, on the last day, each one
-			// missing one reminder; nobody else hears
-			wantTo := slices.Clone(admins)
-			if want.everyoneToo {
-				wantTo = append(wantTo, missing...)
-			}
-			slices.Sort(wantTo)
-			t.Run("each person hears once in the slot; nobody else hears", func(t *testing.T) {
-				if got := w.sent(t); !slices.Equal(got, wantTo) {
-					t.Errorf("queued to %d addresses, want %d: %v", len(got), len(wantTo), got)
-				}
-			})
-			t.Run("every e-mail is a reminder of the run that queued it, for the mailer", func(t *testing.T) {
-				for _, e := range w.queued(t) {
-					if err := e.Validate(); err != nil || e.Kind != mailq.KindReminder || e.Run.ID != runs[0] || e.Status != mailq.StatusQueued ||
-						!e.ExpiresAt.Equal(w.c.OpenRound().ClosesAt) {
-						t.Errorf("outbox entry %+v (%v)", e, err)
-					}
-				}
-			})
-			t.Run("each summary links to the unit's live page on the site", func(t *testing.T) {
-				for _, e := range w.queued(t) {
-					if strings.Contains(e.Subject, "người đã tham gia") && !strings.Contains(e.Text, "http://127.0.0.1:8080/#/don-vi") {
-						t.Errorf("summary to %s has no link to the unit page:\n%s", e.To, e.Text)
-					}
-				}
-			})
-			t.Run("the organiser sees both runs' progress: every unit done, the e-mails queued by the first", func(t *testing.T) {
-				got, err := w.s.ReminderRuns(context.Background(), demo.ContestID, w.c.OpenRound().ID, d.Slot)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(got) != 2 {
-					t.Fatalf("%d runs, want 2", len(got))
-				}
-				byID := map[string]reminder.Progress{got[0].ID: got[0], got[1].ID: got[1]}
-				first, second := byID[runs[0]], byID[runs[1]]
-				if first.UnitsDone != len(demo.Units()) || first.Queued != wantQueued || first.Skipped != 0 || first.Sent != 0 {
-					t.Errorf("first run %+v", first)
-				}
-				if second.UnitsDone != len(demo.Units()) || second.Queued != 0 || second.Skipped != wantQueued || !second.Done() {
-					t.Errorf("second run %+v", second)
-				}
-			})
 		})
-	}
+	})
 }
 
 func TestARetriedJobQueuesNothingTwiceAndCountsOnce(t *testing.T) {

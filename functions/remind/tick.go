@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/tick"
 )
 
 // ActionTick is the frequent schedule's action: every contest of the
@@ -36,73 +34,42 @@ type TickResult struct {
 // the function's timeout bounds it).
 const tickLease = 15 * time.Minute
 
-// tick reads the contests' registry (one Query) and starts every reminder
-// run due by the contests' own schedules (contest.DueRuns): per contest,
-// round, slot and day, claimed first (a conditional put), so a repeated or
-// late tick never starts one twice; one that fails to start is released for
-// the next tick, and the tick reports the failure after the other runs.
+// tick starts every reminder run due by the contests' own schedules
+// (shared/tick): per contest, round, slot and day, claimed first, so a
+// repeated or late tick never starts one twice; one that fails to start is
+// released for the next tick, and the tick reports the failure after the
+// other runs.
 func (h *Handler) tick(ctx context.Context) (any, error) {
-	reg, err := h.store.ListRegistry(ctx)
+	now := h.now()
+	contests, runs, err := tick.Runner[*RunStarted]{Store: h.store, Action: contest.ActionRemind, Lease: tickLease, Done: "started",
+		Ready: func(ctx context.Context, entry contest.Contest, _ []contest.Round) (tick.Do[*RunStarted], error) {
+			return h.startDue(ctx, entry.ID, now)
+		},
+		Failure: "scheduled reminder run not started; the next tick tries again", Log: h.log}.Tick(ctx, now)
+	if runs == nil {
+		return nil, err // the registry unread
+	}
+	res := TickResult{Contests: contests, Runs: make([]TickRun, len(runs))}
+	for i, r := range runs {
+		res.Runs[i] = TickRun{Contest: r.Contest, Round: r.Round, Slot: r.Slot, Outcome: r.Outcome, Run: r.Result}
+	}
+	h.log.Info("tick", "contests", res.Contests, "runs", res.Runs)
+	return res, err
+}
+
+// startDue reads what a contest's due runs share (the contest, its units)
+// and answers what starts each.
+func (h *Handler) startDue(ctx context.Context, contestID string, now time.Time) (tick.Do[*RunStarted], error) {
+	c, err := h.store.GetContest(ctx, contestID)
 	if err != nil {
 		return nil, err
 	}
-	now := h.now()
-	res := TickResult{Contests: len(reg), Runs: []TickRun{}}
-	var failed []error
-	for _, entry := range reg {
-		rounds, err := h.store.ListRounds(ctx, entry.ID)
-		if err != nil {
-			failed = append(failed, fmt.Errorf("contest %s: %w", entry.ID, err))
-			continue
-		}
-		due := contest.DueRuns(entry, rounds, now, contest.ActionRemind)
-		if len(due) == 0 {
-			continue
-		}
-		c, err := h.store.GetContest(ctx, entry.ID)
-		if err != nil {
-			failed = append(failed, err)
-			continue
-		}
-		units, err := h.store.ListUnits(ctx, entry.ID)
-		if err != nil {
-			failed = append(failed, err)
-			continue
-		}
-		for _, run := range due {
-			out := TickRun{Contest: run.Contest, Round: run.Round, Slot: run.Slot}
-			claimed, err := h.store.ClaimRun(ctx, run, now, tickLease)
-			switch {
-			case err != nil:
-				failed = append(failed, err)
-				continue
-			case !claimed:
-				out.Outcome = "already-started"
-				res.Runs = append(res.Runs, out)
-				continue
-			}
-			r := rounds[slices.IndexFunc(rounds, func(r contest.Round) bool { return r.ID == run.Round })]
-			started, err := h.startRound(ctx, c, r, units, run.Slot, run.Audience == contest.RemindUnitAdmins, now)
-			if err != nil {
-				h.log.Error("scheduled reminder run not started; the next tick tries again", "contest", run.Contest, "round", run.Round, "slot", run.Slot, "err", err)
-				failed = append(failed, err)
-				out.Outcome = "failed"
-				if err := h.store.ReleaseRun(ctx, run); err != nil {
-					failed = append(failed, err) // its lease runs out instead
-				}
-				res.Runs = append(res.Runs, out)
-				continue
-			}
-			if err := h.store.FinishRun(ctx, run, now); err != nil {
-				failed = append(failed, err)
-			}
-			out.Outcome, out.Run = "started", &started
-			res.Runs = append(res.Runs, out)
-		}
+	units, err := h.store.ListUnits(ctx, contestID)
+	if err != nil {
+		return nil, err
 	}
-	h.log.Info("tick", "contests", res.Contests, "runs", res.Runs)
-	if len(failed) > 0 {
-		return res, fmt.Errorf("tick: %w", errors.Join(failed...))
-	}
-	return res, nil
+	return func(ctx context.Context, run contest.DueRun, r contest.Round) (*RunStarted, error) {
+		started, err := h.startRound(ctx, c, r, units, run.Slot, run.Audience == contest.RemindUnitAdmins, now)
+		return &started, err
+	}, nil
 }

@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hoithi/hoithi/shared/audit"
-	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/funcurl"
-	"github.com/hoithi/hoithi/shared/results"
+	"github.com/hoithi/hoithi/shared/tick"
 )
 
 // ScheduleDetail is what the weekly schedule sends (EventBridge Scheduler
@@ -91,17 +88,9 @@ func (h *Handler) HandleEvent(ctx context.Context, raw json.RawMessage) (any, er
 // publish tallies and publishes a closed round, recorded in the audit log
 // with the schedule as its actor.
 func (h *Handler) publish(ctx context.Context, c contest.Contest, r contest.Round) (int, error) {
-	entry, pub, err := results.PublicationEntry(h.svc.Now(), audit.ScheduleActor, blob.ResultsPrefix(c.ID, r.ID))
-	if err != nil {
-		return 0, err
-	}
-	t, err := h.svc.Publish(ctx, c, r, pub)
+	t, err := h.svc.PublishAudited(ctx, h.store, c, r, audit.ScheduleActor)
 	if err != nil {
 		return 0, fmt.Errorf("tally %s: %w", r.ID, err)
-	}
-	entry.Summary = fmt.Sprintf("Lịch tự động công bố kết quả %s: %d bài, %d người, %d tệp", r.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
-	if err := h.store.AppendAudit(ctx, c.ID, entry); err != nil {
-		return 0, fmt.Errorf("audit publication: %w", err)
 	}
 	return t.Result.Papers, nil
 }
@@ -127,65 +116,30 @@ type TickResult struct {
 // next tick may start it again (the function's timeout, and room).
 const tickLease = 10 * time.Minute
 
-// tick reads the contests' registry (one Query) and runs every tally due by
-// the contests' own schedules (contest.DueRuns). Each run is claimed first
-// (a conditional put), so a repeated or late tick never runs it twice; a run
-// that fails is released for the next tick, and the tick reports the
-// failure (Lambda tries the event again) after the other contests' runs.
+// tick runs every tally due by the contests' own schedules (shared/tick:
+// each claimed first, so none runs twice; one that fails is released for
+// the next tick, and reported after the others).
 func (h *Handler) tick(ctx context.Context) (any, error) {
-	reg, err := h.store.ListRegistry(ctx)
-	if err != nil {
-		return nil, err
+	contests, runs, err := tick.Runner[int]{Store: h.store, Action: contest.ActionTally, Lease: tickLease, Done: "published",
+		Ready: func(context.Context, contest.Contest, []contest.Round) (tick.Do[int], error) {
+			return h.publishDue, nil
+		},
+		Failure: "scheduled tally failed; the next tick tries again", Log: h.log}.Tick(ctx, h.svc.Now())
+	if runs == nil {
+		return nil, err // the registry unread
 	}
-	now := h.svc.Now()
-	res := TickResult{Contests: len(reg), Runs: []TickRun{}}
-	var failed []error
-	for _, entry := range reg {
-		rounds, err := h.store.ListRounds(ctx, entry.ID)
-		if err != nil {
-			failed = append(failed, fmt.Errorf("contest %s: %w", entry.ID, err))
-			continue
-		}
-		for _, run := range contest.DueRuns(entry, rounds, now, contest.ActionTally) {
-			out := TickRun{Contest: run.Contest, Round: run.Round}
-			claimed, err := h.store.ClaimRun(ctx, run, now, tickLease)
-			switch {
-			case err != nil:
-				failed = append(failed, err)
-				continue
-			case !claimed:
-				out.Outcome = "already-started"
-				res.Runs = append(res.Runs, out)
-				continue
-			}
-			if out.Papers, err = h.publishDue(ctx, run, rounds); err != nil {
-				h.log.Error("scheduled tally failed; the next tick tries again", "contest", run.Contest, "round", run.Round, "err", err)
-				failed = append(failed, err)
-				out.Outcome = "failed"
-				if err := h.store.ReleaseRun(ctx, run); err != nil {
-					failed = append(failed, err) // its lease runs out instead
-				}
-			} else if err := h.store.FinishRun(ctx, run, now); err != nil {
-				failed = append(failed, err)
-				out.Outcome = "published"
-			} else {
-				out.Outcome = "published"
-			}
-			res.Runs = append(res.Runs, out)
-		}
+	res := TickResult{Contests: contests, Runs: make([]TickRun, len(runs))}
+	for i, r := range runs {
+		res.Runs[i] = TickRun{Contest: r.Contest, Round: r.Round, Slot: r.Slot, Outcome: r.Outcome, Papers: r.Result}
 	}
 	h.log.Info("tick", "contests", res.Contests, "runs", res.Runs)
-	if len(failed) > 0 {
-		return res, fmt.Errorf("tick: %w", errors.Join(failed...))
-	}
-	return res, nil
+	return res, err
 }
 
-func (h *Handler) publishDue(ctx context.Context, run contest.DueRun, rounds []contest.Round) (int, error) {
+func (h *Handler) publishDue(ctx context.Context, run contest.DueRun, r contest.Round) (int, error) {
 	c, err := h.store.GetContest(ctx, run.Contest)
 	if err != nil {
 		return 0, err
 	}
-	i := slices.IndexFunc(rounds, func(r contest.Round) bool { return r.ID == run.Round })
-	return h.publish(ctx, c, rounds[i])
+	return h.publish(ctx, c, r)
 }

@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/hoithi/hoithi/shared/blob"
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/funcurl"
+	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
 
@@ -78,7 +80,7 @@ var tallyEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t), "roundId": a.closedRound().ID}
 		},
 		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var res tallyResponse
+			var res results.Answer
 			if err := json.Unmarshal(body, &res); err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +148,7 @@ var tallyEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t), "paperId": a.submittedPaper(t)}
 		},
 		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var got exclusionResponse
+			var got console.PaperExclusion
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +165,7 @@ var tallyEvents = map[string]eventWant{
 			return map[string]string{"token": a.organiser(t), "paperId": paper}
 		},
 		checkURL: func(t *testing.T, a *tallyAPI, v map[string]string, body []byte) {
-			var got exclusionResponse
+			var got console.PaperExclusion
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -217,43 +219,36 @@ func TestEveryTallyEventHasAnExpectedOutcome(t *testing.T) {
 }
 
 func TestTallyEventsRunThroughDispatch(t *testing.T) {
-	for _, f := range testenv.EventFiles(t, eventsDir) {
-		name := filepath.Base(f)
-		t.Run(name+" gives its expected answer through funcurl.Dispatch", func(t *testing.T) {
-			want, ok := tallyEvents[name]
+	testenv.RunEvents(t, eventsDir, tallyEvents, "funcurl.Dispatch", func(t *testing.T, f string, want eventWant) {
+		a := newTallyAPI(t, nil)
+		var values map[string]string
+		if want.setup != nil {
+			values = want.setup(t, a)
+		}
+		raw := testenv.FillEvent(t, f, values)
+		out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
+		if want.checkTick != nil {
+			res, ok := out.(TickResult)
 			if !ok {
-				t.Fatalf("events/tally/%s has no expected outcome in tallyEvents: add one", name)
+				t.Fatalf("result is %T, want TickResult", out)
 			}
-			a := newTallyAPI(t, nil)
-			var values map[string]string
-			if want.setup != nil {
-				values = want.setup(t, a)
+			want.checkTick(t, a, res)
+			return
+		}
+		if want.scheduled {
+			res, ok := out.(ScheduleResult)
+			if !ok {
+				t.Fatalf("result is %T, want ScheduleResult", out)
 			}
-			raw := testenv.FillEvent(t, f, values)
-			out := testenv.Dispatch(t, funcurl.Dispatch(a.routes, a.h.HandleEvent), raw)
-			if want.checkTick != nil {
-				res, ok := out.(TickResult)
-				if !ok {
-					t.Fatalf("result is %T, want TickResult", out)
-				}
-				want.checkTick(t, a, res)
-				return
-			}
-			if want.scheduled {
-				res, ok := out.(ScheduleResult)
-				if !ok {
-					t.Fatalf("result is %T, want ScheduleResult", out)
-				}
-				want.checkScheduled(t, a, res)
-				return
-			}
-			if want.status == 0 {
-				t.Fatalf("events/tally/%s has no expected status in tallyEvents", name)
-			}
-			body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
-			if want.code == "" && want.checkURL != nil {
-				want.checkURL(t, a, values, body)
-			}
-		})
-	}
+			want.checkScheduled(t, a, res)
+			return
+		}
+		if want.status == 0 {
+			t.Fatalf("events/tally/%s has no expected status in tallyEvents", filepath.Base(f))
+		}
+		body := testenv.CheckStreamedAnswer(t, out, raw, want.status, want.code)
+		if want.code == "" && want.checkURL != nil {
+			want.checkURL(t, a, values, body)
+		}
+	})
 }

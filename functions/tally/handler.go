@@ -14,7 +14,7 @@ import (
 	"github.com/hoithi/hoithi/shared/httpapi"
 	"github.com/hoithi/hoithi/shared/participation"
 	"github.com/hoithi/hoithi/shared/results"
-	"github.com/hoithi/hoithi/shared/tally"
+	"github.com/hoithi/hoithi/shared/tick"
 	"github.com/hoithi/hoithi/shared/token"
 )
 
@@ -23,13 +23,7 @@ type store interface {
 	participation.Store
 	SetExclusion(ctx context.Context, contestID string, ref contest.PaperRef, e *contest.Exclusion) (*contest.Paper, error)
 	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
-	// ListRegistry lists every contest's schedule (the tick reads it).
-	ListRegistry(ctx context.Context) ([]contest.Contest, error)
-	// ClaimRun claims a due run (false: started already); FinishRun and
-	// ReleaseRun end the claim, done or for the next tick.
-	ClaimRun(ctx context.Context, r contest.DueRun, now time.Time, lease time.Duration) (bool, error)
-	FinishRun(ctx context.Context, r contest.DueRun, now time.Time) error
-	ReleaseRun(ctx context.Context, r contest.DueRun) error
+	tick.Store // the registry and the scheduled runs' claims
 }
 
 // record appends an organiser's action to the contest's audit log.
@@ -73,40 +67,6 @@ func (h *Handler) Routes() http.Handler {
 	return httpapi.Wrap(mux, h.log)
 }
 
-// tallyResponse is what an organiser's tally call answers: a summary (the
-// figures, the prizes and their winners, the top of the ranking, the units),
-// the published files and the run's timings; never the whole ranking, which
-// the published pages hold.
-type tallyResponse struct {
-	Published bool             `json:"published"`
-	Prefix    string           `json:"prefix,omitempty"`
-	Artefacts []tally.Artefact `json:"artefacts,omitempty"`
-	Result    tally.Summary    `json:"result"`
-	Timings   timings          `json:"timings"`
-}
-
-// timings are a run's steps in milliseconds (results.Timings).
-type timings struct {
-	Closed       int   `json:"closed"`
-	OverdueMs    int64 `json:"overdueMs"`   // the overdue papers read and counted
-	PublishedMs  int64 `json:"publishedMs"` // up to the files published
-	CloseMs      int64 `json:"closeMs"`     // their closes written, after
-	ReadMs       int64 `json:"readMs"`
-	GatherMs     int64 `json:"gatherMs"`
-	ComputeMs    int64 `json:"computeMs"`
-	RenderMs     int64 `json:"renderMs"`
-	StatisticsMs int64 `json:"statisticsMs"`
-	PublishMs    int64 `json:"publishMs"`
-}
-
-func answer(t results.Tallied) tallyResponse {
-	tm := t.Timings
-	return tallyResponse{Result: tally.Summarize(t.Result, t.Leaders), Timings: timings{
-		Closed: tm.Closed, OverdueMs: tm.Overdue.Milliseconds(), PublishedMs: tm.Published.Milliseconds(), CloseMs: tm.Close.Milliseconds(), ReadMs: tm.Read.Milliseconds(), GatherMs: tm.Gather.Milliseconds(),
-		ComputeMs: tm.Compute.Milliseconds(), RenderMs: tm.Render.Milliseconds(), StatisticsMs: tm.Statistics.Milliseconds(), PublishMs: tm.Publish.Milliseconds(),
-	}}
-}
-
 // runTally: an organiser previews an open round or recomputes and publishes a
 // closed one.
 func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
@@ -130,37 +90,21 @@ func (h *Handler) runTally(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
+	var t results.Tallied
 	switch round.Status(h.svc.Now()) {
 	case contest.StatusUpcoming:
 		httpapi.WriteError(w, r, h.log, fault.Closed("round_not_open", "Tuần thi chưa bắt đầu; chưa có gì để tổng hợp."))
 		return
 	case contest.StatusOpen:
-		t, err := h.svc.Run(ctx, c, round, false)
-		if err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
-		}
-		httpapi.WriteJSON(w, http.StatusOK, answer(t))
+		t, err = h.svc.Run(ctx, c, round, false)
 	default:
-		entry, pub, err := results.PublicationEntry(h.svc.Now(), claims.Email, blob.ResultsPrefix(c.ID, round.ID))
-		if err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
-		}
-		t, err := h.svc.Publish(ctx, c, round, pub)
-		if err != nil {
-			httpapi.WriteError(w, r, h.log, err)
-			return
-		}
-		entry.Summary = fmt.Sprintf("Công bố kết quả %s: %d bài, %d người, %d tệp", round.Title, t.Result.Papers, t.Result.Participants, len(t.Artefacts))
-		if err := h.store.AppendAudit(ctx, c.ID, entry); err != nil {
-			httpapi.WriteError(w, r, h.log, fmt.Errorf("audit publication: %w", err))
-			return
-		}
-		out := answer(t)
-		out.Published, out.Prefix, out.Artefacts = true, blob.ResultsPrefix(c.ID, round.ID), t.Artefacts
-		httpapi.WriteJSON(w, http.StatusOK, out)
+		t, err = h.svc.PublishAudited(ctx, h.store, c, round, claims.Email)
 	}
+	if err != nil {
+		httpapi.WriteError(w, r, h.log, err)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, results.AnswerOf(t, blob.ResultsPrefix(c.ID, round.ID)))
 }
 
 func (h *Handler) round(r *http.Request, claims *token.Claims) (contest.Round, error) {

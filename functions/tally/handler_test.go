@@ -24,6 +24,7 @@ import (
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
 	"github.com/hoithi/hoithi/shared/participation"
+	"github.com/hoithi/hoithi/shared/results"
 	"github.com/hoithi/hoithi/shared/tally"
 	"github.com/hoithi/hoithi/shared/testenv"
 )
@@ -429,7 +430,7 @@ func TestScheduledTally(t *testing.T) {
 	a.clock.Advance(time.Hour)
 	rerun := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
 	rerun.Expect(t, http.StatusOK, "")
-	var body tallyResponse
+	var body results.Answer
 	rerun.Decode(t, &body)
 	again := a.published(t, closed.ID)
 	t.Run("an organiser's rerun publishes the closed round again", func(t *testing.T) {
@@ -619,7 +620,7 @@ func TestOnDemandTally(t *testing.T) {
 	submitPaper(t, a, open, demo.Roster()[0], 15, 12, 3*time.Minute)
 	res := a.call(t, http.MethodPost, "/rounds/"+open.ID+"/tally", a.organiser(t))
 	res.Expect(t, http.StatusOK, "")
-	var body tallyResponse
+	var body results.Answer
 	res.Decode(t, &body)
 	t.Run("an organiser's tally of the open round is a preview, not published", func(t *testing.T) {
 		if body.Published || body.Prefix != "" || len(body.Artefacts) != 0 {
@@ -721,7 +722,7 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 	// WHEN the organiser tallies last week's round
 	res := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
 	res.Expect(t, http.StatusOK, "")
-	var body tallyResponse
+	var body results.Answer
 	res.Decode(t, &body)
 
 	// The published ranking names people, and names repeat (the demo has two
@@ -812,7 +813,7 @@ func TestTallyClosesOverduePapers(t *testing.T) {
 	t.Run("a second run closes nothing more and ranks the same", func(t *testing.T) {
 		again := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
 		again.Expect(t, http.StatusOK, "")
-		var body2 tallyResponse
+		var body2 results.Answer
 		again.Decode(t, &body2)
 		first, _ := json.Marshal(published)
 		second, _ := json.Marshal(a.publishedRanking(t, closed.ID))
@@ -845,7 +846,7 @@ func TestOrganisersPaperIsRankedButGetsNoPrize(t *testing.T) {
 
 	res := a.call(t, http.MethodPost, "/rounds/"+closed.ID+"/tally", a.organiser(t))
 	res.Expect(t, http.StatusOK, "")
-	var body tallyResponse
+	var body results.Answer
 	res.Decode(t, &body)
 	ranking := a.publishedRanking(t, closed.ID)
 	t.Run("the answer's leaders are the top of the published ranking", func(t *testing.T) {

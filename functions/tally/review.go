@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/httpapi"
@@ -100,38 +100,12 @@ func (h *Handler) integrity(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, http.StatusOK, rep)
 }
 
-// exclusionBodyLimit bounds an exclusion's body (a reason of 500 characters).
-const exclusionBodyLimit = 4 << 10
-
-type exclusionRequest struct {
-	Reason string `json:"reason"`
-}
-
-type exclusionResponse struct {
-	PaperID  string         `json:"paperId"`
-	Excluded *exclusionView `json:"excluded"`
-}
-
-type exclusionView struct {
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at"`
-	By     string    `json:"by"`
-}
-
-func viewOf(p *contest.Paper) exclusionResponse {
-	out := exclusionResponse{PaperID: p.ID()}
-	if e := p.Exclusion; e != nil {
-		out.Excluded = &exclusionView{Reason: e.Reason, At: e.At.In(contest.ICT), By: e.By}
-	}
-	return out
-}
-
 // exclude: an organiser keeps a submitted paper out of the ranking and the
 // prizes from the next tally (it still counts in its unit's participation),
 // with a reason its owner sees.
 func (h *Handler) exclude(w http.ResponseWriter, r *http.Request) {
-	var req exclusionRequest
-	if err := httpapi.DecodeJSON(w, r, &req, exclusionBodyLimit); err != nil {
+	var req console.ExclusionRequest
+	if err := httpapi.DecodeJSON(w, r, &req, console.ExclusionBodyLimit); err != nil {
 		httpapi.WriteError(w, r, h.log, err)
 		return
 	}
@@ -156,7 +130,7 @@ func (h *Handler) exclude(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("paper excluded", "paper", p.ID())
-	httpapi.WriteJSON(w, http.StatusOK, viewOf(stored))
+	httpapi.WriteJSON(w, http.StatusOK, console.PaperExclusionOf(stored))
 }
 
 // include: an organiser lifts a paper's exclusion (from the next tally).
@@ -181,7 +155,7 @@ func (h *Handler) include(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("paper exclusion lifted", "paper", p.ID())
-	httpapi.WriteJSON(w, http.StatusOK, viewOf(stored))
+	httpapi.WriteJSON(w, http.StatusOK, console.PaperExclusionOf(stored))
 }
 
 // reviewedPaper authenticates an organiser and reads the paper named in the path.

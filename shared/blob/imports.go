@@ -57,3 +57,27 @@ func BankSizes(ctx context.Context, client bankReader, bucket, contestID string,
 	}
 	return sizes, nil
 }
+
+// ImportBanks are a contest's question banks as the organiser console's
+// imports read and write them (console.Banks): their sizes, read fresh, and
+// a bank put whole.
+type ImportBanks struct {
+	S3 interface {
+		bankReader
+		objectPutter
+	}
+	Bucket string
+	// Skipped is told of a bank that cannot be read (left out of the sizes).
+	Skipped func(bankID string, err error)
+}
+
+// BankSizes is BankSizes of the contest's banks.
+func (b ImportBanks) BankSizes(ctx context.Context, contestID string, count bool) (map[string]int, error) {
+	return BankSizes(ctx, b.S3, b.Bucket, contestID, count, b.Skipped)
+}
+
+// PutBank is PutBank of one bank's JSON.
+func (b ImportBanks) PutBank(ctx context.Context, contestID string, bankJSON []byte) error {
+	_, err := PutBank(ctx, b.S3, b.Bucket, contestID, bankJSON)
+	return err
+}

@@ -60,6 +60,13 @@ type MultipartUpload struct {
 	UploadDeadline time.Time `json:"uploadDeadline"`
 }
 
+// Opened answers a unit's request to upload a clip: the clip and its
+// upload (Checker.Open).
+type Opened struct {
+	Clip   clip.View `json:"clip"`
+	Upload Upload    `json:"upload"`
+}
+
 // Upload is what a unit is handed to send its clip: one of the two.
 type Upload struct {
 	Post      *PostUpload

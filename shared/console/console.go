@@ -1,9 +1,13 @@
-// Package console shapes the organiser console's API (functions/admin):
-// what a request says (a dry run, an import's file, a page of the audit log)
-// and what the answers hold (problems by row and column, an import's or a
-// write's outcome, the audit log's entries, the people with roles, the
-// rounds, the reminder runs). The rules themselves live in shared/importer,
-// shared/audit and shared/contest; this package only maps them to JSON, so
+// Package console shapes the organiser console's API (functions/admin, and
+// functions/tally's paper exclusions): what a request says (a dry run, an
+// import's file, a page of the audit log, an exclusion's reason) and what
+// the answers hold (problems by row and column, an import's or a write's
+// outcome, the audit log's entries, the people with roles, the rounds, the
+// reminder runs, a paper's exclusion), who may use it (CheckOrganiser), how an
+// organiser's write is done and audited (Write), and what an import reads
+// and writes through its ports (ImportCurrent, WriteImport: the table and
+// the banks, no AWS). The rules themselves live in shared/importer,
+// shared/audit and shared/contest; this package maps them to the API, so
 // the handlers decode, call the domain and the store, and encode.
 package console
 

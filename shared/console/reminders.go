@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hoithi/hoithi/shared/contest"
+	"github.com/hoithi/hoithi/shared/fault"
 	"github.com/hoithi/hoithi/shared/reminder"
 )
 
@@ -52,4 +53,39 @@ func SlotOf(s contest.ReminderSlot, runs []reminder.Progress) Slot {
 			Queued: p.Queued, Skipped: p.Skipped, Sent: p.Sent, Done: p.Done()}
 	}
 	return out
+}
+
+// Reminders answers GET /rounds/{roundId}/reminders: a round's reminder
+// runs, slot by slot.
+type Reminders struct {
+	Round string `json:"round"`
+	Slots []Slot `json:"slots"`
+}
+
+// CheckReminderRound refuses a round id that names none of rounds.
+// Errors: fault.NotFound "round_not_found".
+func CheckReminderRound(rounds []contest.Round, roundID string) error {
+	if !contest.ValidID(roundID) || !slices.ContainsFunc(rounds, func(rd contest.Round) bool { return rd.ID == roundID }) {
+		return fault.NotFound("round_not_found", "Không tìm thấy tuần thi.")
+	}
+	return nil
+}
+
+// RemindersOf are the runs of round roundID of contest c in each of its
+// ReminderSlots, a former slot only when it has runs; runs reads a slot's.
+// Errors: runs'.
+func RemindersOf(c contest.Contest, roundID string, runs func(slot string) ([]reminder.Progress, error)) (Reminders, error) {
+	out := Reminders{Round: roundID, Slots: []Slot{}}
+	all, former := ReminderSlots(c)
+	for i, s := range all {
+		got, err := runs(s.Name)
+		if err != nil {
+			return Reminders{}, err
+		}
+		if i >= former && len(got) == 0 {
+			continue
+		}
+		out.Slots = append(out.Slots, SlotOf(s, got))
+	}
+	return out, nil
 }

@@ -57,6 +57,14 @@ func (p PracticePool) Batch(topic string, pick func(int) int) []PracticeQuestion
 	return PracticeBatch(p.Refs, p.Banks, topic, MaxPracticeBatch, pick)
 }
 
+// PracticeAnswerRequest is one practice answer as the site sends it
+// (POST /practice/answers): the question of the pool and the option chosen.
+type PracticeAnswerRequest struct {
+	BankID     string `json:"bankId"`
+	QuestionID string `json:"questionId"`
+	Chosen     string `json:"chosen"`
+}
+
 // Answer grades a practice answer to a question of the pool
 // (CheckPracticeAnswer). Errors: fault.NotFound
 // "practice_question_not_found"; CheckPracticeAnswer's.

@@ -1,6 +1,7 @@
 package contest_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -59,6 +60,15 @@ func TestThePracticePool(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the site's answer body names the question and the option chosen", func(t *testing.T) {
+		var req contest.PracticeAnswerRequest
+		if err := json.Unmarshal([]byte(`{"bankId":"w1","questionId":"q1","chosen":"A"}`), &req); err != nil {
+			t.Fatal(err)
+		}
+		if fb, err := pool.Answer(req.BankID, req.QuestionID, req.Chosen); err != nil || !fb.Right {
+			t.Errorf("feedback %+v, %v", fb, err)
+		}
+	})
 	t.Run("an unknown topic is named by its id", func(t *testing.T) {
 		if got := contest.TopicOf("khac"); got.Name != "khac" {
 			t.Errorf("topic %+v", got)

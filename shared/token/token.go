@@ -45,6 +45,12 @@ func ClaimsFor(contestID string, m contest.Member) Claims {
 // ParticipantID is the holder's id in the contest.
 func (c *Claims) ParticipantID() string { return c.Subject }
 
+// Entrant is the holder as the one who starts a paper.
+func (c *Claims) Entrant() contest.Entrant {
+	return contest.Entrant{ContestID: c.Contest, ParticipantID: c.ParticipantID(), Email: c.Email, Name: c.Name,
+		UnitID: c.UnitID, Audience: c.Audience, Roles: c.Roles}
+}
+
 // Has reports whether the holder has role r.
 func (c *Claims) Has(r contest.Role) bool {
 	for _, x := range c.Roles {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -411,5 +412,29 @@ func checkFault(t *testing.T, err error, wantCode string) {
 	}
 	if fe.Message == "" {
 		t.Error("message is empty, want a Vietnamese message")
+	}
+}
+
+func TestWhoASessionStartsAPaperAs(t *testing.T) {
+	staff := contest.Member{Email: "a@demo.vn", Name: "Nguyễn Văn A", UnitID: "so-noi-vu", Audience: contest.AudienceStaff,
+		Roles: []contest.Role{contest.RoleParticipant}}
+	citizen := contest.Member{Email: "b@gmail.com", Name: "Trần Thị B", Audience: contest.AudienceCitizen}
+	tests := []struct {
+		name string
+		m    contest.Member
+	}{
+		{"a civil servant starts as themself in their unit", staff},
+		{"a citizen starts with no unit", citizen},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := token.ClaimsFor("demo", tt.m)
+			got := c.Entrant()
+			want := contest.Entrant{ContestID: "demo", ParticipantID: contest.ParticipantID("demo", tt.m.Email), Email: tt.m.Email,
+				Name: tt.m.Name, UnitID: tt.m.UnitID, Audience: tt.m.Audience, Roles: tt.m.Roles}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
 	}
 }
