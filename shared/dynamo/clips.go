@@ -16,15 +16,6 @@ import (
 	"github.com/hoithi/hoithi/shared/clip"
 )
 
-// The clip contest lives in one partition per contest (docs/clips.md): a
-// contest has at most a few clips per unit, so one partition holds them all,
-// lists them in one query and is never hot.
-//
-//	C#<c>#CLIPS  CLIP#<clipId>             the clip (upload, status, verdict)
-//	C#<c>#CLIPS  QUOTA#<unit>              the unit's live clips (string set)
-//	C#<c>#CLIPS  SCORE#<clipId>#<juror>    one juror's scores of one clip
-func clipsPK(c string) string { return "C#" + c + "#CLIPS" }
-
 const (
 	preClip  = "CLIP#"
 	preQuota = "QUOTA#"

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"time"
 
+	"github.com/hoithi/hoithi/shared/mailq"
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
@@ -54,4 +55,53 @@ func shardOf(participantID string, shards int) int {
 // (until the year 2286).
 func InProgressSortKey(deadline time.Time) string {
 	return fmt.Sprintf("%013d", deadline.UnixMilli())
+}
+
+// Partitions of the contests' other entities.
+
+// The clip contest lives in one partition per contest (docs/clips.md): a
+// contest has at most a few clips per unit, so one partition holds them all,
+// lists them in one query and is never hot.
+//
+//	C#<c>#CLIPS  CLIP#<clipId>             the clip (upload, status, verdict)
+//	C#<c>#CLIPS  QUOTA#<unit>              the unit's live clips (string set)
+//	C#<c>#CLIPS  SCORE#<clipId>#<juror>    one juror's scores of one clip
+func clipsPK(c string) string { return "C#" + c + "#CLIPS" }
+
+func limitPK(contestID, bucket, key string) string {
+	return "C#" + contestID + "#LIMIT#" + bucket + "#" + key
+}
+
+// Practice counts: one item per question and day, added to (no read, no
+// person): PK "C#<contest>#PRACTICE#<day>", SK "Q#<bank>#<question>".
+func practicePK(c, day string) string { return "C#" + c + "#PRACTICE#" + day }
+
+func staffPK(c string) string { return "C#" + c + "#STAFF" }
+
+func reminderPK(c, round, slot string) string { return "C#" + c + "#R#" + round + "#REMIND#" + slot }
+
+func unitVersionPK(c, v string) string { return "C#" + c + "#UV#" + v }
+
+func rosterVersionPK(c, v string, shard int) string {
+	return fmt.Sprintf("C#%s#RV#%s#%02d", c, v, shard)
+}
+
+func rosterVersionUnitPK(c, v, unit string) string { return "C#" + c + "#RV#" + v + "#U#" + unit }
+
+func auditPK(c string) string { return "C#" + c + "#AUDIT" }
+
+// registryPK is the contests' registry's one partition (registry.go).
+const registryPK = "CONTESTS"
+
+// tallyClaimPK is the partition of a round's scheduled tally's claim.
+func tallyClaimPK(c, round string) string { return "C#" + c + "#R#" + round + "#TALLY" }
+
+// OutboxPK is the partition of a contest's outbox for e-mails of kind k:
+// sign-in codes and reminders apart, so that a run's reminders never make a
+// hot partition of the codes' (nor the reverse).
+func OutboxPK(contestID string, k mailq.Kind) string {
+	if k == mailq.KindReminder {
+		return platform.OutboxPrefix + contestID + "#R"
+	}
+	return platform.OutboxPrefix + contestID
 }

@@ -24,10 +24,6 @@ type bucketItem struct {
 	TTL  int64  `dynamodbav:"ttl"`
 }
 
-func limitPK(contestID, bucket, key string) string {
-	return "C#" + contestID + "#LIMIT#" + bucket + "#" + key
-}
-
 const skLimit = "LIMIT"
 
 // takeRetries bounds the rounds of a take (a round loses only when the

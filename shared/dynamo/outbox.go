@@ -50,16 +50,6 @@ type outboxItem struct {
 // status answers "was it sent?" for a week).
 const outboxKeep = 7 * 24 * time.Hour
 
-// OutboxPK is the partition of a contest's outbox for e-mails of kind k:
-// sign-in codes and reminders apart, so that a run's reminders never make a
-// hot partition of the codes' (nor the reverse).
-func OutboxPK(contestID string, k mailq.Kind) string {
-	if k == mailq.KindReminder {
-		return platform.OutboxPrefix + contestID + "#R"
-	}
-	return platform.OutboxPrefix + contestID
-}
-
 // outboxSK begins with the kind (what the mailer's mappings filter on),
 // then the time queued.
 func outboxSK(r mailq.Request) string {

@@ -14,9 +14,6 @@ import (
 	"github.com/hoithi/hoithi/shared/platform"
 )
 
-// Practice counts: one item per question and day, added to (no read, no
-// person): PK "C#<contest>#PRACTICE#<day>", SK "Q#<bank>#<question>".
-func practicePK(c, day string) string  { return "C#" + c + "#PRACTICE#" + day }
 func practiceSK(bank, q string) string { return "Q#" + bank + "#" + q }
 
 type practiceItem struct {

@@ -18,8 +18,7 @@ import (
 // with the contest's settings (PutContest), holding what the schedules'
 // ticks and the functions' CORS answers need of every contest: its schedule
 // and its site origins. One Query reads it (never a Scan); a deployment has
-// tens of contests, so the partition stays small.
-const registryPK = "CONTESTS"
+// tens of contests, so the partition stays small (registryPK).
 
 type registryItem struct {
 	PK       string   `dynamodbav:"PK"`
@@ -110,7 +109,7 @@ const scheduledPrefix = "#TICK#"
 const scheduledKeep = 90 * 24 * time.Hour
 
 func scheduledKey(r contest.DueRun) map[string]types.AttributeValue {
-	pk := "C#" + r.Contest + "#R#" + r.Round + "#TALLY"
+	pk := tallyClaimPK(r.Contest, r.Round)
 	if r.Action == contest.ActionRemind {
 		pk = reminderPK(r.Contest, r.Round, r.Slot)
 	}

@@ -435,8 +435,6 @@ type staffItem struct {
 	Roles  []string `dynamodbav:"roles"`
 }
 
-func staffPK(c string) string { return "C#" + c + "#STAFF" }
-
 // ListStaff returns the contest's organisers, support staff and jury
 // (contest.Member.IsStaff), by e-mail: one query of one partition.
 //

@@ -232,8 +232,6 @@ func (s *Store) MarkPublished(ctx context.Context, contestID, roundID string, at
 	return s.update(ctx, contestPK(contestID), preRound+roundID, expr, "mark round published")
 }
 
-func reminderPK(c, round, slot string) string { return "C#" + c + "#R#" + round + "#REMIND#" + slot }
-
 // ClaimReminder records that a reminder of the slot goes to email for the
 // round; it reports false if one already went (a repeated run sends nothing).
 func (s *Store) ClaimReminder(ctx context.Context, contestID, roundID, slot, email string, expires time.Time) (bool, error) {

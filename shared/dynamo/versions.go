@@ -33,13 +33,6 @@ const (
 	batchWriters = 32
 )
 
-func unitVersionPK(c, v string) string { return "C#" + c + "#UV#" + v }
-func rosterVersionPK(c, v string, shard int) string {
-	return fmt.Sprintf("C#%s#RV#%s#%02d", c, v, shard)
-}
-func rosterVersionUnitPK(c, v, unit string) string { return "C#" + c + "#RV#" + v + "#U#" + unit }
-func auditPK(c string) string                      { return "C#" + c + "#AUDIT" }
-
 // versionsItem is the contest's pointer to its current units and roster
 // versions; empty: the items of before versions (UNIT#, #M#…/MEMBER).
 type versionsItem struct {
