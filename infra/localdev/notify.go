@@ -14,9 +14,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/hoithi/hoithi/infra/localenv"
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/clip"
 	"github.com/hoithi/hoithi/shared/dynamo"
 	"github.com/hoithi/hoithi/shared/platform"
@@ -223,19 +223,8 @@ func (p *Platform) connectClipUploads(ctx context.Context) error {
 		return nil
 	}
 	_, obj := p.Clients()
-	c := platform.BucketCORS
-	_, err := obj.PutBucketCors(ctx, &s3.PutBucketCorsInput{
-		Bucket: aws.String(p.Bucket),
-		CORSConfiguration: &s3types.CORSConfiguration{CORSRules: []s3types.CORSRule{{
-			AllowedOrigins: []string{p.SiteURL},
-			AllowedMethods: c.AllowMethods,
-			AllowedHeaders: c.AllowHeaders,
-			ExposeHeaders:  c.ExposeHeaders,
-			MaxAgeSeconds:  aws.Int32(int32(c.MaxAge.Seconds())),
-		}}},
-	})
-	if err != nil {
-		return fmt.Errorf("bucket CORS of %s: %w", p.Bucket, err)
+	if err := blob.PutBucketCORS(ctx, obj, p.Bucket, []string{p.SiteURL}); err != nil {
+		return err
 	}
 	if p.notifier != nil {
 		p.notifier.ready.Store(true)
