@@ -31,6 +31,8 @@ type store interface {
 	AppendAudit(ctx context.Context, contestID string, e audit.Entry) error
 	ListAudit(ctx context.Context, contestID string, q audit.Query, limit int) ([]audit.Entry, error)
 	ReminderRuns(ctx context.Context, contestID, roundID, slot string) ([]reminder.Progress, error)
+	// ListRegistry lists every contest's origins (the bucket's CORS rule).
+	ListRegistry(ctx context.Context) ([]contest.Contest, error)
 }
 
 // objects is what the console needs of the data bucket: its banks.
@@ -54,6 +56,8 @@ type Handler struct {
 	// limits are the contest settings' bounds with the deployment's
 	// (its SES rate and sending domains).
 	limits importer.ContestLimits
+	// cors, if set, keeps the data bucket's CORS rule (bucketcors.go).
+	cors *bucketCORS
 }
 
 // NewHandler builds the handler.
@@ -255,9 +259,13 @@ func (h *Handler) putContest(w http.ResponseWriter, r *http.Request) (int, any, 
 	}
 	next, problems := importer.CheckContestFor(next, h.limits)
 	status, out := console.SettingsChecked(old, next, rounds, problems, console.DryRun(r.URL.Query()))
-	return h.commit(r, claims, console.Write{Status: status, Out: &out, Skip: out.DryRun || len(out.Change.Fields) == 0,
+	status, answer, err := h.commit(r, claims, console.Write{Status: status, Out: &out, Skip: out.DryRun || len(out.Change.Fields) == 0,
 		Do:    func() error { return h.store.PutContest(ctx, next) },
 		Entry: func() (audit.Entry, error) { return out.Change.AuditEntry(h.now(), claims.Email, old, next) }})
+	if err == nil {
+		h.syncBucketCORS(ctx, old, next, &out)
+	}
+	return status, answer, err
 }
 
 // listRoles: GET /roles, the unit admins, organisers and jury, and the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hoithi/hoithi/shared/audit"
+	"github.com/hoithi/hoithi/shared/blob"
 	"github.com/hoithi/hoithi/shared/console"
 	"github.com/hoithi/hoithi/shared/contest"
 	"github.com/hoithi/hoithi/shared/demo"
@@ -598,4 +600,48 @@ func mustRounds(t *testing.T, a *adminAPI) []contest.Round {
 		t.Fatal(err)
 	}
 	return rounds
+}
+
+func TestSettingsSetTheBucketCORS(t *testing.T) {
+	a := newAdminAPI(t)
+	ctx := context.Background()
+	const site, deployed, own = "https://hoithi.example.gov.vn", "https://upload.example.gov.vn", "https://thi.hue.gov.vn"
+	routes := NewHandler(a.env.Store, a.env.S3, s3.NewPresignClient(a.env.S3), a.env.Bucket, a.env.Signer, func() time.Time { return a.env.Now }, testenv.Logger()).
+		WithBucketCORS(a.env.S3, site, []string{deployed}).Routes()
+	var got console.Settings
+	testenv.Call(t, routes, http.MethodGet, "/contest", a.token, nil).Decode(t, &got)
+
+	t.Run("a write adding the contest's own origin lets the bucket accept it, beside the site's and the deploy's", func(t *testing.T) {
+		c := got.Contest
+		c.Origins = []string{own}
+		var res console.SettingsOutcome
+		testenv.Call(t, routes, http.MethodPut, "/contest", a.token, c).Decode(t, &res)
+		if !res.Written || res.Warning != "" {
+			t.Fatalf("written %v, warning %q", res.Written, res.Warning)
+		}
+		origins, err := blob.BucketCORSOrigins(ctx, a.env.S3, a.env.Bucket)
+		if want := []string{site, own, deployed}; err != nil || !slices.Equal(origins, want) {
+			t.Errorf("bucket origins %v (%v), want %v", origins, err, want)
+		}
+	})
+	t.Run("a write that fails to set the bucket's CORS stays written, with a warning", func(t *testing.T) {
+		// GIVEN a bucket client that cannot set CORS
+		broken := NewHandler(a.env.Store, a.env.S3, s3.NewPresignClient(a.env.S3), a.env.Bucket, a.env.Signer, func() time.Time { return a.env.Now }, testenv.Logger()).
+			WithBucketCORS(failingCORS{}, site, nil).Routes()
+		c, _ := a.env.Store.GetContest(ctx, demo.ContestID)
+		c.Origins = nil
+		var res console.SettingsOutcome
+		testenv.Call(t, broken, http.MethodPut, "/contest", a.token, c).Decode(t, &res)
+		stored, _ := a.env.Store.GetContest(ctx, demo.ContestID)
+		if !res.Written || len(stored.Origins) != 0 || !strings.Contains(res.Warning, "Đã lưu cài đặt") {
+			t.Errorf("written %v, stored origins %v, warning %q", res.Written, stored.Origins, res.Warning)
+		}
+	})
+}
+
+// failingCORS is a bucket that refuses every CORS change.
+type failingCORS struct{}
+
+func (failingCORS) PutBucketCors(context.Context, *s3.PutBucketCorsInput, ...func(*s3.Options)) (*s3.PutBucketCorsOutput, error) {
+	return nil, errors.New("access denied")
 }

@@ -21,7 +21,8 @@ func main() {
 	app.Main("admin", 0, func(_ context.Context, env *app.Env) (http.Handler, funcurl.EventHandler, error) {
 		objects := blob.NewClient(env.AWS, env.Config.S3PathStyle)
 		h := NewHandler(env.Store, objects, s3.NewPresignClient(objects), env.Config.Bucket, env.Signer, env.Now, env.Log).
-			WithDeployment(importer.Deployment{MailRate: float64(env.Config.MailRate), MailDomains: env.Config.MailDomains})
+			WithDeployment(importer.Deployment{MailRate: float64(env.Config.MailRate), MailDomains: env.Config.MailDomains}).
+			WithBucketCORS(objects, env.Config.SiteURL, env.Config.BucketOrigins)
 		return h.Routes(), nil, nil
 	})
 }

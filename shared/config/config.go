@@ -35,6 +35,10 @@ type Config struct {
 	// send from an address of one of them (and of its own domains).
 	MailDomains []string
 	S3PathStyle bool
+	// SiteURL is the deployment's site origin; BucketOrigins are the
+	// deploy's other origins of the data bucket's CORS rule.
+	SiteURL       string
+	BucketOrigins []string
 	// Now is the functions' clock: the wall clock, shifted by CLOCK_OFFSET
 	// on the local platform and in tests.
 	Now func() time.Time
@@ -54,6 +58,7 @@ func FromEnv() (Config, error) {
 		Outbox:      os.Getenv(platform.EnvMailOutbox),
 		MailRate:    DefaultMailRate,
 		S3PathStyle: os.Getenv(platform.EnvS3PathStyle) == "true",
+		SiteURL:     os.Getenv(platform.EnvSiteURL),
 		Now:         time.Now,
 	}
 	if c.Table == "" {
@@ -79,6 +84,11 @@ func FromEnv() (Config, error) {
 	for _, d := range strings.Split(os.Getenv(platform.EnvMailDomains), ",") {
 		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
 			c.MailDomains = append(c.MailDomains, d)
+		}
+	}
+	for _, o := range strings.Split(os.Getenv(platform.EnvBucketOrigins), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.BucketOrigins = append(c.BucketOrigins, o)
 		}
 	}
 	if v := os.Getenv(platform.EnvClockOffset); v != "" {

@@ -190,6 +190,9 @@ type SettingsOutcome struct {
 	Contest  *contest.Contest        `json:"contest,omitempty"`
 	Change   importer.SettingsChange `json:"change"`
 	Problems []Problem               `json:"problems,omitempty"`
+	// Warning is said after a write that stands but left something
+	// undone (the data bucket's CORS rule not set).
+	Warning string `json:"warning,omitempty"`
 }
 
 // SettingsChecked is the outcome of settings next (importer.CheckContest's,

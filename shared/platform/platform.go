@@ -116,6 +116,10 @@ const (
 	EnvS3PathStyle  = "S3_FORCE_PATH_STYLE"
 	EnvListen       = "LISTEN_ADDR"
 	EnvSiteURL      = "SITE_URL"
+	// EnvBucketOrigins are the deploy's bucketOrigins ("https://a,https://b"):
+	// the admin function keeps them in the data bucket's CORS rule when a
+	// contest's origins change (cors.BucketOrigins).
+	EnvBucketOrigins = "BUCKET_ORIGINS"
 	// EnvClockOffset shifts a function's clock by a Go duration ("-72h30m"):
 	// the local platform and the tests run the contest at a chosen instant.
 	// The stack never sets it (infra/stack_test.go checks), so on AWS the
