@@ -561,8 +561,10 @@ async function saveSettings(ctx, { dryRun }) {
       st.contest = data.contest || body;
       $('#settings-review').hidden = true;
       const text = fields.length ? `Đã lưu: ${fields.map((f) => FIELD_LABEL[f] || f).join(', ')}. Thao tác đã được ghi vào nhật ký.` : 'Không có thay đổi nào để lưu.';
-      setNotice(status, text, 'ok', 'written');
-      ctx.announce(text);
+      // written, but the data bucket's CORS rule was not set (data.warning)
+      const said = data.warning ? `${text} ${data.warning}` : text;
+      setNotice(status, said, data.warning ? 'error' : 'ok', 'written');
+      ctx.announce(said);
       if (fields.includes('schedule')) refreshNextRuns(ctx);
     }
   } catch (err) {
