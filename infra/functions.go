@@ -57,6 +57,11 @@ type Access struct {
 	// ListBucket lets the function list the data bucket's keys, so that S3
 	// answers 404 rather than 403 for a missing object it may read.
 	ListBucket bool
+	// BucketCORS lets the function set the data bucket's CORS rule
+	// (s3:PutBucketCORS on the data bucket only), with the deploy's
+	// bucketOrigins in its environment (BUCKET_ORIGINS): a contest's new
+	// origin needs no redeploy.
+	BucketCORS bool
 	// TokenKey: reads the signing key (TOKEN_SECRET_ARN is set).
 	TokenKey bool
 	// SendMail: sends as Settings.MailFrom through SES (MAIL_FROM is set).
@@ -125,10 +130,11 @@ var Grants = map[string]Access{
 	// The organiser console replaces units and rosters (batch writes and
 	// deletes of versions), writes rounds, reads and uploads banks, presigns
 	// the PUT of a large import file under imports/ (and reads and deletes
-	// it), and appends to the audit log, which it may not change.
+	// it), appends to the audit log, which it may not change, and sets the
+	// data bucket's CORS rule when a contest's origins change.
 	"admin": {Table: readWriteTable, ReadPrefixes: []string{platform.PrefixBanks, platform.PrefixImports},
 		WritePrefixes: []string{platform.PrefixBanks, platform.PrefixImports}, DeletePrefixes: []string{platform.PrefixImports},
-		ListBucket: true, TokenKey: true, AuditAppendOnly: true, MailLimits: true},
+		ListBucket: true, BucketCORS: true, TokenKey: true, AuditAppendOnly: true, MailLimits: true},
 }
 
 // auditPartitions matches the partition keys of audit entries.
@@ -196,6 +202,9 @@ func (h *HoiThi) addFunction(f platform.Function) awslambda.Function {
 	}
 	if access.SendMail || access.QueueMail || access.MailLimits {
 		env[platform.EnvMailRate] = jsii.String(strconv.Itoa(h.Settings.MailRate))
+	}
+	if access.BucketCORS {
+		env[platform.EnvBucketOrigins] = jsii.String(strings.Join(h.Settings.BucketOrigins, ","))
 	}
 	if access.SendMail || access.MailLimits {
 		env[platform.EnvMailDomains] = jsii.String(strings.Join(h.Settings.sendingDomains(), ","))
@@ -310,6 +319,12 @@ func (h *HoiThi) grant(fn awslambda.Function, a Access) {
 	if a.ListBucket {
 		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions:   jsii.Strings("s3:ListBucket"),
+			Resources: jsii.Strings(*h.DataBucket.BucketArn()),
+		}))
+	}
+	if a.BucketCORS {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("s3:PutBucketCORS"),
 			Resources: jsii.Strings(*h.DataBucket.BucketArn()),
 		}))
 	}

@@ -31,9 +31,9 @@ type Settings struct {
 	// always allowed by the functions and the data bucket; empty means the
 	// CloudFront URL. Contests' own origins are in their settings.
 	SiteOrigin string
-	// BucketOrigins are more origins the data bucket's CORS accepts (direct
-	// clip uploads from a contest's own site): the bucket's CORS is the one
-	// place a new origin needs a redeploy (docs/deploy.md).
+	// BucketOrigins are more origins the data bucket's CORS always accepts
+	// (direct uploads): contests' own origins need none of this, the admin
+	// function adds them when their settings change (docs/deploy.md).
 	BucketOrigins []string
 	// SiteDomain and SiteCertificateARN put the site on a custom domain.
 	SiteDomain, SiteCertificateARN string

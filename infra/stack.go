@@ -140,8 +140,9 @@ func newTable(stack awscdk.Stack) awsdynamodb.Table {
 
 // newDataBucket holds banks/, results/, clips/ and insight/: private, encrypted, TLS
 // only; browsers may upload (presigned clip uploads, platform.BucketCORS) from
-// the site origin and the bucketOrigins setting only (a bucket's CORS is not
-// the functions' to answer: a new contest origin here needs a redeploy);
+// the site origin and the bucketOrigins setting at deploy; the admin function
+// sets the rule again (cors.BucketOrigins, with every contest's origins) when
+// an organiser changes a contest's origins, so that needs no redeploy;
 // multipart uploads left unfinished are aborted after a day,
 // and the console's large import files (imports/) expire after a day.
 func newDataBucket(stack awscdk.Stack, name *string, origins []string) awss3.Bucket {

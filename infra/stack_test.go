@@ -263,6 +263,10 @@ func TestFunctionsGetNamesAndTheSecretsARNNeverItsValue(t *testing.T) {
 			if env[platform.EnvBucket] == nil {
 				t.Errorf("%s is not set", platform.EnvBucket)
 			}
+			// AND the deploy's bucket origins go to the function that sets the bucket's CORS, only
+			if want := map[bool]any{true: testBucketOrigin, false: nil}[Grants[f.Name].BucketCORS]; env[platform.EnvBucketOrigins] != want {
+				t.Errorf("%s = %v, want %v", platform.EnvBucketOrigins, env[platform.EnvBucketOrigins], want)
+			}
 			// AND the signing key is passed by ARN, to those granted it only
 			wantARN := Grants[f.Name].TokenKey
 			if got := jsonOf(env[platform.EnvTokenSecretARN]); wantARN && got != jsonOf(map[string]any{"Ref": secretID}) {
@@ -558,6 +562,16 @@ func TestLeastPrivilege(t *testing.T) {
 			checkPrefixes(t, got["s3:PutObject"], a.WritePrefixes)
 			if has("s3:ListBucket") != a.ListBucket {
 				t.Errorf("s3:ListBucket granted = %v, want %v", has("s3:ListBucket"), a.ListBucket)
+			}
+			if has("s3:PutBucketCORS") != a.BucketCORS {
+				t.Errorf("s3:PutBucketCORS granted = %v, want %v", has("s3:PutBucketCORS"), a.BucketCORS)
+			}
+			for _, st := range got["s3:PutBucketCORS"] {
+				// on the data bucket itself, nothing else
+				dataID, _ := s.byPath(t, "DataBucket/Resource")
+				if r := jsonOf(st.st["Resource"]); !strings.Contains(r, dataID) || strings.Contains(r, "/*") || strings.Contains(r, `"*"`) {
+					t.Errorf("s3:PutBucketCORS on %s, want the data bucket only", r)
+				}
 			}
 			checkPrefixes(t, got["s3:DeleteObject"], a.DeletePrefixes)
 			if a.Multipart {
