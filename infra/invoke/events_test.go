@@ -167,10 +167,9 @@ var eventWants = map[string]eventWant{
 // eventEnv is one event's world: a freshly seeded contest and the function
 // running under its own emulator.
 type eventEnv struct {
-	root  string
-	clock testenv.RunClock
-	c     *testenv.Contest
-	emu   *lambdarie.Emulator
+	root string
+	c    *testenv.Contest
+	emu  *lambdarie.Emulator
 }
 
 func TestEveryEventHasAnExpectedOutcome(t *testing.T) {
@@ -201,10 +200,6 @@ func TestEventsThroughTheRuntimeEmulator(t *testing.T) {
 		t.Skipf("no runtime interface emulator at %s: run through `make test`", rie)
 	}
 	files := eventFiles(t, root)
-	// One clock for the whole run, the tests' and the functions': with room
-	// before this week's rounds close, so that building the bootstraps on a
-	// slow machine at Sunday 23:59:30 never carries a seeded week past its end.
-	clock := testenv.ClockWithRoom(15 * time.Minute)
 	var fns []string
 	for _, f := range files {
 		if fn := filepath.Dir(f); !slices.Contains(fns, fn) {
@@ -226,7 +221,7 @@ func TestEventsThroughTheRuntimeEmulator(t *testing.T) {
 			fn := filepath.Dir(f)
 			spec, _ := platform.FunctionNamed(fn)
 			// GIVEN a freshly seeded contest and the function under the emulator
-			e := &eventEnv{root: root, clock: clock, c: testenv.SeededContestAt(t, clock.Now())}
+			e := &eventEnv{root: root, c: testenv.SeededContest(t)}
 			local := lambdarie.Local{
 				DynamoDBURL: os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), S3URL: os.Getenv("AWS_ENDPOINT_URL_S3"),
 				AccessKey: os.Getenv("AWS_ACCESS_KEY_ID"), SecretKey: os.Getenv("AWS_SECRET_ACCESS_KEY"), Region: os.Getenv("AWS_REGION"),
@@ -236,7 +231,7 @@ func TestEventsThroughTheRuntimeEmulator(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), spec.Timeout+time.Minute)
 			defer cancel()
 			emu, err := lambdarie.Start(ctx, lambdarie.Options{
-				RIE: rie, Bootstrap: filepath.Join(bin, fn, "bootstrap"), Env: append(local.Env(), clock.Env()...),
+				RIE: rie, Bootstrap: filepath.Join(bin, fn, "bootstrap"), Env: append(local.Env(), testenv.ClockEnv()...),
 				FunctionName: fn, MemoryMB: spec.MemoryMB, Timeout: spec.Timeout,
 			})
 			if err != nil {
@@ -410,7 +405,7 @@ func (e *eventEnv) newPaper(t *testing.T, email string) *contest.Paper {
 	if err != nil {
 		t.Fatal(err)
 	}
-	started := e.clock.Now().Add(-2 * time.Minute).Truncate(time.Millisecond)
+	started := testenv.Now().Add(-2 * time.Minute).Truncate(time.Millisecond)
 	p := &contest.Paper{
 		ContestID: demo.ContestID, RoundID: round.ID, ParticipantID: contest.ParticipantID(demo.ContestID, email), Attempt: 1,
 		Email: email, Name: m.Name, UnitID: m.UnitID, Audience: m.Audience, BankID: round.BankID,

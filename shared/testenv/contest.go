@@ -44,13 +44,6 @@ func SeededContestWithRoom(t testing.TB, room time.Duration) *Contest {
 	return seededContestAt(t, WithRoom(Now(), room))
 }
 
-// SeededContestAt is SeededContest seeded at now (a run's clock: see
-// ClockWithRoom), for a run whose function processes share that clock.
-func SeededContestAt(t testing.TB, now time.Time) *Contest {
-	t.Helper()
-	return seededContestAt(t, now)
-}
-
 // WithRoom returns now, or the instant room before this week's rounds close
 // (Sunday 24:00 ICT) when they close sooner.
 func WithRoom(now time.Time, room time.Duration) time.Time {
