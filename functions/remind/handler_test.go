@@ -82,6 +82,14 @@ func newWorld(t *testing.T) *world {
 // run plays a schedule's event, then every job it started, as the stream would.
 func (w *world) run(t *testing.T, raw []byte) (Result, []JobOutcome) {
 	t.Helper()
+	out, jobs := w.event(t, raw)
+	return out.(Result), jobs
+}
+
+// event plays a scheduled event, then every job it started, as the stream
+// would, and returns the event's result and the jobs' outcomes.
+func (w *world) event(t *testing.T, raw []byte) (any, []JobOutcome) {
+	t.Helper()
 	before := len(w.s.jobs)
 	out, err := w.h.HandleEvent(context.Background(), raw)
 	if err != nil {
@@ -95,7 +103,7 @@ func (w *world) run(t *testing.T, raw []byte) (Result, []JobOutcome) {
 		}
 		jobs = append(jobs, o)
 	}
-	return out.(Result), jobs
+	return out, jobs
 }
 
 // queued is the contest's outbox.

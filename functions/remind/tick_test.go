@@ -17,19 +17,7 @@ func (w *world) tick(t *testing.T) (TickResult, []JobOutcome) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := len(w.s.jobs)
-	out, err := w.h.HandleEvent(context.Background(), raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jobs []JobOutcome
-	for _, j := range w.s.jobs[before:] {
-		o, err := w.h.RunJob(context.Background(), j)
-		if err != nil {
-			t.Fatalf("job %s/%s: %v", j.Run.ID, j.Unit.ID, err)
-		}
-		jobs = append(jobs, o)
-	}
+	out, jobs := w.event(t, raw)
 	return out.(TickResult), jobs
 }
 
